@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use close_sdk::pagination::{Page, PageRequest, Paginated};
 use close_sdk::{Client, Error};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, QueryParam, ResponseValue};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -131,51 +130,25 @@ impl Subjects {
     }
 }
 
-/// One page through the SDK's request path, written as progenitor writes a list operation.
+/// One page through the SDK's request path (its raw request, which takes the same door as
+/// every generated operation: path check, auth, throttle, retries, one error type).
 async fn list_page<T: DeserializeOwned>(
     client: &Client,
     page: PageRequest,
     projected: bool,
 ) -> Result<Page<T>, Error> {
-    let fields = projected.then(|| PROJECTED_FIELDS.join(","));
-    let request = client
-        .client()
-        .get(format!("{}{LIST_PATH}", client.baseurl()))
-        .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .query(&QueryParam::new("_fields", &fields))
-        .query(&QueryParam::new("_limit", &Some(page.limit)))
-        .query(&QueryParam::new("_skip", &Some(page.skip)))
-        .build();
-    let mut request = match request {
-        Ok(r) => r,
-        Err(e) => return Err(generated(progenitor_client::Error::from(e)).await),
-    };
-    let info = OperationInfo {
-        operation_id: "users_list",
-    };
-    if let Err(e) = client.pre(&mut request, &info).await {
-        return Err(generated(e).await);
+    let mut request = client
+        .request(reqwest::Method::GET, LIST_PATH)
+        .query("_limit", page.limit)
+        .query("_skip", page.skip);
+    if projected {
+        request = request.query("_fields", PROJECTED_FIELDS.join(","));
     }
-    let response = match client.exec(request, &info).await {
-        Ok(r) if r.status().is_success() => r,
-        Ok(r) => return Err(generated(progenitor_client::Error::UnexpectedResponse(r)).await),
-        Err(e) => return Err(generated(e.into()).await),
-    };
-    match ResponseValue::<ListPage<T>>::from_response(response).await {
-        Ok(v) => {
-            let list = v.into_inner();
-            Ok(Page {
-                items: list.data,
-                has_more: list.has_more,
-            })
-        }
-        Err(e) => Err(generated(e).await),
-    }
-}
-
-/// The SDK's error for what a generated call would have returned.
-async fn generated(e: progenitor_client::Error<close_sdk::ErrorBody>) -> Error {
-    Error::from_generated(e).await
+    let list: ListPage<T> = request.send().await?;
+    Ok(Page {
+        items: list.data,
+        has_more: list.has_more,
+    })
 }
 
 /// `--pages sdk|raw N [--fields]`: one pass over a list of N objects in this process; prints

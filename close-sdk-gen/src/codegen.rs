@@ -6,6 +6,7 @@ use progenitor_impl::{
 };
 use quote::quote;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The header every generated Rust file starts with.
 pub const HEADER: &str = "\
@@ -106,7 +107,12 @@ fn string_schema(format: &str) -> schemars::schema::SchemaObject {
 }
 
 /// Runs progenitor on one part's document with `settings`, turning its panics into errors.
-pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) -> Result<syn::File> {
+pub fn run_progenitor(
+    doc: &Value,
+    settings: &GenerationSettings,
+    positions: &BTreeMap<String, usize>,
+    what: &str,
+) -> Result<syn::File> {
     let openapi: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
         .with_context(|| format!("{what}: not a valid OpenAPI 3.0 document"))?;
     progenitor_impl::validate_openapi(&openapi).map_err(|e| anyhow!("{what}: {e}"))?;
@@ -120,7 +126,7 @@ pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) ->
     gate_json_schema_derives(&mut file);
     drop_api_version_header(&mut file);
     route_path_encoding(&mut file);
-    lean_send(&mut file);
+    one_door(&mut file, positions).with_context(|| what.to_string())?;
     mark_untagged_code_blocks_text(&mut file);
     crate::wire::rewrite_file(&mut file);
     Ok(file)
@@ -207,10 +213,9 @@ pub fn gate_json_schema_derives(file: &mut syn::File) {
     Gate.visit_file_mut(file);
 }
 
-/// Routes every query parameter through close-sdk's `QueryParam`
-/// (`crate::transport::query`: lists as one comma-separated value, as Close documents) and
-/// every path parameter through close-sdk's `encode_path`
-/// (`crate::transport::path_safety::encode_path`) instead of progenitor-client's. progenitor's
+/// Routes every query parameter through close-sdk's `QueryParam` (`crate::runtime::QueryParam`:
+/// lists as one comma-separated value, as Close documents) and every path parameter through
+/// close-sdk's `encode_path` (`crate::runtime::encode_path`) instead of progenitor-client's. progenitor's
 /// leaves `\` alone, and the URL standard reads `\` as `/` in http(s) URLs and then resolves dot
 /// segments: a builder id like `x\..\victim` reached `/membership/victim/` with the template's
 /// shape intact, so the request path's shape check could not see it. Encoding `\` as `%5C`
@@ -225,7 +230,7 @@ pub fn route_path_encoding(file: &mut syn::File) {
         for tree in tokens {
             match tree {
                 TokenTree::Ident(ident) if ident == "encode_path" => {
-                    out.extend(quote!(crate::transport::path_safety::encode_path));
+                    out.extend(quote!(crate::runtime::encode_path));
                 }
                 TokenTree::Group(g) => {
                     let mut routed = Group::new(g.delimiter(), route_tokens(g.stream()));
@@ -243,12 +248,12 @@ pub fn route_path_encoding(file: &mut syn::File) {
         fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
             if let syn::Expr::Path(p) = call.func.as_mut() {
                 if p.path.is_ident("encode_path") {
-                    p.path = syn::parse_quote!(crate::transport::path_safety::encode_path);
+                    p.path = syn::parse_quote!(crate::runtime::encode_path);
                 }
                 // Lists as one comma-separated value, as Close documents (transport/query.rs).
                 let text = quote::ToTokens::to_token_stream(&p.path).to_string();
                 if text == "progenitor_client :: QueryParam :: new" {
-                    p.path = syn::parse_quote!(crate::transport::query::QueryParam::new);
+                    p.path = syn::parse_quote!(crate::runtime::QueryParam::new);
                 }
             }
             syn::visit_mut::visit_expr_call_mut(self, call);
@@ -288,31 +293,70 @@ pub fn drop_api_version_header(file: &mut syn::File) {
     Drop.visit_file_mut(file);
 }
 
-/// Sends every operation whose success answer is JSON through the request path's lean call
-/// (`crate::transport::hooks::send_typed`) instead of progenitor's `pre`, `exec`, `post` and
-/// status match: the request is built by a closure (sent as built the first time, built again
-/// only for a retry, instead of copied before every attempt), the body the attempt read is
-/// decoded as it is (no `reqwest::Response` rebuilt around it and read a second time), and
-/// the operation is found in the generated table at compile time. The result is the one the
-/// replaced code gave: the success status(es) decode as the success type, each documented
-/// error status as `ErrorResponse`, anything else is `UnexpectedResponse`. A `send()` of any
-/// other shape (an empty or streamed success) is left as progenitor wrote it.
-/// BENCHMARKS.md, round 4, has what it saves.
-pub fn lean_send(file: &mut syn::File) -> usize {
+/// Sends every operation through the one door into the hand-written crate,
+/// `crate::runtime::send` (a JSON success) or `crate::runtime::send_empty` (an empty one),
+/// instead of progenitor's `pre`, `exec`, `post` and status match, and makes `send()` return
+/// `Result<ResponseValue<T>, crate::Error>`: the error is built once, from what the request path
+/// read, with nothing rebuilt around it. The request is built by a closure (sent as built the
+/// first time, built again only for a retry), and the operation is named by its position in the
+/// generated operation table (`index`: operationId → position), so nothing is looked up at run
+/// time. Every `send()` must have one of progenitor's two shapes: anything else is an error, so a
+/// progenitor change cannot silently fall back to another path. Returns how many were rewritten.
+pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result<usize> {
     use syn::visit_mut::VisitMut;
 
-    struct Lean(usize);
-    impl VisitMut for Lean {
+    struct Door<'a> {
+        index: &'a BTreeMap<String, usize>,
+        count: usize,
+        failed: Vec<String>,
+    }
+    impl VisitMut for Door<'_> {
         fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-            if f.sig.ident == "send" && f.sig.asyncness.is_some() && lean_block(&mut f.block) {
-                self.0 += 1;
+            if f.sig.ident == "send" && f.sig.asyncness.is_some() {
+                match door_block(&mut f.block, self.index) {
+                    Ok(()) => {
+                        self.count += 1;
+                        one_error_type(&mut f.sig.output);
+                    }
+                    Err(e) => self.failed.push(e),
+                }
             }
             syn::visit_mut::visit_impl_item_fn_mut(self, f);
         }
     }
-    let mut lean = Lean(0);
-    lean.visit_file_mut(file);
-    lean.0
+    let mut door = Door {
+        index,
+        count: 0,
+        failed: Vec::new(),
+    };
+    door.visit_file_mut(file);
+    if !door.failed.is_empty() {
+        return Err(anyhow!(
+            "{} generated send() bodies have a shape close-sdk-gen does not know (did \
+             progenitor change?): {}",
+            door.failed.len(),
+            door.failed.join("; ")
+        ));
+    }
+    Ok(door.count)
+}
+
+/// `-> Result<ResponseValue<T>, Error<E>>` becomes `-> Result<ResponseValue<T>, crate::Error>`.
+fn one_error_type(output: &mut syn::ReturnType) {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return;
+    };
+    let syn::Type::Path(p) = ty.as_mut() else {
+        return;
+    };
+    let Some(last) = p.path.segments.last_mut() else {
+        return;
+    };
+    if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
+        if let Some(syn::GenericArgument::Type(error)) = args.args.iter_mut().nth(1) {
+            *error = syn::parse_quote!(crate::Error);
+        }
+    }
 }
 
 /// Token text of anything, spaces removed (for comparing shapes).
@@ -320,17 +364,33 @@ fn flat(t: &impl quote::ToTokens) -> String {
     t.to_token_stream().to_string().replace(' ', "")
 }
 
-/// Rewrites one `send()` body when it has exactly progenitor's shape for a JSON success.
-fn lean_block(block: &mut syn::Block) -> bool {
+/// Rewrites one `send()` body of progenitor's shape, or says why it cannot.
+fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result<(), String> {
+    use syn::visit_mut::VisitMut;
     use syn::{Expr, Pat, Stmt};
     let stmts = &block.stmts;
     let Some(at) = stmts.iter().position(
         |s| matches!(s, Stmt::Local(l) if matches!(&l.pat, Pat::Ident(p) if p.ident == "request")),
     ) else {
-        return false;
+        return Err("no `let request`".into());
     };
+    // The operation id, from `let info = OperationInfo { operation_id: "…" };`.
+    let operation_id = match stmts.get(at + 1) {
+        Some(Stmt::Local(info)) => match info.init.as_ref().map(|i| &*i.expr) {
+            Some(Expr::Struct(info)) => match info.fields.first().map(|f| &f.expr) {
+                Some(Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(id),
+                    ..
+                })) => id.value(),
+                _ => return Err("no operation id".into()),
+            },
+            _ => return Err("no operation id".into()),
+        },
+        _ => return Err("no operation id".into()),
+    };
+    let fail = |why: &str| Err(format!("{operation_id}: {why}"));
     if stmts.len() != at + 7 {
-        return false;
+        return fail("not progenitor's statements");
     }
     let tail: Vec<String> = stmts[at + 2..at + 6].iter().map(flat).collect();
     if tail
@@ -341,32 +401,21 @@ fn lean_block(block: &mut syn::Block) -> bool {
             "letresponse=result?;",
         ]
     {
-        return false;
+        return fail("not progenitor's pre/exec/post");
     }
-    // The operation id, from `let info = OperationInfo { operation_id: "…" };`.
-    let Stmt::Local(info) = &stmts[at + 1] else {
-        return false;
+    let Some(&position) = index.get(&operation_id) else {
+        return fail("not in the operation table");
     };
-    let Some(Expr::Struct(info)) = info.init.as_ref().map(|i| &*i.expr) else {
-        return false;
-    };
-    let Some(Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Str(operation_id),
-        ..
-    })) = info.fields.first().map(|f| &f.expr)
-    else {
-        return false;
-    };
-    let operation_id = operation_id.clone();
-    // The status match: one JSON success arm (a status or a range), documented error statuses,
-    // then everything else.
+    // The status match: one success arm (JSON or empty), documented error statuses, then
+    // everything else. Every status but the success ones becomes the same `crate::Error` (an
+    // error status's body decodes as `ErrorBody` there), so the documented ones need no arm.
     let Stmt::Expr(Expr::Match(m), None) = &stmts[at + 6] else {
-        return false;
+        return fail("no status match");
     };
     if flat(&m.expr) != "response.status().as_u16()" {
-        return false;
+        return fail("no status match");
     }
-    let (mut success, mut documented, mut rest) = (None, Vec::new(), false);
+    let (mut success, mut empty, mut rest) = (None, false, false);
     for arm in &m.arms {
         let body = flat(&arm.body);
         let body = body
@@ -375,68 +424,74 @@ fn lean_block(block: &mut syn::Block) -> bool {
             .unwrap_or(&body);
         if body == "ResponseValue::from_response(response).await" && success.is_none() {
             success = Some(arm.pat.clone());
+        } else if body == "Ok(ResponseValue::empty(response))" && success.is_none() {
+            success = Some(arm.pat.clone());
+            empty = true;
         } else if body == "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))"
         {
-            let Pat::Lit(status) = &arm.pat else {
-                return false;
-            };
-            documented.push(status.clone());
+            if !matches!(&arm.pat, Pat::Lit(_)) {
+                return fail("an error arm that is not one status");
+            }
         } else if flat(&arm.pat) == "_" && body == "Err(Error::UnexpectedResponse(response))" {
             rest = true;
         } else {
-            return false;
+            return fail("an unknown match arm");
         }
     }
     let (Some(success), true) = (success, rest) else {
-        return false;
+        return fail("no success arm or no catch-all");
     };
     let success: syn::Expr = match success {
         Pat::Lit(status) => syn::parse_quote!(#status..=#status),
         Pat::Range(range) => syn::parse_quote!(#range),
-        _ => return false,
+        _ => return fail("a success arm that is not a status or a range"),
     };
     // The request, built by a closure: `url` lent, not moved; the (always empty) header map
     // progenitor adds left out.
     let Stmt::Local(request) = &stmts[at] else {
-        return false;
+        return fail("no `let request`");
     };
-    let Some(init) = request.init.as_ref() else {
-        return false;
-    };
-    let Expr::Try(built) = &*init.expr else {
-        return false;
+    let Some(Expr::Try(built)) = request.init.as_ref().map(|i| &*i.expr) else {
+        return fail("the request is not built with `?`");
     };
     let Some(chain) = lend_chain((*built.expr).clone()) else {
-        return false;
+        return fail("the request chain has an unknown step");
     };
     let header_map_used = stmts.iter().enumerate().any(|(i, s)| {
         i != at && flat(s).contains("header_map") && !flat(s).starts_with("letmutheader_map=")
     });
     if header_map_used {
-        return false;
+        return fail("a header is set");
+    }
+    /// `Error::InvalidRequest` (a setter's failed conversion) names the crate's one error.
+    struct OneError;
+    impl VisitMut for OneError {
+        fn visit_path_mut(&mut self, p: &mut syn::Path) {
+            if flat(p) == "Error::InvalidRequest" {
+                *p = syn::parse_quote!(crate::Error::InvalidRequest);
+            }
+            syn::visit_mut::visit_path_mut(self, p);
+        }
     }
     let mut out: Vec<Stmt> = stmts[..at]
         .iter()
         .filter(|s| !flat(*s).starts_with("letmutheader_map="))
         .cloned()
         .collect();
-    out.push(syn::parse_quote! {
-        static OPERATION: crate::transport::hooks::Operation =
-            crate::transport::hooks::Operation::named(#operation_id);
-    });
+    for s in &mut out {
+        OneError.visit_stmt_mut(s);
+    }
     out.push(syn::parse_quote! {
         let build = || #chain;
     });
-    out.push(Stmt::Expr(
-        syn::parse_quote! {
-            crate::transport::hooks::send_typed(
-                client, &OPERATION, #success, &[#(#documented),*], &build,
-            ).await
-        },
-        None,
-    ));
+    let send: syn::Expr = if empty {
+        syn::parse_quote!(crate::runtime::send_empty(client, #position, #success, &build).await)
+    } else {
+        syn::parse_quote!(crate::runtime::send(client, #position, #success, &build).await)
+    };
+    out.push(Stmt::Expr(send, None));
     block.stmts = out;
-    true
+    Ok(())
 }
 
 /// progenitor's request chain (`client.client.METHOD(url)…headers(header_map).build()`) with
@@ -548,13 +603,10 @@ mod tests {
         route_path_encoding(&mut file);
         let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
         assert!(
-            out.contains("crate::transport::path_safety::encode_path(&id.to_string())"),
+            out.contains("crate::runtime::encode_path(&id.to_string())"),
             "{out}"
         );
-        assert!(
-            out.contains("crate::transport::path_safety::encode_path(&x)"),
-            "{out}"
-        );
+        assert!(out.contains("crate::runtime::encode_path(&x)"), "{out}");
     }
 
     #[test]
@@ -573,7 +625,7 @@ mod tests {
     }
 
     #[test]
-    fn json_sends_take_the_lean_path_and_others_stay() {
+    fn every_send_goes_through_the_one_door() {
         let mut file: syn::File = syn::parse_quote! {
             impl<'a> A<'a> {
                 pub async fn send(self) -> Result<ResponseValue<T>, Error<E>> {
@@ -615,31 +667,64 @@ mod tests {
                 }
             }
         };
-        assert_eq!(lean_send(&mut file), 1);
+        let positions = BTreeMap::from([
+            ("memberships_create".to_string(), 7usize),
+            ("x_delete".to_string(), 9usize),
+        ]);
+        assert_eq!(one_door(&mut file, &positions).unwrap(), 2);
         let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
-        assert!(
-            out.contains("Operation::named(\"memberships_create\",)"),
-            "{out}"
-        );
         assert!(
             out.contains("letbuild=||{client.client.post(url.as_str())"),
             "{out}"
         );
         assert!(out.contains(".json(&body).build()};"), "{out}");
         assert!(
-            out.contains("send_typed(client,&OPERATION,200u16..=200u16,&[400u16],&build,).await"),
+            out.contains("crate::runtime::send(client,7usize,200u16..=200u16,&build).await"),
+            "{out}"
+        );
+        assert!(
+            out.contains("crate::runtime::send_empty(client,9usize,200..=299,&build).await"),
             "{out}"
         );
         assert_eq!(
-            out.matches("header_map").count(),
-            2,
-            "only B keeps it: {out}"
+            out.matches("Result<ResponseValue<T>,crate::Error>").count(),
+            1,
+            "{out}"
         );
         assert_eq!(
-            out.matches("client.exec(").count(),
+            out.matches("Result<ResponseValue<()>,crate::Error>")
+                .count(),
             1,
-            "B is left as it was: {out}"
+            "{out}"
         );
+        assert!(!out.contains("header_map"), "{out}");
+        assert!(!out.contains("client.exec("), "{out}");
+    }
+
+    #[test]
+    fn a_send_of_another_shape_is_an_error() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl<'a> A<'a> {
+                pub async fn send(self) -> Result<ResponseValue<T>, Error<E>> {
+                    let Self { client } = self;
+                    let url = format!("{}/x/", client.baseurl,);
+                    #[allow(unused_mut)]
+                    let mut request = client.client.get(url).build()?;
+                    let info = OperationInfo { operation_id: "x_get" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::stream(response),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+        };
+        let positions = BTreeMap::from([("x_get".to_string(), 0usize)]);
+        let e = one_door(&mut file, &positions).unwrap_err().to_string();
+        assert!(e.contains("x_get: an unknown match arm"), "{e}");
     }
 
     #[test]

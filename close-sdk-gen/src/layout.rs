@@ -361,11 +361,12 @@ fn fix_array_query_mocks(items: &mut [Item]) {
 pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
     // The serde pass reads what the syntax cannot say from markers (`wire::mark`).
     let parts = split::split(&crate::wire::mark(spec))?;
+    let positions = crate::operations::positions(spec)?;
     let mut out = Vec::new();
     for part in parts {
         let what = format!("part `{}`", part.module);
         let settings = part_settings(&part);
-        let file = codegen::run_progenitor(&part.doc, &settings, &what)?;
+        let file = codegen::run_progenitor(&part.doc, &settings, &positions, &what)?;
         let (file, types, type_modules) =
             reshape(file, &part.kind).with_context(|| what.clone())?;
         let mock = match &part.kind {
@@ -466,10 +467,7 @@ fn resource_doc(p: &PartOutput, feature: &crate::features::Feature) -> String {
         d.push_str(&format!(
             "\n```no_run\n# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {{\n\
              // Set the parameters the operation needs on the builder, then send it.\n\
-             let response = match client.{}().send().await {{\n\
-             \x20   Ok(response) => response,\n\
-             \x20   Err(e) => return Err(close_sdk::Error::from_generated(e).await),\n\
-             }};\n\
+             let response = client.{}().send().await?;\n\
              println!(\"{{}}\", response.status());\n# Ok(()) }}\n```\n",
             first.id
         ));

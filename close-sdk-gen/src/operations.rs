@@ -71,6 +71,15 @@ pub fn operations(spec: &Value) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// Each operationId's position in the generated table (what a generated `send()` names).
+pub fn positions(spec: &Value) -> Result<std::collections::BTreeMap<String, usize>> {
+    Ok(operations(spec)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect())
+}
+
 /// The Rust source of the operation table.
 pub fn operations_source(spec: &Value) -> Result<String> {
     let mut s = String::from(crate::codegen::HEADER);
@@ -92,13 +101,14 @@ pub fn operations_source(spec: &Value) -> Result<String> {
          \x20   #[allow(dead_code)]\n\
          \x20   pub(crate) fields: bool,\n\
          }\n\n\
-         /// Every operation of the enabled features, sorted by id.\n\
+         /// Every operation, sorted by id, whatever features are on: a generated `send()` names\n\
+         /// its operation by its position here, which must not depend on the features.\n\
          pub(crate) const OPERATIONS: &[Operation] = &[\n",
     );
     for r in operations(spec)? {
         s.push_str(&format!(
-            "    #[cfg(feature = {:?})]\n    Operation {{ id: {:?}, method: {:?}, path: {:?}, idempotent: {}, fields: {} }},\n",
-            r.feature, r.id, r.method, r.path, r.idempotent, r.fields
+            "    Operation {{ id: {:?}, method: {:?}, path: {:?}, idempotent: {}, fields: {} }},\n",
+            r.id, r.method, r.path, r.idempotent, r.fields
         ));
     }
     s.push_str("];\n");
@@ -111,7 +121,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn table_is_sorted_gated_and_marks_idempotent_posts() {
+    fn table_is_sorted_and_marks_idempotent_posts() {
         let spec = json!({"paths": {
             "/group/": {"get": {"operationId": "groups_list", "tags": ["subpackage_groups"]},
                          "post": {"operationId": "groups_create", "tags": ["subpackage_groups"]}},
@@ -124,9 +134,13 @@ mod tests {
         let b = src
             .find("id: \"groups_list\", method: \"GET\", path: \"/group/\", idempotent: true, fields: false")
             .unwrap();
-        let c = src.find("#[cfg(feature = \"memberships\")]\n    Operation { id: \"memberships_create\", method: \"POST\", path: \"/membership/\", idempotent: true, fields: false }").unwrap();
+        let c = src.find("    Operation { id: \"memberships_create\", method: \"POST\", path: \"/membership/\", idempotent: true, fields: false }").unwrap();
         assert!(a < b && b < c, "{src}");
         assert!(src.starts_with("// @generated"));
+        assert!(
+            !src.contains("#[cfg("),
+            "positions must not depend on features: {src}"
+        );
     }
 
     #[test]

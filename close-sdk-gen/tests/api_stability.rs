@@ -4,7 +4,8 @@
 //! `client.rs` of the per-tag era) still exists in the checked-in generated code. Signatures
 //! changed on purpose since are updated in the fixture: issue 19 made every member of a
 //! response type an `Option` and every optional member of an update body a `Patch` (its builder
-//! setter taking anything that converts to a `Patch`, so a builder can clear).
+//! setter taking anything that converts to a `Patch`, so a builder can clear); issue 20 made every
+//! builder's `send()` return the crate's one error type, `close_sdk::Error`.
 
 use std::path::{Path, PathBuf};
 

@@ -503,7 +503,7 @@ pub async fn run(
             }
             Err(e) => {
                 failed += 1;
-                let msg = close_sdk::Error::from(e).to_string();
+                let msg = e.to_string();
                 match &bar {
                     Some(bar) => {
                         bar.println(format!(

@@ -11,31 +11,13 @@ use serde_json::{Map, Value};
 
 use crate::RateLimit;
 
-/// What the request path did for a call, attached to the final response for the error.
+/// What the request path did for a call, for the error made from its last answer.
 #[derive(Debug, Clone)]
 pub(crate) struct RetryRecord {
     pub(crate) attempts: u32,
     /// A server-requested wait that was above the policy's limit: `(requested, limit)`.
     pub(crate) refused_wait: Option<(Duration, Duration)>,
-    /// The (bounded, already read) body of a non-2xx answer, so that the conversion to
-    /// [`Error`] needs no await. Empty for a success.
-    pub(crate) body: bytes::Bytes,
-    /// Why the request path refused the answer (see [`Error::InvalidResponse`]).
-    pub(crate) refused: Option<&'static str>,
 }
-
-/// The request path's reason for refusing an answer, carried as the source of the body error
-/// progenitor reports when it reads the body of a refused answer.
-#[derive(Debug)]
-pub(crate) struct Refused(pub(crate) &'static str);
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
 /// At most this many bytes of a non-JSON body are kept in an error.
 pub(crate) const MAX_RAW_BODY: usize = 8 * 1024;
 
@@ -317,75 +299,7 @@ impl schemars::JsonSchema for ErrorBody {
     }
 }
 
-impl From<crate::GeneratedError> for Error {
-    /// Converts an error from a generated builder's `send()`, so that `?` works on it.
-    ///
-    /// No await is needed: the request path keeps the bounded body of every non-2xx answer
-    /// where this conversion reads it. (An undocumented *2xx* status is the one case whose body
-    /// is not kept; [`Error::from_generated`] reads it.)
-    fn from(e: crate::GeneratedError) -> Self {
-        use progenitor_client::Error as G;
-        match e {
-            G::UnexpectedResponse(mut response) => {
-                let record = response.extensions_mut().remove::<RetryRecord>();
-                if let Some(reason) = record.as_ref().and_then(|r| r.refused) {
-                    return Error::InvalidResponse(reason.into());
-                }
-                let body = record.as_ref().map(|r| r.body.clone()).unwrap_or_default();
-                Error::unexpected(response.status(), response.headers().clone(), record, &body)
-            }
-            other => Error::from_answered(other),
-        }
-    }
-}
-
 impl Error {
-    /// Converts an error from a generated builder's `send()` (the same as [`Error::from`], which
-    /// needs no await; this also reads the body of an undocumented 2xx status).
-    pub async fn from_generated(e: crate::GeneratedError) -> Self {
-        use progenitor_client::Error as G;
-        match e {
-            G::UnexpectedResponse(mut response)
-                if response.status().is_success()
-                    && response
-                        .extensions()
-                        .get::<RetryRecord>()
-                        .is_none_or(|r| r.refused.is_none()) =>
-            {
-                let record = response.extensions_mut().remove::<RetryRecord>();
-                let status = response.status();
-                let headers = response.headers().clone();
-                match response.bytes().await {
-                    Ok(body) => Error::unexpected(status, headers, record, &body),
-                    Err(e) => Error::from_reqwest(e),
-                }
-            }
-            other => Error::from(other),
-        }
-    }
-
-    /// Every case but an unexpected response.
-    fn from_answered(e: crate::GeneratedError) -> Self {
-        use progenitor_client::Error as G;
-        match e {
-            G::InvalidRequest(msg) => Error::InvalidRequest(msg),
-            G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => {
-                Error::from_reqwest(e)
-            }
-            G::ErrorResponse(rv) => {
-                let status = rv.status();
-                let headers = rv.headers().clone();
-                Error::Api(Box::new(ApiError::new(status, headers, rv.into_inner())))
-            }
-            G::InvalidResponsePayload(bytes, source) => Error::decode(&bytes, source),
-            G::UnexpectedResponse(response) => {
-                Error::unexpected(response.status(), response.headers().clone(), None, &[])
-            }
-            // The request path's only failure before sending is authentication.
-            G::Custom(msg) => Error::Auth(msg),
-        }
-    }
-
     /// A success body that did not decode (kept cut to a bounded length): the body and the
     /// decoder's message both redacted ([`crate::redact`]).
     pub(crate) fn decode(body: &[u8], source: serde_json::Error) -> Self {
@@ -404,8 +318,8 @@ impl Error {
         record: Option<RetryRecord>,
         body: &[u8],
     ) -> Self {
-        // A 2xx body (read by `from_generated`) has not been through the request path's
-        // redaction; an error body has, and this does nothing more to it.
+        // The request path redacted the body already (knowing the client's credentials); this
+        // is for an error made elsewhere, and does nothing more to a redacted body.
         let body = crate::redact::error_answer(&mut headers, bytes::Bytes::copy_from_slice(body));
         let mut api = ApiError::new(status, headers, ErrorBody::from_bytes(&body));
         api.attempts = record.as_ref().map_or(1, |r| r.attempts);
@@ -420,13 +334,6 @@ impl Error {
     }
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            if let Some(refused) = s.downcast_ref::<Refused>() {
-                return Error::InvalidResponse(refused.0.into());
-            }
-            source = s.source();
-        }
         if e.is_builder() {
             // The request could not be built (e.g. a query value `transport::query` refuses,
             // or a body whose catch-all names a typed field): nothing was sent.
@@ -620,34 +527,19 @@ mod tests {
         }
     }
 
-    fn unexpected_response(
-        status: u16,
-        body: &str,
-        record: Option<RetryRecord>,
-    ) -> crate::GeneratedError {
-        let mut r = http::Response::new(body.to_string());
-        *r.status_mut() = StatusCode::from_u16(status).unwrap();
-        if let Some(record) = record {
-            r.extensions_mut().insert(record);
-        }
-        progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(r))
-    }
-
     #[test]
-    fn from_generated_needs_no_await_for_error_bodies() {
-        let body = r#"{"error": "API call count exceeded"}"#;
+    fn an_error_status_is_built_once_from_what_was_read() {
+        let body = br#"{"error": "API call count exceeded"}"#;
         let record = RetryRecord {
             attempts: 1,
             refused_wait: Some((Duration::from_secs(90_000), Duration::from_secs(60))),
-            body: bytes::Bytes::from_static(body.as_bytes()),
-            refused: None,
         };
-        let e = Error::from(unexpected_response(429, body, Some(record)));
-        match &e {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        match Error::unexpected(status, http::HeaderMap::new(), Some(record), body) {
             Error::ServerWaitTooLong {
                 requested, error, ..
             } => {
-                assert_eq!(*requested, Duration::from_secs(90_000));
+                assert_eq!(requested, Duration::from_secs(90_000));
                 assert_eq!(error.body.message(), "API call count exceeded");
             }
             other => panic!("{other:?}"),
@@ -655,38 +547,24 @@ mod tests {
         let record = RetryRecord {
             attempts: 3,
             refused_wait: None,
-            body: bytes::Bytes::from_static(b"{\"error\": \"maintenance\"}"),
-            refused: None,
         };
-        let e = Error::from(unexpected_response(503, "", Some(record)));
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        let e = Error::unexpected(
+            status,
+            http::HeaderMap::new(),
+            Some(record),
+            b"{\"error\": \"maintenance\"}",
+        );
         assert_eq!(
             e.to_string(),
             "503 Service Unavailable: maintenance (after 3 attempts)"
         );
-        // A response the request path did not build: status and headers, no body.
-        let e = Error::from(unexpected_response(500, "ignored", None));
-        assert_eq!(e.to_string(), "500 Internal Server Error");
-        assert!(matches!(
-            Error::from(progenitor_client::Error::<ErrorBody>::Custom(
-                "no token".into()
-            )),
-            Error::Auth(_)
-        ));
-    }
-
-    #[tokio::test]
-    async fn from_generated_agrees_and_reads_an_unexpected_2xx() {
-        let record = || RetryRecord {
-            attempts: 2,
-            refused_wait: None,
-            body: bytes::Bytes::from_static(b"{\"error\": \"boom\"}"),
-            refused: None,
-        };
-        let sync = Error::from(unexpected_response(502, "", Some(record())));
-        let not_sync = Error::from_generated(unexpected_response(502, "", Some(record()))).await;
-        assert_eq!(sync.to_string(), not_sync.to_string());
-        let e =
-            Error::from_generated(unexpected_response(202, "{\"error\": \"queued\"}", None)).await;
+        let e = Error::unexpected(
+            StatusCode::ACCEPTED,
+            http::HeaderMap::new(),
+            None,
+            b"{\"error\": \"queued\"}",
+        );
         assert_eq!(e.to_string(), "unexpected status 202 Accepted: queued");
     }
 

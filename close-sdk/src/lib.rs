@@ -32,9 +32,8 @@
 //! ```
 //!
 //! Every operation of Close's API (287) is a generated builder on [`Client`] (e.g.
-//! `Client::memberships_create`, `Client::leads_list`), returning [`ResponseValue`]s with status
-//! and headers; its errors convert into [`Error`] with `?` (`impl From<GeneratedError> for
-//! Error`). Each resource group is a cargo feature (`leads`, `contacts`, `opportunities`,
+//! `Client::memberships_create`, `Client::leads_list`) whose `send()` returns a [`ResponseValue`]
+//! (the value, status and headers) or the crate's one [`Error`]. Each resource group is a cargo feature (`leads`, `contacts`, `opportunities`,
 //! `activities`, `webhooks`, `events`, …, or `full` for all; the default is memberships, users,
 //! organizations, roles and groups) with a module of its own (`close_sdk::leads`, …) that lists
 //! its operations and re-exports its types, so a program compiles only what it uses.
@@ -148,9 +147,6 @@ pub mod rate_limit {
     pub use crate::transport::headers::{parse_retry_after, parse_seconds, RateLimit};
 }
 pub use rate_limit::RateLimit;
-
-/// The error type of the generated builders' `send()`; `?` converts it into [`Error`].
-pub type GeneratedError = progenitor_client::Error<ErrorBody>;
 
 /// The README's Rust examples, compiled and run as doc tests. (`cfg(doctest)` only: the
 /// packaged crate, which has no `../../README.md`, never reads these files.)

@@ -330,16 +330,6 @@ pub(crate) fn mark_sensitive(headers: &mut HeaderMap) {
     }
 }
 
-/// The headers of a success answer that becomes an error (a 2xx status the operation does not
-/// document): redacted as an error answer's, with the secrets of its body and `known` (the
-/// client's own credentials).
-pub(crate) fn unexpected_headers(headers: &mut HeaderMap, body: &[u8], known: Secrets) {
-    let mut secrets = known;
-    collect_headers(headers, &mut secrets);
-    let (_, mut secrets) = body_with(body, secrets);
-    redact_headers(headers, &mut secrets);
-}
-
 /// Headers of an answer that becomes an error (e.g. [`crate::ApiError::headers`]): credential
 /// headers replaced, every other value cleaned of secrets.
 pub(crate) fn headers(headers: &mut HeaderMap) {

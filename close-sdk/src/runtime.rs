@@ -5,30 +5,55 @@
 //! Moving a transport file changes this module, never the generator.
 
 use std::future::Future;
+use std::ops::RangeInclusive;
 
 use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
-use crate::{Error, ResponseValue};
+use crate::{Client, ClientContext, Error, ResponseValue};
 
-/// A generated request's `send()` result as the SDK's: the decoded value, or the one error type.
+pub(crate) use crate::transport::path_safety::encode_path;
+pub(crate) use crate::transport::query::QueryParam;
+
+/// progenitor's generated `Client` requires its hooks to be implemented. Nothing calls them:
+/// close-sdk-gen rewrites every generated `send()` to call [`send`] or [`send_empty`], and
+/// refuses to generate one it cannot rewrite.
+impl progenitor_client::ClientHooks<ClientContext> for Client {}
+
+/// Sends the request `build` makes as the operation at `index` of the generated table, and
+/// decodes a status in `success` as `T` (every generated `send()` with a JSON success).
 #[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) async fn output<T>(
-    result: Result<ResponseValue<T>, crate::GeneratedError>,
-) -> Result<T, Error> {
-    match result {
-        Ok(v) => Ok(v.into_inner()),
-        Err(e) => Err(Error::from_generated(e).await),
-    }
+pub(crate) async fn send<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    build: &(dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync),
+) -> Result<ResponseValue<T>, Error> {
+    crate::transport::hooks::send_typed(client, index, success, build).await
 }
 
-/// A generated request's `send()` result as the SDK's, status and headers kept.
+/// [`send`] for an operation whose success answer is empty.
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) async fn send_empty(
+    client: &Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    build: &(dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync),
+) -> Result<ResponseValue<()>, Error> {
+    crate::transport::hooks::send_empty(client, index, success, build).await
+}
+
+/// A generated request's `send()` result as the decoded value alone (what `.await` on a
+/// request gives).
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) async fn output<T>(result: Result<ResponseValue<T>, Error>) -> Result<T, Error> {
+    result.map(ResponseValue::into_inner)
+}
+
+/// A generated request's `send()` result, status and headers kept.
 #[allow(dead_code)] // unused only in a build with no resource feature
 pub(crate) async fn response<T>(
-    result: Result<ResponseValue<T>, crate::GeneratedError>,
+    result: Result<ResponseValue<T>, Error>,
 ) -> Result<ResponseValue<T>, Error> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(e) => Err(Error::from_generated(e).await),
-    }
+    result
 }
 
 /// The page size a list request asked for with its `_limit` setter, checked: absent is

@@ -4,14 +4,9 @@
 use crate::transport::path_safety::check_value;
 use crate::{Error, ResponseValue};
 
-/// Unwraps a generated call's result into the SDK's result.
-pub(crate) async fn finish<T>(
-    result: Result<ResponseValue<T>, crate::GeneratedError>,
-) -> Result<T, Error> {
-    match result {
-        Ok(v) => Ok(v.into_inner()),
-        Err(e) => Err(Error::from_generated(e).await),
-    }
+/// A generated call's result without its status and headers.
+pub(crate) async fn finish<T>(result: Result<ResponseValue<T>, Error>) -> Result<T, Error> {
+    result.map(ResponseValue::into_inner)
 }
 
 /// A member of an answer the SDK needs (an id for the next request, a list's items): absent

@@ -1,9 +1,9 @@
-//! A request on the client's one request path (`pre` → `exec` → `post`) for calls that no
+//! A request on the client's one request path for calls that no
 //! generated builder expresses: the public raw requests ([`crate::RawRequest`]), the event
 //! log's `_cursor` (not in Close's document) and the `/webhook/` answers (documented by example
 //! only, typed by hand here). One implementation, [`send_bytes`], for all of them.
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::ClientInfo;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -62,10 +62,10 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         .map_err(|source| Error::decode(bytes, crate::wire::with_path::<T>(json, source)))
 }
 
-/// Sends `method {base URL}{path}?{query}` with an optional JSON `body` through `pre`, `exec`
-/// and `post` as operation `operation_id`, and returns a 2xx answer's body. `path` must start
-/// with `/` and have its values encoded already
-/// ([`crate::transport::path_safety::encode_path`]); `pre` checks it.
+/// Sends `method {base URL}{path}?{query}` with an optional JSON `body` through the request
+/// path as operation `operation_id`, and returns a 2xx answer's body. `path` must start with
+/// `/` and have its values encoded already ([`crate::transport::path_safety::encode_path`]);
+/// the request path checks it.
 pub(crate) async fn send_bytes(
     client: &Client,
     operation_id: &'static str,
@@ -75,31 +75,21 @@ pub(crate) async fn send_bytes(
     body: Option<Vec<u8>>,
 ) -> Result<bytes::Bytes, Error> {
     let url = format!("{}{path}", client.baseurl());
-    let mut builder = client
-        .client()
-        .request(method, url)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .query(query);
-    if let Some(body) = body {
-        builder = builder
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
-    }
-    let mut request = builder.build().map_err(Error::from_reqwest)?;
-    let info = OperationInfo { operation_id };
-    if let Err(e) = client.pre::<crate::ErrorBody>(&mut request, &info).await {
-        return Err(Error::from_generated(e).await);
-    }
-    let result = client.exec(request, &info).await;
-    if let Err(e) = client.post::<crate::ErrorBody>(&result, &info).await {
-        return Err(Error::from_generated(e).await);
-    }
-    let response = result.map_err(Error::from_reqwest)?;
-    if !response.status().is_success() {
-        let e = progenitor_client::Error::<crate::ErrorBody>::UnexpectedResponse(response);
-        return Err(Error::from_generated(e).await);
-    }
-    response.bytes().await.map_err(Error::from_reqwest)
+    let body = body.map(bytes::Bytes::from);
+    let build = || {
+        let mut builder = client
+            .client()
+            .request(method.clone(), url.as_str())
+            .header(reqwest::header::ACCEPT, "application/json")
+            .query(query);
+        if let Some(body) = &body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        builder.build()
+    };
+    crate::transport::hooks::send_raw(client, operation_id, &build).await
 }
 
 #[cfg(test)]

@@ -78,10 +78,7 @@
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.activities_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.activities_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -121,10 +118,7 @@ pub mod activities {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.bulk_actions_delete_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.bulk_actions_delete_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -155,10 +149,7 @@ pub mod bulk_actions {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.comments_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.comments_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -190,10 +181,7 @@ pub mod comments {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.connected_accounts_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.connected_accounts_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -220,10 +208,7 @@ pub mod connected_accounts {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.contacts_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.contacts_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -289,10 +274,7 @@ pub mod contacts {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.custom_fields_activity_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.custom_fields_activity_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -326,10 +308,7 @@ pub mod custom_fields {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.custom_objects_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.custom_objects_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -353,10 +332,7 @@ pub mod custom_objects {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.dialers_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.dialers_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -382,10 +358,7 @@ pub mod dialers {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.events_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.events_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -411,10 +384,7 @@ pub mod events {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.exports_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.exports_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -437,10 +407,7 @@ pub mod exports {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.field_enrichment_create().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.field_enrichment_create().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -465,10 +432,7 @@ pub mod field_enrichment {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.files_create().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.files_create().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -499,10 +463,7 @@ pub mod files {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.groups_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.groups_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -531,10 +492,7 @@ pub mod groups {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.integration_links_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.integration_links_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -562,10 +520,7 @@ pub mod integration_links {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.lead_statuses_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.lead_statuses_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -597,10 +552,7 @@ pub mod lead_statuses {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.leads_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.leads_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -640,10 +592,7 @@ pub mod leads {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.memberships_get_pinned_views().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.memberships_get_pinned_views().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -674,10 +623,7 @@ pub mod memberships {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.opportunities_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.opportunities_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -711,10 +657,7 @@ pub mod opportunities {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.opportunity_statuses_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.opportunity_statuses_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -740,10 +683,7 @@ pub mod opportunity_statuses {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.organizations_get().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.organizations_get().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -778,10 +718,7 @@ pub mod organizations {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.outcomes_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.outcomes_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -817,10 +754,7 @@ pub mod outcomes {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.blocked_phone_numbers_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.blocked_phone_numbers_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -850,10 +784,7 @@ pub mod phone_numbers {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.pipelines_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.pipelines_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -886,10 +817,7 @@ pub mod pipelines {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.playbooks_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.playbooks_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -921,10 +849,7 @@ pub mod playbooks {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.reporting_list_activity_metrics().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.reporting_list_activity_metrics().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -953,10 +878,7 @@ pub mod reporting {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.roles_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.roles_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -994,10 +916,7 @@ pub mod roles {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.scheduling_links_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.scheduling_links_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1028,10 +947,7 @@ pub mod scheduling_links {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.sequences_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.sequences_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1058,10 +974,7 @@ pub mod sequences {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.smart_views_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.smart_views_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1091,10 +1004,7 @@ pub mod smart_views {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.tasks_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.tasks_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1129,10 +1039,7 @@ pub mod tasks {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.email_templates_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.email_templates_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1159,10 +1066,7 @@ pub mod templates {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.unsubscribed_emails_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.unsubscribed_emails_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1190,10 +1094,7 @@ pub mod unsubscribed_emails {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.users_get_me().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.users_get_me().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1232,10 +1133,7 @@ pub mod users {
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 /// // Set the parameters the operation needs on the builder, then send it.
-/// let response = match client.webhooks_list().send().await {
-///     Ok(response) => response,
-///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
-/// };
+/// let response = client.webhooks_list().send().await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```

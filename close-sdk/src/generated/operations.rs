@@ -21,580 +21,294 @@ pub(crate) struct Operation {
     pub(crate) fields: bool,
 }
 
-/// Every operation of the enabled features, sorted by id.
+/// Every operation, sorted by id, whatever features are on: a generated `send()` names
+/// its operation by its position here, which must not depend on the features.
 pub(crate) const OPERATIONS: &[Operation] = &[
-    #[cfg(feature = "activities")]
     Operation { id: "activities_calls_create", method: "POST", path: "/activity/call/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_calls_delete", method: "DELETE", path: "/activity/call/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_calls_get", method: "GET", path: "/activity/call/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_calls_list", method: "GET", path: "/activity/call/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_calls_update", method: "PUT", path: "/activity/call/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_creations_get", method: "GET", path: "/activity/created/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_creations_list", method: "GET", path: "/activity/created/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_custom_activities_create", method: "POST", path: "/activity/custom/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_custom_activities_delete", method: "DELETE", path: "/activity/custom/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_custom_activities_get", method: "GET", path: "/activity/custom/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_custom_activities_list", method: "GET", path: "/activity/custom/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_custom_activities_update", method: "PUT", path: "/activity/custom/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_email_threads_delete", method: "DELETE", path: "/activity/emailthread/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_email_threads_get", method: "GET", path: "/activity/emailthread/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_email_threads_list", method: "GET", path: "/activity/emailthread/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_emails_create", method: "POST", path: "/activity/email/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_emails_delete", method: "DELETE", path: "/activity/email/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_emails_get", method: "GET", path: "/activity/email/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_emails_list", method: "GET", path: "/activity/email/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_emails_update", method: "PUT", path: "/activity/email/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_form_submissions_delete", method: "DELETE", path: "/activity/form_submission/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_form_submissions_get", method: "GET", path: "/activity/form_submission/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_form_submissions_list", method: "GET", path: "/activity/form_submission/", idempotent: true, fields: true },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_lead_merges_get", method: "GET", path: "/activity/lead_merge/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_lead_merges_list", method: "GET", path: "/activity/lead_merge/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_lead_status_changes_create", method: "POST", path: "/activity/status_change/lead/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_lead_status_changes_delete", method: "DELETE", path: "/activity/status_change/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_lead_status_changes_get", method: "GET", path: "/activity/status_change/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_lead_status_changes_list", method: "GET", path: "/activity/status_change/lead/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_list", method: "GET", path: "/activity/", idempotent: true, fields: true },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_meetings_create_integration", method: "POST", path: "/activity/meeting/{id}/integration/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_meetings_delete", method: "DELETE", path: "/activity/meeting/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_meetings_get", method: "GET", path: "/activity/meeting/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_meetings_list", method: "GET", path: "/activity/meeting/", idempotent: true, fields: true },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_meetings_update", method: "PUT", path: "/activity/meeting/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_notes_create", method: "POST", path: "/activity/note/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_notes_delete", method: "DELETE", path: "/activity/note/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_notes_get", method: "GET", path: "/activity/note/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_notes_list", method: "GET", path: "/activity/note/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_notes_update", method: "PUT", path: "/activity/note/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_opportunity_status_changes_create", method: "POST", path: "/activity/status_change/opportunity/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_opportunity_status_changes_delete", method: "DELETE", path: "/activity/status_change/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_opportunity_status_changes_get", method: "GET", path: "/activity/status_change/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_opportunity_status_changes_list", method: "GET", path: "/activity/status_change/opportunity/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_sms_create", method: "POST", path: "/activity/sms/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_sms_delete", method: "DELETE", path: "/activity/sms/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_sms_get", method: "GET", path: "/activity/sms/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_sms_list", method: "GET", path: "/activity/sms/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_sms_update", method: "PUT", path: "/activity/sms/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_task_completions_delete", method: "DELETE", path: "/activity/task_completed/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_task_completions_get", method: "GET", path: "/activity/task_completed/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_task_completions_list", method: "GET", path: "/activity/task_completed/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_whatsapp_messages_create", method: "POST", path: "/activity/whatsapp_message/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_whatsapp_messages_delete", method: "DELETE", path: "/activity/whatsapp_message/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_whatsapp_messages_get", method: "GET", path: "/activity/whatsapp_message/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_whatsapp_messages_list", method: "GET", path: "/activity/whatsapp_message/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "activities_whatsapp_messages_update", method: "PUT", path: "/activity/whatsapp_message/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_create", method: "POST", path: "/blocked_phone_number/", idempotent: false, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_delete", method: "DELETE", path: "/blocked_phone_number/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_get", method: "GET", path: "/blocked_phone_number/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_get_settings", method: "GET", path: "/blocked_phone_number/settings/", idempotent: true, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_list", method: "GET", path: "/blocked_phone_number/", idempotent: true, fields: true },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_update", method: "PUT", path: "/blocked_phone_number/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "blocked_phone_numbers_update_settings", method: "PUT", path: "/blocked_phone_number/settings/", idempotent: true, fields: false },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_delete_create", method: "POST", path: "/bulk_action/delete/", idempotent: false, fields: false },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_delete_get", method: "GET", path: "/bulk_action/delete/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_delete_list", method: "GET", path: "/bulk_action/delete/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_edit_create", method: "POST", path: "/bulk_action/edit/", idempotent: false, fields: false },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_edit_get", method: "GET", path: "/bulk_action/edit/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_edit_list", method: "GET", path: "/bulk_action/edit/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_email_create", method: "POST", path: "/bulk_action/email/", idempotent: false, fields: false },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_email_get", method: "GET", path: "/bulk_action/email/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_email_list", method: "GET", path: "/bulk_action/email/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_sequence_subscriptions_create", method: "POST", path: "/bulk_action/sequence_subscription/", idempotent: false, fields: false },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_sequence_subscriptions_get", method: "GET", path: "/bulk_action/sequence_subscription/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "bulk-actions")]
     Operation { id: "bulk_actions_sequence_subscriptions_list", method: "GET", path: "/bulk_action/sequence_subscription/", idempotent: true, fields: true },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_create", method: "POST", path: "/comment/", idempotent: false, fields: false },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_delete", method: "DELETE", path: "/comment/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_get", method: "GET", path: "/comment/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_get_thread", method: "GET", path: "/comment_thread/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_list", method: "GET", path: "/comment/", idempotent: true, fields: false },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_list_threads", method: "GET", path: "/comment_thread/", idempotent: true, fields: false },
-    #[cfg(feature = "comments")]
     Operation { id: "comments_update", method: "PUT", path: "/comment/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "connected_accounts_get", method: "GET", path: "/connected_account/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "connected_accounts_list", method: "GET", path: "/connected_account/", idempotent: true, fields: true },
-    #[cfg(feature = "contacts")]
     Operation { id: "contacts_create", method: "POST", path: "/contact/", idempotent: false, fields: true },
-    #[cfg(feature = "contacts")]
     Operation { id: "contacts_delete", method: "DELETE", path: "/contact/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "contacts")]
     Operation { id: "contacts_get", method: "GET", path: "/contact/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "contacts")]
     Operation { id: "contacts_list", method: "GET", path: "/contact/", idempotent: true, fields: true },
-    #[cfg(feature = "contacts")]
     Operation { id: "contacts_update", method: "PUT", path: "/contact/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "activities")]
     Operation { id: "custom_activity_types_create", method: "POST", path: "/custom_activity/", idempotent: false, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "custom_activity_types_delete", method: "DELETE", path: "/custom_activity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "custom_activity_types_get", method: "GET", path: "/custom_activity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "custom_activity_types_list", method: "GET", path: "/custom_activity/", idempotent: true, fields: false },
-    #[cfg(feature = "activities")]
     Operation { id: "custom_activity_types_update", method: "PUT", path: "/custom_activity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_field_schemas_get", method: "GET", path: "/custom_field_schema/{object_type}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_field_schemas_update", method: "PUT", path: "/custom_field_schema/{object_type}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_activity_create", method: "POST", path: "/custom_field/activity/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_activity_delete", method: "DELETE", path: "/custom_field/activity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_activity_get", method: "GET", path: "/custom_field/activity/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_activity_list", method: "GET", path: "/custom_field/activity/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_activity_update", method: "PUT", path: "/custom_field/activity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_contact_create", method: "POST", path: "/custom_field/contact/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_contact_delete", method: "DELETE", path: "/custom_field/contact/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_contact_get", method: "GET", path: "/custom_field/contact/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_contact_list", method: "GET", path: "/custom_field/contact/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_contact_update", method: "PUT", path: "/custom_field/contact/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_custom_object_create", method: "POST", path: "/custom_field/custom_object_type/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_custom_object_delete", method: "DELETE", path: "/custom_field/custom_object_type/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_custom_object_get", method: "GET", path: "/custom_field/custom_object_type/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_custom_object_list", method: "GET", path: "/custom_field/custom_object_type/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_custom_object_update", method: "PUT", path: "/custom_field/custom_object_type/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_lead_create", method: "POST", path: "/custom_field/lead/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_lead_delete", method: "DELETE", path: "/custom_field/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_lead_get", method: "GET", path: "/custom_field/lead/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_lead_list", method: "GET", path: "/custom_field/lead/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_lead_update", method: "PUT", path: "/custom_field/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_opportunity_create", method: "POST", path: "/custom_field/opportunity/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_opportunity_delete", method: "DELETE", path: "/custom_field/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_opportunity_get", method: "GET", path: "/custom_field/opportunity/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_opportunity_list", method: "GET", path: "/custom_field/opportunity/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_opportunity_update", method: "PUT", path: "/custom_field/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_create", method: "POST", path: "/custom_field/shared/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_create_association", method: "POST", path: "/custom_field/shared/{scf_id}/association/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_delete", method: "DELETE", path: "/custom_field/shared/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_delete_association", method: "DELETE", path: "/custom_field/shared/{scf_id}/association/{object_type}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_get", method: "GET", path: "/custom_field/shared/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_get_association", method: "GET", path: "/custom_field/shared/{scf_id}/association/{object_type}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_list", method: "GET", path: "/custom_field/shared/", idempotent: true, fields: true },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_update", method: "PUT", path: "/custom_field/shared/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-fields")]
     Operation { id: "custom_fields_shared_update_association", method: "PUT", path: "/custom_field/shared/{scf_id}/association/{object_type}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_object_types_create", method: "POST", path: "/custom_object_type/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_object_types_delete", method: "DELETE", path: "/custom_object_type/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_object_types_get", method: "GET", path: "/custom_object_type/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_object_types_list", method: "GET", path: "/custom_object_type/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_object_types_update", method: "PUT", path: "/custom_object_type/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_objects_create", method: "POST", path: "/custom_object/", idempotent: false, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_objects_delete", method: "DELETE", path: "/custom_object/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_objects_get", method: "GET", path: "/custom_object/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_objects_list", method: "GET", path: "/custom_object/", idempotent: true, fields: false },
-    #[cfg(feature = "custom-objects")]
     Operation { id: "custom_objects_update", method: "PUT", path: "/custom_object/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "dialers")]
     Operation { id: "dialers_get", method: "GET", path: "/dialer/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "dialers")]
     Operation { id: "dialers_list", method: "GET", path: "/dialer/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "email_templates_create", method: "POST", path: "/email_template/", idempotent: false, fields: true },
-    #[cfg(feature = "templates")]
     Operation { id: "email_templates_delete", method: "DELETE", path: "/email_template/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "email_templates_get", method: "GET", path: "/email_template/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "templates")]
     Operation { id: "email_templates_list", method: "GET", path: "/email_template/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "email_templates_render", method: "GET", path: "/email_template/{id}/render/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "email_templates_update", method: "PUT", path: "/email_template/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "events")]
     Operation { id: "events_get", method: "GET", path: "/event/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "events")]
     Operation { id: "events_list", method: "GET", path: "/event/", idempotent: true, fields: false },
-    #[cfg(feature = "exports")]
     Operation { id: "exports_create_lead", method: "POST", path: "/export/lead/", idempotent: false, fields: false },
-    #[cfg(feature = "exports")]
     Operation { id: "exports_create_opportunity", method: "POST", path: "/export/opportunity/", idempotent: false, fields: false },
-    #[cfg(feature = "exports")]
     Operation { id: "exports_get", method: "GET", path: "/export/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "exports")]
     Operation { id: "exports_list", method: "GET", path: "/export/", idempotent: true, fields: true },
-    #[cfg(feature = "field-enrichment")]
     Operation { id: "field_enrichment_create", method: "POST", path: "/enrich_field/", idempotent: false, fields: false },
-    #[cfg(feature = "files")]
     Operation { id: "files_create", method: "POST", path: "/files/upload/", idempotent: false, fields: false },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_add_member", method: "POST", path: "/group/{group_id}/member/", idempotent: true, fields: false },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_create", method: "POST", path: "/group/", idempotent: false, fields: true },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_delete", method: "DELETE", path: "/group/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_get", method: "GET", path: "/group/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_list", method: "GET", path: "/group/", idempotent: true, fields: true },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_remove_member", method: "DELETE", path: "/group/{group_id}/member/{user_id}/", idempotent: true, fields: false },
-    #[cfg(feature = "groups")]
     Operation { id: "groups_update", method: "PUT", path: "/group/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "integration-links")]
     Operation { id: "integration_links_create", method: "POST", path: "/integration_link/", idempotent: false, fields: false },
-    #[cfg(feature = "integration-links")]
     Operation { id: "integration_links_delete", method: "DELETE", path: "/integration_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "integration-links")]
     Operation { id: "integration_links_get", method: "GET", path: "/integration_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "integration-links")]
     Operation { id: "integration_links_list", method: "GET", path: "/integration_link/", idempotent: true, fields: false },
-    #[cfg(feature = "integration-links")]
     Operation { id: "integration_links_update", method: "PUT", path: "/integration_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "lead-statuses")]
     Operation { id: "lead_statuses_create", method: "POST", path: "/status/lead/", idempotent: false, fields: false },
-    #[cfg(feature = "lead-statuses")]
     Operation { id: "lead_statuses_delete", method: "DELETE", path: "/status/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "lead-statuses")]
     Operation { id: "lead_statuses_list", method: "GET", path: "/status/lead/", idempotent: true, fields: false },
-    #[cfg(feature = "lead-statuses")]
     Operation { id: "lead_statuses_update", method: "PUT", path: "/status/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "leads")]
     Operation { id: "leads_create", method: "POST", path: "/lead/", idempotent: false, fields: false },
-    #[cfg(feature = "leads")]
     Operation { id: "leads_delete", method: "DELETE", path: "/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "leads")]
     Operation { id: "leads_get", method: "GET", path: "/lead/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "leads")]
     Operation { id: "leads_list", method: "GET", path: "/lead/", idempotent: true, fields: true },
-    #[cfg(feature = "leads")]
     Operation { id: "leads_merge", method: "POST", path: "/lead/merge/", idempotent: false, fields: false },
-    #[cfg(feature = "leads")]
     Operation { id: "leads_update", method: "PUT", path: "/lead/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "memberships")]
     Operation { id: "memberships_bulk_update", method: "PUT", path: "/membership/", idempotent: true, fields: false },
-    #[cfg(feature = "memberships")]
     Operation { id: "memberships_create", method: "POST", path: "/membership/", idempotent: true, fields: false },
-    #[cfg(feature = "memberships")]
     Operation { id: "memberships_delete", method: "DELETE", path: "/membership/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "memberships")]
     Operation { id: "memberships_get_pinned_views", method: "GET", path: "/membership/{id}/pinned_views/", idempotent: true, fields: false },
-    #[cfg(feature = "memberships")]
     Operation { id: "memberships_update", method: "PUT", path: "/membership/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "memberships")]
     Operation { id: "memberships_update_pinned_views", method: "PUT", path: "/membership/{id}/pinned_views/", idempotent: true, fields: false },
-    #[cfg(feature = "opportunities")]
     Operation { id: "opportunities_create", method: "POST", path: "/opportunity/", idempotent: false, fields: false },
-    #[cfg(feature = "opportunities")]
     Operation { id: "opportunities_delete", method: "DELETE", path: "/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "opportunities")]
     Operation { id: "opportunities_get", method: "GET", path: "/opportunity/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "opportunities")]
     Operation { id: "opportunities_list", method: "GET", path: "/opportunity/", idempotent: true, fields: true },
-    #[cfg(feature = "opportunities")]
     Operation { id: "opportunities_update", method: "PUT", path: "/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "opportunity-statuses")]
     Operation { id: "opportunity_statuses_create", method: "POST", path: "/status/opportunity/", idempotent: false, fields: true },
-    #[cfg(feature = "opportunity-statuses")]
     Operation { id: "opportunity_statuses_delete", method: "DELETE", path: "/status/opportunity/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "opportunity-statuses")]
     Operation { id: "opportunity_statuses_list", method: "GET", path: "/status/opportunity/", idempotent: true, fields: true },
-    #[cfg(feature = "opportunity-statuses")]
     Operation { id: "opportunity_statuses_update", method: "PUT", path: "/status/opportunity/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "organizations")]
     Operation { id: "organizations_get", method: "GET", path: "/organization/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "organizations")]
     Operation { id: "organizations_update", method: "PUT", path: "/organization/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "outcomes")]
     Operation { id: "outcomes_create", method: "POST", path: "/outcome/", idempotent: false, fields: false },
-    #[cfg(feature = "outcomes")]
     Operation { id: "outcomes_delete", method: "DELETE", path: "/outcome/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "outcomes")]
     Operation { id: "outcomes_get", method: "GET", path: "/outcome/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "outcomes")]
     Operation { id: "outcomes_list", method: "GET", path: "/outcome/", idempotent: true, fields: true },
-    #[cfg(feature = "outcomes")]
     Operation { id: "outcomes_update", method: "PUT", path: "/outcome/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "phone_numbers_create", method: "POST", path: "/phone_number/request/internal/", idempotent: false, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "phone_numbers_delete", method: "DELETE", path: "/phone_number/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "phone_numbers_get", method: "GET", path: "/phone_number/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "phone_numbers_list", method: "GET", path: "/phone_number/", idempotent: true, fields: true },
-    #[cfg(feature = "phone-numbers")]
     Operation { id: "phone_numbers_update", method: "PUT", path: "/phone_number/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "pipelines")]
     Operation { id: "pipelines_create", method: "POST", path: "/pipeline/", idempotent: false, fields: false },
-    #[cfg(feature = "pipelines")]
     Operation { id: "pipelines_delete", method: "DELETE", path: "/pipeline/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "pipelines")]
     Operation { id: "pipelines_list", method: "GET", path: "/pipeline/", idempotent: true, fields: false },
-    #[cfg(feature = "pipelines")]
     Operation { id: "pipelines_update", method: "PUT", path: "/pipeline/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_archive", method: "POST", path: "/playbook/{id}/archive/", idempotent: false, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_create", method: "POST", path: "/playbook/", idempotent: false, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_delete", method: "DELETE", path: "/playbook/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_get", method: "GET", path: "/playbook/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_list", method: "GET", path: "/playbook/", idempotent: true, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_unarchive", method: "POST", path: "/playbook/{id}/unarchive/", idempotent: false, fields: false },
-    #[cfg(feature = "playbooks")]
     Operation { id: "playbooks_update", method: "PUT", path: "/playbook/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_activity", method: "POST", path: "/report/activity/", idempotent: false, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_custom", method: "GET", path: "/report/custom/{org_id}/", idempotent: true, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_funnel_stages", method: "POST", path: "/report/funnel/opportunity/stages/", idempotent: false, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_funnel_totals", method: "POST", path: "/report/funnel/opportunity/totals/", idempotent: false, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_lead_statuses", method: "GET", path: "/report/statuses/lead/{org_id}/", idempotent: true, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_opportunity_statuses", method: "GET", path: "/report/statuses/opportunity/{org_id}/", idempotent: true, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_get_sent_emails", method: "GET", path: "/report/sent_emails/{org_id}/", idempotent: true, fields: false },
-    #[cfg(feature = "reporting")]
     Operation { id: "reporting_list_activity_metrics", method: "GET", path: "/report/activity/metrics/", idempotent: true, fields: false },
-    #[cfg(feature = "roles")]
     Operation { id: "roles_create", method: "POST", path: "/role/", idempotent: false, fields: false },
-    #[cfg(feature = "roles")]
     Operation { id: "roles_delete", method: "DELETE", path: "/role/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "roles")]
     Operation { id: "roles_get", method: "GET", path: "/role/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "roles")]
     Operation { id: "roles_list", method: "GET", path: "/role/", idempotent: true, fields: false },
-    #[cfg(feature = "roles")]
     Operation { id: "roles_update", method: "PUT", path: "/role/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_create", method: "POST", path: "/scheduling_link/", idempotent: false, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_create_integration", method: "POST", path: "/scheduling_link/integration/", idempotent: false, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_create_shared", method: "POST", path: "/shared_scheduling_link/", idempotent: false, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_create_shared_association", method: "POST", path: "/shared_scheduling_link_association/", idempotent: false, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_delete", method: "DELETE", path: "/scheduling_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_delete_integration", method: "DELETE", path: "/scheduling_link/integration/{source_id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_delete_shared", method: "DELETE", path: "/shared_scheduling_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_delete_shared_association", method: "POST", path: "/shared_scheduling_link_association/unmap/", idempotent: false, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_get", method: "GET", path: "/scheduling_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_get_shared", method: "GET", path: "/shared_scheduling_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_list", method: "GET", path: "/scheduling_link/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_list_shared", method: "GET", path: "/shared_scheduling_link/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_update", method: "PUT", path: "/scheduling_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "scheduling-links")]
     Operation { id: "scheduling_links_update_shared", method: "PUT", path: "/shared_scheduling_link/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "send_as_bulk_create", method: "POST", path: "/send_as/bulk/", idempotent: false, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "send_as_create", method: "POST", path: "/send_as/", idempotent: false, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "send_as_delete", method: "DELETE", path: "/send_as/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "send_as_delete_by_user", method: "DELETE", path: "/send_as/", idempotent: true, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "send_as_get", method: "GET", path: "/send_as/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "connected-accounts")]
     Operation { id: "send_as_list", method: "GET", path: "/send_as/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_create", method: "POST", path: "/sequence/", idempotent: false, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_create_subscription", method: "POST", path: "/sequence_subscription/", idempotent: false, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_delete", method: "DELETE", path: "/sequence/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_get", method: "GET", path: "/sequence/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_get_subscription", method: "GET", path: "/sequence_subscription/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_list", method: "GET", path: "/sequence/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_list_subscriptions", method: "GET", path: "/sequence_subscription/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_update", method: "PUT", path: "/sequence/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "sequences")]
     Operation { id: "sequences_update_subscription", method: "PUT", path: "/sequence_subscription/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "smart-views")]
     Operation { id: "smart_views_create", method: "POST", path: "/saved_search/", idempotent: false, fields: false },
-    #[cfg(feature = "smart-views")]
     Operation { id: "smart_views_delete", method: "DELETE", path: "/saved_search/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "smart-views")]
     Operation { id: "smart_views_get", method: "GET", path: "/saved_search/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "smart-views")]
     Operation { id: "smart_views_list", method: "GET", path: "/saved_search/", idempotent: true, fields: false },
-    #[cfg(feature = "smart-views")]
     Operation { id: "smart_views_update", method: "PUT", path: "/saved_search/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "sms_templates_create", method: "POST", path: "/sms_template/", idempotent: false, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "sms_templates_delete", method: "DELETE", path: "/sms_template/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "sms_templates_get", method: "GET", path: "/sms_template/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "sms_templates_list", method: "GET", path: "/sms_template/", idempotent: true, fields: false },
-    #[cfg(feature = "templates")]
     Operation { id: "sms_templates_update", method: "PUT", path: "/sms_template/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "tasks")]
     Operation { id: "tasks_bulk_update", method: "PUT", path: "/task/", idempotent: true, fields: true },
-    #[cfg(feature = "tasks")]
     Operation { id: "tasks_create", method: "POST", path: "/task/", idempotent: false, fields: true },
-    #[cfg(feature = "tasks")]
     Operation { id: "tasks_delete", method: "DELETE", path: "/task/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "tasks")]
     Operation { id: "tasks_get", method: "GET", path: "/task/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "tasks")]
     Operation { id: "tasks_list", method: "GET", path: "/task/", idempotent: true, fields: true },
-    #[cfg(feature = "tasks")]
     Operation { id: "tasks_update", method: "PUT", path: "/task/{id}/", idempotent: true, fields: true },
-    #[cfg(feature = "unsubscribed-emails")]
     Operation { id: "unsubscribed_emails_create", method: "POST", path: "/unsubscribe/email/", idempotent: false, fields: false },
-    #[cfg(feature = "unsubscribed-emails")]
     Operation { id: "unsubscribed_emails_delete", method: "DELETE", path: "/unsubscribe/email/{email_address}/", idempotent: true, fields: false },
-    #[cfg(feature = "unsubscribed-emails")]
     Operation { id: "unsubscribed_emails_list", method: "GET", path: "/unsubscribe/email/", idempotent: true, fields: false },
-    #[cfg(feature = "users")]
     Operation { id: "users_get", method: "GET", path: "/user/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "users")]
     Operation { id: "users_get_me", method: "GET", path: "/me/", idempotent: true, fields: true },
-    #[cfg(feature = "users")]
     Operation { id: "users_list", method: "GET", path: "/user/", idempotent: true, fields: false },
-    #[cfg(feature = "users")]
     Operation { id: "users_list_availabilities", method: "GET", path: "/user/availability/", idempotent: true, fields: false },
-    #[cfg(feature = "webhooks")]
     Operation { id: "webhooks_create", method: "POST", path: "/webhook/", idempotent: false, fields: false },
-    #[cfg(feature = "webhooks")]
     Operation { id: "webhooks_delete", method: "DELETE", path: "/webhook/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "webhooks")]
     Operation { id: "webhooks_get", method: "GET", path: "/webhook/{id}/", idempotent: true, fields: false },
-    #[cfg(feature = "webhooks")]
     Operation { id: "webhooks_list", method: "GET", path: "/webhook/", idempotent: true, fields: false },
-    #[cfg(feature = "webhooks")]
     Operation { id: "webhooks_update", method: "PUT", path: "/webhook/{id}/", idempotent: true, fields: false },
 ];

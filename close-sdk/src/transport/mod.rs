@@ -1,9 +1,11 @@
 //! The request path: everything between a built request and a typed answer.
 //!
-//! progenitor's generated operations call the [`ClientHooks`](progenitor_client::ClientHooks)
-//! in [`hooks`] for every request; nothing else in the crate sends, sleeps or loops.
+//! Every request enters through [`hooks::call`]: generated operations through
+//! [`crate::runtime`] (the one module generated code calls), hand-written calls by name;
+//! nothing else in the crate sends, sleeps or loops.
 //!
-//! - [`hooks`]: `pre` (authorization, user agent, path safety) and `exec` (the retry loop).
+//! - [`hooks`]: the door (path safety, authorization, user agent), the retry loop, and the one
+//!   error built from what was read.
 //! - [`retry`]: [`RetryPolicy`](retry::RetryPolicy) and the retry decision.
 //! - [`throttle`]: per-endpoint-group rate-limit windows, shared by a client's clones.
 //! - [`headers`]: parsing `RateLimit`, `Retry-After`, `RateLimit-Reset`.

@@ -93,7 +93,7 @@ async fn a_webhook_answer_that_does_not_decode_never_shows_the_key_in_the_error(
         .await
         .map(drop)
         .expect_err("the key does not parse");
-    let generated = close_sdk::Error::from(generated);
+    let generated = generated;
     let listed = client
         .list_webhooks()
         .await

@@ -112,7 +112,7 @@ async fn addresses_with_a_path_separator_are_refused_with_the_reason() {
             .await
             .map(drop)
             .expect_err("refused");
-        let e = close_sdk::Error::from(e);
+        let e = e;
         let text = e.to_string();
         assert!(
             matches!(e, close_sdk::Error::InvalidRequest(_)),

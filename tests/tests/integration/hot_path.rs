@@ -1,9 +1,8 @@
-//! `create_membership` builds its request itself (the hot path: `transport::hooks::send_json`,
-//! no request copy, one body read). It must send exactly what the generated
-//! `memberships_create()` builder sends, and end exactly the way the builder's result converts to
-//! `Error`, whatever the server answers. Every other generated typed JSON builder takes the
-//! same lean path (`transport::hooks::send_typed`); the last tests check it retries with the
-//! same request and ends in the same `progenitor_client::Error` variants as before.
+//! `create_membership` is the generated `memberships_create()` request (the hot path: no request
+//! copy, one body read). It must send exactly what the builder sends and end exactly the way the
+//! builder ends, whatever the server answers. Every generated request takes the same path
+//! (`crate::runtime::send`); the last tests check it retries with the same request and ends in
+//! the one `close_sdk::Error`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -35,15 +34,11 @@ fn client(server: &LoopbackServer) -> Client {
 
 /// The same call through the generated builder, converted as the extension traits convert.
 async fn via_builder(c: &Client) -> Result<Membership, Error> {
-    match c
-        .memberships_create()
+    c.memberships_create()
         .body_map(|b| b.email(EMAIL).role_id(Role::User))
         .send()
         .await
-    {
-        Ok(v) => Ok(v.into_inner()),
-        Err(e) => Err(Error::from_generated(e).await),
-    }
+        .map(close_sdk::ResponseValue::into_inner)
 }
 
 #[tokio::test]
@@ -341,13 +336,12 @@ async fn a_lean_builder_retries_a_cut_off_body_with_the_same_request() {
     assert_eq!(seen[2].path, "/membership/memb_1/pinned_views/");
 }
 
-/// The lean path ends in the `progenitor_client::Error` variant progenitor's own status match
-/// gave: a documented error status is `ErrorResponse` with the decoded `ErrorBody` (an empty
-/// body decodes as an empty one), an undocumented one `UnexpectedResponse` with the request's
-/// URL and its body kept for `Error::from`, a success body that is not the type `InvalidResponsePayload`.
+/// Every status but the success one ends in the one error, built once from what was read: a
+/// documented error status and an undocumented one alike are `Error::Api` with the decoded
+/// `ErrorBody` (an empty body decodes as an empty one), a success body that is not the type
+/// `Error::Decode` with the body.
 #[tokio::test]
-async fn a_lean_builder_ends_in_the_variant_progenitor_gave() {
-    use close_sdk::GeneratedError as G;
+async fn every_generated_send_ends_in_the_one_error() {
     let server = LoopbackServer::start(|r| {
         if r.path.starts_with("/membership/m404/") {
             Reply::json(404, &json!({"error": "no such membership"}))
@@ -367,32 +361,26 @@ async fn a_lean_builder_ends_in_the_variant_progenitor_gave() {
     let c = client(&server);
     let get = |id: &'static str| c.memberships_get_pinned_views().id(id).send();
     match bounded(get("m404")).await {
-        Err(G::ErrorResponse(rv)) => {
-            assert_eq!(rv.status(), 404);
-            assert_eq!(rv.into_inner().message(), "no such membership");
+        Err(Error::Api(api)) => {
+            assert_eq!(api.status, 404);
+            assert_eq!(api.body.message(), "no such membership");
         }
         other => panic!("404: {other:?}"),
     }
     match bounded(get("mempty")).await {
-        Err(G::ErrorResponse(rv)) => assert_eq!(rv.status(), 400),
+        Err(Error::Api(api)) => assert_eq!(api.status, 400),
         other => panic!("empty 400: {other:?}"),
     }
     match bounded(get("m418")).await {
-        Err(G::UnexpectedResponse(r)) => {
-            assert_eq!(r.url().path(), "/membership/m418/pinned_views/");
-            match Error::from(G::UnexpectedResponse(r)) {
-                Error::Api(api) => {
-                    assert_eq!(api.status, 418);
-                    assert_eq!(api.body.message(), "teapot");
-                }
-                other => panic!("418 converted: {other:?}"),
-            }
+        Err(Error::Api(api)) => {
+            assert_eq!(api.status, 418);
+            assert_eq!(api.body.message(), "teapot");
         }
         other => panic!("418: {other:?}"),
     }
     match bounded(get("mbad")).await {
-        Err(G::InvalidResponsePayload(body, _)) => {
-            assert_eq!(&body[..], br#"{"saved_view_ids":"not a list"}"#)
+        Err(Error::Decode { body, .. }) => {
+            assert_eq!(body, r#"{"saved_view_ids":"not a list"}"#)
         }
         other => panic!("bad body: {other:?}"),
     }

@@ -133,7 +133,7 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap_err();
     assert_eq!(
-        close_sdk::Error::from(missing).status().map(|s| s.as_u16()),
+        missing.status().map(|s| s.as_u16()),
         Some(404)
     );
 }
@@ -301,7 +301,7 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
         .await
         .unwrap_err();
     assert_eq!(
-        close_sdk::Error::from(gone).status().map(|s| s.as_u16()),
+        gone.status().map(|s| s.as_u16()),
         Some(404)
     );
     assert_eq!(close.leads().len(), 1);
@@ -347,7 +347,7 @@ async fn values_close_would_refuse_are_400_field_errors_and_nothing_is_stored() 
             .send()
             .await
             .expect_err("refused");
-        let err = close_sdk::Error::from(err);
+        let err = err;
         assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{body}: {err}");
         let fields = err.field_errors().expect("field-errors");
         assert!(fields.contains_key(&field), "{body}: {fields:?}");
@@ -367,7 +367,7 @@ async fn values_close_would_refuse_are_400_field_errors_and_nothing_is_stored() 
     .unwrap();
     let err = client.contacts_create().body(bad).send().await.unwrap_err();
     assert_eq!(
-        close_sdk::Error::from(err).status().map(|s| s.as_u16()),
+        err.status().map(|s| s.as_u16()),
         Some(400)
     );
 }

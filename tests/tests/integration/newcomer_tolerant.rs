@@ -415,8 +415,7 @@ async fn builder_clears_with_patch_clear() {
         .id("mem_1")
         .body_map(|b| b.default_caller_id(Patch::Clear).role_id(Patch::Unchanged))
         .send()
-        .await
-        .map_err(Error::from);
+        .await;
     assert_eq!(
         mock.calls_async().await,
         1,

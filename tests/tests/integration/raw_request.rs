@@ -149,12 +149,9 @@ async fn a_4xx_is_an_api_error_with_closes_message_exactly_as_for_a_generated_ca
     )
     .await
     .unwrap_err();
-    let generated = Error::from_generated(
-        bounded(client.groups_get().id("group_x").send())
-            .await
-            .unwrap_err(),
-    )
-    .await;
+    let generated = bounded(client.groups_get().id("group_x").send())
+        .await
+        .unwrap_err();
     let Error::Api(api) = &raw else {
         panic!("{raw:?}")
     };

@@ -665,8 +665,7 @@ async fn a_503s_ordinary_rate_limit_reset_is_not_a_requested_wait() {
 }
 
 /// Defect 9: a 429 asking for more than 24 h is refused at once, not read as malformed and
-/// retried every second. Also: `?` converts a raw builder's error (`From<GeneratedError>`),
-/// with the body.
+/// retried every second. Also: a generated builder's error is the same `Error`, with the body.
 #[tokio::test]
 async fn a_429_asking_for_more_than_a_day_is_refused_at_once() {
     let server = LoopbackServer::scripted(

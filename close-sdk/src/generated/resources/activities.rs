@@ -50564,7 +50564,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::ActivityList>, crate::Error> {
             let Self {
                 client,
                 fields,
@@ -50590,32 +50590,31 @@ pub mod builder {
                 user_id,
                 user_id_in,
             } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let type_in = type_in.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let contact_id_in = contact_id_in.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let lead_id_in = lead_id_in.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let user_id_in = user_id_in.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let contact_id_in = contact_id_in.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let lead_id_in = lead_id_in.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_list",
-            );
             let build = || {
                 client
                     .client
@@ -50624,111 +50623,81 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
                     .query(
-                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "contact_id__in",
                             &contact_id_in,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(&crate::runtime::QueryParam::new("lead_id__in", &lead_id_in))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "lead_id__in",
-                            &lead_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "user_id__in",
-                            &user_id_in,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                    .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 29usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_calls_list`]
@@ -50981,7 +50950,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/call/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CallActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CallActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -51001,26 +50970,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/call/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_calls_list",
-            );
             let build = || {
                 client
                     .client
@@ -51029,86 +50997,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 3usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_calls_create`]
@@ -51153,17 +51105,14 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/call/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CallActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCallActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/call/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_calls_create",
-            );
             let build = || {
                 client
                     .client
@@ -51175,14 +51124,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 0usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_calls_get`]
@@ -51215,15 +51157,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/call/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CallActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/call/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_calls_get",
+                "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -51235,14 +51174,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 2usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_calls_update`]
@@ -51301,20 +51233,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/call/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CallActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCallActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/call/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_calls_update",
+                "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -51327,14 +51256,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 4usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_calls_delete`]
@@ -51365,56 +51287,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/call/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/call/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_calls_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 1usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_creations_list`]
@@ -51667,7 +51557,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/created/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatedActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CreatedActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -51687,26 +51577,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/created/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_creations_list",
-            );
             let build = || {
                 client
                     .client
@@ -51715,86 +51604,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 6usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_creations_get`]
@@ -51827,15 +51700,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/created/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreatedActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CreatedActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/created/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_creations_get",
+                "{}/activity/created/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -51847,14 +51717,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 5usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_custom_activities_list`]
@@ -52140,7 +52003,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/custom/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -52162,30 +52025,29 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
             let custom_activity_type_id = custom_activity_type_id
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let custom_activity_type_id_in = custom_activity_type_id_in
-                .map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/custom/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_custom_activities_list",
-            );
             let build = || {
                 client
                     .client
@@ -52194,98 +52056,82 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "custom_activity_type_id",
                             &custom_activity_type_id,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "custom_activity_type_id__in",
                             &custom_activity_type_id_in,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 10usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_custom_activities_create`]
@@ -52332,17 +52178,14 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/custom/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/custom/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_custom_activities_create",
-            );
             let build = || {
                 client
                     .client
@@ -52354,14 +52197,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 7usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_custom_activities_get`]
@@ -52394,15 +52230,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/custom/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/custom/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_custom_activities_get",
+                "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -52414,14 +52247,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 9usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_custom_activities_update`]
@@ -52482,20 +52308,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/custom/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/custom/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_custom_activities_update",
+                "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -52508,14 +52331,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 11usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_custom_activities_delete`]
@@ -52546,56 +52362,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/custom/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/custom/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_custom_activities_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 8usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_emails_list`]
@@ -52848,7 +52632,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/email/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::EmailActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -52868,26 +52652,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/email/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_emails_list",
-            );
             let build = || {
                 client
                     .client
@@ -52896,86 +52679,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 18usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_emails_create`]
@@ -53020,17 +52787,14 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/email/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateEmailActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/email/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_emails_create",
-            );
             let build = || {
                 client
                     .client
@@ -53042,14 +52806,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 15usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_emails_get`]
@@ -53082,15 +52839,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/email/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/email/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_emails_get",
+                "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -53102,14 +52856,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 17usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_emails_update`]
@@ -53168,20 +52915,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/email/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateEmailActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/email/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_emails_update",
+                "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -53194,14 +52938,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 19usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_emails_delete`]
@@ -53232,56 +52969,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/email/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/email/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_emails_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 16usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_email_threads_list`]
@@ -53534,10 +53239,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/emailthread/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EmailThreadActivityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::EmailThreadActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -53557,26 +53259,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/emailthread/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_email_threads_list",
-            );
             let build = || {
                 client
                     .client
@@ -53585,86 +53286,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 14usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_email_threads_get`]
@@ -53697,15 +53382,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/emailthread/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EmailThreadActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::EmailThreadActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/emailthread/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_email_threads_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -53717,14 +53399,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 13usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_email_threads_delete`]
@@ -53755,56 +53430,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/emailthread/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/emailthread/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_email_threads_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 12usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_form_submissions_list`]
@@ -54162,10 +53805,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/form_submission/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FormSubmissionActivityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::FormSubmissionActivityList>, crate::Error> {
             let Self {
                 client,
                 fields,
@@ -54192,33 +53832,32 @@ pub mod builder {
                 user_id,
                 user_id_in,
             } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let type_in = type_in.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let contact_id_in = contact_id_in.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let form_id = form_id.map_err(Error::InvalidRequest)?;
-            let form_id_in = form_id_in.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let lead_id_in = lead_id_in.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let user_id_in = user_id_in.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let contact_id_in = contact_id_in.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let form_id = form_id.map_err(crate::Error::InvalidRequest)?;
+            let form_id_in = form_id_in.map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let lead_id_in = lead_id_in.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/form_submission/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_form_submissions_list",
-            );
             let build = || {
                 client
                     .client
@@ -54227,117 +53866,82 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
                     .query(
-                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "contact_id__in",
                             &contact_id_in,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("form_id", &form_id))
+                    .query(&crate::runtime::QueryParam::new("form_id__in", &form_id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(&crate::runtime::QueryParam::new("lead_id__in", &lead_id_in))
                     .query(
-                        &crate::transport::query::QueryParam::new("form_id", &form_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "form_id__in",
-                            &form_id_in,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                    .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "lead_id__in",
-                            &lead_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "user_id__in",
-                            &user_id_in,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                    .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 22usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_form_submissions_get`]
@@ -54385,19 +53989,13 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/form_submission/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FormSubmissionActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::FormSubmissionActivity>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/form_submission/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_form_submissions_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -54407,17 +54005,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 21usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_form_submissions_delete`]
@@ -54448,56 +54039,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/form_submission/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/form_submission/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_form_submissions_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 20usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_lead_merges_list`]
@@ -54750,10 +54309,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/lead_merge/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LeadMergeActivityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::LeadMergeActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -54773,26 +54329,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/lead_merge/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_lead_merges_list",
-            );
             let build = || {
                 client
                     .client
@@ -54801,86 +54356,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 24usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_lead_merges_get`]
@@ -54913,15 +54452,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/lead_merge/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LeadMergeActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::LeadMergeActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/lead_merge/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_lead_merges_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -54933,14 +54469,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 23usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_meetings_list`]
@@ -55208,7 +54737,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/meeting/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MeetingActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::MeetingActivityList>, crate::Error> {
             let Self {
                 client,
                 fields,
@@ -55229,27 +54758,26 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/meeting/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_meetings_list",
-            );
             let build = || {
                 client
                     .client
@@ -55258,87 +54786,71 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 33usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_meetings_get`]
@@ -55386,16 +54898,13 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/meeting/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MeetingActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::MeetingActivity>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/meeting/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_meetings_get",
+                "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -55405,17 +54914,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 32usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_meetings_update`]
@@ -55476,20 +54978,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/meeting/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MeetingActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::MeetingActivity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateMeetingActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/meeting/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_meetings_update",
+                "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -55502,14 +55001,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 34usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_meetings_delete`]
@@ -55540,56 +55032,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/meeting/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/meeting/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_meetings_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 31usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_meetings_create_integration`]
@@ -55650,21 +55110,18 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/meeting/{id}/integration/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MeetingIntegration>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::MeetingIntegration>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::CreateMeetingIntegration::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/meeting/{}/integration/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_meetings_create_integration",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -55677,14 +55134,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 30usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_notes_list`]
@@ -55937,7 +55387,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/note/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBaseList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::ActivityBaseList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -55957,26 +55407,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/note/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_notes_list",
-            );
             let build = || {
                 client
                     .client
@@ -55985,86 +55434,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 38usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_notes_create`]
@@ -56109,17 +55542,14 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/note/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBase>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::ActivityBase>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateNoteActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/note/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_notes_create",
-            );
             let build = || {
                 client
                     .client
@@ -56131,14 +55561,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 35usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_notes_get`]
@@ -56171,15 +55594,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/note/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBase>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::ActivityBase>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/note/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_notes_get",
+                "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -56191,14 +55611,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 37usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_notes_update`]
@@ -56257,20 +55670,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/note/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBase>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::ActivityBase>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateNoteActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/note/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_notes_update",
+                "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -56283,14 +55693,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 39usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_notes_delete`]
@@ -56321,56 +55724,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/note/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/note/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_notes_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 36usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_sms_list`]
@@ -56623,7 +55994,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/sms/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SmsActivityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SmsActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -56643,26 +56014,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/sms/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_sms_list",
-            );
             let build = || {
                 client
                     .client
@@ -56671,86 +56041,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 47usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_sms_create`]
@@ -56809,18 +56163,15 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/sms/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SmsActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
             let Self { client, send_to_inbox, body } = self;
-            let send_to_inbox = send_to_inbox.map_err(Error::InvalidRequest)?;
+            let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::CreateSmsActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/sms/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_sms_create",
-            );
             let build = || {
                 client
                     .client
@@ -56831,21 +56182,11 @@ pub mod builder {
                     )
                     .json(&body)
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "send_to_inbox",
-                            &send_to_inbox,
-                        ),
+                        &crate::runtime::QueryParam::new("send_to_inbox", &send_to_inbox),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 44usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_sms_get`]
@@ -56878,15 +56219,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/sms/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SmsActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/sms/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_sms_get",
+                "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -56898,14 +56236,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 46usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_sms_update`]
@@ -56964,20 +56295,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/sms/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SmsActivity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateSmsActivity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/sms/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_sms_update",
+                "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -56990,14 +56318,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 48usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_sms_delete`]
@@ -57028,56 +56349,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/sms/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/activity/sms/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_sms_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 45usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_list`]
@@ -57330,10 +56619,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/status_change/lead/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LeadStatusChangeActivityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::LeadStatusChangeActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -57353,26 +56639,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_lead_status_changes_list",
-            );
             let build = || {
                 client
                     .client
@@ -57381,86 +56666,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 28usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_create`]
@@ -57508,21 +56777,15 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/status_change/lead/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LeadStatusChangeActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::LeadStatusChangeActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateLeadStatusChangeActivity::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_lead_status_changes_create",
-            );
             let build = || {
                 client
                     .client
@@ -57534,14 +56797,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 25usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_get`]
@@ -57574,18 +56830,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/status_change/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::LeadStatusChangeActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::LeadStatusChangeActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/status_change/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_lead_status_changes_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -57597,14 +56847,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 27usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_delete`]
@@ -57635,56 +56878,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/status_change/lead/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/status_change/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_lead_status_changes_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 26usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_list`]
@@ -57954,7 +57165,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::OpportunityStatusChangeActivityList>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self {
                 client,
@@ -57976,27 +57187,26 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let opportunity_id = opportunity_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let opportunity_id = opportunity_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_opportunity_status_changes_list",
-            );
             let build = || {
                 client
                     .client
@@ -58005,92 +57215,76 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "opportunity_id",
                             &opportunity_id,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 43usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_create`]
@@ -58140,7 +57334,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::OpportunityStatusChangeActivity>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
             let body = body
@@ -58148,11 +57342,8 @@ pub mod builder {
                     types::CreateOpportunityStatusChangeActivity::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_opportunity_status_changes_create",
-            );
             let build = || {
                 client
                     .client
@@ -58164,14 +57355,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 40usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_get`]
@@ -58206,16 +57390,13 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::OpportunityStatusChangeActivity>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/status_change/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_opportunity_status_changes_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -58227,14 +57408,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 42usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_delete`]
@@ -58265,56 +57439,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/status_change/opportunity/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/status_change/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_opportunity_status_changes_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 41usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_task_completions_list`]
@@ -58567,10 +57709,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/task_completed/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TaskCompletionActivityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::TaskCompletionActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -58590,26 +57729,25 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/task_completed/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_task_completions_list",
-            );
             let build = || {
                 client
                     .client
@@ -58618,86 +57756,70 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 51usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_task_completions_get`]
@@ -58730,18 +57852,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/task_completed/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TaskCompletionActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::TaskCompletionActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/task_completed/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_task_completions_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -58753,14 +57869,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 50usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_task_completions_delete`]
@@ -58791,56 +57900,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/task_completed/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/task_completed/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_task_completions_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 49usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_list`]
@@ -59108,10 +58185,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/whatsapp_message/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WhatsAppMessageActivityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WhatsAppMessageActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -59132,28 +58206,27 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
             let external_whatsapp_message_id = external_whatsapp_message_id
-                .map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_whatsapp_messages_list",
-            );
             let build = || {
                 client
                     .client
@@ -59162,92 +58235,76 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gt",
                             &activity_at_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__gte",
                             &activity_at_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lt",
                             &activity_at_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "activity_at__lte",
                             &activity_at_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "external_whatsapp_message_id",
                             &external_whatsapp_message_id,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 55usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_create`]
@@ -59308,21 +58365,15 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/whatsapp_message/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WhatsAppMessageActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
             let Self { client, send_to_inbox, body } = self;
-            let send_to_inbox = send_to_inbox.map_err(Error::InvalidRequest)?;
+            let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::CreateWhatsAppMessage::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_whatsapp_messages_create",
-            );
             let build = || {
                 client
                     .client
@@ -59333,21 +58384,11 @@ pub mod builder {
                     )
                     .json(&body)
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "send_to_inbox",
-                            &send_to_inbox,
-                        ),
+                        &crate::runtime::QueryParam::new("send_to_inbox", &send_to_inbox),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 52usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_get`]
@@ -59380,18 +58421,12 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/whatsapp_message/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WhatsAppMessageActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/whatsapp_message/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_whatsapp_messages_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -59403,14 +58438,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 54usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_update`]
@@ -59471,23 +58499,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/whatsapp_message/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WhatsAppMessageActivity>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateWhatsAppMessage::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/whatsapp_message/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "activities_whatsapp_messages_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -59500,14 +58522,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 56usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_delete`]
@@ -59538,56 +58553,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/whatsapp_message/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/whatsapp_message/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_whatsapp_messages_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 53usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_activity_types_list`]
@@ -59604,15 +58587,9 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_activity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CustomActivityTypeList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomActivityTypeList>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/custom_activity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_activity_types_list",
-            );
             let build = || {
                 client
                     .client
@@ -59623,14 +58600,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 93usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_activity_types_create`]
@@ -59677,18 +58647,15 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_activity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomActivityType::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_activity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_activity_types_create",
-            );
             let build = || {
                 client
                     .client
@@ -59700,14 +58667,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 90usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_activity_types_get`]
@@ -59740,15 +58700,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_activity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_activity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_activity_types_get",
+                "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -59760,14 +58717,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 92usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_activity_types_update`]
@@ -59828,21 +58778,18 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_activity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomActivityType::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_activity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_activity_types_update",
+                "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -59855,14 +58802,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 94usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_activity_types_delete`]
@@ -59893,56 +58833,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_activity/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_activity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_activity_types_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 91usize, 200..=299, &build).await
         }
     }
 }

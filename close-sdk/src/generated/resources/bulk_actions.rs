@@ -6309,18 +6309,12 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/delete/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BulkDeleteActionList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BulkDeleteActionList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/delete/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_delete_list",
-            );
             let build = || {
                 client
                     .client
@@ -6329,19 +6323,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_delete_create`]
@@ -6373,13 +6360,10 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/delete/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkDeleteAction>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkDeleteAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/delete/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_delete_create",
-            );
             let build = || {
                 client
                     .client
@@ -6391,14 +6375,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 64usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_delete_get`]
@@ -6446,16 +6423,13 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/delete/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkDeleteAction>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkDeleteAction>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/bulk_action/delete/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_delete_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -6465,17 +6439,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 65usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_edit_list`]
@@ -6533,15 +6500,12 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/edit/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkEditActionList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkEditActionList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/edit/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_edit_list",
-            );
             let build = || {
                 client
                     .client
@@ -6550,19 +6514,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_edit_create`]
@@ -6594,13 +6551,10 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/edit/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkEditAction>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkEditAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/edit/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_edit_create",
-            );
             let build = || {
                 client
                     .client
@@ -6612,14 +6566,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 67usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_edit_get`]
@@ -6667,16 +6614,13 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/edit/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkEditAction>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkEditAction>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/bulk_action/edit/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_edit_get",
+                "{}/bulk_action/edit/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -6686,17 +6630,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_email_list`]
@@ -6769,16 +6706,13 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/email/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkEmailActionList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkEmailActionList>, crate::Error> {
             let Self { client, fields, limit, skip, template_id } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let template_id = template_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/email/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_email_list",
-            );
             let build = || {
                 client
                     .client
@@ -6787,25 +6721,13 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "template_id",
-                            &template_id,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("template_id", &template_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_email_create`]
@@ -6837,13 +6759,10 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/email/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkEmailAction>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkEmailAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/email/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_email_create",
-            );
             let build = || {
                 client
                     .client
@@ -6855,14 +6774,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 70usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_email_get`]
@@ -6910,16 +6822,13 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/email/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BulkEmailAction>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BulkEmailAction>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/bulk_action/email/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_email_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -6929,17 +6838,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_sequence_subscriptions_list`]
@@ -6999,16 +6901,13 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::BulkSequenceSubscriptionActionList>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/sequence_subscription/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_sequence_subscriptions_list",
-            );
             let build = || {
                 client
                     .client
@@ -7017,19 +6916,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_sequence_subscriptions_create`]
@@ -7061,16 +6953,10 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/sequence_subscription/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BulkSequenceSubscriptionAction>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BulkSequenceSubscriptionAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/sequence_subscription/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_sequence_subscriptions_create",
-            );
             let build = || {
                 client
                     .client
@@ -7082,14 +6968,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 73usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::bulk_actions_sequence_subscriptions_get`]
@@ -7137,19 +7016,13 @@ pub mod builder {
         ///Sends a `GET` request to `/bulk_action/sequence_subscription/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BulkSequenceSubscriptionAction>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BulkSequenceSubscriptionAction>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/bulk_action/sequence_subscription/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "bulk_actions_sequence_subscriptions_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7159,17 +7032,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 74usize, 200u16..=200u16, &build).await
         }
     }
 }

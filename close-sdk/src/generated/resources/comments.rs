@@ -2129,14 +2129,11 @@ pub mod builder {
         ///Sends a `GET` request to `/comment/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CommentList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CommentList>, crate::Error> {
             let Self { client, object_id, thread_id } = self;
-            let object_id = object_id.map_err(Error::InvalidRequest)?;
-            let thread_id = thread_id.map_err(Error::InvalidRequest)?;
+            let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
+            let thread_id = thread_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/comment/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "comments_list",
-            );
             let build = || {
                 client
                     .client
@@ -2145,28 +2142,11 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "object_id",
-                            &object_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "thread_id",
-                            &thread_id,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("object_id", &object_id))
+                    .query(&crate::runtime::QueryParam::new("thread_id", &thread_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 80usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::comments_create`]
@@ -2207,19 +2187,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/comment/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Comment>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateComment::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/comment/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "comments_create",
-            );
             let build = || {
                 client
                     .client
@@ -2231,14 +2206,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 76usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::comments_get`]
@@ -2269,17 +2237,12 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/comment/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Comment>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/comment/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "comments_get",
+                "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2291,14 +2254,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::comments_update`]
@@ -2357,22 +2313,17 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/comment/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Comment>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCommentThreads::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/comment/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "comments_update",
+                "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2385,14 +2336,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 82usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::comments_delete`]
@@ -2423,56 +2367,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/comment/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/comment/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "comments_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 77usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::comments_list_threads`]
@@ -2545,16 +2457,13 @@ pub mod builder {
         ///Sends a `GET` request to `/comment_thread/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CommentThreadList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CommentThreadList>, crate::Error> {
             let Self { client, limit, skip, ids, object_ids } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let ids = ids.map_err(Error::InvalidRequest)?;
-            let object_ids = object_ids.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let ids = ids.map_err(crate::Error::InvalidRequest)?;
+            let object_ids = object_ids.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/comment_thread/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "comments_list_threads",
-            );
             let build = || {
                 client
                     .client
@@ -2563,25 +2472,13 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("ids", &ids))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "object_ids",
-                            &object_ids,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("ids", &ids))
+                    .query(&crate::runtime::QueryParam::new("object_ids", &object_ids))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 81usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::comments_get_thread`]
@@ -2614,15 +2511,12 @@ pub mod builder {
         ///Sends a `GET` request to `/comment_thread/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CommentThread>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CommentThread>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/comment_thread/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "comments_get_thread",
+                "{}/comment_thread/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -2634,14 +2528,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 79usize, 200u16..=200u16, &build).await
         }
     }
 }

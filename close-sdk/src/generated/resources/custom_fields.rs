@@ -6956,15 +6956,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/activity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/activity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_activity_list",
-            );
             let build = || {
                 client
                     .client
@@ -6973,19 +6970,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 100usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_activity_create`]
@@ -7030,17 +7020,14 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/activity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/activity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_activity_create",
-            );
             let build = || {
                 client
                     .client
@@ -7052,14 +7039,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 97usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_activity_get`]
@@ -7107,16 +7087,13 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/activity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/activity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_activity_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7126,17 +7103,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_activity_update`]
@@ -7195,20 +7165,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/activity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/activity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_activity_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7221,14 +7188,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 101usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_activity_delete`]
@@ -7259,56 +7219,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/activity/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/activity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_activity_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 98usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_contact_list`]
@@ -7366,15 +7294,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/contact/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/contact/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_contact_list",
-            );
             let build = || {
                 client
                     .client
@@ -7383,19 +7308,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 105usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_contact_create`]
@@ -7440,17 +7358,14 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/contact/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/contact/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_contact_create",
-            );
             let build = || {
                 client
                     .client
@@ -7462,14 +7377,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 102usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_contact_get`]
@@ -7517,16 +7425,13 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/contact/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/contact/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_contact_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7536,17 +7441,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_contact_update`]
@@ -7605,20 +7503,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/contact/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/contact/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_contact_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7631,14 +7526,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 106usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_contact_delete`]
@@ -7669,56 +7557,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/contact/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/contact/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_contact_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 103usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_custom_object_list`]
@@ -7735,12 +7591,9 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/custom_object_type/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_custom_object_list",
-            );
             let build = || {
                 client
                     .client
@@ -7751,14 +7604,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 110usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_custom_object_create`]
@@ -7803,17 +7649,14 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/custom_object_type/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_custom_object_create",
-            );
             let build = || {
                 client
                     .client
@@ -7825,14 +7668,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 107usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_custom_object_get`]
@@ -7865,15 +7701,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_custom_object_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7885,14 +7718,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_custom_object_update`]
@@ -7951,20 +7777,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_custom_object_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -7977,14 +7800,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 111usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_custom_object_delete`]
@@ -8015,56 +7831,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/custom_object_type/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_custom_object_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 108usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_lead_list`]
@@ -8122,15 +7906,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/lead/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_lead_list",
-            );
             let build = || {
                 client
                     .client
@@ -8139,19 +7920,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 115usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_lead_create`]
@@ -8196,17 +7970,14 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/lead/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_lead_create",
-            );
             let build = || {
                 client
                     .client
@@ -8218,14 +7989,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 112usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_lead_get`]
@@ -8273,16 +8037,13 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_lead_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -8292,17 +8053,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_lead_update`]
@@ -8361,20 +8115,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_lead_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -8387,14 +8138,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 116usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_lead_delete`]
@@ -8425,56 +8169,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/lead/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_lead_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 113usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_opportunity_list`]
@@ -8532,15 +8244,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_opportunity_list",
-            );
             let build = || {
                 client
                     .client
@@ -8549,19 +8258,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 120usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_opportunity_create`]
@@ -8606,17 +8308,14 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_opportunity_create",
-            );
             let build = || {
                 client
                     .client
@@ -8628,14 +8327,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 117usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_opportunity_get`]
@@ -8683,16 +8375,13 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_opportunity_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -8702,17 +8391,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_opportunity_update`]
@@ -8771,20 +8453,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_opportunity_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -8797,14 +8476,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 121usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_opportunity_delete`]
@@ -8835,56 +8507,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/opportunity/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_opportunity_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 118usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_list`]
@@ -8918,16 +8558,10 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/shared/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SharedCustomFieldList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomFieldList>, crate::Error> {
             let Self { client, fields } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/shared/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_list",
-            );
             let build = || {
                 client
                     .client
@@ -8936,17 +8570,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 128usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_create`]
@@ -8993,18 +8620,15 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/shared/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SharedCustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateSharedCustomField::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/shared/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_create",
-            );
             let build = || {
                 client
                     .client
@@ -9016,14 +8640,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 122usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_get`]
@@ -9071,16 +8688,13 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/shared/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SharedCustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -9090,17 +8704,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 126usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_update`]
@@ -9161,21 +8768,18 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/shared/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SharedCustomField>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateSharedCustomField::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -9188,14 +8792,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_delete`]
@@ -9226,56 +8823,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/shared/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_shared_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 124usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_create_association`]
@@ -9337,24 +8902,18 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/shared/{scf_id}/association/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SharedCustomFieldAssociation>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
             let Self { client, scf_id, body } = self;
-            let scf_id = scf_id.map_err(Error::InvalidRequest)?;
+            let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::CreateSharedCustomFieldAssociation::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& scf_id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_create_association",
+                ::runtime::encode_path(& scf_id.to_string()),
             );
             let build = || {
                 client
@@ -9367,14 +8926,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 123usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_get_association`]
@@ -9421,20 +8973,14 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SharedCustomFieldAssociation>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
             let Self { client, scf_id, object_type } = self;
-            let scf_id = scf_id.map_err(Error::InvalidRequest)?;
-            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
+            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& scf_id.to_string()), crate
-                ::transport::path_safety::encode_path(& object_type.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_get_association",
+                ::runtime::encode_path(& scf_id.to_string()), crate
+                ::runtime::encode_path(& object_type.to_string()),
             );
             let build = || {
                 client
@@ -9446,14 +8992,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 127usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_update_association`]
@@ -9529,26 +9068,20 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SharedCustomFieldAssociation>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
             let Self { client, scf_id, object_type, body } = self;
-            let scf_id = scf_id.map_err(Error::InvalidRequest)?;
-            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
+            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateSharedCustomFieldAssociation::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& scf_id.to_string()), crate
-                ::transport::path_safety::encode_path(& object_type.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_fields_shared_update_association",
+                ::runtime::encode_path(& scf_id.to_string()), crate
+                ::runtime::encode_path(& object_type.to_string()),
             );
             let build = || {
                 client
@@ -9561,14 +9094,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_fields_shared_delete_association`]
@@ -9613,58 +9139,26 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, scf_id, object_type } = self;
-            let scf_id = scf_id.map_err(Error::InvalidRequest)?;
-            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
+            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& scf_id.to_string()), crate
-                ::transport::path_safety::encode_path(& object_type.to_string()),
+                ::runtime::encode_path(& scf_id.to_string()), crate
+                ::runtime::encode_path(& object_type.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_fields_shared_delete_association",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 125usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::custom_field_schemas_get`]
@@ -9697,15 +9191,12 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field_schema/{object_type}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldSchema>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldSchema>, crate::Error> {
             let Self { client, object_type } = self;
-            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field_schema/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& object_type.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_field_schemas_get",
+                ::runtime::encode_path(& object_type.to_string()),
             );
             let build = || {
                 client
@@ -9717,14 +9208,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::custom_field_schemas_update`]
@@ -9785,21 +9269,18 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field_schema/{object_type}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CustomFieldSchema>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::CustomFieldSchema>, crate::Error> {
             let Self { client, object_type, body } = self;
-            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateCustomFieldSchema::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field_schema/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& object_type.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "custom_field_schemas_update",
+                ::runtime::encode_path(& object_type.to_string()),
             );
             let build = || {
                 client
@@ -9812,14 +9293,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 96usize, 200u16..=200u16, &build).await
         }
     }
 }

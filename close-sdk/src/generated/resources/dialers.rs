@@ -294,7 +294,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self {
                 client,
@@ -307,18 +307,15 @@ pub mod builder {
                 status_in,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let source_type = source_type.map_err(Error::InvalidRequest)?;
-            let source_value = source_value.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let status_in = status_in.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let source_type = source_type.map_err(crate::Error::InvalidRequest)?;
+            let source_value = source_value.map_err(crate::Error::InvalidRequest)?;
+            let status = status.map_err(crate::Error::InvalidRequest)?;
+            let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/dialer/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "dialers_list",
-            );
             let build = || {
                 client
                     .client
@@ -327,46 +324,24 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("source_type", &source_type))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "source_type",
-                            &source_type,
-                        ),
+                        &crate::runtime::QueryParam::new("source_value", &source_value),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "source_value",
-                            &source_value,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("status", &status))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "status__in",
-                            &status_in,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("status", &status))
+                    .query(&crate::runtime::QueryParam::new("status__in", &status_in))
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::dialers_get`]
@@ -416,17 +391,14 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, organization_id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/dialer/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "dialers_get",
+                "{}/dialer/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -437,21 +409,14 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 141usize, 200u16..=200u16, &build).await
         }
     }
 }

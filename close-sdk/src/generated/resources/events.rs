@@ -299,7 +299,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self {
                 client,
@@ -315,21 +315,20 @@ pub mod builder {
                 object_type,
                 user_id,
             } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let action = action.map_err(Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte.map_err(Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let object_id = object_id.map_err(Error::InvalidRequest)?;
-            let object_type = object_type.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let action = action.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gte = date_updated_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lte = date_updated_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
+            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/event/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "events_list",
-            );
             let build = || {
                 client
                     .client
@@ -338,61 +337,40 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("action", &action))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("action", &action))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gt",
                             &date_updated_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gte",
                             &date_updated_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lt",
                             &date_updated_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lte",
                             &date_updated_lte,
                         ),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "object_id",
-                            &object_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "object_type",
-                            &object_type,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(&crate::runtime::QueryParam::new("object_id", &object_id))
+                    .query(&crate::runtime::QueryParam::new("object_type", &object_type))
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 150usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::events_get`]
@@ -427,16 +405,13 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/event/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "events_get",
+                "{}/event/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -448,14 +423,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 149usize, 200u16..=200u16, &build).await
         }
     }
 }

@@ -589,18 +589,15 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::RunFieldEnrichment::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/enrich_field/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "field_enrichment_create",
-            );
             let build = || {
                 client
                     .client
@@ -612,14 +609,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 155usize, 200..=299, &build).await
         }
     }
 }

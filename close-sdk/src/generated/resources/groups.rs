@@ -1181,15 +1181,12 @@ pub mod builder {
         ///Sends a `GET` request to `/group/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GroupList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::GroupList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "groups_list",
-            );
             let build = || {
                 client
                     .client
@@ -1198,19 +1195,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 161usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::groups_create`]
@@ -1266,18 +1256,13 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/group/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Group>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "groups_create",
-            );
             let build = || {
                 client
                     .client
@@ -1287,17 +1272,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 158usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::groups_add_member`]
@@ -1356,20 +1334,17 @@ pub mod builder {
         ///Sends a `POST` request to `/group/{group_id}/member/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GroupMember>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::GroupMember>, crate::Error> {
             let Self { client, group_id, body } = self;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::CreateGroupMember::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/member/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& group_id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "groups_add_member",
+                "{}/group/{}/member/", client.baseurl, crate ::runtime::encode_path(&
+                group_id.to_string()),
             );
             let build = || {
                 client
@@ -1382,14 +1357,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 157usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::groups_remove_member`]
@@ -1434,58 +1402,26 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/group/{group_id}/member/{user_id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, group_id, user_id } = self;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/member/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& group_id.to_string()), crate
-                ::transport::path_safety::encode_path(& user_id.to_string()),
+                "{}/group/{}/member/{}/", client.baseurl, crate ::runtime::encode_path(&
+                group_id.to_string()), crate ::runtime::encode_path(& user_id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_remove_member",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 162usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::groups_get`]
@@ -1531,18 +1467,13 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/group/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Group>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "groups_get",
+                "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -1552,17 +1483,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 160usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::groups_update`]
@@ -1632,21 +1556,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/group/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Group>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "groups_update",
+                "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -1657,17 +1576,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 163usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::groups_delete`]
@@ -1698,56 +1610,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/group/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 159usize, 200..=299, &build).await
         }
     }
 }

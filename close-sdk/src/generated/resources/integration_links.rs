@@ -1382,12 +1382,9 @@ pub mod builder {
         ///Sends a `GET` request to `/integration_link/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::IntegrationLinkList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::IntegrationLinkList>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/integration_link/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "integration_links_list",
-            );
             let build = || {
                 client
                     .client
@@ -1398,14 +1395,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 167usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::integration_links_create`]
@@ -1452,17 +1442,14 @@ pub mod builder {
         ///Sends a `POST` request to `/integration_link/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::IntegrationLink>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::IntegrationLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateIntegrationLink::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/integration_link/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "integration_links_create",
-            );
             let build = || {
                 client
                     .client
@@ -1474,14 +1461,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 164usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::integration_links_get`]
@@ -1514,15 +1494,12 @@ pub mod builder {
         ///Sends a `GET` request to `/integration_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::IntegrationLink>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::IntegrationLink>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/integration_link/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "integration_links_get",
+                "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -1534,14 +1511,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 166usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::integration_links_update`]
@@ -1602,20 +1572,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/integration_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::IntegrationLink>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::IntegrationLink>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateIntegrationLink::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/integration_link/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "integration_links_update",
+                "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -1628,14 +1595,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 168usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::integration_links_delete`]
@@ -1666,56 +1626,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/integration_link/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/integration_link/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "integration_links_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 165usize, 200..=299, &build).await
         }
     }
 }

@@ -616,12 +616,9 @@ pub mod builder {
         ///Sends a `GET` request to `/status/lead/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LeadStatusList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::LeadStatusList>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/status/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "lead_statuses_list",
-            );
             let build = || {
                 client
                     .client
@@ -632,14 +629,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 171usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::lead_statuses_create`]
@@ -684,17 +674,14 @@ pub mod builder {
         ///Sends a `POST` request to `/status/lead/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::LeadStatus>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::LeadStatus>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateLeadStatus::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/status/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "lead_statuses_create",
-            );
             let build = || {
                 client
                     .client
@@ -706,14 +693,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 169usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::lead_statuses_update`]
@@ -772,20 +752,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/status/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::LeadStatus>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::LeadStatus>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateLeadStatus::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/status/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "lead_statuses_update",
+                "{}/status/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -798,14 +775,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 172usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::lead_statuses_delete`]
@@ -836,56 +806,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/status/lead/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/status/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/status/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "lead_statuses_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 170usize, 200..=299, &build).await
         }
     }
 }

@@ -4866,17 +4866,12 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/lead/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadList>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::LeadList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "leads_list",
-            );
             let build = || {
                 client
                     .client
@@ -4885,19 +4880,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::leads_create`]
@@ -4938,17 +4926,12 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/lead/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lead>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateLead::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/lead/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "leads_create",
-            );
             let build = || {
                 client
                     .client
@@ -4960,14 +4943,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 173usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::leads_merge`]
@@ -5012,16 +4988,13 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::MergeLeads::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/lead/merge/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "leads_merge",
-            );
             let build = || {
                 client
                     .client
@@ -5033,14 +5006,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 177usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::leads_get`]
@@ -5086,18 +5052,13 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/lead/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lead>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "leads_get",
+                "{}/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -5107,17 +5068,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 175usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::leads_update`]
@@ -5172,20 +5126,15 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/lead/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Lead>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Lead>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UpdateLead::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "leads_update",
+                "{}/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -5198,14 +5147,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 178usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::leads_delete`]
@@ -5236,56 +5178,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/lead/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "leads_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 174usize, 200..=299, &build).await
         }
     }
 }

@@ -1605,20 +1605,14 @@ pub mod builder {
         ///Sends a `PUT` request to `/membership/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MembershipBulkUpdateResult>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::MembershipBulkUpdateResult>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::MembershipBulkUpdate::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/membership/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "memberships_bulk_update",
-            );
             let build = || {
                 client
                     .client
@@ -1630,14 +1624,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 179usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::memberships_create`]
@@ -1682,17 +1669,14 @@ pub mod builder {
         ///Sends a `POST` request to `/membership/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Membership>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Membership>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateMembership::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/membership/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "memberships_create",
-            );
             let build = || {
                 client
                     .client
@@ -1704,14 +1688,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 403u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 180usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::memberships_update`]
@@ -1770,20 +1747,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/membership/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Membership>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Membership>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::MembershipUpdate::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/membership/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "memberships_update",
+                "{}/membership/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -1796,14 +1770,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 183usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::memberships_delete`]
@@ -1834,56 +1801,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/membership/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/membership/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/membership/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "memberships_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 181usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::memberships_get_pinned_views`]
@@ -1916,15 +1851,12 @@ pub mod builder {
         ///Sends a `GET` request to `/membership/{id}/pinned_views/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PinnedViews>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::PinnedViews>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/membership/{}/pinned_views/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "memberships_get_pinned_views",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -1936,14 +1868,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 182usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::memberships_update_pinned_views`]
@@ -2000,18 +1925,15 @@ pub mod builder {
         ///Sends a `PUT` request to `/membership/{id}/pinned_views/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PinnedViews>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::PinnedViews>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::PinnedViews::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/membership/{}/pinned_views/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "memberships_update_pinned_views",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -2024,14 +1946,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 184usize, 200u16..=200u16, &build).await
         }
     }
 }

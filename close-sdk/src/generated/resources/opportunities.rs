@@ -3553,7 +3553,7 @@ pub mod builder {
         ///Sends a `GET` request to `/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OpportunityList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::OpportunityList>, crate::Error> {
             let Self {
                 client,
                 fields,
@@ -3595,49 +3595,50 @@ pub mod builder {
                 value_period,
                 value_period_in,
             } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let group_by = group_by.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let date_created = date_created.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let date_updated = date_updated.map_err(Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte.map_err(Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte.map_err(Error::InvalidRequest)?;
-            let date_won = date_won.map_err(Error::InvalidRequest)?;
-            let date_won_gt = date_won_gt.map_err(Error::InvalidRequest)?;
-            let date_won_gte = date_won_gte.map_err(Error::InvalidRequest)?;
-            let date_won_lt = date_won_lt.map_err(Error::InvalidRequest)?;
-            let date_won_lte = date_won_lte.map_err(Error::InvalidRequest)?;
-            let is_stalled = is_stalled.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let lead_query = lead_query.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let group_by = group_by.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let date_created = date_created.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated = date_updated.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gte = date_updated_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lte = date_updated_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_won = date_won.map_err(crate::Error::InvalidRequest)?;
+            let date_won_gt = date_won_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_won_gte = date_won_gte.map_err(crate::Error::InvalidRequest)?;
+            let date_won_lt = date_won_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_won_lte = date_won_lte.map_err(crate::Error::InvalidRequest)?;
+            let is_stalled = is_stalled.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let lead_query = lead_query.map_err(crate::Error::InvalidRequest)?;
             let lead_saved_search_id = lead_saved_search_id
-                .map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let status_in = status_in.map_err(Error::InvalidRequest)?;
-            let status_id = status_id.map_err(Error::InvalidRequest)?;
-            let status_id_in = status_id_in.map_err(Error::InvalidRequest)?;
-            let status_label = status_label.map_err(Error::InvalidRequest)?;
-            let status_label_in = status_label_in.map_err(Error::InvalidRequest)?;
-            let status_type = status_type.map_err(Error::InvalidRequest)?;
-            let status_type_in = status_type_in.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let user_id_in = user_id_in.map_err(Error::InvalidRequest)?;
-            let value_period = value_period.map_err(Error::InvalidRequest)?;
-            let value_period_in = value_period_in.map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let query = query.map_err(crate::Error::InvalidRequest)?;
+            let status = status.map_err(crate::Error::InvalidRequest)?;
+            let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
+            let status_id = status_id.map_err(crate::Error::InvalidRequest)?;
+            let status_id_in = status_id_in.map_err(crate::Error::InvalidRequest)?;
+            let status_label = status_label.map_err(crate::Error::InvalidRequest)?;
+            let status_label_in = status_label_in.map_err(crate::Error::InvalidRequest)?;
+            let status_type = status_type.map_err(crate::Error::InvalidRequest)?;
+            let status_type_in = status_type_in.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
+            let value_period = value_period.map_err(crate::Error::InvalidRequest)?;
+            let value_period_in = value_period_in.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunities_list",
-            );
             let build = || {
                 client
                     .client
@@ -3646,204 +3647,130 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_group_by", &group_by))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .query(
-                        &crate::transport::query::QueryParam::new("_group_by", &group_by),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(
-                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_created",
-                            &date_created,
-                        ),
+                        &crate::runtime::QueryParam::new("date_created", &date_created),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_updated",
-                            &date_updated,
-                        ),
+                        &crate::runtime::QueryParam::new("date_updated", &date_updated),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gt",
                             &date_updated_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gte",
                             &date_updated_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lt",
                             &date_updated_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lte",
                             &date_updated_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("date_won", &date_won))
                     .query(
-                        &crate::transport::query::QueryParam::new("date_won", &date_won),
+                        &crate::runtime::QueryParam::new("date_won__gt", &date_won_gt),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_won__gt",
-                            &date_won_gt,
-                        ),
+                        &crate::runtime::QueryParam::new("date_won__gte", &date_won_gte),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_won__gte",
-                            &date_won_gte,
-                        ),
+                        &crate::runtime::QueryParam::new("date_won__lt", &date_won_lt),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_won__lt",
-                            &date_won_lt,
-                        ),
+                        &crate::runtime::QueryParam::new("date_won__lte", &date_won_lte),
                     )
+                    .query(&crate::runtime::QueryParam::new("is_stalled", &is_stalled))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(&crate::runtime::QueryParam::new("lead_query", &lead_query))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_won__lte",
-                            &date_won_lte,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "is_stalled",
-                            &is_stalled,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "lead_query",
-                            &lead_query,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "lead_saved_search_id",
                             &lead_saved_search_id,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("query", &query))
-                    .query(&crate::transport::query::QueryParam::new("status", &status))
+                    .query(&crate::runtime::QueryParam::new("query", &query))
+                    .query(&crate::runtime::QueryParam::new("status", &status))
+                    .query(&crate::runtime::QueryParam::new("status__in", &status_in))
+                    .query(&crate::runtime::QueryParam::new("status_id", &status_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "status__in",
-                            &status_in,
-                        ),
+                        &crate::runtime::QueryParam::new("status_id__in", &status_id_in),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "status_id",
-                            &status_id,
-                        ),
+                        &crate::runtime::QueryParam::new("status_label", &status_label),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "status_id__in",
-                            &status_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "status_label",
-                            &status_label,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "status_label__in",
                             &status_label_in,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("status_type", &status_type))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "status_type",
-                            &status_type,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "status_type__in",
                             &status_type_in,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                    .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
                     .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                        &crate::runtime::QueryParam::new("value_period", &value_period),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "user_id__in",
-                            &user_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "value_period",
-                            &value_period,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "value_period__in",
                             &value_period_in,
                         ),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 188usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::opportunities_create`]
@@ -3888,17 +3815,14 @@ pub mod builder {
         ///Sends a `POST` request to `/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Opportunity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateOpportunity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunities_create",
-            );
             let build = || {
                 client
                     .client
@@ -3910,14 +3834,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 185usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::opportunities_get`]
@@ -3965,16 +3882,13 @@ pub mod builder {
         ///Sends a `GET` request to `/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Opportunity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunities_get",
+                "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -3984,17 +3898,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 187usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::opportunities_update`]
@@ -4053,20 +3960,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Opportunity>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateOpportunity::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunities_update",
+                "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -4079,14 +3983,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 189usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::opportunities_delete`]
@@ -4117,56 +4014,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/opportunity/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 186usize, 200..=299, &build).await
         }
     }
 }

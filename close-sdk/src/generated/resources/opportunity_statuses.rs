@@ -1142,16 +1142,10 @@ pub mod builder {
         ///Sends a `GET` request to `/status/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::OpportunityStatusList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::OpportunityStatusList>, crate::Error> {
             let Self { client, fields } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/status/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunity_statuses_list",
-            );
             let build = || {
                 client
                     .client
@@ -1160,17 +1154,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 192usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::opportunity_statuses_create`]
@@ -1232,19 +1219,16 @@ pub mod builder {
         ///Sends a `POST` request to `/status/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OpportunityStatus>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::OpportunityStatus>, crate::Error> {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::CreateOpportunityStatus::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/status/opportunity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunity_statuses_create",
-            );
             let build = || {
                 client
                     .client
@@ -1254,17 +1238,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 190usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::opportunity_statuses_update`]
@@ -1340,22 +1317,19 @@ pub mod builder {
         ///Sends a `PUT` request to `/status/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OpportunityStatus>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::OpportunityStatus>, crate::Error> {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateOpportunityStatus::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/status/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "opportunity_statuses_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -1366,17 +1340,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 193usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::opportunity_statuses_delete`]
@@ -1407,56 +1374,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/status/opportunity/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/status/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunity_statuses_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 191usize, 200..=299, &build).await
         }
     }
 }

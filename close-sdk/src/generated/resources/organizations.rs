@@ -645,16 +645,13 @@ pub mod builder {
         ///Sends a `GET` request to `/organization/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Organization>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Organization>, crate::Error> {
             let Self { client, id, expand } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let expand = expand.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let expand = expand.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/organization/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "organizations_get",
+                "{}/organization/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -664,17 +661,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_expand", &expand))
+                    .query(&crate::runtime::QueryParam::new("_expand", &expand))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 194usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::organizations_update`]
@@ -748,21 +738,18 @@ pub mod builder {
         ///Sends a `PUT` request to `/organization/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::Organization>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::Organization>, crate::Error> {
             let Self { client, id, expand, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let expand = expand.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let expand = expand.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::OrganizationUpdate::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/organization/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "organizations_update",
+                "{}/organization/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -773,17 +760,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_expand", &expand))
+                    .query(&crate::runtime::QueryParam::new("_expand", &expand))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 195usize, 200u16..=200u16, &build).await
         }
     }
 }

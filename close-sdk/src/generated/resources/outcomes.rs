@@ -1637,15 +1637,12 @@ pub mod builder {
         ///Sends a `GET` request to `/outcome/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OutcomeList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::OutcomeList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/outcome/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "outcomes_list",
-            );
             let build = || {
                 client
                     .client
@@ -1654,19 +1651,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 199usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::outcomes_create`]
@@ -1707,19 +1697,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/outcome/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Outcome>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Outcome>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateOutcome::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/outcome/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "outcomes_create",
-            );
             let build = || {
                 client
                     .client
@@ -1731,14 +1716,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 196usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::outcomes_get`]
@@ -1784,18 +1762,13 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/outcome/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Outcome>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Outcome>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/outcome/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "outcomes_get",
+                "{}/outcome/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -1805,17 +1778,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 198usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::outcomes_update`]
@@ -1870,22 +1836,17 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/outcome/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Outcome>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Outcome>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateOutcome::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/outcome/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "outcomes_update",
+                "{}/outcome/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -1898,14 +1859,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 200usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::outcomes_delete`]
@@ -1936,56 +1890,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/outcome/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/outcome/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/outcome/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "outcomes_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 197usize, 200..=299, &build).await
         }
     }
 }

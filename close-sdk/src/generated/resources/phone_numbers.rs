@@ -2938,18 +2938,12 @@ pub mod builder {
         ///Sends a `GET` request to `/blocked_phone_number/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BlockedPhoneNumberList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BlockedPhoneNumberList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "blocked_phone_numbers_list",
-            );
             let build = || {
                 client
                     .client
@@ -2958,19 +2952,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 61usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::blocked_phone_numbers_create`]
@@ -3017,18 +3004,15 @@ pub mod builder {
         ///Sends a `POST` request to `/blocked_phone_number/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BlockedPhoneNumber>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateBlockedPhoneNumber::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "blocked_phone_numbers_create",
-            );
             let build = || {
                 client
                     .client
@@ -3040,14 +3024,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 57usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::blocked_phone_numbers_get_settings`]
@@ -3064,15 +3041,9 @@ pub mod builder {
         ///Sends a `GET` request to `/blocked_phone_number/settings/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BlockedPhoneNumberSettings>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BlockedPhoneNumberSettings>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/blocked_phone_number/settings/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "blocked_phone_numbers_get_settings",
-            );
             let build = || {
                 client
                     .client
@@ -3083,14 +3054,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 60usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::blocked_phone_numbers_update_settings`]
@@ -3138,21 +3102,15 @@ pub mod builder {
         ///Sends a `PUT` request to `/blocked_phone_number/settings/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BlockedPhoneNumberSettings>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BlockedPhoneNumberSettings>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::UpdateBlockedPhoneNumberSettings::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/settings/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "blocked_phone_numbers_update_settings",
-            );
             let build = || {
                 client
                     .client
@@ -3164,14 +3122,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 63usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::blocked_phone_numbers_get`]
@@ -3219,16 +3170,13 @@ pub mod builder {
         ///Sends a `GET` request to `/blocked_phone_number/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BlockedPhoneNumber>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/blocked_phone_number/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "blocked_phone_numbers_get",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -3238,17 +3186,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 59usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::blocked_phone_numbers_update`]
@@ -3309,21 +3250,18 @@ pub mod builder {
         ///Sends a `PUT` request to `/blocked_phone_number/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::BlockedPhoneNumber>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateBlockedPhoneNumber::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/blocked_phone_number/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "blocked_phone_numbers_update",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -3336,14 +3274,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 62usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::blocked_phone_numbers_delete`]
@@ -3374,56 +3305,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/blocked_phone_number/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/blocked_phone_number/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                ::runtime::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "blocked_phone_numbers_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 58usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::phone_numbers_list`]
@@ -3525,18 +3424,15 @@ pub mod builder {
         ///Sends a `GET` request to `/phone_number/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PhoneNumberList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::PhoneNumberList>, crate::Error> {
             let Self { client, fields, limit, skip, is_group_number, number, user_id } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let is_group_number = is_group_number.map_err(Error::InvalidRequest)?;
-            let number = number.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let is_group_number = is_group_number.map_err(crate::Error::InvalidRequest)?;
+            let number = number.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/phone_number/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "phone_numbers_list",
-            );
             let build = || {
                 client
                     .client
@@ -3545,29 +3441,20 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "is_group_number",
                             &is_group_number,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("number", &number))
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("number", &number))
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 204usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::phone_numbers_create`]
@@ -3616,7 +3503,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
             let body = body
@@ -3624,11 +3511,8 @@ pub mod builder {
                     types::CreatePhoneNumberRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/phone_number/request/internal/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "phone_numbers_create",
-            );
             let build = || {
                 client
                     .client
@@ -3640,14 +3524,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 201usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::phone_numbers_get`]
@@ -3695,16 +3572,13 @@ pub mod builder {
         ///Sends a `GET` request to `/phone_number/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::PhoneNumber>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/phone_number/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "phone_numbers_get",
+                "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -3714,17 +3588,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 203usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::phone_numbers_update`]
@@ -3783,20 +3650,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/phone_number/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::PhoneNumber>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneNumber::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/phone_number/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "phone_numbers_update",
+                "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -3809,14 +3673,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 205usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::phone_numbers_delete`]
@@ -3847,56 +3704,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/phone_number/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/phone_number/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "phone_numbers_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 202usize, 200..=299, &build).await
         }
     }
 }

@@ -1794,17 +1794,14 @@ pub mod builder {
         ///Sends a `GET` request to `/playbook/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PlaybookList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::PlaybookList>, crate::Error> {
             let Self { client, limit, skip, created_at_lt, is_archived, position_gt } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let created_at_lt = created_at_lt.map_err(Error::InvalidRequest)?;
-            let is_archived = is_archived.map_err(Error::InvalidRequest)?;
-            let position_gt = position_gt.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let created_at_lt = created_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
+            let position_gt = position_gt.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/playbook/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "playbooks_list",
-            );
             let build = || {
                 client
                     .client
@@ -1813,36 +1810,21 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "created_at__lt",
                             &created_at_lt,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("is_archived", &is_archived))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "is_archived",
-                            &is_archived,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "position__gt",
-                            &position_gt,
-                        ),
+                        &crate::runtime::QueryParam::new("position__gt", &position_gt),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::playbooks_create`]
@@ -1885,19 +1867,14 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/playbook/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Playbook>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreatePlaybook::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/playbook/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "playbooks_create",
-            );
             let build = || {
                 client
                     .client
@@ -1909,14 +1886,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 211usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::playbooks_get`]
@@ -1947,17 +1917,12 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/playbook/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Playbook>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "playbooks_get",
+                "{}/playbook/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -1969,14 +1934,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::playbooks_update`]
@@ -2033,22 +1991,17 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/playbook/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Playbook>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdatePlaybook::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "playbooks_update",
+                "{}/playbook/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2061,14 +2014,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 216usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::playbooks_delete`]
@@ -2099,56 +2045,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/playbook/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/playbook/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "playbooks_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 212usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::playbooks_archive`]
@@ -2179,17 +2093,12 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/playbook/{id}/archive/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Playbook>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/archive/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "playbooks_archive",
+                "{}/playbook/{}/archive/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -2201,14 +2110,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 210usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::playbooks_unarchive`]
@@ -2239,17 +2141,12 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/playbook/{id}/unarchive/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Playbook>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/playbook/{}/unarchive/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "playbooks_unarchive",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -2261,14 +2158,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 215usize, 200..=299, &build).await
         }
     }
 }

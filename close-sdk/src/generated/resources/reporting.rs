@@ -474,14 +474,11 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/activity/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_activity",
-            );
             let build = || {
                 client
                     .client
@@ -493,14 +490,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 217usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::reporting_list_activity_metrics`]
@@ -519,13 +509,10 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client } = self;
             let url = format!("{}/report/activity/metrics/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_list_activity_metrics",
-            );
             let build = || {
                 client
                     .client
@@ -536,14 +523,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 224usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::reporting_get_custom`]
@@ -696,7 +676,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self {
                 client,
@@ -710,21 +690,18 @@ pub mod builder {
                 x,
                 y,
             } = self;
-            let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let end = end.map_err(Error::InvalidRequest)?;
-            let group_by = group_by.map_err(Error::InvalidRequest)?;
-            let interval = interval.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let start = start.map_err(Error::InvalidRequest)?;
-            let transform_y = transform_y.map_err(Error::InvalidRequest)?;
-            let x = x.map_err(Error::InvalidRequest)?;
-            let y = y.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+            let end = end.map_err(crate::Error::InvalidRequest)?;
+            let group_by = group_by.map_err(crate::Error::InvalidRequest)?;
+            let interval = interval.map_err(crate::Error::InvalidRequest)?;
+            let query = query.map_err(crate::Error::InvalidRequest)?;
+            let start = start.map_err(crate::Error::InvalidRequest)?;
+            let transform_y = transform_y.map_err(crate::Error::InvalidRequest)?;
+            let x = x.map_err(crate::Error::InvalidRequest)?;
+            let y = y.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/report/custom/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& org_id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_custom",
+                "{}/report/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
+                org_id.to_string()),
             );
             let build = || {
                 client
@@ -734,33 +711,17 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("end", &end))
-                    .query(
-                        &crate::transport::query::QueryParam::new("group_by", &group_by),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("interval", &interval),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("query", &query))
-                    .query(&crate::transport::query::QueryParam::new("start", &start))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "transform_y",
-                            &transform_y,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("x", &x))
-                    .query(&crate::transport::query::QueryParam::new("y", &y))
+                    .query(&crate::runtime::QueryParam::new("end", &end))
+                    .query(&crate::runtime::QueryParam::new("group_by", &group_by))
+                    .query(&crate::runtime::QueryParam::new("interval", &interval))
+                    .query(&crate::runtime::QueryParam::new("query", &query))
+                    .query(&crate::runtime::QueryParam::new("start", &start))
+                    .query(&crate::runtime::QueryParam::new("transform_y", &transform_y))
+                    .query(&crate::runtime::QueryParam::new("x", &x))
+                    .query(&crate::runtime::QueryParam::new("y", &y))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::reporting_get_funnel_stages`]
@@ -794,14 +755,11 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/funnel/opportunity/stages/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_funnel_stages",
-            );
             let build = || {
                 client
                     .client
@@ -813,14 +771,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 219usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::reporting_get_funnel_totals`]
@@ -854,14 +805,11 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/funnel/opportunity/totals/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_funnel_totals",
-            );
             let build = || {
                 client
                     .client
@@ -873,14 +821,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 220usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::reporting_get_sent_emails`]
@@ -960,19 +901,16 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, org_id, date_end, date_start, user_id } = self;
-            let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let date_end = date_end.map_err(Error::InvalidRequest)?;
-            let date_start = date_start.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+            let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
+            let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/report/sent_emails/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& org_id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_sent_emails",
+                ::runtime::encode_path(& org_id.to_string()),
             );
             let build = || {
                 client
@@ -982,28 +920,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date_end", &date_end),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_start",
-                            &date_start,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("date_end", &date_end))
+                    .query(&crate::runtime::QueryParam::new("date_start", &date_start))
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 223usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::reporting_get_lead_statuses`]
@@ -1098,20 +1020,17 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, org_id, date_end, date_start, query, smart_view_id } = self;
-            let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let date_end = date_end.map_err(Error::InvalidRequest)?;
-            let date_start = date_start.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let smart_view_id = smart_view_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+            let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
+            let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
+            let query = query.map_err(crate::Error::InvalidRequest)?;
+            let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/report/statuses/lead/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& org_id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_lead_statuses",
+                ::runtime::encode_path(& org_id.to_string()),
             );
             let build = || {
                 client
@@ -1121,32 +1040,15 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .query(&crate::runtime::QueryParam::new("date_end", &date_end))
+                    .query(&crate::runtime::QueryParam::new("date_start", &date_start))
+                    .query(&crate::runtime::QueryParam::new("query", &query))
                     .query(
-                        &crate::transport::query::QueryParam::new("date_end", &date_end),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_start",
-                            &date_start,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("query", &query))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "smart_view_id",
-                            &smart_view_id,
-                        ),
+                        &crate::runtime::QueryParam::new("smart_view_id", &smart_view_id),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::reporting_get_opportunity_statuses`]
@@ -1256,7 +1158,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self {
                 client,
@@ -1267,18 +1169,15 @@ pub mod builder {
                 smart_view_id,
                 user_id,
             } = self;
-            let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let date_end = date_end.map_err(Error::InvalidRequest)?;
-            let date_start = date_start.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let smart_view_id = smart_view_id.map_err(Error::InvalidRequest)?;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+            let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
+            let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
+            let query = query.map_err(crate::Error::InvalidRequest)?;
+            let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/report/statuses/opportunity/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& org_id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "reporting_get_opportunity_statuses",
+                ::runtime::encode_path(& org_id.to_string()),
             );
             let build = || {
                 client
@@ -1288,35 +1187,16 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .query(&crate::runtime::QueryParam::new("date_end", &date_end))
+                    .query(&crate::runtime::QueryParam::new("date_start", &date_start))
+                    .query(&crate::runtime::QueryParam::new("query", &query))
                     .query(
-                        &crate::transport::query::QueryParam::new("date_end", &date_end),
+                        &crate::runtime::QueryParam::new("smart_view_id", &smart_view_id),
                     )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "date_start",
-                            &date_start,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("query", &query))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "smart_view_id",
-                            &smart_view_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("user_id", &user_id),
-                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 222usize, 200u16..=200u16, &build).await
         }
     }
 }

@@ -218,15 +218,12 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, limit, skip } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_list",
-            );
             let build = || {
                 client
                     .client
@@ -235,18 +232,11 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 255usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sequences_create`]
@@ -280,14 +270,11 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_create",
-            );
             let build = || {
                 client
                     .client
@@ -299,14 +286,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 250usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::sequences_get`]
@@ -365,18 +345,15 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, limit, skip } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/sequence/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_get",
+                "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -386,18 +363,11 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 253usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sequences_update`]
@@ -445,17 +415,14 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/sequence/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_update",
+                "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -468,14 +435,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 257usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sequences_delete`]
@@ -506,56 +466,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sequence/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/sequence/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sequences_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 252usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::sequences_list_subscriptions`]
@@ -645,18 +573,15 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, limit, skip, contact_id, lead_id, sequence_id } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let sequence_id = sequence_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let sequence_id = sequence_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence_subscription/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_list_subscriptions",
-            );
             let build = || {
                 client
                     .client
@@ -665,33 +590,14 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "sequence_id",
-                            &sequence_id,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(&crate::runtime::QueryParam::new("sequence_id", &sequence_id))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 256usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sequences_create_subscription`]
@@ -725,14 +631,11 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence_subscription/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_create_subscription",
-            );
             let build = || {
                 client
                     .client
@@ -744,14 +647,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 251usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::sequences_get_subscription`]
@@ -786,16 +682,13 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/sequence_subscription/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_get_subscription",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -807,14 +700,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 254usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sequences_update_subscription`]
@@ -862,17 +748,14 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/sequence_subscription/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sequences_update_subscription",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -885,14 +768,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 258usize, 200u16..=200u16, &build).await
         }
     }
 }

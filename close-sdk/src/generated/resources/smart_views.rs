@@ -4899,16 +4899,13 @@ pub mod builder {
         ///Sends a `GET` request to `/saved_search/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearchList>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SavedSearchList>, crate::Error> {
             let Self { client, limit, skip, type_, type_in } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let type_in = type_in.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/saved_search/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "smart_views_list",
-            );
             let build = || {
                 client
                     .client
@@ -4917,22 +4914,13 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("type", &type_))
-                    .query(
-                        &crate::transport::query::QueryParam::new("type__in", &type_in),
-                    )
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("type", &type_))
+                    .query(&crate::runtime::QueryParam::new("type__in", &type_in))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 262usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::smart_views_create`]
@@ -4977,17 +4965,14 @@ pub mod builder {
         ///Sends a `POST` request to `/saved_search/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearch>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SavedSearch>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateSmartView::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/saved_search/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "smart_views_create",
-            );
             let build = || {
                 client
                     .client
@@ -4999,14 +4984,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 259usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::smart_views_get`]
@@ -5039,15 +5017,12 @@ pub mod builder {
         ///Sends a `GET` request to `/saved_search/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearch>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SavedSearch>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/saved_search/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "smart_views_get",
+                "{}/saved_search/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -5059,14 +5034,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 261usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::smart_views_update`]
@@ -5125,20 +5093,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/saved_search/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearch>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::SavedSearch>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateSmartView::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/saved_search/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "smart_views_update",
+                "{}/saved_search/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -5151,14 +5116,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 263usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::smart_views_delete`]
@@ -5189,56 +5147,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/saved_search/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/saved_search/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/saved_search/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "smart_views_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 260usize, 200..=299, &build).await
         }
     }
 }

@@ -5222,9 +5222,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/task/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TaskList>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::TaskList>, crate::Error> {
             let Self {
                 client,
                 fields,
@@ -5260,42 +5258,43 @@ pub mod builder {
                 organization_id,
                 view,
             } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let type_in = type_in.map_err(Error::InvalidRequest)?;
-            let assigned_to = assigned_to.map_err(Error::InvalidRequest)?;
-            let date = date.map_err(Error::InvalidRequest)?;
-            let date_gt = date_gt.map_err(Error::InvalidRequest)?;
-            let date_gte = date_gte.map_err(Error::InvalidRequest)?;
-            let date_lt = date_lt.map_err(Error::InvalidRequest)?;
-            let date_lte = date_lte.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte.map_err(Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte.map_err(Error::InvalidRequest)?;
-            let due_date = due_date.map_err(Error::InvalidRequest)?;
-            let due_date_gt = due_date_gt.map_err(Error::InvalidRequest)?;
-            let due_date_gte = due_date_gte.map_err(Error::InvalidRequest)?;
-            let due_date_lt = due_date_lt.map_err(Error::InvalidRequest)?;
-            let due_date_lte = due_date_lte.map_err(Error::InvalidRequest)?;
-            let format = format.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let is_complete = is_complete.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let view = view.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+            let assigned_to = assigned_to.map_err(crate::Error::InvalidRequest)?;
+            let date = date.map_err(crate::Error::InvalidRequest)?;
+            let date_gt = date_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_gte = date_gte.map_err(crate::Error::InvalidRequest)?;
+            let date_lt = date_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_lte = date_lte.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gte = date_updated_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lte = date_updated_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let due_date = due_date.map_err(crate::Error::InvalidRequest)?;
+            let due_date_gt = due_date_gt.map_err(crate::Error::InvalidRequest)?;
+            let due_date_gte = due_date_gte.map_err(crate::Error::InvalidRequest)?;
+            let due_date_lt = due_date_lt.map_err(crate::Error::InvalidRequest)?;
+            let due_date_lte = due_date_lte.map_err(crate::Error::InvalidRequest)?;
+            let format = format.map_err(crate::Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let is_complete = is_complete.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let view = view.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "tasks_list",
-            );
             let build = || {
                 client
                     .client
@@ -5304,139 +5303,94 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
+                    .query(&crate::runtime::QueryParam::new("assigned_to", &assigned_to))
+                    .query(&crate::runtime::QueryParam::new("date", &date))
+                    .query(&crate::runtime::QueryParam::new("date__gt", &date_gt))
+                    .query(&crate::runtime::QueryParam::new("date__gte", &date_gte))
+                    .query(&crate::runtime::QueryParam::new("date__lt", &date_lt))
+                    .query(&crate::runtime::QueryParam::new("date__lte", &date_lte))
                     .query(
-                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "assigned_to",
-                            &assigned_to,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("date", &date))
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__gt", &date_gt),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__gte", &date_gte),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__lt", &date_lt),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__lte", &date_lte),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gt",
                             &date_updated_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gte",
                             &date_updated_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lt",
                             &date_updated_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lte",
                             &date_updated_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("due_date", &due_date))
                     .query(
-                        &crate::transport::query::QueryParam::new("due_date", &due_date),
+                        &crate::runtime::QueryParam::new("due_date__gt", &due_date_gt),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__gt",
-                            &due_date_gt,
-                        ),
+                        &crate::runtime::QueryParam::new("due_date__gte", &due_date_gte),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__gte",
-                            &due_date_gte,
-                        ),
+                        &crate::runtime::QueryParam::new("due_date__lt", &due_date_lt),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__lt",
-                            &due_date_lt,
-                        ),
+                        &crate::runtime::QueryParam::new("due_date__lte", &due_date_lte),
                     )
+                    .query(&crate::runtime::QueryParam::new("format", &format))
+                    .query(&crate::runtime::QueryParam::new("id", &id))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("is_complete", &is_complete))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__lte",
-                            &due_date_lte,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("format", &format))
-                    .query(&crate::transport::query::QueryParam::new("id", &id))
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "is_complete",
-                            &is_complete,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("view", &view))
+                    .query(&crate::runtime::QueryParam::new("view", &view))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 273usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::tasks_bulk_update`]
@@ -5933,10 +5887,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/task/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BulkUpdateTasksResult>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::BulkUpdateTasksResult>, crate::Error> {
             let Self {
                 client,
                 fields,
@@ -5971,46 +5922,47 @@ pub mod builder {
                 view,
                 body,
             } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let type_in = type_in.map_err(Error::InvalidRequest)?;
-            let assigned_to = assigned_to.map_err(Error::InvalidRequest)?;
-            let date = date.map_err(Error::InvalidRequest)?;
-            let date_gt = date_gt.map_err(Error::InvalidRequest)?;
-            let date_gte = date_gte.map_err(Error::InvalidRequest)?;
-            let date_lt = date_lt.map_err(Error::InvalidRequest)?;
-            let date_lte = date_lte.map_err(Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte.map_err(Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte.map_err(Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte.map_err(Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte.map_err(Error::InvalidRequest)?;
-            let due_date = due_date.map_err(Error::InvalidRequest)?;
-            let due_date_gt = due_date_gt.map_err(Error::InvalidRequest)?;
-            let due_date_gte = due_date_gte.map_err(Error::InvalidRequest)?;
-            let due_date_lt = due_date_lt.map_err(Error::InvalidRequest)?;
-            let due_date_lte = due_date_lte.map_err(Error::InvalidRequest)?;
-            let format = format.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let id_in = id_in.map_err(Error::InvalidRequest)?;
-            let is_complete = is_complete.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let view = view.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+            let assigned_to = assigned_to.map_err(crate::Error::InvalidRequest)?;
+            let date = date.map_err(crate::Error::InvalidRequest)?;
+            let date_gt = date_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_gte = date_gte.map_err(crate::Error::InvalidRequest)?;
+            let date_lt = date_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_lte = date_lte.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_gte = date_updated_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_updated_lte = date_updated_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let due_date = due_date.map_err(crate::Error::InvalidRequest)?;
+            let due_date_gt = due_date_gt.map_err(crate::Error::InvalidRequest)?;
+            let due_date_gte = due_date_gte.map_err(crate::Error::InvalidRequest)?;
+            let due_date_lt = due_date_lt.map_err(crate::Error::InvalidRequest)?;
+            let due_date_lte = due_date_lte.map_err(crate::Error::InvalidRequest)?;
+            let format = format.map_err(crate::Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let is_complete = is_complete.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let view = view.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::BulkUpdateNotifications::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "tasks_bulk_update",
-            );
             let build = || {
                 client
                     .client
@@ -6020,137 +5972,92 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
+                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
+                    .query(&crate::runtime::QueryParam::new("assigned_to", &assigned_to))
+                    .query(&crate::runtime::QueryParam::new("date", &date))
+                    .query(&crate::runtime::QueryParam::new("date__gt", &date_gt))
+                    .query(&crate::runtime::QueryParam::new("date__gte", &date_gte))
+                    .query(&crate::runtime::QueryParam::new("date__lt", &date_lt))
+                    .query(&crate::runtime::QueryParam::new("date__lte", &date_lte))
                     .query(
-                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "assigned_to",
-                            &assigned_to,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("date", &date))
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__gt", &date_gt),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__gte", &date_gte),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__lt", &date_lt),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("date__lte", &date_lte),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gt",
                             &date_created_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__gte",
                             &date_created_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lt",
                             &date_created_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_created__lte",
                             &date_created_lte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gt",
                             &date_updated_gt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__gte",
                             &date_updated_gte,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lt",
                             &date_updated_lt,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "date_updated__lte",
                             &date_updated_lte,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("due_date", &due_date))
                     .query(
-                        &crate::transport::query::QueryParam::new("due_date", &due_date),
+                        &crate::runtime::QueryParam::new("due_date__gt", &due_date_gt),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__gt",
-                            &due_date_gt,
-                        ),
+                        &crate::runtime::QueryParam::new("due_date__gte", &due_date_gte),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__gte",
-                            &due_date_gte,
-                        ),
+                        &crate::runtime::QueryParam::new("due_date__lt", &due_date_lt),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__lt",
-                            &due_date_lt,
-                        ),
+                        &crate::runtime::QueryParam::new("due_date__lte", &due_date_lte),
                     )
+                    .query(&crate::runtime::QueryParam::new("format", &format))
+                    .query(&crate::runtime::QueryParam::new("id", &id))
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("is_complete", &is_complete))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "due_date__lte",
-                            &due_date_lte,
-                        ),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("format", &format))
-                    .query(&crate::transport::query::QueryParam::new("id", &id))
-                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "is_complete",
-                            &is_complete,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("view", &view))
+                    .query(&crate::runtime::QueryParam::new("view", &view))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 269usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::tasks_create`]
@@ -6206,18 +6113,13 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/task/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Task>, crate::Error> {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CreateTask::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "tasks_create",
-            );
             let build = || {
                 client
                     .client
@@ -6227,17 +6129,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 270usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::tasks_get`]
@@ -6283,18 +6178,13 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/task/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Task>, crate::Error> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/task/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "tasks_get",
+                "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -6304,17 +6194,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 272usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::tasks_update`]
@@ -6386,23 +6269,18 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/task/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Task>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Task>, crate::Error> {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateNotification::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/task/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "tasks_update",
+                "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -6413,17 +6291,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 274usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::tasks_delete`]
@@ -6454,56 +6325,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/task/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/task/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 271usize, 200..=299, &build).await
         }
     }
 }

@@ -2005,17 +2005,14 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, limit, skip, is_archived, is_shared } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
-            let is_archived = is_archived.map_err(Error::InvalidRequest)?;
-            let is_shared = is_shared.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
+            let is_shared = is_shared.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/email_template/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "email_templates_list",
-            );
             let build = || {
                 client
                     .client
@@ -2024,30 +2021,13 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "is_archived",
-                            &is_archived,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "is_shared",
-                            &is_shared,
-                        ),
-                    )
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("is_archived", &is_archived))
+                    .query(&crate::runtime::QueryParam::new("is_shared", &is_shared))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 146usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::email_templates_create`]
@@ -2096,15 +2076,12 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/email_template/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "email_templates_create",
-            );
             let build = || {
                 client
                     .client
@@ -2114,17 +2091,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 143usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::email_templates_get`]
@@ -2188,18 +2158,16 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, fields, include_embedded } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let include_embedded = include_embedded.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let include_embedded = include_embedded
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "email_templates_get",
+                "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -2209,23 +2177,16 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "include_embedded",
                             &include_embedded,
                         ),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 145usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::email_templates_update`]
@@ -2288,18 +2249,15 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "email_templates_update",
+                "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
             let build = || {
                 client
@@ -2310,17 +2268,10 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .json(&body)
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 148usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::email_templates_delete`]
@@ -2351,56 +2302,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/email_template/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
+                id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "email_templates_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 144usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::email_templates_render`]
@@ -2631,7 +2550,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self {
                 client,
@@ -2650,26 +2569,26 @@ pub mod builder {
                 sender,
                 sort,
             } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let bulk_object_type = bulk_object_type.map_err(Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
-            let contact_preference = contact_preference.map_err(Error::InvalidRequest)?;
-            let email_account_id = email_account_id.map_err(Error::InvalidRequest)?;
-            let entry = entry.map_err(Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let mode = mode.map_err(Error::InvalidRequest)?;
-            let query = query.map_err(Error::InvalidRequest)?;
-            let results_limit = results_limit.map_err(Error::InvalidRequest)?;
-            let s_query = s_query.map_err(Error::InvalidRequest)?;
-            let sender = sender.map_err(Error::InvalidRequest)?;
-            let sort = sort.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let bulk_object_type = bulk_object_type
+                .map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let contact_preference = contact_preference
+                .map_err(crate::Error::InvalidRequest)?;
+            let email_account_id = email_account_id
+                .map_err(crate::Error::InvalidRequest)?;
+            let entry = entry.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let mode = mode.map_err(crate::Error::InvalidRequest)?;
+            let query = query.map_err(crate::Error::InvalidRequest)?;
+            let results_limit = results_limit.map_err(crate::Error::InvalidRequest)?;
+            let s_query = s_query.map_err(crate::Error::InvalidRequest)?;
+            let sender = sender.map_err(crate::Error::InvalidRequest)?;
+            let sort = sort.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/email_template/{}/render/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "email_templates_render",
+                ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
                 client
@@ -2680,57 +2599,38 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "bulk_object_type",
                             &bulk_object_type,
                         ),
                     )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
                     .query(
-                        &crate::transport::query::QueryParam::new(
-                            "contact_id",
-                            &contact_id,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "contact_preference",
                             &contact_preference,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "email_account_id",
                             &email_account_id,
                         ),
                     )
-                    .query(&crate::transport::query::QueryParam::new("entry", &entry))
+                    .query(&crate::runtime::QueryParam::new("entry", &entry))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(&crate::runtime::QueryParam::new("limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("mode", &mode))
+                    .query(&crate::runtime::QueryParam::new("query", &query))
                     .query(
-                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                        &crate::runtime::QueryParam::new("results_limit", &results_limit),
                     )
-                    .query(&crate::transport::query::QueryParam::new("limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("mode", &mode))
-                    .query(&crate::transport::query::QueryParam::new("query", &query))
-                    .query(
-                        &crate::transport::query::QueryParam::new(
-                            "results_limit",
-                            &results_limit,
-                        ),
-                    )
-                    .query(
-                        &crate::transport::query::QueryParam::new("s_query", &s_query),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("sender", &sender))
-                    .query(&crate::transport::query::QueryParam::new("sort", &sort))
+                    .query(&crate::runtime::QueryParam::new("s_query", &s_query))
+                    .query(&crate::runtime::QueryParam::new("sender", &sender))
+                    .query(&crate::runtime::QueryParam::new("sort", &sort))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 147usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sms_templates_list`]
@@ -2775,15 +2675,12 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, limit, skip } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sms_template/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sms_templates_list",
-            );
             let build = || {
                 client
                     .client
@@ -2792,18 +2689,11 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 267usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sms_templates_create`]
@@ -2850,18 +2740,15 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateSmsTemplate::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sms_template/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sms_templates_create",
-            );
             let build = || {
                 client
                     .client
@@ -2873,14 +2760,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 264usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::sms_templates_get`]
@@ -2943,19 +2823,17 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, include_attachments, include_embedded } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let include_attachments = include_attachments
-                .map_err(Error::InvalidRequest)?;
-            let include_embedded = include_embedded.map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
+            let include_embedded = include_embedded
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/sms_template/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sms_templates_get",
+                "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2966,27 +2844,20 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "include_attachments",
                             &include_attachments,
                         ),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "include_embedded",
                             &include_embedded,
                         ),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 266usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sms_templates_update`]
@@ -3047,21 +2918,18 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
+            crate::Error,
         > {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateSmsTemplate::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/sms_template/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "sms_templates_update",
+                "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -3074,14 +2942,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 268usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::sms_templates_delete`]
@@ -3112,56 +2973,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sms_template/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/sms_template/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sms_templates_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 265usize, 200..=299, &build).await
         }
     }
 }

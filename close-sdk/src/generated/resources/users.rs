@@ -2740,15 +2740,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/me/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Me>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::Me>, crate::Error> {
             let Self { client, fields } = self;
-            let fields = fields.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/me/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "users_get_me",
-            );
             let build = || {
                 client
                     .client
@@ -2757,17 +2752,10 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 279usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::users_list`]
@@ -2822,17 +2810,12 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/user/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::UserList>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<types::UserList>, crate::Error> {
             let Self { client, limit, order_by, skip } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let skip = skip.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/user/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "users_list",
-            );
             let build = || {
                 client
                     .client
@@ -2841,21 +2824,12 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                    .query(
-                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
-                    )
-                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 280usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::users_list_availabilities`]
@@ -2889,16 +2863,10 @@ pub mod builder {
         ///Sends a `GET` request to `/user/availability/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::UserAvailabilityList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::UserAvailabilityList>, crate::Error> {
             let Self { client, organization_id } = self;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/user/availability/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "users_list_availabilities",
-            );
             let build = || {
                 client
                     .client
@@ -2908,21 +2876,14 @@ pub mod builder {
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
                     .query(
-                        &crate::transport::query::QueryParam::new(
+                        &crate::runtime::QueryParam::new(
                             "organization_id",
                             &organization_id,
                         ),
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 281usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::users_get`]
@@ -2955,15 +2916,12 @@ pub mod builder {
         ///Sends a `GET` request to `/user/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::User>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<crate::types::User>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/user/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "users_get",
+                "{}/user/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2975,14 +2933,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 278usize, 200u16..=200u16, &build).await
         }
     }
 }

@@ -2080,15 +2080,9 @@ pub mod builder {
         ///Sends a `GET` request to `/webhook/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WebhookSubscriptionList>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WebhookSubscriptionList>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/webhook/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "webhooks_list",
-            );
             let build = || {
                 client
                     .client
@@ -2099,14 +2093,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 285usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::webhooks_create`]
@@ -2149,17 +2136,14 @@ pub mod builder {
         ///Sends a `POST` request to `/webhook/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::WebhookSubscription>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateWebhook::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/webhook/", client.baseurl,);
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "webhooks_create",
-            );
             let build = || {
                 client
                     .client
@@ -2171,14 +2155,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200..=299,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 282usize, 200..=299, &build).await
         }
     }
     /**Builder for [`Client::webhooks_get`]
@@ -2211,15 +2188,12 @@ pub mod builder {
         ///Sends a `GET` request to `/webhook/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::WebhookSubscription>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/webhook/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "webhooks_get",
+                "{}/webhook/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2231,14 +2205,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 284usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::webhooks_update`]
@@ -2295,20 +2262,17 @@ pub mod builder {
         ///Sends a `PUT` request to `/webhook/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::WebhookSubscription>, Error<crate::ErrorBody>> {
+        ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
             let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UpdateWebhook::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/webhook/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
-            );
-            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
-                "webhooks_update",
+                "{}/webhook/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
             let build = || {
                 client
@@ -2321,14 +2285,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::transport::hooks::send_typed(
-                    client,
-                    &OPERATION,
-                    200u16..=200u16,
-                    &[400u16, 401u16, 404u16],
-                    &build,
-                )
-                .await
+            crate::runtime::send(client, 286usize, 200u16..=200u16, &build).await
         }
     }
     /**Builder for [`Client::webhooks_delete`]
@@ -2359,56 +2316,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/webhook/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
-                "{}/webhook/{}/", client.baseurl, crate
-                ::transport::path_safety::encode_path(& id.to_string()),
+                "{}/webhook/{}/", client.baseurl, crate ::runtime::encode_path(& id
+                .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "webhooks_delete",
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::send_empty(client, 283usize, 200..=299, &build).await
         }
     }
 }
