@@ -221,6 +221,13 @@ fn reshape(
             if let Item::Impl(imp) = item {
                 if is_ident(&imp.self_ty, "Client") && imp.trait_.is_none() {
                     imp.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    // The handles (`client.leads().get(id)`) are the documented way in; these
+                    // stay for the hand-written layer and older code, off `Client`'s page.
+                    for it in &mut imp.items {
+                        if let syn::ImplItem::Fn(f) = it {
+                            f.attrs.insert(0, syn::parse_quote!(#[doc(hidden)]));
+                        }
+                    }
                 }
             }
         }
@@ -433,13 +440,31 @@ fn escape_md(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// The module doc of one resource.
-fn resource_doc(p: &PartOutput, feature: &crate::features::Feature) -> String {
+/// The module doc of one resource: the handles that reach it, its operations as handle calls, and
+/// an example.
+fn resource_doc(
+    p: &PartOutput,
+    feature: &crate::features::Feature,
+    plan: &crate::handles::Plan,
+) -> String {
+    let handles = plan.top_handles_of(feature.name);
+    let reached = handles
+        .iter()
+        .map(|h| {
+            format!(
+                "[`client.{h}()`](crate::Client::{h}) ([`handles::{}`](crate::handles::{}))",
+                crate::handles::struct_name(h),
+                crate::handles::struct_name(h)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut d = format!(
-        "{}\n\nCompiled with the `{}` cargo feature{}. Its operations are methods on \
-         [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); \
-         its request and response types are re-exported here and in [`types`](crate::types).\n\n\
-         | Method | Request | Summary |\n|---|---|---|\n",
+        "{}\n\nCompiled with the `{}` cargo feature{}. Reached with {reached}: each operation is a \
+         method of a handle returning its request (in [`builder`](self::builder)), which you \
+         `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are \
+         re-exported here and in [`types`](crate::types).\n\n\
+         | Call | Request | Summary |\n|---|---|---|\n",
         feature.doc,
         feature.name,
         if crate::features::DEFAULT_FEATURES.contains(&feature.name) {
@@ -449,30 +474,23 @@ fn resource_doc(p: &PartOutput, feature: &crate::features::Feature) -> String {
         }
     );
     for op in &p.operations {
+        let Some(place) = plan.place(&op.id) else {
+            continue;
+        };
+        let (parent, method) = (&place.handle, &place.method);
         d.push_str(&format!(
-            "| [`{id}`](crate::Client::{id}) | `{} {}` | {} |\n",
+            "| [`{call}({args})`](crate::handles::{s}::{method}) | `{} {}` | {} |\n",
             op.method,
             op.path,
             escape_md(&op.summary),
-            id = op.id
+            call = place.call(),
+            args = plan.arg_names(&op.id).join(", "),
+            s = crate::handles::struct_name(parent),
         ));
     }
-    if let Some(first) = p
-        .operations
-        .iter()
-        .find(|o| o.method == "GET")
-        .or(p.operations.first())
-    {
-        d.push_str(&format!(
-            "\n```no_run\n# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {{\n\
-             // Set the parameters the operation needs on the builder, then send it.\n\
-             let response = match client.{}().send().await {{\n\
-             \x20   Ok(response) => response,\n\
-             \x20   Err(e) => return Err(close_sdk::Error::from_generated(e).await),\n\
-             }};\n\
-             println!(\"{{}}\", response.status());\n# Ok(()) }}\n```\n",
-            first.id
-        ));
+    if let Some(first) = handles.first() {
+        d.push('\n');
+        d.push_str(&plan.example(first));
     }
     d
 }
@@ -517,6 +535,13 @@ fn mod_rs() -> String {
         "One public module per resource (re-exported at the crate root).",
     ));
     s.push_str(&decl("client", "", true, None, "The `Client` itself."));
+    s.push_str(&decl(
+        "handles",
+        "pub ",
+        false,
+        None,
+        "One handle per resource (`client.leads()`), and `.await` on every request.",
+    ));
     s.push_str(&decl(
         "httpmock",
         "pub(crate) ",
@@ -623,7 +648,7 @@ fn types_rs(with_types: &[&PartOutput]) -> String {
 /// Text of `generated/builder.rs`: the builders of every enabled operation.
 fn builder_rs(resources: &[&PartOutput]) -> String {
     let mut s = format!(
-        "{HEADER}\n//! The builders every enabled operation returns (`Client::leads_list` → `LeadsList`).\n\n"
+        "{HEADER}\n//! The requests every enabled operation builds (`client.leads().list()` → `LeadsList`); `.await` one to send it.\n\n"
     );
     for p in resources {
         s.push_str(&format!(
@@ -636,16 +661,20 @@ fn builder_rs(resources: &[&PartOutput]) -> String {
 }
 
 /// Text of `generated/by_resource.rs`: one documented public module per resource.
-fn by_resource_rs(resources: &[&PartOutput], shared: &[&PartOutput]) -> String {
+fn by_resource_rs(
+    resources: &[&PartOutput],
+    shared: &[&PartOutput],
+    plan: &crate::handles::Plan,
+) -> String {
     let mut s = format!(
         "{HEADER}\n//! One public module per resource, re-exported at the crate root: its operations\n\
-         //! (documented here, methods on `Client`), its types and its builders.\n\n"
+         //! (documented here, methods of its handles in `handles`), its types and its builders.\n\n"
     );
     for p in resources {
         let PartKind::Resource(feature) = p.part.kind else {
             continue;
         };
-        s.push_str(&doc_lines(&resource_doc(p, feature), ""));
+        s.push_str(&doc_lines(&resource_doc(p, feature, plan), ""));
         s.push_str(&format!("{}\npub mod {} {{\n", cfg_of(p), p.part.module));
         if !p.types.is_empty() {
             s.push_str(&format!(
@@ -703,6 +732,7 @@ fn httpmock_rs(parts: &[PartOutput]) -> String {
 /// Every file of `close-sdk/src/generated/`, and the parts (for the operation table and docs).
 pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutput>)> {
     let parts = generate_parts(spec)?;
+    let plan = crate::handles::plan(&parts, spec)?;
     let dir = PathBuf::from(GENERATED_DIR);
     let shared: Vec<&PartOutput> = parts
         .iter()
@@ -733,8 +763,9 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
         },
         GeneratedFile {
             path: dir.join("by_resource.rs"),
-            contents: by_resource_rs(&resources, &shared),
+            contents: by_resource_rs(&resources, &shared, &plan),
         },
+        crate::handles::handles_file(&plan)?,
         GeneratedFile {
             path: dir.join("shared").join("mod.rs"),
             contents: mod_list("Types reached by several features.", &shared),

@@ -224,6 +224,7 @@ pub mod types {
 }
 /// **files** (feature `files`): File uploads (signed S3 POSTs). See [`crate::files`].
 impl Client {
+    #[doc(hidden)]
     /**Generate a signed S3 POST
 
 Get the data needed to make a request to S3 to store your file.
