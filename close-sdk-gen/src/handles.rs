@@ -722,7 +722,7 @@ impl Plan {
              //! # #[cfg(feature = \"leads\")]\n\
              //! # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {\n\
              //! let lead = client.leads().get(\"lead_…\").await?;\n\
-             //! let page = client.leads().list().query(\"name:acme\").await?;\n\
+             //! let page = client.leads().list().limit(10).await?;\n\
              //! # let _ = (lead, page);\n\
              //! # Ok(())\n\
              //! # }\n\

@@ -16,7 +16,7 @@
 //! # #[cfg(feature = "leads")]
 //! # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
 //! let lead = client.leads().get("lead_…").await?;
-//! let page = client.leads().list().query("name:acme").await?;
+//! let page = client.leads().list().limit(10).await?;
 //! # let _ = (lead, page);
 //! # Ok(())
 //! # }

@@ -48646,7 +48646,7 @@ pub mod types {
         }
     }
 }
-/// **activities** (feature `activities`): Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types. See [`crate::activities`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List or filter all activity types

@@ -6007,7 +6007,7 @@ pub mod types {
         }
     }
 }
-/// **bulk-actions** (feature `bulk-actions`): Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence. See [`crate::bulk_actions`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List bulk deletes

@@ -1960,7 +1960,7 @@ pub mod types {
         }
     }
 }
-/// **comments** (feature `comments`): Comments and comment threads on objects. See [`crate::comments`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Fetch multiple comments

@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **connected-accounts** (feature `connected-accounts`): Connected email/calendar accounts and Send As associations. See [`crate::connected_accounts`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List connected accounts

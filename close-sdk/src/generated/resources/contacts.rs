@@ -1144,7 +1144,7 @@ pub mod types {
         }
     }
 }
-/// **contacts** (feature `contacts`): Contacts: the people at a lead. See [`crate::contacts`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List contacts

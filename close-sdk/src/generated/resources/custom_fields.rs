@@ -6229,7 +6229,7 @@ pub mod types {
         }
     }
 }
-/// **custom-fields** (feature `custom-fields`): Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas. See [`crate::custom_fields`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Activity Custom Fields

@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **custom-objects** (feature `custom-objects`): Custom object types and their instances. See [`crate::custom_objects`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Custom Object instances

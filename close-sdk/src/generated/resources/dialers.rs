@@ -105,7 +105,7 @@ pub mod types {
         }
     }
 }
-/// **dialers** (feature `dialers`): Dialer sessions. See [`crate::dialers`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List or filter all dialer sessions

@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **events** (feature `events`): The event log: what changed in the organization. See [`crate::events`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Retrieve a list of events

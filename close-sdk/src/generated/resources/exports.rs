@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **exports** (feature `exports`): Exports of leads and opportunities. See [`crate::exports`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List all the exports

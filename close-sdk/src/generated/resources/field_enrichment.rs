@@ -510,7 +510,7 @@ pub mod types {
         }
     }
 }
-/// **field-enrichment** (feature `field-enrichment`): AI enrichment of a field on a lead or contact. See [`crate::field_enrichment`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Enrich a specific field on a lead or contact using AI

@@ -222,7 +222,7 @@ pub mod types {
         }
     }
 }
-/// **files** (feature `files`): File uploads (signed S3 POSTs). See [`crate::files`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Generate a signed S3 POST

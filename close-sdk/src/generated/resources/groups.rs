@@ -989,7 +989,7 @@ pub mod types {
         }
     }
 }
-/// **groups** (feature `groups`): Groups of users and their members. See [`crate::groups`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Groups for your organization

@@ -1291,7 +1291,7 @@ pub mod types {
         }
     }
 }
-/// **integration-links** (feature `integration-links`): Integration links shown on leads, contacts and opportunities. See [`crate::integration_links`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Get all integration links for your organization

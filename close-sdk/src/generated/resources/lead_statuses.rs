@@ -534,7 +534,7 @@ pub mod types {
         }
     }
 }
-/// **lead-statuses** (feature `lead-statuses`): Lead statuses. See [`crate::lead_statuses`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List lead statuses for your organization

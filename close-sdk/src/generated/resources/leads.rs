@@ -4678,7 +4678,7 @@ pub mod types {
         }
     }
 }
-/// **leads** (feature `leads`): Leads: the companies or organizations you sell to. See [`crate::leads`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Leads

@@ -1442,7 +1442,7 @@ pub mod types {
         }
     }
 }
-/// **memberships** (feature `memberships`): Memberships: a user's place in an organization, their role and settings. See [`crate::memberships`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Bulk update memberships

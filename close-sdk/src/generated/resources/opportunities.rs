@@ -2750,7 +2750,7 @@ pub mod types {
         }
     }
 }
-/// **opportunities** (feature `opportunities`): Opportunities: potential deals on a lead. See [`crate::opportunities`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List or filter opportunities

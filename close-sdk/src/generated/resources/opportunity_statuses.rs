@@ -1031,7 +1031,7 @@ pub mod types {
         }
     }
 }
-/// **opportunity-statuses** (feature `opportunity-statuses`): Opportunity statuses. See [`crate::opportunity_statuses`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List opportunity statuses for your organization

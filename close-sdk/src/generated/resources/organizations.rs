@@ -555,7 +555,7 @@ pub mod types {
         }
     }
 }
-/// **organizations** (feature `organizations`): The organization and its settings. See [`crate::organizations`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Get an organization's details

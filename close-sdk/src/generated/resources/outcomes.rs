@@ -1484,7 +1484,7 @@ pub mod types {
         }
     }
 }
-/// **outcomes** (feature `outcomes`): Call and meeting outcomes. See [`crate::outcomes`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List or filter outcomes

@@ -2644,7 +2644,7 @@ pub mod types {
         }
     }
 }
-/// **phone-numbers** (feature `phone-numbers`): Phone numbers of the organization and blocked phone numbers. See [`crate::phone_numbers`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Blocked Phone Numbers

@@ -937,7 +937,7 @@ pub mod types {
         }
     }
 }
-/// **pipelines** (feature `pipelines`): Opportunity pipelines. See [`crate::pipelines`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Pipelines for your organization

@@ -1589,7 +1589,7 @@ pub mod types {
         }
     }
 }
-/// **playbooks** (feature `playbooks`): Playbooks. See [`crate::playbooks`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List or filter playbooks

@@ -120,7 +120,7 @@ pub mod types {
         }
     }
 }
-/// **reporting** (feature `reporting`): Activity, funnel, sent-email and status-change reports. See [`crate::reporting`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Get an activity report

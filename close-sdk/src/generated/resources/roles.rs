@@ -1344,7 +1344,7 @@ pub mod types {
         }
     }
 }
-/// **roles** (feature `roles`): Roles and their permissions. See [`crate::roles`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List all the roles defined for your organization

@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **scheduling-links** (feature `scheduling-links`): Scheduling links for booking meetings. See [`crate::scheduling_links`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List User Scheduling Links

@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **sequences** (feature `sequences`): Sequences (workflows) and their subscriptions. See [`crate::sequences`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Sequences

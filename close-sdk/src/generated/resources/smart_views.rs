@@ -4733,7 +4733,7 @@ pub mod types {
         }
     }
 }
-/// **smart-views** (feature `smart-views`): Smart views: saved lead and contact searches. See [`crate::smart_views`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Smart Views

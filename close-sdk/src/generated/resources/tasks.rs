@@ -4486,7 +4486,7 @@ pub mod types {
         }
     }
 }
-/// **tasks** (feature `tasks`): Tasks. See [`crate::tasks`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List or filter tasks

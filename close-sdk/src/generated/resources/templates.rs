@@ -1723,7 +1723,7 @@ pub mod types {
         }
     }
 }
-/// **templates** (feature `templates`): Email and SMS templates. See [`crate::templates`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List email templates

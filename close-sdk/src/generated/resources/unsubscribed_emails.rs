@@ -178,7 +178,7 @@ pub mod types {
         }
     }
 }
-/// **unsubscribed-emails** (feature `unsubscribed-emails`): Unsubscribed email addresses. See [`crate::unsubscribed_emails`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List all unsubscribed emails

@@ -2631,7 +2631,7 @@ pub mod types {
         }
     }
 }
-/// **users** (feature `users`): Users: you, and the users of your organizations. See [`crate::users`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**Fetch information about yourself

@@ -1964,7 +1964,7 @@ pub mod types {
         }
     }
 }
-/// **webhooks** (feature `webhooks`): Webhook subscriptions. See [`crate::webhooks`].
+#[doc(hidden)]
 impl Client {
     #[doc(hidden)]
     /**List Webhook subscriptions
