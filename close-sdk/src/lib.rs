@@ -37,9 +37,9 @@
 //! ones setters on the returned request (in [`builder`]); `.await` on a request returns
 //! `Result<T, Error>`, its `.send()` the [`ResponseValue`] with status and headers. Each resource
 //! group is a cargo feature (`leads`, `contacts`, `opportunities`, `activities`, `webhooks`,
-//! `events`, …, or `full` for all; the default is memberships, users,
-//! organizations, roles and groups) with a module of its own (`close_sdk::leads`, …) that lists
-//! its operations and re-exports its types, so a program compiles only what it uses.
+//! `events`, …, or `full` for all; the default is memberships, users, organizations, roles and
+//! groups) with a module of its own (`close_sdk::leads`, …) that lists its operations and
+//! re-exports its types, so a program compiles only what it uses.
 //!
 //! # Features
 //!
