@@ -57,15 +57,29 @@ impl SurfaceDiff {
 
 /// The public items of a Rust source file.
 pub fn surface(source: &str) -> Result<Surface> {
+    surface_in(source, "")
+}
+
+/// The public items of one generated file whose items live in module `prefix` (`handles`).
+fn surface_in(source: &str, prefix: &str) -> Result<Surface> {
     let file = syn::parse_file(source).context("the generated client does not parse")?;
     let mut out = Surface::new();
-    items(&file.items, "", &mut out);
+    items(&file.items, prefix, &mut out);
     Ok(out)
 }
 
+/// The module a generated API file's items are public in, relative to the crate root ("" for
+/// the ones re-exported at the `types`/`builder`/`Client` level).
+fn module_of_file(path: &std::path::Path) -> &'static str {
+    match path.strip_prefix(crate::GENERATED_DIR) {
+        Ok(rel) if rel == std::path::Path::new("handles.rs") => "handles",
+        _ => "",
+    }
+}
+
 /// Whether a generated file (path relative to the workspace root) holds public client API: the
-/// client core, shared types and resource modules; not the module tree, the operation table or
-/// the test mocks.
+/// client core, shared types, resource modules and handles; not the module tree, the operation
+/// table or the test mocks.
 pub fn is_api_file(path: &std::path::Path) -> bool {
     let Ok(rel) = path.strip_prefix(crate::GENERATED_DIR) else {
         return false;
@@ -73,6 +87,7 @@ pub fn is_api_file(path: &std::path::Path) -> bool {
     let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
     rel.extension().is_some_and(|e| e == "rs")
         && (rel == std::path::Path::new("client.rs")
+            || rel == std::path::Path::new("handles.rs")
             || matches!(first, Some("shared") | Some("resources")))
 }
 
@@ -82,7 +97,8 @@ pub fn is_api_file(path: &std::path::Path) -> bool {
 pub fn surface_of(files: &[crate::GeneratedFile]) -> Result<Surface> {
     let mut out = Surface::new();
     for f in files.iter().filter(|f| is_api_file(&f.path)) {
-        let one = surface(&f.contents).with_context(|| format!("reading {}", f.path.display()))?;
+        let one = surface_in(&f.contents, module_of_file(&f.path))
+            .with_context(|| format!("reading {}", f.path.display()))?;
         out.extend(one);
     }
     Ok(out)
@@ -194,7 +210,12 @@ fn items(list: &[Item], prefix: &str, out: &mut Surface) {
                 }
             }
             Item::Impl(i) => {
-                let ty = join(prefix, &tokens(&i.self_ty));
+                // `impl crate::Client` (the handles) adds to `Client`, wherever it is written.
+                let self_ty = tokens(&i.self_ty);
+                let ty = match self_ty.strip_prefix("crate :: ") {
+                    Some(at_root) => at_root.to_string(),
+                    None => join(prefix, &self_ty),
+                };
                 match &i.trait_ {
                     Some((trait_path, _)) => {
                         out.insert(

@@ -28,6 +28,7 @@ pub mod conformance;
 pub mod coverage;
 pub mod examples;
 pub mod features;
+pub mod handles;
 pub mod json;
 pub mod layout;
 pub mod normalize;

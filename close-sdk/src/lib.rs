@@ -31,17 +31,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every operation of Close's API (287) is a generated builder on [`Client`] (e.g.
-//! `Client::memberships_create`, `Client::leads_list`) whose `send()` returns a [`ResponseValue`]
-//! (the value, status and headers) or the crate's one [`Error`]. Each resource group is a cargo feature (`leads`, `contacts`, `opportunities`,
-//! `activities`, `webhooks`, `events`, …, or `full` for all; the default is memberships, users,
-//! organizations, roles and groups) with a module of its own (`close_sdk::leads`, …) that lists
-//! its operations and re-exports its types, so a program compiles only what it uses.
+//! Every operation of Close's API (287) is a method of a generated handle, one per resource
+//! ([`handles`]): `client.leads().get(id).await?`, `client.activities().calls().list()`,
+//! `client.custom_fields().lead().create(body)`. Required parameters are arguments, optional
+//! ones setters on the returned request (in [`builder`]); `.await` on a request returns
+//! `Result<T, Error>`, its `.send()` the [`ResponseValue`] with status and headers. Each resource
+//! group is a cargo feature (`leads`, `contacts`, `opportunities`, `activities`, `webhooks`,
+//! `events`, …, or `full` for all; the default is memberships, users, organizations, roles and
+//! groups) with a module of its own (`close_sdk::leads`, …) that lists its operations and
+//! re-exports its types, so a program compiles only what it uses.
 //!
 //! # Features
 //!
-//! A call whose resource feature is off does not exist: ``no method named `leads_list` found
-//! for struct `Client` `` means "enable `leads`"; on docs.rs each item says which it needs.
+//! A call whose resource feature is off does not exist: ``no method named `leads` found for
+//! struct `Client` `` means "enable `leads`"; on docs.rs each item says which it needs.
 //! Besides the resource groups (and `full`): `webhooks` (subscriptions and delivery
 //! verification), `events` (the event log), `axum` (a verifying extractor), `oauth`, `mock`
 //! (test helpers), `schemars` (`JsonSchema` for every type), and the TLS backends
@@ -118,7 +121,7 @@ pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAU
 pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 #[allow(unused_imports)] // empty when no resource feature is on
 pub use generated::by_resource::*;
-pub use generated::{builder, types, ByteStream, Client, ResponseValue};
+pub use generated::{builder, handles, types, ByteStream, Client, ResponseValue};
 pub use redact::SECRET_MEMBERS;
 /// The HTTP method of a [raw request](Client::request) (reqwest's and `http`'s `Method`).
 pub use reqwest::Method;

@@ -3,7 +3,7 @@
 // This file is generated, do not edit it by hand: change openapi/overlay.yaml or the generator
 // settings in close-sdk-gen/src/codegen.rs, then run `cargo xtask generate`.
 
-//! The builders every enabled operation returns (`Client::leads_list` → `LeadsList`).
+//! The requests every enabled operation builds (`client.leads().list()` → `LeadsList`); `.await` one to send it.
 
 #[cfg(feature = "activities")]
 pub use super::resources::activities::builder::*;

@@ -4,83 +4,83 @@
 // settings in close-sdk-gen/src/codegen.rs, then run `cargo xtask generate`.
 
 //! One public module per resource, re-exported at the crate root: its operations
-//! (documented here, methods on `Client`), its types and its builders.
+//! (documented here, methods of its handles in `handles`), its types and its builders.
 
 /// Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types.
 ///
-/// Compiled with the `activities` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `activities` cargo feature. Reached with [`client.activities()`](crate::Client::activities) ([`handles::Activities`](crate::handles::Activities)), [`client.custom_activity_types()`](crate::Client::custom_activity_types) ([`handles::CustomActivityTypes`](crate::handles::CustomActivityTypes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`activities_list`](crate::Client::activities_list) | `GET /activity/` | List or filter all activity types |
-/// | [`activities_calls_list`](crate::Client::activities_calls_list) | `GET /activity/call/` | List or filter all Call activities |
-/// | [`activities_calls_create`](crate::Client::activities_calls_create) | `POST /activity/call/` | Log an external Call activity |
-/// | [`activities_calls_get`](crate::Client::activities_calls_get) | `GET /activity/call/{id}/` | Get a single Call activity |
-/// | [`activities_calls_update`](crate::Client::activities_calls_update) | `PUT /activity/call/{id}/` | Update a Call activity |
-/// | [`activities_calls_delete`](crate::Client::activities_calls_delete) | `DELETE /activity/call/{id}/` | Delete a Call activity |
-/// | [`activities_creations_list`](crate::Client::activities_creations_list) | `GET /activity/created/` | List or filter all Created activities |
-/// | [`activities_creations_get`](crate::Client::activities_creations_get) | `GET /activity/created/{id}/` | Get a single Created activity |
-/// | [`activities_custom_activities_list`](crate::Client::activities_custom_activities_list) | `GET /activity/custom/` | List or filter all Custom Activity instances |
-/// | [`activities_custom_activities_create`](crate::Client::activities_custom_activities_create) | `POST /activity/custom/` | Create a new Custom Activity instance |
-/// | [`activities_custom_activities_get`](crate::Client::activities_custom_activities_get) | `GET /activity/custom/{id}/` | Get a single Custom Activity instance |
-/// | [`activities_custom_activities_update`](crate::Client::activities_custom_activities_update) | `PUT /activity/custom/{id}/` | Updating a Custom Activity instance |
-/// | [`activities_custom_activities_delete`](crate::Client::activities_custom_activities_delete) | `DELETE /activity/custom/{id}/` | Delete a Custom Activity instance |
-/// | [`activities_emails_list`](crate::Client::activities_emails_list) | `GET /activity/email/` | List or filter all Email activities |
-/// | [`activities_emails_create`](crate::Client::activities_emails_create) | `POST /activity/email/` | Create an Email activity |
-/// | [`activities_emails_get`](crate::Client::activities_emails_get) | `GET /activity/email/{id}/` | Get a single Email activity |
-/// | [`activities_emails_update`](crate::Client::activities_emails_update) | `PUT /activity/email/{id}/` | Update an Email activity |
-/// | [`activities_emails_delete`](crate::Client::activities_emails_delete) | `DELETE /activity/email/{id}/` | Delete an Email activity |
-/// | [`activities_email_threads_list`](crate::Client::activities_email_threads_list) | `GET /activity/emailthread/` | List or filter all EmailThread activities |
-/// | [`activities_email_threads_get`](crate::Client::activities_email_threads_get) | `GET /activity/emailthread/{id}/` | Get a single EmailThread activity |
-/// | [`activities_email_threads_delete`](crate::Client::activities_email_threads_delete) | `DELETE /activity/emailthread/{id}/` | Delete an EmailThread activity |
-/// | [`activities_form_submissions_list`](crate::Client::activities_form_submissions_list) | `GET /activity/form_submission/` | List or filter all FormSubmission activities |
-/// | [`activities_form_submissions_get`](crate::Client::activities_form_submissions_get) | `GET /activity/form_submission/{id}/` | Get a single FormSubmission activity |
-/// | [`activities_form_submissions_delete`](crate::Client::activities_form_submissions_delete) | `DELETE /activity/form_submission/{id}/` | Delete a FormSubmission activity |
-/// | [`activities_lead_merges_list`](crate::Client::activities_lead_merges_list) | `GET /activity/lead_merge/` | List or filter all LeadMerge activities |
-/// | [`activities_lead_merges_get`](crate::Client::activities_lead_merges_get) | `GET /activity/lead_merge/{id}/` | Get a single LeadMerge activity |
-/// | [`activities_meetings_list`](crate::Client::activities_meetings_list) | `GET /activity/meeting/` | List or filter all Meeting activities |
-/// | [`activities_meetings_get`](crate::Client::activities_meetings_get) | `GET /activity/meeting/{id}/` | Get a single Meeting activity |
-/// | [`activities_meetings_update`](crate::Client::activities_meetings_update) | `PUT /activity/meeting/{id}/` | Update a Meeting activity |
-/// | [`activities_meetings_delete`](crate::Client::activities_meetings_delete) | `DELETE /activity/meeting/{id}/` | Delete a Meeting activity |
-/// | [`activities_meetings_create_integration`](crate::Client::activities_meetings_create_integration) | `POST /activity/meeting/{id}/integration/` | Create or update third-party Meeting integration |
-/// | [`activities_notes_list`](crate::Client::activities_notes_list) | `GET /activity/note/` | List or filter all Note activities |
-/// | [`activities_notes_create`](crate::Client::activities_notes_create) | `POST /activity/note/` | Create a Note activity |
-/// | [`activities_notes_get`](crate::Client::activities_notes_get) | `GET /activity/note/{id}/` | Get a single Note activity |
-/// | [`activities_notes_update`](crate::Client::activities_notes_update) | `PUT /activity/note/{id}/` | Update a Note activity |
-/// | [`activities_notes_delete`](crate::Client::activities_notes_delete) | `DELETE /activity/note/{id}/` | Delete a Note activity |
-/// | [`activities_sms_list`](crate::Client::activities_sms_list) | `GET /activity/sms/` | List or filter all SMS activities |
-/// | [`activities_sms_create`](crate::Client::activities_sms_create) | `POST /activity/sms/` | Create an SMS activity |
-/// | [`activities_sms_get`](crate::Client::activities_sms_get) | `GET /activity/sms/{id}/` | Get a single SMS activity |
-/// | [`activities_sms_update`](crate::Client::activities_sms_update) | `PUT /activity/sms/{id}/` | Update an SMS activity |
-/// | [`activities_sms_delete`](crate::Client::activities_sms_delete) | `DELETE /activity/sms/{id}/` | Delete an SMS activity |
-/// | [`activities_lead_status_changes_list`](crate::Client::activities_lead_status_changes_list) | `GET /activity/status_change/lead/` | List or filter all LeadStatusChange activities |
-/// | [`activities_lead_status_changes_create`](crate::Client::activities_lead_status_changes_create) | `POST /activity/status_change/lead/` | Create a new LeadStatusChange activity |
-/// | [`activities_lead_status_changes_get`](crate::Client::activities_lead_status_changes_get) | `GET /activity/status_change/lead/{id}/` | Get a single LeadStatusChange activity |
-/// | [`activities_lead_status_changes_delete`](crate::Client::activities_lead_status_changes_delete) | `DELETE /activity/status_change/lead/{id}/` | Delete a single LeadStatusChange activity |
-/// | [`activities_opportunity_status_changes_list`](crate::Client::activities_opportunity_status_changes_list) | `GET /activity/status_change/opportunity/` | List or filter all OpportunityStatusChange activities |
-/// | [`activities_opportunity_status_changes_create`](crate::Client::activities_opportunity_status_changes_create) | `POST /activity/status_change/opportunity/` | Create a new OpportunityStatusChange activity |
-/// | [`activities_opportunity_status_changes_get`](crate::Client::activities_opportunity_status_changes_get) | `GET /activity/status_change/opportunity/{id}/` | Get a single OpportunityStatusChange activity |
-/// | [`activities_opportunity_status_changes_delete`](crate::Client::activities_opportunity_status_changes_delete) | `DELETE /activity/status_change/opportunity/{id}/` | Delete a single OpportunityStatusChange activity |
-/// | [`activities_task_completions_list`](crate::Client::activities_task_completions_list) | `GET /activity/task_completed/` | List or filter all TaskCompleted activities |
-/// | [`activities_task_completions_get`](crate::Client::activities_task_completions_get) | `GET /activity/task_completed/{id}/` | Get a single TaskCompleted activity |
-/// | [`activities_task_completions_delete`](crate::Client::activities_task_completions_delete) | `DELETE /activity/task_completed/{id}/` | Delete a TaskCompleted activity |
-/// | [`activities_whatsapp_messages_list`](crate::Client::activities_whatsapp_messages_list) | `GET /activity/whatsapp_message/` | List or filter all WhatsAppMessage activities |
-/// | [`activities_whatsapp_messages_create`](crate::Client::activities_whatsapp_messages_create) | `POST /activity/whatsapp_message/` | Create a WhatsAppMessage activity |
-/// | [`activities_whatsapp_messages_get`](crate::Client::activities_whatsapp_messages_get) | `GET /activity/whatsapp_message/{id}/` | Get a single WhatsAppMessage activity |
-/// | [`activities_whatsapp_messages_update`](crate::Client::activities_whatsapp_messages_update) | `PUT /activity/whatsapp_message/{id}/` | Update a WhatsAppMessage activity |
-/// | [`activities_whatsapp_messages_delete`](crate::Client::activities_whatsapp_messages_delete) | `DELETE /activity/whatsapp_message/{id}/` | Delete a WhatsAppMessage activity |
-/// | [`custom_activity_types_list`](crate::Client::custom_activity_types_list) | `GET /custom_activity/` | List Custom Activity Types |
-/// | [`custom_activity_types_create`](crate::Client::custom_activity_types_create) | `POST /custom_activity/` | Create new Custom Activity Type |
-/// | [`custom_activity_types_get`](crate::Client::custom_activity_types_get) | `GET /custom_activity/{id}/` | Retrieve a single Custom Activity Type |
-/// | [`custom_activity_types_update`](crate::Client::custom_activity_types_update) | `PUT /custom_activity/{id}/` | Update existing Custom Activity Type |
-/// | [`custom_activity_types_delete`](crate::Client::custom_activity_types_delete) | `DELETE /custom_activity/{id}/` | Delete a Custom Activity Type |
+/// | [`activities().list()`](crate::handles::Activities::list) | `GET /activity/` | List or filter all activity types |
+/// | [`activities().calls().list()`](crate::handles::ActivitiesCalls::list) | `GET /activity/call/` | List or filter all Call activities |
+/// | [`activities().calls().create(body)`](crate::handles::ActivitiesCalls::create) | `POST /activity/call/` | Log an external Call activity |
+/// | [`activities().calls().get(id)`](crate::handles::ActivitiesCalls::get) | `GET /activity/call/{id}/` | Get a single Call activity |
+/// | [`activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update) | `PUT /activity/call/{id}/` | Update a Call activity |
+/// | [`activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete) | `DELETE /activity/call/{id}/` | Delete a Call activity |
+/// | [`activities().creations().list()`](crate::handles::ActivitiesCreations::list) | `GET /activity/created/` | List or filter all Created activities |
+/// | [`activities().creations().get(id)`](crate::handles::ActivitiesCreations::get) | `GET /activity/created/{id}/` | Get a single Created activity |
+/// | [`activities().custom().list()`](crate::handles::ActivitiesCustom::list) | `GET /activity/custom/` | List or filter all Custom Activity instances |
+/// | [`activities().custom().create(body)`](crate::handles::ActivitiesCustom::create) | `POST /activity/custom/` | Create a new Custom Activity instance |
+/// | [`activities().custom().get(id)`](crate::handles::ActivitiesCustom::get) | `GET /activity/custom/{id}/` | Get a single Custom Activity instance |
+/// | [`activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update) | `PUT /activity/custom/{id}/` | Updating a Custom Activity instance |
+/// | [`activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete) | `DELETE /activity/custom/{id}/` | Delete a Custom Activity instance |
+/// | [`activities().emails().list()`](crate::handles::ActivitiesEmails::list) | `GET /activity/email/` | List or filter all Email activities |
+/// | [`activities().emails().create(body)`](crate::handles::ActivitiesEmails::create) | `POST /activity/email/` | Create an Email activity |
+/// | [`activities().emails().get(id)`](crate::handles::ActivitiesEmails::get) | `GET /activity/email/{id}/` | Get a single Email activity |
+/// | [`activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update) | `PUT /activity/email/{id}/` | Update an Email activity |
+/// | [`activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete) | `DELETE /activity/email/{id}/` | Delete an Email activity |
+/// | [`activities().email_threads().list()`](crate::handles::ActivitiesEmailThreads::list) | `GET /activity/emailthread/` | List or filter all EmailThread activities |
+/// | [`activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get) | `GET /activity/emailthread/{id}/` | Get a single EmailThread activity |
+/// | [`activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete) | `DELETE /activity/emailthread/{id}/` | Delete an EmailThread activity |
+/// | [`activities().form_submissions().list()`](crate::handles::ActivitiesFormSubmissions::list) | `GET /activity/form_submission/` | List or filter all FormSubmission activities |
+/// | [`activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get) | `GET /activity/form_submission/{id}/` | Get a single FormSubmission activity |
+/// | [`activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete) | `DELETE /activity/form_submission/{id}/` | Delete a FormSubmission activity |
+/// | [`activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list) | `GET /activity/lead_merge/` | List or filter all LeadMerge activities |
+/// | [`activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get) | `GET /activity/lead_merge/{id}/` | Get a single LeadMerge activity |
+/// | [`activities().meetings().list()`](crate::handles::ActivitiesMeetings::list) | `GET /activity/meeting/` | List or filter all Meeting activities |
+/// | [`activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get) | `GET /activity/meeting/{id}/` | Get a single Meeting activity |
+/// | [`activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update) | `PUT /activity/meeting/{id}/` | Update a Meeting activity |
+/// | [`activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete) | `DELETE /activity/meeting/{id}/` | Delete a Meeting activity |
+/// | [`activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration) | `POST /activity/meeting/{id}/integration/` | Create or update third-party Meeting integration |
+/// | [`activities().notes().list()`](crate::handles::ActivitiesNotes::list) | `GET /activity/note/` | List or filter all Note activities |
+/// | [`activities().notes().create(body)`](crate::handles::ActivitiesNotes::create) | `POST /activity/note/` | Create a Note activity |
+/// | [`activities().notes().get(id)`](crate::handles::ActivitiesNotes::get) | `GET /activity/note/{id}/` | Get a single Note activity |
+/// | [`activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update) | `PUT /activity/note/{id}/` | Update a Note activity |
+/// | [`activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete) | `DELETE /activity/note/{id}/` | Delete a Note activity |
+/// | [`activities().sms().list()`](crate::handles::ActivitiesSms::list) | `GET /activity/sms/` | List or filter all SMS activities |
+/// | [`activities().sms().create(body)`](crate::handles::ActivitiesSms::create) | `POST /activity/sms/` | Create an SMS activity |
+/// | [`activities().sms().get(id)`](crate::handles::ActivitiesSms::get) | `GET /activity/sms/{id}/` | Get a single SMS activity |
+/// | [`activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update) | `PUT /activity/sms/{id}/` | Update an SMS activity |
+/// | [`activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete) | `DELETE /activity/sms/{id}/` | Delete an SMS activity |
+/// | [`activities().lead_status_changes().list()`](crate::handles::ActivitiesLeadStatusChanges::list) | `GET /activity/status_change/lead/` | List or filter all LeadStatusChange activities |
+/// | [`activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create) | `POST /activity/status_change/lead/` | Create a new LeadStatusChange activity |
+/// | [`activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get) | `GET /activity/status_change/lead/{id}/` | Get a single LeadStatusChange activity |
+/// | [`activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete) | `DELETE /activity/status_change/lead/{id}/` | Delete a single LeadStatusChange activity |
+/// | [`activities().opportunity_status_changes().list()`](crate::handles::ActivitiesOpportunityStatusChanges::list) | `GET /activity/status_change/opportunity/` | List or filter all OpportunityStatusChange activities |
+/// | [`activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create) | `POST /activity/status_change/opportunity/` | Create a new OpportunityStatusChange activity |
+/// | [`activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get) | `GET /activity/status_change/opportunity/{id}/` | Get a single OpportunityStatusChange activity |
+/// | [`activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete) | `DELETE /activity/status_change/opportunity/{id}/` | Delete a single OpportunityStatusChange activity |
+/// | [`activities().task_completions().list()`](crate::handles::ActivitiesTaskCompletions::list) | `GET /activity/task_completed/` | List or filter all TaskCompleted activities |
+/// | [`activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get) | `GET /activity/task_completed/{id}/` | Get a single TaskCompleted activity |
+/// | [`activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete) | `DELETE /activity/task_completed/{id}/` | Delete a TaskCompleted activity |
+/// | [`activities().whatsapp_messages().list()`](crate::handles::ActivitiesWhatsappMessages::list) | `GET /activity/whatsapp_message/` | List or filter all WhatsAppMessage activities |
+/// | [`activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create) | `POST /activity/whatsapp_message/` | Create a WhatsAppMessage activity |
+/// | [`activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get) | `GET /activity/whatsapp_message/{id}/` | Get a single WhatsAppMessage activity |
+/// | [`activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update) | `PUT /activity/whatsapp_message/{id}/` | Update a WhatsAppMessage activity |
+/// | [`activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete) | `DELETE /activity/whatsapp_message/{id}/` | Delete a WhatsAppMessage activity |
+/// | [`custom_activity_types().list()`](crate::handles::CustomActivityTypes::list) | `GET /custom_activity/` | List Custom Activity Types |
+/// | [`custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create) | `POST /custom_activity/` | Create new Custom Activity Type |
+/// | [`custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get) | `GET /custom_activity/{id}/` | Retrieve a single Custom Activity Type |
+/// | [`custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update) | `PUT /custom_activity/{id}/` | Update existing Custom Activity Type |
+/// | [`custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete) | `DELETE /custom_activity/{id}/` | Delete a Custom Activity Type |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.activities_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.activities().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "activities")]
 pub mod activities {
@@ -98,29 +98,29 @@ pub mod activities {
 
 /// Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence.
 ///
-/// Compiled with the `bulk-actions` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `bulk-actions` cargo feature. Reached with [`client.bulk_actions()`](crate::Client::bulk_actions) ([`handles::BulkActions`](crate::handles::BulkActions)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`bulk_actions_delete_list`](crate::Client::bulk_actions_delete_list) | `GET /bulk_action/delete/` | List bulk deletes |
-/// | [`bulk_actions_delete_create`](crate::Client::bulk_actions_delete_create) | `POST /bulk_action/delete/` | Initiate a new bulk delete |
-/// | [`bulk_actions_delete_get`](crate::Client::bulk_actions_delete_get) | `GET /bulk_action/delete/{id}/` | Fetch a single bulk delete object |
-/// | [`bulk_actions_edit_list`](crate::Client::bulk_actions_edit_list) | `GET /bulk_action/edit/` | List bulk edits |
-/// | [`bulk_actions_edit_create`](crate::Client::bulk_actions_edit_create) | `POST /bulk_action/edit/` | Initiate a new bulk edit |
-/// | [`bulk_actions_edit_get`](crate::Client::bulk_actions_edit_get) | `GET /bulk_action/edit/{id}/` | Fetch a single bulk edit object |
-/// | [`bulk_actions_email_list`](crate::Client::bulk_actions_email_list) | `GET /bulk_action/email/` | List bulk emails |
-/// | [`bulk_actions_email_create`](crate::Client::bulk_actions_email_create) | `POST /bulk_action/email/` | Initiate a new bulk email |
-/// | [`bulk_actions_email_get`](crate::Client::bulk_actions_email_get) | `GET /bulk_action/email/{id}/` | Fetch a single bulk email object |
-/// | [`bulk_actions_sequence_subscriptions_list`](crate::Client::bulk_actions_sequence_subscriptions_list) | `GET /bulk_action/sequence_subscription/` | List bulk sequence subscriptions |
-/// | [`bulk_actions_sequence_subscriptions_create`](crate::Client::bulk_actions_sequence_subscriptions_create) | `POST /bulk_action/sequence_subscription/` | Initiate a new bulk sequence subscription |
-/// | [`bulk_actions_sequence_subscriptions_get`](crate::Client::bulk_actions_sequence_subscriptions_get) | `GET /bulk_action/sequence_subscription/{id}/` | Fetch a single bulk sequence subscription object |
+/// | [`bulk_actions().delete().list()`](crate::handles::BulkActionsDelete::list) | `GET /bulk_action/delete/` | List bulk deletes |
+/// | [`bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create) | `POST /bulk_action/delete/` | Initiate a new bulk delete |
+/// | [`bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get) | `GET /bulk_action/delete/{id}/` | Fetch a single bulk delete object |
+/// | [`bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list) | `GET /bulk_action/edit/` | List bulk edits |
+/// | [`bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create) | `POST /bulk_action/edit/` | Initiate a new bulk edit |
+/// | [`bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get) | `GET /bulk_action/edit/{id}/` | Fetch a single bulk edit object |
+/// | [`bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list) | `GET /bulk_action/email/` | List bulk emails |
+/// | [`bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create) | `POST /bulk_action/email/` | Initiate a new bulk email |
+/// | [`bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get) | `GET /bulk_action/email/{id}/` | Fetch a single bulk email object |
+/// | [`bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list) | `GET /bulk_action/sequence_subscription/` | List bulk sequence subscriptions |
+/// | [`bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create) | `POST /bulk_action/sequence_subscription/` | Initiate a new bulk sequence subscription |
+/// | [`bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get) | `GET /bulk_action/sequence_subscription/{id}/` | Fetch a single bulk sequence subscription object |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.bulk_actions_delete_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.bulk_actions().edit().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "bulk-actions")]
 pub mod bulk_actions {
@@ -134,24 +134,24 @@ pub mod bulk_actions {
 
 /// Comments and comment threads on objects.
 ///
-/// Compiled with the `comments` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `comments` cargo feature. Reached with [`client.comments()`](crate::Client::comments) ([`handles::Comments`](crate::handles::Comments)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`comments_list`](crate::Client::comments_list) | `GET /comment/` | Fetch multiple comments |
-/// | [`comments_create`](crate::Client::comments_create) | `POST /comment/` | Create a Comment |
-/// | [`comments_get`](crate::Client::comments_get) | `GET /comment/{id}/` | Fetch an individual comment |
-/// | [`comments_update`](crate::Client::comments_update) | `PUT /comment/{id}/` | Update a Comment |
-/// | [`comments_delete`](crate::Client::comments_delete) | `DELETE /comment/{id}/` | Remove a comment |
-/// | [`comments_list_threads`](crate::Client::comments_list_threads) | `GET /comment_thread/` | Fetch multiple comment threads |
-/// | [`comments_get_thread`](crate::Client::comments_get_thread) | `GET /comment_thread/{id}/` | Fetch an individual comment thread |
+/// | [`comments().list()`](crate::handles::Comments::list) | `GET /comment/` | Fetch multiple comments |
+/// | [`comments().create(body)`](crate::handles::Comments::create) | `POST /comment/` | Create a Comment |
+/// | [`comments().get(id)`](crate::handles::Comments::get) | `GET /comment/{id}/` | Fetch an individual comment |
+/// | [`comments().update(id, body)`](crate::handles::Comments::update) | `PUT /comment/{id}/` | Update a Comment |
+/// | [`comments().delete(id)`](crate::handles::Comments::delete) | `DELETE /comment/{id}/` | Remove a comment |
+/// | [`comments().threads().list()`](crate::handles::CommentsThreads::list) | `GET /comment_thread/` | Fetch multiple comment threads |
+/// | [`comments().threads().get(id)`](crate::handles::CommentsThreads::get) | `GET /comment_thread/{id}/` | Fetch an individual comment thread |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.comments_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.comments().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "comments")]
 pub mod comments {
@@ -165,25 +165,25 @@ pub mod comments {
 
 /// Connected email/calendar accounts and Send As associations.
 ///
-/// Compiled with the `connected-accounts` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `connected-accounts` cargo feature. Reached with [`client.connected_accounts()`](crate::Client::connected_accounts) ([`handles::ConnectedAccounts`](crate::handles::ConnectedAccounts)), [`client.send_as()`](crate::Client::send_as) ([`handles::SendAs`](crate::handles::SendAs)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`connected_accounts_list`](crate::Client::connected_accounts_list) | `GET /connected_account/` | List connected accounts |
-/// | [`connected_accounts_get`](crate::Client::connected_accounts_get) | `GET /connected_account/{id}/` | Fetch a single connected account |
-/// | [`send_as_list`](crate::Client::send_as_list) | `GET /send_as/` | List Send As Associations |
-/// | [`send_as_create`](crate::Client::send_as_create) | `POST /send_as/` | Create a Send As Association |
-/// | [`send_as_delete_by_user`](crate::Client::send_as_delete_by_user) | `DELETE /send_as/` | Delete a Send As Association by allowed user |
-/// | [`send_as_bulk_create`](crate::Client::send_as_bulk_create) | `POST /send_as/bulk/` | Edit Send As Associations in bulk |
-/// | [`send_as_get`](crate::Client::send_as_get) | `GET /send_as/{id}/` | Retrieve a single Send As Association |
-/// | [`send_as_delete`](crate::Client::send_as_delete) | `DELETE /send_as/{id}/` | Delete a Send As Association by ID |
+/// | [`connected_accounts().list()`](crate::handles::ConnectedAccounts::list) | `GET /connected_account/` | List connected accounts |
+/// | [`connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get) | `GET /connected_account/{id}/` | Fetch a single connected account |
+/// | [`send_as().list()`](crate::handles::SendAs::list) | `GET /send_as/` | List Send As Associations |
+/// | [`send_as().create(body)`](crate::handles::SendAs::create) | `POST /send_as/` | Create a Send As Association |
+/// | [`send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user) | `DELETE /send_as/` | Delete a Send As Association by allowed user |
+/// | [`send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create) | `POST /send_as/bulk/` | Edit Send As Associations in bulk |
+/// | [`send_as().get(id)`](crate::handles::SendAs::get) | `GET /send_as/{id}/` | Retrieve a single Send As Association |
+/// | [`send_as().delete(id)`](crate::handles::SendAs::delete) | `DELETE /send_as/{id}/` | Delete a Send As Association by ID |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.connected_accounts_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.connected_accounts().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "connected-accounts")]
 pub mod connected_accounts {
@@ -195,22 +195,22 @@ pub mod connected_accounts {
 
 /// Contacts: the people at a lead.
 ///
-/// Compiled with the `contacts` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `contacts` cargo feature. Reached with [`client.contacts()`](crate::Client::contacts) ([`handles::Contacts`](crate::handles::Contacts)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`contacts_list`](crate::Client::contacts_list) | `GET /contact/` | List contacts |
-/// | [`contacts_create`](crate::Client::contacts_create) | `POST /contact/` | Create a new contact |
-/// | [`contacts_get`](crate::Client::contacts_get) | `GET /contact/{id}/` | Fetch a single contact |
-/// | [`contacts_update`](crate::Client::contacts_update) | `PUT /contact/{id}/` | Update an existing contact |
-/// | [`contacts_delete`](crate::Client::contacts_delete) | `DELETE /contact/{id}/` | Delete a contact |
+/// | [`contacts().list()`](crate::handles::Contacts::list) | `GET /contact/` | List contacts |
+/// | [`contacts().create(body)`](crate::handles::Contacts::create) | `POST /contact/` | Create a new contact |
+/// | [`contacts().get(id)`](crate::handles::Contacts::get) | `GET /contact/{id}/` | Fetch a single contact |
+/// | [`contacts().update(id, body)`](crate::handles::Contacts::update) | `PUT /contact/{id}/` | Update an existing contact |
+/// | [`contacts().delete(id)`](crate::handles::Contacts::delete) | `DELETE /contact/{id}/` | Delete a contact |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.contacts_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.contacts().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "contacts")]
 pub mod contacts {
@@ -230,53 +230,53 @@ pub mod contacts {
 
 /// Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas.
 ///
-/// Compiled with the `custom-fields` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `custom-fields` cargo feature. Reached with [`client.custom_fields()`](crate::Client::custom_fields) ([`handles::CustomFields`](crate::handles::CustomFields)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`custom_fields_activity_list`](crate::Client::custom_fields_activity_list) | `GET /custom_field/activity/` | List Activity Custom Fields |
-/// | [`custom_fields_activity_create`](crate::Client::custom_fields_activity_create) | `POST /custom_field/activity/` | Create a new Activity Custom Field |
-/// | [`custom_fields_activity_get`](crate::Client::custom_fields_activity_get) | `GET /custom_field/activity/{id}/` | Fetch Activity Custom Field's details |
-/// | [`custom_fields_activity_update`](crate::Client::custom_fields_activity_update) | `PUT /custom_field/activity/{id}/` | Update an Activity Custom Field |
-/// | [`custom_fields_activity_delete`](crate::Client::custom_fields_activity_delete) | `DELETE /custom_field/activity/{id}/` | Delete an Activity Custom Field |
-/// | [`custom_fields_contact_list`](crate::Client::custom_fields_contact_list) | `GET /custom_field/contact/` | List Contact Custom Fields |
-/// | [`custom_fields_contact_create`](crate::Client::custom_fields_contact_create) | `POST /custom_field/contact/` | Create a new Contact Custom Field |
-/// | [`custom_fields_contact_get`](crate::Client::custom_fields_contact_get) | `GET /custom_field/contact/{id}/` | Fetch Contact Custom Field's details |
-/// | [`custom_fields_contact_update`](crate::Client::custom_fields_contact_update) | `PUT /custom_field/contact/{id}/` | Update a Contact Custom Field |
-/// | [`custom_fields_contact_delete`](crate::Client::custom_fields_contact_delete) | `DELETE /custom_field/contact/{id}/` | Delete a Contact Custom Field |
-/// | [`custom_fields_custom_object_list`](crate::Client::custom_fields_custom_object_list) | `GET /custom_field/custom_object_type/` | List Custom Object Custom Fields |
-/// | [`custom_fields_custom_object_create`](crate::Client::custom_fields_custom_object_create) | `POST /custom_field/custom_object_type/` | Create a new Custom Object Custom Field |
-/// | [`custom_fields_custom_object_get`](crate::Client::custom_fields_custom_object_get) | `GET /custom_field/custom_object_type/{id}/` | Fetch Custom Object Custom Field's details |
-/// | [`custom_fields_custom_object_update`](crate::Client::custom_fields_custom_object_update) | `PUT /custom_field/custom_object_type/{id}/` | Update a Custom Object Custom Field |
-/// | [`custom_fields_custom_object_delete`](crate::Client::custom_fields_custom_object_delete) | `DELETE /custom_field/custom_object_type/{id}/` | Delete a Custom Object Custom Field |
-/// | [`custom_fields_lead_list`](crate::Client::custom_fields_lead_list) | `GET /custom_field/lead/` | List Lead Custom Fields |
-/// | [`custom_fields_lead_create`](crate::Client::custom_fields_lead_create) | `POST /custom_field/lead/` | Create a new Lead Custom Field |
-/// | [`custom_fields_lead_get`](crate::Client::custom_fields_lead_get) | `GET /custom_field/lead/{id}/` | Fetch Lead Custom Field's details |
-/// | [`custom_fields_lead_update`](crate::Client::custom_fields_lead_update) | `PUT /custom_field/lead/{id}/` | Update a Lead Custom Field |
-/// | [`custom_fields_lead_delete`](crate::Client::custom_fields_lead_delete) | `DELETE /custom_field/lead/{id}/` | Delete a Lead Custom Field |
-/// | [`custom_fields_opportunity_list`](crate::Client::custom_fields_opportunity_list) | `GET /custom_field/opportunity/` | List Opportunity Custom Fields |
-/// | [`custom_fields_opportunity_create`](crate::Client::custom_fields_opportunity_create) | `POST /custom_field/opportunity/` | Create a new Opportunity Custom Field |
-/// | [`custom_fields_opportunity_get`](crate::Client::custom_fields_opportunity_get) | `GET /custom_field/opportunity/{id}/` | Fetch Opportunity Custom Field's details |
-/// | [`custom_fields_opportunity_update`](crate::Client::custom_fields_opportunity_update) | `PUT /custom_field/opportunity/{id}/` | Update an Opportunity Custom Field |
-/// | [`custom_fields_opportunity_delete`](crate::Client::custom_fields_opportunity_delete) | `DELETE /custom_field/opportunity/{id}/` | Delete an Opportunity Custom Field |
-/// | [`custom_fields_shared_list`](crate::Client::custom_fields_shared_list) | `GET /custom_field/shared/` | List Shared Custom Fields |
-/// | [`custom_fields_shared_create`](crate::Client::custom_fields_shared_create) | `POST /custom_field/shared/` | Create a new Shared Custom Field |
-/// | [`custom_fields_shared_get`](crate::Client::custom_fields_shared_get) | `GET /custom_field/shared/{id}/` | Fetch Shared Custom Field's details |
-/// | [`custom_fields_shared_update`](crate::Client::custom_fields_shared_update) | `PUT /custom_field/shared/{id}/` | Update a Shared Custom Field |
-/// | [`custom_fields_shared_delete`](crate::Client::custom_fields_shared_delete) | `DELETE /custom_field/shared/{id}/` | Delete a Shared Custom Field |
-/// | [`custom_fields_shared_create_association`](crate::Client::custom_fields_shared_create_association) | `POST /custom_field/shared/{scf_id}/association/` | Associate a Shared Custom Field with an object type |
-/// | [`custom_fields_shared_get_association`](crate::Client::custom_fields_shared_get_association) | `GET /custom_field/shared/{scf_id}/association/{object_type}/` | Fetch a Shared Custom Field Association |
-/// | [`custom_fields_shared_update_association`](crate::Client::custom_fields_shared_update_association) | `PUT /custom_field/shared/{scf_id}/association/{object_type}/` | Update an existing Shared Custom Field Association |
-/// | [`custom_fields_shared_delete_association`](crate::Client::custom_fields_shared_delete_association) | `DELETE /custom_field/shared/{scf_id}/association/{object_type}/` | Disassociate a Shared Custom Field from an object type |
-/// | [`custom_field_schemas_get`](crate::Client::custom_field_schemas_get) | `GET /custom_field_schema/{object_type}/` | Retrieve a custom field schema |
-/// | [`custom_field_schemas_update`](crate::Client::custom_field_schemas_update) | `PUT /custom_field_schema/{object_type}/` | Update a custom field schema |
+/// | [`custom_fields().activity().list()`](crate::handles::CustomFieldsActivity::list) | `GET /custom_field/activity/` | List Activity Custom Fields |
+/// | [`custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create) | `POST /custom_field/activity/` | Create a new Activity Custom Field |
+/// | [`custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get) | `GET /custom_field/activity/{id}/` | Fetch Activity Custom Field's details |
+/// | [`custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update) | `PUT /custom_field/activity/{id}/` | Update an Activity Custom Field |
+/// | [`custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete) | `DELETE /custom_field/activity/{id}/` | Delete an Activity Custom Field |
+/// | [`custom_fields().contact().list()`](crate::handles::CustomFieldsContact::list) | `GET /custom_field/contact/` | List Contact Custom Fields |
+/// | [`custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create) | `POST /custom_field/contact/` | Create a new Contact Custom Field |
+/// | [`custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get) | `GET /custom_field/contact/{id}/` | Fetch Contact Custom Field's details |
+/// | [`custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update) | `PUT /custom_field/contact/{id}/` | Update a Contact Custom Field |
+/// | [`custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete) | `DELETE /custom_field/contact/{id}/` | Delete a Contact Custom Field |
+/// | [`custom_fields().custom_object().list()`](crate::handles::CustomFieldsCustomObject::list) | `GET /custom_field/custom_object_type/` | List Custom Object Custom Fields |
+/// | [`custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create) | `POST /custom_field/custom_object_type/` | Create a new Custom Object Custom Field |
+/// | [`custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get) | `GET /custom_field/custom_object_type/{id}/` | Fetch Custom Object Custom Field's details |
+/// | [`custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update) | `PUT /custom_field/custom_object_type/{id}/` | Update a Custom Object Custom Field |
+/// | [`custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete) | `DELETE /custom_field/custom_object_type/{id}/` | Delete a Custom Object Custom Field |
+/// | [`custom_fields().lead().list()`](crate::handles::CustomFieldsLead::list) | `GET /custom_field/lead/` | List Lead Custom Fields |
+/// | [`custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create) | `POST /custom_field/lead/` | Create a new Lead Custom Field |
+/// | [`custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get) | `GET /custom_field/lead/{id}/` | Fetch Lead Custom Field's details |
+/// | [`custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update) | `PUT /custom_field/lead/{id}/` | Update a Lead Custom Field |
+/// | [`custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete) | `DELETE /custom_field/lead/{id}/` | Delete a Lead Custom Field |
+/// | [`custom_fields().opportunity().list()`](crate::handles::CustomFieldsOpportunity::list) | `GET /custom_field/opportunity/` | List Opportunity Custom Fields |
+/// | [`custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create) | `POST /custom_field/opportunity/` | Create a new Opportunity Custom Field |
+/// | [`custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get) | `GET /custom_field/opportunity/{id}/` | Fetch Opportunity Custom Field's details |
+/// | [`custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update) | `PUT /custom_field/opportunity/{id}/` | Update an Opportunity Custom Field |
+/// | [`custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete) | `DELETE /custom_field/opportunity/{id}/` | Delete an Opportunity Custom Field |
+/// | [`custom_fields().shared().list()`](crate::handles::CustomFieldsShared::list) | `GET /custom_field/shared/` | List Shared Custom Fields |
+/// | [`custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create) | `POST /custom_field/shared/` | Create a new Shared Custom Field |
+/// | [`custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get) | `GET /custom_field/shared/{id}/` | Fetch Shared Custom Field's details |
+/// | [`custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update) | `PUT /custom_field/shared/{id}/` | Update a Shared Custom Field |
+/// | [`custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete) | `DELETE /custom_field/shared/{id}/` | Delete a Shared Custom Field |
+/// | [`custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create) | `POST /custom_field/shared/{scf_id}/association/` | Associate a Shared Custom Field with an object type |
+/// | [`custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get) | `GET /custom_field/shared/{scf_id}/association/{object_type}/` | Fetch a Shared Custom Field Association |
+/// | [`custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update) | `PUT /custom_field/shared/{scf_id}/association/{object_type}/` | Update an existing Shared Custom Field Association |
+/// | [`custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete) | `DELETE /custom_field/shared/{scf_id}/association/{object_type}/` | Disassociate a Shared Custom Field from an object type |
+/// | [`custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get) | `GET /custom_field_schema/{object_type}/` | Retrieve a custom field schema |
+/// | [`custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update) | `PUT /custom_field_schema/{object_type}/` | Update a custom field schema |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.custom_fields_activity_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.custom_fields().lead().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "custom-fields")]
 pub mod custom_fields {
@@ -290,27 +290,27 @@ pub mod custom_fields {
 
 /// Custom object types and their instances.
 ///
-/// Compiled with the `custom-objects` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `custom-objects` cargo feature. Reached with [`client.custom_object_types()`](crate::Client::custom_object_types) ([`handles::CustomObjectTypes`](crate::handles::CustomObjectTypes)), [`client.custom_objects()`](crate::Client::custom_objects) ([`handles::CustomObjects`](crate::handles::CustomObjects)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`custom_objects_list`](crate::Client::custom_objects_list) | `GET /custom_object/` | List Custom Object instances |
-/// | [`custom_objects_create`](crate::Client::custom_objects_create) | `POST /custom_object/` | Create a new Custom Object instance |
-/// | [`custom_objects_get`](crate::Client::custom_objects_get) | `GET /custom_object/{id}/` | Retrieve a single Custom Object instance |
-/// | [`custom_objects_update`](crate::Client::custom_objects_update) | `PUT /custom_object/{id}/` | Updating a Custom Object instance |
-/// | [`custom_objects_delete`](crate::Client::custom_objects_delete) | `DELETE /custom_object/{id}/` | Delete a Custom Object instance |
-/// | [`custom_object_types_list`](crate::Client::custom_object_types_list) | `GET /custom_object_type/` | List Custom Object Types |
-/// | [`custom_object_types_create`](crate::Client::custom_object_types_create) | `POST /custom_object_type/` | Create new Custom Object Type |
-/// | [`custom_object_types_get`](crate::Client::custom_object_types_get) | `GET /custom_object_type/{id}/` | Retrieve a single Custom Object Type |
-/// | [`custom_object_types_update`](crate::Client::custom_object_types_update) | `PUT /custom_object_type/{id}/` | Update existing Custom Object Type |
-/// | [`custom_object_types_delete`](crate::Client::custom_object_types_delete) | `DELETE /custom_object_type/{id}/` | Delete a Custom Object Type |
+/// | [`custom_objects().list(lead_id)`](crate::handles::CustomObjects::list) | `GET /custom_object/` | List Custom Object instances |
+/// | [`custom_objects().create(body)`](crate::handles::CustomObjects::create) | `POST /custom_object/` | Create a new Custom Object instance |
+/// | [`custom_objects().get(id)`](crate::handles::CustomObjects::get) | `GET /custom_object/{id}/` | Retrieve a single Custom Object instance |
+/// | [`custom_objects().update(id, body)`](crate::handles::CustomObjects::update) | `PUT /custom_object/{id}/` | Updating a Custom Object instance |
+/// | [`custom_objects().delete(id)`](crate::handles::CustomObjects::delete) | `DELETE /custom_object/{id}/` | Delete a Custom Object instance |
+/// | [`custom_object_types().list()`](crate::handles::CustomObjectTypes::list) | `GET /custom_object_type/` | List Custom Object Types |
+/// | [`custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create) | `POST /custom_object_type/` | Create new Custom Object Type |
+/// | [`custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get) | `GET /custom_object_type/{id}/` | Retrieve a single Custom Object Type |
+/// | [`custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update) | `PUT /custom_object_type/{id}/` | Update existing Custom Object Type |
+/// | [`custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete) | `DELETE /custom_object_type/{id}/` | Delete a Custom Object Type |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.custom_objects_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.custom_object_types().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "custom-objects")]
 pub mod custom_objects {
@@ -322,19 +322,19 @@ pub mod custom_objects {
 
 /// Dialer sessions.
 ///
-/// Compiled with the `dialers` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `dialers` cargo feature. Reached with [`client.dialers()`](crate::Client::dialers) ([`handles::Dialers`](crate::handles::Dialers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`dialers_list`](crate::Client::dialers_list) | `GET /dialer/` | List or filter all dialer sessions |
-/// | [`dialers_get`](crate::Client::dialers_get) | `GET /dialer/{id}/` | Get a single dialer session |
+/// | [`dialers().list()`](crate::handles::Dialers::list) | `GET /dialer/` | List or filter all dialer sessions |
+/// | [`dialers().get(id)`](crate::handles::Dialers::get) | `GET /dialer/{id}/` | Get a single dialer session |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.dialers_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.dialers().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "dialers")]
 pub mod dialers {
@@ -348,19 +348,19 @@ pub mod dialers {
 
 /// The event log: what changed in the organization.
 ///
-/// Compiled with the `events` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `events` cargo feature. Reached with [`client.events()`](crate::Client::events) ([`handles::Events`](crate::handles::Events)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`events_list`](crate::Client::events_list) | `GET /event/` | Retrieve a list of events |
-/// | [`events_get`](crate::Client::events_get) | `GET /event/{id}/` | Retrieve a single event by ID |
+/// | [`events().list()`](crate::handles::Events::list) | `GET /event/` | Retrieve a list of events |
+/// | [`events().get(id)`](crate::handles::Events::get) | `GET /event/{id}/` | Retrieve a single event by ID |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.events_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.events().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "events")]
 pub mod events {
@@ -372,21 +372,21 @@ pub mod events {
 
 /// Exports of leads and opportunities.
 ///
-/// Compiled with the `exports` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `exports` cargo feature. Reached with [`client.exports()`](crate::Client::exports) ([`handles::Exports`](crate::handles::Exports)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`exports_list`](crate::Client::exports_list) | `GET /export/` | List all the exports |
-/// | [`exports_create_lead`](crate::Client::exports_create_lead) | `POST /export/lead/` | Export leads based on a search query |
-/// | [`exports_create_opportunity`](crate::Client::exports_create_opportunity) | `POST /export/opportunity/` | Export opportunities, based on opportunity filters |
-/// | [`exports_get`](crate::Client::exports_get) | `GET /export/{id}/` | Get a single Export |
+/// | [`exports().list()`](crate::handles::Exports::list) | `GET /export/` | List all the exports |
+/// | [`exports().create_lead(body)`](crate::handles::Exports::create_lead) | `POST /export/lead/` | Export leads based on a search query |
+/// | [`exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity) | `POST /export/opportunity/` | Export opportunities, based on opportunity filters |
+/// | [`exports().get(id)`](crate::handles::Exports::get) | `GET /export/{id}/` | Get a single Export |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.exports_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.exports().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "exports")]
 pub mod exports {
@@ -398,18 +398,18 @@ pub mod exports {
 
 /// AI enrichment of a field on a lead or contact.
 ///
-/// Compiled with the `field-enrichment` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `field-enrichment` cargo feature. Reached with [`client.field_enrichment()`](crate::Client::field_enrichment) ([`handles::FieldEnrichment`](crate::handles::FieldEnrichment)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`field_enrichment_create`](crate::Client::field_enrichment_create) | `POST /enrich_field/` | Enrich a specific field on a lead or contact using AI |
+/// | [`field_enrichment().create(body)`](crate::handles::FieldEnrichment::create) | `POST /enrich_field/` | Enrich a specific field on a lead or contact using AI |
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.field_enrichment_create().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::RunFieldEnrichment) -> Result<(), close_sdk::Error> {
+/// let value = client.field_enrichment().create(body).await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "field-enrichment")]
 pub mod field_enrichment {
@@ -423,18 +423,18 @@ pub mod field_enrichment {
 
 /// File uploads (signed S3 POSTs).
 ///
-/// Compiled with the `files` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `files` cargo feature. Reached with [`client.files()`](crate::Client::files) ([`handles::Files`](crate::handles::Files)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`files_create`](crate::Client::files_create) | `POST /files/upload/` | Generate a signed S3 POST |
+/// | [`files().create(body)`](crate::handles::Files::create) | `POST /files/upload/` | Generate a signed S3 POST |
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.files_create().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::UploadFile) -> Result<(), close_sdk::Error> {
+/// let value = client.files().create(body).await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "files")]
 pub mod files {
@@ -448,24 +448,24 @@ pub mod files {
 
 /// Groups of users and their members.
 ///
-/// Compiled with the `groups` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `groups` cargo feature (on by default). Reached with [`client.groups()`](crate::Client::groups) ([`handles::Groups`](crate::handles::Groups)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`groups_list`](crate::Client::groups_list) | `GET /group/` | List Groups for your organization |
-/// | [`groups_create`](crate::Client::groups_create) | `POST /group/` | Create a Group |
-/// | [`groups_add_member`](crate::Client::groups_add_member) | `POST /group/{group_id}/member/` | Add a User to a Group |
-/// | [`groups_remove_member`](crate::Client::groups_remove_member) | `DELETE /group/{group_id}/member/{user_id}/` | Remove a User from a Group |
-/// | [`groups_get`](crate::Client::groups_get) | `GET /group/{id}/` | Fetch an individual Group |
-/// | [`groups_update`](crate::Client::groups_update) | `PUT /group/{id}/` | Update a Group |
-/// | [`groups_delete`](crate::Client::groups_delete) | `DELETE /group/{id}/` | Delete a Group |
+/// | [`groups().list()`](crate::handles::Groups::list) | `GET /group/` | List Groups for your organization |
+/// | [`groups().create(body)`](crate::handles::Groups::create) | `POST /group/` | Create a Group |
+/// | [`groups().add_member(group_id, body)`](crate::handles::Groups::add_member) | `POST /group/{group_id}/member/` | Add a User to a Group |
+/// | [`groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member) | `DELETE /group/{group_id}/member/{user_id}/` | Remove a User from a Group |
+/// | [`groups().get(id)`](crate::handles::Groups::get) | `GET /group/{id}/` | Fetch an individual Group |
+/// | [`groups().update(id, body)`](crate::handles::Groups::update) | `PUT /group/{id}/` | Update a Group |
+/// | [`groups().delete(id)`](crate::handles::Groups::delete) | `DELETE /group/{id}/` | Delete a Group |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.groups_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.groups().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "groups")]
 pub mod groups {
@@ -479,22 +479,22 @@ pub mod groups {
 
 /// Integration links shown on leads, contacts and opportunities.
 ///
-/// Compiled with the `integration-links` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `integration-links` cargo feature. Reached with [`client.integration_links()`](crate::Client::integration_links) ([`handles::IntegrationLinks`](crate::handles::IntegrationLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`integration_links_list`](crate::Client::integration_links_list) | `GET /integration_link/` | Get all integration links for your organization |
-/// | [`integration_links_create`](crate::Client::integration_links_create) | `POST /integration_link/` | Create an integration link |
-/// | [`integration_links_get`](crate::Client::integration_links_get) | `GET /integration_link/{id}/` | Get a single integration link |
-/// | [`integration_links_update`](crate::Client::integration_links_update) | `PUT /integration_link/{id}/` | Update an integration link |
-/// | [`integration_links_delete`](crate::Client::integration_links_delete) | `DELETE /integration_link/{id}/` | Delete an integration link |
+/// | [`integration_links().list()`](crate::handles::IntegrationLinks::list) | `GET /integration_link/` | Get all integration links for your organization |
+/// | [`integration_links().create(body)`](crate::handles::IntegrationLinks::create) | `POST /integration_link/` | Create an integration link |
+/// | [`integration_links().get(id)`](crate::handles::IntegrationLinks::get) | `GET /integration_link/{id}/` | Get a single integration link |
+/// | [`integration_links().update(id, body)`](crate::handles::IntegrationLinks::update) | `PUT /integration_link/{id}/` | Update an integration link |
+/// | [`integration_links().delete(id)`](crate::handles::IntegrationLinks::delete) | `DELETE /integration_link/{id}/` | Delete an integration link |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.integration_links_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.integration_links().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "integration-links")]
 pub mod integration_links {
@@ -508,21 +508,21 @@ pub mod integration_links {
 
 /// Lead statuses.
 ///
-/// Compiled with the `lead-statuses` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `lead-statuses` cargo feature. Reached with [`client.lead_statuses()`](crate::Client::lead_statuses) ([`handles::LeadStatuses`](crate::handles::LeadStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`lead_statuses_list`](crate::Client::lead_statuses_list) | `GET /status/lead/` | List lead statuses for your organization |
-/// | [`lead_statuses_create`](crate::Client::lead_statuses_create) | `POST /status/lead/` | Create a new status that can be applied to leads |
-/// | [`lead_statuses_update`](crate::Client::lead_statuses_update) | `PUT /status/lead/{id}/` | Rename a lead status |
-/// | [`lead_statuses_delete`](crate::Client::lead_statuses_delete) | `DELETE /status/lead/{id}/` | Delete a lead status |
+/// | [`lead_statuses().list()`](crate::handles::LeadStatuses::list) | `GET /status/lead/` | List lead statuses for your organization |
+/// | [`lead_statuses().create(body)`](crate::handles::LeadStatuses::create) | `POST /status/lead/` | Create a new status that can be applied to leads |
+/// | [`lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update) | `PUT /status/lead/{id}/` | Rename a lead status |
+/// | [`lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete) | `DELETE /status/lead/{id}/` | Delete a lead status |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.lead_statuses_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.lead_statuses().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "lead-statuses")]
 pub mod lead_statuses {
@@ -538,23 +538,23 @@ pub mod lead_statuses {
 
 /// Leads: the companies or organizations you sell to.
 ///
-/// Compiled with the `leads` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `leads` cargo feature. Reached with [`client.leads()`](crate::Client::leads) ([`handles::Leads`](crate::handles::Leads)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`leads_list`](crate::Client::leads_list) | `GET /lead/` | List Leads |
-/// | [`leads_create`](crate::Client::leads_create) | `POST /lead/` | Create a new lead |
-/// | [`leads_merge`](crate::Client::leads_merge) | `POST /lead/merge/` | Merge two leads |
-/// | [`leads_get`](crate::Client::leads_get) | `GET /lead/{id}/` | Get a single Lead |
-/// | [`leads_update`](crate::Client::leads_update) | `PUT /lead/{id}/` | Update an existing lead |
-/// | [`leads_delete`](crate::Client::leads_delete) | `DELETE /lead/{id}/` | Delete a lead |
+/// | [`leads().list()`](crate::handles::Leads::list) | `GET /lead/` | List Leads |
+/// | [`leads().create(body)`](crate::handles::Leads::create) | `POST /lead/` | Create a new lead |
+/// | [`leads().merge(body)`](crate::handles::Leads::merge) | `POST /lead/merge/` | Merge two leads |
+/// | [`leads().get(id)`](crate::handles::Leads::get) | `GET /lead/{id}/` | Get a single Lead |
+/// | [`leads().update(id, body)`](crate::handles::Leads::update) | `PUT /lead/{id}/` | Update an existing lead |
+/// | [`leads().delete(id)`](crate::handles::Leads::delete) | `DELETE /lead/{id}/` | Delete a lead |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.leads_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.leads().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "leads")]
 pub mod leads {
@@ -578,23 +578,23 @@ pub mod leads {
 
 /// Memberships: a user's place in an organization, their role and settings.
 ///
-/// Compiled with the `memberships` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `memberships` cargo feature (on by default). Reached with [`client.memberships()`](crate::Client::memberships) ([`handles::Memberships`](crate::handles::Memberships)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`memberships_bulk_update`](crate::Client::memberships_bulk_update) | `PUT /membership/` | Bulk update memberships |
-/// | [`memberships_create`](crate::Client::memberships_create) | `POST /membership/` | Create a membership |
-/// | [`memberships_update`](crate::Client::memberships_update) | `PUT /membership/{id}/` | Update a membership |
-/// | [`memberships_delete`](crate::Client::memberships_delete) | `DELETE /membership/{id}/` | Delete a membership |
-/// | [`memberships_get_pinned_views`](crate::Client::memberships_get_pinned_views) | `GET /membership/{id}/pinned_views/` | Get pinned views for a membership |
-/// | [`memberships_update_pinned_views`](crate::Client::memberships_update_pinned_views) | `PUT /membership/{id}/pinned_views/` | Update pinned views for a membership |
+/// | [`memberships().bulk_update(body)`](crate::handles::Memberships::bulk_update) | `PUT /membership/` | Bulk update memberships |
+/// | [`memberships().create(body)`](crate::handles::Memberships::create) | `POST /membership/` | Create a membership |
+/// | [`memberships().update(id, body)`](crate::handles::Memberships::update) | `PUT /membership/{id}/` | Update a membership |
+/// | [`memberships().delete(id)`](crate::handles::Memberships::delete) | `DELETE /membership/{id}/` | Delete a membership |
+/// | [`memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views) | `GET /membership/{id}/pinned_views/` | Get pinned views for a membership |
+/// | [`memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views) | `PUT /membership/{id}/pinned_views/` | Update pinned views for a membership |
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.memberships_get_pinned_views().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::MembershipBulkUpdate) -> Result<(), close_sdk::Error> {
+/// let value = client.memberships().bulk_update(body).await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "memberships")]
 pub mod memberships {
@@ -610,22 +610,22 @@ pub mod memberships {
 
 /// Opportunities: potential deals on a lead.
 ///
-/// Compiled with the `opportunities` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `opportunities` cargo feature. Reached with [`client.opportunities()`](crate::Client::opportunities) ([`handles::Opportunities`](crate::handles::Opportunities)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`opportunities_list`](crate::Client::opportunities_list) | `GET /opportunity/` | List or filter opportunities |
-/// | [`opportunities_create`](crate::Client::opportunities_create) | `POST /opportunity/` | Create an opportunity |
-/// | [`opportunities_get`](crate::Client::opportunities_get) | `GET /opportunity/{id}/` | Retrieve an opportunity |
-/// | [`opportunities_update`](crate::Client::opportunities_update) | `PUT /opportunity/{id}/` | Update an opportunity |
-/// | [`opportunities_delete`](crate::Client::opportunities_delete) | `DELETE /opportunity/{id}/` | Delete an opportunity |
+/// | [`opportunities().list()`](crate::handles::Opportunities::list) | `GET /opportunity/` | List or filter opportunities |
+/// | [`opportunities().create(body)`](crate::handles::Opportunities::create) | `POST /opportunity/` | Create an opportunity |
+/// | [`opportunities().get(id)`](crate::handles::Opportunities::get) | `GET /opportunity/{id}/` | Retrieve an opportunity |
+/// | [`opportunities().update(id, body)`](crate::handles::Opportunities::update) | `PUT /opportunity/{id}/` | Update an opportunity |
+/// | [`opportunities().delete(id)`](crate::handles::Opportunities::delete) | `DELETE /opportunity/{id}/` | Delete an opportunity |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.opportunities_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.opportunities().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "opportunities")]
 pub mod opportunities {
@@ -645,21 +645,21 @@ pub mod opportunities {
 
 /// Opportunity statuses.
 ///
-/// Compiled with the `opportunity-statuses` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `opportunity-statuses` cargo feature. Reached with [`client.opportunity_statuses()`](crate::Client::opportunity_statuses) ([`handles::OpportunityStatuses`](crate::handles::OpportunityStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`opportunity_statuses_list`](crate::Client::opportunity_statuses_list) | `GET /status/opportunity/` | List opportunity statuses for your organization |
-/// | [`opportunity_statuses_create`](crate::Client::opportunity_statuses_create) | `POST /status/opportunity/` | Create an opportunity status |
-/// | [`opportunity_statuses_update`](crate::Client::opportunity_statuses_update) | `PUT /status/opportunity/{id}/` | Rename an opportunity status |
-/// | [`opportunity_statuses_delete`](crate::Client::opportunity_statuses_delete) | `DELETE /status/opportunity/{id}/` | Delete an opportunity status |
+/// | [`opportunity_statuses().list()`](crate::handles::OpportunityStatuses::list) | `GET /status/opportunity/` | List opportunity statuses for your organization |
+/// | [`opportunity_statuses().create(body)`](crate::handles::OpportunityStatuses::create) | `POST /status/opportunity/` | Create an opportunity status |
+/// | [`opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update) | `PUT /status/opportunity/{id}/` | Rename an opportunity status |
+/// | [`opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete) | `DELETE /status/opportunity/{id}/` | Delete an opportunity status |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.opportunity_statuses_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.opportunity_statuses().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "opportunity-statuses")]
 pub mod opportunity_statuses {
@@ -673,19 +673,19 @@ pub mod opportunity_statuses {
 
 /// The organization and its settings.
 ///
-/// Compiled with the `organizations` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `organizations` cargo feature (on by default). Reached with [`client.organizations()`](crate::Client::organizations) ([`handles::Organizations`](crate::handles::Organizations)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`organizations_get`](crate::Client::organizations_get) | `GET /organization/{id}/` | Get an organization's details |
-/// | [`organizations_update`](crate::Client::organizations_update) | `PUT /organization/{id}/` | Update an organization |
+/// | [`organizations().get(id)`](crate::handles::Organizations::get) | `GET /organization/{id}/` | Get an organization's details |
+/// | [`organizations().update(id, body)`](crate::handles::Organizations::update) | `PUT /organization/{id}/` | Update an organization |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.organizations_get().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.organizations().get("id").await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "organizations")]
 pub mod organizations {
@@ -705,22 +705,22 @@ pub mod organizations {
 
 /// Call and meeting outcomes.
 ///
-/// Compiled with the `outcomes` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `outcomes` cargo feature. Reached with [`client.outcomes()`](crate::Client::outcomes) ([`handles::Outcomes`](crate::handles::Outcomes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`outcomes_list`](crate::Client::outcomes_list) | `GET /outcome/` | List or filter outcomes |
-/// | [`outcomes_create`](crate::Client::outcomes_create) | `POST /outcome/` | Create an outcome |
-/// | [`outcomes_get`](crate::Client::outcomes_get) | `GET /outcome/{id}/` | Fetch a single outcome |
-/// | [`outcomes_update`](crate::Client::outcomes_update) | `PUT /outcome/{id}/` | Update an outcome |
-/// | [`outcomes_delete`](crate::Client::outcomes_delete) | `DELETE /outcome/{id}/` | Delete an outcome |
+/// | [`outcomes().list()`](crate::handles::Outcomes::list) | `GET /outcome/` | List or filter outcomes |
+/// | [`outcomes().create(body)`](crate::handles::Outcomes::create) | `POST /outcome/` | Create an outcome |
+/// | [`outcomes().get(id)`](crate::handles::Outcomes::get) | `GET /outcome/{id}/` | Fetch a single outcome |
+/// | [`outcomes().update(id, body)`](crate::handles::Outcomes::update) | `PUT /outcome/{id}/` | Update an outcome |
+/// | [`outcomes().delete(id)`](crate::handles::Outcomes::delete) | `DELETE /outcome/{id}/` | Delete an outcome |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.outcomes_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.outcomes().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "outcomes")]
 pub mod outcomes {
@@ -734,29 +734,29 @@ pub mod outcomes {
 
 /// Phone numbers of the organization and blocked phone numbers.
 ///
-/// Compiled with the `phone-numbers` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `phone-numbers` cargo feature. Reached with [`client.blocked_phone_numbers()`](crate::Client::blocked_phone_numbers) ([`handles::BlockedPhoneNumbers`](crate::handles::BlockedPhoneNumbers)), [`client.phone_numbers()`](crate::Client::phone_numbers) ([`handles::PhoneNumbers`](crate::handles::PhoneNumbers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`blocked_phone_numbers_list`](crate::Client::blocked_phone_numbers_list) | `GET /blocked_phone_number/` | List Blocked Phone Numbers |
-/// | [`blocked_phone_numbers_create`](crate::Client::blocked_phone_numbers_create) | `POST /blocked_phone_number/` | Create a Blocked Phone Number |
-/// | [`blocked_phone_numbers_get_settings`](crate::Client::blocked_phone_numbers_get_settings) | `GET /blocked_phone_number/settings/` | Retrieve Blocked Phone Number settings |
-/// | [`blocked_phone_numbers_update_settings`](crate::Client::blocked_phone_numbers_update_settings) | `PUT /blocked_phone_number/settings/` | Update Blocked Phone Number settings |
-/// | [`blocked_phone_numbers_get`](crate::Client::blocked_phone_numbers_get) | `GET /blocked_phone_number/{id}/` | Retrieve a single Blocked Phone Number |
-/// | [`blocked_phone_numbers_update`](crate::Client::blocked_phone_numbers_update) | `PUT /blocked_phone_number/{id}/` | Update a Blocked Phone Number |
-/// | [`blocked_phone_numbers_delete`](crate::Client::blocked_phone_numbers_delete) | `DELETE /blocked_phone_number/{id}/` | Delete a Blocked Phone Number |
-/// | [`phone_numbers_list`](crate::Client::phone_numbers_list) | `GET /phone_number/` | List or search for phone numbers |
-/// | [`phone_numbers_create`](crate::Client::phone_numbers_create) | `POST /phone_number/request/internal/` | Request an internal phone number |
-/// | [`phone_numbers_get`](crate::Client::phone_numbers_get) | `GET /phone_number/{id}/` | Retrieve a single phone number |
-/// | [`phone_numbers_update`](crate::Client::phone_numbers_update) | `PUT /phone_number/{id}/` | Update a phone number |
-/// | [`phone_numbers_delete`](crate::Client::phone_numbers_delete) | `DELETE /phone_number/{id}/` | Delete a phone number |
+/// | [`blocked_phone_numbers().list()`](crate::handles::BlockedPhoneNumbers::list) | `GET /blocked_phone_number/` | List Blocked Phone Numbers |
+/// | [`blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create) | `POST /blocked_phone_number/` | Create a Blocked Phone Number |
+/// | [`blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings) | `GET /blocked_phone_number/settings/` | Retrieve Blocked Phone Number settings |
+/// | [`blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings) | `PUT /blocked_phone_number/settings/` | Update Blocked Phone Number settings |
+/// | [`blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get) | `GET /blocked_phone_number/{id}/` | Retrieve a single Blocked Phone Number |
+/// | [`blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update) | `PUT /blocked_phone_number/{id}/` | Update a Blocked Phone Number |
+/// | [`blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete) | `DELETE /blocked_phone_number/{id}/` | Delete a Blocked Phone Number |
+/// | [`phone_numbers().list()`](crate::handles::PhoneNumbers::list) | `GET /phone_number/` | List or search for phone numbers |
+/// | [`phone_numbers().create(body)`](crate::handles::PhoneNumbers::create) | `POST /phone_number/request/internal/` | Request an internal phone number |
+/// | [`phone_numbers().get(id)`](crate::handles::PhoneNumbers::get) | `GET /phone_number/{id}/` | Retrieve a single phone number |
+/// | [`phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update) | `PUT /phone_number/{id}/` | Update a phone number |
+/// | [`phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete) | `DELETE /phone_number/{id}/` | Delete a phone number |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.blocked_phone_numbers_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.blocked_phone_numbers().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "phone-numbers")]
 pub mod phone_numbers {
@@ -772,21 +772,21 @@ pub mod phone_numbers {
 
 /// Opportunity pipelines.
 ///
-/// Compiled with the `pipelines` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `pipelines` cargo feature. Reached with [`client.pipelines()`](crate::Client::pipelines) ([`handles::Pipelines`](crate::handles::Pipelines)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`pipelines_list`](crate::Client::pipelines_list) | `GET /pipeline/` | List Pipelines for your organization |
-/// | [`pipelines_create`](crate::Client::pipelines_create) | `POST /pipeline/` | Create a Pipeline |
-/// | [`pipelines_update`](crate::Client::pipelines_update) | `PUT /pipeline/{id}/` | Update a Pipeline |
-/// | [`pipelines_delete`](crate::Client::pipelines_delete) | `DELETE /pipeline/{id}/` | Delete a Pipeline |
+/// | [`pipelines().list()`](crate::handles::Pipelines::list) | `GET /pipeline/` | List Pipelines for your organization |
+/// | [`pipelines().create(body)`](crate::handles::Pipelines::create) | `POST /pipeline/` | Create a Pipeline |
+/// | [`pipelines().update(id, body)`](crate::handles::Pipelines::update) | `PUT /pipeline/{id}/` | Update a Pipeline |
+/// | [`pipelines().delete(id)`](crate::handles::Pipelines::delete) | `DELETE /pipeline/{id}/` | Delete a Pipeline |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.pipelines_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.pipelines().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "pipelines")]
 pub mod pipelines {
@@ -802,24 +802,24 @@ pub mod pipelines {
 
 /// Playbooks.
 ///
-/// Compiled with the `playbooks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `playbooks` cargo feature. Reached with [`client.playbooks()`](crate::Client::playbooks) ([`handles::Playbooks`](crate::handles::Playbooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`playbooks_list`](crate::Client::playbooks_list) | `GET /playbook/` | List or filter playbooks |
-/// | [`playbooks_create`](crate::Client::playbooks_create) | `POST /playbook/` | Create a playbook |
-/// | [`playbooks_get`](crate::Client::playbooks_get) | `GET /playbook/{id}/` | Fetch a single playbook |
-/// | [`playbooks_update`](crate::Client::playbooks_update) | `PUT /playbook/{id}/` | Update a playbook |
-/// | [`playbooks_delete`](crate::Client::playbooks_delete) | `DELETE /playbook/{id}/` | Delete a playbook |
-/// | [`playbooks_archive`](crate::Client::playbooks_archive) | `POST /playbook/{id}/archive/` | Archive a playbook |
-/// | [`playbooks_unarchive`](crate::Client::playbooks_unarchive) | `POST /playbook/{id}/unarchive/` | Unarchive a playbook |
+/// | [`playbooks().list()`](crate::handles::Playbooks::list) | `GET /playbook/` | List or filter playbooks |
+/// | [`playbooks().create(body)`](crate::handles::Playbooks::create) | `POST /playbook/` | Create a playbook |
+/// | [`playbooks().get(id)`](crate::handles::Playbooks::get) | `GET /playbook/{id}/` | Fetch a single playbook |
+/// | [`playbooks().update(id, body)`](crate::handles::Playbooks::update) | `PUT /playbook/{id}/` | Update a playbook |
+/// | [`playbooks().delete(id)`](crate::handles::Playbooks::delete) | `DELETE /playbook/{id}/` | Delete a playbook |
+/// | [`playbooks().archive(id)`](crate::handles::Playbooks::archive) | `POST /playbook/{id}/archive/` | Archive a playbook |
+/// | [`playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive) | `POST /playbook/{id}/unarchive/` | Unarchive a playbook |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.playbooks_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.playbooks().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "playbooks")]
 pub mod playbooks {
@@ -833,25 +833,25 @@ pub mod playbooks {
 
 /// Activity, funnel, sent-email and status-change reports.
 ///
-/// Compiled with the `reporting` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `reporting` cargo feature. Reached with [`client.reporting()`](crate::Client::reporting) ([`handles::Reporting`](crate::handles::Reporting)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`reporting_get_activity`](crate::Client::reporting_get_activity) | `POST /report/activity/` | Get an activity report |
-/// | [`reporting_list_activity_metrics`](crate::Client::reporting_list_activity_metrics) | `GET /report/activity/metrics/` | List the predefined metrics used in activity reports |
-/// | [`reporting_get_custom`](crate::Client::reporting_get_custom) | `GET /report/custom/{org_id}/` | Get custom report (Explorer) |
-/// | [`reporting_get_funnel_stages`](crate::Client::reporting_get_funnel_stages) | `POST /report/funnel/opportunity/stages/` | Get a funnel report (stages) |
-/// | [`reporting_get_funnel_totals`](crate::Client::reporting_get_funnel_totals) | `POST /report/funnel/opportunity/totals/` | Get a funnel report (totals) |
-/// | [`reporting_get_sent_emails`](crate::Client::reporting_get_sent_emails) | `GET /report/sent_emails/{org_id}/` | Get sent emails report |
-/// | [`reporting_get_lead_statuses`](crate::Client::reporting_get_lead_statuses) | `GET /report/statuses/lead/{org_id}/` | Get lead status change report |
-/// | [`reporting_get_opportunity_statuses`](crate::Client::reporting_get_opportunity_statuses) | `GET /report/statuses/opportunity/{org_id}/` | Get opportunity status change report |
+/// | [`reporting().get_activity(body)`](crate::handles::Reporting::get_activity) | `POST /report/activity/` | Get an activity report |
+/// | [`reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics) | `GET /report/activity/metrics/` | List the predefined metrics used in activity reports |
+/// | [`reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom) | `GET /report/custom/{org_id}/` | Get custom report (Explorer) |
+/// | [`reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages) | `POST /report/funnel/opportunity/stages/` | Get a funnel report (stages) |
+/// | [`reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals) | `POST /report/funnel/opportunity/totals/` | Get a funnel report (totals) |
+/// | [`reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails) | `GET /report/sent_emails/{org_id}/` | Get sent emails report |
+/// | [`reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses) | `GET /report/statuses/lead/{org_id}/` | Get lead status change report |
+/// | [`reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses) | `GET /report/statuses/opportunity/{org_id}/` | Get opportunity status change report |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.reporting_list_activity_metrics().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.reporting().list_activity_metrics().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "reporting")]
 pub mod reporting {
@@ -865,22 +865,22 @@ pub mod reporting {
 
 /// Roles and their permissions.
 ///
-/// Compiled with the `roles` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `roles` cargo feature (on by default). Reached with [`client.roles()`](crate::Client::roles) ([`handles::Roles`](crate::handles::Roles)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`roles_list`](crate::Client::roles_list) | `GET /role/` | List all the roles defined for your organization |
-/// | [`roles_create`](crate::Client::roles_create) | `POST /role/` | Create a new role |
-/// | [`roles_get`](crate::Client::roles_get) | `GET /role/{id}/` | Fetch a single role |
-/// | [`roles_update`](crate::Client::roles_update) | `PUT /role/{id}/` | Update existing role |
-/// | [`roles_delete`](crate::Client::roles_delete) | `DELETE /role/{id}/` | Delete a role |
+/// | [`roles().list()`](crate::handles::Roles::list) | `GET /role/` | List all the roles defined for your organization |
+/// | [`roles().create(body)`](crate::handles::Roles::create) | `POST /role/` | Create a new role |
+/// | [`roles().get(id)`](crate::handles::Roles::get) | `GET /role/{id}/` | Fetch a single role |
+/// | [`roles().update(id, body)`](crate::handles::Roles::update) | `PUT /role/{id}/` | Update existing role |
+/// | [`roles().delete(id)`](crate::handles::Roles::delete) | `DELETE /role/{id}/` | Delete a role |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.roles_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.roles().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "roles")]
 pub mod roles {
@@ -894,31 +894,31 @@ pub mod roles {
 
 /// Scheduling links for booking meetings.
 ///
-/// Compiled with the `scheduling-links` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `scheduling-links` cargo feature. Reached with [`client.scheduling_links()`](crate::Client::scheduling_links) ([`handles::SchedulingLinks`](crate::handles::SchedulingLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`scheduling_links_list`](crate::Client::scheduling_links_list) | `GET /scheduling_link/` | List User Scheduling Links |
-/// | [`scheduling_links_create`](crate::Client::scheduling_links_create) | `POST /scheduling_link/` | Create a User Scheduling Link |
-/// | [`scheduling_links_create_integration`](crate::Client::scheduling_links_create_integration) | `POST /scheduling_link/integration/` | Create or update a Scheduling Link via OAuth |
-/// | [`scheduling_links_delete_integration`](crate::Client::scheduling_links_delete_integration) | `DELETE /scheduling_link/integration/{source_id}/` | Delete a User Scheduling Link via OAuth integration |
-/// | [`scheduling_links_get`](crate::Client::scheduling_links_get) | `GET /scheduling_link/{id}/` | Fetch a User Scheduling Link |
-/// | [`scheduling_links_update`](crate::Client::scheduling_links_update) | `PUT /scheduling_link/{id}/` | Update a User Scheduling Link |
-/// | [`scheduling_links_delete`](crate::Client::scheduling_links_delete) | `DELETE /scheduling_link/{id}/` | Delete a User Scheduling Link |
-/// | [`scheduling_links_list_shared`](crate::Client::scheduling_links_list_shared) | `GET /shared_scheduling_link/` | List Shared Scheduling Links |
-/// | [`scheduling_links_create_shared`](crate::Client::scheduling_links_create_shared) | `POST /shared_scheduling_link/` | Create a Shared Scheduling Link |
-/// | [`scheduling_links_get_shared`](crate::Client::scheduling_links_get_shared) | `GET /shared_scheduling_link/{id}/` | Fetch a Shared Scheduling Link |
-/// | [`scheduling_links_update_shared`](crate::Client::scheduling_links_update_shared) | `PUT /shared_scheduling_link/{id}/` | Update a Shared Scheduling Link |
-/// | [`scheduling_links_delete_shared`](crate::Client::scheduling_links_delete_shared) | `DELETE /shared_scheduling_link/{id}/` | Delete a Shared Scheduling Link |
-/// | [`scheduling_links_create_shared_association`](crate::Client::scheduling_links_create_shared_association) | `POST /shared_scheduling_link_association/` | Map a Shared Scheduling Link |
-/// | [`scheduling_links_delete_shared_association`](crate::Client::scheduling_links_delete_shared_association) | `POST /shared_scheduling_link_association/unmap/` | Unmap a Shared Scheduling Link |
+/// | [`scheduling_links().list()`](crate::handles::SchedulingLinks::list) | `GET /scheduling_link/` | List User Scheduling Links |
+/// | [`scheduling_links().create(body)`](crate::handles::SchedulingLinks::create) | `POST /scheduling_link/` | Create a User Scheduling Link |
+/// | [`scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create) | `POST /scheduling_link/integration/` | Create or update a Scheduling Link via OAuth |
+/// | [`scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete) | `DELETE /scheduling_link/integration/{source_id}/` | Delete a User Scheduling Link via OAuth integration |
+/// | [`scheduling_links().get(id)`](crate::handles::SchedulingLinks::get) | `GET /scheduling_link/{id}/` | Fetch a User Scheduling Link |
+/// | [`scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update) | `PUT /scheduling_link/{id}/` | Update a User Scheduling Link |
+/// | [`scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete) | `DELETE /scheduling_link/{id}/` | Delete a User Scheduling Link |
+/// | [`scheduling_links().shared().list()`](crate::handles::SchedulingLinksShared::list) | `GET /shared_scheduling_link/` | List Shared Scheduling Links |
+/// | [`scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create) | `POST /shared_scheduling_link/` | Create a Shared Scheduling Link |
+/// | [`scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get) | `GET /shared_scheduling_link/{id}/` | Fetch a Shared Scheduling Link |
+/// | [`scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update) | `PUT /shared_scheduling_link/{id}/` | Update a Shared Scheduling Link |
+/// | [`scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete) | `DELETE /shared_scheduling_link/{id}/` | Delete a Shared Scheduling Link |
+/// | [`scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create) | `POST /shared_scheduling_link_association/` | Map a Shared Scheduling Link |
+/// | [`scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete) | `POST /shared_scheduling_link_association/unmap/` | Unmap a Shared Scheduling Link |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.scheduling_links_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.scheduling_links().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "scheduling-links")]
 pub mod scheduling_links {
@@ -930,26 +930,26 @@ pub mod scheduling_links {
 
 /// Sequences (workflows) and their subscriptions.
 ///
-/// Compiled with the `sequences` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `sequences` cargo feature. Reached with [`client.sequences()`](crate::Client::sequences) ([`handles::Sequences`](crate::handles::Sequences)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`sequences_list`](crate::Client::sequences_list) | `GET /sequence/` | List Sequences |
-/// | [`sequences_create`](crate::Client::sequences_create) | `POST /sequence/` | Create a Sequence |
-/// | [`sequences_get`](crate::Client::sequences_get) | `GET /sequence/{id}/` | Fetch a Sequence |
-/// | [`sequences_update`](crate::Client::sequences_update) | `PUT /sequence/{id}/` | Update a Sequence |
-/// | [`sequences_delete`](crate::Client::sequences_delete) | `DELETE /sequence/{id}/` | Delete a Sequence |
-/// | [`sequences_list_subscriptions`](crate::Client::sequences_list_subscriptions) | `GET /sequence_subscription/` | List Sequence Subscriptions |
-/// | [`sequences_create_subscription`](crate::Client::sequences_create_subscription) | `POST /sequence_subscription/` | Subscribe a Contact to a Sequence |
-/// | [`sequences_get_subscription`](crate::Client::sequences_get_subscription) | `GET /sequence_subscription/{id}/` | Fetch a single Sequence Subscription |
-/// | [`sequences_update_subscription`](crate::Client::sequences_update_subscription) | `PUT /sequence_subscription/{id}/` | Update a specific Subscription |
+/// | [`sequences().list()`](crate::handles::Sequences::list) | `GET /sequence/` | List Sequences |
+/// | [`sequences().create(body)`](crate::handles::Sequences::create) | `POST /sequence/` | Create a Sequence |
+/// | [`sequences().get(id)`](crate::handles::Sequences::get) | `GET /sequence/{id}/` | Fetch a Sequence |
+/// | [`sequences().update(id, body)`](crate::handles::Sequences::update) | `PUT /sequence/{id}/` | Update a Sequence |
+/// | [`sequences().delete(id)`](crate::handles::Sequences::delete) | `DELETE /sequence/{id}/` | Delete a Sequence |
+/// | [`sequences().subscriptions().list()`](crate::handles::SequencesSubscriptions::list) | `GET /sequence_subscription/` | List Sequence Subscriptions |
+/// | [`sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create) | `POST /sequence_subscription/` | Subscribe a Contact to a Sequence |
+/// | [`sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get) | `GET /sequence_subscription/{id}/` | Fetch a single Sequence Subscription |
+/// | [`sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update) | `PUT /sequence_subscription/{id}/` | Update a specific Subscription |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.sequences_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.sequences().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "sequences")]
 pub mod sequences {
@@ -961,22 +961,22 @@ pub mod sequences {
 
 /// Smart views: saved lead and contact searches.
 ///
-/// Compiled with the `smart-views` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `smart-views` cargo feature. Reached with [`client.smart_views()`](crate::Client::smart_views) ([`handles::SmartViews`](crate::handles::SmartViews)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`smart_views_list`](crate::Client::smart_views_list) | `GET /saved_search/` | List Smart Views |
-/// | [`smart_views_create`](crate::Client::smart_views_create) | `POST /saved_search/` | Create a Smart View |
-/// | [`smart_views_get`](crate::Client::smart_views_get) | `GET /saved_search/{id}/` | Get a single Smart View |
-/// | [`smart_views_update`](crate::Client::smart_views_update) | `PUT /saved_search/{id}/` | Update a Smart View |
-/// | [`smart_views_delete`](crate::Client::smart_views_delete) | `DELETE /saved_search/{id}/` | Delete a Smart View |
+/// | [`smart_views().list()`](crate::handles::SmartViews::list) | `GET /saved_search/` | List Smart Views |
+/// | [`smart_views().create(body)`](crate::handles::SmartViews::create) | `POST /saved_search/` | Create a Smart View |
+/// | [`smart_views().get(id)`](crate::handles::SmartViews::get) | `GET /saved_search/{id}/` | Get a single Smart View |
+/// | [`smart_views().update(id, body)`](crate::handles::SmartViews::update) | `PUT /saved_search/{id}/` | Update a Smart View |
+/// | [`smart_views().delete(id)`](crate::handles::SmartViews::delete) | `DELETE /saved_search/{id}/` | Delete a Smart View |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.smart_views_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.smart_views().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "smart-views")]
 pub mod smart_views {
@@ -990,23 +990,23 @@ pub mod smart_views {
 
 /// Tasks.
 ///
-/// Compiled with the `tasks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `tasks` cargo feature. Reached with [`client.tasks()`](crate::Client::tasks) ([`handles::Tasks`](crate::handles::Tasks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`tasks_list`](crate::Client::tasks_list) | `GET /task/` | List or filter tasks |
-/// | [`tasks_bulk_update`](crate::Client::tasks_bulk_update) | `PUT /task/` | Bulk-update tasks |
-/// | [`tasks_create`](crate::Client::tasks_create) | `POST /task/` | Create a task |
-/// | [`tasks_get`](crate::Client::tasks_get) | `GET /task/{id}/` | Fetch a task's details |
-/// | [`tasks_update`](crate::Client::tasks_update) | `PUT /task/{id}/` | Update a task |
-/// | [`tasks_delete`](crate::Client::tasks_delete) | `DELETE /task/{id}/` | Delete a task |
+/// | [`tasks().list()`](crate::handles::Tasks::list) | `GET /task/` | List or filter tasks |
+/// | [`tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update) | `PUT /task/` | Bulk-update tasks |
+/// | [`tasks().create(body)`](crate::handles::Tasks::create) | `POST /task/` | Create a task |
+/// | [`tasks().get(id)`](crate::handles::Tasks::get) | `GET /task/{id}/` | Fetch a task's details |
+/// | [`tasks().update(id, body)`](crate::handles::Tasks::update) | `PUT /task/{id}/` | Update a task |
+/// | [`tasks().delete(id)`](crate::handles::Tasks::delete) | `DELETE /task/{id}/` | Delete a task |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.tasks_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.tasks().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "tasks")]
 pub mod tasks {
@@ -1020,28 +1020,28 @@ pub mod tasks {
 
 /// Email and SMS templates.
 ///
-/// Compiled with the `templates` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `templates` cargo feature. Reached with [`client.email_templates()`](crate::Client::email_templates) ([`handles::EmailTemplates`](crate::handles::EmailTemplates)), [`client.sms_templates()`](crate::Client::sms_templates) ([`handles::SmsTemplates`](crate::handles::SmsTemplates)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`email_templates_list`](crate::Client::email_templates_list) | `GET /email_template/` | List email templates |
-/// | [`email_templates_create`](crate::Client::email_templates_create) | `POST /email_template/` | Create an email template |
-/// | [`email_templates_get`](crate::Client::email_templates_get) | `GET /email_template/{id}/` | Fetch an email template |
-/// | [`email_templates_update`](crate::Client::email_templates_update) | `PUT /email_template/{id}/` | Update an email template |
-/// | [`email_templates_delete`](crate::Client::email_templates_delete) | `DELETE /email_template/{id}/` | Delete an email template |
-/// | [`email_templates_render`](crate::Client::email_templates_render) | `GET /email_template/{id}/render/` | Render an email template |
-/// | [`sms_templates_list`](crate::Client::sms_templates_list) | `GET /sms_template/` | List SMS templates |
-/// | [`sms_templates_create`](crate::Client::sms_templates_create) | `POST /sms_template/` | Create an SMS template |
-/// | [`sms_templates_get`](crate::Client::sms_templates_get) | `GET /sms_template/{id}/` | Fetch an SMS template |
-/// | [`sms_templates_update`](crate::Client::sms_templates_update) | `PUT /sms_template/{id}/` | Update an SMS template |
-/// | [`sms_templates_delete`](crate::Client::sms_templates_delete) | `DELETE /sms_template/{id}/` | Delete an SMS template |
+/// | [`email_templates().list()`](crate::handles::EmailTemplates::list) | `GET /email_template/` | List email templates |
+/// | [`email_templates().create(body)`](crate::handles::EmailTemplates::create) | `POST /email_template/` | Create an email template |
+/// | [`email_templates().get(id)`](crate::handles::EmailTemplates::get) | `GET /email_template/{id}/` | Fetch an email template |
+/// | [`email_templates().update(id, body)`](crate::handles::EmailTemplates::update) | `PUT /email_template/{id}/` | Update an email template |
+/// | [`email_templates().delete(id)`](crate::handles::EmailTemplates::delete) | `DELETE /email_template/{id}/` | Delete an email template |
+/// | [`email_templates().render(id)`](crate::handles::EmailTemplates::render) | `GET /email_template/{id}/render/` | Render an email template |
+/// | [`sms_templates().list()`](crate::handles::SmsTemplates::list) | `GET /sms_template/` | List SMS templates |
+/// | [`sms_templates().create(body)`](crate::handles::SmsTemplates::create) | `POST /sms_template/` | Create an SMS template |
+/// | [`sms_templates().get(id)`](crate::handles::SmsTemplates::get) | `GET /sms_template/{id}/` | Fetch an SMS template |
+/// | [`sms_templates().update(id, body)`](crate::handles::SmsTemplates::update) | `PUT /sms_template/{id}/` | Update an SMS template |
+/// | [`sms_templates().delete(id)`](crate::handles::SmsTemplates::delete) | `DELETE /sms_template/{id}/` | Delete an SMS template |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.email_templates_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.email_templates().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "templates")]
 pub mod templates {
@@ -1055,20 +1055,20 @@ pub mod templates {
 
 /// Unsubscribed email addresses.
 ///
-/// Compiled with the `unsubscribed-emails` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `unsubscribed-emails` cargo feature. Reached with [`client.unsubscribed_emails()`](crate::Client::unsubscribed_emails) ([`handles::UnsubscribedEmails`](crate::handles::UnsubscribedEmails)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`unsubscribed_emails_list`](crate::Client::unsubscribed_emails_list) | `GET /unsubscribe/email/` | List all unsubscribed emails |
-/// | [`unsubscribed_emails_create`](crate::Client::unsubscribed_emails_create) | `POST /unsubscribe/email/` | Unsubscribe an email address |
-/// | [`unsubscribed_emails_delete`](crate::Client::unsubscribed_emails_delete) | `DELETE /unsubscribe/email/{email_address}/` | Resubscribe an email address |
+/// | [`unsubscribed_emails().list()`](crate::handles::UnsubscribedEmails::list) | `GET /unsubscribe/email/` | List all unsubscribed emails |
+/// | [`unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create) | `POST /unsubscribe/email/` | Unsubscribe an email address |
+/// | [`unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete) | `DELETE /unsubscribe/email/{email_address}/` | Resubscribe an email address |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.unsubscribed_emails_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.unsubscribed_emails().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "unsubscribed-emails")]
 pub mod unsubscribed_emails {
@@ -1082,21 +1082,21 @@ pub mod unsubscribed_emails {
 
 /// Users: you, and the users of your organizations.
 ///
-/// Compiled with the `users` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `users` cargo feature (on by default). Reached with [`client.users()`](crate::Client::users) ([`handles::Users`](crate::handles::Users)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`users_get_me`](crate::Client::users_get_me) | `GET /me/` | Fetch information about yourself |
-/// | [`users_list`](crate::Client::users_list) | `GET /user/` | List users in your organization |
-/// | [`users_list_availabilities`](crate::Client::users_list_availabilities) | `GET /user/availability/` | List user availability statuses |
-/// | [`users_get`](crate::Client::users_get) | `GET /user/{id}/` | Fetch a single user |
+/// | [`users().get_me()`](crate::handles::Users::get_me) | `GET /me/` | Fetch information about yourself |
+/// | [`users().list()`](crate::handles::Users::list) | `GET /user/` | List users in your organization |
+/// | [`users().list_availabilities()`](crate::handles::Users::list_availabilities) | `GET /user/availability/` | List user availability statuses |
+/// | [`users().get(id)`](crate::handles::Users::get) | `GET /user/{id}/` | Fetch a single user |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.users_get_me().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.users().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "users")]
 pub mod users {
@@ -1120,22 +1120,22 @@ pub mod users {
 
 /// Webhook subscriptions.
 ///
-/// Compiled with the `webhooks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `webhooks` cargo feature. Reached with [`client.webhooks()`](crate::Client::webhooks) ([`handles::Webhooks`](crate::handles::Webhooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
 ///
-/// | Method | Request | Summary |
+/// | Call | Request | Summary |
 /// |---|---|---|
-/// | [`webhooks_list`](crate::Client::webhooks_list) | `GET /webhook/` | List Webhook subscriptions |
-/// | [`webhooks_create`](crate::Client::webhooks_create) | `POST /webhook/` | Create new Webhook subscription |
-/// | [`webhooks_get`](crate::Client::webhooks_get) | `GET /webhook/{id}/` | Retrieve a single Webhook subscription |
-/// | [`webhooks_update`](crate::Client::webhooks_update) | `PUT /webhook/{id}/` | Update existing Webhook subscription |
-/// | [`webhooks_delete`](crate::Client::webhooks_delete) | `DELETE /webhook/{id}/` | Delete Webhook subscription |
+/// | [`webhooks().list()`](crate::handles::Webhooks::list) | `GET /webhook/` | List Webhook subscriptions |
+/// | [`webhooks().create(body)`](crate::handles::Webhooks::create) | `POST /webhook/` | Create new Webhook subscription |
+/// | [`webhooks().get(id)`](crate::handles::Webhooks::get) | `GET /webhook/{id}/` | Retrieve a single Webhook subscription |
+/// | [`webhooks().update(id, body)`](crate::handles::Webhooks::update) | `PUT /webhook/{id}/` | Update existing Webhook subscription |
+/// | [`webhooks().delete(id)`](crate::handles::Webhooks::delete) | `DELETE /webhook/{id}/` | Delete Webhook subscription |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// // Set the parameters the operation needs on the builder, then send it.
-/// let response = client.webhooks_list().send().await?;
-/// println!("{}", response.status());
-/// # Ok(()) }
+/// let value = client.webhooks().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
 /// ```
 #[cfg(feature = "webhooks")]
 pub mod webhooks {

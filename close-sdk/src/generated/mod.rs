@@ -19,6 +19,9 @@ pub mod by_resource;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod client;
+// One handle per resource (`client.leads()`), and `.await` on every request.
+#[rustfmt::skip]
+pub mod handles;
 // `MockServerExt`: a typed mock per enabled operation.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]

@@ -48646,8 +48646,9 @@ pub mod types {
         }
     }
 }
-/// **activities** (feature `activities`): Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types. See [`crate::activities`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List or filter all activity types
 
 To list only a specific activity type (e.g., only `Call` or `LeadStatusChange`), use the other resources listed separately. When querying activities for a single lead (using the `lead_id` parameter), you can ask for multiple activity types using `_type__in`.
@@ -48721,6 +48722,7 @@ let response = client.activities_list()
     pub fn activities_list(&self) -> builder::ActivitiesList<'_> {
         builder::ActivitiesList::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all Call activities
 
 Sends a `GET` request to `/activity/call/`
@@ -48766,6 +48768,7 @@ let response = client.activities_calls_list()
     pub fn activities_calls_list(&self) -> builder::ActivitiesCallsList<'_> {
         builder::ActivitiesCallsList::new(self)
     }
+    #[doc(hidden)]
     /**Log an external Call activity
 
 Use this endpoint to log calls made outside of the Close built-in VoIP system.
@@ -48787,6 +48790,7 @@ let response = client.activities_calls_create()
     pub fn activities_calls_create(&self) -> builder::ActivitiesCallsCreate<'_> {
         builder::ActivitiesCallsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Call activity
 
 Sends a `GET` request to `/activity/call/{id}/`
@@ -48800,6 +48804,7 @@ let response = client.activities_calls_get()
     pub fn activities_calls_get(&self) -> builder::ActivitiesCallsGet<'_> {
         builder::ActivitiesCallsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Call activity
 
 Most commonly used to update `note_html` or `outcome_id`. Some fields (`status`, `duration`, `direction`) cannot be updated for internal calls made through Close's VoIP system.
@@ -48818,6 +48823,7 @@ let response = client.activities_calls_update()
     pub fn activities_calls_update(&self) -> builder::ActivitiesCallsUpdate<'_> {
         builder::ActivitiesCallsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Call activity
 
 Sends a `DELETE` request to `/activity/call/{id}/`
@@ -48831,6 +48837,7 @@ let response = client.activities_calls_delete()
     pub fn activities_calls_delete(&self) -> builder::ActivitiesCallsDelete<'_> {
         builder::ActivitiesCallsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all Created activities
 
 Sends a `GET` request to `/activity/created/`
@@ -48876,6 +48883,7 @@ let response = client.activities_creations_list()
     pub fn activities_creations_list(&self) -> builder::ActivitiesCreationsList<'_> {
         builder::ActivitiesCreationsList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Created activity
 
 Sends a `GET` request to `/activity/created/{id}/`
@@ -48889,6 +48897,7 @@ let response = client.activities_creations_get()
     pub fn activities_creations_get(&self) -> builder::ActivitiesCreationsGet<'_> {
         builder::ActivitiesCreationsGet::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all Custom Activity instances
 
 Custom Fields appear in the format: `custom.{custom_field_id}`. See [Custom Fields](https://developer.close.com/api/resources/custom-fields/custom-fields-activity).
@@ -48944,6 +48953,7 @@ let response = client.activities_custom_activities_list()
     ) -> builder::ActivitiesCustomActivitiesList<'_> {
         builder::ActivitiesCustomActivitiesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Custom Activity instance
 
 Custom Activity instances will be created by default with the 'published' status. All required fields will be validated in this status. To create an activity without setting all required fields, you can use the "draft" status.
@@ -48963,6 +48973,7 @@ let response = client.activities_custom_activities_create()
     ) -> builder::ActivitiesCustomActivitiesCreate<'_> {
         builder::ActivitiesCustomActivitiesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Custom Activity instance
 
 Sends a `GET` request to `/activity/custom/{id}/`
@@ -48978,6 +48989,7 @@ let response = client.activities_custom_activities_get()
     ) -> builder::ActivitiesCustomActivitiesGet<'_> {
         builder::ActivitiesCustomActivitiesGet::new(self)
     }
+    #[doc(hidden)]
     /**Updating a Custom Activity instance
 
 A Custom Activity can be updated to add, change or remove any Custom Fields and to change the status between "draft" and "published".
@@ -48998,6 +49010,7 @@ let response = client.activities_custom_activities_update()
     ) -> builder::ActivitiesCustomActivitiesUpdate<'_> {
         builder::ActivitiesCustomActivitiesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Custom Activity instance
 
 Sends a `DELETE` request to `/activity/custom/{id}/`
@@ -49013,6 +49026,7 @@ let response = client.activities_custom_activities_delete()
     ) -> builder::ActivitiesCustomActivitiesDelete<'_> {
         builder::ActivitiesCustomActivitiesDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all Email activities
 
 You'll get one object per email message.
@@ -49060,6 +49074,7 @@ let response = client.activities_emails_list()
     pub fn activities_emails_list(&self) -> builder::ActivitiesEmailsList<'_> {
         builder::ActivitiesEmailsList::new(self)
     }
+    #[doc(hidden)]
     /**Create an Email activity
 
 *status* must be one of the following:
@@ -49093,6 +49108,7 @@ let response = client.activities_emails_create()
     pub fn activities_emails_create(&self) -> builder::ActivitiesEmailsCreate<'_> {
         builder::ActivitiesEmailsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Email activity
 
 Sends a `GET` request to `/activity/email/{id}/`
@@ -49106,6 +49122,7 @@ let response = client.activities_emails_get()
     pub fn activities_emails_get(&self) -> builder::ActivitiesEmailsGet<'_> {
         builder::ActivitiesEmailsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an Email activity
 
 This can be used to modify a draft or send it once the draft is complete.
@@ -49124,6 +49141,7 @@ let response = client.activities_emails_update()
     pub fn activities_emails_update(&self) -> builder::ActivitiesEmailsUpdate<'_> {
         builder::ActivitiesEmailsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an Email activity
 
 Sends a `DELETE` request to `/activity/email/{id}/`
@@ -49137,6 +49155,7 @@ let response = client.activities_emails_delete()
     pub fn activities_emails_delete(&self) -> builder::ActivitiesEmailsDelete<'_> {
         builder::ActivitiesEmailsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all EmailThread activities
 
 You'll get one object per email conversation (generally grouped by subject).
@@ -49186,6 +49205,7 @@ let response = client.activities_email_threads_list()
     ) -> builder::ActivitiesEmailThreadsList<'_> {
         builder::ActivitiesEmailThreadsList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single EmailThread activity
 
 Sends a `GET` request to `/activity/emailthread/{id}/`
@@ -49201,6 +49221,7 @@ let response = client.activities_email_threads_get()
     ) -> builder::ActivitiesEmailThreadsGet<'_> {
         builder::ActivitiesEmailThreadsGet::new(self)
     }
+    #[doc(hidden)]
     /**Delete an EmailThread activity
 
 This will also delete all the email activities belonging to this thread.
@@ -49218,6 +49239,7 @@ let response = client.activities_email_threads_delete()
     ) -> builder::ActivitiesEmailThreadsDelete<'_> {
         builder::ActivitiesEmailThreadsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all FormSubmission activities
 
 Get a list of matching FormSubmission activities. In addition to standard Activity filtering parameters, you can filter by specific form(s) using the `form_id` or `form_id__in` parameters.
@@ -49281,6 +49303,7 @@ let response = client.activities_form_submissions_list()
     ) -> builder::ActivitiesFormSubmissionsList<'_> {
         builder::ActivitiesFormSubmissionsList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single FormSubmission activity
 
 Sends a `GET` request to `/activity/form_submission/{id}/`
@@ -49300,6 +49323,7 @@ let response = client.activities_form_submissions_get()
     ) -> builder::ActivitiesFormSubmissionsGet<'_> {
         builder::ActivitiesFormSubmissionsGet::new(self)
     }
+    #[doc(hidden)]
     /**Delete a FormSubmission activity
 
 Sends a `DELETE` request to `/activity/form_submission/{id}/`
@@ -49315,6 +49339,7 @@ let response = client.activities_form_submissions_delete()
     ) -> builder::ActivitiesFormSubmissionsDelete<'_> {
         builder::ActivitiesFormSubmissionsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all LeadMerge activities
 
 Sends a `GET` request to `/activity/lead_merge/`
@@ -49360,6 +49385,7 @@ let response = client.activities_lead_merges_list()
     pub fn activities_lead_merges_list(&self) -> builder::ActivitiesLeadMergesList<'_> {
         builder::ActivitiesLeadMergesList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single LeadMerge activity
 
 Sends a `GET` request to `/activity/lead_merge/{id}/`
@@ -49373,6 +49399,7 @@ let response = client.activities_lead_merges_get()
     pub fn activities_lead_merges_get(&self) -> builder::ActivitiesLeadMergesGet<'_> {
         builder::ActivitiesLeadMergesGet::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all Meeting activities
 
 Sends a `GET` request to `/activity/meeting/`
@@ -49420,6 +49447,7 @@ let response = client.activities_meetings_list()
     pub fn activities_meetings_list(&self) -> builder::ActivitiesMeetingsList<'_> {
         builder::ActivitiesMeetingsList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Meeting activity
 
 Meeting transcripts can be accessed using this API but are not loaded by default. To load transcripts, use the `_fields` parameter with `transcripts` value.
@@ -49447,6 +49475,7 @@ let response = client.activities_meetings_get()
     pub fn activities_meetings_get(&self) -> builder::ActivitiesMeetingsGet<'_> {
         builder::ActivitiesMeetingsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Meeting activity
 
 Most commonly this can be used to update a meetings's `user_note_html` or `outcome_id`.
@@ -49463,6 +49492,7 @@ let response = client.activities_meetings_update()
     pub fn activities_meetings_update(&self) -> builder::ActivitiesMeetingsUpdate<'_> {
         builder::ActivitiesMeetingsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Meeting activity
 
 Sends a `DELETE` request to `/activity/meeting/{id}/`
@@ -49476,6 +49506,7 @@ let response = client.activities_meetings_delete()
     pub fn activities_meetings_delete(&self) -> builder::ActivitiesMeetingsDelete<'_> {
         builder::ActivitiesMeetingsDelete::new(self)
     }
+    #[doc(hidden)]
     /**Create or update third-party Meeting integration
 
 Please note that only OAuth apps can perform this operation. Using API key will result in an error. See [Authentication with OAuth](https://developer.close.com/api/overview/oauth-authentication) for more information.
@@ -49496,6 +49527,7 @@ let response = client.activities_meetings_create_integration()
     ) -> builder::ActivitiesMeetingsCreateIntegration<'_> {
         builder::ActivitiesMeetingsCreateIntegration::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all Note activities
 
 Sends a `GET` request to `/activity/note/`
@@ -49541,6 +49573,7 @@ let response = client.activities_notes_list()
     pub fn activities_notes_list(&self) -> builder::ActivitiesNotesList<'_> {
         builder::ActivitiesNotesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Note activity
 
 To include an attachment, you must first upload the file to Close using the [Files API](https://developer.close.com/api/resources/files). Then, add an object to the `attachments` array with the following fields: `url`, `filename` and `content_type`. The `url` should be the URL provided in the `download.url` field of the response from the [Files API](https://developer.close.com/api/resources/files). It must begin `https://app.close.com/go/file/`.
@@ -49558,6 +49591,7 @@ let response = client.activities_notes_create()
     pub fn activities_notes_create(&self) -> builder::ActivitiesNotesCreate<'_> {
         builder::ActivitiesNotesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Note activity
 
 Sends a `GET` request to `/activity/note/{id}/`
@@ -49571,6 +49605,7 @@ let response = client.activities_notes_get()
     pub fn activities_notes_get(&self) -> builder::ActivitiesNotesGet<'_> {
         builder::ActivitiesNotesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Note activity
 
 **`note_html` and `note`**: setting one overwrites the other. If both are provided, `note_html` takes precedence. `note_html` supports rich-text HTML; `note` is plaintext only.
@@ -49589,6 +49624,7 @@ let response = client.activities_notes_update()
     pub fn activities_notes_update(&self) -> builder::ActivitiesNotesUpdate<'_> {
         builder::ActivitiesNotesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Note activity
 
 Sends a `DELETE` request to `/activity/note/{id}/`
@@ -49602,6 +49638,7 @@ let response = client.activities_notes_delete()
     pub fn activities_notes_delete(&self) -> builder::ActivitiesNotesDelete<'_> {
         builder::ActivitiesNotesDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all SMS activities
 
 Get a list of matching SMS activities.
@@ -49653,6 +49690,7 @@ let response = client.activities_sms_list()
     pub fn activities_sms_list(&self) -> builder::ActivitiesSmsList<'_> {
         builder::ActivitiesSmsList::new(self)
     }
+    #[doc(hidden)]
     /**Create an SMS activity
 
 *status* must be one of the following:
@@ -49685,6 +49723,7 @@ let response = client.activities_sms_create()
     pub fn activities_sms_create(&self) -> builder::ActivitiesSmsCreate<'_> {
         builder::ActivitiesSmsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single SMS activity
 
 Sends a `GET` request to `/activity/sms/{id}/`
@@ -49698,6 +49737,7 @@ let response = client.activities_sms_get()
     pub fn activities_sms_get(&self) -> builder::ActivitiesSmsGet<'_> {
         builder::ActivitiesSmsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an SMS activity
 
 This can be used to modify a draft or send it once the draft is complete.
@@ -49716,6 +49756,7 @@ let response = client.activities_sms_update()
     pub fn activities_sms_update(&self) -> builder::ActivitiesSmsUpdate<'_> {
         builder::ActivitiesSmsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an SMS activity
 
 Sends a `DELETE` request to `/activity/sms/{id}/`
@@ -49729,6 +49770,7 @@ let response = client.activities_sms_delete()
     pub fn activities_sms_delete(&self) -> builder::ActivitiesSmsDelete<'_> {
         builder::ActivitiesSmsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all LeadStatusChange activities
 
 Sends a `GET` request to `/activity/status_change/lead/`
@@ -49776,6 +49818,7 @@ let response = client.activities_lead_status_changes_list()
     ) -> builder::ActivitiesLeadStatusChangesList<'_> {
         builder::ActivitiesLeadStatusChangesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new LeadStatusChange activity
 
 Creating a lead status change does not change the lead's status. It only logs the status change event in the lead's activity feed. This should only be used to import historical status changes from another system.
@@ -49793,6 +49836,7 @@ let response = client.activities_lead_status_changes_create()
     ) -> builder::ActivitiesLeadStatusChangesCreate<'_> {
         builder::ActivitiesLeadStatusChangesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single LeadStatusChange activity
 
 Sends a `GET` request to `/activity/status_change/lead/{id}/`
@@ -49808,6 +49852,7 @@ let response = client.activities_lead_status_changes_get()
     ) -> builder::ActivitiesLeadStatusChangesGet<'_> {
         builder::ActivitiesLeadStatusChangesGet::new(self)
     }
+    #[doc(hidden)]
     /**Delete a single LeadStatusChange activity
 
 Deleting a LeadStatusChange does not change the status of the Lead. It only removes the status change event from the Lead's activity feed.
@@ -49827,6 +49872,7 @@ let response = client.activities_lead_status_changes_delete()
     ) -> builder::ActivitiesLeadStatusChangesDelete<'_> {
         builder::ActivitiesLeadStatusChangesDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all OpportunityStatusChange activities
 
 Sends a `GET` request to `/activity/status_change/opportunity/`
@@ -49876,6 +49922,7 @@ let response = client.activities_opportunity_status_changes_list()
     ) -> builder::ActivitiesOpportunityStatusChangesList<'_> {
         builder::ActivitiesOpportunityStatusChangesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new OpportunityStatusChange activity
 
 Creating an opportunity status change does not change the opportunity's status. It only logs the status change event. This should only be used to import historical status changes from another system.
@@ -49893,6 +49940,7 @@ let response = client.activities_opportunity_status_changes_create()
     ) -> builder::ActivitiesOpportunityStatusChangesCreate<'_> {
         builder::ActivitiesOpportunityStatusChangesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single OpportunityStatusChange activity
 
 Sends a `GET` request to `/activity/status_change/opportunity/{id}/`
@@ -49908,6 +49956,7 @@ let response = client.activities_opportunity_status_changes_get()
     ) -> builder::ActivitiesOpportunityStatusChangesGet<'_> {
         builder::ActivitiesOpportunityStatusChangesGet::new(self)
     }
+    #[doc(hidden)]
     /**Delete a single OpportunityStatusChange activity
 
 Deleting an OpportunityStatusChange does not change the status of the Opportunity. It only removes the status change event from the Lead's activity feed.
@@ -49927,6 +49976,7 @@ let response = client.activities_opportunity_status_changes_delete()
     ) -> builder::ActivitiesOpportunityStatusChangesDelete<'_> {
         builder::ActivitiesOpportunityStatusChangesDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all TaskCompleted activities
 
 Sends a `GET` request to `/activity/task_completed/`
@@ -49974,6 +50024,7 @@ let response = client.activities_task_completions_list()
     ) -> builder::ActivitiesTaskCompletionsList<'_> {
         builder::ActivitiesTaskCompletionsList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single TaskCompleted activity
 
 Sends a `GET` request to `/activity/task_completed/{id}/`
@@ -49989,6 +50040,7 @@ let response = client.activities_task_completions_get()
     ) -> builder::ActivitiesTaskCompletionsGet<'_> {
         builder::ActivitiesTaskCompletionsGet::new(self)
     }
+    #[doc(hidden)]
     /**Delete a TaskCompleted activity
 
 Sends a `DELETE` request to `/activity/task_completed/{id}/`
@@ -50004,6 +50056,7 @@ let response = client.activities_task_completions_delete()
     ) -> builder::ActivitiesTaskCompletionsDelete<'_> {
         builder::ActivitiesTaskCompletionsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or filter all WhatsAppMessage activities
 
 Filter by `external_whatsapp_message_id` to find messages to update or delete based on changes in WhatsApp.
@@ -50055,6 +50108,7 @@ let response = client.activities_whatsapp_messages_list()
     ) -> builder::ActivitiesWhatsappMessagesList<'_> {
         builder::ActivitiesWhatsappMessagesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a WhatsAppMessage activity
 
 `external_whatsapp_message_id` must be the ID of the message inside WhatsApp. You can filter by this field to find messages in Close to update or delete based on updates or deletions in WhatsApp.
@@ -50087,6 +50141,7 @@ let response = client.activities_whatsapp_messages_create()
     ) -> builder::ActivitiesWhatsappMessagesCreate<'_> {
         builder::ActivitiesWhatsappMessagesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single WhatsAppMessage activity
 
 Sends a `GET` request to `/activity/whatsapp_message/{id}/`
@@ -50102,6 +50157,7 @@ let response = client.activities_whatsapp_messages_get()
     ) -> builder::ActivitiesWhatsappMessagesGet<'_> {
         builder::ActivitiesWhatsappMessagesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a WhatsAppMessage activity
 
 Sends a `PUT` request to `/activity/whatsapp_message/{id}/`
@@ -50118,6 +50174,7 @@ let response = client.activities_whatsapp_messages_update()
     ) -> builder::ActivitiesWhatsappMessagesUpdate<'_> {
         builder::ActivitiesWhatsappMessagesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a WhatsAppMessage activity
 
 Sends a `DELETE` request to `/activity/whatsapp_message/{id}/`
@@ -50133,6 +50190,7 @@ let response = client.activities_whatsapp_messages_delete()
     ) -> builder::ActivitiesWhatsappMessagesDelete<'_> {
         builder::ActivitiesWhatsappMessagesDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Custom Activity Types
 
 List all custom activity types defined in the organization. The response includes all Custom Activity Types, including their Custom Field metadata.
@@ -50147,6 +50205,7 @@ let response = client.custom_activity_types_list()
     pub fn custom_activity_types_list(&self) -> builder::CustomActivityTypesList<'_> {
         builder::CustomActivityTypesList::new(self)
     }
+    #[doc(hidden)]
     /**Create new Custom Activity Type
 
 The type must be created before activity custom fields can be added.
@@ -50164,6 +50223,7 @@ let response = client.custom_activity_types_create()
     ) -> builder::CustomActivityTypesCreate<'_> {
         builder::CustomActivityTypesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single Custom Activity Type
 
 The response contains the Custom Activity Type including most Custom Field metadata.
@@ -50179,6 +50239,7 @@ let response = client.custom_activity_types_get()
     pub fn custom_activity_types_get(&self) -> builder::CustomActivityTypesGet<'_> {
         builder::CustomActivityTypesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update existing Custom Activity Type
 
 The type's `name`, `description`, `api_create_only`, `editable_with_roles` and `is_archived` may be updated here. These properties will be updated immediately in the Custom Activity API.
@@ -50199,6 +50260,7 @@ let response = client.custom_activity_types_update()
     ) -> builder::CustomActivityTypesUpdate<'_> {
         builder::CustomActivityTypesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Custom Activity Type
 
 Sends a `DELETE` request to `/custom_activity/{id}/`

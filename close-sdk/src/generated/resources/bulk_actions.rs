@@ -6007,8 +6007,9 @@ pub mod types {
         }
     }
 }
-/// **bulk-actions** (feature `bulk-actions`): Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence. See [`crate::bulk_actions`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List bulk deletes
 
 Sends a `GET` request to `/bulk_action/delete/`
@@ -6028,6 +6029,7 @@ let response = client.bulk_actions_delete_list()
     pub fn bulk_actions_delete_list(&self) -> builder::BulkActionsDeleteList<'_> {
         builder::BulkActionsDeleteList::new(self)
     }
+    #[doc(hidden)]
     /**Initiate a new bulk delete
 
 Use `"send_done_email": false` if you don't want to get a confirmation email after the bulk action is done.
@@ -6043,6 +6045,7 @@ let response = client.bulk_actions_delete_create()
     pub fn bulk_actions_delete_create(&self) -> builder::BulkActionsDeleteCreate<'_> {
         builder::BulkActionsDeleteCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single bulk delete object
 
 Sends a `GET` request to `/bulk_action/delete/{id}/`
@@ -6060,6 +6063,7 @@ let response = client.bulk_actions_delete_get()
     pub fn bulk_actions_delete_get(&self) -> builder::BulkActionsDeleteGet<'_> {
         builder::BulkActionsDeleteGet::new(self)
     }
+    #[doc(hidden)]
     /**List bulk edits
 
 Sends a `GET` request to `/bulk_action/edit/`
@@ -6079,6 +6083,7 @@ let response = client.bulk_actions_edit_list()
     pub fn bulk_actions_edit_list(&self) -> builder::BulkActionsEditList<'_> {
         builder::BulkActionsEditList::new(self)
     }
+    #[doc(hidden)]
     /**Initiate a new bulk edit
 
 Pass additional parameters depending on which `type` is passed:
@@ -6105,6 +6110,7 @@ let response = client.bulk_actions_edit_create()
     pub fn bulk_actions_edit_create(&self) -> builder::BulkActionsEditCreate<'_> {
         builder::BulkActionsEditCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single bulk edit object
 
 Sends a `GET` request to `/bulk_action/edit/{id}/`
@@ -6122,6 +6128,7 @@ let response = client.bulk_actions_edit_get()
     pub fn bulk_actions_edit_get(&self) -> builder::BulkActionsEditGet<'_> {
         builder::BulkActionsEditGet::new(self)
     }
+    #[doc(hidden)]
     /**List bulk emails
 
 Sends a `GET` request to `/bulk_action/email/`
@@ -6143,6 +6150,7 @@ let response = client.bulk_actions_email_list()
     pub fn bulk_actions_email_list(&self) -> builder::BulkActionsEmailList<'_> {
         builder::BulkActionsEmailList::new(self)
     }
+    #[doc(hidden)]
     /**Initiate a new bulk email
 
 `contact_preference` can be set to `lead` (only email the primary/first contact email of the lead) or `contact` (email the first contact email of each contact of the lead).
@@ -6158,6 +6166,7 @@ let response = client.bulk_actions_email_create()
     pub fn bulk_actions_email_create(&self) -> builder::BulkActionsEmailCreate<'_> {
         builder::BulkActionsEmailCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single bulk email object
 
 Sends a `GET` request to `/bulk_action/email/{id}/`
@@ -6175,6 +6184,7 @@ let response = client.bulk_actions_email_get()
     pub fn bulk_actions_email_get(&self) -> builder::BulkActionsEmailGet<'_> {
         builder::BulkActionsEmailGet::new(self)
     }
+    #[doc(hidden)]
     /**List bulk sequence subscriptions
 
 Sends a `GET` request to `/bulk_action/sequence_subscription/`
@@ -6196,6 +6206,7 @@ let response = client.bulk_actions_sequence_subscriptions_list()
     ) -> builder::BulkActionsSequenceSubscriptionsList<'_> {
         builder::BulkActionsSequenceSubscriptionsList::new(self)
     }
+    #[doc(hidden)]
     /**Initiate a new bulk sequence subscription
 
 `action_type` must be one of:
@@ -6225,6 +6236,7 @@ let response = client.bulk_actions_sequence_subscriptions_create()
     ) -> builder::BulkActionsSequenceSubscriptionsCreate<'_> {
         builder::BulkActionsSequenceSubscriptionsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single bulk sequence subscription object
 
 Sends a `GET` request to `/bulk_action/sequence_subscription/{id}/`

@@ -1960,8 +1960,9 @@ pub mod types {
         }
     }
 }
-/// **comments** (feature `comments`): Comments and comment threads on objects. See [`crate::comments`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Fetch multiple comments
 
 Comments may be fetched by `object_id` (the object that was commented on) or by `thread_id`. Exactly one of those filters must be provided.
@@ -1978,6 +1979,7 @@ let response = client.comments_list()
     pub fn comments_list(&self) -> builder::CommentsList<'_> {
         builder::CommentsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Comment
 
 Create a comment on an object. If a comment thread already exists on that object, a new comment is added to the existing thread. If no thread exists yet, one is created automatically.
@@ -1993,6 +1995,7 @@ let response = client.comments_create()
     pub fn comments_create(&self) -> builder::CommentsCreate<'_> {
         builder::CommentsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch an individual comment
 
 Sends a `GET` request to `/comment/{id}/`
@@ -2006,6 +2009,7 @@ let response = client.comments_get()
     pub fn comments_get(&self) -> builder::CommentsGet<'_> {
         builder::CommentsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Comment
 
 You can use this endpoint to edit a comment body. Note that users may only update their own comments.
@@ -2022,6 +2026,7 @@ let response = client.comments_update()
     pub fn comments_update(&self) -> builder::CommentsUpdate<'_> {
         builder::CommentsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Remove a comment
 
 Note that contrary to the HTTP verb, this does not necessarily _delete_ a comment (but it will _remove_ it). Comments bodies are removed, but the comment object still exists until all comments in a thread are removed (at which point the entire thread is deleted).
@@ -2039,6 +2044,7 @@ let response = client.comments_delete()
     pub fn comments_delete(&self) -> builder::CommentsDelete<'_> {
         builder::CommentsDelete::new(self)
     }
+    #[doc(hidden)]
     /**Fetch multiple comment threads
 
 Sends a `GET` request to `/comment_thread/`
@@ -2060,6 +2066,7 @@ let response = client.comments_list_threads()
     pub fn comments_list_threads(&self) -> builder::CommentsListThreads<'_> {
         builder::CommentsListThreads::new(self)
     }
+    #[doc(hidden)]
     /**Fetch an individual comment thread
 
 Sends a `GET` request to `/comment_thread/{id}/`

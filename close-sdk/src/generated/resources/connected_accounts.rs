@@ -15,8 +15,9 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **connected-accounts** (feature `connected-accounts`): Connected email/calendar accounts and Send As associations. See [`crate::connected_accounts`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List connected accounts
 
 You can filter down to a specific user by passing the `?user_id` query parameter.
@@ -33,6 +34,7 @@ let response = client.connected_accounts_list()
     pub fn connected_accounts_list(&self) -> builder::ConnectedAccountsList<'_> {
         builder::ConnectedAccountsList::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single connected account
 
 Sends a `GET` request to `/connected_account/{id}/`
@@ -47,6 +49,7 @@ let response = client.connected_accounts_get()
     pub fn connected_accounts_get(&self) -> builder::ConnectedAccountsGet<'_> {
         builder::ConnectedAccountsGet::new(self)
     }
+    #[doc(hidden)]
     /**List Send As Associations
 
 A user only has access to associations they are involved in. This means that when using this endpoint, `allowing_user_id` or `allowed_user_id` must be equal to your user ID. If neither filter is provided, `allowing_user_id` is assumed by default.
@@ -63,6 +66,7 @@ let response = client.send_as_list()
     pub fn send_as_list(&self) -> builder::SendAsList<'_> {
         builder::SendAsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Send As Association
 
 Create a send-as permission. The `allowing_user_id` must be equal to your own user ID.
@@ -78,6 +82,7 @@ let response = client.send_as_create()
     pub fn send_as_create(&self) -> builder::SendAsCreate<'_> {
         builder::SendAsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Send As Association by allowed user
 
 The `allowing_user_id` must be equal to your user ID.
@@ -96,6 +101,7 @@ let response = client.send_as_delete_by_user()
     pub fn send_as_delete_by_user(&self) -> builder::SendAsDeleteByUser<'_> {
         builder::SendAsDeleteByUser::new(self)
     }
+    #[doc(hidden)]
     /**Edit Send As Associations in bulk
 
 You can allow and disallow many other users to send as you in a single command by supplying the user IDs you want to allow and disallow.
@@ -113,6 +119,7 @@ let response = client.send_as_bulk_create()
     pub fn send_as_bulk_create(&self) -> builder::SendAsBulkCreate<'_> {
         builder::SendAsBulkCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single Send As Association
 
 Sends a `GET` request to `/send_as/{id}/`
@@ -126,6 +133,7 @@ let response = client.send_as_get()
     pub fn send_as_get(&self) -> builder::SendAsGet<'_> {
         builder::SendAsGet::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Send As Association by ID
 
 Sends a `DELETE` request to `/send_as/{id}/`

@@ -1144,8 +1144,9 @@ pub mod types {
         }
     }
 }
-/// **contacts** (feature `contacts`): Contacts: the people at a lead. See [`crate::contacts`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List contacts
 
 Sends a `GET` request to `/contact/`
@@ -1167,6 +1168,7 @@ let response = client.contacts_list()
     pub fn contacts_list(&self) -> builder::ContactsList<'_> {
         builder::ContactsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new contact
 
 Contacts belong to exactly one Lead (specified by `lead_id`). If you do not provide a `lead_id` then a new lead will be created, named after the contact.
@@ -1186,6 +1188,7 @@ let response = client.contacts_create()
     pub fn contacts_create(&self) -> builder::ContactsCreate<'_> {
         builder::ContactsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single contact
 
 Sends a `GET` request to `/contact/{id}/`
@@ -1203,6 +1206,7 @@ let response = client.contacts_get()
     pub fn contacts_get(&self) -> builder::ContactsGet<'_> {
         builder::ContactsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an existing contact
 
 Update a contact's information. If you're trying to update a custom field and that custom field accepts multiple values, you can specify `.add` or `.remove` as part of the field key to add/remove a single value to/from a list of values, e.g.:
@@ -1230,6 +1234,7 @@ let response = client.contacts_update()
     pub fn contacts_update(&self) -> builder::ContactsUpdate<'_> {
         builder::ContactsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a contact
 
 Sends a `DELETE` request to `/contact/{id}/`

@@ -6229,8 +6229,9 @@ pub mod types {
         }
     }
 }
-/// **custom-fields** (feature `custom-fields`): Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas. See [`crate::custom_fields`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Activity Custom Fields
 
 List all the activity custom fields for your organization.
@@ -6252,6 +6253,7 @@ let response = client.custom_fields_activity_list()
     pub fn custom_fields_activity_list(&self) -> builder::CustomFieldsActivityList<'_> {
         builder::CustomFieldsActivityList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Activity Custom Field
 
 Activity Custom Fields belong to Custom Activities, and have additional attributes:
@@ -6273,6 +6275,7 @@ let response = client.custom_fields_activity_create()
     ) -> builder::CustomFieldsActivityCreate<'_> {
         builder::CustomFieldsActivityCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch Activity Custom Field's details
 
 Sends a `GET` request to `/custom_field/activity/{id}/`
@@ -6290,6 +6293,7 @@ let response = client.custom_fields_activity_get()
     pub fn custom_fields_activity_get(&self) -> builder::CustomFieldsActivityGet<'_> {
         builder::CustomFieldsActivityGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an Activity Custom Field
 
 You can rename it, change whether it accepts multiple values or not, change the "required" flag, change whether editing its values is restricted to specific Roles, or update the options for a "choices" field type. The updated name will immediately appear in the Close UI and only valid values for the updated `type` will be returned by the Custom Activity API.
@@ -6310,6 +6314,7 @@ let response = client.custom_fields_activity_update()
     ) -> builder::CustomFieldsActivityUpdate<'_> {
         builder::CustomFieldsActivityUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an Activity Custom Field
 
 Delete an activity custom field. The field will immediately disappear from API responses and values on existing activities will be permanently removed.
@@ -6327,6 +6332,7 @@ let response = client.custom_fields_activity_delete()
     ) -> builder::CustomFieldsActivityDelete<'_> {
         builder::CustomFieldsActivityDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Contact Custom Fields
 
 List all the contact custom fields for your organization.
@@ -6348,6 +6354,7 @@ let response = client.custom_fields_contact_list()
     pub fn custom_fields_contact_list(&self) -> builder::CustomFieldsContactList<'_> {
         builder::CustomFieldsContactList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Contact Custom Field
 
 Sends a `POST` request to `/custom_field/contact/`
@@ -6363,6 +6370,7 @@ let response = client.custom_fields_contact_create()
     ) -> builder::CustomFieldsContactCreate<'_> {
         builder::CustomFieldsContactCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch Contact Custom Field's details
 
 Sends a `GET` request to `/custom_field/contact/{id}/`
@@ -6380,6 +6388,7 @@ let response = client.custom_fields_contact_get()
     pub fn custom_fields_contact_get(&self) -> builder::CustomFieldsContactGet<'_> {
         builder::CustomFieldsContactGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Contact Custom Field
 
 You can rename it, change its type, change whether it accepts multiple values or not, change whether editing its values is restricted to specific Roles, or update the options for a "choices" field type. The updated name will immediately appear in the Close UI and only valid values for the updated `type` will be returned by the Contact API.
@@ -6400,6 +6409,7 @@ let response = client.custom_fields_contact_update()
     ) -> builder::CustomFieldsContactUpdate<'_> {
         builder::CustomFieldsContactUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Contact Custom Field
 
 Delete a contact custom field. The field will immediately disappear from API responses and values on existing contacts will be permanently removed.
@@ -6417,6 +6427,7 @@ let response = client.custom_fields_contact_delete()
     ) -> builder::CustomFieldsContactDelete<'_> {
         builder::CustomFieldsContactDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Custom Object Custom Fields
 
 List all the custom object custom fields for your organization.
@@ -6433,6 +6444,7 @@ let response = client.custom_fields_custom_object_list()
     ) -> builder::CustomFieldsCustomObjectList<'_> {
         builder::CustomFieldsCustomObjectList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Custom Object Custom Field
 
 Custom Object Custom Fields belong to Custom Objects, and have additional attributes:
@@ -6454,6 +6466,7 @@ let response = client.custom_fields_custom_object_create()
     ) -> builder::CustomFieldsCustomObjectCreate<'_> {
         builder::CustomFieldsCustomObjectCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch Custom Object Custom Field's details
 
 Sends a `GET` request to `/custom_field/custom_object_type/{id}/`
@@ -6469,6 +6482,7 @@ let response = client.custom_fields_custom_object_get()
     ) -> builder::CustomFieldsCustomObjectGet<'_> {
         builder::CustomFieldsCustomObjectGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Custom Object Custom Field
 
 You can rename it, change whether it accepts multiple values or not, change the "required" flag, change whether editing its values is restricted to specific Roles, or update the options for a "choices" field type. The updated name will immediately appear in the Close UI and only valid values for the updated `type` will be returned by the Custom Object API.
@@ -6489,6 +6503,7 @@ let response = client.custom_fields_custom_object_update()
     ) -> builder::CustomFieldsCustomObjectUpdate<'_> {
         builder::CustomFieldsCustomObjectUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Custom Object Custom Field
 
 Delete a custom field from a custom object type. The field will immediately disappear from API responses and values on existing custom object instances will be permanently removed.
@@ -6506,6 +6521,7 @@ let response = client.custom_fields_custom_object_delete()
     ) -> builder::CustomFieldsCustomObjectDelete<'_> {
         builder::CustomFieldsCustomObjectDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Lead Custom Fields
 
 List all the lead custom fields for your organization.
@@ -6527,6 +6543,7 @@ let response = client.custom_fields_lead_list()
     pub fn custom_fields_lead_list(&self) -> builder::CustomFieldsLeadList<'_> {
         builder::CustomFieldsLeadList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Lead Custom Field
 
 Sends a `POST` request to `/custom_field/lead/`
@@ -6540,6 +6557,7 @@ let response = client.custom_fields_lead_create()
     pub fn custom_fields_lead_create(&self) -> builder::CustomFieldsLeadCreate<'_> {
         builder::CustomFieldsLeadCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch Lead Custom Field's details
 
 Sends a `GET` request to `/custom_field/lead/{id}/`
@@ -6557,6 +6575,7 @@ let response = client.custom_fields_lead_get()
     pub fn custom_fields_lead_get(&self) -> builder::CustomFieldsLeadGet<'_> {
         builder::CustomFieldsLeadGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Lead Custom Field
 
 You can rename it, change its type, change whether it accepts multiple values or not, change whether editing its values is restricted to specific Roles, or update the options for a "choices" field type. The updated name will immediately appear in the Close UI and only valid values for the updated `type` will be returned by the Lead API.
@@ -6575,6 +6594,7 @@ let response = client.custom_fields_lead_update()
     pub fn custom_fields_lead_update(&self) -> builder::CustomFieldsLeadUpdate<'_> {
         builder::CustomFieldsLeadUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Lead Custom Field
 
 Delete a lead custom field. The field will immediately disappear from API responses and values on existing leads will be permanently removed.
@@ -6590,6 +6610,7 @@ let response = client.custom_fields_lead_delete()
     pub fn custom_fields_lead_delete(&self) -> builder::CustomFieldsLeadDelete<'_> {
         builder::CustomFieldsLeadDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Opportunity Custom Fields
 
 List all the opportunity custom fields for your organization.
@@ -6613,6 +6634,7 @@ let response = client.custom_fields_opportunity_list()
     ) -> builder::CustomFieldsOpportunityList<'_> {
         builder::CustomFieldsOpportunityList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Opportunity Custom Field
 
 Sends a `POST` request to `/custom_field/opportunity/`
@@ -6628,6 +6650,7 @@ let response = client.custom_fields_opportunity_create()
     ) -> builder::CustomFieldsOpportunityCreate<'_> {
         builder::CustomFieldsOpportunityCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch Opportunity Custom Field's details
 
 Sends a `GET` request to `/custom_field/opportunity/{id}/`
@@ -6647,6 +6670,7 @@ let response = client.custom_fields_opportunity_get()
     ) -> builder::CustomFieldsOpportunityGet<'_> {
         builder::CustomFieldsOpportunityGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an Opportunity Custom Field
 
 You can rename it, change its type, change whether it accepts multiple values or not, change whether editing its values is restricted to specific Roles, or update the options for a "choices" field type. The updated name will immediately appear in the Close UI and only valid values for the updated `type` will be returned by the Contact API.
@@ -6667,6 +6691,7 @@ let response = client.custom_fields_opportunity_update()
     ) -> builder::CustomFieldsOpportunityUpdate<'_> {
         builder::CustomFieldsOpportunityUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an Opportunity Custom Field
 
 Delete an opportunity custom field. The field will immediately disappear from API responses and values on existing opportunities will be permanently removed.
@@ -6684,6 +6709,7 @@ let response = client.custom_fields_opportunity_delete()
     ) -> builder::CustomFieldsOpportunityDelete<'_> {
         builder::CustomFieldsOpportunityDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Shared Custom Fields
 
 List all the shared custom fields for your organization.
@@ -6701,6 +6727,7 @@ let response = client.custom_fields_shared_list()
     pub fn custom_fields_shared_list(&self) -> builder::CustomFieldsSharedList<'_> {
         builder::CustomFieldsSharedList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Shared Custom Field
 
 Sends a `POST` request to `/custom_field/shared/`
@@ -6714,6 +6741,7 @@ let response = client.custom_fields_shared_create()
     pub fn custom_fields_shared_create(&self) -> builder::CustomFieldsSharedCreate<'_> {
         builder::CustomFieldsSharedCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch Shared Custom Field's details
 
 Sends a `GET` request to `/custom_field/shared/{id}/`
@@ -6731,6 +6759,7 @@ let response = client.custom_fields_shared_get()
     pub fn custom_fields_shared_get(&self) -> builder::CustomFieldsSharedGet<'_> {
         builder::CustomFieldsSharedGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Shared Custom Field
 
 You can rename it or update the options for a "choices" field type. The updated name will immediately appear in the Close UI and only valid values for the updated `choices` will be returned by the Lead/Contact/Custom Activity APIs.
@@ -6749,6 +6778,7 @@ let response = client.custom_fields_shared_update()
     pub fn custom_fields_shared_update(&self) -> builder::CustomFieldsSharedUpdate<'_> {
         builder::CustomFieldsSharedUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Shared Custom Field
 
 Delete a shared custom field and all its associations. The field will immediately disappear from API responses and values on all associated object types will be permanently removed.
@@ -6764,6 +6794,7 @@ let response = client.custom_fields_shared_delete()
     pub fn custom_fields_shared_delete(&self) -> builder::CustomFieldsSharedDelete<'_> {
         builder::CustomFieldsSharedDelete::new(self)
     }
+    #[doc(hidden)]
     /**Associate a Shared Custom Field with an object type
 
 Associates a Shared Custom Field with an object type such as Lead, Contact, or Custom Activity Type. Once associated, the Shared Custom Field can be set on objects of that type.
@@ -6795,6 +6826,7 @@ let response = client.custom_fields_shared_create_association()
     ) -> builder::CustomFieldsSharedCreateAssociation<'_> {
         builder::CustomFieldsSharedCreateAssociation::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a Shared Custom Field Association
 
 Sends a `GET` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
@@ -6811,6 +6843,7 @@ let response = client.custom_fields_shared_get_association()
     ) -> builder::CustomFieldsSharedGetAssociation<'_> {
         builder::CustomFieldsSharedGetAssociation::new(self)
     }
+    #[doc(hidden)]
     /**Update an existing Shared Custom Field Association
 
 You can change the `required` or the `editable_with_roles` attributes. Everything else cannot be changed.
@@ -6840,6 +6873,7 @@ let response = client.custom_fields_shared_update_association()
     ) -> builder::CustomFieldsSharedUpdateAssociation<'_> {
         builder::CustomFieldsSharedUpdateAssociation::new(self)
     }
+    #[doc(hidden)]
     /**Disassociate a Shared Custom Field from an object type
 
 Remove the association between a shared custom field and an object type. The field will immediately disappear from API responses for that object type and all stored values will be permanently deleted.
@@ -6862,6 +6896,7 @@ let response = client.custom_fields_shared_delete_association()
     ) -> builder::CustomFieldsSharedDeleteAssociation<'_> {
         builder::CustomFieldsSharedDeleteAssociation::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a custom field schema
 
 Sends a `GET` request to `/custom_field_schema/{object_type}/`
@@ -6875,6 +6910,7 @@ let response = client.custom_field_schemas_get()
     pub fn custom_field_schemas_get(&self) -> builder::CustomFieldSchemasGet<'_> {
         builder::CustomFieldSchemasGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a custom field schema
 
 To reorder Custom Fields (and thus change the order in which they are displayed in the Close UI), you simply need to supply a `fields` list with `{"id": ...}` items corresponding to the IDs of the Custom Fields belonging to the given Schema. Note that any IDs that are omitted from the list with be automatically appended to the end of the list. If you want to remove some Fields from the Schema, then delete the Custom Field or – in case of Shared Custom Fields – disassociate the Field from the given object.

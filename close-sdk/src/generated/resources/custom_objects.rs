@@ -15,8 +15,9 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **custom-objects** (feature `custom-objects`): Custom object types and their instances. See [`crate::custom_objects`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Custom Object instances
 
 The `lead_id` parameter is required. If you want to retrieve all Custom Object instances regardless of the lead, you will need to use [Advanced Filtering](https://developer.close.com/api/resources/advanced-filtering).
@@ -37,6 +38,7 @@ let response = client.custom_objects_list()
     pub fn custom_objects_list(&self) -> builder::CustomObjectsList<'_> {
         builder::CustomObjectsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new Custom Object instance
 
 Custom Field values can be set using the format: `custom.{custom_field_id}`. See [Custom Fields](https://developer.close.com/api/resources/custom-fields/custom-fields-custom-object).
@@ -57,6 +59,7 @@ let response = client.custom_objects_create()
     pub fn custom_objects_create(&self) -> builder::CustomObjectsCreate<'_> {
         builder::CustomObjectsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single Custom Object instance
 
 Sends a `GET` request to `/custom_object/{id}/`
@@ -70,6 +73,7 @@ let response = client.custom_objects_get()
     pub fn custom_objects_get(&self) -> builder::CustomObjectsGet<'_> {
         builder::CustomObjectsGet::new(self)
     }
+    #[doc(hidden)]
     /**Updating a Custom Object instance
 
 A Custom Object can be updated to add, change or remove any Custom Fields, and to change the `name` property.
@@ -86,6 +90,7 @@ let response = client.custom_objects_update()
     pub fn custom_objects_update(&self) -> builder::CustomObjectsUpdate<'_> {
         builder::CustomObjectsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Custom Object instance
 
 Sends a `DELETE` request to `/custom_object/{id}/`
@@ -99,6 +104,7 @@ let response = client.custom_objects_delete()
     pub fn custom_objects_delete(&self) -> builder::CustomObjectsDelete<'_> {
         builder::CustomObjectsDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Custom Object Types
 
 The response will include all Custom Object Types, including Custom Field metadata for your organization.
@@ -115,6 +121,7 @@ let response = client.custom_object_types_list()
     pub fn custom_object_types_list(&self) -> builder::CustomObjectTypesList<'_> {
         builder::CustomObjectTypesList::new(self)
     }
+    #[doc(hidden)]
     /**Create new Custom Object Type
 
 The type must be created before Custom Fields can be added.
@@ -139,6 +146,7 @@ let response = client.custom_object_types_create()
     pub fn custom_object_types_create(&self) -> builder::CustomObjectTypesCreate<'_> {
         builder::CustomObjectTypesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single Custom Object Type
 
 Retrieve a single custom object type by ID. The response contains the Custom Object Type including most Custom Field metadata.
@@ -154,6 +162,7 @@ let response = client.custom_object_types_get()
     pub fn custom_object_types_get(&self) -> builder::CustomObjectTypesGet<'_> {
         builder::CustomObjectTypesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update existing Custom Object Type
 
 The type's `name`, `name_plural`, `description`, `api_create_only` and `editable_with_roles` properties may be updated here. These properties will be updated immediately in the Custom Object API. You cannot add, modify, remove or reorder fields from a Custom Object Type using this resource. See [Custom Object Custom Fields](https://developer.close.com/api/resources/custom-fields/custom-fields-custom-object) and [Custom Field Schema API](https://developer.close.com/api/resources/custom-fields/custom-field-schemas) for these features.
@@ -170,6 +179,7 @@ let response = client.custom_object_types_update()
     pub fn custom_object_types_update(&self) -> builder::CustomObjectTypesUpdate<'_> {
         builder::CustomObjectTypesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Custom Object Type
 
 Sends a `DELETE` request to `/custom_object_type/{id}/`

@@ -105,8 +105,9 @@ pub mod types {
         }
     }
 }
-/// **dialers** (feature `dialers`): Dialer sessions. See [`crate::dialers`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List or filter all dialer sessions
 
 Sends a `GET` request to `/dialer/`
@@ -136,6 +137,7 @@ let response = client.dialers_list()
     pub fn dialers_list(&self) -> builder::DialersList<'_> {
         builder::DialersList::new(self)
     }
+    #[doc(hidden)]
     /**Get a single dialer session
 
 Once you have a `source_value` for a dialer session and `source_type=saved-search`, you can use the [saved_search endpoint](https://developer.close.com/api/resources/smart-views/get) to find out more information about the Smart View being used.

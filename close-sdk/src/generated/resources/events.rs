@@ -15,8 +15,9 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **events** (feature `events`): The event log: what changed in the organization. See [`crate::events`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Retrieve a list of events
 
 The list of available object types and actions is available [here](https://developer.close.com/api/resources/events/list-of-event-types). The event log can be filtered by the following parameters:
@@ -97,6 +98,7 @@ let response = client.events_list()
     pub fn events_list(&self) -> builder::EventsList<'_> {
         builder::EventsList::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single event by ID
 
 The response contains a dictionary with a single event, using the format outlined in “Event format”.

@@ -15,8 +15,9 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **exports** (feature `exports`): Exports of leads and opportunities. See [`crate::exports`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List all the exports
 
 Sends a `GET` request to `/export/`
@@ -36,6 +37,7 @@ let response = client.exports_list()
     pub fn exports_list(&self) -> builder::ExportsList<'_> {
         builder::ExportsList::new(self)
     }
+    #[doc(hidden)]
     /**Export leads based on a search query
 
 You will receive a link to the generated file via email once the export is done.
@@ -75,6 +77,7 @@ let response = client.exports_create_lead()
     pub fn exports_create_lead(&self) -> builder::ExportsCreateLead<'_> {
         builder::ExportsCreateLead::new(self)
     }
+    #[doc(hidden)]
     /**Export opportunities, based on opportunity filters
 
 Parameters:
@@ -104,6 +107,7 @@ let response = client.exports_create_opportunity()
     pub fn exports_create_opportunity(&self) -> builder::ExportsCreateOpportunity<'_> {
         builder::ExportsCreateOpportunity::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Export
 
 You can get a single export to do things like check its `status` or get a `download_url`

@@ -510,8 +510,9 @@ pub mod types {
         }
     }
 }
-/// **field-enrichment** (feature `field-enrichment`): AI enrichment of a field on a lead or contact. See [`crate::field_enrichment`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Enrich a specific field on a lead or contact using AI
 
 This endpoint uses AI to enrich (populate or enhance) a specific field on a lead or contact. The enrichment process analyzes existing data and external sources to provide intelligent field values.

@@ -222,8 +222,9 @@ pub mod types {
         }
     }
 }
-/// **files** (feature `files`): File uploads (signed S3 POSTs). See [`crate::files`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Generate a signed S3 POST
 
 Get the data needed to make a request to S3 to store your file.

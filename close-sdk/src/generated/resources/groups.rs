@@ -989,8 +989,9 @@ pub mod types {
         }
     }
 }
-/// **groups** (feature `groups`): Groups of users and their members. See [`crate::groups`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Groups for your organization
 
 Note that list endpoint does not support retrieving members for all groups. Use individual group endpoint instead.
@@ -1012,6 +1013,7 @@ let response = client.groups_list()
     pub fn groups_list(&self) -> builder::GroupsList<'_> {
         builder::GroupsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Group
 
 Create a new group. The `name` is required and must be unique within the organization. The group is created with no members. Use the member endpoint to add users.
@@ -1031,6 +1033,7 @@ let response = client.groups_create()
     pub fn groups_create(&self) -> builder::GroupsCreate<'_> {
         builder::GroupsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Add a User to a Group
 
 Add a user to a group by providing the `user_id`. If the user is already a member, nothing changes.
@@ -1047,6 +1050,7 @@ let response = client.groups_add_member()
     pub fn groups_add_member(&self) -> builder::GroupsAddMember<'_> {
         builder::GroupsAddMember::new(self)
     }
+    #[doc(hidden)]
     /**Remove a User from a Group
 
 If the user is not a member of the group, nothing changes.
@@ -1063,6 +1067,7 @@ let response = client.groups_remove_member()
     pub fn groups_remove_member(&self) -> builder::GroupsRemoveMember<'_> {
         builder::GroupsRemoveMember::new(self)
     }
+    #[doc(hidden)]
     /**Fetch an individual Group
 
 Sends a `GET` request to `/group/{id}/`
@@ -1080,6 +1085,7 @@ let response = client.groups_get()
     pub fn groups_get(&self) -> builder::GroupsGet<'_> {
         builder::GroupsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Group
 
 You can use this endpoint to rename a Group. If a name is not unique, an error will be returned.
@@ -1101,6 +1107,7 @@ let response = client.groups_update()
     pub fn groups_update(&self) -> builder::GroupsUpdate<'_> {
         builder::GroupsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Group
 
 Delete a group. Members will be removed from the group but not from the organization. Deletion is only allowed if the group is not referenced by saved reports or smart views.

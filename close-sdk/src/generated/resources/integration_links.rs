@@ -1291,8 +1291,9 @@ pub mod types {
         }
     }
 }
-/// **integration-links** (feature `integration-links`): Integration links shown on leads, contacts and opportunities. See [`crate::integration_links`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Get all integration links for your organization
 
 Sends a `GET` request to `/integration_link/`
@@ -1305,6 +1306,7 @@ let response = client.integration_links_list()
     pub fn integration_links_list(&self) -> builder::IntegrationLinksList<'_> {
         builder::IntegrationLinksList::new(self)
     }
+    #[doc(hidden)]
     /**Create an integration link
 
 Sends a `POST` request to `/integration_link/`
@@ -1318,6 +1320,7 @@ let response = client.integration_links_create()
     pub fn integration_links_create(&self) -> builder::IntegrationLinksCreate<'_> {
         builder::IntegrationLinksCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single integration link
 
 Sends a `GET` request to `/integration_link/{id}/`
@@ -1331,6 +1334,7 @@ let response = client.integration_links_get()
     pub fn integration_links_get(&self) -> builder::IntegrationLinksGet<'_> {
         builder::IntegrationLinksGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an integration link
 
 Sends a `PUT` request to `/integration_link/{id}/`
@@ -1345,6 +1349,7 @@ let response = client.integration_links_update()
     pub fn integration_links_update(&self) -> builder::IntegrationLinksUpdate<'_> {
         builder::IntegrationLinksUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an integration link
 
 Sends a `DELETE` request to `/integration_link/{id}/`

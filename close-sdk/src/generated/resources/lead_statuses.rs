@@ -534,8 +534,9 @@ pub mod types {
         }
     }
 }
-/// **lead-statuses** (feature `lead-statuses`): Lead statuses. See [`crate::lead_statuses`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List lead statuses for your organization
 
 Sends a `GET` request to `/status/lead/`
@@ -548,6 +549,7 @@ let response = client.lead_statuses_list()
     pub fn lead_statuses_list(&self) -> builder::LeadStatusesList<'_> {
         builder::LeadStatusesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new status that can be applied to leads
 
 Sends a `POST` request to `/status/lead/`
@@ -561,6 +563,7 @@ let response = client.lead_statuses_create()
     pub fn lead_statuses_create(&self) -> builder::LeadStatusesCreate<'_> {
         builder::LeadStatusesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Rename a lead status
 
 Update a lead status. The `label` and `color` can be changed. To update the status of a particular lead, see PUT `/lead/{lead_id}/`.
@@ -577,6 +580,7 @@ let response = client.lead_statuses_update()
     pub fn lead_statuses_update(&self) -> builder::LeadStatusesUpdate<'_> {
         builder::LeadStatusesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a lead status
 
 You should make sure no leads are assigned this status, first.

@@ -4678,8 +4678,9 @@ pub mod types {
         }
     }
 }
-/// **leads** (feature `leads`): Leads: the companies or organizations you sell to. See [`crate::leads`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Leads
 
 Sends a `GET` request to `/lead/`
@@ -4699,6 +4700,7 @@ let response = client.leads_list()
     pub fn leads_list(&self) -> builder::LeadsList<'_> {
         builder::LeadsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new lead
 
 Contacts, addresses, and custom fields can all be nested in the lead. Activities, tasks, and opportunities must be posted separately.
@@ -4726,6 +4728,7 @@ let response = client.leads_create()
     pub fn leads_create(&self) -> builder::LeadsCreate<'_> {
         builder::LeadsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Merge two leads
 
 For details and definitions of 'source' and 'destination', see the Merge Leads feature in the UI.
@@ -4741,6 +4744,7 @@ let response = client.leads_merge()
     pub fn leads_merge(&self) -> builder::LeadsMerge<'_> {
         builder::LeadsMerge::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Lead
 
 Sends a `GET` request to `/lead/{id}/`
@@ -4758,6 +4762,7 @@ let response = client.leads_get()
     pub fn leads_get(&self) -> builder::LeadsGet<'_> {
         builder::LeadsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an existing lead
 
 Supports non-destructive patches. Nested `contacts` cannot be updated through this endpoint -- use the Contacts API instead.
@@ -4790,6 +4795,7 @@ let response = client.leads_update()
     pub fn leads_update(&self) -> builder::LeadsUpdate<'_> {
         builder::LeadsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a lead
 
 Sends a `DELETE` request to `/lead/{id}/`

@@ -1442,8 +1442,9 @@ pub mod types {
         }
     }
 }
-/// **memberships** (feature `memberships`): Memberships: a user's place in an organization, their role and settings. See [`crate::memberships`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Bulk update memberships
 
 Any field that can be updated on a membership individually can also be used to bulk update multiple memberships. To issue a bulk update, pass their comma separated ids into `id__in` in `_params` as shown in the example below.
@@ -1459,6 +1460,7 @@ let response = client.memberships_bulk_update()
     pub fn memberships_bulk_update(&self) -> builder::MembershipsBulkUpdate<'_> {
         builder::MembershipsBulkUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Create a membership
 
 Ensures an active membership for the given email will be provisioned.
@@ -1483,6 +1485,7 @@ let response = client.memberships_create()
     pub fn memberships_create(&self) -> builder::MembershipsCreate<'_> {
         builder::MembershipsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Update a membership
 
 You can update the field `role_id` and its value can be one of `'admin'`, `'superuser'`, `'user'` or `'restricteduser'` for the corresponding predefined role, or an ID of a [Role](https://developer.close.com/api/resources/roles).
@@ -1501,6 +1504,7 @@ let response = client.memberships_update()
     pub fn memberships_update(&self) -> builder::MembershipsUpdate<'_> {
         builder::MembershipsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a membership
 
 Deactivates a membership, removing the user from the associated organization.
@@ -1516,6 +1520,7 @@ let response = client.memberships_delete()
     pub fn memberships_delete(&self) -> builder::MembershipsDelete<'_> {
         builder::MembershipsDelete::new(self)
     }
+    #[doc(hidden)]
     /**Get pinned views for a membership
 
 Get the ordered list of pinned views for the given membership.
@@ -1533,6 +1538,7 @@ let response = client.memberships_get_pinned_views()
     ) -> builder::MembershipsGetPinnedViews<'_> {
         builder::MembershipsGetPinnedViews::new(self)
     }
+    #[doc(hidden)]
     /**Update pinned views for a membership
 
 Set the pinned views for the given membership. Provide an ordered list that will overwrite the entire current list.

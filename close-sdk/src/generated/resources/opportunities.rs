@@ -2750,8 +2750,9 @@ pub mod types {
         }
     }
 }
-/// **opportunities** (feature `opportunities`): Opportunities: potential deals on a lead. See [`crate::opportunities`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List or filter opportunities
 
 * All opportunity list responses contain the following aggregate values about all the matching objects (regardless of pagination / limits):
@@ -2873,6 +2874,7 @@ let response = client.opportunities_list()
     pub fn opportunities_list(&self) -> builder::OpportunitiesList<'_> {
         builder::OpportunitiesList::new(self)
     }
+    #[doc(hidden)]
     /**Create an opportunity
 
 **lead_id** (optional): Opportunities belong to exactly one Lead. If you do not provide a `lead_id` then a new lead will be created (appearing as "Untitled" in the UI).
@@ -2898,6 +2900,7 @@ let response = client.opportunities_create()
     pub fn opportunities_create(&self) -> builder::OpportunitiesCreate<'_> {
         builder::OpportunitiesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve an opportunity
 
 Sends a `GET` request to `/opportunity/{id}/`
@@ -2915,6 +2918,7 @@ let response = client.opportunities_get()
     pub fn opportunities_get(&self) -> builder::OpportunitiesGet<'_> {
         builder::OpportunitiesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an opportunity
 
 *status_id*
@@ -2950,6 +2954,7 @@ let response = client.opportunities_update()
     pub fn opportunities_update(&self) -> builder::OpportunitiesUpdate<'_> {
         builder::OpportunitiesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an opportunity
 
 Sends a `DELETE` request to `/opportunity/{id}/`

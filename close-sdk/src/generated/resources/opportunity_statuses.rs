@@ -1031,8 +1031,9 @@ pub mod types {
         }
     }
 }
-/// **opportunity-statuses** (feature `opportunity-statuses`): Opportunity statuses. See [`crate::opportunity_statuses`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List opportunity statuses for your organization
 
 Sends a `GET` request to `/status/opportunity/`
@@ -1048,6 +1049,7 @@ let response = client.opportunity_statuses_list()
     pub fn opportunity_statuses_list(&self) -> builder::OpportunityStatusesList<'_> {
         builder::OpportunityStatusesList::new(self)
     }
+    #[doc(hidden)]
     /**Create an opportunity status
 
 Create a new opportunity status. The status must belong to a pipeline (specified by `pipeline_id`) and have a `type` of `active`, `won`, or `lost`.
@@ -1067,6 +1069,7 @@ let response = client.opportunity_statuses_create()
     pub fn opportunity_statuses_create(&self) -> builder::OpportunityStatusesCreate<'_> {
         builder::OpportunityStatusesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Rename an opportunity status
 
 Sends a `PUT` request to `/status/opportunity/{id}/`
@@ -1086,6 +1089,7 @@ let response = client.opportunity_statuses_update()
     pub fn opportunity_statuses_update(&self) -> builder::OpportunityStatusesUpdate<'_> {
         builder::OpportunityStatusesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an opportunity status
 
 You should make sure no opportunities are assigned this status, first.

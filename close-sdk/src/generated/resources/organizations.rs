@@ -555,8 +555,9 @@ pub mod types {
         }
     }
 }
-/// **organizations** (feature `organizations`): The organization and its settings. See [`crate::organizations`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Get an organization's details
 
 By default, `memberships` and `inactive_memberships` are populated with user data prefixed with `user_`. If you'd rather have a nested `user` field, use a query string like `?_expand=memberships__user,inactive_memberships__user`.
@@ -573,6 +574,7 @@ let response = client.organizations_get()
     pub fn organizations_get(&self) -> builder::OrganizationsGet<'_> {
         builder::OrganizationsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an organization
 
 Update an organization's `name`, `currency`, and reorder existing `lead_statuses`.

@@ -1484,8 +1484,9 @@ pub mod types {
         }
     }
 }
-/// **outcomes** (feature `outcomes`): Call and meeting outcomes. See [`crate::outcomes`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List or filter outcomes
 
 Fetch a list of outcomes.
@@ -1507,6 +1508,7 @@ let response = client.outcomes_list()
     pub fn outcomes_list(&self) -> builder::OutcomesList<'_> {
         builder::OutcomesList::new(self)
     }
+    #[doc(hidden)]
     /**Create an outcome
 
 Create a new outcome for the organization.
@@ -1522,6 +1524,7 @@ let response = client.outcomes_create()
     pub fn outcomes_create(&self) -> builder::OutcomesCreate<'_> {
         builder::OutcomesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single outcome
 
 Sends a `GET` request to `/outcome/{id}/`
@@ -1539,6 +1542,7 @@ let response = client.outcomes_get()
     pub fn outcomes_get(&self) -> builder::OutcomesGet<'_> {
         builder::OutcomesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an outcome
 
 Update an existing outcome.
@@ -1555,6 +1559,7 @@ let response = client.outcomes_update()
     pub fn outcomes_update(&self) -> builder::OutcomesUpdate<'_> {
         builder::OutcomesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an outcome
 
 Delete an existing outcome.

@@ -2644,8 +2644,9 @@ pub mod types {
         }
     }
 }
-/// **phone-numbers** (feature `phone-numbers`): Phone numbers of the organization and blocked phone numbers. See [`crate::phone_numbers`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Blocked Phone Numbers
 
 Sends a `GET` request to `/blocked_phone_number/`
@@ -2665,6 +2666,7 @@ let response = client.blocked_phone_numbers_list()
     pub fn blocked_phone_numbers_list(&self) -> builder::BlockedPhoneNumbersList<'_> {
         builder::BlockedPhoneNumbersList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Blocked Phone Number
 
 Once this record is created, the phone number you have specified will no longer work for outbound nor inbound calls. That means:
@@ -2685,6 +2687,7 @@ let response = client.blocked_phone_numbers_create()
     ) -> builder::BlockedPhoneNumbersCreate<'_> {
         builder::BlockedPhoneNumbersCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve Blocked Phone Number settings
 
 Sends a `GET` request to `/blocked_phone_number/settings/`
@@ -2699,6 +2702,7 @@ let response = client.blocked_phone_numbers_get_settings()
     ) -> builder::BlockedPhoneNumbersGetSettings<'_> {
         builder::BlockedPhoneNumbersGetSettings::new(self)
     }
+    #[doc(hidden)]
     /**Update Blocked Phone Number settings
 
 Sends a `PUT` request to `/blocked_phone_number/settings/`
@@ -2714,6 +2718,7 @@ let response = client.blocked_phone_numbers_update_settings()
     ) -> builder::BlockedPhoneNumbersUpdateSettings<'_> {
         builder::BlockedPhoneNumbersUpdateSettings::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single Blocked Phone Number
 
 Sends a `GET` request to `/blocked_phone_number/{id}/`
@@ -2731,6 +2736,7 @@ let response = client.blocked_phone_numbers_get()
     pub fn blocked_phone_numbers_get(&self) -> builder::BlockedPhoneNumbersGet<'_> {
         builder::BlockedPhoneNumbersGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Blocked Phone Number
 
 Sends a `PUT` request to `/blocked_phone_number/{id}/`
@@ -2747,6 +2753,7 @@ let response = client.blocked_phone_numbers_update()
     ) -> builder::BlockedPhoneNumbersUpdate<'_> {
         builder::BlockedPhoneNumbersUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Blocked Phone Number
 
 Once the given Blocked Phone Number record is deleted, the specified "
@@ -2766,6 +2773,7 @@ let response = client.blocked_phone_numbers_delete()
     ) -> builder::BlockedPhoneNumbersDelete<'_> {
         builder::BlockedPhoneNumbersDelete::new(self)
     }
+    #[doc(hidden)]
     /**List or search for phone numbers
 
 Sends a `GET` request to `/phone_number/`
@@ -2791,6 +2799,7 @@ let response = client.phone_numbers_list()
     pub fn phone_numbers_list(&self) -> builder::PhoneNumbersList<'_> {
         builder::PhoneNumbersList::new(self)
     }
+    #[doc(hidden)]
     /**Request an internal phone number
 
 Renting a phone number incurs a cost. You need the "Manage Group Phone Numbers" permission to rent group numbers.
@@ -2817,6 +2826,7 @@ let response = client.phone_numbers_create()
     pub fn phone_numbers_create(&self) -> builder::PhoneNumbersCreate<'_> {
         builder::PhoneNumbersCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single phone number
 
 Sends a `GET` request to `/phone_number/{id}/`
@@ -2834,6 +2844,7 @@ let response = client.phone_numbers_get()
     pub fn phone_numbers_get(&self) -> builder::PhoneNumbersGet<'_> {
         builder::PhoneNumbersGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a phone number
 
 You need the "Manage Group Phone Numbers" permission to update a group number. You can only update your own personal numbers.
@@ -2858,6 +2869,7 @@ let response = client.phone_numbers_update()
     pub fn phone_numbers_update(&self) -> builder::PhoneNumbersUpdate<'_> {
         builder::PhoneNumbersUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a phone number
 
 You need the "Manage Group Phone Numbers" permission to delete a group number. You can only delete your own personal numbers.

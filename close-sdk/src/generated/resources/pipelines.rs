@@ -937,8 +937,9 @@ pub mod types {
         }
     }
 }
-/// **pipelines** (feature `pipelines`): Opportunity pipelines. See [`crate::pipelines`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Pipelines for your organization
 
 Sends a `GET` request to `/pipeline/`
@@ -951,6 +952,7 @@ let response = client.pipelines_list()
     pub fn pipelines_list(&self) -> builder::PipelinesList<'_> {
         builder::PipelinesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Pipeline
 
 Sends a `POST` request to `/pipeline/`
@@ -964,6 +966,7 @@ let response = client.pipelines_create()
     pub fn pipelines_create(&self) -> builder::PipelinesCreate<'_> {
         builder::PipelinesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Update a Pipeline
 
 You can use this endpoint to:
@@ -985,6 +988,7 @@ let response = client.pipelines_update()
     pub fn pipelines_update(&self) -> builder::PipelinesUpdate<'_> {
         builder::PipelinesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Pipeline
 
 Deletion is only allowed if the Pipeline doesn't contain any Opportunity Statuses. Delete all statuses first or move them to another pipeline.

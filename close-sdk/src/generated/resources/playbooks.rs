@@ -1589,8 +1589,9 @@ pub mod types {
         }
     }
 }
-/// **playbooks** (feature `playbooks`): Playbooks. See [`crate::playbooks`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List or filter playbooks
 
 Fetch a list of playbooks for the organization. Results are sorted by position ascending.
@@ -1616,6 +1617,7 @@ let response = client.playbooks_list()
     pub fn playbooks_list(&self) -> builder::PlaybooksList<'_> {
         builder::PlaybooksList::new(self)
     }
+    #[doc(hidden)]
     /**Create a playbook
 
 Create a new playbook for the organization.
@@ -1631,6 +1633,7 @@ let response = client.playbooks_create()
     pub fn playbooks_create(&self) -> builder::PlaybooksCreate<'_> {
         builder::PlaybooksCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single playbook
 
 Sends a `GET` request to `/playbook/{id}/`
@@ -1644,6 +1647,7 @@ let response = client.playbooks_get()
     pub fn playbooks_get(&self) -> builder::PlaybooksGet<'_> {
         builder::PlaybooksGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a playbook
 
 Update an existing playbook.
@@ -1660,6 +1664,7 @@ let response = client.playbooks_update()
     pub fn playbooks_update(&self) -> builder::PlaybooksUpdate<'_> {
         builder::PlaybooksUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a playbook
 
 Delete an existing playbook.
@@ -1675,6 +1680,7 @@ let response = client.playbooks_delete()
     pub fn playbooks_delete(&self) -> builder::PlaybooksDelete<'_> {
         builder::PlaybooksDelete::new(self)
     }
+    #[doc(hidden)]
     /**Archive a playbook
 
 Archive an existing playbook. Archived playbooks are hidden from active listings but retain their associated history.
@@ -1690,6 +1696,7 @@ let response = client.playbooks_archive()
     pub fn playbooks_archive(&self) -> builder::PlaybooksArchive<'_> {
         builder::PlaybooksArchive::new(self)
     }
+    #[doc(hidden)]
     /**Unarchive a playbook
 
 Restore a previously archived playbook to active status.

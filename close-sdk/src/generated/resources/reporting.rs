@@ -120,8 +120,9 @@ pub mod types {
         }
     }
 }
-/// **reporting** (feature `reporting`): Activity, funnel, sent-email and status-change reports. See [`crate::reporting`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Get an activity report
 
 The activity report returns the organization's metrics per time period (**overview** report) or user (**comparison** report).
@@ -150,6 +151,7 @@ let response = client.reporting_get_activity()
     pub fn reporting_get_activity(&self) -> builder::ReportingGetActivity<'_> {
         builder::ReportingGetActivity::new(self)
     }
+    #[doc(hidden)]
     /**List the predefined metrics used in activity reports
 
 List available metrics that can be used in activity reports.
@@ -166,6 +168,7 @@ let response = client.reporting_list_activity_metrics()
     ) -> builder::ReportingListActivityMetrics<'_> {
         builder::ReportingListActivityMetrics::new(self)
     }
+    #[doc(hidden)]
     /**Get custom report (Explorer)
 
 This endpoint returns data that allows graphing of arbitrary metrics and is what powers "Explorer" in the UI.
@@ -200,6 +203,7 @@ let response = client.reporting_get_custom()
     pub fn reporting_get_custom(&self) -> builder::ReportingGetCustom<'_> {
         builder::ReportingGetCustom::new(self)
     }
+    #[doc(hidden)]
     /**Get a funnel report (stages)
 
 The opportunity funnel "stages" report returns the pipeline funnel's metrics for the selected opportunities, aggregated (JSON format only) and per-user (JSON and CSV formats).
@@ -236,6 +240,7 @@ let response = client.reporting_get_funnel_stages()
     pub fn reporting_get_funnel_stages(&self) -> builder::ReportingGetFunnelStages<'_> {
         builder::ReportingGetFunnelStages::new(self)
     }
+    #[doc(hidden)]
     /**Get a funnel report (totals)
 
 The opportunity funnel "totals" report returns the pipeline funnel's metrics for the selected opportunities, aggregated (JSON format only) and per-user (JSON and CSV formats).
@@ -272,6 +277,7 @@ let response = client.reporting_get_funnel_totals()
     pub fn reporting_get_funnel_totals(&self) -> builder::ReportingGetFunnelTotals<'_> {
         builder::ReportingGetFunnelTotals::new(self)
     }
+    #[doc(hidden)]
     /**Get sent emails report
 
 Sends a `GET` request to `/report/sent_emails/{org_id}/`
@@ -288,6 +294,7 @@ let response = client.reporting_get_sent_emails()
     pub fn reporting_get_sent_emails(&self) -> builder::ReportingGetSentEmails<'_> {
         builder::ReportingGetSentEmails::new(self)
     }
+    #[doc(hidden)]
     /**Get lead status change report
 
 Get a lead status change report.
@@ -354,6 +361,7 @@ let response = client.reporting_get_lead_statuses()
     pub fn reporting_get_lead_statuses(&self) -> builder::ReportingGetLeadStatuses<'_> {
         builder::ReportingGetLeadStatuses::new(self)
     }
+    #[doc(hidden)]
     /**Get opportunity status change report
 
 Get an opportunity status change report.

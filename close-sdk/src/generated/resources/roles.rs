@@ -1344,8 +1344,9 @@ pub mod types {
         }
     }
 }
-/// **roles** (feature `roles`): Roles and their permissions. See [`crate::roles`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List all the roles defined for your organization
 
 Sends a `GET` request to `/role/`
@@ -1363,6 +1364,7 @@ let response = client.roles_list()
     pub fn roles_list(&self) -> builder::RolesList<'_> {
         builder::RolesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a new role
 
 `visibility_user_lcf_ids` (optional)
@@ -1387,6 +1389,7 @@ let response = client.roles_create()
     pub fn roles_create(&self) -> builder::RolesCreate<'_> {
         builder::RolesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single role
 
 Sends a `GET` request to `/role/{id}/`
@@ -1400,6 +1403,7 @@ let response = client.roles_get()
     pub fn roles_get(&self) -> builder::RolesGet<'_> {
         builder::RolesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update existing role
 
 Sends a `PUT` request to `/role/{id}/`
@@ -1414,6 +1418,7 @@ let response = client.roles_update()
     pub fn roles_update(&self) -> builder::RolesUpdate<'_> {
         builder::RolesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a role
 
 Delete a custom role. You must first move all users off this role by reassigning them to another role.

@@ -15,8 +15,9 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **scheduling-links** (feature `scheduling-links`): Scheduling links for booking meetings. See [`crate::scheduling_links`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List User Scheduling Links
 
 Sends a `GET` request to `/scheduling_link/`
@@ -29,6 +30,7 @@ let response = client.scheduling_links_list()
     pub fn scheduling_links_list(&self) -> builder::SchedulingLinksList<'_> {
         builder::SchedulingLinksList::new(self)
     }
+    #[doc(hidden)]
     /**Create a User Scheduling Link
 
 Sends a `POST` request to `/scheduling_link/`
@@ -42,6 +44,7 @@ let response = client.scheduling_links_create()
     pub fn scheduling_links_create(&self) -> builder::SchedulingLinksCreate<'_> {
         builder::SchedulingLinksCreate::new(self)
     }
+    #[doc(hidden)]
     /**Create or update a Scheduling Link via OAuth
 
 Please note that only OAuth apps can perform this operation. Using API key will result in an error. See [Authentication with OAuth](https://developer.close.com/api/overview/oauth-authentication) for more information.
@@ -61,6 +64,7 @@ let response = client.scheduling_links_create_integration()
     ) -> builder::SchedulingLinksCreateIntegration<'_> {
         builder::SchedulingLinksCreateIntegration::new(self)
     }
+    #[doc(hidden)]
     /**Delete a User Scheduling Link via OAuth integration
 
 Please note that only OAuth apps can perform this operation. Using API key will result in an error. See [Authentication with OAuth](https://developer.close.com/api/overview/oauth-authentication) for more information.
@@ -80,6 +84,7 @@ let response = client.scheduling_links_delete_integration()
     ) -> builder::SchedulingLinksDeleteIntegration<'_> {
         builder::SchedulingLinksDeleteIntegration::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a User Scheduling Link
 
 Sends a `GET` request to `/scheduling_link/{id}/`
@@ -93,6 +98,7 @@ let response = client.scheduling_links_get()
     pub fn scheduling_links_get(&self) -> builder::SchedulingLinksGet<'_> {
         builder::SchedulingLinksGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a User Scheduling Link
 
 Sends a `PUT` request to `/scheduling_link/{id}/`
@@ -107,6 +113,7 @@ let response = client.scheduling_links_update()
     pub fn scheduling_links_update(&self) -> builder::SchedulingLinksUpdate<'_> {
         builder::SchedulingLinksUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a User Scheduling Link
 
 Sends a `DELETE` request to `/scheduling_link/{id}/`
@@ -120,6 +127,7 @@ let response = client.scheduling_links_delete()
     pub fn scheduling_links_delete(&self) -> builder::SchedulingLinksDelete<'_> {
         builder::SchedulingLinksDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Shared Scheduling Links
 
 Sends a `GET` request to `/shared_scheduling_link/`
@@ -134,6 +142,7 @@ let response = client.scheduling_links_list_shared()
     ) -> builder::SchedulingLinksListShared<'_> {
         builder::SchedulingLinksListShared::new(self)
     }
+    #[doc(hidden)]
     /**Create a Shared Scheduling Link
 
 Sends a `POST` request to `/shared_scheduling_link/`
@@ -149,6 +158,7 @@ let response = client.scheduling_links_create_shared()
     ) -> builder::SchedulingLinksCreateShared<'_> {
         builder::SchedulingLinksCreateShared::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a Shared Scheduling Link
 
 Sends a `GET` request to `/shared_scheduling_link/{id}/`
@@ -162,6 +172,7 @@ let response = client.scheduling_links_get_shared()
     pub fn scheduling_links_get_shared(&self) -> builder::SchedulingLinksGetShared<'_> {
         builder::SchedulingLinksGetShared::new(self)
     }
+    #[doc(hidden)]
     /**Update a Shared Scheduling Link
 
 Sends a `PUT` request to `/shared_scheduling_link/{id}/`
@@ -178,6 +189,7 @@ let response = client.scheduling_links_update_shared()
     ) -> builder::SchedulingLinksUpdateShared<'_> {
         builder::SchedulingLinksUpdateShared::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Shared Scheduling Link
 
 Sends a `DELETE` request to `/shared_scheduling_link/{id}/`
@@ -193,6 +205,7 @@ let response = client.scheduling_links_delete_shared()
     ) -> builder::SchedulingLinksDeleteShared<'_> {
         builder::SchedulingLinksDeleteShared::new(self)
     }
+    #[doc(hidden)]
     /**Map a Shared Scheduling Link
 
 Map a Shared Scheduling Link to either a User Scheduling Link or a URL.
@@ -212,6 +225,7 @@ let response = client.scheduling_links_create_shared_association()
     ) -> builder::SchedulingLinksCreateSharedAssociation<'_> {
         builder::SchedulingLinksCreateSharedAssociation::new(self)
     }
+    #[doc(hidden)]
     /**Unmap a Shared Scheduling Link
 
 Sends a `POST` request to `/shared_scheduling_link_association/unmap/`

@@ -15,8 +15,9 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
-/// **sequences** (feature `sequences`): Sequences (workflows) and their subscriptions. See [`crate::sequences`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Sequences
 
 Sends a `GET` request to `/sequence/`
@@ -34,6 +35,7 @@ let response = client.sequences_list()
     pub fn sequences_list(&self) -> builder::SequencesList<'_> {
         builder::SequencesList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Sequence
 
 Sends a `POST` request to `/sequence/`
@@ -47,6 +49,7 @@ let response = client.sequences_create()
     pub fn sequences_create(&self) -> builder::SequencesCreate<'_> {
         builder::SequencesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a Sequence
 
 Sends a `GET` request to `/sequence/{id}/`
@@ -66,6 +69,7 @@ let response = client.sequences_get()
     pub fn sequences_get(&self) -> builder::SequencesGet<'_> {
         builder::SequencesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Sequence
 
 **Note**: If you include `steps` in the payload and exclude some of the existing steps in your sequence, it will remove those steps from the sequence entirely.
@@ -82,6 +86,7 @@ let response = client.sequences_update()
     pub fn sequences_update(&self) -> builder::SequencesUpdate<'_> {
         builder::SequencesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Sequence
 
 Sends a `DELETE` request to `/sequence/{id}/`
@@ -95,6 +100,7 @@ let response = client.sequences_delete()
     pub fn sequences_delete(&self) -> builder::SequencesDelete<'_> {
         builder::SequencesDelete::new(self)
     }
+    #[doc(hidden)]
     /**List Sequence Subscriptions
 
 At least one of `sequence_id`, `contact_id`, and `lead_id` is required.
@@ -122,6 +128,7 @@ let response = client.sequences_list_subscriptions()
     ) -> builder::SequencesListSubscriptions<'_> {
         builder::SequencesListSubscriptions::new(self)
     }
+    #[doc(hidden)]
     /**Subscribe a Contact to a Sequence
 
 Sends a `POST` request to `/sequence_subscription/`
@@ -137,6 +144,7 @@ let response = client.sequences_create_subscription()
     ) -> builder::SequencesCreateSubscription<'_> {
         builder::SequencesCreateSubscription::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single Sequence Subscription
 
 Sends a `GET` request to `/sequence_subscription/{id}/`
@@ -150,6 +158,7 @@ let response = client.sequences_get_subscription()
     pub fn sequences_get_subscription(&self) -> builder::SequencesGetSubscription<'_> {
         builder::SequencesGetSubscription::new(self)
     }
+    #[doc(hidden)]
     /**Update a specific Subscription
 
 Sends a `PUT` request to `/sequence_subscription/{id}/`

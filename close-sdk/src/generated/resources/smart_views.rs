@@ -4733,8 +4733,9 @@ pub mod types {
         }
     }
 }
-/// **smart-views** (feature `smart-views`): Smart views: saved lead and contact searches. See [`crate::smart_views`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Smart Views
 
 Accepts:
@@ -4761,6 +4762,7 @@ let response = client.smart_views_list()
     pub fn smart_views_list(&self) -> builder::SmartViewsList<'_> {
         builder::SmartViewsList::new(self)
     }
+    #[doc(hidden)]
     /**Create a Smart View
 
 Create a Lead or Contact Smart View.
@@ -4780,6 +4782,7 @@ let response = client.smart_views_create()
     pub fn smart_views_create(&self) -> builder::SmartViewsCreate<'_> {
         builder::SmartViewsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Get a single Smart View
 
 Sends a `GET` request to `/saved_search/{id}/`
@@ -4793,6 +4796,7 @@ let response = client.smart_views_get()
     pub fn smart_views_get(&self) -> builder::SmartViewsGet<'_> {
         builder::SmartViewsGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a Smart View
 
 Sends a `PUT` request to `/saved_search/{id}/`
@@ -4807,6 +4811,7 @@ let response = client.smart_views_update()
     pub fn smart_views_update(&self) -> builder::SmartViewsUpdate<'_> {
         builder::SmartViewsUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a Smart View
 
 Sends a `DELETE` request to `/saved_search/{id}/`

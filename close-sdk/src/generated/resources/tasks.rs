@@ -4486,8 +4486,9 @@ pub mod types {
         }
     }
 }
-/// **tasks** (feature `tasks`): Tasks. See [`crate::tasks`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List or filter tasks
 
 The `view` parameter can be used to conveniently access the different task views. It accepts one of the following values:
@@ -4575,6 +4576,7 @@ let response = client.tasks_list()
     pub fn tasks_list(&self) -> builder::TasksList<'_> {
         builder::TasksList::new(self)
     }
+    #[doc(hidden)]
     /**Bulk-update tasks
 
 Any of the filters of the GET endpoint may be used. For example, to update multiple tasks with given IDs A, B and C, `id__in=A,B,C` would be passed.
@@ -4654,6 +4656,7 @@ let response = client.tasks_bulk_update()
     pub fn tasks_bulk_update(&self) -> builder::TasksBulkUpdate<'_> {
         builder::TasksBulkUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Create a task
 
 Provide the type of task to be created in the `_type` field. Currently only tasks of type `lead` and `outgoing_call` can be created.
@@ -4673,6 +4676,7 @@ let response = client.tasks_create()
     pub fn tasks_create(&self) -> builder::TasksCreate<'_> {
         builder::TasksCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a task's details
 
 Sends a `GET` request to `/task/{id}/`
@@ -4690,6 +4694,7 @@ let response = client.tasks_get()
     pub fn tasks_get(&self) -> builder::TasksGet<'_> {
         builder::TasksGet::new(self)
     }
+    #[doc(hidden)]
     /**Update a task
 
 The `assigned_to`, `date` (either a date or a date-time), and `is_complete` fields may be updated on all tasks. If the task type is `lead`, the `text` field may also be modified.
@@ -4711,6 +4716,7 @@ let response = client.tasks_update()
     pub fn tasks_update(&self) -> builder::TasksUpdate<'_> {
         builder::TasksUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete a task
 
 Sends a `DELETE` request to `/task/{id}/`

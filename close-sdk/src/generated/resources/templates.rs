@@ -1723,8 +1723,9 @@ pub mod types {
         }
     }
 }
-/// **templates** (feature `templates`): Email and SMS templates. See [`crate::templates`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List email templates
 
 Sends a `GET` request to `/email_template/`
@@ -1746,6 +1747,7 @@ let response = client.email_templates_list()
     pub fn email_templates_list(&self) -> builder::EmailTemplatesList<'_> {
         builder::EmailTemplatesList::new(self)
     }
+    #[doc(hidden)]
     /**Create an email template
 
 Sends a `POST` request to `/email_template/`
@@ -1763,6 +1765,7 @@ let response = client.email_templates_create()
     pub fn email_templates_create(&self) -> builder::EmailTemplatesCreate<'_> {
         builder::EmailTemplatesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch an email template
 
 Sends a `GET` request to `/email_template/{id}/`
@@ -1782,6 +1785,7 @@ let response = client.email_templates_get()
     pub fn email_templates_get(&self) -> builder::EmailTemplatesGet<'_> {
         builder::EmailTemplatesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an email template
 
 Sends a `PUT` request to `/email_template/{id}/`
@@ -1801,6 +1805,7 @@ let response = client.email_templates_update()
     pub fn email_templates_update(&self) -> builder::EmailTemplatesUpdate<'_> {
         builder::EmailTemplatesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an email template
 
 Sends a `DELETE` request to `/email_template/{id}/`
@@ -1814,6 +1819,7 @@ let response = client.email_templates_delete()
     pub fn email_templates_delete(&self) -> builder::EmailTemplatesDelete<'_> {
         builder::EmailTemplatesDelete::new(self)
     }
+    #[doc(hidden)]
     /**Render an email template
 
 Render an email template for the given lead/contact using the current user context.
@@ -1853,6 +1859,7 @@ let response = client.email_templates_render()
     pub fn email_templates_render(&self) -> builder::EmailTemplatesRender<'_> {
         builder::EmailTemplatesRender::new(self)
     }
+    #[doc(hidden)]
     /**List SMS templates
 
 Sends a `GET` request to `/sms_template/`
@@ -1870,6 +1877,7 @@ let response = client.sms_templates_list()
     pub fn sms_templates_list(&self) -> builder::SmsTemplatesList<'_> {
         builder::SmsTemplatesList::new(self)
     }
+    #[doc(hidden)]
     /**Create an SMS template
 
 Sends a `POST` request to `/sms_template/`
@@ -1883,6 +1891,7 @@ let response = client.sms_templates_create()
     pub fn sms_templates_create(&self) -> builder::SmsTemplatesCreate<'_> {
         builder::SmsTemplatesCreate::new(self)
     }
+    #[doc(hidden)]
     /**Fetch an SMS template
 
 Sends a `GET` request to `/sms_template/{id}/`
@@ -1902,6 +1911,7 @@ let response = client.sms_templates_get()
     pub fn sms_templates_get(&self) -> builder::SmsTemplatesGet<'_> {
         builder::SmsTemplatesGet::new(self)
     }
+    #[doc(hidden)]
     /**Update an SMS template
 
 Sends a `PUT` request to `/sms_template/{id}/`
@@ -1916,6 +1926,7 @@ let response = client.sms_templates_update()
     pub fn sms_templates_update(&self) -> builder::SmsTemplatesUpdate<'_> {
         builder::SmsTemplatesUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete an SMS template
 
 Sends a `DELETE` request to `/sms_template/{id}/`

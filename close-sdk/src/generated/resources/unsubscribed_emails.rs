@@ -178,8 +178,9 @@ pub mod types {
         }
     }
 }
-/// **unsubscribed-emails** (feature `unsubscribed-emails`): Unsubscribed email addresses. See [`crate::unsubscribed_emails`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List all unsubscribed emails
 
 Get a list of unsubscribed email addresses.
@@ -194,6 +195,7 @@ let response = client.unsubscribed_emails_list()
     pub fn unsubscribed_emails_list(&self) -> builder::UnsubscribedEmailsList<'_> {
         builder::UnsubscribedEmailsList::new(self)
     }
+    #[doc(hidden)]
     /**Unsubscribe an email address
 
 This is useful for when you have an email address that has unsubscribed in another context (like a mailing list) and you want to unsubscribe them from messages from Close as well.
@@ -209,6 +211,7 @@ let response = client.unsubscribed_emails_create()
     pub fn unsubscribed_emails_create(&self) -> builder::UnsubscribedEmailsCreate<'_> {
         builder::UnsubscribedEmailsCreate::new(self)
     }
+    #[doc(hidden)]
     /**Resubscribe an email address
 
 Sends a `DELETE` request to `/unsubscribe/email/{email_address}/`

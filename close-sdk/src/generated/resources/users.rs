@@ -2631,8 +2631,9 @@ pub mod types {
         }
     }
 }
-/// **users** (feature `users`): Users: you, and the users of your organizations. See [`crate::users`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**Fetch information about yourself
 
 A special instance of the Users endpoint for the current user. Useful for determining your own `id` and `organization_id`.
@@ -2650,6 +2651,7 @@ let response = client.users_get_me()
     pub fn users_get_me(&self) -> builder::UsersGetMe<'_> {
         builder::UsersGetMe::new(self)
     }
+    #[doc(hidden)]
     /**List users in your organization
 
 List all the users who are members of the same organizations as you are.
@@ -2671,6 +2673,7 @@ let response = client.users_list()
     pub fn users_list(&self) -> builder::UsersList<'_> {
         builder::UsersList::new(self)
     }
+    #[doc(hidden)]
     /**List user availability statuses
 
 List user availability statuses for all users in an organization.
@@ -2688,6 +2691,7 @@ let response = client.users_list_availabilities()
     pub fn users_list_availabilities(&self) -> builder::UsersListAvailabilities<'_> {
         builder::UsersListAvailabilities::new(self)
     }
+    #[doc(hidden)]
     /**Fetch a single user
 
 Sends a `GET` request to `/user/{id}/`

@@ -1964,8 +1964,9 @@ pub mod types {
         }
     }
 }
-/// **webhooks** (feature `webhooks`): Webhook subscriptions. See [`crate::webhooks`].
+#[doc(hidden)]
 impl Client {
+    #[doc(hidden)]
     /**List Webhook subscriptions
 
 List all webhook subscriptions for the organization.
@@ -1980,6 +1981,7 @@ let response = client.webhooks_list()
     pub fn webhooks_list(&self) -> builder::WebhooksList<'_> {
         builder::WebhooksList::new(self)
     }
+    #[doc(hidden)]
     /**Create new Webhook subscription
 
 The subscription will send events to the specified URL.
@@ -2002,6 +2004,7 @@ let response = client.webhooks_create()
     pub fn webhooks_create(&self) -> builder::WebhooksCreate<'_> {
         builder::WebhooksCreate::new(self)
     }
+    #[doc(hidden)]
     /**Retrieve a single Webhook subscription
 
 The response contains the subscription details.
@@ -2017,6 +2020,7 @@ let response = client.webhooks_get()
     pub fn webhooks_get(&self) -> builder::WebhooksGet<'_> {
         builder::WebhooksGet::new(self)
     }
+    #[doc(hidden)]
     /**Update existing Webhook subscription
 
 All parameters are optional. Only the parameters that are provided will be updated.
@@ -2043,6 +2047,7 @@ let response = client.webhooks_update()
     pub fn webhooks_update(&self) -> builder::WebhooksUpdate<'_> {
         builder::WebhooksUpdate::new(self)
     }
+    #[doc(hidden)]
     /**Delete Webhook subscription
 
 Sends a `DELETE` request to `/webhook/{id}/`
