@@ -8,7 +8,7 @@
 
 /// Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types.
 ///
-/// Compiled with the `activities` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `activities` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -90,9 +90,9 @@ pub mod activities {
     #[doc(inline)]
     pub use crate::generated::resources::activities::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::*;
+    pub use crate::generated::shared::activities_contacts_leads::types::{CallStatus, UnknownCallStatus};
     #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::*;
+    pub use crate::generated::shared::activities_leads_opportunities::types::{Attachment};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::activities::builder::*;
@@ -101,7 +101,7 @@ pub mod activities {
 
 /// Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence.
 ///
-/// Compiled with the `bulk-actions` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `bulk-actions` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -140,7 +140,7 @@ pub mod bulk_actions {
 
 /// Comments and comment threads on objects.
 ///
-/// Compiled with the `comments` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `comments` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -174,7 +174,7 @@ pub mod comments {
 
 /// Connected email/calendar accounts and Send As associations.
 ///
-/// Compiled with the `connected-accounts` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `connected-accounts` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -207,7 +207,7 @@ pub mod connected_accounts {
 
 /// Contacts: the people at a lead.
 ///
-/// Compiled with the `contacts` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `contacts` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -232,11 +232,9 @@ pub mod contacts {
     #[doc(inline)]
     pub use crate::generated::resources::contacts::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::*;
+    pub use crate::generated::shared::contacts_leads::types::{BasicSubscriptionInfoForContact, Contact, ContactRecentCall, ContactUrl, CreateContact, CreateContactEmailsItem, CreateContactPhonesItem, CreateContactUrlsItem, StatusReason, UnknownStatusReason, UnknownWorkflowRunStatus, UnknownWorkflowStatus, WorkflowRunStatus, WorkflowStatus};
     #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::*;
+    pub use crate::generated::shared::contacts_leads_opportunities::types::{ContactEmail, ContactPhone, RenderedIntegrationLink};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::contacts::builder::*;
@@ -245,7 +243,7 @@ pub mod contacts {
 
 /// Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas.
 ///
-/// Compiled with the `custom-fields` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `custom-fields` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -308,7 +306,7 @@ pub mod custom_fields {
 
 /// Custom object types and their instances.
 ///
-/// Compiled with the `custom-objects` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `custom-objects` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -343,7 +341,7 @@ pub mod custom_objects {
 
 /// Dialer sessions.
 ///
-/// Compiled with the `dialers` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `dialers` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -372,7 +370,7 @@ pub mod dialers {
 
 /// The event log: what changed in the organization.
 ///
-/// Compiled with the `events` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `events` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -399,7 +397,7 @@ pub mod events {
 
 /// Exports of leads and opportunities.
 ///
-/// Compiled with the `exports` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `exports` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -428,7 +426,7 @@ pub mod exports {
 
 /// AI enrichment of a field on a lead or contact.
 ///
-/// Compiled with the `field-enrichment` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `field-enrichment` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -456,7 +454,7 @@ pub mod field_enrichment {
 
 /// File uploads (signed S3 POSTs).
 ///
-/// Compiled with the `files` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `files` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -484,7 +482,7 @@ pub mod files {
 
 /// Groups of users and their members.
 ///
-/// Compiled with the `groups` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `groups` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -518,7 +516,7 @@ pub mod groups {
 
 /// Integration links shown on leads, contacts and opportunities.
 ///
-/// Compiled with the `integration-links` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `integration-links` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -550,7 +548,7 @@ pub mod integration_links {
 
 /// Lead statuses.
 ///
-/// Compiled with the `lead-statuses` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `lead-statuses` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -574,7 +572,7 @@ pub mod lead_statuses {
     #[doc(inline)]
     pub use crate::generated::resources::lead_statuses::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
+    pub use crate::generated::shared::lead_statuses_organizations_users::types::{LeadStatus};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::lead_statuses::builder::*;
@@ -583,7 +581,7 @@ pub mod lead_statuses {
 
 /// Leads: the companies or organizations you sell to.
 ///
-/// Compiled with the `leads` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `leads` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -608,16 +606,6 @@ pub mod lead_statuses {
 pub mod leads {
     #[doc(inline)]
     pub use crate::generated::resources::leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::leads::builder::*;
@@ -626,7 +614,7 @@ pub mod leads {
 
 /// Memberships: a user's place in an organization, their role and settings.
 ///
-/// Compiled with the `memberships` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `memberships` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -652,7 +640,7 @@ pub mod memberships {
     #[doc(inline)]
     pub use crate::generated::resources::memberships::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::memberships_users::types::*;
+    pub use crate::generated::shared::memberships_users::types::{Membership};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::memberships::builder::*;
@@ -661,7 +649,7 @@ pub mod memberships {
 
 /// Opportunities: potential deals on a lead.
 ///
-/// Compiled with the `opportunities` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `opportunities` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -686,11 +674,7 @@ pub mod opportunities {
     #[doc(inline)]
     pub use crate::generated::resources::opportunities::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities::types::*;
+    pub use crate::generated::shared::leads_opportunities::types::{ActionItem, CommentSummary, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunityStatusType, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityStatusType, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::opportunities::builder::*;
@@ -699,7 +683,7 @@ pub mod opportunities {
 
 /// Opportunity statuses.
 ///
-/// Compiled with the `opportunity-statuses` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `opportunity-statuses` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -730,7 +714,7 @@ pub mod opportunity_statuses {
 
 /// The organization and its settings.
 ///
-/// Compiled with the `organizations` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `organizations` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -752,11 +736,7 @@ pub mod organizations {
     #[doc(inline)]
     pub use crate::generated::resources::organizations::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_users::types::*;
+    pub use crate::generated::shared::organizations_users::types::{Organization, OrganizationMembership};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::organizations::builder::*;
@@ -765,7 +745,7 @@ pub mod organizations {
 
 /// Call and meeting outcomes.
 ///
-/// Compiled with the `outcomes` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `outcomes` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -797,7 +777,7 @@ pub mod outcomes {
 
 /// Phone numbers of the organization and blocked phone numbers.
 ///
-/// Compiled with the `phone-numbers` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `phone-numbers` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -829,7 +809,7 @@ pub mod phone_numbers {
     #[doc(inline)]
     pub use crate::generated::resources::phone_numbers::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::phone_numbers_users::types::*;
+    pub use crate::generated::shared::phone_numbers_users::types::{CarrierNumberType, PhoneNumber, PhoneNumberType, UnderlyingCarrier, UnknownCarrierNumberType, UnknownPhoneNumberType, UnknownUnderlyingCarrier};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::phone_numbers::builder::*;
@@ -838,7 +818,7 @@ pub mod phone_numbers {
 
 /// Opportunity pipelines.
 ///
-/// Compiled with the `pipelines` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `pipelines` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -862,7 +842,7 @@ pub mod pipelines {
     #[doc(inline)]
     pub use crate::generated::resources::pipelines::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::*;
+    pub use crate::generated::shared::organizations_pipelines_users::types::{Pipeline, PipelineStatus};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::pipelines::builder::*;
@@ -871,7 +851,7 @@ pub mod pipelines {
 
 /// Playbooks.
 ///
-/// Compiled with the `playbooks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `playbooks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -905,7 +885,7 @@ pub mod playbooks {
 
 /// Activity, funnel, sent-email and status-change reports.
 ///
-/// Compiled with the `reporting` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `reporting` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -940,7 +920,7 @@ pub mod reporting {
 
 /// Roles and their permissions.
 ///
-/// Compiled with the `roles` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `roles` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -972,7 +952,7 @@ pub mod roles {
 
 /// Scheduling links for booking meetings.
 ///
-/// Compiled with the `scheduling-links` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `scheduling-links` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1011,7 +991,7 @@ pub mod scheduling_links {
 
 /// Sequences (workflows) and their subscriptions.
 ///
-/// Compiled with the `sequences` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `sequences` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1045,7 +1025,7 @@ pub mod sequences {
 
 /// Smart views: saved lead and contact searches.
 ///
-/// Compiled with the `smart-views` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `smart-views` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1077,7 +1057,7 @@ pub mod smart_views {
 
 /// Tasks.
 ///
-/// Compiled with the `tasks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `tasks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1102,6 +1082,8 @@ pub mod smart_views {
 pub mod tasks {
     #[doc(inline)]
     pub use crate::generated::resources::tasks::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::leads_tasks::types::{Task, TaskAttachmentsItem};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::tasks::builder::*;
@@ -1110,7 +1092,7 @@ pub mod tasks {
 
 /// Email and SMS templates.
 ///
-/// Compiled with the `templates` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `templates` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1148,7 +1130,7 @@ pub mod templates {
 
 /// Unsubscribed email addresses.
 ///
-/// Compiled with the `unsubscribed-emails` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `unsubscribed-emails` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1178,7 +1160,7 @@ pub mod unsubscribed_emails {
 
 /// Users: you, and the users of your organizations.
 ///
-/// Compiled with the `users` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `users` cargo feature (on by default). Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|
@@ -1202,15 +1184,7 @@ pub mod users {
     #[doc(inline)]
     pub use crate::generated::resources::users::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::memberships_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::phone_numbers_users::types::*;
+    pub use crate::generated::shared::organizations_users::types::{User};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::users::builder::*;
@@ -1219,7 +1193,7 @@ pub mod users {
 
 /// Webhook subscriptions.
 ///
-/// Compiled with the `webhooks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `webhooks` cargo feature. Its operations are methods on [`Client`](crate::Client), each returning a builder (in [`builder`](self::builder)); its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Method | Request | Summary |
 /// |---|---|---|

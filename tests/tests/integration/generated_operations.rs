@@ -1069,7 +1069,7 @@ async fn comments_update() {
         .client()
         .comments_update()
         .id("id-1")
-        .body(case.body::<close_sdk::types::UpdateCommentThreads>())
+        .body(case.body::<close_sdk::types::UpdateComment>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2048,7 +2048,7 @@ async fn groups_add_member() {
         .client()
         .groups_add_member()
         .group_id("group_id-1")
-        .body(case.body::<close_sdk::types::CreateGroupMember>())
+        .body(case.body::<close_sdk::types::AddGroupMember>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2127,7 +2127,7 @@ async fn groups_update() {
         .client()
         .groups_update()
         .id("id-1")
-        .body(case.body::<close_sdk::types::CreateGroup>())
+        .body(case.body::<close_sdk::types::UpdateGroup>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2335,7 +2335,7 @@ async fn memberships_bulk_update() {
     let result = case
         .client()
         .memberships_bulk_update()
-        .body(case.body::<close_sdk::types::MembershipBulkUpdate>())
+        .body(case.body::<close_sdk::types::BulkUpdateMemberships>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2388,7 +2388,7 @@ async fn memberships_update() {
         .client()
         .memberships_update()
         .id("id-1")
-        .body(case.body::<close_sdk::types::MembershipUpdate>())
+        .body(case.body::<close_sdk::types::UpdateMembership>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2546,7 +2546,7 @@ async fn organizations_update() {
         .client()
         .organizations_update()
         .id("id-1")
-        .body(case.body::<close_sdk::types::OrganizationUpdate>())
+        .body(case.body::<close_sdk::types::UpdateOrganization>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2624,7 +2624,7 @@ async fn phone_numbers_create() {
     let result = case
         .client()
         .phone_numbers_create()
-        .body(case.body::<close_sdk::types::CreatePhoneNumberRequest>())
+        .body(case.body::<close_sdk::types::CreatePhoneNumber>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2935,7 +2935,7 @@ async fn roles_create() {
     let result = case
         .client()
         .roles_create()
-        .body(case.body::<close_sdk::types::RoleCreate>())
+        .body(case.body::<close_sdk::types::CreateRole>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -2987,7 +2987,7 @@ async fn roles_update() {
         .client()
         .roles_update()
         .id("id-1")
-        .body(case.body::<close_sdk::types::RoleUpdate>())
+        .body(case.body::<close_sdk::types::UpdateRole>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -3505,7 +3505,7 @@ async fn tasks_bulk_update() {
     let result = case
         .client()
         .tasks_bulk_update()
-        .body(case.body::<close_sdk::types::BulkUpdateNotifications>())
+        .body(case.body::<close_sdk::types::BulkUpdateTasks>())
         .send()
         .await
         .map(|r| r.into_inner());
@@ -3570,7 +3570,7 @@ async fn tasks_update() {
         .client()
         .tasks_update()
         .id("id-1")
-        .body(case.body::<close_sdk::types::UpdateNotification>())
+        .body(case.body::<close_sdk::types::UpdateTask>())
         .send()
         .await
         .map(|r| r.into_inner());
