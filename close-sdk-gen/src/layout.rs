@@ -1034,3 +1034,84 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
     });
     Ok((files, parts))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn part(owned: &[&str], doc: Value) -> Part {
+        Part {
+            kind: PartKind::Shared,
+            module: "phone_numbers".into(),
+            features: vec!["phone-numbers"],
+            doc,
+            owned: owned.iter().map(|s| s.to_string()).collect(),
+            foreign: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn renamed_types_and_what_typify_derives_from_them_keep_their_old_names() {
+        let doc = json!({"components": {"schemas": {
+            "CreatePhoneNumber": {"x-close-sdk-renamed-from": ["CreatePhoneNumberRequest"]},
+            "CreatePhoneNumberCarrierType": {"x-close-sdk-renamed-from": ["CreatePhoneNumberRequestCarrierType"]},
+            "PhoneNumber": {}
+        }}});
+        let p = part(
+            &[
+                "CreatePhoneNumber",
+                "CreatePhoneNumberCarrierType",
+                "PhoneNumber",
+            ],
+            doc,
+        );
+        let types: BTreeSet<String> = [
+            "CreatePhoneNumber",
+            "CreatePhoneNumberCarrierType",
+            "UnknownCreatePhoneNumberCarrierType",
+            "CreatePhoneNumberSharingItem",
+            "PhoneNumber",
+        ]
+        .map(String::from)
+        .into();
+        let aliases: BTreeMap<String, String> =
+            deprecated_aliases(&p, &types).into_iter().collect();
+        let expect: BTreeMap<String, String> = [
+            ("CreatePhoneNumberRequest", "CreatePhoneNumber"),
+            (
+                "CreatePhoneNumberRequestCarrierType",
+                "CreatePhoneNumberCarrierType",
+            ),
+            (
+                "UnknownCreatePhoneNumberRequestCarrierType",
+                "UnknownCreatePhoneNumberCarrierType",
+            ),
+            (
+                "CreatePhoneNumberRequestSharingItem",
+                "CreatePhoneNumberSharingItem",
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .into();
+        assert_eq!(aliases, expect);
+    }
+
+    #[test]
+    fn a_derived_type_goes_with_its_schema() {
+        let p = part(&["Contact", "CallStatus", "ContactPhone"], json!({}));
+        assert_eq!(
+            schema_of_type(&p, "Contact").map(String::as_str),
+            Some("Contact")
+        );
+        assert_eq!(
+            schema_of_type(&p, "ContactPhonesItem").map(String::as_str),
+            Some("ContactPhone")
+        );
+        assert_eq!(
+            schema_of_type(&p, "UnknownCallStatus").map(String::as_str),
+            Some("CallStatus")
+        );
+        assert_eq!(schema_of_type(&p, "Other"), None);
+    }
+}
