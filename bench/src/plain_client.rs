@@ -68,6 +68,113 @@ pub mod types {
             value.parse()
         }
     }
+    ///Settings to apply to every membership whose id is listed in `_params.id__in`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BulkUpdateMemberships {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_record_calls: ::std::option::Option<AutoRecordCalls>,
+        ///ID of the phone number to use as the members' default outbound caller ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_caller_id: ::std::option::Option<::std::string::String>,
+        ///URL of the audio file used as the members' voicemail drop recording.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
+        ///Whether Workflows may send emails on the members' behalf.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub may_workflows_impersonate: ::std::option::Option<bool>,
+        #[serde(rename = "_params")]
+        pub params: BulkUpdateMembershipsParams,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role_id: ::std::option::Option<RoleId>,
+        ///Whether email opens are tracked for emails the members send.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub track_email_opens: ::std::option::Option<bool>,
+    }
+    impl BulkUpdateMemberships {
+        pub fn builder() -> builder::BulkUpdateMemberships {
+            Default::default()
+        }
+    }
+    ///Which memberships a bulk update applies to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BulkUpdateMembershipsParams {
+        ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
+        #[serde(rename = "id__in")]
+        pub id_in: BulkUpdateMembershipsParamsIdIn,
+    }
+    impl BulkUpdateMembershipsParams {
+        pub fn builder() -> builder::BulkUpdateMembershipsParams {
+            Default::default()
+        }
+    }
+    ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct BulkUpdateMembershipsParamsIdIn(::std::string::String);
+    impl ::std::ops::Deref for BulkUpdateMembershipsParamsIdIn {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BulkUpdateMembershipsParamsIdIn>
+    for ::std::string::String {
+        fn from(value: BulkUpdateMembershipsParamsIdIn) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BulkUpdateMembershipsParamsIdIn {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkUpdateMembershipsParamsIdIn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkUpdateMembershipsParamsIdIn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateMembershipsParamsIdIn {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Result of a bulk membership update.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct BulkUpdateMembershipsResult {
+        ///Number of memberships updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<u64>,
+    }
+    impl BulkUpdateMembershipsResult {
+        pub fn builder() -> builder::BulkUpdateMembershipsResult {
+            Default::default()
+        }
+    }
     ///`CreateMembership`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateMembership {
@@ -156,138 +263,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Settings to apply to every membership whose id is listed in `_params.id__in`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MembershipBulkUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_record_calls: ::std::option::Option<AutoRecordCalls>,
-        ///ID of the phone number to use as the members' default outbound caller ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_caller_id: ::std::option::Option<::std::string::String>,
-        ///URL of the audio file used as the members' voicemail drop recording.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
-        ///Whether Workflows may send emails on the members' behalf.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub may_workflows_impersonate: ::std::option::Option<bool>,
-        #[serde(rename = "_params")]
-        pub params: MembershipBulkUpdateParams,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role_id: ::std::option::Option<RoleId>,
-        ///Whether email opens are tracked for emails the members send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub track_email_opens: ::std::option::Option<bool>,
-    }
-    impl MembershipBulkUpdate {
-        pub fn builder() -> builder::MembershipBulkUpdate {
-            Default::default()
-        }
-    }
-    ///Which memberships a bulk update applies to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MembershipBulkUpdateParams {
-        ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
-        #[serde(rename = "id__in")]
-        pub id_in: MembershipBulkUpdateParamsIdIn,
-    }
-    impl MembershipBulkUpdateParams {
-        pub fn builder() -> builder::MembershipBulkUpdateParams {
-            Default::default()
-        }
-    }
-    ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct MembershipBulkUpdateParamsIdIn(::std::string::String);
-    impl ::std::ops::Deref for MembershipBulkUpdateParamsIdIn {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MembershipBulkUpdateParamsIdIn> for ::std::string::String {
-        fn from(value: MembershipBulkUpdateParamsIdIn) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for MembershipBulkUpdateParamsIdIn {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MembershipBulkUpdateParamsIdIn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for MembershipBulkUpdateParamsIdIn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdateParamsIdIn {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Result of a bulk membership update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct MembershipBulkUpdateResult {
-        ///Number of memberships updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<u64>,
-    }
-    impl MembershipBulkUpdateResult {
-        pub fn builder() -> builder::MembershipBulkUpdateResult {
-            Default::default()
-        }
-    }
-    ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
-    pub struct MembershipUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_record_calls: ::std::option::Option<AutoRecordCalls>,
-        ///ID of the phone number to use as this member's default outbound caller ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_caller_id: ::std::option::Option<::std::string::String>,
-        ///URL of the audio file used as this member's voicemail drop recording.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
-        ///Whether Workflows may send emails on this member's behalf.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub may_workflows_impersonate: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role_id: ::std::option::Option<RoleId>,
-        ///Whether email opens are tracked for emails this member sends.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub track_email_opens: ::std::option::Option<bool>,
-    }
-    impl MembershipUpdate {
-        pub fn builder() -> builder::MembershipUpdate {
-            Default::default()
-        }
-    }
     ///The ordered list of Smart View ids (`save_…`) pinned for a membership.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PinnedViews {
@@ -355,8 +330,293 @@ pub mod types {
                 })
         }
     }
+    ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateMembership {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_record_calls: ::std::option::Option<AutoRecordCalls>,
+        ///ID of the phone number to use as this member's default outbound caller ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_caller_id: ::std::option::Option<::std::string::String>,
+        ///URL of the audio file used as this member's voicemail drop recording.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
+        ///Whether Workflows may send emails on this member's behalf.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub may_workflows_impersonate: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role_id: ::std::option::Option<RoleId>,
+        ///Whether email opens are tracked for emails this member sends.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub track_email_opens: ::std::option::Option<bool>,
+    }
+    impl UpdateMembership {
+        pub fn builder() -> builder::UpdateMembership {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateMemberships {
+            auto_record_calls: ::std::result::Result<
+                ::std::option::Option<super::AutoRecordCalls>,
+                ::std::string::String,
+            >,
+            default_caller_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hangup_recording_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            may_workflows_impersonate: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            params: ::std::result::Result<
+                super::BulkUpdateMembershipsParams,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                ::std::option::Option<super::RoleId>,
+                ::std::string::String,
+            >,
+            track_email_opens: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkUpdateMemberships {
+            fn default() -> Self {
+                Self {
+                    auto_record_calls: Ok(Default::default()),
+                    default_caller_id: Ok(Default::default()),
+                    hangup_recording_url: Ok(Default::default()),
+                    may_workflows_impersonate: Ok(Default::default()),
+                    params: Err("no value supplied for params".to_string()),
+                    role_id: Ok(Default::default()),
+                    track_email_opens: Ok(Default::default()),
+                }
+            }
+        }
+        impl BulkUpdateMemberships {
+            pub fn auto_record_calls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AutoRecordCalls>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_record_calls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_record_calls: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_caller_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_caller_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_caller_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hangup_recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hangup_recording_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.may_workflows_impersonate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for may_workflows_impersonate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BulkUpdateMembershipsParams>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for params: {e}")
+                    });
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RoleId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_id: {e}")
+                    });
+                self
+            }
+            pub fn track_email_opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.track_email_opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for track_email_opens: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateMemberships>
+        for super::BulkUpdateMemberships {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateMemberships,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_record_calls: value.auto_record_calls?,
+                    default_caller_id: value.default_caller_id?,
+                    hangup_recording_url: value.hangup_recording_url?,
+                    may_workflows_impersonate: value.may_workflows_impersonate?,
+                    params: value.params?,
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateMemberships>
+        for BulkUpdateMemberships {
+            fn from(value: super::BulkUpdateMemberships) -> Self {
+                Self {
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    default_caller_id: Ok(value.default_caller_id),
+                    hangup_recording_url: Ok(value.hangup_recording_url),
+                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
+                    params: Ok(value.params),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateMembershipsParams {
+            id_in: ::std::result::Result<
+                super::BulkUpdateMembershipsParamsIdIn,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkUpdateMembershipsParams {
+            fn default() -> Self {
+                Self {
+                    id_in: Err("no value supplied for id_in".to_string()),
+                }
+            }
+        }
+        impl BulkUpdateMembershipsParams {
+            pub fn id_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BulkUpdateMembershipsParamsIdIn>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_in: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateMembershipsParams>
+        for super::BulkUpdateMembershipsParams {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateMembershipsParams,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id_in: value.id_in? })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateMembershipsParams>
+        for BulkUpdateMembershipsParams {
+            fn from(value: super::BulkUpdateMembershipsParams) -> Self {
+                Self { id_in: Ok(value.id_in) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateMembershipsResult {
+            count: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkUpdateMembershipsResult {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                }
+            }
+        }
+        impl BulkUpdateMembershipsResult {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateMembershipsResult>
+        for super::BulkUpdateMembershipsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateMembershipsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { count: value.count? })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateMembershipsResult>
+        for BulkUpdateMembershipsResult {
+            fn from(value: super::BulkUpdateMembershipsResult) -> Self {
+                Self { count: Ok(value.count) }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateMembership {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -832,416 +1092,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct MembershipBulkUpdate {
-            auto_record_calls: ::std::result::Result<
-                ::std::option::Option<super::AutoRecordCalls>,
-                ::std::string::String,
-            >,
-            default_caller_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hangup_recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            may_workflows_impersonate: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            params: ::std::result::Result<
-                super::MembershipBulkUpdateParams,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<super::RoleId>,
-                ::std::string::String,
-            >,
-            track_email_opens: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MembershipBulkUpdate {
-            fn default() -> Self {
-                Self {
-                    auto_record_calls: Ok(Default::default()),
-                    default_caller_id: Ok(Default::default()),
-                    hangup_recording_url: Ok(Default::default()),
-                    may_workflows_impersonate: Ok(Default::default()),
-                    params: Err("no value supplied for params".to_string()),
-                    role_id: Ok(Default::default()),
-                    track_email_opens: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipBulkUpdate {
-            pub fn auto_record_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRecordCalls>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_record_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_record_calls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn default_caller_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_caller_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for default_caller_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hangup_recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hangup_recording_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_workflows_impersonate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for may_workflows_impersonate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MembershipBulkUpdateParams>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for params: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::RoleId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn track_email_opens<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_email_opens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for track_email_opens: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipBulkUpdate>
-        for super::MembershipBulkUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipBulkUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_record_calls: value.auto_record_calls?,
-                    default_caller_id: value.default_caller_id?,
-                    hangup_recording_url: value.hangup_recording_url?,
-                    may_workflows_impersonate: value.may_workflows_impersonate?,
-                    params: value.params?,
-                    role_id: value.role_id?,
-                    track_email_opens: value.track_email_opens?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembershipBulkUpdate> for MembershipBulkUpdate {
-            fn from(value: super::MembershipBulkUpdate) -> Self {
-                Self {
-                    auto_record_calls: Ok(value.auto_record_calls),
-                    default_caller_id: Ok(value.default_caller_id),
-                    hangup_recording_url: Ok(value.hangup_recording_url),
-                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
-                    params: Ok(value.params),
-                    role_id: Ok(value.role_id),
-                    track_email_opens: Ok(value.track_email_opens),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembershipBulkUpdateParams {
-            id_in: ::std::result::Result<
-                super::MembershipBulkUpdateParamsIdIn,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MembershipBulkUpdateParams {
-            fn default() -> Self {
-                Self {
-                    id_in: Err("no value supplied for id_in".to_string()),
-                }
-            }
-        }
-        impl MembershipBulkUpdateParams {
-            pub fn id_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MembershipBulkUpdateParamsIdIn>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for id_in: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipBulkUpdateParams>
-        for super::MembershipBulkUpdateParams {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipBulkUpdateParams,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { id_in: value.id_in? })
-            }
-        }
-        impl ::std::convert::From<super::MembershipBulkUpdateParams>
-        for MembershipBulkUpdateParams {
-            fn from(value: super::MembershipBulkUpdateParams) -> Self {
-                Self { id_in: Ok(value.id_in) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembershipBulkUpdateResult {
-            count: ::std::result::Result<
-                ::std::option::Option<u64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MembershipBulkUpdateResult {
-            fn default() -> Self {
-                Self {
-                    count: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipBulkUpdateResult {
-            pub fn count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<u64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for count: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipBulkUpdateResult>
-        for super::MembershipBulkUpdateResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipBulkUpdateResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { count: value.count? })
-            }
-        }
-        impl ::std::convert::From<super::MembershipBulkUpdateResult>
-        for MembershipBulkUpdateResult {
-            fn from(value: super::MembershipBulkUpdateResult) -> Self {
-                Self { count: Ok(value.count) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembershipUpdate {
-            auto_record_calls: ::std::result::Result<
-                ::std::option::Option<super::AutoRecordCalls>,
-                ::std::string::String,
-            >,
-            default_caller_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hangup_recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            may_workflows_impersonate: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<super::RoleId>,
-                ::std::string::String,
-            >,
-            track_email_opens: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MembershipUpdate {
-            fn default() -> Self {
-                Self {
-                    auto_record_calls: Ok(Default::default()),
-                    default_caller_id: Ok(Default::default()),
-                    hangup_recording_url: Ok(Default::default()),
-                    may_workflows_impersonate: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
-                    track_email_opens: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipUpdate {
-            pub fn auto_record_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRecordCalls>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_record_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_record_calls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn default_caller_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_caller_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for default_caller_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hangup_recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hangup_recording_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_workflows_impersonate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for may_workflows_impersonate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::RoleId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn track_email_opens<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_email_opens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for track_email_opens: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipUpdate> for super::MembershipUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_record_calls: value.auto_record_calls?,
-                    default_caller_id: value.default_caller_id?,
-                    hangup_recording_url: value.hangup_recording_url?,
-                    may_workflows_impersonate: value.may_workflows_impersonate?,
-                    role_id: value.role_id?,
-                    track_email_opens: value.track_email_opens?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembershipUpdate> for MembershipUpdate {
-            fn from(value: super::MembershipUpdate) -> Self {
-                Self {
-                    auto_record_calls: Ok(value.auto_record_calls),
-                    default_caller_id: Ok(value.default_caller_id),
-                    hangup_recording_url: Ok(value.hangup_recording_url),
-                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
-                    role_id: Ok(value.role_id),
-                    track_email_opens: Ok(value.track_email_opens),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct PinnedViews {
             saved_view_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1287,6 +1137,158 @@ pub mod types {
             fn from(value: super::PinnedViews) -> Self {
                 Self {
                     saved_view_ids: Ok(value.saved_view_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateMembership {
+            auto_record_calls: ::std::result::Result<
+                ::std::option::Option<super::AutoRecordCalls>,
+                ::std::string::String,
+            >,
+            default_caller_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hangup_recording_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            may_workflows_impersonate: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                ::std::option::Option<super::RoleId>,
+                ::std::string::String,
+            >,
+            track_email_opens: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateMembership {
+            fn default() -> Self {
+                Self {
+                    auto_record_calls: Ok(Default::default()),
+                    default_caller_id: Ok(Default::default()),
+                    hangup_recording_url: Ok(Default::default()),
+                    may_workflows_impersonate: Ok(Default::default()),
+                    role_id: Ok(Default::default()),
+                    track_email_opens: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateMembership {
+            pub fn auto_record_calls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AutoRecordCalls>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_record_calls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_record_calls: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_caller_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_caller_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_caller_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hangup_recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hangup_recording_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.may_workflows_impersonate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for may_workflows_impersonate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RoleId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_id: {e}")
+                    });
+                self
+            }
+            pub fn track_email_opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.track_email_opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for track_email_opens: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateMembership> for super::UpdateMembership {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateMembership,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_record_calls: value.auto_record_calls?,
+                    default_caller_id: value.default_caller_id?,
+                    hangup_recording_url: value.hangup_recording_url?,
+                    may_workflows_impersonate: value.may_workflows_impersonate?,
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateMembership> for UpdateMembership {
+            fn from(value: super::UpdateMembership) -> Self {
+                Self {
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    default_caller_id: Ok(value.default_caller_id),
+                    hangup_recording_url: Ok(value.hangup_recording_url),
+                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
                 }
             }
         }
@@ -1502,7 +1504,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MembershipsBulkUpdate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::MembershipBulkUpdate, String>,
+        body: Result<types::builder::BulkUpdateMemberships, String>,
     }
     impl<'a> MembershipsBulkUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1513,9 +1515,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::MembershipBulkUpdate>,
+            V: std::convert::TryInto<types::BulkUpdateMemberships>,
             <V as std::convert::TryInto<
-                types::MembershipBulkUpdate,
+                types::BulkUpdateMemberships,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -1523,7 +1525,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `MembershipBulkUpdate` for body failed: {}", s
+                        "conversion to `BulkUpdateMemberships` for body failed: {}", s
                     )
                 });
             self
@@ -1531,8 +1533,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::MembershipBulkUpdate,
-            ) -> types::builder::MembershipBulkUpdate,
+                types::builder::BulkUpdateMemberships,
+            ) -> types::builder::BulkUpdateMemberships,
         {
             self.body = self.body.map(f);
             self
@@ -1541,13 +1543,13 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::MembershipBulkUpdateResult>,
+            ResponseValue<types::BulkUpdateMembershipsResult>,
             Error<types::ErrorBody>,
         > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::MembershipBulkUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::BulkUpdateMemberships::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/membership/", client.baseurl,);
@@ -1721,7 +1723,7 @@ pub mod builder {
     pub struct MembershipsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::MembershipUpdate, String>,
+        body: Result<types::builder::UpdateMembership, String>,
     }
     impl<'a> MembershipsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1745,24 +1747,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::MembershipUpdate>,
+            V: std::convert::TryInto<types::UpdateMembership>,
             <V as std::convert::TryInto<
-                types::MembershipUpdate,
+                types::UpdateMembership,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `MembershipUpdate` for body failed: {}", s)
+                    format!("conversion to `UpdateMembership` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::MembershipUpdate,
-            ) -> types::builder::MembershipUpdate,
+                types::builder::UpdateMembership,
+            ) -> types::builder::UpdateMembership,
         {
             self.body = self.body.map(f);
             self
@@ -1775,7 +1777,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::MembershipUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::UpdateMembership::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(

@@ -15,6 +15,11 @@
 //! its operations to the one `Client` (what oxide.rs would need extension traits for). The
 //! aggregated `types` and `builder` modules keep the paths users already have
 //! (`close_sdk::types::Membership`, `close_sdk::builder::MembershipsCreate`).
+//!
+//! Each type has one public path besides `close_sdk::types::X`: the module of the resource that
+//! owns it (a shared type belongs to the resource whose operations reach it most directly, see
+//! [`shared_owners`]). Renamed types (`openapi/renames.yaml`) keep their old names as
+//! `#[deprecated]`, doc-hidden aliases ([`deprecated_aliases`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -54,6 +59,8 @@ pub struct PartOutput {
     pub types: BTreeSet<String>,
     /// The modules inside its `types` module (`builder`, `defaults`).
     pub type_modules: BTreeSet<String>,
+    /// Its deprecated aliases for renamed types: old name → new name (both in `types`).
+    pub aliases: BTreeMap<String, String>,
     /// Its operations, in document order.
     pub operations: Vec<OperationDoc>,
     /// For resources with the `mock` helpers: the `When`/`Then` module source, the trait
@@ -367,8 +374,11 @@ pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
         let what = format!("part `{}`", part.module);
         let settings = part_settings(&part);
         let file = codegen::run_progenitor(&part.doc, &settings, &positions, &what)?;
-        let (file, types, type_modules) =
+        let (mut file, mut types, type_modules) =
             reshape(file, &part.kind).with_context(|| what.clone())?;
+        let aliases = deprecated_aliases(&part, &types);
+        add_aliases(&mut file, &aliases, &type_modules);
+        types.extend(aliases.iter().map(|(old, _)| old.clone()));
         let mock = match &part.kind {
             PartKind::Resource(f) => {
                 let m = codegen::run_httpmock(&part.doc, &settings, &what)?;
@@ -381,12 +391,127 @@ pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
             source: unparse(&file),
             types,
             type_modules,
+            aliases: aliases.into_iter().collect(),
             mock,
             part,
         });
     }
     check_names(&out)?;
     Ok(out)
+}
+
+/// The deprecated aliases a part keeps for the names `openapi/renames.yaml` replaced, as
+/// `(old, new)` Rust type names: each renamed schema's old name, and the old name of every type
+/// typify derived from it (an inline member's `{Parent}{Member}` type, an open enum's
+/// `Unknown{Enum}`), so code written against the old names keeps compiling.
+fn deprecated_aliases(part: &Part, types: &BTreeSet<String>) -> Vec<(String, String)> {
+    let schemas = part.doc.pointer("/components/schemas");
+    // (new Rust name, old Rust names) of every renamed schema the part generates.
+    let mut renamed: Vec<(String, Vec<String>)> = Vec::new();
+    let mut components = BTreeSet::new();
+    for c in &part.owned {
+        components.insert(rust_type_name(c));
+        let old = schemas
+            .and_then(|s| s.get(c))
+            .map(crate::renames::renamed_from)
+            .unwrap_or_default();
+        if !old.is_empty() {
+            renamed.push((
+                rust_type_name(c),
+                old.iter().map(|o| rust_type_name(o)).collect(),
+            ));
+        }
+    }
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (new, olds) in &renamed {
+        for old in olds {
+            out.insert(old.clone(), new.clone());
+        }
+    }
+    for t in types {
+        if components.contains(t) {
+            continue;
+        }
+        // The longest renamed schema name the derived type starts with is its parent.
+        let parent = renamed
+            .iter()
+            .filter(|(new, _)| t.len() > new.len() && t.starts_with(new.as_str()))
+            .max_by_key(|(new, _)| new.len());
+        if let Some((new, olds)) = parent {
+            for old in olds {
+                out.insert(format!("{old}{}", &t[new.len()..]), t.clone());
+            }
+        }
+    }
+    let unknown: Vec<(String, String)> = out
+        .iter()
+        .filter(|(_, new)| types.contains(&format!("Unknown{new}")))
+        .map(|(old, new)| (format!("Unknown{old}"), format!("Unknown{new}")))
+        .collect();
+    out.extend(unknown);
+    // An old name that is (again) a real type is not an alias.
+    out.into_iter()
+        .filter(|(old, new)| !types.contains(old) && types.contains(new))
+        .collect()
+}
+
+/// Adds `#[deprecated] pub type Old = New;` to a part's `types` module (and to its `builder`
+/// module, for the struct builders typify generates under the same names).
+fn add_aliases(
+    file: &mut syn::File,
+    aliases: &[(String, String)],
+    type_modules: &BTreeSet<String>,
+) {
+    if aliases.is_empty() {
+        return;
+    }
+    let alias = |old: &str, new: &str| -> Item {
+        let (old_id, new_id) = (
+            syn::Ident::new(old, proc_macro2::Span::call_site()),
+            syn::Ident::new(new, proc_macro2::Span::call_site()),
+        );
+        let note = format!("renamed to `{new}`");
+        syn::parse_quote! {
+            #[doc(hidden)]
+            #[deprecated(note = #note)]
+            pub type #old_id = #new_id;
+        }
+    };
+    let Some(types) = module_items_mut(file, "types") else {
+        return;
+    };
+    let builders: BTreeSet<String> = if type_modules.contains("builder") {
+        types
+            .iter()
+            .find_map(|i| match i {
+                Item::Mod(ItemMod {
+                    ident,
+                    content: Some((_, items)),
+                    ..
+                }) if ident == "builder" => Some(type_names(items)),
+                _ => None,
+            })
+            .unwrap_or_default()
+    } else {
+        BTreeSet::new()
+    };
+    for (old, new) in aliases {
+        types.push(alias(old, new));
+    }
+    for item in types.iter_mut() {
+        if let Item::Mod(ItemMod {
+            ident,
+            content: Some((_, items)),
+            ..
+        }) = item
+        {
+            if ident == "builder" {
+                for (old, new) in aliases.iter().filter(|(_, n)| builders.contains(n)) {
+                    items.push(alias(old, new));
+                }
+            }
+        }
+    }
 }
 
 /// Every type name must be unique across parts (the `types` namespace re-exports them all),
@@ -397,7 +522,7 @@ fn check_names(parts: &[PartOutput]) -> Result<()> {
         for t in &p.types {
             if let Some(other) = owner.insert(t, &p.part.module) {
                 bail!(
-                    "type `{t}` is generated by both `{other}` and `{}`; rename one in openapi/overlay.yaml",
+                    "type `{t}` is generated by both `{other}` and `{}`; rename one in openapi/renames.yaml",
                     p.part.module
                 );
             }
@@ -457,7 +582,8 @@ fn resource_doc(
         "{}\n\nCompiled with the `{}` cargo feature{}. Reached with {reached}: each operation is a \
          method of a handle returning its request (in [`builder`](self::builder)), which you \
          `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are \
-         re-exported here and in [`types`](crate::types).\n\n\
+         re-exported here and in [`types`](crate::types) (a type several resources use is \
+         re-exported by the one whose operations return or take it).\n\n\
          | Call | Request | Summary |\n|---|---|---|\n",
         feature.doc,
         feature.name,
@@ -654,10 +780,128 @@ fn builder_rs(resources: &[&PartOutput]) -> String {
     s
 }
 
-/// Text of `generated/by_resource.rs`: one documented public module per resource.
+/// The component schema a generated type comes from: the schema of that name, else the one
+/// whose name it extends (`CreateContactEmailsItem` → `CreateContact`, `UnknownCallStatus` →
+/// `CallStatus`).
+fn schema_of_type<'a>(part: &'a Part, ty: &str) -> Option<&'a String> {
+    let by_rust: BTreeMap<String, &String> =
+        part.owned.iter().map(|c| (rust_type_name(c), c)).collect();
+    let ty = if by_rust.contains_key(ty) {
+        ty
+    } else {
+        ty.strip_prefix("Unknown").unwrap_or(ty)
+    };
+    if let Some(c) = by_rust.get(ty) {
+        return Some(c);
+    }
+    by_rust
+        .iter()
+        .filter(|(r, _)| ty.starts_with(r.as_str()))
+        .max_by_key(|(r, _)| r.len())
+        .map(|(_, c)| *c)
+}
+
+/// The resource each type of a shared part belongs to, by type name.
+///
+/// **One public path per type.** Every generated type is public at `close_sdk::types::X`. A
+/// resource module (`close_sdk::leads`) re-exports the types its feature alone generates and,
+/// of the types several features share, those it *owns*: a shared type belongs to the feature
+/// whose operations reach its schema in the fewest `$ref` steps (a request or response body is
+/// step 0, its members step 1, …), ties going to the first feature of the shared part (the
+/// features' order in `features.rs`). So `Opportunity` is `close_sdk::opportunities::Opportunity`
+/// (an opportunities response), not also `close_sdk::leads::Opportunity` (a member of `Lead`).
+/// A type derived from a schema (an inline member's type, an open enum's `Unknown…`, a
+/// deprecated alias) goes with that schema.
+fn shared_owners(spec: &Value, shared: &[&PartOutput]) -> Result<BTreeMap<String, &'static str>> {
+    // Steps from each feature's operations to every schema they reach.
+    let mut steps: BTreeMap<&'static str, BTreeMap<String, usize>> = BTreeMap::new();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let direct_refs = |v: &Value| {
+        let mut out = BTreeSet::new();
+        collect_schema_refs(v, &mut out);
+        out
+    };
+    let features = split::feature_of_operations(spec)?;
+    let mut starts: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for ((path, method), f) in &features {
+        if let Some(op) = spec.pointer(&format!(
+            "/paths/{}/{method}",
+            path.replace('~', "~0").replace('/', "~1")
+        )) {
+            starts.entry(f.name).or_default().extend(direct_refs(op));
+        }
+    }
+    for (f, start) in starts {
+        let dist = steps.entry(f).or_default();
+        let mut frontier: Vec<String> = start.into_iter().collect();
+        let mut depth = 0;
+        while !frontier.is_empty() {
+            let mut next = Vec::new();
+            for n in frontier {
+                if dist.contains_key(&n) {
+                    continue;
+                }
+                dist.insert(n.clone(), depth);
+                if let Some(s) = schemas.and_then(|s| s.get(&n)) {
+                    next.extend(direct_refs(s).into_iter().filter(|x| !dist.contains_key(x)));
+                }
+            }
+            frontier = next;
+            depth += 1;
+        }
+    }
+    let mut owners = BTreeMap::new();
+    for p in shared {
+        for ty in &p.types {
+            // A deprecated alias goes with the type it names.
+            let named = p.aliases.get(ty).unwrap_or(ty);
+            let schema = schema_of_type(&p.part, named);
+            let owner = p
+                .part
+                .features
+                .iter()
+                .enumerate()
+                .min_by_key(|(i, f)| {
+                    let d = schema
+                        .and_then(|s| steps.get(*f).and_then(|m| m.get(s)))
+                        .copied()
+                        .unwrap_or(usize::MAX);
+                    (d, *i)
+                })
+                .map(|(_, f)| *f);
+            if let Some(owner) = owner {
+                owners.insert(ty.clone(), owner);
+            }
+        }
+    }
+    Ok(owners)
+}
+
+fn collect_schema_refs(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(n) = crate::rules::ref_name(o) {
+                out.insert(n.to_string());
+            }
+            for (k, x) in o {
+                if k != "$ref" {
+                    collect_schema_refs(x, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_schema_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// Text of `generated/by_resource.rs`: one documented public module per resource, re-exporting
+/// its own types and the shared types it owns ([`shared_owners`]).
 fn by_resource_rs(
     resources: &[&PartOutput],
     shared: &[&PartOutput],
+    owners: &BTreeMap<String, &'static str>,
     plan: &crate::handles::Plan,
 ) -> String {
     let mut s = format!(
@@ -677,10 +921,20 @@ fn by_resource_rs(
             ));
         }
         for sp in shared {
-            if sp.part.features.contains(&feature.name) && !sp.types.is_empty() {
+            if !sp.part.features.contains(&feature.name) {
+                continue;
+            }
+            let owned: Vec<&str> = sp
+                .types
+                .iter()
+                .filter(|t| owners.get(*t) == Some(&feature.name))
+                .map(String::as_str)
+                .collect();
+            if !owned.is_empty() {
                 s.push_str(&format!(
-                    "    #[doc(inline)]\n    pub use crate::generated::shared::{}::types::*;\n",
-                    sp.part.module
+                    "    #[doc(inline)]\n    pub use crate::generated::shared::{}::types::{{{}}};\n",
+                    sp.part.module,
+                    owned.join(", ")
                 ));
             }
         }
@@ -757,7 +1011,7 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
         },
         GeneratedFile {
             path: dir.join("by_resource.rs"),
-            contents: by_resource_rs(&resources, &shared, &plan),
+            contents: by_resource_rs(&resources, &shared, &shared_owners(spec, &shared)?, &plan),
         },
         crate::handles::handles_file(&plan)?,
         GeneratedFile {
@@ -801,4 +1055,85 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
         contents: httpmock_rs(&parts),
     });
     Ok((files, parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn part(owned: &[&str], doc: Value) -> Part {
+        Part {
+            kind: PartKind::Shared,
+            module: "phone_numbers".into(),
+            features: vec!["phone-numbers"],
+            doc,
+            owned: owned.iter().map(|s| s.to_string()).collect(),
+            foreign: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn renamed_types_and_what_typify_derives_from_them_keep_their_old_names() {
+        let doc = json!({"components": {"schemas": {
+            "CreatePhoneNumber": {"x-close-sdk-renamed-from": ["CreatePhoneNumberRequest"]},
+            "CreatePhoneNumberCarrierType": {"x-close-sdk-renamed-from": ["CreatePhoneNumberRequestCarrierType"]},
+            "PhoneNumber": {}
+        }}});
+        let p = part(
+            &[
+                "CreatePhoneNumber",
+                "CreatePhoneNumberCarrierType",
+                "PhoneNumber",
+            ],
+            doc,
+        );
+        let types: BTreeSet<String> = [
+            "CreatePhoneNumber",
+            "CreatePhoneNumberCarrierType",
+            "UnknownCreatePhoneNumberCarrierType",
+            "CreatePhoneNumberSharingItem",
+            "PhoneNumber",
+        ]
+        .map(String::from)
+        .into();
+        let aliases: BTreeMap<String, String> =
+            deprecated_aliases(&p, &types).into_iter().collect();
+        let expect: BTreeMap<String, String> = [
+            ("CreatePhoneNumberRequest", "CreatePhoneNumber"),
+            (
+                "CreatePhoneNumberRequestCarrierType",
+                "CreatePhoneNumberCarrierType",
+            ),
+            (
+                "UnknownCreatePhoneNumberRequestCarrierType",
+                "UnknownCreatePhoneNumberCarrierType",
+            ),
+            (
+                "CreatePhoneNumberRequestSharingItem",
+                "CreatePhoneNumberSharingItem",
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .into();
+        assert_eq!(aliases, expect);
+    }
+
+    #[test]
+    fn a_derived_type_goes_with_its_schema() {
+        let p = part(&["Contact", "CallStatus", "ContactPhone"], json!({}));
+        assert_eq!(
+            schema_of_type(&p, "Contact").map(String::as_str),
+            Some("Contact")
+        );
+        assert_eq!(
+            schema_of_type(&p, "ContactPhonesItem").map(String::as_str),
+            Some("ContactPhone")
+        );
+        assert_eq!(
+            schema_of_type(&p, "UnknownCallStatus").map(String::as_str),
+            Some("CallStatus")
+        );
+        assert_eq!(schema_of_type(&p, "Other"), None);
+    }
 }

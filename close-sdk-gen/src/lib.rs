@@ -11,7 +11,8 @@
 //! 3. [`normalize`]: rewrite the OpenAPI 3.1/3.2 constructs Close uses into OpenAPI 3.0.3, the
 //!    only version progenitor reads.
 //! 4. [`rules`]: what holds for every operation (operationId prefixes, no `Authorization`
-//!    parameter, one error body, date types, names of list envelopes, …).
+//!    parameter, one error body, date types, names of list envelopes, …); [`renames`]: the
+//!    names the SDK gives schemas Close named by accident (`openapi/renames.yaml`).
 //! 5. [`split`] and [`layout`]: one progenitor run per cargo feature ([`features`]) and per set
 //!    of features sharing schemas, reshaped into modules of one `Client`; [`operations`]: the
 //!    request path's operation table.
@@ -35,6 +36,7 @@ pub mod normalize;
 pub mod operations;
 pub mod overlay;
 pub mod overlay_check;
+pub mod renames;
 pub mod rules;
 pub mod secrets;
 pub mod spec_diff;
@@ -71,7 +73,8 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Builds the effective spec (upstream + overlay, normalised to 3.0.3, rules applied) as JSON.
+/// Builds the effective spec (upstream + overlay, normalised to 3.0.3, rules and renames
+/// applied) as JSON.
 pub fn effective_spec(root: &Path) -> Result<serde_json::Value> {
     let pinned = upstream::Pinned::load(&root.join(UPSTREAM_DIR))?;
     let mut doc = pinned.merged()?;
@@ -80,6 +83,7 @@ pub fn effective_spec(root: &Path) -> Result<serde_json::Value> {
     examples::graft(&mut doc, &pinned.examples);
     normalize::to_openapi_3_0(&mut doc)?;
     rules::apply(&mut doc)?;
+    renames::Renames::load(&root.join(renames::RENAMES))?.apply(&mut doc)?;
     Ok(doc)
 }
 

@@ -468,7 +468,8 @@ pub fn response_placeholders(doc: &mut Value) {
     }
 }
 
-fn rename_component(doc: &mut Value, from: &str, to: &str) {
+/// Renames a component schema: its key and `title`, and every `$ref` to it.
+pub fn rename_component(doc: &mut Value, from: &str, to: &str) {
     let Some(schemas) = schemas_mut(doc) else {
         return;
     };

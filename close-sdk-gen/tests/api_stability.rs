@@ -5,7 +5,10 @@
 //! changed on purpose since are updated in the fixture: issue 19 made every member of a
 //! response type an `Option` and every optional member of an update body a `Patch` (its builder
 //! setter taking anything that converts to a `Patch`, so a builder can clear); issue 20 made every
-//! builder's `send()` return the crate's one error type, `close_sdk::Error`.
+//! builder's `send()` return the crate's one error type, `close_sdk::Error`, and gave
+//! `groups_update` its own body `UpdateGroup`. Types renamed by `openapi/renames.yaml` are
+//! compared under their new names (their old names stay as deprecated aliases, which
+//! `tests/tests/integration/old_names.rs` compiles against).
 
 use std::path::{Path, PathBuf};
 
@@ -18,14 +21,69 @@ fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The deprecated aliases of the checked-in generated code (`pub type Old = New;` after a
+/// `#[deprecated(note = "renamed to …")]`): old name → new name.
+fn renamed() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in api_surface::checked_in(&repo_root()) {
+        let mut lines = f.contents.lines().map(str::trim);
+        while let Some(line) = lines.next() {
+            let Some(new) = line
+                .strip_prefix("#[deprecated(note = \"renamed to `")
+                .and_then(|r| r.strip_suffix("`\")]"))
+            else {
+                continue;
+            };
+            let old = lines
+                .next()
+                .and_then(|l| l.strip_prefix("pub type "))
+                .and_then(|l| l.strip_suffix(&format!(" = {new};")));
+            if let Some(old) = old {
+                out.push((old.to_string(), new.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    // Longest first, so `MembershipBulkUpdateParams` is replaced before `MembershipBulkUpdate`.
+    out.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
+    assert!(
+        !out.is_empty(),
+        "no deprecated alias found in the generated code"
+    );
+    out
+}
+
+/// Replaces whole-word `old` by `new` in `s`.
+fn replace_word(s: &str, old: &str, new: &str) -> String {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(old) {
+        let before_ok = !rest[..i].chars().next_back().is_some_and(is_word);
+        let after_ok = !rest[i + old.len()..].chars().next().is_some_and(is_word);
+        out.push_str(&rest[..i]);
+        out.push_str(if before_ok && after_ok { new } else { old });
+        rest = &rest[i + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn before() -> Vec<(String, String)> {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api-before-whole-document.tsv"),
     )
     .unwrap();
+    let renamed = renamed();
+    let rename = |s: &str| {
+        renamed
+            .iter()
+            .fold(s.to_string(), |s, (old, new)| replace_word(&s, old, new))
+    };
     text.lines()
         .filter_map(|l| l.split_once('\t'))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (rename(k), rename(v)))
         .collect()
 }
 

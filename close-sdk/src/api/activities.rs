@@ -6,8 +6,8 @@ use std::future::Future;
 use super::call::{check_email, check_id, check_phone, fields_for, finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{
-    Activity, ActivityBase, CallActivity, CreateCallActivity, CreateEmailActivity,
-    CreateNoteActivity, CreateSmsActivity, EmailActivity, SmsActivity, UpdateNoteActivity,
+    Activity, CallActivity, CreateCallActivity, CreateEmailActivity, CreateNoteActivity,
+    CreateSmsActivity, EmailActivity, NoteActivity, SmsActivity, UpdateNoteActivity,
 };
 use crate::{Client, DateOrTimestamp, Error};
 
@@ -190,27 +190,27 @@ pub trait ActivitiesExt {
     fn create_note(
         &self,
         note: CreateNoteActivity,
-    ) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+    ) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `POST /activity/note/`: a plain-text note on lead `lead_id`.
     fn add_note(
         &self,
         lead_id: &str,
         text: &str,
-    ) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+    ) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `GET /activity/note/{id}/`: one note.
-    fn get_note(&self, id: &str) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+    fn get_note(&self, id: &str) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `GET /activity/note/`: notes matching `filter` (no `types`).
-    fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<ActivityBase>;
+    fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<NoteActivity>;
 
     /// `PUT /activity/note/{id}/`: changes the members set in `update`.
     fn update_note(
         &self,
         id: &str,
         update: UpdateNoteActivity,
-    ) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+    ) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `DELETE /activity/note/{id}/`: deletes the note.
     fn delete_note(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
@@ -305,7 +305,7 @@ impl ActivitiesExt for Client {
         })
     }
 
-    async fn create_note(&self, note: CreateNoteActivity) -> Result<ActivityBase, Error> {
+    async fn create_note(&self, note: CreateNoteActivity) -> Result<NoteActivity, Error> {
         path_id("activities_notes_create", "lead_id", &note.lead_id)?;
         check_id(
             "activities_notes_create",
@@ -315,7 +315,7 @@ impl ActivitiesExt for Client {
         finish(self.activities_notes_create().body(note).send().await).await
     }
 
-    async fn add_note(&self, lead_id: &str, text: &str) -> Result<ActivityBase, Error> {
+    async fn add_note(&self, lead_id: &str, text: &str) -> Result<NoteActivity, Error> {
         let note = CreateNoteActivity {
             extra: Default::default(),
             activity_at: None,
@@ -334,12 +334,12 @@ impl ActivitiesExt for Client {
         self.create_note(note).await
     }
 
-    async fn get_note(&self, id: &str) -> Result<ActivityBase, Error> {
+    async fn get_note(&self, id: &str) -> Result<NoteActivity, Error> {
         let id = path_id("activities_notes_get", "id", id)?;
         finish(self.activities_notes_get().id(id).send().await).await
     }
 
-    fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<ActivityBase> {
+    fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<NoteActivity> {
         typed_list!(
             self,
             "activities_notes_list",
@@ -353,7 +353,7 @@ impl ActivitiesExt for Client {
         &self,
         id: &str,
         update: UpdateNoteActivity,
-    ) -> Result<ActivityBase, Error> {
+    ) -> Result<NoteActivity, Error> {
         let id = path_id("activities_notes_update", "id", id)?;
         check_id(
             "activities_notes_update",

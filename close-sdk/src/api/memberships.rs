@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 
 use super::call::{finish, path_id};
 use crate::types::{
-    CreateMembership, Membership, MembershipBulkUpdate, MembershipBulkUpdateParams,
-    MembershipUpdate, PinnedViews,
+    BulkUpdateMemberships, BulkUpdateMembershipsParams, CreateMembership, Membership, PinnedViews,
+    UpdateMembership,
 };
 use crate::{Client, EmailAddress, Error, Role};
 
@@ -17,11 +17,11 @@ use crate::{Client, EmailAddress, Error, Role};
 ///
 /// ```no_run
 /// use close_sdk::prelude::*;
-/// use close_sdk::types::MembershipUpdate;
+/// use close_sdk::types::UpdateMembership;
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let m = client.create_membership("john@salesteam.com", Role::User).await?;
-/// let update = MembershipUpdate { role_id: Patch::Set(Role::Superuser), ..Default::default() };
+/// let update = UpdateMembership { role_id: Patch::Set(Role::Superuser), ..Default::default() };
 /// let id = m.id.as_deref().unwrap_or_default();
 /// client.update_membership(id, update).await?;
 /// client.set_pinned_views(id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
@@ -47,7 +47,7 @@ pub trait MembershipsExt {
     fn update_membership(
         &self,
         id: &str,
-        update: MembershipUpdate,
+        update: UpdateMembership,
     ) -> impl Future<Output = Result<Membership, Error>> + Send;
 
     /// `PUT /membership/`: applies `update` to every membership in `ids`; returns how many
@@ -55,7 +55,7 @@ pub trait MembershipsExt {
     fn bulk_update_memberships<I, S>(
         &self,
         ids: I,
-        update: MembershipUpdate,
+        update: UpdateMembership,
     ) -> impl Future<Output = Result<u64, Error>> + Send
     where
         I: IntoIterator<Item = S>,
@@ -138,7 +138,7 @@ impl MembershipsExt for Client {
     async fn update_membership(
         &self,
         id: &str,
-        update: MembershipUpdate,
+        update: UpdateMembership,
     ) -> Result<Membership, Error> {
         let id = path_id("memberships_update", "id", id)?;
         finish(self.memberships_update().id(id).body(update).send().await).await
@@ -147,7 +147,7 @@ impl MembershipsExt for Client {
     fn bulk_update_memberships<I, S>(
         &self,
         ids: I,
-        update: MembershipUpdate,
+        update: UpdateMembership,
     ) -> impl Future<Output = Result<u64, Error>> + Send
     where
         I: IntoIterator<Item = S>,
@@ -156,7 +156,7 @@ impl MembershipsExt for Client {
         // Validate eagerly so the iterator does not need to be `Send`.
         let ids = id_list(ids);
         async move {
-            let MembershipUpdate {
+            let UpdateMembership {
                 auto_record_calls,
                 default_caller_id,
                 hangup_recording_url,
@@ -166,9 +166,9 @@ impl MembershipsExt for Client {
                 extra,
             } = update;
             // The update's catch-all goes along (the bulk body refuses a key naming a typed member).
-            let body = MembershipBulkUpdate {
+            let body = BulkUpdateMemberships {
                 extra,
-                params: MembershipBulkUpdateParams {
+                params: BulkUpdateMembershipsParams {
                     extra: Default::default(),
                     id_in: ids?
                         .parse()

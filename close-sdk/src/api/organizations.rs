@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use super::call::{finish, path_id};
-use crate::types::{Organization, OrganizationMembership, OrganizationUpdate};
+use crate::types::{Organization, OrganizationMembership, UpdateOrganization};
 use crate::{Client, Error, Role};
 
 /// What `_expand` asks for in [`OrganizationsExt::get_organization_with_users`]: Close's
@@ -49,12 +49,12 @@ pub trait OrganizationsExt {
     fn update_organization(
         &self,
         id: &str,
-        update: OrganizationUpdate,
+        update: UpdateOrganization,
     ) -> impl Future<Output = Result<Organization, Error>> + Send;
 }
 
 /// Checks what the spec says about an update's values and Close would refuse.
-fn check_update(update: &OrganizationUpdate) -> Result<(), Error> {
+fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
     if let Some(currency) = update.currency.as_set() {
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(Error::InvalidRequest(format!(
@@ -101,7 +101,7 @@ impl OrganizationsExt for Client {
     async fn update_organization(
         &self,
         id: &str,
-        update: OrganizationUpdate,
+        update: UpdateOrganization,
     ) -> Result<Organization, Error> {
         let id = path_id("organizations_update", "id", id)?;
         check_update(&update)?;
@@ -129,13 +129,13 @@ mod tests {
 
     #[test]
     fn updates_are_checked_against_the_spec() {
-        let ok = OrganizationUpdate {
+        let ok = UpdateOrganization {
             currency: crate::Patch::Set("USD".into()),
             ..Default::default()
         };
         assert!(check_update(&ok).is_ok());
         for bad in ["usd", "US", "USDX", "€€€"] {
-            let u = OrganizationUpdate {
+            let u = UpdateOrganization {
                 currency: crate::Patch::Set(bad.into()),
                 ..Default::default()
             };
@@ -146,12 +146,12 @@ mod tests {
             label: None,
             extra: Default::default(),
         };
-        let too_many = OrganizationUpdate {
+        let too_many = UpdateOrganization {
             lead_statuses: crate::Patch::Set(vec![status; 1001]),
             ..Default::default()
         };
         assert!(check_update(&too_many).is_err());
-        let no_id = OrganizationUpdate {
+        let no_id = UpdateOrganization {
             lead_statuses: crate::Patch::Set(vec![InlineLeadStatusPayload {
                 id: None,
                 label: Some("New".into()),

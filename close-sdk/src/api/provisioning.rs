@@ -14,7 +14,7 @@ use futures_core::Stream;
 use futures_util::{stream, StreamExt};
 
 use super::memberships::MembershipsExt;
-use crate::types::{Membership, MembershipUpdate};
+use crate::types::{Membership, UpdateMembership};
 use crate::{Client, Error, Role};
 
 /// The default number of requests in flight.
@@ -182,7 +182,7 @@ impl ProvisioningExt for Client {
         async move {
             let mut outcomes = Vec::with_capacity(chunks.len());
             for ids in chunks {
-                let update = MembershipUpdate {
+                let update = UpdateMembership {
                     role_id: crate::Patch::Set(role.clone()),
                     ..Default::default()
                 };

@@ -4,7 +4,7 @@ use std::future::Future;
 
 use super::call::{finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
-use crate::types::{RoleCreate, RoleDefinition, RoleName, RoleUpdate};
+use crate::types::{CreateRole, RoleDefinition, RoleName, UpdateRole};
 use crate::{Client, Error, Role};
 
 /// Your organization's roles, split by who maintains them.
@@ -23,11 +23,11 @@ pub struct RoleCatalog {
 ///
 /// ```no_run
 /// use close_sdk::prelude::*;
-/// use close_sdk::types::MembershipUpdate;
+/// use close_sdk::types::UpdateMembership;
 ///
 /// # async fn run(client: Client, membership_id: &str) -> Result<(), Error> {
 /// if let Some(rep) = client.role_by_name("Sales Rep").await? {
-///     let update = MembershipUpdate { role_id: rep.role().into(), ..Default::default() };
+///     let update = UpdateMembership { role_id: rep.role().into(), ..Default::default() };
 ///     client.update_membership(membership_id, update).await?;
 /// }
 /// # Ok(()) }
@@ -67,14 +67,14 @@ pub trait RolesExt {
     /// `POST /role/` with every field, e.g. lead visibility.
     fn create_role_with(
         &self,
-        role: RoleCreate,
+        role: CreateRole,
     ) -> impl Future<Output = Result<RoleDefinition, Error>> + Send;
 
     /// `PUT /role/{id}/`: changes the fields set in `update` (`permissions` replaces the list).
     fn update_role(
         &self,
         id: &str,
-        update: RoleUpdate,
+        update: UpdateRole,
     ) -> impl Future<Output = Result<RoleDefinition, Error>> + Send;
 
     /// `DELETE /role/{id}/`: deletes a custom role. Close refuses while users still have it:
@@ -161,7 +161,7 @@ impl RolesExt for Client {
         let name = name.parse::<RoleName>();
         async move {
             let name = name.map_err(|e| Error::InvalidRequest(format!("role name: {e}")))?;
-            let role = RoleCreate {
+            let role = CreateRole {
                 extra: Default::default(),
                 name,
                 permissions,
@@ -172,7 +172,7 @@ impl RolesExt for Client {
         }
     }
 
-    async fn create_role_with(&self, role: RoleCreate) -> Result<RoleDefinition, Error> {
+    async fn create_role_with(&self, role: CreateRole) -> Result<RoleDefinition, Error> {
         if role.name.trim().is_empty() {
             return Err(Error::InvalidRequest("role name must not be blank".into()));
         }
@@ -180,7 +180,7 @@ impl RolesExt for Client {
         finish(self.roles_create().body(role).send().await).await
     }
 
-    async fn update_role(&self, id: &str, update: RoleUpdate) -> Result<RoleDefinition, Error> {
+    async fn update_role(&self, id: &str, update: UpdateRole) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_update", "id", id)?;
         check_permissions(update.permissions.as_set().map_or(&[], Vec::as_slice))?;
         finish(self.roles_update().id(id).body(update).send().await).await

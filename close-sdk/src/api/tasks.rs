@@ -4,7 +4,7 @@ use std::future::Future;
 
 use super::call::{check_id, fields_for, finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
-use crate::types::{CreateTask, Task, UpdateNotification};
+use crate::types::{CreateTask, Task, UpdateTask};
 use crate::{Client, DateOrTimestamp, Error};
 
 /// Which tasks [`TasksExt::list_tasks`] returns: filters of `GET /task/` in Close's document,
@@ -75,7 +75,7 @@ impl TaskFilter {
 ///
 /// ```no_run
 /// use close_sdk::prelude::*;
-/// use close_sdk::types::{CreateTask, UpdateNotification};
+/// use close_sdk::types::{CreateTask, UpdateTask};
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let new = CreateTask {
@@ -84,7 +84,7 @@ impl TaskFilter {
 ///     ..Default::default()
 /// };
 /// let task = client.create_task(new).await?;
-/// let done = UpdateNotification { is_complete: Patch::Set(true), ..Default::default() };
+/// let done = UpdateTask { is_complete: Patch::Set(true), ..Default::default() };
 /// let id = task.id.as_deref().unwrap_or_default();
 /// client.update_task(id, done).await?;
 /// let open = client
@@ -106,11 +106,11 @@ pub trait TasksExt {
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task>;
 
     /// `PUT /task/{id}/`: changes the members set in `update` (Close's document names the
-    /// task update body `UpdateNotification`).
+    /// task update body `UpdateTask`).
     fn update_task(
         &self,
         id: &str,
-        update: UpdateNotification,
+        update: UpdateTask,
     ) -> impl Future<Output = Result<Task, Error>> + Send;
 
     /// `DELETE /task/{id}/`: deletes the task.
@@ -176,7 +176,7 @@ impl TasksExt for Client {
         })
     }
 
-    async fn update_task(&self, id: &str, update: UpdateNotification) -> Result<Task, Error> {
+    async fn update_task(&self, id: &str, update: UpdateTask) -> Result<Task, Error> {
         let id = path_id("tasks_update", "id", id)?;
         check_id("tasks_update", "lead_id", update.lead_id.as_deref())?;
         check_id("tasks_update", "assigned_to", update.assigned_to.as_deref())?;

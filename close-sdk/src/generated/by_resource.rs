@@ -8,7 +8,7 @@
 
 /// Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types.
 ///
-/// Compiled with the `activities` cargo feature. Reached with [`client.activities()`](crate::Client::activities) ([`handles::Activities`](crate::handles::Activities)), [`client.custom_activity_types()`](crate::Client::custom_activity_types) ([`handles::CustomActivityTypes`](crate::handles::CustomActivityTypes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `activities` cargo feature. Reached with [`client.activities()`](crate::Client::activities) ([`handles::Activities`](crate::handles::Activities)), [`client.custom_activity_types()`](crate::Client::custom_activity_types) ([`handles::CustomActivityTypes`](crate::handles::CustomActivityTypes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -87,9 +87,9 @@ pub mod activities {
     #[doc(inline)]
     pub use crate::generated::resources::activities::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::*;
+    pub use crate::generated::shared::activities_contacts_leads::types::{CallStatus, UnknownCallStatus};
     #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::*;
+    pub use crate::generated::shared::activities_leads_opportunities::types::{Attachment};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::activities::builder::*;
@@ -98,7 +98,7 @@ pub mod activities {
 
 /// Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence.
 ///
-/// Compiled with the `bulk-actions` cargo feature. Reached with [`client.bulk_actions()`](crate::Client::bulk_actions) ([`handles::BulkActions`](crate::handles::BulkActions)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `bulk-actions` cargo feature. Reached with [`client.bulk_actions()`](crate::Client::bulk_actions) ([`handles::BulkActions`](crate::handles::BulkActions)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -134,7 +134,7 @@ pub mod bulk_actions {
 
 /// Comments and comment threads on objects.
 ///
-/// Compiled with the `comments` cargo feature. Reached with [`client.comments()`](crate::Client::comments) ([`handles::Comments`](crate::handles::Comments)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `comments` cargo feature. Reached with [`client.comments()`](crate::Client::comments) ([`handles::Comments`](crate::handles::Comments)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -165,7 +165,7 @@ pub mod comments {
 
 /// Connected email/calendar accounts and Send As associations.
 ///
-/// Compiled with the `connected-accounts` cargo feature. Reached with [`client.connected_accounts()`](crate::Client::connected_accounts) ([`handles::ConnectedAccounts`](crate::handles::ConnectedAccounts)), [`client.send_as()`](crate::Client::send_as) ([`handles::SendAs`](crate::handles::SendAs)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `connected-accounts` cargo feature. Reached with [`client.connected_accounts()`](crate::Client::connected_accounts) ([`handles::ConnectedAccounts`](crate::handles::ConnectedAccounts)), [`client.send_as()`](crate::Client::send_as) ([`handles::SendAs`](crate::handles::SendAs)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -195,7 +195,7 @@ pub mod connected_accounts {
 
 /// Contacts: the people at a lead.
 ///
-/// Compiled with the `contacts` cargo feature. Reached with [`client.contacts()`](crate::Client::contacts) ([`handles::Contacts`](crate::handles::Contacts)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `contacts` cargo feature. Reached with [`client.contacts()`](crate::Client::contacts) ([`handles::Contacts`](crate::handles::Contacts)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -217,11 +217,9 @@ pub mod contacts {
     #[doc(inline)]
     pub use crate::generated::resources::contacts::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::*;
+    pub use crate::generated::shared::contacts_leads::types::{BasicSubscriptionInfoForContact, Contact, ContactRecentCall, ContactUrl, CreateContact, CreateContactEmailsItem, CreateContactPhonesItem, CreateContactUrlsItem, StatusReason, UnknownStatusReason, UnknownWorkflowRunStatus, UnknownWorkflowStatus, WorkflowRunStatus, WorkflowStatus};
     #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::*;
+    pub use crate::generated::shared::contacts_leads_opportunities::types::{ContactEmail, ContactPhone, RenderedIntegrationLink};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::contacts::builder::*;
@@ -230,7 +228,7 @@ pub mod contacts {
 
 /// Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas.
 ///
-/// Compiled with the `custom-fields` cargo feature. Reached with [`client.custom_fields()`](crate::Client::custom_fields) ([`handles::CustomFields`](crate::handles::CustomFields)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `custom-fields` cargo feature. Reached with [`client.custom_fields()`](crate::Client::custom_fields) ([`handles::CustomFields`](crate::handles::CustomFields)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -290,7 +288,7 @@ pub mod custom_fields {
 
 /// Custom object types and their instances.
 ///
-/// Compiled with the `custom-objects` cargo feature. Reached with [`client.custom_object_types()`](crate::Client::custom_object_types) ([`handles::CustomObjectTypes`](crate::handles::CustomObjectTypes)), [`client.custom_objects()`](crate::Client::custom_objects) ([`handles::CustomObjects`](crate::handles::CustomObjects)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `custom-objects` cargo feature. Reached with [`client.custom_object_types()`](crate::Client::custom_object_types) ([`handles::CustomObjectTypes`](crate::handles::CustomObjectTypes)), [`client.custom_objects()`](crate::Client::custom_objects) ([`handles::CustomObjects`](crate::handles::CustomObjects)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -322,7 +320,7 @@ pub mod custom_objects {
 
 /// Dialer sessions.
 ///
-/// Compiled with the `dialers` cargo feature. Reached with [`client.dialers()`](crate::Client::dialers) ([`handles::Dialers`](crate::handles::Dialers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `dialers` cargo feature. Reached with [`client.dialers()`](crate::Client::dialers) ([`handles::Dialers`](crate::handles::Dialers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -348,7 +346,7 @@ pub mod dialers {
 
 /// The event log: what changed in the organization.
 ///
-/// Compiled with the `events` cargo feature. Reached with [`client.events()`](crate::Client::events) ([`handles::Events`](crate::handles::Events)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `events` cargo feature. Reached with [`client.events()`](crate::Client::events) ([`handles::Events`](crate::handles::Events)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -372,7 +370,7 @@ pub mod events {
 
 /// Exports of leads and opportunities.
 ///
-/// Compiled with the `exports` cargo feature. Reached with [`client.exports()`](crate::Client::exports) ([`handles::Exports`](crate::handles::Exports)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `exports` cargo feature. Reached with [`client.exports()`](crate::Client::exports) ([`handles::Exports`](crate::handles::Exports)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -398,7 +396,7 @@ pub mod exports {
 
 /// AI enrichment of a field on a lead or contact.
 ///
-/// Compiled with the `field-enrichment` cargo feature. Reached with [`client.field_enrichment()`](crate::Client::field_enrichment) ([`handles::FieldEnrichment`](crate::handles::FieldEnrichment)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `field-enrichment` cargo feature. Reached with [`client.field_enrichment()`](crate::Client::field_enrichment) ([`handles::FieldEnrichment`](crate::handles::FieldEnrichment)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -423,7 +421,7 @@ pub mod field_enrichment {
 
 /// File uploads (signed S3 POSTs).
 ///
-/// Compiled with the `files` cargo feature. Reached with [`client.files()`](crate::Client::files) ([`handles::Files`](crate::handles::Files)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `files` cargo feature. Reached with [`client.files()`](crate::Client::files) ([`handles::Files`](crate::handles::Files)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -448,7 +446,7 @@ pub mod files {
 
 /// Groups of users and their members.
 ///
-/// Compiled with the `groups` cargo feature (on by default). Reached with [`client.groups()`](crate::Client::groups) ([`handles::Groups`](crate::handles::Groups)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `groups` cargo feature (on by default). Reached with [`client.groups()`](crate::Client::groups) ([`handles::Groups`](crate::handles::Groups)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -479,7 +477,7 @@ pub mod groups {
 
 /// Integration links shown on leads, contacts and opportunities.
 ///
-/// Compiled with the `integration-links` cargo feature. Reached with [`client.integration_links()`](crate::Client::integration_links) ([`handles::IntegrationLinks`](crate::handles::IntegrationLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `integration-links` cargo feature. Reached with [`client.integration_links()`](crate::Client::integration_links) ([`handles::IntegrationLinks`](crate::handles::IntegrationLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -508,7 +506,7 @@ pub mod integration_links {
 
 /// Lead statuses.
 ///
-/// Compiled with the `lead-statuses` cargo feature. Reached with [`client.lead_statuses()`](crate::Client::lead_statuses) ([`handles::LeadStatuses`](crate::handles::LeadStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `lead-statuses` cargo feature. Reached with [`client.lead_statuses()`](crate::Client::lead_statuses) ([`handles::LeadStatuses`](crate::handles::LeadStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -529,7 +527,7 @@ pub mod lead_statuses {
     #[doc(inline)]
     pub use crate::generated::resources::lead_statuses::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
+    pub use crate::generated::shared::lead_statuses_organizations_users::types::{LeadStatus};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::lead_statuses::builder::*;
@@ -538,7 +536,7 @@ pub mod lead_statuses {
 
 /// Leads: the companies or organizations you sell to.
 ///
-/// Compiled with the `leads` cargo feature. Reached with [`client.leads()`](crate::Client::leads) ([`handles::Leads`](crate::handles::Leads)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `leads` cargo feature. Reached with [`client.leads()`](crate::Client::leads) ([`handles::Leads`](crate::handles::Leads)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -560,16 +558,6 @@ pub mod lead_statuses {
 pub mod leads {
     #[doc(inline)]
     pub use crate::generated::resources::leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::leads::builder::*;
@@ -578,7 +566,7 @@ pub mod leads {
 
 /// Memberships: a user's place in an organization, their role and settings.
 ///
-/// Compiled with the `memberships` cargo feature (on by default). Reached with [`client.memberships()`](crate::Client::memberships) ([`handles::Memberships`](crate::handles::Memberships)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `memberships` cargo feature (on by default). Reached with [`client.memberships()`](crate::Client::memberships) ([`handles::Memberships`](crate::handles::Memberships)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -590,7 +578,7 @@ pub mod leads {
 /// | [`memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views) | `PUT /membership/{id}/pinned_views/` | Update pinned views for a membership |
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client, body: close_sdk::types::MembershipBulkUpdate) -> Result<(), close_sdk::Error> {
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::BulkUpdateMemberships) -> Result<(), close_sdk::Error> {
 /// let value = client.memberships().bulk_update(body).await?;
 /// println!("{value:?}");
 /// # Ok(())
@@ -601,7 +589,7 @@ pub mod memberships {
     #[doc(inline)]
     pub use crate::generated::resources::memberships::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::memberships_users::types::*;
+    pub use crate::generated::shared::memberships_users::types::{Membership};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::memberships::builder::*;
@@ -610,7 +598,7 @@ pub mod memberships {
 
 /// Opportunities: potential deals on a lead.
 ///
-/// Compiled with the `opportunities` cargo feature. Reached with [`client.opportunities()`](crate::Client::opportunities) ([`handles::Opportunities`](crate::handles::Opportunities)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `opportunities` cargo feature. Reached with [`client.opportunities()`](crate::Client::opportunities) ([`handles::Opportunities`](crate::handles::Opportunities)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -632,11 +620,7 @@ pub mod opportunities {
     #[doc(inline)]
     pub use crate::generated::resources::opportunities::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities::types::*;
+    pub use crate::generated::shared::leads_opportunities::types::{ActionItem, CommentSummary, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunityStatusType, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityStatusType, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::opportunities::builder::*;
@@ -645,7 +629,7 @@ pub mod opportunities {
 
 /// Opportunity statuses.
 ///
-/// Compiled with the `opportunity-statuses` cargo feature. Reached with [`client.opportunity_statuses()`](crate::Client::opportunity_statuses) ([`handles::OpportunityStatuses`](crate::handles::OpportunityStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `opportunity-statuses` cargo feature. Reached with [`client.opportunity_statuses()`](crate::Client::opportunity_statuses) ([`handles::OpportunityStatuses`](crate::handles::OpportunityStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -673,7 +657,7 @@ pub mod opportunity_statuses {
 
 /// The organization and its settings.
 ///
-/// Compiled with the `organizations` cargo feature (on by default). Reached with [`client.organizations()`](crate::Client::organizations) ([`handles::Organizations`](crate::handles::Organizations)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `organizations` cargo feature (on by default). Reached with [`client.organizations()`](crate::Client::organizations) ([`handles::Organizations`](crate::handles::Organizations)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -692,11 +676,7 @@ pub mod organizations {
     #[doc(inline)]
     pub use crate::generated::resources::organizations::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_users::types::*;
+    pub use crate::generated::shared::organizations_users::types::{Organization, OrganizationMembership};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::organizations::builder::*;
@@ -705,7 +685,7 @@ pub mod organizations {
 
 /// Call and meeting outcomes.
 ///
-/// Compiled with the `outcomes` cargo feature. Reached with [`client.outcomes()`](crate::Client::outcomes) ([`handles::Outcomes`](crate::handles::Outcomes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `outcomes` cargo feature. Reached with [`client.outcomes()`](crate::Client::outcomes) ([`handles::Outcomes`](crate::handles::Outcomes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -734,7 +714,7 @@ pub mod outcomes {
 
 /// Phone numbers of the organization and blocked phone numbers.
 ///
-/// Compiled with the `phone-numbers` cargo feature. Reached with [`client.blocked_phone_numbers()`](crate::Client::blocked_phone_numbers) ([`handles::BlockedPhoneNumbers`](crate::handles::BlockedPhoneNumbers)), [`client.phone_numbers()`](crate::Client::phone_numbers) ([`handles::PhoneNumbers`](crate::handles::PhoneNumbers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `phone-numbers` cargo feature. Reached with [`client.blocked_phone_numbers()`](crate::Client::blocked_phone_numbers) ([`handles::BlockedPhoneNumbers`](crate::handles::BlockedPhoneNumbers)), [`client.phone_numbers()`](crate::Client::phone_numbers) ([`handles::PhoneNumbers`](crate::handles::PhoneNumbers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -763,7 +743,7 @@ pub mod phone_numbers {
     #[doc(inline)]
     pub use crate::generated::resources::phone_numbers::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::phone_numbers_users::types::*;
+    pub use crate::generated::shared::phone_numbers_users::types::{CarrierNumberType, PhoneNumber, PhoneNumberType, UnderlyingCarrier, UnknownCarrierNumberType, UnknownPhoneNumberType, UnknownUnderlyingCarrier};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::phone_numbers::builder::*;
@@ -772,7 +752,7 @@ pub mod phone_numbers {
 
 /// Opportunity pipelines.
 ///
-/// Compiled with the `pipelines` cargo feature. Reached with [`client.pipelines()`](crate::Client::pipelines) ([`handles::Pipelines`](crate::handles::Pipelines)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `pipelines` cargo feature. Reached with [`client.pipelines()`](crate::Client::pipelines) ([`handles::Pipelines`](crate::handles::Pipelines)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -793,7 +773,7 @@ pub mod pipelines {
     #[doc(inline)]
     pub use crate::generated::resources::pipelines::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::*;
+    pub use crate::generated::shared::organizations_pipelines_users::types::{Pipeline, PipelineStatus};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::pipelines::builder::*;
@@ -802,7 +782,7 @@ pub mod pipelines {
 
 /// Playbooks.
 ///
-/// Compiled with the `playbooks` cargo feature. Reached with [`client.playbooks()`](crate::Client::playbooks) ([`handles::Playbooks`](crate::handles::Playbooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `playbooks` cargo feature. Reached with [`client.playbooks()`](crate::Client::playbooks) ([`handles::Playbooks`](crate::handles::Playbooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -833,7 +813,7 @@ pub mod playbooks {
 
 /// Activity, funnel, sent-email and status-change reports.
 ///
-/// Compiled with the `reporting` cargo feature. Reached with [`client.reporting()`](crate::Client::reporting) ([`handles::Reporting`](crate::handles::Reporting)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `reporting` cargo feature. Reached with [`client.reporting()`](crate::Client::reporting) ([`handles::Reporting`](crate::handles::Reporting)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -865,7 +845,7 @@ pub mod reporting {
 
 /// Roles and their permissions.
 ///
-/// Compiled with the `roles` cargo feature (on by default). Reached with [`client.roles()`](crate::Client::roles) ([`handles::Roles`](crate::handles::Roles)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `roles` cargo feature (on by default). Reached with [`client.roles()`](crate::Client::roles) ([`handles::Roles`](crate::handles::Roles)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -894,7 +874,7 @@ pub mod roles {
 
 /// Scheduling links for booking meetings.
 ///
-/// Compiled with the `scheduling-links` cargo feature. Reached with [`client.scheduling_links()`](crate::Client::scheduling_links) ([`handles::SchedulingLinks`](crate::handles::SchedulingLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `scheduling-links` cargo feature. Reached with [`client.scheduling_links()`](crate::Client::scheduling_links) ([`handles::SchedulingLinks`](crate::handles::SchedulingLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -930,7 +910,7 @@ pub mod scheduling_links {
 
 /// Sequences (workflows) and their subscriptions.
 ///
-/// Compiled with the `sequences` cargo feature. Reached with [`client.sequences()`](crate::Client::sequences) ([`handles::Sequences`](crate::handles::Sequences)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `sequences` cargo feature. Reached with [`client.sequences()`](crate::Client::sequences) ([`handles::Sequences`](crate::handles::Sequences)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -961,7 +941,7 @@ pub mod sequences {
 
 /// Smart views: saved lead and contact searches.
 ///
-/// Compiled with the `smart-views` cargo feature. Reached with [`client.smart_views()`](crate::Client::smart_views) ([`handles::SmartViews`](crate::handles::SmartViews)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `smart-views` cargo feature. Reached with [`client.smart_views()`](crate::Client::smart_views) ([`handles::SmartViews`](crate::handles::SmartViews)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -990,7 +970,7 @@ pub mod smart_views {
 
 /// Tasks.
 ///
-/// Compiled with the `tasks` cargo feature. Reached with [`client.tasks()`](crate::Client::tasks) ([`handles::Tasks`](crate::handles::Tasks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `tasks` cargo feature. Reached with [`client.tasks()`](crate::Client::tasks) ([`handles::Tasks`](crate::handles::Tasks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1012,6 +992,8 @@ pub mod smart_views {
 pub mod tasks {
     #[doc(inline)]
     pub use crate::generated::resources::tasks::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::leads_tasks::types::{Task, TaskAttachmentsItem};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::tasks::builder::*;
@@ -1020,7 +1002,7 @@ pub mod tasks {
 
 /// Email and SMS templates.
 ///
-/// Compiled with the `templates` cargo feature. Reached with [`client.email_templates()`](crate::Client::email_templates) ([`handles::EmailTemplates`](crate::handles::EmailTemplates)), [`client.sms_templates()`](crate::Client::sms_templates) ([`handles::SmsTemplates`](crate::handles::SmsTemplates)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `templates` cargo feature. Reached with [`client.email_templates()`](crate::Client::email_templates) ([`handles::EmailTemplates`](crate::handles::EmailTemplates)), [`client.sms_templates()`](crate::Client::sms_templates) ([`handles::SmsTemplates`](crate::handles::SmsTemplates)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1055,7 +1037,7 @@ pub mod templates {
 
 /// Unsubscribed email addresses.
 ///
-/// Compiled with the `unsubscribed-emails` cargo feature. Reached with [`client.unsubscribed_emails()`](crate::Client::unsubscribed_emails) ([`handles::UnsubscribedEmails`](crate::handles::UnsubscribedEmails)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `unsubscribed-emails` cargo feature. Reached with [`client.unsubscribed_emails()`](crate::Client::unsubscribed_emails) ([`handles::UnsubscribedEmails`](crate::handles::UnsubscribedEmails)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1082,7 +1064,7 @@ pub mod unsubscribed_emails {
 
 /// Users: you, and the users of your organizations.
 ///
-/// Compiled with the `users` cargo feature (on by default). Reached with [`client.users()`](crate::Client::users) ([`handles::Users`](crate::handles::Users)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `users` cargo feature (on by default). Reached with [`client.users()`](crate::Client::users) ([`handles::Users`](crate::handles::Users)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1103,15 +1085,7 @@ pub mod users {
     #[doc(inline)]
     pub use crate::generated::resources::users::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::memberships_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::phone_numbers_users::types::*;
+    pub use crate::generated::shared::organizations_users::types::{User};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::users::builder::*;
@@ -1120,7 +1094,7 @@ pub mod users {
 
 /// Webhook subscriptions.
 ///
-/// Compiled with the `webhooks` cargo feature. Reached with [`client.webhooks()`](crate::Client::webhooks) ([`handles::Webhooks`](crate::handles::Webhooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types).
+/// Compiled with the `webhooks` cargo feature. Reached with [`client.webhooks()`](crate::Client::webhooks) ([`handles::Webhooks`](crate::handles::Webhooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|

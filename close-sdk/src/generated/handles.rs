@@ -1902,9 +1902,9 @@ impl<'a> Comments<'a> {
     ) -> crate::builder::CommentsUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::UpdateCommentThreads>,
+        Body: std::convert::TryInto<crate::types::UpdateComment>,
         <Body as std::convert::TryInto<
-            crate::types::UpdateCommentThreads,
+            crate::types::UpdateComment,
         >>::Error: std::fmt::Display,
     {
         self.client.comments_update().id(id).body(body)
@@ -3422,9 +3422,9 @@ impl<'a> Groups<'a> {
     ) -> crate::builder::GroupsAddMember<'a>
     where
         GroupId: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::CreateGroupMember>,
+        Body: std::convert::TryInto<crate::types::AddGroupMember>,
         <Body as std::convert::TryInto<
-            crate::types::CreateGroupMember,
+            crate::types::AddGroupMember,
         >>::Error: std::fmt::Display,
     {
         self.client.groups_add_member().group_id(group_id).body(body)
@@ -3491,9 +3491,9 @@ impl<'a> Groups<'a> {
     pub fn update<Id, Body>(self, id: Id, body: Body) -> crate::builder::GroupsUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::CreateGroup>,
+        Body: std::convert::TryInto<crate::types::UpdateGroup>,
         <Body as std::convert::TryInto<
-            crate::types::CreateGroup,
+            crate::types::UpdateGroup,
         >>::Error: std::fmt::Display,
     {
         self.client.groups_update().id(id).body(body)
@@ -3752,7 +3752,7 @@ impl<'a> Leads<'a> {
 /// Reached with [`client.memberships()`](crate::Client::memberships); compiled with the `memberships` cargo feature.
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client, body: close_sdk::types::MembershipBulkUpdate) -> Result<(), close_sdk::Error> {
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::BulkUpdateMemberships) -> Result<(), close_sdk::Error> {
 /// let value = client.memberships().bulk_update(body).await?;
 /// println!("{value:?}");
 /// # Ok(())
@@ -3780,9 +3780,9 @@ impl<'a> Memberships<'a> {
         body: Body,
     ) -> crate::builder::MembershipsBulkUpdate<'a>
     where
-        Body: std::convert::TryInto<crate::types::MembershipBulkUpdate>,
+        Body: std::convert::TryInto<crate::types::BulkUpdateMemberships>,
         <Body as std::convert::TryInto<
-            crate::types::MembershipBulkUpdate,
+            crate::types::BulkUpdateMemberships,
         >>::Error: std::fmt::Display,
     {
         self.client.memberships_bulk_update().body(body)
@@ -3834,9 +3834,9 @@ impl<'a> Memberships<'a> {
     ) -> crate::builder::MembershipsUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::MembershipUpdate>,
+        Body: std::convert::TryInto<crate::types::UpdateMembership>,
         <Body as std::convert::TryInto<
-            crate::types::MembershipUpdate,
+            crate::types::UpdateMembership,
         >>::Error: std::fmt::Display,
     {
         self.client.memberships_update().id(id).body(body)
@@ -4064,9 +4064,9 @@ impl<'a> Organizations<'a> {
     ) -> crate::builder::OrganizationsUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::OrganizationUpdate>,
+        Body: std::convert::TryInto<crate::types::UpdateOrganization>,
         <Body as std::convert::TryInto<
-            crate::types::OrganizationUpdate,
+            crate::types::UpdateOrganization,
         >>::Error: std::fmt::Display,
     {
         self.client.organizations_update().id(id).body(body)
@@ -4185,9 +4185,9 @@ impl<'a> PhoneNumbers<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::PhoneNumbersCreate<'a>
     where
-        Body: std::convert::TryInto<crate::types::CreatePhoneNumberRequest>,
+        Body: std::convert::TryInto<crate::types::CreatePhoneNumber>,
         <Body as std::convert::TryInto<
-            crate::types::CreatePhoneNumberRequest,
+            crate::types::CreatePhoneNumber,
         >>::Error: std::fmt::Display,
     {
         self.client.phone_numbers_create().body(body)
@@ -4569,9 +4569,9 @@ impl<'a> Roles<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::RolesCreate<'a>
     where
-        Body: std::convert::TryInto<crate::types::RoleCreate>,
+        Body: std::convert::TryInto<crate::types::CreateRole>,
         <Body as std::convert::TryInto<
-            crate::types::RoleCreate,
+            crate::types::CreateRole,
         >>::Error: std::fmt::Display,
     {
         self.client.roles_create().body(body)
@@ -4610,9 +4610,9 @@ impl<'a> Roles<'a> {
     pub fn update<Id, Body>(self, id: Id, body: Body) -> crate::builder::RolesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::RoleUpdate>,
+        Body: std::convert::TryInto<crate::types::UpdateRole>,
         <Body as std::convert::TryInto<
-            crate::types::RoleUpdate,
+            crate::types::UpdateRole,
         >>::Error: std::fmt::Display,
     {
         self.client.roles_update().id(id).body(body)
@@ -5331,9 +5331,9 @@ impl<'a> Tasks<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn bulk_update<Body>(self, body: Body) -> crate::builder::TasksBulkUpdate<'a>
     where
-        Body: std::convert::TryInto<crate::types::BulkUpdateNotifications>,
+        Body: std::convert::TryInto<crate::types::BulkUpdateTasks>,
         <Body as std::convert::TryInto<
-            crate::types::BulkUpdateNotifications,
+            crate::types::BulkUpdateTasks,
         >>::Error: std::fmt::Display,
     {
         self.client.tasks_bulk_update().body(body)
@@ -5385,9 +5385,9 @@ impl<'a> Tasks<'a> {
     pub fn update<Id, Body>(self, id: Id, body: Body) -> crate::builder::TasksUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::UpdateNotification>,
+        Body: std::convert::TryInto<crate::types::UpdateTask>,
         <Body as std::convert::TryInto<
-            crate::types::UpdateNotification,
+            crate::types::UpdateTask,
         >>::Error: std::fmt::Display,
     {
         self.client.tasks_update().id(id).body(body)
@@ -6115,7 +6115,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsUpdate<
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::ActivityBase, crate::Error>;
+    type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -6143,7 +6143,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesDelete<'a>
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesGet<'a> {
-    type Output = ::std::result::Result<crate::types::ActivityBase, crate::Error>;
+    type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -6157,7 +6157,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesGet<'a> {
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesList<'a> {
-    type Output = ::std::result::Result<crate::types::ActivityBaseList, crate::Error>;
+    type Output = ::std::result::Result<crate::types::NoteActivityList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -6171,7 +6171,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesList<'a> {
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::ActivityBase, crate::Error>;
+    type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8299,7 +8299,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsUpdate<'a> {
 #[cfg(feature = "memberships")]
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsBulkUpdate<'a> {
     type Output = ::std::result::Result<
-        crate::types::MembershipBulkUpdateResult,
+        crate::types::BulkUpdateMembershipsResult,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9525,7 +9525,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscripti
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::SavedSearch, crate::Error>;
+    type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9553,7 +9553,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsDelete<'a> {
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsGet<'a> {
-    type Output = ::std::result::Result<crate::types::SavedSearch, crate::Error>;
+    type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9567,7 +9567,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsGet<'a> {
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsList<'a> {
-    type Output = ::std::result::Result<crate::types::SavedSearchList, crate::Error>;
+    type Output = ::std::result::Result<crate::types::SmartViewList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9581,7 +9581,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsList<'a> {
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::SavedSearch, crate::Error>;
+    type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -19,6 +19,8 @@ pub use super::shared::contacts_leads_opportunities::types::*;
 pub use super::shared::lead_statuses_organizations_users::types::*;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub use super::shared::leads_opportunities::types::*;
+#[cfg(any(feature = "leads", feature = "tasks"))]
+pub use super::shared::leads_tasks::types::*;
 #[cfg(any(feature = "memberships", feature = "users"))]
 pub use super::shared::memberships_users::types::*;
 #[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
@@ -96,6 +98,8 @@ pub mod builder {
     pub use super::super::shared::lead_statuses_organizations_users::types::builder::*;
     #[cfg(any(feature = "leads", feature = "opportunities"))]
     pub use super::super::shared::leads_opportunities::types::builder::*;
+    #[cfg(any(feature = "leads", feature = "tasks"))]
+    pub use super::super::shared::leads_tasks::types::builder::*;
     #[cfg(any(feature = "memberships", feature = "users"))]
     pub use super::super::shared::memberships_users::types::builder::*;
     #[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use close_sdk::prelude::*;
-use close_sdk::types::MembershipUpdate;
+use close_sdk::types::UpdateMembership;
 use close_sdk::RetryPolicy;
 use close_sdk_tests::hostile_server::{Act, HostileServer};
 use close_sdk_tests::API_KEY;
@@ -138,7 +138,7 @@ async fn attack_a_redirect_cannot_move_an_update_to_the_bulk_endpoint() {
         Duration::from_secs(5),
         RetryPolicy::none(),
     );
-    let update = MembershipUpdate {
+    let update = UpdateMembership {
         role_id: Some(Role::RestrictedUser).into(),
         ..Default::default()
     };

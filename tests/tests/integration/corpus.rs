@@ -148,7 +148,7 @@ fn first_difference(want: &Value, got: &Value, path: &str) -> Option<(String, St
 fn decoder(name: &str) -> Option<fn(&Value) -> Outcome> {
     Some(match name {
         "Activity" => check::<t::Activity>,
-        "ActivityBase" => check::<t::ActivityBase>,
+        "NoteActivity" => check::<t::NoteActivity>,
         "BulkDeleteAction" => check::<t::BulkDeleteAction>,
         "BulkEditAction" => check::<t::BulkEditAction>,
         "BulkEmailAction" => check::<t::BulkEmailAction>,
@@ -174,7 +174,7 @@ fn decoder(name: &str) -> Option<fn(&Value) -> Outcome> {
         "PhoneNumber" => check::<t::PhoneNumber>,
         "Pipeline" => check::<t::Pipeline>,
         "RoleDefinition" => check::<t::RoleDefinition>,
-        "SavedSearch" => check::<t::SavedSearch>,
+        "SmartView" => check::<t::SmartView>,
         "SmsActivity" => check::<t::SmsActivity>,
         "Task" => check::<t::Task>,
         "TaskCompletionActivity" => check::<t::TaskCompletionActivity>,

@@ -7,7 +7,7 @@ use close_sdk::prelude::*;
 use close_sdk::types::{
     CreateCallActivity, CreateContact, CreateEmailActivity, CreateLead, CreateNoteActivity,
     CreateOpportunity, CreateSmsActivity, CreateTask, OpportunityStatusType, UpdateContact,
-    UpdateLead, UpdateNoteActivity, UpdateNotification, UpdateOpportunity,
+    UpdateLead, UpdateNoteActivity, UpdateOpportunity, UpdateTask,
 };
 use close_sdk::{Date, NewContact, NewLead};
 use close_sdk_tests::resources::*;
@@ -419,7 +419,7 @@ async fn tasks_create_get_list_update_delete() {
     each_once(&pages).await;
     assert_eq!(listed.len(), 4);
 
-    let (update, sent) = documented::<UpdateNotification>("put", "/task/{id}/");
+    let (update, sent) = documented::<UpdateTask>("put", "/task/{id}/");
     let updated = response_example("put", "/task/{id}/");
     let put = expect_call(
         &server,

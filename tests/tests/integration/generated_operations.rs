@@ -989,7 +989,7 @@ async fn comments_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .comments()
-        .update("id-1", case.body::<close_sdk::types::UpdateCommentThreads>())
+        .update("id-1", case.body::<close_sdk::types::UpdateComment>())
         .await;
     case.check(result).await;
 }
@@ -1854,7 +1854,7 @@ async fn groups_add_member() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .groups()
-        .add_member("group_id-1", case.body::<close_sdk::types::CreateGroupMember>())
+        .add_member("group_id-1", case.body::<close_sdk::types::AddGroupMember>())
         .await;
     case.check(result).await;
 }
@@ -1920,7 +1920,7 @@ async fn groups_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .groups()
-        .update("id-1", case.body::<close_sdk::types::CreateGroup>())
+        .update("id-1", case.body::<close_sdk::types::UpdateGroup>())
         .await;
     case.check(result).await;
 }
@@ -2096,7 +2096,7 @@ async fn memberships_bulk_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .memberships()
-        .bulk_update(case.body::<close_sdk::types::MembershipBulkUpdate>())
+        .bulk_update(case.body::<close_sdk::types::BulkUpdateMemberships>())
         .await;
     case.check(result).await;
 }
@@ -2140,7 +2140,7 @@ async fn memberships_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .memberships()
-        .update("id-1", case.body::<close_sdk::types::MembershipUpdate>())
+        .update("id-1", case.body::<close_sdk::types::UpdateMembership>())
         .await;
     case.check(result).await;
 }
@@ -2272,7 +2272,7 @@ async fn organizations_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .organizations()
-        .update("id-1", case.body::<close_sdk::types::OrganizationUpdate>())
+        .update("id-1", case.body::<close_sdk::types::UpdateOrganization>())
         .await;
     case.check(result).await;
 }
@@ -2338,7 +2338,7 @@ async fn phone_numbers_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .phone_numbers()
-        .create(case.body::<close_sdk::types::CreatePhoneNumberRequest>())
+        .create(case.body::<close_sdk::types::CreatePhoneNumber>())
         .await;
     case.check(result).await;
 }
@@ -2602,7 +2602,7 @@ async fn roles_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .roles()
-        .create(case.body::<close_sdk::types::RoleCreate>())
+        .create(case.body::<close_sdk::types::CreateRole>())
         .await;
     case.check(result).await;
 }
@@ -2646,7 +2646,7 @@ async fn roles_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .roles()
-        .update("id-1", case.body::<close_sdk::types::RoleUpdate>())
+        .update("id-1", case.body::<close_sdk::types::UpdateRole>())
         .await;
     case.check(result).await;
 }
@@ -3101,7 +3101,7 @@ async fn tasks_bulk_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .tasks()
-        .bulk_update(case.body::<close_sdk::types::BulkUpdateNotifications>())
+        .bulk_update(case.body::<close_sdk::types::BulkUpdateTasks>())
         .await;
     case.check(result).await;
 }
@@ -3156,7 +3156,7 @@ async fn tasks_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .tasks()
-        .update("id-1", case.body::<close_sdk::types::UpdateNotification>())
+        .update("id-1", case.body::<close_sdk::types::UpdateTask>())
         .await;
     case.check(result).await;
 }

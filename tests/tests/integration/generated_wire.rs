@@ -258,7 +258,7 @@ fn update_updatemeetingactivity_unchanged_clear_set() {
 
 #[test]
 fn response_activities_notes_create() {
-    response_roundtrip::<close_sdk::types::ActivityBase>("activities_notes_create", "post", "/activity/note/", Depth::All);
+    response_roundtrip::<close_sdk::types::NoteActivity>("activities_notes_create", "post", "/activity/note/", Depth::All);
 }
 
 #[test]
@@ -268,17 +268,17 @@ fn request_createnoteactivity_refuses_hostile_extra() {
 
 #[test]
 fn response_activities_notes_get() {
-    response_roundtrip::<close_sdk::types::ActivityBase>("activities_notes_get", "get", "/activity/note/{id}/", Depth::All);
+    response_roundtrip::<close_sdk::types::NoteActivity>("activities_notes_get", "get", "/activity/note/{id}/", Depth::All);
 }
 
 #[test]
 fn response_activities_notes_list() {
-    response_roundtrip::<close_sdk::types::ActivityBaseList>("activities_notes_list", "get", "/activity/note/", Depth::All);
+    response_roundtrip::<close_sdk::types::NoteActivityList>("activities_notes_list", "get", "/activity/note/", Depth::All);
 }
 
 #[test]
 fn response_activities_notes_update() {
-    response_roundtrip::<close_sdk::types::ActivityBase>("activities_notes_update", "put", "/activity/note/{id}/", Depth::All);
+    response_roundtrip::<close_sdk::types::NoteActivity>("activities_notes_update", "put", "/activity/note/{id}/", Depth::All);
 }
 
 #[test]
@@ -529,8 +529,8 @@ fn response_comments_update() {
 }
 
 #[test]
-fn request_updatecommentthreads_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCommentThreads>("comments_update", request_base::<close_sdk::types::UpdateCommentThreads>("put", "/comment/{id}/"), &["body"], |t| &mut *t.extra);
+fn request_updatecomment_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateComment>("comments_update", request_base::<close_sdk::types::UpdateComment>("put", "/comment/{id}/"), &["body"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -837,8 +837,8 @@ fn response_groups_add_member() {
 }
 
 #[test]
-fn request_creategroupmember_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateGroupMember>("groups_add_member", request_base::<close_sdk::types::CreateGroupMember>("post", "/group/{group_id}/member/"), &["user_id"], |t| &mut *t.extra);
+fn request_addgroupmember_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::AddGroupMember>("groups_add_member", request_base::<close_sdk::types::AddGroupMember>("post", "/group/{group_id}/member/"), &["user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -864,6 +864,11 @@ fn response_groups_list() {
 #[test]
 fn response_groups_update() {
     response_roundtrip::<close_sdk::types::Group>("groups_update", "put", "/group/{id}/", Depth::All);
+}
+
+#[test]
+fn request_updategroup_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateGroup>("groups_update", request_base::<close_sdk::types::UpdateGroup>("put", "/group/{id}/"), &["name"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -983,23 +988,23 @@ fn update_updatelead_unchanged_clear_set() {
 
 #[test]
 fn response_memberships_bulk_update() {
-    response_roundtrip::<close_sdk::types::MembershipBulkUpdateResult>("memberships_bulk_update", "put", "/membership/", Depth::All);
+    response_roundtrip::<close_sdk::types::BulkUpdateMembershipsResult>("memberships_bulk_update", "put", "/membership/", Depth::All);
 }
 
 #[test]
-fn request_membershipbulkupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", request_base::<close_sdk::types::MembershipBulkUpdate>("put", "/membership/"), &["_params", "auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut *t.extra);
+fn request_bulkupdatememberships_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", request_base::<close_sdk::types::BulkUpdateMemberships>("put", "/membership/"), &["_params", "auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut *t.extra);
 }
 
 #[test]
-fn update_membershipbulkupdate_unchanged_clear_set() {
+fn update_bulkupdatememberships_unchanged_clear_set() {
     let base = request_minimal("put", "/membership/");
-    patch_member::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", base.clone(), "auto_record_calls", None);
-    patch_member::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", base.clone(), "default_caller_id", None);
-    patch_member::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", base.clone(), "hangup_recording_url", None);
-    patch_member::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", base.clone(), "may_workflows_impersonate", None);
-    patch_member::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", base.clone(), "role_id", Some(serde_json::json!("role_y6eLquXvRUdmwqi61tsmgCJUU7uGfxaRbDuLoONZL9p")));
-    patch_member::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", base.clone(), "track_email_opens", None);
+    patch_member::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", base.clone(), "auto_record_calls", None);
+    patch_member::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", base.clone(), "default_caller_id", None);
+    patch_member::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", base.clone(), "hangup_recording_url", None);
+    patch_member::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", base.clone(), "may_workflows_impersonate", None);
+    patch_member::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", base.clone(), "role_id", Some(serde_json::json!("role_y6eLquXvRUdmwqi61tsmgCJUU7uGfxaRbDuLoONZL9p")));
+    patch_member::<close_sdk::types::BulkUpdateMemberships>("memberships_bulk_update", base.clone(), "track_email_opens", None);
 }
 
 #[test]
@@ -1023,19 +1028,19 @@ fn response_memberships_update() {
 }
 
 #[test]
-fn request_membershipupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::MembershipUpdate>("memberships_update", request_base::<close_sdk::types::MembershipUpdate>("put", "/membership/{id}/"), &["auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut *t.extra);
+fn request_updatemembership_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateMembership>("memberships_update", request_base::<close_sdk::types::UpdateMembership>("put", "/membership/{id}/"), &["auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut *t.extra);
 }
 
 #[test]
-fn update_membershipupdate_unchanged_clear_set() {
+fn update_updatemembership_unchanged_clear_set() {
     let base = request_minimal("put", "/membership/{id}/");
-    patch_member::<close_sdk::types::MembershipUpdate>("memberships_update", base.clone(), "auto_record_calls", Some(serde_json::json!("enabled")));
-    patch_member::<close_sdk::types::MembershipUpdate>("memberships_update", base.clone(), "default_caller_id", None);
-    patch_member::<close_sdk::types::MembershipUpdate>("memberships_update", base.clone(), "hangup_recording_url", None);
-    patch_member::<close_sdk::types::MembershipUpdate>("memberships_update", base.clone(), "may_workflows_impersonate", None);
-    patch_member::<close_sdk::types::MembershipUpdate>("memberships_update", base.clone(), "role_id", Some(serde_json::json!("role_y6eLquXvRUdmwqi61tsmgCJUU7uGfxaRbDuLoONZL9p")));
-    patch_member::<close_sdk::types::MembershipUpdate>("memberships_update", base.clone(), "track_email_opens", None);
+    patch_member::<close_sdk::types::UpdateMembership>("memberships_update", base.clone(), "auto_record_calls", Some(serde_json::json!("enabled")));
+    patch_member::<close_sdk::types::UpdateMembership>("memberships_update", base.clone(), "default_caller_id", None);
+    patch_member::<close_sdk::types::UpdateMembership>("memberships_update", base.clone(), "hangup_recording_url", None);
+    patch_member::<close_sdk::types::UpdateMembership>("memberships_update", base.clone(), "may_workflows_impersonate", None);
+    patch_member::<close_sdk::types::UpdateMembership>("memberships_update", base.clone(), "role_id", Some(serde_json::json!("role_y6eLquXvRUdmwqi61tsmgCJUU7uGfxaRbDuLoONZL9p")));
+    patch_member::<close_sdk::types::UpdateMembership>("memberships_update", base.clone(), "track_email_opens", None);
 }
 
 #[test]
@@ -1133,18 +1138,18 @@ fn response_organizations_update() {
 }
 
 #[test]
-fn request_organizationupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::OrganizationUpdate>("organizations_update", request_base::<close_sdk::types::OrganizationUpdate>("put", "/organization/{id}/"), &["currency", "enable_unsubscribe_link", "lead_statuses", "name", "require_unsubscribe_link"], |t| &mut *t.extra);
+fn request_updateorganization_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateOrganization>("organizations_update", request_base::<close_sdk::types::UpdateOrganization>("put", "/organization/{id}/"), &["currency", "enable_unsubscribe_link", "lead_statuses", "name", "require_unsubscribe_link"], |t| &mut *t.extra);
 }
 
 #[test]
-fn update_organizationupdate_unchanged_clear_set() {
+fn update_updateorganization_unchanged_clear_set() {
     let base = request_minimal("put", "/organization/{id}/");
-    patch_member::<close_sdk::types::OrganizationUpdate>("organizations_update", base.clone(), "currency", Some(serde_json::json!("USD")));
-    patch_member::<close_sdk::types::OrganizationUpdate>("organizations_update", base.clone(), "enable_unsubscribe_link", None);
-    patch_member::<close_sdk::types::OrganizationUpdate>("organizations_update", base.clone(), "lead_statuses", Some(serde_json::json!([{"id":"stat_8ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"},{"id":"stat_3ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"},{"id":"stat_2ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"},{"id":"stat_1ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"}])));
-    patch_member::<close_sdk::types::OrganizationUpdate>("organizations_update", base.clone(), "name", Some(serde_json::json!("New Name")));
-    patch_member::<close_sdk::types::OrganizationUpdate>("organizations_update", base.clone(), "require_unsubscribe_link", None);
+    patch_member::<close_sdk::types::UpdateOrganization>("organizations_update", base.clone(), "currency", Some(serde_json::json!("USD")));
+    patch_member::<close_sdk::types::UpdateOrganization>("organizations_update", base.clone(), "enable_unsubscribe_link", None);
+    patch_member::<close_sdk::types::UpdateOrganization>("organizations_update", base.clone(), "lead_statuses", Some(serde_json::json!([{"id":"stat_8ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"},{"id":"stat_3ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"},{"id":"stat_2ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"},{"id":"stat_1ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk"}])));
+    patch_member::<close_sdk::types::UpdateOrganization>("organizations_update", base.clone(), "name", Some(serde_json::json!("New Name")));
+    patch_member::<close_sdk::types::UpdateOrganization>("organizations_update", base.clone(), "require_unsubscribe_link", None);
 }
 
 #[test]
@@ -1167,8 +1172,8 @@ fn update_updateoutcome_unchanged_clear_set() {
 }
 
 #[test]
-fn request_createphonenumberrequest_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreatePhoneNumberRequest>("phone_numbers_create", request_base::<close_sdk::types::CreatePhoneNumberRequest>("post", "/phone_number/request/internal/"), &["bundle_id", "carrier_type", "country", "prefix", "sharing", "with_mms", "with_sms"], |t| &mut *t.extra);
+fn request_createphonenumber_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreatePhoneNumber>("phone_numbers_create", request_base::<close_sdk::types::CreatePhoneNumber>("post", "/phone_number/request/internal/"), &["bundle_id", "carrier_type", "country", "prefix", "sharing", "with_mms", "with_sms"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1262,8 +1267,8 @@ fn response_roles_create() {
 }
 
 #[test]
-fn request_rolecreate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::RoleCreate>("roles_create", request_base::<close_sdk::types::RoleCreate>("post", "/role/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut *t.extra);
+fn request_createrole_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateRole>("roles_create", request_base::<close_sdk::types::CreateRole>("post", "/role/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1282,22 +1287,22 @@ fn response_roles_update() {
 }
 
 #[test]
-fn request_roleupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::RoleUpdate>("roles_update", request_base::<close_sdk::types::RoleUpdate>("put", "/role/{id}/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut *t.extra);
+fn request_updaterole_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateRole>("roles_update", request_base::<close_sdk::types::UpdateRole>("put", "/role/{id}/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut *t.extra);
 }
 
 #[test]
-fn update_roleupdate_unchanged_clear_set() {
+fn update_updaterole_unchanged_clear_set() {
     let base = request_minimal("put", "/role/{id}/");
-    patch_member::<close_sdk::types::RoleUpdate>("roles_update", base.clone(), "name", None);
-    patch_member::<close_sdk::types::RoleUpdate>("roles_update", base.clone(), "permissions", Some(serde_json::json!(["bulk_edit","view_all_leads"])));
-    patch_member::<close_sdk::types::RoleUpdate>("roles_update", base.clone(), "visibility_user_lcf_behavior", None);
-    patch_member::<close_sdk::types::RoleUpdate>("roles_update", base.clone(), "visibility_user_lcf_ids", None);
+    patch_member::<close_sdk::types::UpdateRole>("roles_update", base.clone(), "name", None);
+    patch_member::<close_sdk::types::UpdateRole>("roles_update", base.clone(), "permissions", Some(serde_json::json!(["bulk_edit","view_all_leads"])));
+    patch_member::<close_sdk::types::UpdateRole>("roles_update", base.clone(), "visibility_user_lcf_behavior", None);
+    patch_member::<close_sdk::types::UpdateRole>("roles_update", base.clone(), "visibility_user_lcf_ids", None);
 }
 
 #[test]
 fn response_smart_views_create() {
-    response_roundtrip::<close_sdk::types::SavedSearch>("smart_views_create", "post", "/saved_search/", Depth::All);
+    response_roundtrip::<close_sdk::types::SmartView>("smart_views_create", "post", "/saved_search/", Depth::All);
 }
 
 #[test]
@@ -1307,17 +1312,17 @@ fn request_createsmartview_refuses_hostile_extra() {
 
 #[test]
 fn response_smart_views_get() {
-    response_roundtrip::<close_sdk::types::SavedSearch>("smart_views_get", "get", "/saved_search/{id}/", Depth::All);
+    response_roundtrip::<close_sdk::types::SmartView>("smart_views_get", "get", "/saved_search/{id}/", Depth::All);
 }
 
 #[test]
 fn response_smart_views_list() {
-    response_roundtrip::<close_sdk::types::SavedSearchList>("smart_views_list", "get", "/saved_search/", Depth::All);
+    response_roundtrip::<close_sdk::types::SmartViewList>("smart_views_list", "get", "/saved_search/", Depth::All);
 }
 
 #[test]
 fn response_smart_views_update() {
-    response_roundtrip::<close_sdk::types::SavedSearch>("smart_views_update", "put", "/saved_search/{id}/", Depth::All);
+    response_roundtrip::<close_sdk::types::SmartView>("smart_views_update", "put", "/saved_search/{id}/", Depth::All);
 }
 
 #[test]
@@ -1359,20 +1364,20 @@ fn response_tasks_bulk_update() {
 }
 
 #[test]
-fn request_bulkupdatenotifications_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", request_base::<close_sdk::types::BulkUpdateNotifications>("put", "/task/"), &["assigned_to", "date", "is_complete", "organization_id", "priority", "resolution", "text"], |t| &mut *t.extra);
+fn request_bulkupdatetasks_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", request_base::<close_sdk::types::BulkUpdateTasks>("put", "/task/"), &["assigned_to", "date", "is_complete", "organization_id", "priority", "resolution", "text"], |t| &mut *t.extra);
 }
 
 #[test]
-fn update_bulkupdatenotifications_unchanged_clear_set() {
+fn update_bulkupdatetasks_unchanged_clear_set() {
     let base = request_minimal("put", "/task/");
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "assigned_to", None);
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "date", None);
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "is_complete", Some(serde_json::json!(true)));
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "organization_id", None);
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "priority", None);
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "resolution", None);
-    patch_member::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", base.clone(), "text", None);
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "assigned_to", None);
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "date", None);
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "is_complete", Some(serde_json::json!(true)));
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "organization_id", None);
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "priority", None);
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "resolution", None);
+    patch_member::<close_sdk::types::BulkUpdateTasks>("tasks_bulk_update", base.clone(), "text", None);
 }
 
 #[test]
@@ -1401,26 +1406,26 @@ fn response_tasks_update() {
 }
 
 #[test]
-fn request_updatenotification_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateNotification>("tasks_update", request_base::<close_sdk::types::UpdateNotification>("put", "/task/{id}/"), &["agent_config_id", "assigned_to", "contact_id", "created_by", "date", "due_date", "is_complete", "is_dateless", "lead_id", "organization_id", "priority", "resolution", "text"], |t| &mut *t.extra);
+fn request_updatetask_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateTask>("tasks_update", request_base::<close_sdk::types::UpdateTask>("put", "/task/{id}/"), &["agent_config_id", "assigned_to", "contact_id", "created_by", "date", "due_date", "is_complete", "is_dateless", "lead_id", "organization_id", "priority", "resolution", "text"], |t| &mut *t.extra);
 }
 
 #[test]
-fn update_updatenotification_unchanged_clear_set() {
+fn update_updatetask_unchanged_clear_set() {
     let base = request_minimal("put", "/task/{id}/");
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "agent_config_id", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "assigned_to", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "contact_id", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "created_by", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "date", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "due_date", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "is_complete", Some(serde_json::json!(false)));
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "is_dateless", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "lead_id", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "organization_id", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "priority", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "resolution", None);
-    patch_member::<close_sdk::types::UpdateNotification>("tasks_update", base.clone(), "text", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "agent_config_id", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "assigned_to", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "contact_id", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "created_by", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "date", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "due_date", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "is_complete", Some(serde_json::json!(false)));
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "is_dateless", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "lead_id", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "organization_id", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "priority", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "resolution", None);
+    patch_member::<close_sdk::types::UpdateTask>("tasks_update", base.clone(), "text", None);
 }
 
 #[test]

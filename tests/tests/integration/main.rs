@@ -36,6 +36,7 @@ mod mock_crm;
 mod newcomer_tolerant;
 mod oauth;
 mod oauth_cancellation;
+mod old_names;
 mod organizations;
 mod pagination;
 mod path_safety;

@@ -1,7 +1,7 @@
 //! The six Memberships operations over real HTTP: method, exact path, auth, exact body, decoding.
 
 use close_sdk::prelude::*;
-use close_sdk::types::MembershipUpdate;
+use close_sdk::types::UpdateMembership;
 use close_sdk_tests::*;
 use httpmock::prelude::*;
 use serde_json::json;
@@ -90,7 +90,7 @@ async fn update_membership_sends_only_the_fields_set() {
             then.status(200).json_body(updated_membership());
         })
         .await;
-    let update = MembershipUpdate {
+    let update = UpdateMembership {
         auto_record_calls: Some(AutoRecordCalls::Enabled).into(),
         role_id: Some(CUSTOM_ROLE.parse().unwrap()).into(),
         ..Default::default()
@@ -122,7 +122,7 @@ async fn update_membership_with_bearer_token() {
             then.status(200).json_body(updated_membership());
         })
         .await;
-    let update = MembershipUpdate {
+    let update = UpdateMembership {
         track_email_opens: Some(false).into(),
         ..Default::default()
     };
@@ -145,7 +145,7 @@ async fn bulk_update_sends_params_id_in_and_returns_the_count() {
             then.status(200).json_body(json!({"count": 2}));
         })
         .await;
-    let update = MembershipUpdate {
+    let update = UpdateMembership {
         role_id: Some(CUSTOM_ROLE.parse().unwrap()).into(),
         ..Default::default()
     };
@@ -171,7 +171,7 @@ async fn bulk_update_with_bearer_token() {
             then.status(200).json_body(json!({"count": 1}));
         })
         .await;
-    let update = MembershipUpdate {
+    let update = UpdateMembership {
         auto_record_calls: Some(AutoRecordCalls::Disabled).into(),
         ..Default::default()
     };

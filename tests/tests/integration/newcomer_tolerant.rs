@@ -12,7 +12,7 @@ use std::path::Path;
 
 use close_sdk::custom_fields::{CustomFieldChanges, CustomFieldId, CustomFields};
 use close_sdk::prelude::*;
-use close_sdk::types::{Activity, CallActivity, Lead, UpdateLead};
+use close_sdk::types::{Activity, ActivityKind, CallActivity, Lead, UpdateLead};
 use close_sdk_tests::api_key_client;
 use httpmock::prelude::*;
 use serde_json::{json, Value};
@@ -228,16 +228,23 @@ async fn list_activities_branches_on_the_kind() {
         .unwrap();
     let mut seen = Vec::new();
     for a in &activities {
-        match a.type_.as_deref() {
-            Some("Call") => {
+        match &a.type_ {
+            Some(ActivityKind::Call) => {
                 let call: CallActivity =
                     serde_json::from_value(serde_json::to_value(a).unwrap()).unwrap();
                 seen.push(format!("call {}s", call.duration.unwrap_or_default()));
             }
-            Some("Email") => seen.push(format!("email {}", a.subject.as_deref().unwrap_or(""))),
-            Some("SMS") => seen.push(format!("sms {}", a.extra["text"].as_str().unwrap_or(""))),
-            Some("Note") => seen.push(format!("note {}", a.note.as_deref().unwrap_or(""))),
-            other => seen.push(format!("other {other:?}")),
+            Some(ActivityKind::Email) => {
+                seen.push(format!("email {}", a.subject.as_deref().unwrap_or("")))
+            }
+            Some(ActivityKind::Sms) => {
+                seen.push(format!("sms {}", a.extra["text"].as_str().unwrap_or("")))
+            }
+            Some(ActivityKind::Note) => {
+                seen.push(format!("note {}", a.note.as_deref().unwrap_or("")))
+            }
+            Some(other) => seen.push(format!("other {other}")),
+            None => seen.push("no kind".into()),
         }
     }
     assert_eq!(
@@ -247,7 +254,7 @@ async fn list_activities_branches_on_the_kind() {
             "email Welcome to Close!",
             "sms this is the message body",
             "note this is a test note.",
-            "other Some(\"Created\")",
+            "other Created",
         ]
     );
     // Every activity re-encodes to what Close sent.
@@ -310,7 +317,7 @@ async fn readme_list_groups_with_fields() {
 /// now (`Patch::Clear`). This passes; the README and GUIDE are stale.
 #[tokio::test]
 async fn membership_update_can_clear_default_caller_id_despite_readme() {
-    use close_sdk::types::MembershipUpdate;
+    use close_sdk::types::UpdateMembership;
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -320,7 +327,7 @@ async fn membership_update_can_clear_default_caller_id_despite_readme() {
             then.status(200).json_body(json!({"id": "memb_1"}));
         })
         .await;
-    let update = MembershipUpdate {
+    let update = UpdateMembership {
         default_caller_id: Patch::Clear,
         ..Default::default()
     };

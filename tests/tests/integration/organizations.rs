@@ -2,7 +2,7 @@
 //! of Close's documented examples (memberships with `user_…` fields, naive timestamps).
 
 use close_sdk::prelude::*;
-use close_sdk::types::{InlineLeadStatusPayload, OrganizationUpdate};
+use close_sdk::types::{InlineLeadStatusPayload, UpdateOrganization};
 use close_sdk_tests::resources::*;
 use close_sdk_tests::*;
 use httpmock::prelude::*;
@@ -104,7 +104,7 @@ async fn update_organization_sends_the_documented_body_and_decodes_the_example()
         "stat_2ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk",
         "stat_1ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk",
     ];
-    let update = OrganizationUpdate {
+    let update = UpdateOrganization {
         currency: close_sdk::Patch::Set("USD".into()),
         name: Some("New Name".parse().unwrap()).into(),
         lead_statuses: ids
@@ -146,7 +146,7 @@ async fn update_organization_refuses_what_the_spec_forbids_without_sending() {
         })
         .await;
     let client = api_key_client(&server);
-    let bad_currency = OrganizationUpdate {
+    let bad_currency = UpdateOrganization {
         currency: close_sdk::Patch::Set("dollars".into()),
         ..Default::default()
     };
@@ -157,7 +157,7 @@ async fn update_organization_refuses_what_the_spec_forbids_without_sending() {
     assert!("".parse::<close_sdk::types::OrganizationName>().is_err());
     assert!(matches!(
         client
-            .update_organization("", OrganizationUpdate::default())
+            .update_organization("", UpdateOrganization::default())
             .await,
         Err(Error::InvalidRequest(_))
     ));

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use close_sdk::prelude::*;
-use close_sdk::types::{MembershipUpdate, OrganizationUpdate, PinnedViews, RoleUpdate};
+use close_sdk::types::{PinnedViews, UpdateMembership, UpdateOrganization, UpdateRole};
 use close_sdk::RetryPolicy;
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
 use close_sdk_tests::API_KEY;
@@ -202,7 +202,7 @@ async fn via_trait(client: &Client, op: &str, v: &[String]) -> Result<(), Error>
         "memberships_delete" => client.delete_membership(first).await,
         "memberships_get_pinned_views" => client.pinned_views(first).await.map(drop),
         "memberships_update" => client
-            .update_membership(first, MembershipUpdate::default())
+            .update_membership(first, UpdateMembership::default())
             .await
             .map(drop),
         "memberships_update_pinned_views" => {
@@ -210,13 +210,13 @@ async fn via_trait(client: &Client, op: &str, v: &[String]) -> Result<(), Error>
         }
         "organizations_get" => client.get_organization(first).await.map(drop),
         "organizations_update" => client
-            .update_organization(first, OrganizationUpdate::default())
+            .update_organization(first, UpdateOrganization::default())
             .await
             .map(drop),
         "roles_delete" => client.delete_role(first).await,
         "roles_get" => client.get_role(first).await.map(drop),
         "roles_update" => client
-            .update_role(first, RoleUpdate::default())
+            .update_role(first, UpdateRole::default())
             .await
             .map(drop),
         "users_get" => client.get_user(first).await.map(drop),
@@ -262,7 +262,7 @@ async fn via_builder(client: &Client, op: &str, v: &[String]) -> Result<(), Erro
         "memberships_update" => client
             .memberships_update()
             .id(first)
-            .body(MembershipUpdate::default())
+            .body(UpdateMembership::default())
             .send()
             .await
             .map(drop),
@@ -280,7 +280,7 @@ async fn via_builder(client: &Client, op: &str, v: &[String]) -> Result<(), Erro
         "organizations_update" => client
             .organizations_update()
             .id(first)
-            .body(OrganizationUpdate::default())
+            .body(UpdateOrganization::default())
             .send()
             .await
             .map(drop),
@@ -289,7 +289,7 @@ async fn via_builder(client: &Client, op: &str, v: &[String]) -> Result<(), Erro
         "roles_update" => client
             .roles_update()
             .id(first)
-            .body(RoleUpdate::default())
+            .body(UpdateRole::default())
             .send()
             .await
             .map(drop),

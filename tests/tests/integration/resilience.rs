@@ -137,7 +137,7 @@ async fn a_503_is_retried_then_succeeds() {
             then.status(200).json_body(updated_membership());
         })
         .await;
-    let update = close_sdk::types::MembershipUpdate {
+    let update = close_sdk::types::UpdateMembership {
         track_email_opens: Some(true).into(),
         ..Default::default()
     };
@@ -596,7 +596,7 @@ async fn the_request_span_records_the_operation_but_never_secrets_or_bodies() {
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
         .build()
         .unwrap();
-    let update = close_sdk::types::MembershipUpdate {
+    let update = close_sdk::types::UpdateMembership {
         hangup_recording_url: close_sdk::Patch::Set("https://x.example/secret-body".into()),
         ..Default::default()
     };

@@ -31,7 +31,7 @@ async fn activities_notes_create_sends_the_request_and_decodes_the_documented_ex
         .await
         .unwrap();
     mock.assert_async().await;
-    let activity_base: close_sdk::activities::ActivityBase = response.into_inner();
+    let activity_base: close_sdk::activities::NoteActivity = response.into_inner();
     assert_eq!(activity_base.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&activity_base).unwrap()),

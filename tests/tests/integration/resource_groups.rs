@@ -24,7 +24,7 @@ async fn groups_update_sends_the_request_and_decodes_the_documented_example() {
     let response = api_key_client(&server)
         .groups_update()
         .id("group_57P6QUf8b4BlepZJYgRj5W")
-        .body(serde_json::from_value::<close_sdk::groups::CreateGroup>(request.clone()).unwrap())
+        .body(serde_json::from_value::<close_sdk::groups::UpdateGroup>(request.clone()).unwrap())
         .send()
         .await
         .unwrap();

@@ -25,7 +25,7 @@ async fn organizations_update_sends_the_request_and_decodes_the_documented_examp
         .organizations_update()
         .id("orga_RbREgmiiwcr1w2b4cOnCMQaQPSIFxMqAD2Dh243uxcH")
         .body(
-            serde_json::from_value::<close_sdk::organizations::OrganizationUpdate>(request.clone())
+            serde_json::from_value::<close_sdk::organizations::UpdateOrganization>(request.clone())
                 .unwrap(),
         )
         .send()

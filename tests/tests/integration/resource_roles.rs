@@ -24,7 +24,7 @@ async fn roles_update_sends_the_request_and_decodes_the_documented_example() {
     let response = api_key_client(&server)
         .roles_update()
         .id("role_y6eLquXvRUdmwqi61tsmgCJUU7uGfxaRbDuLoONZL9p")
-        .body(serde_json::from_value::<close_sdk::roles::RoleUpdate>(request.clone()).unwrap())
+        .body(serde_json::from_value::<close_sdk::roles::UpdateRole>(request.clone()).unwrap())
         .send()
         .await
         .unwrap();

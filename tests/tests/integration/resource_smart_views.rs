@@ -28,7 +28,7 @@ async fn smart_views_create_sends_the_request_and_decodes_the_documented_example
         .await
         .unwrap();
     mock.assert_async().await;
-    let saved_search: close_sdk::smart_views::SavedSearch = response.into_inner();
+    let saved_search: close_sdk::smart_views::SmartView = response.into_inner();
     assert_eq!(saved_search.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&saved_search).unwrap()),

@@ -2,7 +2,7 @@
 //! the look-up helpers (by name; predefined vs custom).
 
 use close_sdk::prelude::*;
-use close_sdk::types::{RoleCreate, RoleUpdate, RoleVisibilityBehavior};
+use close_sdk::types::{CreateRole, RoleVisibilityBehavior, UpdateRole};
 use close_sdk_tests::resources::*;
 use close_sdk_tests::*;
 use httpmock::prelude::*;
@@ -136,7 +136,7 @@ async fn create_role_with_visibility_and_a_200_is_accepted_too() {
                 .json_body(json!({"id": "role_t", "name": "Territory"}));
         })
         .await;
-    let body = RoleCreate {
+    let body = CreateRole {
         extra: Default::default(),
         name: "Territory".parse().unwrap(),
         permissions: vec!["export".into()],
@@ -203,7 +203,7 @@ async fn get_and_update_role_use_the_documented_shapes() {
         role.permissions.as_deref().unwrap(),
         ["bulk_edit", "export", "view_all_leads"]
     );
-    let update = RoleUpdate {
+    let update = UpdateRole {
         permissions: close_sdk::Patch::Set(vec!["bulk_edit".into(), "view_all_leads".into()]),
         ..Default::default()
     };

@@ -32,8 +32,8 @@ fn role_schema_matches_the_spec_role_id() {
     // The create and update bodies both use it.
     for schema in [
         "CreateMembership",
-        "MembershipUpdate",
-        "MembershipBulkUpdate",
+        "UpdateMembership",
+        "BulkUpdateMemberships",
     ] {
         assert_eq!(
             spec["components"]["schemas"][schema]["properties"]["role_id"]["$ref"],

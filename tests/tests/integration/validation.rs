@@ -2,7 +2,7 @@
 //! uncertain, such as `Role::Admin` on create, is sent: see memberships.rs.)
 
 use close_sdk::prelude::*;
-use close_sdk::types::MembershipUpdate;
+use close_sdk::types::UpdateMembership;
 use close_sdk_tests::*;
 use httpmock::prelude::*;
 
@@ -28,19 +28,19 @@ async fn invalid_input_sends_nothing() {
             .await
             .unwrap_err(),
         client
-            .update_membership("", MembershipUpdate::default())
+            .update_membership("", UpdateMembership::default())
             .await
             .unwrap_err(),
         client
-            .update_membership("memb 1", MembershipUpdate::default())
+            .update_membership("memb 1", UpdateMembership::default())
             .await
             .unwrap_err(),
         client
-            .bulk_update_memberships(Vec::<&str>::new(), MembershipUpdate::default())
+            .bulk_update_memberships(Vec::<&str>::new(), UpdateMembership::default())
             .await
             .unwrap_err(),
         client
-            .bulk_update_memberships(["memb_A,memb_B"], MembershipUpdate::default())
+            .bulk_update_memberships(["memb_A,memb_B"], UpdateMembership::default())
             .await
             .unwrap_err(),
         client.delete_membership("a/b").await.unwrap_err(),
@@ -79,7 +79,7 @@ async fn invalid_input_sends_nothing() {
     assert!(matches!(e, Error::InvalidRequest(_)));
     let e = client
         .memberships_update()
-        .body(MembershipUpdate::default())
+        .body(UpdateMembership::default())
         .send()
         .await
         .unwrap_err();

@@ -346,7 +346,7 @@ mod regressions {
         let opp = without("/opportunity/{id}/", "", "annualized_expected_value");
         decodes_exactly::<t::Opportunity>("opportunity without annualized_expected_value", &opp);
         let view = without("/saved_search/{id}/", "", "description");
-        decodes_exactly::<t::SavedSearch>("smart view without description", &view);
+        decodes_exactly::<t::SmartView>("smart view without description", &view);
         let mut me = response_example("get", "/me/");
         if let Some(Value::Array(numbers)) = me.get_mut("phone_numbers") {
             if let Some(Value::Object(n)) = numbers.first_mut() {

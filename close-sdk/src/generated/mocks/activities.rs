@@ -4612,7 +4612,7 @@ impl ActivitiesNotesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::ActivityBaseList) -> Self {
+    pub fn ok(self, value: &types::NoteActivityList) -> Self {
         Self(
             self
                 .0
@@ -4673,7 +4673,7 @@ impl ActivitiesNotesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &types::ActivityBase) -> Self {
+    pub fn success(self, status: u16, value: &types::NoteActivity) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -4737,7 +4737,7 @@ impl ActivitiesNotesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::ActivityBase) -> Self {
+    pub fn ok(self, value: &types::NoteActivity) -> Self {
         Self(
             self
                 .0
@@ -4803,7 +4803,7 @@ impl ActivitiesNotesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::ActivityBase) -> Self {
+    pub fn ok(self, value: &types::NoteActivity) -> Self {
         Self(
             self
                 .0

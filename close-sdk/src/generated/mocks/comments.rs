@@ -224,7 +224,7 @@ impl CommentsUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &types::UpdateCommentThreads) -> Self {
+    pub fn body(self, value: &types::UpdateComment) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

@@ -181,7 +181,7 @@ impl GroupsAddMemberWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &types::CreateGroupMember) -> Self {
+    pub fn body(self, value: &types::AddGroupMember) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -392,7 +392,7 @@ impl GroupsUpdateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &types::CreateGroup) -> Self {
+    pub fn body(self, value: &types::UpdateGroup) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

@@ -16,7 +16,7 @@ impl MembershipsBulkUpdateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::MembershipBulkUpdate) -> Self {
+    pub fn body(self, value: &types::BulkUpdateMemberships) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -28,7 +28,7 @@ impl MembershipsBulkUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::MembershipBulkUpdateResult) -> Self {
+    pub fn ok(self, value: &types::BulkUpdateMembershipsResult) -> Self {
         Self(
             self
                 .0
@@ -153,7 +153,7 @@ impl MembershipsUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &types::MembershipUpdate) -> Self {
+    pub fn body(self, value: &types::UpdateMembership) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

@@ -104,7 +104,7 @@ impl OrganizationsUpdateWhen {
             Self(self.0.query_param_missing("_expand"))
         }
     }
-    pub fn body(self, value: &types::OrganizationUpdate) -> Self {
+    pub fn body(self, value: &types::UpdateOrganization) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

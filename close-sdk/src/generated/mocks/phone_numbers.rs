@@ -618,7 +618,7 @@ impl PhoneNumbersCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::CreatePhoneNumberRequest) -> Self {
+    pub fn body(self, value: &types::CreatePhoneNumber) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

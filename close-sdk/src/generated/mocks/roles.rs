@@ -94,7 +94,7 @@ impl RolesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::RoleCreate) -> Self {
+    pub fn body(self, value: &types::CreateRole) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -222,7 +222,7 @@ impl RolesUpdateWhen {
         let re = regex::Regex::new(&format!("^/role/{}/$", value.to_string())).unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &types::RoleUpdate) -> Self {
+    pub fn body(self, value: &types::UpdateRole) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

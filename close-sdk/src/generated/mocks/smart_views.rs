@@ -38,7 +38,7 @@ impl SmartViewsListWhen {
     }
     pub fn type_<T>(self, value: T) -> Self
     where
-        T: Into<Option<types::SavedSearchType>>,
+        T: Into<Option<types::SmartViewType>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("type", value.to_string()))
@@ -48,7 +48,7 @@ impl SmartViewsListWhen {
     }
     pub fn type_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<types::SavedSearchType>>>,
+        T: Into<Option<&'a ::std::vec::Vec<types::SmartViewType>>>,
     {
         if let Some(value) = value.into() {
             Self(
@@ -82,7 +82,7 @@ impl SmartViewsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::SavedSearchList) -> Self {
+    pub fn ok(self, value: &types::SmartViewList) -> Self {
         Self(
             self
                 .0
@@ -143,7 +143,7 @@ impl SmartViewsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &types::SavedSearch) -> Self {
+    pub fn success(self, status: u16, value: &types::SmartView) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -207,7 +207,7 @@ impl SmartViewsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::SavedSearch) -> Self {
+    pub fn ok(self, value: &types::SmartView) -> Self {
         Self(
             self
                 .0
@@ -273,7 +273,7 @@ impl SmartViewsUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::SavedSearch) -> Self {
+    pub fn ok(self, value: &types::SmartView) -> Self {
         Self(
             self
                 .0

@@ -694,7 +694,7 @@ impl TasksBulkUpdateWhen {
             Self(self.0.query_param_missing("view"))
         }
     }
-    pub fn body(self, value: &types::BulkUpdateNotifications) -> Self {
+    pub fn body(self, value: &types::BulkUpdateTasks) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -777,7 +777,7 @@ impl TasksCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &types::Task) -> Self {
+    pub fn success(self, status: u16, value: &crate::types::Task) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -850,7 +850,7 @@ impl TasksGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::Task) -> Self {
+    pub fn ok(self, value: &crate::types::Task) -> Self {
         Self(
             self
                 .0
@@ -913,7 +913,7 @@ impl TasksUpdateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &types::UpdateNotification) -> Self {
+    pub fn body(self, value: &types::UpdateTask) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -925,7 +925,7 @@ impl TasksUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::Task) -> Self {
+    pub fn ok(self, value: &crate::types::Task) -> Self {
         Self(
             self
                 .0

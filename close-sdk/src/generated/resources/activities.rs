@@ -158,7 +158,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -185,120 +185,6 @@ pub mod types {
     }
     impl Activity {
         pub fn builder() -> builder::Activity {
-            Default::default()
-        }
-    }
-    ///`ActivityBase`
-    #[derive(Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct ActivityBase {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub activity_at: ::std::option::Option<crate::Timestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub contact_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub created_by_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub lead_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(
-                rename = "_type",
-                skip_serializing_if = "::std::option::Option::is_none"
-            )
-        )]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub updated_by: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub updated_by_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub user_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub user_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl ActivityBase {
-        pub fn builder() -> builder::ActivityBase {
-            Default::default()
-        }
-    }
-    ///`ActivityBaseList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct ActivityBaseList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<ActivityBase>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl ActivityBaseList {
-        pub fn builder() -> builder::ActivityBaseList {
             Default::default()
         }
     }
@@ -456,6 +342,72 @@ pub mod types {
     impl ActivityEnvelopeToItem {
         pub fn builder() -> builder::ActivityEnvelopeToItem {
             Default::default()
+        }
+    }
+    ///The kind of an activity (its `_type`). Open: a kind this SDK does not know decodes as `Unknown` and is written back unchanged.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ActivityKind {
+        Call,
+        Created,
+        CustomActivity,
+        Email,
+        EmailThread,
+        FormSubmission,
+        ImportUpdate,
+        LeadMerge,
+        LeadStatusChange,
+        Meeting,
+        Note,
+        OpportunityStatusChange,
+        #[cfg_attr(feature = "schemars", serde(rename = "SMS"))]
+        Sms,
+        TaskCompleted,
+        WhatsAppMessage,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownActivityKind),
+    }
+    impl ::std::str::FromStr for ActivityKind {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Call" => Ok(Self::Call),
+                "Created" => Ok(Self::Created),
+                "CustomActivity" => Ok(Self::CustomActivity),
+                "Email" => Ok(Self::Email),
+                "EmailThread" => Ok(Self::EmailThread),
+                "FormSubmission" => Ok(Self::FormSubmission),
+                "ImportUpdate" => Ok(Self::ImportUpdate),
+                "LeadMerge" => Ok(Self::LeadMerge),
+                "LeadStatusChange" => Ok(Self::LeadStatusChange),
+                "Meeting" => Ok(Self::Meeting),
+                "Note" => Ok(Self::Note),
+                "OpportunityStatusChange" => Ok(Self::OpportunityStatusChange),
+                "SMS" => Ok(Self::Sms),
+                "TaskCompleted" => Ok(Self::TaskCompleted),
+                "WhatsAppMessage" => Ok(Self::WhatsAppMessage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ActivityKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ActivityKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A page of `Activity` objects.
@@ -656,7 +608,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1189,7 +1141,7 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub attachments: ::std::option::Option<
-            ::std::vec::Vec<CreateEmailActivityAttachmentsItems>,
+            ::std::vec::Vec<CreateEmailActivityAttachmentsItem>,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -1268,7 +1220,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub opens: ::std::option::Option<::std::vec::Vec<CreateEmailActivityOpensItems>>,
+        pub opens: ::std::option::Option<::std::vec::Vec<CreateEmailActivityOpensItem>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1309,10 +1261,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CreateEmailActivityAttachmentsItems`
+    ///`CreateEmailActivityAttachmentsItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateEmailActivityAttachmentsItems {
+    pub struct CreateEmailActivityAttachmentsItem {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1335,22 +1287,22 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateEmailActivityAttachmentsItems {
-        pub fn builder() -> builder::CreateEmailActivityAttachmentsItems {
+    impl CreateEmailActivityAttachmentsItem {
+        pub fn builder() -> builder::CreateEmailActivityAttachmentsItem {
             Default::default()
         }
     }
-    ///`CreateEmailActivityOpensItems`
+    ///`CreateEmailActivityOpensItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateEmailActivityOpensItems {
+    pub struct CreateEmailActivityOpensItem {
         pub opened_at: crate::Timestamp,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateEmailActivityOpensItems {
-        pub fn builder() -> builder::CreateEmailActivityOpensItems {
+    impl CreateEmailActivityOpensItem {
+        pub fn builder() -> builder::CreateEmailActivityOpensItem {
             Default::default()
         }
     }
@@ -1492,7 +1444,7 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub attachments: ::std::option::Option<
-            ::std::vec::Vec<CreateNoteActivityAttachmentsItems>,
+            ::std::vec::Vec<CreateNoteActivityAttachmentsItem>,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -1549,10 +1501,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CreateNoteActivityAttachmentsItems`
+    ///`CreateNoteActivityAttachmentsItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateNoteActivityAttachmentsItems {
+    pub struct CreateNoteActivityAttachmentsItem {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1564,8 +1516,8 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateNoteActivityAttachmentsItems {
-        pub fn builder() -> builder::CreateNoteActivityAttachmentsItems {
+    impl CreateNoteActivityAttachmentsItem {
+        pub fn builder() -> builder::CreateNoteActivityAttachmentsItem {
             Default::default()
         }
     }
@@ -1621,7 +1573,7 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub attachments: ::std::option::Option<
-            ::std::vec::Vec<CreateSmsActivityAttachmentsItems>,
+            ::std::vec::Vec<CreateSmsActivityAttachmentsItem>,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -1695,26 +1647,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CreateSmsActivityAttachmentsItems`
+    ///`CreateSmsActivityAttachmentsItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateSmsActivityAttachmentsItems {
-        pub content_type: CreateSmsActivityAttachmentsItemsContentType,
+    pub struct CreateSmsActivityAttachmentsItem {
+        pub content_type: CreateSmsActivityAttachmentsItemContentType,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateSmsActivityAttachmentsItems {
-        pub fn builder() -> builder::CreateSmsActivityAttachmentsItems {
+    impl CreateSmsActivityAttachmentsItem {
+        pub fn builder() -> builder::CreateSmsActivityAttachmentsItem {
             Default::default()
         }
     }
-    ///`CreateSmsActivityAttachmentsItemsContentType`
+    ///`CreateSmsActivityAttachmentsItemContentType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum CreateSmsActivityAttachmentsItemsContentType {
+    pub enum CreateSmsActivityAttachmentsItemContentType {
         #[cfg_attr(feature = "schemars", serde(rename = "application/pdf"))]
         ApplicationPdf,
         #[cfg_attr(feature = "schemars", serde(rename = "application/vcard"))]
@@ -1798,9 +1750,9 @@ pub mod types {
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
         /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(UnknownCreateSmsActivityAttachmentsItemsContentType),
+        Unknown(UnknownCreateSmsActivityAttachmentsItemContentType),
     }
-    impl ::std::str::FromStr for CreateSmsActivityAttachmentsItemsContentType {
+    impl ::std::str::FromStr for CreateSmsActivityAttachmentsItemContentType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -1850,7 +1802,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateSmsActivityAttachmentsItemsContentType {
+    impl ::std::convert::TryFrom<&str> for CreateSmsActivityAttachmentsItemContentType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1859,7 +1811,7 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateSmsActivityAttachmentsItemsContentType {
+    for CreateSmsActivityAttachmentsItemContentType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2110,7 +2062,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2338,7 +2290,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2821,7 +2773,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2985,7 +2937,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         ///Any value (the examples show only null).
         #[cfg_attr(
             feature = "schemars",
@@ -3558,7 +3510,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3766,7 +3718,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3902,7 +3854,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -4187,7 +4139,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -4464,6 +4416,120 @@ pub mod types {
             value.parse()
         }
     }
+    ///`NoteActivity`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct NoteActivity {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<ActivityKind>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl NoteActivity {
+        pub fn builder() -> builder::NoteActivity {
+            Default::default()
+        }
+    }
+    ///`NoteActivityList`
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct NoteActivityList {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<NoteActivity>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl NoteActivityList {
+        pub fn builder() -> builder::NoteActivityList {
+            Default::default()
+        }
+    }
     ///An opportunity status change activity.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4607,7 +4673,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -4912,7 +4978,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -5084,7 +5150,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -5335,7 +5401,7 @@ pub mod types {
         pub account_id: crate::Patch<::std::string::String>,
         pub activity_at: crate::Patch<crate::Timestamp>,
         pub attachments: crate::Patch<
-            ::std::vec::Vec<UpdateEmailActivityAttachmentsItems>,
+            ::std::vec::Vec<UpdateEmailActivityAttachmentsItem>,
         >,
         pub bcc: crate::Patch<::std::vec::Vec<::std::string::String>>,
         pub body_html: crate::Patch<::std::string::String>,
@@ -5347,7 +5413,7 @@ pub mod types {
         pub followup_sequence_delay: crate::Patch<i64>,
         pub followup_sequence_id: crate::Patch<::std::string::String>,
         pub in_reply_to_id: crate::Patch<::std::string::String>,
-        pub opens: crate::Patch<::std::vec::Vec<UpdateEmailActivityOpensItems>>,
+        pub opens: crate::Patch<::std::vec::Vec<UpdateEmailActivityOpensItem>>,
         pub sender: crate::Patch<crate::EmailAddress>,
         pub status: crate::Patch<UpdateEmailActivityStatus>,
         pub subject: crate::Patch<::std::string::String>,
@@ -5363,10 +5429,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateEmailActivityAttachmentsItems`
+    ///`UpdateEmailActivityAttachmentsItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateEmailActivityAttachmentsItems {
+    pub struct UpdateEmailActivityAttachmentsItem {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -5389,22 +5455,22 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateEmailActivityAttachmentsItems {
-        pub fn builder() -> builder::UpdateEmailActivityAttachmentsItems {
+    impl UpdateEmailActivityAttachmentsItem {
+        pub fn builder() -> builder::UpdateEmailActivityAttachmentsItem {
             Default::default()
         }
     }
-    ///`UpdateEmailActivityOpensItems`
+    ///`UpdateEmailActivityOpensItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateEmailActivityOpensItems {
+    pub struct UpdateEmailActivityOpensItem {
         pub opened_at: crate::Timestamp,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateEmailActivityOpensItems {
-        pub fn builder() -> builder::UpdateEmailActivityOpensItems {
+    impl UpdateEmailActivityOpensItem {
+        pub fn builder() -> builder::UpdateEmailActivityOpensItem {
             Default::default()
         }
     }
@@ -5482,7 +5548,7 @@ pub mod types {
     pub struct UpdateNoteActivity {
         pub activity_at: crate::Patch<crate::Timestamp>,
         pub attachments: crate::Patch<
-            ::std::vec::Vec<UpdateNoteActivityAttachmentsItems>,
+            ::std::vec::Vec<UpdateNoteActivityAttachmentsItem>,
         >,
         pub contact_id: crate::Patch<::std::string::String>,
         pub note: crate::Patch<::std::string::String>,
@@ -5498,10 +5564,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateNoteActivityAttachmentsItems`
+    ///`UpdateNoteActivityAttachmentsItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateNoteActivityAttachmentsItems {
+    pub struct UpdateNoteActivityAttachmentsItem {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -5513,8 +5579,8 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateNoteActivityAttachmentsItems {
-        pub fn builder() -> builder::UpdateNoteActivityAttachmentsItems {
+    impl UpdateNoteActivityAttachmentsItem {
+        pub fn builder() -> builder::UpdateNoteActivityAttachmentsItem {
             Default::default()
         }
     }
@@ -5523,9 +5589,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmsActivity {
         pub activity_at: crate::Patch<crate::Timestamp>,
-        pub attachments: crate::Patch<
-            ::std::vec::Vec<UpdateSmsActivityAttachmentsItems>,
-        >,
+        pub attachments: crate::Patch<::std::vec::Vec<UpdateSmsActivityAttachmentsItem>>,
         pub contact_id: crate::Patch<::std::string::String>,
         pub lead_id: crate::Patch<::std::string::String>,
         ///Phone number in E.164 format
@@ -5545,26 +5609,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateSmsActivityAttachmentsItems`
+    ///`UpdateSmsActivityAttachmentsItem`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateSmsActivityAttachmentsItems {
-        pub content_type: UpdateSmsActivityAttachmentsItemsContentType,
+    pub struct UpdateSmsActivityAttachmentsItem {
+        pub content_type: UpdateSmsActivityAttachmentsItemContentType,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateSmsActivityAttachmentsItems {
-        pub fn builder() -> builder::UpdateSmsActivityAttachmentsItems {
+    impl UpdateSmsActivityAttachmentsItem {
+        pub fn builder() -> builder::UpdateSmsActivityAttachmentsItem {
             Default::default()
         }
     }
-    ///`UpdateSmsActivityAttachmentsItemsContentType`
+    ///`UpdateSmsActivityAttachmentsItemContentType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum UpdateSmsActivityAttachmentsItemsContentType {
+    pub enum UpdateSmsActivityAttachmentsItemContentType {
         #[cfg_attr(feature = "schemars", serde(rename = "application/pdf"))]
         ApplicationPdf,
         #[cfg_attr(feature = "schemars", serde(rename = "application/vcard"))]
@@ -5648,9 +5712,9 @@ pub mod types {
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
         /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(UnknownUpdateSmsActivityAttachmentsItemsContentType),
+        Unknown(UnknownUpdateSmsActivityAttachmentsItemContentType),
     }
-    impl ::std::str::FromStr for UpdateSmsActivityAttachmentsItemsContentType {
+    impl ::std::str::FromStr for UpdateSmsActivityAttachmentsItemContentType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -5700,7 +5764,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UpdateSmsActivityAttachmentsItemsContentType {
+    impl ::std::convert::TryFrom<&str> for UpdateSmsActivityAttachmentsItemContentType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -5709,7 +5773,7 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateSmsActivityAttachmentsItemsContentType {
+    for UpdateSmsActivityAttachmentsItemContentType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -5952,7 +6016,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<ActivityKind>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -6121,7 +6185,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -6513,7 +6577,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -6664,428 +6728,6 @@ pub mod types {
                     updated_by_name: Ok(value.updated_by_name),
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ActivityBase {
-            activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            users: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for ActivityBase {
-            fn default() -> Self {
-                Self {
-                    activity_at: Ok(Default::default()),
-                    contact_id: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    created_by_name: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    lead_id: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    updated_by_name: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    user_name: Ok(Default::default()),
-                    users: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ActivityBase {
-            pub fn activity_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.activity_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for activity_at: {e}")
-                    });
-                self
-            }
-            pub fn contact_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_id: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn created_by_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for created_by_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn lead_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lead_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lead_id: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            pub fn updated_by_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for updated_by_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn user_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_name: {e}")
-                    });
-                self
-            }
-            pub fn users<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.users = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for users: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ActivityBase> for super::ActivityBase {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ActivityBase,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    activity_at: value.activity_at?,
-                    contact_id: value.contact_id?,
-                    created_by: value.created_by?,
-                    created_by_name: value.created_by_name?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    id: value.id?,
-                    lead_id: value.lead_id?,
-                    organization_id: value.organization_id?,
-                    type_: value.type_?,
-                    updated_by: value.updated_by?,
-                    updated_by_name: value.updated_by_name?,
-                    user_id: value.user_id?,
-                    user_name: value.user_name?,
-                    users: value.users?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ActivityBase> for ActivityBase {
-            fn from(value: super::ActivityBase) -> Self {
-                Self {
-                    activity_at: Ok(value.activity_at),
-                    contact_id: Ok(value.contact_id),
-                    created_by: Ok(value.created_by),
-                    created_by_name: Ok(value.created_by_name),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    id: Ok(value.id),
-                    lead_id: Ok(value.lead_id),
-                    organization_id: Ok(value.organization_id),
-                    type_: Ok(value.type_),
-                    updated_by: Ok(value.updated_by),
-                    updated_by_name: Ok(value.updated_by_name),
-                    user_id: Ok(value.user_id),
-                    user_name: Ok(value.user_name),
-                    users: Ok(value.users),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ActivityBaseList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ActivityBase>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for ActivityBaseList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ActivityBaseList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ActivityBase>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ActivityBaseList> for super::ActivityBaseList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ActivityBaseList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ActivityBaseList> for ActivityBaseList {
-            fn from(value: super::ActivityBaseList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
                     extra: Ok(value.extra),
                 }
             }
@@ -7901,7 +7543,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -8386,7 +8028,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -9571,7 +9213,7 @@ pub mod types {
             >,
             attachments: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<super::CreateEmailActivityAttachmentsItems>,
+                    ::std::vec::Vec<super::CreateEmailActivityAttachmentsItem>,
                 >,
                 ::std::string::String,
             >,
@@ -9634,7 +9276,7 @@ pub mod types {
             lead_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             opens: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<super::CreateEmailActivityOpensItems>,
+                    ::std::vec::Vec<super::CreateEmailActivityOpensItem>,
                 >,
                 ::std::string::String,
             >,
@@ -9730,7 +9372,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<super::CreateEmailActivityAttachmentsItems>,
+                        ::std::vec::Vec<super::CreateEmailActivityAttachmentsItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -9938,7 +9580,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<super::CreateEmailActivityOpensItems>,
+                        ::std::vec::Vec<super::CreateEmailActivityOpensItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -10124,7 +9766,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateEmailActivityAttachmentsItems {
+        pub struct CreateEmailActivityAttachmentsItem {
             content_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10145,7 +9787,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateEmailActivityAttachmentsItems {
+        impl ::std::default::Default for CreateEmailActivityAttachmentsItem {
             fn default() -> Self {
                 Self {
                     content_id: Ok(Default::default()),
@@ -10158,7 +9800,7 @@ pub mod types {
                 }
             }
         }
-        impl CreateEmailActivityAttachmentsItems {
+        impl CreateEmailActivityAttachmentsItem {
             pub fn content_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -10248,11 +9890,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEmailActivityAttachmentsItems>
-        for super::CreateEmailActivityAttachmentsItems {
+        impl ::std::convert::TryFrom<CreateEmailActivityAttachmentsItem>
+        for super::CreateEmailActivityAttachmentsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEmailActivityAttachmentsItems,
+                value: CreateEmailActivityAttachmentsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     content_id: value.content_id?,
@@ -10265,9 +9907,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateEmailActivityAttachmentsItems>
-        for CreateEmailActivityAttachmentsItems {
-            fn from(value: super::CreateEmailActivityAttachmentsItems) -> Self {
+        impl ::std::convert::From<super::CreateEmailActivityAttachmentsItem>
+        for CreateEmailActivityAttachmentsItem {
+            fn from(value: super::CreateEmailActivityAttachmentsItem) -> Self {
                 Self {
                     content_id: Ok(value.content_id),
                     content_type: Ok(value.content_type),
@@ -10280,11 +9922,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateEmailActivityOpensItems {
+        pub struct CreateEmailActivityOpensItem {
             opened_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateEmailActivityOpensItems {
+        impl ::std::default::Default for CreateEmailActivityOpensItem {
             fn default() -> Self {
                 Self {
                     opened_at: Err("no value supplied for opened_at".to_string()),
@@ -10292,7 +9934,7 @@ pub mod types {
                 }
             }
         }
-        impl CreateEmailActivityOpensItems {
+        impl CreateEmailActivityOpensItem {
             pub fn opened_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Timestamp>,
@@ -10322,11 +9964,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEmailActivityOpensItems>
-        for super::CreateEmailActivityOpensItems {
+        impl ::std::convert::TryFrom<CreateEmailActivityOpensItem>
+        for super::CreateEmailActivityOpensItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEmailActivityOpensItems,
+                value: CreateEmailActivityOpensItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     opened_at: value.opened_at?,
@@ -10334,9 +9976,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateEmailActivityOpensItems>
-        for CreateEmailActivityOpensItems {
-            fn from(value: super::CreateEmailActivityOpensItems) -> Self {
+        impl ::std::convert::From<super::CreateEmailActivityOpensItem>
+        for CreateEmailActivityOpensItem {
+            fn from(value: super::CreateEmailActivityOpensItem) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
                     extra: Ok(value.extra),
@@ -10613,7 +10255,7 @@ pub mod types {
             >,
             attachments: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<super::CreateNoteActivityAttachmentsItems>,
+                    ::std::vec::Vec<super::CreateNoteActivityAttachmentsItem>,
                 >,
                 ::std::string::String,
             >,
@@ -10692,7 +10334,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<super::CreateNoteActivityAttachmentsItems>,
+                        ::std::vec::Vec<super::CreateNoteActivityAttachmentsItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -10885,7 +10527,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateNoteActivityAttachmentsItems {
+        pub struct CreateNoteActivityAttachmentsItem {
             content_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10897,7 +10539,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateNoteActivityAttachmentsItems {
+        impl ::std::default::Default for CreateNoteActivityAttachmentsItem {
             fn default() -> Self {
                 Self {
                     content_type: Ok(Default::default()),
@@ -10907,7 +10549,7 @@ pub mod types {
                 }
             }
         }
-        impl CreateNoteActivityAttachmentsItems {
+        impl CreateNoteActivityAttachmentsItem {
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -10961,11 +10603,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateNoteActivityAttachmentsItems>
-        for super::CreateNoteActivityAttachmentsItems {
+        impl ::std::convert::TryFrom<CreateNoteActivityAttachmentsItem>
+        for super::CreateNoteActivityAttachmentsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateNoteActivityAttachmentsItems,
+                value: CreateNoteActivityAttachmentsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     content_type: value.content_type?,
@@ -10975,9 +10617,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateNoteActivityAttachmentsItems>
-        for CreateNoteActivityAttachmentsItems {
-            fn from(value: super::CreateNoteActivityAttachmentsItems) -> Self {
+        impl ::std::convert::From<super::CreateNoteActivityAttachmentsItem>
+        for CreateNoteActivityAttachmentsItem {
+            fn from(value: super::CreateNoteActivityAttachmentsItem) -> Self {
                 Self {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
@@ -11139,7 +10781,7 @@ pub mod types {
             >,
             attachments: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<super::CreateSmsActivityAttachmentsItems>,
+                    ::std::vec::Vec<super::CreateSmsActivityAttachmentsItem>,
                 >,
                 ::std::string::String,
             >,
@@ -11236,7 +10878,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<super::CreateSmsActivityAttachmentsItems>,
+                        ::std::vec::Vec<super::CreateSmsActivityAttachmentsItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -11475,9 +11117,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateSmsActivityAttachmentsItems {
+        pub struct CreateSmsActivityAttachmentsItem {
             content_type: ::std::result::Result<
-                super::CreateSmsActivityAttachmentsItemsContentType,
+                super::CreateSmsActivityAttachmentsItemContentType,
                 ::std::string::String,
             >,
             filename: ::std::result::Result<
@@ -11487,7 +11129,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for CreateSmsActivityAttachmentsItems {
+        impl ::std::default::Default for CreateSmsActivityAttachmentsItem {
             fn default() -> Self {
                 Self {
                     content_type: Err("no value supplied for content_type".to_string()),
@@ -11497,11 +11139,11 @@ pub mod types {
                 }
             }
         }
-        impl CreateSmsActivityAttachmentsItems {
+        impl CreateSmsActivityAttachmentsItem {
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::CreateSmsActivityAttachmentsItemsContentType,
+                    super::CreateSmsActivityAttachmentsItemContentType,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -11553,11 +11195,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateSmsActivityAttachmentsItems>
-        for super::CreateSmsActivityAttachmentsItems {
+        impl ::std::convert::TryFrom<CreateSmsActivityAttachmentsItem>
+        for super::CreateSmsActivityAttachmentsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateSmsActivityAttachmentsItems,
+                value: CreateSmsActivityAttachmentsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     content_type: value.content_type?,
@@ -11567,9 +11209,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateSmsActivityAttachmentsItems>
-        for CreateSmsActivityAttachmentsItems {
-            fn from(value: super::CreateSmsActivityAttachmentsItems) -> Self {
+        impl ::std::convert::From<super::CreateSmsActivityAttachmentsItem>
+        for CreateSmsActivityAttachmentsItem {
+            fn from(value: super::CreateSmsActivityAttachmentsItem) -> Self {
                 Self {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
@@ -11909,7 +11551,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -12095,7 +11737,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -12394,7 +12036,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -12666,7 +12308,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -13690,7 +13332,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -14406,7 +14048,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -14850,7 +14492,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -15072,7 +14714,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -16946,7 +16588,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -17221,7 +16863,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -17571,7 +17213,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -17817,7 +17459,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -18109,7 +17751,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -18325,7 +17967,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -18725,7 +18367,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -19341,7 +18983,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -20217,6 +19859,428 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct NoteActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ActivityKind>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for NoteActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl NoteActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NoteActivity> for super::NoteActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NoteActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    organization_id: value.organization_id?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NoteActivity> for NoteActivity {
+            fn from(value: super::NoteActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    organization_id: Ok(value.organization_id),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NoteActivityList {
+            data: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::NoteActivity>>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for NoteActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl NoteActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::NoteActivity>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NoteActivityList> for super::NoteActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NoteActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NoteActivityList> for NoteActivityList {
+            fn from(value: super::NoteActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OpportunityStatusChangeActivity {
             activity_at: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
@@ -20323,7 +20387,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -20734,7 +20798,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -21124,7 +21188,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -21581,7 +21645,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -22059,7 +22123,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -22262,7 +22326,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -23243,9 +23307,7 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                crate::Patch<
-                    ::std::vec::Vec<super::UpdateEmailActivityAttachmentsItems>,
-                >,
+                crate::Patch<::std::vec::Vec<super::UpdateEmailActivityAttachmentsItem>>,
                 ::std::string::String,
             >,
             bcc: ::std::result::Result<
@@ -23289,7 +23351,7 @@ pub mod types {
                 ::std::string::String,
             >,
             opens: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::UpdateEmailActivityOpensItems>>,
+                crate::Patch<::std::vec::Vec<super::UpdateEmailActivityOpensItem>>,
                 ::std::string::String,
             >,
             sender: ::std::result::Result<
@@ -23374,7 +23436,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     crate::Patch<
-                        ::std::vec::Vec<super::UpdateEmailActivityAttachmentsItems>,
+                        ::std::vec::Vec<super::UpdateEmailActivityAttachmentsItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -23519,7 +23581,7 @@ pub mod types {
             pub fn opens<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<super::UpdateEmailActivityOpensItems>>,
+                    crate::Patch<::std::vec::Vec<super::UpdateEmailActivityOpensItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -23680,7 +23742,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateEmailActivityAttachmentsItems {
+        pub struct UpdateEmailActivityAttachmentsItem {
             content_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -23701,7 +23763,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateEmailActivityAttachmentsItems {
+        impl ::std::default::Default for UpdateEmailActivityAttachmentsItem {
             fn default() -> Self {
                 Self {
                     content_id: Ok(Default::default()),
@@ -23714,7 +23776,7 @@ pub mod types {
                 }
             }
         }
-        impl UpdateEmailActivityAttachmentsItems {
+        impl UpdateEmailActivityAttachmentsItem {
             pub fn content_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -23804,11 +23866,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateEmailActivityAttachmentsItems>
-        for super::UpdateEmailActivityAttachmentsItems {
+        impl ::std::convert::TryFrom<UpdateEmailActivityAttachmentsItem>
+        for super::UpdateEmailActivityAttachmentsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateEmailActivityAttachmentsItems,
+                value: UpdateEmailActivityAttachmentsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     content_id: value.content_id?,
@@ -23821,9 +23883,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateEmailActivityAttachmentsItems>
-        for UpdateEmailActivityAttachmentsItems {
-            fn from(value: super::UpdateEmailActivityAttachmentsItems) -> Self {
+        impl ::std::convert::From<super::UpdateEmailActivityAttachmentsItem>
+        for UpdateEmailActivityAttachmentsItem {
+            fn from(value: super::UpdateEmailActivityAttachmentsItem) -> Self {
                 Self {
                     content_id: Ok(value.content_id),
                     content_type: Ok(value.content_type),
@@ -23836,11 +23898,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateEmailActivityOpensItems {
+        pub struct UpdateEmailActivityOpensItem {
             opened_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateEmailActivityOpensItems {
+        impl ::std::default::Default for UpdateEmailActivityOpensItem {
             fn default() -> Self {
                 Self {
                     opened_at: Err("no value supplied for opened_at".to_string()),
@@ -23848,7 +23910,7 @@ pub mod types {
                 }
             }
         }
-        impl UpdateEmailActivityOpensItems {
+        impl UpdateEmailActivityOpensItem {
             pub fn opened_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Timestamp>,
@@ -23878,11 +23940,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateEmailActivityOpensItems>
-        for super::UpdateEmailActivityOpensItems {
+        impl ::std::convert::TryFrom<UpdateEmailActivityOpensItem>
+        for super::UpdateEmailActivityOpensItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateEmailActivityOpensItems,
+                value: UpdateEmailActivityOpensItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     opened_at: value.opened_at?,
@@ -23890,9 +23952,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateEmailActivityOpensItems>
-        for UpdateEmailActivityOpensItems {
-            fn from(value: super::UpdateEmailActivityOpensItems) -> Self {
+        impl ::std::convert::From<super::UpdateEmailActivityOpensItem>
+        for UpdateEmailActivityOpensItem {
+            fn from(value: super::UpdateEmailActivityOpensItem) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
                     extra: Ok(value.extra),
@@ -23993,7 +24055,7 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::UpdateNoteActivityAttachmentsItems>>,
+                crate::Patch<::std::vec::Vec<super::UpdateNoteActivityAttachmentsItem>>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
@@ -24046,7 +24108,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     crate::Patch<
-                        ::std::vec::Vec<super::UpdateNoteActivityAttachmentsItems>,
+                        ::std::vec::Vec<super::UpdateNoteActivityAttachmentsItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -24167,7 +24229,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateNoteActivityAttachmentsItems {
+        pub struct UpdateNoteActivityAttachmentsItem {
             content_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -24179,7 +24241,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateNoteActivityAttachmentsItems {
+        impl ::std::default::Default for UpdateNoteActivityAttachmentsItem {
             fn default() -> Self {
                 Self {
                     content_type: Ok(Default::default()),
@@ -24189,7 +24251,7 @@ pub mod types {
                 }
             }
         }
-        impl UpdateNoteActivityAttachmentsItems {
+        impl UpdateNoteActivityAttachmentsItem {
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -24243,11 +24305,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateNoteActivityAttachmentsItems>
-        for super::UpdateNoteActivityAttachmentsItems {
+        impl ::std::convert::TryFrom<UpdateNoteActivityAttachmentsItem>
+        for super::UpdateNoteActivityAttachmentsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateNoteActivityAttachmentsItems,
+                value: UpdateNoteActivityAttachmentsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     content_type: value.content_type?,
@@ -24257,9 +24319,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateNoteActivityAttachmentsItems>
-        for UpdateNoteActivityAttachmentsItems {
-            fn from(value: super::UpdateNoteActivityAttachmentsItems) -> Self {
+        impl ::std::convert::From<super::UpdateNoteActivityAttachmentsItem>
+        for UpdateNoteActivityAttachmentsItem {
+            fn from(value: super::UpdateNoteActivityAttachmentsItem) -> Self {
                 Self {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
@@ -24275,7 +24337,7 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::UpdateSmsActivityAttachmentsItems>>,
+                crate::Patch<::std::vec::Vec<super::UpdateSmsActivityAttachmentsItem>>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
@@ -24346,7 +24408,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     crate::Patch<
-                        ::std::vec::Vec<super::UpdateSmsActivityAttachmentsItems>,
+                        ::std::vec::Vec<super::UpdateSmsActivityAttachmentsItem>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -24509,9 +24571,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateSmsActivityAttachmentsItems {
+        pub struct UpdateSmsActivityAttachmentsItem {
             content_type: ::std::result::Result<
-                super::UpdateSmsActivityAttachmentsItemsContentType,
+                super::UpdateSmsActivityAttachmentsItemContentType,
                 ::std::string::String,
             >,
             filename: ::std::result::Result<
@@ -24521,7 +24583,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateSmsActivityAttachmentsItems {
+        impl ::std::default::Default for UpdateSmsActivityAttachmentsItem {
             fn default() -> Self {
                 Self {
                     content_type: Err("no value supplied for content_type".to_string()),
@@ -24531,11 +24593,11 @@ pub mod types {
                 }
             }
         }
-        impl UpdateSmsActivityAttachmentsItems {
+        impl UpdateSmsActivityAttachmentsItem {
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::UpdateSmsActivityAttachmentsItemsContentType,
+                    super::UpdateSmsActivityAttachmentsItemContentType,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -24587,11 +24649,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateSmsActivityAttachmentsItems>
-        for super::UpdateSmsActivityAttachmentsItems {
+        impl ::std::convert::TryFrom<UpdateSmsActivityAttachmentsItem>
+        for super::UpdateSmsActivityAttachmentsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateSmsActivityAttachmentsItems,
+                value: UpdateSmsActivityAttachmentsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     content_type: value.content_type?,
@@ -24601,9 +24663,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateSmsActivityAttachmentsItems>
-        for UpdateSmsActivityAttachmentsItems {
-            fn from(value: super::UpdateSmsActivityAttachmentsItems) -> Self {
+        impl ::std::convert::From<super::UpdateSmsActivityAttachmentsItem>
+        for UpdateSmsActivityAttachmentsItem {
+            fn from(value: super::UpdateSmsActivityAttachmentsItem) -> Self {
                 Self {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
@@ -25067,7 +25129,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ActivityKind>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -25468,7 +25530,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActivityKind>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -25731,6 +25793,36 @@ pub mod types {
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `NoteActivity`")]
+        pub type ActivityBase = NoteActivity;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `NoteActivityList`")]
+        pub type ActivityBaseList = NoteActivityList;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `CreateEmailActivityAttachmentsItem`")]
+        pub type CreateEmailActivityAttachmentsItems = CreateEmailActivityAttachmentsItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `CreateEmailActivityOpensItem`")]
+        pub type CreateEmailActivityOpensItems = CreateEmailActivityOpensItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `CreateNoteActivityAttachmentsItem`")]
+        pub type CreateNoteActivityAttachmentsItems = CreateNoteActivityAttachmentsItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `CreateSmsActivityAttachmentsItem`")]
+        pub type CreateSmsActivityAttachmentsItems = CreateSmsActivityAttachmentsItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateEmailActivityAttachmentsItem`")]
+        pub type UpdateEmailActivityAttachmentsItems = UpdateEmailActivityAttachmentsItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateEmailActivityOpensItem`")]
+        pub type UpdateEmailActivityOpensItems = UpdateEmailActivityOpensItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateNoteActivityAttachmentsItem`")]
+        pub type UpdateNoteActivityAttachmentsItems = UpdateNoteActivityAttachmentsItem;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateSmsActivityAttachmentsItem`")]
+        pub type UpdateSmsActivityAttachmentsItems = UpdateSmsActivityAttachmentsItem;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -26042,7 +26134,7 @@ pub mod types {
                     let mut f25: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -26396,466 +26488,6 @@ pub mod types {
                         updated_by_name: f28,
                         user_id: f29,
                         user_name: f30,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static ACTIVITYBASE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &[
-            "activity_at",
-            "contact_id",
-            "created_by",
-            "created_by_name",
-            "date_created",
-            "date_updated",
-            "id",
-            "lead_id",
-            "organization_id",
-            "_type",
-            "updated_by",
-            "updated_by_name",
-            "user_id",
-            "user_name",
-            "users",
-        ],
-    );
-    impl ::serde::Serialize for ActivityBase {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "activity_at" => !(v.is_null() && self.activity_at.is_none()),
-                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
-                    "created_by" => !(v.is_null() && self.created_by.is_none()),
-                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
-                    "date_created" => !(v.is_null() && self.date_created.is_none()),
-                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
-                    "id" => !(v.is_null() && self.id.is_none()),
-                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
-                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
-                    "_type" => !(v.is_null() && self.type_.is_none()),
-                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
-                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
-                    "user_id" => !(v.is_null() && self.user_id.is_none()),
-                    "user_name" => !(v.is_null() && self.user_name.is_none()),
-                    "users" => !(v.is_null() && self.users.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("ActivityBase", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.activity_at {
-                map.serialize_entry("activity_at", v)?;
-            } else if self.extra.null_at(0usize, "activity_at", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("activity_at", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.contact_id {
-                map.serialize_entry("contact_id", v)?;
-            } else if self.extra.null_at(1usize, "contact_id", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("contact_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.created_by {
-                map.serialize_entry("created_by", v)?;
-            } else if self.extra.null_at(2usize, "created_by", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("created_by", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.created_by_name {
-                map.serialize_entry("created_by_name", v)?;
-            } else if self
-                .extra
-                .null_at(3usize, "created_by_name", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("created_by_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.date_created {
-                map.serialize_entry("date_created", v)?;
-            } else if self.extra.null_at(4usize, "date_created", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("date_created", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.date_updated {
-                map.serialize_entry("date_updated", v)?;
-            } else if self.extra.null_at(5usize, "date_updated", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("date_updated", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.id {
-                map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(6usize, "id", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.lead_id {
-                map.serialize_entry("lead_id", v)?;
-            } else if self.extra.null_at(7usize, "lead_id", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("lead_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.organization_id {
-                map.serialize_entry("organization_id", v)?;
-            } else if self
-                .extra
-                .null_at(8usize, "organization_id", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("organization_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.type_ {
-                map.serialize_entry("_type", v)?;
-            } else if self.extra.null_at(9usize, "_type", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("_type", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.updated_by {
-                map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(10usize, "updated_by", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("updated_by", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.updated_by_name {
-                map.serialize_entry("updated_by_name", v)?;
-            } else if self
-                .extra
-                .null_at(11usize, "updated_by_name", &ACTIVITYBASE_WIRE_KEYS)
-            {
-                map.serialize_entry("updated_by_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.user_id {
-                map.serialize_entry("user_id", v)?;
-            } else if self.extra.null_at(12usize, "user_id", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("user_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.user_name {
-                map.serialize_entry("user_name", v)?;
-            } else if self.extra.null_at(13usize, "user_name", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("user_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.users {
-                map.serialize_entry("users", v)?;
-            } else if self.extra.null_at(14usize, "users", &ACTIVITYBASE_WIRE_KEYS) {
-                map.serialize_entry("users", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ActivityBase {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = ActivityBase;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `ActivityBase` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<ActivityBase, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
-                        ::std::vec::Vec<::std::string::String>,
-                    > = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "activity_at" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "contact_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            "created_by" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f2,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    2usize,
-                                    true,
-                                )?
-                            }
-                            "created_by_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f3,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    3usize,
-                                    true,
-                                )?
-                            }
-                            "date_created" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f4,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    4usize,
-                                    true,
-                                )?
-                            }
-                            "date_updated" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f5,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    5usize,
-                                    true,
-                                )?
-                            }
-                            "id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f6,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    6usize,
-                                    true,
-                                )?
-                            }
-                            "lead_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f7,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    7usize,
-                                    true,
-                                )?
-                            }
-                            "organization_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f8,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    8usize,
-                                    true,
-                                )?
-                            }
-                            "_type" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f9,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    9usize,
-                                    true,
-                                )?
-                            }
-                            "updated_by" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f10,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    10usize,
-                                    true,
-                                )?
-                            }
-                            "updated_by_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f11,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    11usize,
-                                    true,
-                                )?
-                            }
-                            "user_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f12,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    12usize,
-                                    true,
-                                )?
-                            }
-                            "user_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f13,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    13usize,
-                                    true,
-                                )?
-                            }
-                            "users" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f14,
-                                    &mut extra,
-                                    &ACTIVITYBASE_WIRE_KEYS,
-                                    14usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(ActivityBase {
-                        activity_at: f0,
-                        contact_id: f1,
-                        created_by: f2,
-                        created_by_name: f3,
-                        date_created: f4,
-                        date_updated: f5,
-                        id: f6,
-                        lead_id: f7,
-                        organization_id: f8,
-                        type_: f9,
-                        updated_by: f10,
-                        updated_by_name: f11,
-                        user_id: f12,
-                        user_name: f13,
-                        users: f14,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static ACTIVITYBASELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for ActivityBaseList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("ActivityBaseList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &ACTIVITYBASELIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self.extra.null_at(1usize, "has_more", &ACTIVITYBASELIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ActivityBaseList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = ActivityBaseList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `ActivityBaseList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<ActivityBaseList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<ActivityBase>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &ACTIVITYBASELIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &ACTIVITYBASELIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(ActivityBaseList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -27547,6 +27179,81 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`ActivityKind`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownActivityKind::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownActivityKind(::std::string::String);
+    impl UnknownActivityKind {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ActivityKind {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Call => "Call",
+                Self::Created => "Created",
+                Self::CustomActivity => "CustomActivity",
+                Self::Email => "Email",
+                Self::EmailThread => "EmailThread",
+                Self::FormSubmission => "FormSubmission",
+                Self::ImportUpdate => "ImportUpdate",
+                Self::LeadMerge => "LeadMerge",
+                Self::LeadStatusChange => "LeadStatusChange",
+                Self::Meeting => "Meeting",
+                Self::Note => "Note",
+                Self::OpportunityStatusChange => "OpportunityStatusChange",
+                Self::Sms => "SMS",
+                Self::TaskCompleted => "TaskCompleted",
+                Self::WhatsAppMessage => "WhatsAppMessage",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ActivityKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ActivityKind {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityKind {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `ActivityKind` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "Call" => Self::Call,
+                    "Created" => Self::Created,
+                    "CustomActivity" => Self::CustomActivity,
+                    "Email" => Self::Email,
+                    "EmailThread" => Self::EmailThread,
+                    "FormSubmission" => Self::FormSubmission,
+                    "ImportUpdate" => Self::ImportUpdate,
+                    "LeadMerge" => Self::LeadMerge,
+                    "LeadStatusChange" => Self::LeadStatusChange,
+                    "Meeting" => Self::Meeting,
+                    "Note" => Self::Note,
+                    "OpportunityStatusChange" => Self::OpportunityStatusChange,
+                    "SMS" => Self::Sms,
+                    "TaskCompleted" => Self::TaskCompleted,
+                    "WhatsAppMessage" => Self::WhatsAppMessage,
+                    _ => Self::Unknown(UnknownActivityKind(key.into_string())),
+                },
+            )
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -28068,7 +27775,7 @@ pub mod types {
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f30: ::std::option::Option<PhoneActivitySource> = ::std::option::Option::None;
                     let mut f31: ::std::option::Option<crate::types::CallStatus> = ::std::option::Option::None;
-                    let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f35: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -30209,7 +29916,7 @@ pub mod types {
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
-                        ::std::vec::Vec<CreateEmailActivityAttachmentsItems>,
+                        ::std::vec::Vec<CreateEmailActivityAttachmentsItem>,
                     > = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
@@ -30231,7 +29938,7 @@ pub mod types {
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<
-                        ::std::vec::Vec<CreateEmailActivityOpensItems>,
+                        ::std::vec::Vec<CreateEmailActivityOpensItem>,
                     > = ::std::option::Option::None;
                     let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f20: ::std::option::Option<crate::EmailAddress> = ::std::option::Option::None;
@@ -30559,10 +30266,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["content_id", "content_type", "filename", "inline_only", "size", "url"],
     );
-    impl ::serde::Serialize for CreateEmailActivityAttachmentsItems {
+    impl ::serde::Serialize for CreateEmailActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -30582,7 +30289,7 @@ pub mod types {
                     return ::std::result::Result::Err(
                         crate::wire::clash::<
                             S::Error,
-                        >("CreateEmailActivityAttachmentsItems", k),
+                        >("CreateEmailActivityAttachmentsItem", k),
                     );
                 }
             }
@@ -30594,7 +30301,7 @@ pub mod types {
                 .null_at(
                     0usize,
                     "content_id",
-                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("content_id", &())?;
@@ -30606,7 +30313,7 @@ pub mod types {
                 .null_at(
                     1usize,
                     "content_type",
-                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("content_type", &())?;
@@ -30619,7 +30326,7 @@ pub mod types {
                 .null_at(
                     3usize,
                     "inline_only",
-                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("inline_only", &())?;
@@ -30632,24 +30339,24 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for CreateEmailActivityAttachmentsItems {
+    impl<'de> ::serde::Deserialize<'de> for CreateEmailActivityAttachmentsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreateEmailActivityAttachmentsItems;
+                type Value = CreateEmailActivityAttachmentsItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `CreateEmailActivityAttachmentsItems` object")
+                    f.write_str("a `CreateEmailActivityAttachmentsItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<
-                    CreateEmailActivityAttachmentsItems,
+                    CreateEmailActivityAttachmentsItem,
                     A::Error,
                 > {
                     let mut extra = crate::Extra::default();
@@ -30668,7 +30375,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -30678,7 +30385,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -30688,7 +30395,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -30698,7 +30405,7 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     3usize,
                                     true,
                                 )?
@@ -30708,7 +30415,7 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     4usize,
                                     true,
                                 )?
@@ -30718,7 +30425,7 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     5usize,
                                     true,
                                 )?
@@ -30726,7 +30433,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(CreateEmailActivityAttachmentsItems {
+                    ::std::result::Result::Ok(CreateEmailActivityAttachmentsItem {
                         content_id: f0,
                         content_type: f1,
                         filename: match f2 {
@@ -30763,10 +30470,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static CREATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static CREATEEMAILACTIVITYOPENSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["opened_at"],
     );
-    impl ::serde::Serialize for CreateEmailActivityOpensItems {
+    impl ::serde::Serialize for CreateEmailActivityOpensItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -30779,9 +30486,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<
-                            S::Error,
-                        >("CreateEmailActivityOpensItems", k),
+                        crate::wire::clash::<S::Error>("CreateEmailActivityOpensItem", k),
                     );
                 }
             }
@@ -30793,23 +30498,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for CreateEmailActivityOpensItems {
+    impl<'de> ::serde::Deserialize<'de> for CreateEmailActivityOpensItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreateEmailActivityOpensItems;
+                type Value = CreateEmailActivityOpensItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `CreateEmailActivityOpensItems` object")
+                    f.write_str("a `CreateEmailActivityOpensItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<CreateEmailActivityOpensItems, A::Error> {
+                ) -> ::std::result::Result<CreateEmailActivityOpensItem, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -30821,7 +30526,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &CREATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS,
+                                    &CREATEEMAILACTIVITYOPENSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -30829,7 +30534,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(CreateEmailActivityOpensItems {
+                    ::std::result::Result::Ok(CreateEmailActivityOpensItem {
                         opened_at: match f0 {
                             ::std::option::Option::Some(v) => v,
                             ::std::option::Option::None => {
@@ -31395,7 +31100,7 @@ pub mod types {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
-                        ::std::vec::Vec<CreateNoteActivityAttachmentsItems>,
+                        ::std::vec::Vec<CreateNoteActivityAttachmentsItem>,
                     > = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -31563,10 +31268,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static CREATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["content_type", "filename", "url"],
     );
-    impl ::serde::Serialize for CreateNoteActivityAttachmentsItems {
+    impl ::serde::Serialize for CreateNoteActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -31583,7 +31288,7 @@ pub mod types {
                     return ::std::result::Result::Err(
                         crate::wire::clash::<
                             S::Error,
-                        >("CreateNoteActivityAttachmentsItems", k),
+                        >("CreateNoteActivityAttachmentsItem", k),
                     );
                 }
             }
@@ -31595,7 +31300,7 @@ pub mod types {
                 .null_at(
                     0usize,
                     "content_type",
-                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &CREATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("content_type", &())?;
@@ -31608,26 +31313,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for CreateNoteActivityAttachmentsItems {
+    impl<'de> ::serde::Deserialize<'de> for CreateNoteActivityAttachmentsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreateNoteActivityAttachmentsItems;
+                type Value = CreateNoteActivityAttachmentsItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `CreateNoteActivityAttachmentsItems` object")
+                    f.write_str("a `CreateNoteActivityAttachmentsItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<
-                    CreateNoteActivityAttachmentsItems,
-                    A::Error,
-                > {
+                ) -> ::std::result::Result<CreateNoteActivityAttachmentsItem, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -31641,7 +31343,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -31651,7 +31353,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -31661,7 +31363,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -31669,7 +31371,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(CreateNoteActivityAttachmentsItems {
+                    ::std::result::Result::Ok(CreateNoteActivityAttachmentsItem {
                         content_type: f0,
                         filename: match f1 {
                             ::std::option::Option::Some(v) => v,
@@ -32070,7 +31772,7 @@ pub mod types {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
-                        ::std::vec::Vec<CreateSmsActivityAttachmentsItems>,
+                        ::std::vec::Vec<CreateSmsActivityAttachmentsItem>,
                     > = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -32274,10 +31976,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static CREATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["content_type", "filename", "url"],
     );
-    impl ::serde::Serialize for CreateSmsActivityAttachmentsItems {
+    impl ::serde::Serialize for CreateSmsActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -32294,7 +31996,7 @@ pub mod types {
                     return ::std::result::Result::Err(
                         crate::wire::clash::<
                             S::Error,
-                        >("CreateSmsActivityAttachmentsItems", k),
+                        >("CreateSmsActivityAttachmentsItem", k),
                     );
                 }
             }
@@ -32308,26 +32010,26 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for CreateSmsActivityAttachmentsItems {
+    impl<'de> ::serde::Deserialize<'de> for CreateSmsActivityAttachmentsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreateSmsActivityAttachmentsItems;
+                type Value = CreateSmsActivityAttachmentsItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `CreateSmsActivityAttachmentsItems` object")
+                    f.write_str("a `CreateSmsActivityAttachmentsItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<CreateSmsActivityAttachmentsItems, A::Error> {
+                ) -> ::std::result::Result<CreateSmsActivityAttachmentsItem, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
-                        CreateSmsActivityAttachmentsItemsContentType,
+                        CreateSmsActivityAttachmentsItemContentType,
                     > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -32340,7 +32042,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -32350,7 +32052,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -32360,7 +32062,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &CREATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -32368,7 +32070,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(CreateSmsActivityAttachmentsItems {
+                    ::std::result::Result::Ok(CreateSmsActivityAttachmentsItem {
                         content_type: match f0 {
                             ::std::option::Option::Some(v) => v,
                             ::std::option::Option::None => {
@@ -32402,18 +32104,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    ///A value of [`CreateSmsActivityAttachmentsItemsContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityAttachmentsItemsContentType::as_str`] reads it).
+    ///A value of [`CreateSmsActivityAttachmentsItemContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityAttachmentsItemContentType::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub struct UnknownCreateSmsActivityAttachmentsItemsContentType(
-        ::std::string::String,
-    );
-    impl UnknownCreateSmsActivityAttachmentsItemsContentType {
+    pub struct UnknownCreateSmsActivityAttachmentsItemContentType(::std::string::String);
+    impl UnknownCreateSmsActivityAttachmentsItemContentType {
         /// The value as Close sent it.
         pub fn as_str(&self) -> &str {
             &self.0
         }
     }
-    impl CreateSmsActivityAttachmentsItemsContentType {
+    impl CreateSmsActivityAttachmentsItemContentType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
@@ -32461,12 +32161,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::fmt::Display for CreateSmsActivityAttachmentsItemsContentType {
+    impl ::std::fmt::Display for CreateSmsActivityAttachmentsItemContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::serde::Serialize for CreateSmsActivityAttachmentsItemsContentType {
+    impl ::serde::Serialize for CreateSmsActivityAttachmentsItemContentType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -32474,14 +32174,13 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateSmsActivityAttachmentsItemsContentType {
+    impl<'de> ::serde::Deserialize<'de> for CreateSmsActivityAttachmentsItemContentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let key = crate::wire::Key::deserialize_str(
                 deserializer,
-                "a `CreateSmsActivityAttachmentsItemsContentType` string",
+                "a `CreateSmsActivityAttachmentsItemContentType` string",
             )?;
             ::std::result::Result::Ok(
                 match key.as_str() {
@@ -32527,7 +32226,7 @@ pub mod types {
                     "video/webm" => Self::VideoWebm,
                     _ => {
                         Self::Unknown(
-                            UnknownCreateSmsActivityAttachmentsItemsContentType(
+                            UnknownCreateSmsActivityAttachmentsItemContentType(
                                 key.into_string(),
                             ),
                         )
@@ -33249,7 +32948,7 @@ pub mod types {
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -33899,7 +33598,7 @@ pub mod types {
                     let mut f14: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -35571,7 +35270,7 @@ pub mod types {
                     let mut f46: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f47: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f47: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f49: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f50: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -36639,7 +36338,7 @@ pub mod types {
                     let mut f12: ::std::option::Option<
                         ::std::vec::Vec<EmailThreadActivityParticipantsItem>,
                     > = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -39270,7 +38969,7 @@ pub mod types {
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -39949,7 +39648,7 @@ pub mod types {
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -40566,7 +40265,7 @@ pub mod types {
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -41496,7 +41195,7 @@ pub mod types {
                     let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f37: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f38: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f39: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f39: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f40: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f41: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f42: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -42862,6 +42561,466 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
+    static NOTEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_id",
+            "organization_id",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
+    impl ::serde::Serialize for NoteActivity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "activity_at" => !(v.is_null() && self.activity_at.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "_type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_name" => !(v.is_null() && self.user_name.is_none()),
+                    "users" => !(v.is_null() && self.users.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("NoteActivity", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.activity_at {
+                map.serialize_entry("activity_at", v)?;
+            } else if self.extra.null_at(0usize, "activity_at", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(1usize, "contact_id", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(2usize, "created_by", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_name {
+                map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(4usize, "date_created", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(5usize, "date_updated", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(7usize, "lead_id", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "organization_id", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(9usize, "_type", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(10usize, "updated_by", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_name {
+                map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "updated_by_name", &NOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(12usize, "user_id", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_name {
+                map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(13usize, "user_name", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.users {
+                map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(14usize, "users", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NoteActivity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = NoteActivity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `NoteActivity` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<NoteActivity, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "activity_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "user_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "users" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(NoteActivity {
+                        activity_at: f0,
+                        contact_id: f1,
+                        created_by: f2,
+                        created_by_name: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        id: f6,
+                        lead_id: f7,
+                        organization_id: f8,
+                        type_: f9,
+                        updated_by: f10,
+                        updated_by_name: f11,
+                        user_id: f12,
+                        user_name: f13,
+                        users: f14,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static NOTEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for NoteActivityList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("NoteActivityList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &NOTEACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &NOTEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NoteActivityList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = NoteActivityList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `NoteActivityList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<NoteActivityList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<NoteActivity>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &NOTEACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &NOTEACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(NoteActivityList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
     static OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "activity_at",
@@ -43383,7 +43542,7 @@ pub mod types {
                     let mut f23: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f25: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -44358,7 +44517,7 @@ pub mod types {
                     let mut f27: ::std::option::Option<MessageStatus> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -45307,7 +45466,7 @@ pub mod types {
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -46386,10 +46545,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["content_id", "content_type", "filename", "inline_only", "size", "url"],
     );
-    impl ::serde::Serialize for UpdateEmailActivityAttachmentsItems {
+    impl ::serde::Serialize for UpdateEmailActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46409,7 +46568,7 @@ pub mod types {
                     return ::std::result::Result::Err(
                         crate::wire::clash::<
                             S::Error,
-                        >("UpdateEmailActivityAttachmentsItems", k),
+                        >("UpdateEmailActivityAttachmentsItem", k),
                     );
                 }
             }
@@ -46421,7 +46580,7 @@ pub mod types {
                 .null_at(
                     0usize,
                     "content_id",
-                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("content_id", &())?;
@@ -46433,7 +46592,7 @@ pub mod types {
                 .null_at(
                     1usize,
                     "content_type",
-                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("content_type", &())?;
@@ -46446,7 +46605,7 @@ pub mod types {
                 .null_at(
                     3usize,
                     "inline_only",
-                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("inline_only", &())?;
@@ -46459,24 +46618,24 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for UpdateEmailActivityAttachmentsItems {
+    impl<'de> ::serde::Deserialize<'de> for UpdateEmailActivityAttachmentsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = UpdateEmailActivityAttachmentsItems;
+                type Value = UpdateEmailActivityAttachmentsItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `UpdateEmailActivityAttachmentsItems` object")
+                    f.write_str("a `UpdateEmailActivityAttachmentsItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<
-                    UpdateEmailActivityAttachmentsItems,
+                    UpdateEmailActivityAttachmentsItem,
                     A::Error,
                 > {
                     let mut extra = crate::Extra::default();
@@ -46495,7 +46654,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -46505,7 +46664,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -46515,7 +46674,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -46525,7 +46684,7 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     3usize,
                                     true,
                                 )?
@@ -46535,7 +46694,7 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     4usize,
                                     true,
                                 )?
@@ -46545,7 +46704,7 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     5usize,
                                     true,
                                 )?
@@ -46553,7 +46712,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(UpdateEmailActivityAttachmentsItems {
+                    ::std::result::Result::Ok(UpdateEmailActivityAttachmentsItem {
                         content_id: f0,
                         content_type: f1,
                         filename: match f2 {
@@ -46590,10 +46749,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static UPDATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATEEMAILACTIVITYOPENSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["opened_at"],
     );
-    impl ::serde::Serialize for UpdateEmailActivityOpensItems {
+    impl ::serde::Serialize for UpdateEmailActivityOpensItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46606,9 +46765,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<
-                            S::Error,
-                        >("UpdateEmailActivityOpensItems", k),
+                        crate::wire::clash::<S::Error>("UpdateEmailActivityOpensItem", k),
                     );
                 }
             }
@@ -46620,23 +46777,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for UpdateEmailActivityOpensItems {
+    impl<'de> ::serde::Deserialize<'de> for UpdateEmailActivityOpensItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = UpdateEmailActivityOpensItems;
+                type Value = UpdateEmailActivityOpensItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `UpdateEmailActivityOpensItems` object")
+                    f.write_str("a `UpdateEmailActivityOpensItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<UpdateEmailActivityOpensItems, A::Error> {
+                ) -> ::std::result::Result<UpdateEmailActivityOpensItem, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -46648,7 +46805,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &UPDATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS,
+                                    &UPDATEEMAILACTIVITYOPENSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -46656,7 +46813,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(UpdateEmailActivityOpensItems {
+                    ::std::result::Result::Ok(UpdateEmailActivityOpensItem {
                         opened_at: match f0 {
                             ::std::option::Option::Some(v) => v,
                             ::std::option::Option::None => {
@@ -46910,10 +47067,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["content_type", "filename", "url"],
     );
-    impl ::serde::Serialize for UpdateNoteActivityAttachmentsItems {
+    impl ::serde::Serialize for UpdateNoteActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -46930,7 +47087,7 @@ pub mod types {
                     return ::std::result::Result::Err(
                         crate::wire::clash::<
                             S::Error,
-                        >("UpdateNoteActivityAttachmentsItems", k),
+                        >("UpdateNoteActivityAttachmentsItem", k),
                     );
                 }
             }
@@ -46942,7 +47099,7 @@ pub mod types {
                 .null_at(
                     0usize,
                     "content_type",
-                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                    &UPDATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("content_type", &())?;
@@ -46955,26 +47112,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for UpdateNoteActivityAttachmentsItems {
+    impl<'de> ::serde::Deserialize<'de> for UpdateNoteActivityAttachmentsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = UpdateNoteActivityAttachmentsItems;
+                type Value = UpdateNoteActivityAttachmentsItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `UpdateNoteActivityAttachmentsItems` object")
+                    f.write_str("a `UpdateNoteActivityAttachmentsItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<
-                    UpdateNoteActivityAttachmentsItems,
-                    A::Error,
-                > {
+                ) -> ::std::result::Result<UpdateNoteActivityAttachmentsItem, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -46988,7 +47142,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -46998,7 +47152,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -47008,7 +47162,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATENOTEACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -47016,7 +47170,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(UpdateNoteActivityAttachmentsItems {
+                    ::std::result::Result::Ok(UpdateNoteActivityAttachmentsItem {
                         content_type: f0,
                         filename: match f1 {
                             ::std::option::Option::Some(v) => v,
@@ -47165,10 +47319,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["content_type", "filename", "url"],
     );
-    impl ::serde::Serialize for UpdateSmsActivityAttachmentsItems {
+    impl ::serde::Serialize for UpdateSmsActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -47185,7 +47339,7 @@ pub mod types {
                     return ::std::result::Result::Err(
                         crate::wire::clash::<
                             S::Error,
-                        >("UpdateSmsActivityAttachmentsItems", k),
+                        >("UpdateSmsActivityAttachmentsItem", k),
                     );
                 }
             }
@@ -47199,26 +47353,26 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for UpdateSmsActivityAttachmentsItems {
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmsActivityAttachmentsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = UpdateSmsActivityAttachmentsItems;
+                type Value = UpdateSmsActivityAttachmentsItem;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `UpdateSmsActivityAttachmentsItems` object")
+                    f.write_str("a `UpdateSmsActivityAttachmentsItem` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<UpdateSmsActivityAttachmentsItems, A::Error> {
+                ) -> ::std::result::Result<UpdateSmsActivityAttachmentsItem, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
-                        UpdateSmsActivityAttachmentsItemsContentType,
+                        UpdateSmsActivityAttachmentsItemContentType,
                     > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -47231,7 +47385,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -47241,7 +47395,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -47251,7 +47405,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    &UPDATESMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -47259,7 +47413,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(UpdateSmsActivityAttachmentsItems {
+                    ::std::result::Result::Ok(UpdateSmsActivityAttachmentsItem {
                         content_type: match f0 {
                             ::std::option::Option::Some(v) => v,
                             ::std::option::Option::None => {
@@ -47293,18 +47447,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    ///A value of [`UpdateSmsActivityAttachmentsItemsContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateSmsActivityAttachmentsItemsContentType::as_str`] reads it).
+    ///A value of [`UpdateSmsActivityAttachmentsItemContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateSmsActivityAttachmentsItemContentType::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub struct UnknownUpdateSmsActivityAttachmentsItemsContentType(
-        ::std::string::String,
-    );
-    impl UnknownUpdateSmsActivityAttachmentsItemsContentType {
+    pub struct UnknownUpdateSmsActivityAttachmentsItemContentType(::std::string::String);
+    impl UnknownUpdateSmsActivityAttachmentsItemContentType {
         /// The value as Close sent it.
         pub fn as_str(&self) -> &str {
             &self.0
         }
     }
-    impl UpdateSmsActivityAttachmentsItemsContentType {
+    impl UpdateSmsActivityAttachmentsItemContentType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
@@ -47352,12 +47504,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::fmt::Display for UpdateSmsActivityAttachmentsItemsContentType {
+    impl ::std::fmt::Display for UpdateSmsActivityAttachmentsItemContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::serde::Serialize for UpdateSmsActivityAttachmentsItemsContentType {
+    impl ::serde::Serialize for UpdateSmsActivityAttachmentsItemContentType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -47365,14 +47517,13 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::serde::Deserialize<'de>
-    for UpdateSmsActivityAttachmentsItemsContentType {
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmsActivityAttachmentsItemContentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let key = crate::wire::Key::deserialize_str(
                 deserializer,
-                "a `UpdateSmsActivityAttachmentsItemsContentType` string",
+                "a `UpdateSmsActivityAttachmentsItemContentType` string",
             )?;
             ::std::result::Result::Ok(
                 match key.as_str() {
@@ -47418,7 +47569,7 @@ pub mod types {
                     "video/webm" => Self::VideoWebm,
                     _ => {
                         Self::Unknown(
-                            UnknownUpdateSmsActivityAttachmentsItemsContentType(
+                            UnknownUpdateSmsActivityAttachmentsItemContentType(
                                 key.into_string(),
                             ),
                         )
@@ -48165,7 +48316,7 @@ pub mod types {
                     let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f24: ::std::option::Option<CreationSource> = ::std::option::Option::None;
                     let mut f25: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -48645,6 +48796,52 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `NoteActivity`")]
+    pub type ActivityBase = NoteActivity;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `NoteActivityList`")]
+    pub type ActivityBaseList = NoteActivityList;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreateEmailActivityAttachmentsItem`")]
+    pub type CreateEmailActivityAttachmentsItems = CreateEmailActivityAttachmentsItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreateEmailActivityOpensItem`")]
+    pub type CreateEmailActivityOpensItems = CreateEmailActivityOpensItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreateNoteActivityAttachmentsItem`")]
+    pub type CreateNoteActivityAttachmentsItems = CreateNoteActivityAttachmentsItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreateSmsActivityAttachmentsItem`")]
+    pub type CreateSmsActivityAttachmentsItems = CreateSmsActivityAttachmentsItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreateSmsActivityAttachmentsItemContentType`")]
+    pub type CreateSmsActivityAttachmentsItemsContentType = CreateSmsActivityAttachmentsItemContentType;
+    #[doc(hidden)]
+    #[deprecated(
+        note = "renamed to `UnknownCreateSmsActivityAttachmentsItemContentType`"
+    )]
+    pub type UnknownCreateSmsActivityAttachmentsItemsContentType = UnknownCreateSmsActivityAttachmentsItemContentType;
+    #[doc(hidden)]
+    #[deprecated(
+        note = "renamed to `UnknownUpdateSmsActivityAttachmentsItemContentType`"
+    )]
+    pub type UnknownUpdateSmsActivityAttachmentsItemsContentType = UnknownUpdateSmsActivityAttachmentsItemContentType;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateEmailActivityAttachmentsItem`")]
+    pub type UpdateEmailActivityAttachmentsItems = UpdateEmailActivityAttachmentsItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateEmailActivityOpensItem`")]
+    pub type UpdateEmailActivityOpensItems = UpdateEmailActivityOpensItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateNoteActivityAttachmentsItem`")]
+    pub type UpdateNoteActivityAttachmentsItems = UpdateNoteActivityAttachmentsItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateSmsActivityAttachmentsItem`")]
+    pub type UpdateSmsActivityAttachmentsItems = UpdateSmsActivityAttachmentsItem;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateSmsActivityAttachmentsItemContentType`")]
+    pub type UpdateSmsActivityAttachmentsItemsContentType = UpdateSmsActivityAttachmentsItemContentType;
 }
 #[doc(hidden)]
 impl Client {
@@ -55449,7 +55646,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/note/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBaseList>, crate::Error> {
+        ) -> Result<ResponseValue<types::NoteActivityList>, crate::Error> {
             let Self {
                 client,
                 limit,
@@ -55604,7 +55801,7 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/note/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBase>, crate::Error> {
+        ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -55656,7 +55853,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/note/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBase>, crate::Error> {
+        ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -55732,7 +55929,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/note/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ActivityBase>, crate::Error> {
+        ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body

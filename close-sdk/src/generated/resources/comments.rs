@@ -210,17 +210,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateCommentThreads`
+    ///`UpdateComment`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateCommentThreads {
+    pub struct UpdateComment {
         pub body: ::std::string::String,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateCommentThreads {
-        pub fn builder() -> builder::UpdateCommentThreads {
+    impl UpdateComment {
+        pub fn builder() -> builder::UpdateComment {
             Default::default()
         }
     }
@@ -975,11 +975,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateCommentThreads {
+        pub struct UpdateComment {
             body: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateCommentThreads {
+        impl ::std::default::Default for UpdateComment {
             fn default() -> Self {
                 Self {
                     body: Err("no value supplied for body".to_string()),
@@ -987,7 +987,7 @@ pub mod types {
                 }
             }
         }
-        impl UpdateCommentThreads {
+        impl UpdateComment {
             pub fn body<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1017,11 +1017,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateCommentThreads>
-        for super::UpdateCommentThreads {
+        impl ::std::convert::TryFrom<UpdateComment> for super::UpdateComment {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateCommentThreads,
+                value: UpdateComment,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     body: value.body?,
@@ -1029,14 +1028,17 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateCommentThreads> for UpdateCommentThreads {
-            fn from(value: super::UpdateCommentThreads) -> Self {
+        impl ::std::convert::From<super::UpdateComment> for UpdateComment {
+            fn from(value: super::UpdateComment) -> Self {
                 Self {
                     body: Ok(value.body),
                     extra: Ok(value.extra),
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateComment`")]
+        pub type UpdateCommentThreads = UpdateComment;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -1879,10 +1881,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static UPDATECOMMENTTHREADS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATECOMMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["body"],
     );
-    impl ::serde::Serialize for UpdateCommentThreads {
+    impl ::serde::Serialize for UpdateComment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -1895,7 +1897,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("UpdateCommentThreads", k),
+                        crate::wire::clash::<S::Error>("UpdateComment", k),
                     );
                 }
             }
@@ -1907,23 +1909,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for UpdateCommentThreads {
+    impl<'de> ::serde::Deserialize<'de> for UpdateComment {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = UpdateCommentThreads;
+                type Value = UpdateComment;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `UpdateCommentThreads` object")
+                    f.write_str("a `UpdateComment` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<UpdateCommentThreads, A::Error> {
+                ) -> ::std::result::Result<UpdateComment, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1935,7 +1937,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &UPDATECOMMENTTHREADS_WIRE_KEYS,
+                                    &UPDATECOMMENT_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -1943,7 +1945,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(UpdateCommentThreads {
+                    ::std::result::Result::Ok(UpdateComment {
                         body: match f0 {
                             ::std::option::Option::Some(v) => v,
                             ::std::option::Option::None => {
@@ -1959,6 +1961,9 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateComment`")]
+    pub type UpdateCommentThreads = UpdateComment;
 }
 #[doc(hidden)]
 impl Client {
@@ -2271,7 +2276,7 @@ pub mod builder {
     pub struct CommentsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCommentThreads, String>,
+        body: Result<types::builder::UpdateComment, String>,
     }
     impl<'a> CommentsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2295,26 +2300,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateCommentThreads>,
-            <V as std::convert::TryInto<
-                types::UpdateCommentThreads,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::UpdateComment>,
+            <V as std::convert::TryInto<types::UpdateComment>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `UpdateCommentThreads` for body failed: {}", s
-                    )
+                    format!("conversion to `UpdateComment` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateCommentThreads,
-            ) -> types::builder::UpdateCommentThreads,
+                types::builder::UpdateComment,
+            ) -> types::builder::UpdateComment,
         {
             self.body = self.body.map(f);
             self
@@ -2325,7 +2326,7 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UpdateCommentThreads::try_from(v).map_err(|e| e.to_string())
+                    types::UpdateComment::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(

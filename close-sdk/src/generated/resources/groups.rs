@@ -14,6 +14,20 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///`AddGroupMember`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AddGroupMember {
+        pub user_id: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl AddGroupMember {
+        pub fn builder() -> builder::AddGroupMember {
+            Default::default()
+        }
+    }
     ///`CreateGroup`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -25,20 +39,6 @@ pub mod types {
     }
     impl CreateGroup {
         pub fn builder() -> builder::CreateGroup {
-            Default::default()
-        }
-    }
-    ///`CreateGroupMember`
-    #[derive(Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateGroupMember {
-        pub user_id: ::std::string::String,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl CreateGroupMember {
-        pub fn builder() -> builder::CreateGroupMember {
             Default::default()
         }
     }
@@ -116,8 +116,84 @@ pub mod types {
             Default::default()
         }
     }
+    ///A group's new name.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateGroup {
+        pub name: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateGroup {
+        pub fn builder() -> builder::UpdateGroup {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AddGroupMember {
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for AddGroupMember {
+            fn default() -> Self {
+                Self {
+                    user_id: Err("no value supplied for user_id".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl AddGroupMember {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AddGroupMember> for super::AddGroupMember {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AddGroupMember,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    user_id: value.user_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AddGroupMember> for AddGroupMember {
+            fn from(value: super::AddGroupMember) -> Self {
+                Self {
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateGroup {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -176,68 +252,6 @@ pub mod types {
             fn from(value: super::CreateGroup) -> Self {
                 Self {
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateGroupMember {
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateGroupMember {
-            fn default() -> Self {
-                Self {
-                    user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateGroupMember {
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateGroupMember> for super::CreateGroupMember {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateGroupMember,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateGroupMember> for CreateGroupMember {
-            fn from(value: super::CreateGroupMember) -> Self {
-                Self {
-                    user_id: Ok(value.user_id),
                     extra: Ok(value.extra),
                 }
             }
@@ -517,6 +531,153 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UpdateGroup {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateGroup {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateGroup {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateGroup> for super::UpdateGroup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateGroup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateGroup> for UpdateGroup {
+            fn from(value: super::UpdateGroup) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `AddGroupMember`")]
+        pub type CreateGroupMember = AddGroupMember;
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ADDGROUPMEMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["user_id"],
+    );
+    impl ::serde::Serialize for AddGroupMember {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "user_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("AddGroupMember", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("user_id", &self.user_id)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddGroupMember {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AddGroupMember;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `AddGroupMember` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AddGroupMember, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ADDGROUPMEMBER_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(AddGroupMember {
+                        user_id: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("user_id"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -590,88 +751,6 @@ pub mod types {
                             ::std::option::Option::None => {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::missing_field("name"),
-                                );
-                            }
-                        },
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static CREATEGROUPMEMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["user_id"],
-    );
-    impl ::serde::Serialize for CreateGroupMember {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "user_id" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("CreateGroupMember", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("user_id", &self.user_id)?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateGroupMember {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreateGroupMember;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `CreateGroupMember` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<CreateGroupMember, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "user_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &CREATEGROUPMEMBER_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(CreateGroupMember {
-                        user_id: match f0 {
-                            ::std::option::Option::Some(v) => v,
-                            ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    <A::Error as ::serde::de::Error>::missing_field("user_id"),
                                 );
                             }
                         },
@@ -988,6 +1067,91 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEGROUP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name"],
+    );
+    impl ::serde::Serialize for UpdateGroup {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateGroup", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateGroup {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateGroup;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateGroup` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateGroup, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATEGROUP_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateGroup {
+                        name: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `AddGroupMember`")]
+    pub type CreateGroupMember = AddGroupMember;
 }
 #[doc(hidden)]
 impl Client {
@@ -1292,7 +1456,7 @@ pub mod builder {
     pub struct GroupsAddMember<'a> {
         client: &'a super::Client,
         group_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateGroupMember, String>,
+        body: Result<types::builder::AddGroupMember, String>,
     }
     impl<'a> GroupsAddMember<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1316,24 +1480,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateGroupMember>,
+            V: std::convert::TryInto<types::AddGroupMember>,
             <V as std::convert::TryInto<
-                types::CreateGroupMember,
+                types::AddGroupMember,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CreateGroupMember` for body failed: {}", s)
+                    format!("conversion to `AddGroupMember` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateGroupMember,
-            ) -> types::builder::CreateGroupMember,
+                types::builder::AddGroupMember,
+            ) -> types::builder::AddGroupMember,
         {
             self.body = self.body.map(f);
             self
@@ -1346,7 +1510,7 @@ pub mod builder {
             let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CreateGroupMember::try_from(v).map_err(|e| e.to_string())
+                    types::AddGroupMember::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1504,7 +1668,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreateGroup, String>,
+        body: Result<types::builder::UpdateGroup, String>,
     }
     impl<'a> GroupsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1542,22 +1706,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateGroup>,
-            <V as std::convert::TryInto<types::CreateGroup>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::UpdateGroup>,
+            <V as std::convert::TryInto<types::UpdateGroup>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CreateGroup` for body failed: {}", s)
+                    format!("conversion to `UpdateGroup` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateGroup,
-            ) -> types::builder::CreateGroup,
+                types::builder::UpdateGroup,
+            ) -> types::builder::UpdateGroup,
         {
             self.body = self.body.map(f);
             self
@@ -1568,7 +1732,7 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::UpdateGroup::try_from(v).map_err(|e| e.to_string()))
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id

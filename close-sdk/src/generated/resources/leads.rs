@@ -251,11 +251,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub tasks: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub tasks: ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -993,11 +989,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tasks: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
@@ -1390,11 +1382,7 @@ pub mod types {
             pub fn tasks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3250,9 +3238,7 @@ pub mod types {
                         >,
                     > = ::std::option::Option::None;
                     let mut f25: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::types::Task>,
                     > = ::std::option::Option::None;
                     let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;

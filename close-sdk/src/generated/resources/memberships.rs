@@ -14,25 +14,10 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
-    ///`CreateMembership`
-    #[derive(Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateMembership {
-        pub email: crate::EmailAddress,
-        pub role_id: crate::Role,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl CreateMembership {
-        pub fn builder() -> builder::CreateMembership {
-            Default::default()
-        }
-    }
     ///Settings to apply to every membership whose id is listed in `_params.id__in`.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct MembershipBulkUpdate {
+    pub struct BulkUpdateMemberships {
         pub auto_record_calls: crate::Patch<crate::AutoRecordCalls>,
         ///ID of the phone number to use as the members' default outbound caller ID.
         pub default_caller_id: crate::Patch<::std::string::String>,
@@ -41,7 +26,7 @@ pub mod types {
         ///Whether Workflows may send emails on the members' behalf.
         pub may_workflows_impersonate: crate::Patch<bool>,
         #[cfg_attr(feature = "schemars", serde(rename = "_params"))]
-        pub params: MembershipBulkUpdateParams,
+        pub params: BulkUpdateMembershipsParams,
         pub role_id: crate::Patch<crate::Role>,
         ///Whether email opens are tracked for emails the members send.
         pub track_email_opens: crate::Patch<bool>,
@@ -49,24 +34,24 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl MembershipBulkUpdate {
-        pub fn builder() -> builder::MembershipBulkUpdate {
+    impl BulkUpdateMemberships {
+        pub fn builder() -> builder::BulkUpdateMemberships {
             Default::default()
         }
     }
     ///Which memberships a bulk update applies to.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct MembershipBulkUpdateParams {
+    pub struct BulkUpdateMembershipsParams {
         ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
         #[cfg_attr(feature = "schemars", serde(rename = "id__in"))]
-        pub id_in: MembershipBulkUpdateParamsIdIn,
+        pub id_in: BulkUpdateMembershipsParamsIdIn,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl MembershipBulkUpdateParams {
-        pub fn builder() -> builder::MembershipBulkUpdateParams {
+    impl BulkUpdateMembershipsParams {
+        pub fn builder() -> builder::BulkUpdateMembershipsParams {
             Default::default()
         }
     }
@@ -74,19 +59,20 @@ pub mod types {
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct MembershipBulkUpdateParamsIdIn(::std::string::String);
-    impl ::std::ops::Deref for MembershipBulkUpdateParamsIdIn {
+    pub struct BulkUpdateMembershipsParamsIdIn(::std::string::String);
+    impl ::std::ops::Deref for BulkUpdateMembershipsParamsIdIn {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<MembershipBulkUpdateParamsIdIn> for ::std::string::String {
-        fn from(value: MembershipBulkUpdateParamsIdIn) -> Self {
+    impl ::std::convert::From<BulkUpdateMembershipsParamsIdIn>
+    for ::std::string::String {
+        fn from(value: BulkUpdateMembershipsParamsIdIn) -> Self {
             value.0
         }
     }
-    impl ::std::str::FromStr for MembershipBulkUpdateParamsIdIn {
+    impl ::std::str::FromStr for BulkUpdateMembershipsParamsIdIn {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -97,7 +83,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for MembershipBulkUpdateParamsIdIn {
+    impl ::std::convert::TryFrom<&str> for BulkUpdateMembershipsParamsIdIn {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -106,7 +92,7 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for MembershipBulkUpdateParamsIdIn {
+    for BulkUpdateMembershipsParamsIdIn {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -114,7 +100,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdateParamsIdIn {
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateMembershipsParamsIdIn {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -129,7 +115,7 @@ pub mod types {
     ///Result of a bulk membership update.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct MembershipBulkUpdateResult {
+    pub struct BulkUpdateMembershipsResult {
         ///Number of memberships updated.
         #[cfg_attr(
             feature = "schemars",
@@ -140,31 +126,23 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl MembershipBulkUpdateResult {
-        pub fn builder() -> builder::MembershipBulkUpdateResult {
+    impl BulkUpdateMembershipsResult {
+        pub fn builder() -> builder::BulkUpdateMembershipsResult {
             Default::default()
         }
     }
-    ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    ///`CreateMembership`
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct MembershipUpdate {
-        pub auto_record_calls: crate::Patch<crate::AutoRecordCalls>,
-        ///ID of the phone number to use as this member's default outbound caller ID.
-        pub default_caller_id: crate::Patch<::std::string::String>,
-        ///URL of the audio file used as this member's voicemail drop recording.
-        pub hangup_recording_url: crate::Patch<::std::string::String>,
-        ///Whether Workflows may send emails on this member's behalf.
-        pub may_workflows_impersonate: crate::Patch<bool>,
-        pub role_id: crate::Patch<crate::Role>,
-        ///Whether email opens are tracked for emails this member sends.
-        pub track_email_opens: crate::Patch<bool>,
+    pub struct CreateMembership {
+        pub email: crate::EmailAddress,
+        pub role_id: crate::Role,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl MembershipUpdate {
-        pub fn builder() -> builder::MembershipUpdate {
+    impl CreateMembership {
+        pub fn builder() -> builder::CreateMembership {
             Default::default()
         }
     }
@@ -188,8 +166,356 @@ pub mod types {
             Default::default()
         }
     }
+    ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateMembership {
+        pub auto_record_calls: crate::Patch<crate::AutoRecordCalls>,
+        ///ID of the phone number to use as this member's default outbound caller ID.
+        pub default_caller_id: crate::Patch<::std::string::String>,
+        ///URL of the audio file used as this member's voicemail drop recording.
+        pub hangup_recording_url: crate::Patch<::std::string::String>,
+        ///Whether Workflows may send emails on this member's behalf.
+        pub may_workflows_impersonate: crate::Patch<bool>,
+        pub role_id: crate::Patch<crate::Role>,
+        ///Whether email opens are tracked for emails this member sends.
+        pub track_email_opens: crate::Patch<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateMembership {
+        pub fn builder() -> builder::UpdateMembership {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateMemberships {
+            auto_record_calls: ::std::result::Result<
+                crate::Patch<crate::AutoRecordCalls>,
+                ::std::string::String,
+            >,
+            default_caller_id: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            hangup_recording_url: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            may_workflows_impersonate: ::std::result::Result<
+                crate::Patch<bool>,
+                ::std::string::String,
+            >,
+            params: ::std::result::Result<
+                super::BulkUpdateMembershipsParams,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                crate::Patch<crate::Role>,
+                ::std::string::String,
+            >,
+            track_email_opens: ::std::result::Result<
+                crate::Patch<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for BulkUpdateMemberships {
+            fn default() -> Self {
+                Self {
+                    auto_record_calls: Ok(Default::default()),
+                    default_caller_id: Ok(Default::default()),
+                    hangup_recording_url: Ok(Default::default()),
+                    may_workflows_impersonate: Ok(Default::default()),
+                    params: Err("no value supplied for params".to_string()),
+                    role_id: Ok(Default::default()),
+                    track_email_opens: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl BulkUpdateMemberships {
+            pub fn auto_record_calls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_record_calls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_record_calls: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_caller_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_caller_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_caller_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hangup_recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hangup_recording_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.may_workflows_impersonate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for may_workflows_impersonate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BulkUpdateMembershipsParams>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.params = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for params: {e}")
+                    });
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_id: {e}")
+                    });
+                self
+            }
+            pub fn track_email_opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.track_email_opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for track_email_opens: {e}"
+                        )
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateMemberships>
+        for super::BulkUpdateMemberships {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateMemberships,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_record_calls: value.auto_record_calls?,
+                    default_caller_id: value.default_caller_id?,
+                    hangup_recording_url: value.hangup_recording_url?,
+                    may_workflows_impersonate: value.may_workflows_impersonate?,
+                    params: value.params?,
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateMemberships>
+        for BulkUpdateMemberships {
+            fn from(value: super::BulkUpdateMemberships) -> Self {
+                Self {
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    default_caller_id: Ok(value.default_caller_id),
+                    hangup_recording_url: Ok(value.hangup_recording_url),
+                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
+                    params: Ok(value.params),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateMembershipsParams {
+            id_in: ::std::result::Result<
+                super::BulkUpdateMembershipsParamsIdIn,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for BulkUpdateMembershipsParams {
+            fn default() -> Self {
+                Self {
+                    id_in: Err("no value supplied for id_in".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl BulkUpdateMembershipsParams {
+            pub fn id_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BulkUpdateMembershipsParamsIdIn>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_in: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateMembershipsParams>
+        for super::BulkUpdateMembershipsParams {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateMembershipsParams,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id_in: value.id_in?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateMembershipsParams>
+        for BulkUpdateMembershipsParams {
+            fn from(value: super::BulkUpdateMembershipsParams) -> Self {
+                Self {
+                    id_in: Ok(value.id_in),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateMembershipsResult {
+            count: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for BulkUpdateMembershipsResult {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl BulkUpdateMembershipsResult {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateMembershipsResult>
+        for super::BulkUpdateMembershipsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateMembershipsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateMembershipsResult>
+        for BulkUpdateMembershipsResult {
+            fn from(value: super::BulkUpdateMembershipsResult) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateMembership {
             email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
@@ -269,500 +595,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct MembershipBulkUpdate {
-            auto_record_calls: ::std::result::Result<
-                crate::Patch<crate::AutoRecordCalls>,
-                ::std::string::String,
-            >,
-            default_caller_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            hangup_recording_url: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            may_workflows_impersonate: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            params: ::std::result::Result<
-                super::MembershipBulkUpdateParams,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                crate::Patch<crate::Role>,
-                ::std::string::String,
-            >,
-            track_email_opens: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for MembershipBulkUpdate {
-            fn default() -> Self {
-                Self {
-                    auto_record_calls: Ok(Default::default()),
-                    default_caller_id: Ok(Default::default()),
-                    hangup_recording_url: Ok(Default::default()),
-                    may_workflows_impersonate: Ok(Default::default()),
-                    params: Err("no value supplied for params".to_string()),
-                    role_id: Ok(Default::default()),
-                    track_email_opens: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipBulkUpdate {
-            pub fn auto_record_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_record_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_record_calls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn default_caller_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_caller_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for default_caller_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hangup_recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hangup_recording_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_workflows_impersonate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for may_workflows_impersonate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MembershipBulkUpdateParams>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for params: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn track_email_opens<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_email_opens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for track_email_opens: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipBulkUpdate>
-        for super::MembershipBulkUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipBulkUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_record_calls: value.auto_record_calls?,
-                    default_caller_id: value.default_caller_id?,
-                    hangup_recording_url: value.hangup_recording_url?,
-                    may_workflows_impersonate: value.may_workflows_impersonate?,
-                    params: value.params?,
-                    role_id: value.role_id?,
-                    track_email_opens: value.track_email_opens?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembershipBulkUpdate> for MembershipBulkUpdate {
-            fn from(value: super::MembershipBulkUpdate) -> Self {
-                Self {
-                    auto_record_calls: Ok(value.auto_record_calls),
-                    default_caller_id: Ok(value.default_caller_id),
-                    hangup_recording_url: Ok(value.hangup_recording_url),
-                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
-                    params: Ok(value.params),
-                    role_id: Ok(value.role_id),
-                    track_email_opens: Ok(value.track_email_opens),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembershipBulkUpdateParams {
-            id_in: ::std::result::Result<
-                super::MembershipBulkUpdateParamsIdIn,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for MembershipBulkUpdateParams {
-            fn default() -> Self {
-                Self {
-                    id_in: Err("no value supplied for id_in".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipBulkUpdateParams {
-            pub fn id_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MembershipBulkUpdateParamsIdIn>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for id_in: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipBulkUpdateParams>
-        for super::MembershipBulkUpdateParams {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipBulkUpdateParams,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id_in: value.id_in?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembershipBulkUpdateParams>
-        for MembershipBulkUpdateParams {
-            fn from(value: super::MembershipBulkUpdateParams) -> Self {
-                Self {
-                    id_in: Ok(value.id_in),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembershipBulkUpdateResult {
-            count: ::std::result::Result<
-                ::std::option::Option<u64>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for MembershipBulkUpdateResult {
-            fn default() -> Self {
-                Self {
-                    count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipBulkUpdateResult {
-            pub fn count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<u64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for count: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipBulkUpdateResult>
-        for super::MembershipBulkUpdateResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipBulkUpdateResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    count: value.count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembershipBulkUpdateResult>
-        for MembershipBulkUpdateResult {
-            fn from(value: super::MembershipBulkUpdateResult) -> Self {
-                Self {
-                    count: Ok(value.count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembershipUpdate {
-            auto_record_calls: ::std::result::Result<
-                crate::Patch<crate::AutoRecordCalls>,
-                ::std::string::String,
-            >,
-            default_caller_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            hangup_recording_url: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            may_workflows_impersonate: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                crate::Patch<crate::Role>,
-                ::std::string::String,
-            >,
-            track_email_opens: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for MembershipUpdate {
-            fn default() -> Self {
-                Self {
-                    auto_record_calls: Ok(Default::default()),
-                    default_caller_id: Ok(Default::default()),
-                    hangup_recording_url: Ok(Default::default()),
-                    may_workflows_impersonate: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
-                    track_email_opens: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembershipUpdate {
-            pub fn auto_record_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_record_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_record_calls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn default_caller_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_caller_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for default_caller_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hangup_recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hangup_recording_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_workflows_impersonate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for may_workflows_impersonate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn track_email_opens<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_email_opens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for track_email_opens: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembershipUpdate> for super::MembershipUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembershipUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_record_calls: value.auto_record_calls?,
-                    default_caller_id: value.default_caller_id?,
-                    hangup_recording_url: value.hangup_recording_url?,
-                    may_workflows_impersonate: value.may_workflows_impersonate?,
-                    role_id: value.role_id?,
-                    track_email_opens: value.track_email_opens?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembershipUpdate> for MembershipUpdate {
-            fn from(value: super::MembershipUpdate) -> Self {
-                Self {
-                    auto_record_calls: Ok(value.auto_record_calls),
-                    default_caller_id: Ok(value.default_caller_id),
-                    hangup_recording_url: Ok(value.hangup_recording_url),
-                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
-                    role_id: Ok(value.role_id),
-                    track_email_opens: Ok(value.track_email_opens),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct PinnedViews {
             saved_view_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -830,6 +662,492 @@ pub mod types {
                     extra: Ok(value.extra),
                 }
             }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateMembership {
+            auto_record_calls: ::std::result::Result<
+                crate::Patch<crate::AutoRecordCalls>,
+                ::std::string::String,
+            >,
+            default_caller_id: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            hangup_recording_url: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            may_workflows_impersonate: ::std::result::Result<
+                crate::Patch<bool>,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                crate::Patch<crate::Role>,
+                ::std::string::String,
+            >,
+            track_email_opens: ::std::result::Result<
+                crate::Patch<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateMembership {
+            fn default() -> Self {
+                Self {
+                    auto_record_calls: Ok(Default::default()),
+                    default_caller_id: Ok(Default::default()),
+                    hangup_recording_url: Ok(Default::default()),
+                    may_workflows_impersonate: Ok(Default::default()),
+                    role_id: Ok(Default::default()),
+                    track_email_opens: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateMembership {
+            pub fn auto_record_calls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_record_calls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_record_calls: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_caller_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_caller_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_caller_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hangup_recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hangup_recording_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.may_workflows_impersonate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for may_workflows_impersonate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_id: {e}")
+                    });
+                self
+            }
+            pub fn track_email_opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.track_email_opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for track_email_opens: {e}"
+                        )
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateMembership> for super::UpdateMembership {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateMembership,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_record_calls: value.auto_record_calls?,
+                    default_caller_id: value.default_caller_id?,
+                    hangup_recording_url: value.hangup_recording_url?,
+                    may_workflows_impersonate: value.may_workflows_impersonate?,
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateMembership> for UpdateMembership {
+            fn from(value: super::UpdateMembership) -> Self {
+                Self {
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    default_caller_id: Ok(value.default_caller_id),
+                    hangup_recording_url: Ok(value.hangup_recording_url),
+                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `BulkUpdateMemberships`")]
+        pub type MembershipBulkUpdate = BulkUpdateMemberships;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `BulkUpdateMembershipsParams`")]
+        pub type MembershipBulkUpdateParams = BulkUpdateMembershipsParams;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `BulkUpdateMembershipsResult`")]
+        pub type MembershipBulkUpdateResult = BulkUpdateMembershipsResult;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateMembership`")]
+        pub type MembershipUpdate = UpdateMembership;
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATEMEMBERSHIPS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "may_workflows_impersonate",
+            "_params",
+            "role_id",
+            "track_email_opens",
+        ],
+    );
+    impl ::serde::Serialize for BulkUpdateMemberships {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "auto_record_calls" => true,
+                    "default_caller_id" => true,
+                    "hangup_recording_url" => true,
+                    "may_workflows_impersonate" => true,
+                    "_params" => true,
+                    "role_id" => true,
+                    "track_email_opens" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateMemberships", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "auto_record_calls",
+                &self.auto_record_calls,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "default_caller_id",
+                &self.default_caller_id,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "hangup_recording_url",
+                &self.hangup_recording_url,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "may_workflows_impersonate",
+                &self.may_workflows_impersonate,
+            )?;
+            map.serialize_entry("_params", &self.params)?;
+            crate::wire::write_patch(&mut map, "role_id", &self.role_id)?;
+            crate::wire::write_patch(
+                &mut map,
+                "track_email_opens",
+                &self.track_email_opens,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateMemberships {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateMemberships;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateMemberships` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateMemberships, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4: ::std::option::Option<BulkUpdateMembershipsParams> = ::std::option::Option::None;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "auto_record_calls" => f0 = map.next_value()?,
+                            "default_caller_id" => f1 = map.next_value()?,
+                            "hangup_recording_url" => f2 = map.next_value()?,
+                            "may_workflows_impersonate" => f3 = map.next_value()?,
+                            "_params" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BULKUPDATEMEMBERSHIPS_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "role_id" => f5 = map.next_value()?,
+                            "track_email_opens" => f6 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateMemberships {
+                        auto_record_calls: f0,
+                        default_caller_id: f1,
+                        hangup_recording_url: f2,
+                        may_workflows_impersonate: f3,
+                        params: match f4 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("_params"),
+                                );
+                            }
+                        },
+                        role_id: f5,
+                        track_email_opens: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATEMEMBERSHIPSPARAMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id__in"],
+    );
+    impl ::serde::Serialize for BulkUpdateMembershipsParams {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id__in" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateMembershipsParams", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id__in", &self.id_in)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateMembershipsParams {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateMembershipsParams;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateMembershipsParams` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateMembershipsParams, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<BulkUpdateMembershipsParamsIdIn> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id__in" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKUPDATEMEMBERSHIPSPARAMS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateMembershipsParams {
+                        id_in: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("id__in"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATEMEMBERSHIPSRESULT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["count"],
+    );
+    impl ::serde::Serialize for BulkUpdateMembershipsResult {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "count" => !(v.is_null() && self.count.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateMembershipsResult", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.count {
+                map.serialize_entry("count", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "count", &BULKUPDATEMEMBERSHIPSRESULT_WIRE_KEYS)
+            {
+                map.serialize_entry("count", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateMembershipsResult {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateMembershipsResult;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateMembershipsResult` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateMembershipsResult, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<u64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKUPDATEMEMBERSHIPSRESULT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateMembershipsResult {
+                        count: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -937,428 +1255,6 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static MEMBERSHIPBULKUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &[
-            "auto_record_calls",
-            "default_caller_id",
-            "hangup_recording_url",
-            "may_workflows_impersonate",
-            "_params",
-            "role_id",
-            "track_email_opens",
-        ],
-    );
-    impl ::serde::Serialize for MembershipBulkUpdate {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "auto_record_calls" => true,
-                    "default_caller_id" => true,
-                    "hangup_recording_url" => true,
-                    "may_workflows_impersonate" => true,
-                    "_params" => true,
-                    "role_id" => true,
-                    "track_email_opens" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("MembershipBulkUpdate", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            crate::wire::write_patch(
-                &mut map,
-                "auto_record_calls",
-                &self.auto_record_calls,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "default_caller_id",
-                &self.default_caller_id,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "hangup_recording_url",
-                &self.hangup_recording_url,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "may_workflows_impersonate",
-                &self.may_workflows_impersonate,
-            )?;
-            map.serialize_entry("_params", &self.params)?;
-            crate::wire::write_patch(&mut map, "role_id", &self.role_id)?;
-            crate::wire::write_patch(
-                &mut map,
-                "track_email_opens",
-                &self.track_email_opens,
-            )?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdate {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = MembershipBulkUpdate;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `MembershipBulkUpdate` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<MembershipBulkUpdate, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0 = crate::Patch::Unchanged;
-                    let mut f1 = crate::Patch::Unchanged;
-                    let mut f2 = crate::Patch::Unchanged;
-                    let mut f3 = crate::Patch::Unchanged;
-                    let mut f4: ::std::option::Option<MembershipBulkUpdateParams> = ::std::option::Option::None;
-                    let mut f5 = crate::Patch::Unchanged;
-                    let mut f6 = crate::Patch::Unchanged;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "auto_record_calls" => f0 = map.next_value()?,
-                            "default_caller_id" => f1 = map.next_value()?,
-                            "hangup_recording_url" => f2 = map.next_value()?,
-                            "may_workflows_impersonate" => f3 = map.next_value()?,
-                            "_params" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f4,
-                                    &mut extra,
-                                    &MEMBERSHIPBULKUPDATE_WIRE_KEYS,
-                                    4usize,
-                                    true,
-                                )?
-                            }
-                            "role_id" => f5 = map.next_value()?,
-                            "track_email_opens" => f6 = map.next_value()?,
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(MembershipBulkUpdate {
-                        auto_record_calls: f0,
-                        default_caller_id: f1,
-                        hangup_recording_url: f2,
-                        may_workflows_impersonate: f3,
-                        params: match f4 {
-                            ::std::option::Option::Some(v) => v,
-                            ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    <A::Error as ::serde::de::Error>::missing_field("_params"),
-                                );
-                            }
-                        },
-                        role_id: f5,
-                        track_email_opens: f6,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static MEMBERSHIPBULKUPDATEPARAMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["id__in"],
-    );
-    impl ::serde::Serialize for MembershipBulkUpdateParams {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "id__in" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("MembershipBulkUpdateParams", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            map.serialize_entry("id__in", &self.id_in)?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdateParams {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = MembershipBulkUpdateParams;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `MembershipBulkUpdateParams` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<MembershipBulkUpdateParams, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<MembershipBulkUpdateParamsIdIn> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "id__in" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &MEMBERSHIPBULKUPDATEPARAMS_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(MembershipBulkUpdateParams {
-                        id_in: match f0 {
-                            ::std::option::Option::Some(v) => v,
-                            ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    <A::Error as ::serde::de::Error>::missing_field("id__in"),
-                                );
-                            }
-                        },
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["count"],
-    );
-    impl ::serde::Serialize for MembershipBulkUpdateResult {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "count" => !(v.is_null() && self.count.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("MembershipBulkUpdateResult", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.count {
-                map.serialize_entry("count", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "count", &MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS)
-            {
-                map.serialize_entry("count", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdateResult {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = MembershipBulkUpdateResult;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `MembershipBulkUpdateResult` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<MembershipBulkUpdateResult, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<u64> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "count" => {
-                                crate::wire::number(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(MembershipBulkUpdateResult {
-                        count: f0,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static MEMBERSHIPUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &[
-            "auto_record_calls",
-            "default_caller_id",
-            "hangup_recording_url",
-            "may_workflows_impersonate",
-            "role_id",
-            "track_email_opens",
-        ],
-    );
-    impl ::serde::Serialize for MembershipUpdate {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "auto_record_calls" => true,
-                    "default_caller_id" => true,
-                    "hangup_recording_url" => true,
-                    "may_workflows_impersonate" => true,
-                    "role_id" => true,
-                    "track_email_opens" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("MembershipUpdate", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            crate::wire::write_patch(
-                &mut map,
-                "auto_record_calls",
-                &self.auto_record_calls,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "default_caller_id",
-                &self.default_caller_id,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "hangup_recording_url",
-                &self.hangup_recording_url,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "may_workflows_impersonate",
-                &self.may_workflows_impersonate,
-            )?;
-            crate::wire::write_patch(&mut map, "role_id", &self.role_id)?;
-            crate::wire::write_patch(
-                &mut map,
-                "track_email_opens",
-                &self.track_email_opens,
-            )?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MembershipUpdate {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = MembershipUpdate;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `MembershipUpdate` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<MembershipUpdate, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0 = crate::Patch::Unchanged;
-                    let mut f1 = crate::Patch::Unchanged;
-                    let mut f2 = crate::Patch::Unchanged;
-                    let mut f3 = crate::Patch::Unchanged;
-                    let mut f4 = crate::Patch::Unchanged;
-                    let mut f5 = crate::Patch::Unchanged;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "auto_record_calls" => f0 = map.next_value()?,
-                            "default_caller_id" => f1 = map.next_value()?,
-                            "hangup_recording_url" => f2 = map.next_value()?,
-                            "may_workflows_impersonate" => f3 = map.next_value()?,
-                            "role_id" => f4 = map.next_value()?,
-                            "track_email_opens" => f5 = map.next_value()?,
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(MembershipUpdate {
-                        auto_record_calls: f0,
-                        default_caller_id: f1,
-                        hangup_recording_url: f2,
-                        may_workflows_impersonate: f3,
-                        role_id: f4,
-                        track_email_opens: f5,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
     static PINNEDVIEWS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["saved_view_ids"],
     );
@@ -1441,6 +1337,139 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEMEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "may_workflows_impersonate",
+            "role_id",
+            "track_email_opens",
+        ],
+    );
+    impl ::serde::Serialize for UpdateMembership {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "auto_record_calls" => true,
+                    "default_caller_id" => true,
+                    "hangup_recording_url" => true,
+                    "may_workflows_impersonate" => true,
+                    "role_id" => true,
+                    "track_email_opens" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateMembership", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "auto_record_calls",
+                &self.auto_record_calls,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "default_caller_id",
+                &self.default_caller_id,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "hangup_recording_url",
+                &self.hangup_recording_url,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "may_workflows_impersonate",
+                &self.may_workflows_impersonate,
+            )?;
+            crate::wire::write_patch(&mut map, "role_id", &self.role_id)?;
+            crate::wire::write_patch(
+                &mut map,
+                "track_email_opens",
+                &self.track_email_opens,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateMembership {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateMembership;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateMembership` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateMembership, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "auto_record_calls" => f0 = map.next_value()?,
+                            "default_caller_id" => f1 = map.next_value()?,
+                            "hangup_recording_url" => f2 = map.next_value()?,
+                            "may_workflows_impersonate" => f3 = map.next_value()?,
+                            "role_id" => f4 = map.next_value()?,
+                            "track_email_opens" => f5 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateMembership {
+                        auto_record_calls: f0,
+                        default_caller_id: f1,
+                        hangup_recording_url: f2,
+                        may_workflows_impersonate: f3,
+                        role_id: f4,
+                        track_email_opens: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `BulkUpdateMemberships`")]
+    pub type MembershipBulkUpdate = BulkUpdateMemberships;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `BulkUpdateMembershipsParams`")]
+    pub type MembershipBulkUpdateParams = BulkUpdateMembershipsParams;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `BulkUpdateMembershipsParamsIdIn`")]
+    pub type MembershipBulkUpdateParamsIdIn = BulkUpdateMembershipsParamsIdIn;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `BulkUpdateMembershipsResult`")]
+    pub type MembershipBulkUpdateResult = BulkUpdateMembershipsResult;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateMembership`")]
+    pub type MembershipUpdate = UpdateMembership;
 }
 #[doc(hidden)]
 impl Client {
@@ -1573,7 +1602,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MembershipsBulkUpdate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::MembershipBulkUpdate, String>,
+        body: Result<types::builder::BulkUpdateMemberships, String>,
     }
     impl<'a> MembershipsBulkUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1584,9 +1613,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::MembershipBulkUpdate>,
+            V: std::convert::TryInto<types::BulkUpdateMemberships>,
             <V as std::convert::TryInto<
-                types::MembershipBulkUpdate,
+                types::BulkUpdateMemberships,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -1594,7 +1623,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `MembershipBulkUpdate` for body failed: {}", s
+                        "conversion to `BulkUpdateMemberships` for body failed: {}", s
                     )
                 });
             self
@@ -1602,8 +1631,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::MembershipBulkUpdate,
-            ) -> types::builder::MembershipBulkUpdate,
+                types::builder::BulkUpdateMemberships,
+            ) -> types::builder::BulkUpdateMemberships,
         {
             self.body = self.body.map(f);
             self
@@ -1611,11 +1640,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/membership/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MembershipBulkUpdateResult>, crate::Error> {
+        ) -> Result<ResponseValue<types::BulkUpdateMembershipsResult>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::MembershipBulkUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::BulkUpdateMemberships::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/membership/", client.baseurl,);
@@ -1704,7 +1733,7 @@ pub mod builder {
     pub struct MembershipsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::MembershipUpdate, String>,
+        body: Result<types::builder::UpdateMembership, String>,
     }
     impl<'a> MembershipsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1728,24 +1757,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::MembershipUpdate>,
+            V: std::convert::TryInto<types::UpdateMembership>,
             <V as std::convert::TryInto<
-                types::MembershipUpdate,
+                types::UpdateMembership,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `MembershipUpdate` for body failed: {}", s)
+                    format!("conversion to `UpdateMembership` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::MembershipUpdate,
-            ) -> types::builder::MembershipUpdate,
+                types::builder::UpdateMembership,
+            ) -> types::builder::UpdateMembership,
         {
             self.body = self.body.map(f);
             self
@@ -1758,7 +1787,7 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::MembershipUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::UpdateMembership::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(

@@ -97,7 +97,7 @@ pub mod types {
     ///Editable organization settings. Close treats every PUT as a partial update: only the fields present are changed.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct OrganizationUpdate {
+    pub struct UpdateOrganization {
         ///Default currency as a three-letter [ISO 4217](https://en.wikipedia.org/wiki/ISO_4217) currency code.
         pub currency: crate::Patch<::std::string::String>,
         ///Enable the unsubscribe link by default in new email templates.
@@ -112,8 +112,8 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl OrganizationUpdate {
-        pub fn builder() -> builder::OrganizationUpdate {
+    impl UpdateOrganization {
+        pub fn builder() -> builder::UpdateOrganization {
             Default::default()
         }
     }
@@ -204,7 +204,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct OrganizationUpdate {
+        pub struct UpdateOrganization {
             currency: ::std::result::Result<
                 crate::Patch<::std::string::String>,
                 ::std::string::String,
@@ -227,7 +227,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for OrganizationUpdate {
+        impl ::std::default::Default for UpdateOrganization {
             fn default() -> Self {
                 Self {
                     currency: Ok(Default::default()),
@@ -239,7 +239,7 @@ pub mod types {
                 }
             }
         }
-        impl OrganizationUpdate {
+        impl UpdateOrganization {
             pub fn currency<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
@@ -323,10 +323,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrganizationUpdate> for super::OrganizationUpdate {
+        impl ::std::convert::TryFrom<UpdateOrganization> for super::UpdateOrganization {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: OrganizationUpdate,
+                value: UpdateOrganization,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     currency: value.currency?,
@@ -338,8 +338,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrganizationUpdate> for OrganizationUpdate {
-            fn from(value: super::OrganizationUpdate) -> Self {
+        impl ::std::convert::From<super::UpdateOrganization> for UpdateOrganization {
+            fn from(value: super::UpdateOrganization) -> Self {
                 Self {
                     currency: Ok(value.currency),
                     enable_unsubscribe_link: Ok(value.enable_unsubscribe_link),
@@ -350,6 +350,9 @@ pub mod types {
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateOrganization`")]
+        pub type OrganizationUpdate = UpdateOrganization;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -456,7 +459,7 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static ORGANIZATIONUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATEORGANIZATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "currency",
             "enable_unsubscribe_link",
@@ -465,7 +468,7 @@ pub mod types {
             "require_unsubscribe_link",
         ],
     );
-    impl ::serde::Serialize for OrganizationUpdate {
+    impl ::serde::Serialize for UpdateOrganization {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -482,7 +485,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("OrganizationUpdate", k),
+                        crate::wire::clash::<S::Error>("UpdateOrganization", k),
                     );
                 }
             }
@@ -506,23 +509,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
+    impl<'de> ::serde::Deserialize<'de> for UpdateOrganization {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = OrganizationUpdate;
+                type Value = UpdateOrganization;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `OrganizationUpdate` object")
+                    f.write_str("a `UpdateOrganization` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<OrganizationUpdate, A::Error> {
+                ) -> ::std::result::Result<UpdateOrganization, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
@@ -541,7 +544,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(OrganizationUpdate {
+                    ::std::result::Result::Ok(UpdateOrganization {
                         currency: f0,
                         enable_unsubscribe_link: f1,
                         lead_statuses: f2,
@@ -554,6 +557,9 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateOrganization`")]
+    pub type OrganizationUpdate = UpdateOrganization;
 }
 #[doc(hidden)]
 impl Client {
@@ -677,7 +683,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         expand: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::OrganizationUpdate, String>,
+        body: Result<types::builder::UpdateOrganization, String>,
     }
     impl<'a> OrganizationsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -715,24 +721,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::OrganizationUpdate>,
+            V: std::convert::TryInto<types::UpdateOrganization>,
             <V as std::convert::TryInto<
-                types::OrganizationUpdate,
+                types::UpdateOrganization,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `OrganizationUpdate` for body failed: {}", s)
+                    format!("conversion to `UpdateOrganization` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::OrganizationUpdate,
-            ) -> types::builder::OrganizationUpdate,
+                types::builder::UpdateOrganization,
+            ) -> types::builder::UpdateOrganization,
         {
             self.body = self.body.map(f);
             self
@@ -746,7 +752,7 @@ pub mod builder {
             let expand = expand.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::OrganizationUpdate::try_from(v).map_err(|e| e.to_string())
+                    types::UpdateOrganization::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(

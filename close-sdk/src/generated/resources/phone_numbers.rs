@@ -131,10 +131,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CreatePhoneNumberRequest`
+    ///`CreatePhoneNumber`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreatePhoneNumberRequest {
+    pub struct CreatePhoneNumber {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -144,7 +144,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub carrier_type: ::std::option::Option<CreatePhoneNumberRequestCarrierType>,
+        pub carrier_type: ::std::option::Option<CreatePhoneNumberCarrierType>,
         ///A two letter ISO country code (e.g. `US` for United States).
         pub country: ::std::string::String,
         ///A string with the phone number prefix or area code, not including the country code. Close's default: `""`.
@@ -170,15 +170,15 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreatePhoneNumberRequest {
-        pub fn builder() -> builder::CreatePhoneNumberRequest {
+    impl CreatePhoneNumber {
+        pub fn builder() -> builder::CreatePhoneNumber {
             Default::default()
         }
     }
-    ///`CreatePhoneNumberRequestCarrierType`
+    ///`CreatePhoneNumberCarrierType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum CreatePhoneNumberRequestCarrierType {
+    pub enum CreatePhoneNumberCarrierType {
         #[cfg_attr(feature = "schemars", serde(rename = "local"))]
         Local,
         #[cfg_attr(feature = "schemars", serde(rename = "national"))]
@@ -190,9 +190,9 @@ pub mod types {
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
         /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(UnknownCreatePhoneNumberRequestCarrierType),
+        Unknown(UnknownCreatePhoneNumberCarrierType),
     }
-    impl ::std::str::FromStr for CreatePhoneNumberRequestCarrierType {
+    impl ::std::str::FromStr for CreatePhoneNumberCarrierType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -206,7 +206,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreatePhoneNumberRequestCarrierType {
+    impl ::std::convert::TryFrom<&str> for CreatePhoneNumberCarrierType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -215,7 +215,7 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreatePhoneNumberRequestCarrierType {
+    for CreatePhoneNumberCarrierType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -779,13 +779,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreatePhoneNumberRequest {
+        pub struct CreatePhoneNumber {
             bundle_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             carrier_type: ::std::result::Result<
-                ::std::option::Option<super::CreatePhoneNumberRequestCarrierType>,
+                ::std::option::Option<super::CreatePhoneNumberCarrierType>,
                 ::std::string::String,
             >,
             country: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -807,7 +807,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for CreatePhoneNumberRequest {
+        impl ::std::default::Default for CreatePhoneNumber {
             fn default() -> Self {
                 Self {
                     bundle_id: Ok(Default::default()),
@@ -821,7 +821,7 @@ pub mod types {
                 }
             }
         }
-        impl CreatePhoneNumberRequest {
+        impl CreatePhoneNumber {
             pub fn bundle_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -837,7 +837,7 @@ pub mod types {
             pub fn carrier_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreatePhoneNumberRequestCarrierType>,
+                    ::std::option::Option<super::CreatePhoneNumberCarrierType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -925,11 +925,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreatePhoneNumberRequest>
-        for super::CreatePhoneNumberRequest {
+        impl ::std::convert::TryFrom<CreatePhoneNumber> for super::CreatePhoneNumber {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreatePhoneNumberRequest,
+                value: CreatePhoneNumber,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     bundle_id: value.bundle_id?,
@@ -943,9 +942,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreatePhoneNumberRequest>
-        for CreatePhoneNumberRequest {
-            fn from(value: super::CreatePhoneNumberRequest) -> Self {
+        impl ::std::convert::From<super::CreatePhoneNumber> for CreatePhoneNumber {
+            fn from(value: super::CreatePhoneNumber) -> Self {
                 Self {
                     bundle_id: Ok(value.bundle_id),
                     carrier_type: Ok(value.carrier_type),
@@ -1393,6 +1391,9 @@ pub mod types {
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `CreatePhoneNumber`")]
+        pub type CreatePhoneNumberRequest = CreatePhoneNumber;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -1924,7 +1925,7 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static CREATEPHONENUMBERREQUEST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static CREATEPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "bundle_id",
             "carrier_type",
@@ -1935,7 +1936,7 @@ pub mod types {
             "with_sms",
         ],
     );
-    impl ::serde::Serialize for CreatePhoneNumberRequest {
+    impl ::serde::Serialize for CreatePhoneNumber {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -1954,7 +1955,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("CreatePhoneNumberRequest", k),
+                        crate::wire::clash::<S::Error>("CreatePhoneNumber", k),
                     );
                 }
             }
@@ -1963,7 +1964,7 @@ pub mod types {
                 map.serialize_entry("bundle_id", v)?;
             } else if self
                 .extra
-                .null_at(0usize, "bundle_id", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+                .null_at(0usize, "bundle_id", &CREATEPHONENUMBER_WIRE_KEYS)
             {
                 map.serialize_entry("bundle_id", &())?;
             }
@@ -1971,16 +1972,14 @@ pub mod types {
                 map.serialize_entry("carrier_type", v)?;
             } else if self
                 .extra
-                .null_at(1usize, "carrier_type", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+                .null_at(1usize, "carrier_type", &CREATEPHONENUMBER_WIRE_KEYS)
             {
                 map.serialize_entry("carrier_type", &())?;
             }
             map.serialize_entry("country", &self.country)?;
             if let ::std::option::Option::Some(v) = &self.prefix {
                 map.serialize_entry("prefix", v)?;
-            } else if self
-                .extra
-                .null_at(3usize, "prefix", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            } else if self.extra.null_at(3usize, "prefix", &CREATEPHONENUMBER_WIRE_KEYS)
             {
                 map.serialize_entry("prefix", &())?;
             }
@@ -1989,7 +1988,7 @@ pub mod types {
                 map.serialize_entry("with_mms", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "with_mms", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+                .null_at(5usize, "with_mms", &CREATEPHONENUMBER_WIRE_KEYS)
             {
                 map.serialize_entry("with_mms", &())?;
             }
@@ -1997,7 +1996,7 @@ pub mod types {
                 map.serialize_entry("with_sms", v)?;
             } else if self
                 .extra
-                .null_at(6usize, "with_sms", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+                .null_at(6usize, "with_sms", &CREATEPHONENUMBER_WIRE_KEYS)
             {
                 map.serialize_entry("with_sms", &())?;
             }
@@ -2007,28 +2006,26 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumberRequest {
+    impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumber {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreatePhoneNumberRequest;
+                type Value = CreatePhoneNumber;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `CreatePhoneNumberRequest` object")
+                    f.write_str("a `CreatePhoneNumber` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<CreatePhoneNumberRequest, A::Error> {
+                ) -> ::std::result::Result<CreatePhoneNumber, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<
-                        CreatePhoneNumberRequestCarrierType,
-                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<CreatePhoneNumberCarrierType> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<PhoneNumberSharing> = ::std::option::Option::None;
@@ -2043,7 +2040,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -2053,7 +2050,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -2063,7 +2060,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -2073,7 +2070,7 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     3usize,
                                     true,
                                 )?
@@ -2083,7 +2080,7 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     4usize,
                                     true,
                                 )?
@@ -2093,7 +2090,7 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     5usize,
                                     true,
                                 )?
@@ -2103,7 +2100,7 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    &CREATEPHONENUMBER_WIRE_KEYS,
                                     6usize,
                                     true,
                                 )?
@@ -2111,7 +2108,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(CreatePhoneNumberRequest {
+                    ::std::result::Result::Ok(CreatePhoneNumber {
                         bundle_id: f0,
                         carrier_type: f1,
                         country: match f2 {
@@ -2140,16 +2137,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    ///A value of [`CreatePhoneNumberRequestCarrierType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreatePhoneNumberRequestCarrierType::as_str`] reads it).
+    ///A value of [`CreatePhoneNumberCarrierType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreatePhoneNumberCarrierType::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub struct UnknownCreatePhoneNumberRequestCarrierType(::std::string::String);
-    impl UnknownCreatePhoneNumberRequestCarrierType {
+    pub struct UnknownCreatePhoneNumberCarrierType(::std::string::String);
+    impl UnknownCreatePhoneNumberCarrierType {
         /// The value as Close sent it.
         pub fn as_str(&self) -> &str {
             &self.0
         }
     }
-    impl CreatePhoneNumberRequestCarrierType {
+    impl CreatePhoneNumberCarrierType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
@@ -2161,12 +2158,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::fmt::Display for CreatePhoneNumberRequestCarrierType {
+    impl ::std::fmt::Display for CreatePhoneNumberCarrierType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::serde::Serialize for CreatePhoneNumberRequestCarrierType {
+    impl ::serde::Serialize for CreatePhoneNumberCarrierType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -2174,13 +2171,13 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumberRequestCarrierType {
+    impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumberCarrierType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let key = crate::wire::Key::deserialize_str(
                 deserializer,
-                "a `CreatePhoneNumberRequestCarrierType` string",
+                "a `CreatePhoneNumberCarrierType` string",
             )?;
             ::std::result::Result::Ok(
                 match key.as_str() {
@@ -2190,7 +2187,7 @@ pub mod types {
                     "tollfree" => Self::Tollfree,
                     _ => {
                         Self::Unknown(
-                            UnknownCreatePhoneNumberRequestCarrierType(key.into_string()),
+                            UnknownCreatePhoneNumberCarrierType(key.into_string()),
                         )
                     }
                 },
@@ -2643,6 +2640,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreatePhoneNumber`")]
+    pub type CreatePhoneNumberRequest = CreatePhoneNumber;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreatePhoneNumberCarrierType`")]
+    pub type CreatePhoneNumberRequestCarrierType = CreatePhoneNumberCarrierType;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UnknownCreatePhoneNumberCarrierType`")]
+    pub type UnknownCreatePhoneNumberRequestCarrierType = UnknownCreatePhoneNumberCarrierType;
 }
 #[doc(hidden)]
 impl Client {
@@ -3475,7 +3481,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreatePhoneNumberRequest, String>,
+        body: Result<types::builder::CreatePhoneNumber, String>,
     }
     impl<'a> PhoneNumbersCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3486,26 +3492,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreatePhoneNumberRequest>,
+            V: std::convert::TryInto<types::CreatePhoneNumber>,
             <V as std::convert::TryInto<
-                types::CreatePhoneNumberRequest,
+                types::CreatePhoneNumber,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `CreatePhoneNumberRequest` for body failed: {}", s
-                    )
+                    format!("conversion to `CreatePhoneNumber` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreatePhoneNumberRequest,
-            ) -> types::builder::CreatePhoneNumberRequest,
+                types::builder::CreatePhoneNumber,
+            ) -> types::builder::CreatePhoneNumber,
         {
             self.body = self.body.map(f);
             self
@@ -3520,8 +3524,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreatePhoneNumberRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CreatePhoneNumber::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/phone_number/request/internal/", client.baseurl,);

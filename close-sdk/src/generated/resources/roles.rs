@@ -17,7 +17,7 @@ pub mod types {
     ///A new custom role. Leave the visibility fields out if it grants `view_all_leads`.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct RoleCreate {
+    pub struct CreateRole {
         pub name: RoleName,
         ///Permissions to grant, e.g. `bulk_edit`, `export`.
         #[cfg_attr(
@@ -42,8 +42,8 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl RoleCreate {
-        pub fn builder() -> builder::RoleCreate {
+    impl CreateRole {
+        pub fn builder() -> builder::CreateRole {
             Default::default()
         }
     }
@@ -177,27 +177,6 @@ pub mod types {
                 })
         }
     }
-    ///Changes to a role; only the fields present are changed.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct RoleUpdate {
-        pub name: crate::Patch<RoleName>,
-        ///The complete new list of permissions.
-        pub permissions: crate::Patch<::std::vec::Vec<::std::string::String>>,
-        pub visibility_user_lcf_behavior: crate::Patch<RoleVisibilityBehavior>,
-        ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
-        pub visibility_user_lcf_ids: crate::Patch<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl RoleUpdate {
-        pub fn builder() -> builder::RoleUpdate {
-            Default::default()
-        }
-    }
     ///How leads without assigned users are treated: `require_assignment` (not visible to the role) or `allow_unassigned` (visible).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -239,10 +218,31 @@ pub mod types {
             value.parse()
         }
     }
+    ///Changes to a role; only the fields present are changed.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateRole {
+        pub name: crate::Patch<RoleName>,
+        ///The complete new list of permissions.
+        pub permissions: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub visibility_user_lcf_behavior: crate::Patch<RoleVisibilityBehavior>,
+        ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
+        pub visibility_user_lcf_ids: crate::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateRole {
+        pub fn builder() -> builder::UpdateRole {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct RoleCreate {
+        pub struct CreateRole {
             name: ::std::result::Result<super::RoleName, ::std::string::String>,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -258,7 +258,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for RoleCreate {
+        impl ::std::default::Default for CreateRole {
             fn default() -> Self {
                 Self {
                     name: Err("no value supplied for name".to_string()),
@@ -269,7 +269,7 @@ pub mod types {
                 }
             }
         }
-        impl RoleCreate {
+        impl CreateRole {
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::RoleName>,
@@ -343,10 +343,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleCreate> for super::RoleCreate {
+        impl ::std::convert::TryFrom<CreateRole> for super::CreateRole {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RoleCreate,
+                value: CreateRole,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
@@ -357,8 +357,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::RoleCreate> for RoleCreate {
-            fn from(value: super::RoleCreate) -> Self {
+        impl ::std::convert::From<super::CreateRole> for CreateRole {
+            fn from(value: super::CreateRole) -> Self {
                 Self {
                     name: Ok(value.name),
                     permissions: Ok(value.permissions),
@@ -621,7 +621,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RoleUpdate {
+        pub struct UpdateRole {
             name: ::std::result::Result<
                 crate::Patch<super::RoleName>,
                 ::std::string::String,
@@ -640,7 +640,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for RoleUpdate {
+        impl ::std::default::Default for UpdateRole {
             fn default() -> Self {
                 Self {
                     name: Ok(Default::default()),
@@ -651,7 +651,7 @@ pub mod types {
                 }
             }
         }
-        impl RoleUpdate {
+        impl UpdateRole {
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Patch<super::RoleName>>,
@@ -725,10 +725,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleUpdate> for super::RoleUpdate {
+        impl ::std::convert::TryFrom<UpdateRole> for super::UpdateRole {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RoleUpdate,
+                value: UpdateRole,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
@@ -739,8 +739,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::RoleUpdate> for RoleUpdate {
-            fn from(value: super::RoleUpdate) -> Self {
+        impl ::std::convert::From<super::UpdateRole> for UpdateRole {
+            fn from(value: super::UpdateRole) -> Self {
                 Self {
                     name: Ok(value.name),
                     permissions: Ok(value.permissions),
@@ -750,10 +750,16 @@ pub mod types {
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `CreateRole`")]
+        pub type RoleCreate = CreateRole;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateRole`")]
+        pub type RoleUpdate = UpdateRole;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static ROLECREATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static CREATEROLE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "name",
             "permissions",
@@ -761,7 +767,7 @@ pub mod types {
             "visibility_user_lcf_ids",
         ],
     );
-    impl ::serde::Serialize for RoleCreate {
+    impl ::serde::Serialize for CreateRole {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -781,7 +787,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("RoleCreate", k),
+                        crate::wire::clash::<S::Error>("CreateRole", k),
                     );
                 }
             }
@@ -789,14 +795,14 @@ pub mod types {
             map.serialize_entry("name", &self.name)?;
             if !::std::vec::Vec::is_empty(&self.permissions) {
                 map.serialize_entry("permissions", &self.permissions)?;
-            } else if self.extra.null_at(1usize, "permissions", &ROLECREATE_WIRE_KEYS) {
+            } else if self.extra.null_at(1usize, "permissions", &CREATEROLE_WIRE_KEYS) {
                 map.serialize_entry("permissions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
                 map.serialize_entry("visibility_user_lcf_behavior", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "visibility_user_lcf_behavior", &ROLECREATE_WIRE_KEYS)
+                .null_at(2usize, "visibility_user_lcf_behavior", &CREATEROLE_WIRE_KEYS)
             {
                 map.serialize_entry("visibility_user_lcf_behavior", &())?;
             }
@@ -804,7 +810,7 @@ pub mod types {
                 map.serialize_entry("visibility_user_lcf_ids", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "visibility_user_lcf_ids", &ROLECREATE_WIRE_KEYS)
+                .null_at(3usize, "visibility_user_lcf_ids", &CREATEROLE_WIRE_KEYS)
             {
                 map.serialize_entry("visibility_user_lcf_ids", &())?;
             }
@@ -814,23 +820,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for RoleCreate {
+    impl<'de> ::serde::Deserialize<'de> for CreateRole {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = RoleCreate;
+                type Value = CreateRole;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `RoleCreate` object")
+                    f.write_str("a `CreateRole` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<RoleCreate, A::Error> {
+                ) -> ::std::result::Result<CreateRole, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<RoleName> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
@@ -849,7 +855,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &ROLECREATE_WIRE_KEYS,
+                                    &CREATEROLE_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -859,7 +865,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &ROLECREATE_WIRE_KEYS,
+                                    &CREATEROLE_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -869,7 +875,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &ROLECREATE_WIRE_KEYS,
+                                    &CREATEROLE_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -879,7 +885,7 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    &ROLECREATE_WIRE_KEYS,
+                                    &CREATEROLE_WIRE_KEYS,
                                     3usize,
                                     true,
                                 )?
@@ -887,7 +893,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(RoleCreate {
+                    ::std::result::Result::Ok(CreateRole {
                         name: match f0 {
                             ::std::option::Option::Some(v) => v,
                             ::std::option::Option::None => {
@@ -1200,100 +1206,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static ROLEUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &[
-            "name",
-            "permissions",
-            "visibility_user_lcf_behavior",
-            "visibility_user_lcf_ids",
-        ],
-    );
-    impl ::serde::Serialize for RoleUpdate {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "name" => true,
-                    "permissions" => true,
-                    "visibility_user_lcf_behavior" => true,
-                    "visibility_user_lcf_ids" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("RoleUpdate", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            crate::wire::write_patch(&mut map, "name", &self.name)?;
-            crate::wire::write_patch(&mut map, "permissions", &self.permissions)?;
-            crate::wire::write_patch(
-                &mut map,
-                "visibility_user_lcf_behavior",
-                &self.visibility_user_lcf_behavior,
-            )?;
-            crate::wire::write_patch(
-                &mut map,
-                "visibility_user_lcf_ids",
-                &self.visibility_user_lcf_ids,
-            )?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = RoleUpdate;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `RoleUpdate` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<RoleUpdate, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0 = crate::Patch::Unchanged;
-                    let mut f1 = crate::Patch::Unchanged;
-                    let mut f2 = crate::Patch::Unchanged;
-                    let mut f3 = crate::Patch::Unchanged;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "name" => f0 = map.next_value()?,
-                            "permissions" => f1 = map.next_value()?,
-                            "visibility_user_lcf_behavior" => f2 = map.next_value()?,
-                            "visibility_user_lcf_ids" => f3 = map.next_value()?,
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(RoleUpdate {
-                        name: f0,
-                        permissions: f1,
-                        visibility_user_lcf_behavior: f2,
-                        visibility_user_lcf_ids: f3,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     ///A value of [`RoleVisibilityBehavior`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownRoleVisibilityBehavior::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownRoleVisibilityBehavior(::std::string::String);
@@ -1343,6 +1255,106 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEROLE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
+    impl ::serde::Serialize for UpdateRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "permissions" => true,
+                    "visibility_user_lcf_behavior" => true,
+                    "visibility_user_lcf_ids" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateRole", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "permissions", &self.permissions)?;
+            crate::wire::write_patch(
+                &mut map,
+                "visibility_user_lcf_behavior",
+                &self.visibility_user_lcf_behavior,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "visibility_user_lcf_ids",
+                &self.visibility_user_lcf_ids,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateRole {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateRole;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateRole` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateRole, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            "permissions" => f1 = map.next_value()?,
+                            "visibility_user_lcf_behavior" => f2 = map.next_value()?,
+                            "visibility_user_lcf_ids" => f3 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateRole {
+                        name: f0,
+                        permissions: f1,
+                        visibility_user_lcf_behavior: f2,
+                        visibility_user_lcf_ids: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `CreateRole`")]
+    pub type RoleCreate = CreateRole;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateRole`")]
+    pub type RoleUpdate = UpdateRole;
 }
 #[doc(hidden)]
 impl Client {
@@ -1508,7 +1520,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RolesCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RoleCreate, String>,
+        body: Result<types::builder::CreateRole, String>,
     }
     impl<'a> RolesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1519,22 +1531,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RoleCreate>,
-            <V as std::convert::TryInto<types::RoleCreate>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::CreateRole>,
+            <V as std::convert::TryInto<types::CreateRole>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RoleCreate` for body failed: {}", s)
+                    format!("conversion to `CreateRole` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RoleCreate,
-            ) -> types::builder::RoleCreate,
+                types::builder::CreateRole,
+            ) -> types::builder::CreateRole,
         {
             self.body = self.body.map(f);
             self
@@ -1545,7 +1557,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RoleDefinition>, crate::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::RoleCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::CreateRole::try_from(v).map_err(|e| e.to_string()))
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/role/", client.baseurl,);
             let build = || {
@@ -1619,7 +1631,7 @@ pub mod builder {
     pub struct RolesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::RoleUpdate, String>,
+        body: Result<types::builder::UpdateRole, String>,
     }
     impl<'a> RolesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1643,22 +1655,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RoleUpdate>,
-            <V as std::convert::TryInto<types::RoleUpdate>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::UpdateRole>,
+            <V as std::convert::TryInto<types::UpdateRole>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RoleUpdate` for body failed: {}", s)
+                    format!("conversion to `UpdateRole` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RoleUpdate,
-            ) -> types::builder::RoleUpdate,
+                types::builder::UpdateRole,
+            ) -> types::builder::UpdateRole,
         {
             self.body = self.body.map(f);
             self
@@ -1670,7 +1682,7 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::RoleUpdate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::UpdateRole::try_from(v).map_err(|e| e.to_string()))
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/role/{}/", client.baseurl, crate ::runtime::encode_path(& id

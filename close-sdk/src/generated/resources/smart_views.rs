@@ -189,10 +189,58 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SavedSearch`
+    ///`SharingSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SavedSearch {
+    pub struct SharingSettings {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_at: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub whole_org: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SharingSettings {
+        pub fn builder() -> builder::SharingSettings {
+            Default::default()
+        }
+    }
+    ///`SmartView`
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SmartView {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -263,7 +311,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sharing_settings: ::std::option::Option<SharingSettingsEmbeddedResponse>,
+        pub sharing_settings: ::std::option::Option<SharingSettings>,
         #[cfg_attr(
             feature = "schemars",
             serde(
@@ -271,7 +319,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<SavedSearchType>,
+        pub type_: ::std::option::Option<SmartViewType>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -286,20 +334,20 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl SavedSearch {
-        pub fn builder() -> builder::SavedSearch {
+    impl SmartView {
+        pub fn builder() -> builder::SmartView {
             Default::default()
         }
     }
-    ///`SavedSearchList`
+    ///`SmartViewList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SavedSearchList {
+    pub struct SmartViewList {
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub data: ::std::option::Option<::std::vec::Vec<SavedSearch>>,
+        pub data: ::std::option::Option<::std::vec::Vec<SmartView>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -309,15 +357,15 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl SavedSearchList {
-        pub fn builder() -> builder::SavedSearchList {
+    impl SmartViewList {
+        pub fn builder() -> builder::SmartViewList {
             Default::default()
         }
     }
-    ///`SavedSearchType`
+    ///`SmartViewType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum SavedSearchType {
+    pub enum SmartViewType {
         #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
@@ -343,9 +391,9 @@ pub mod types {
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
         /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(UnknownSavedSearchType),
+        Unknown(UnknownSmartViewType),
     }
-    impl ::std::str::FromStr for SavedSearchType {
+    impl ::std::str::FromStr for SmartViewType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -366,7 +414,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SavedSearchType {
+    impl ::std::convert::TryFrom<&str> for SmartViewType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -374,60 +422,12 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for SavedSearchType {
+    impl ::std::convert::TryFrom<::std::string::String> for SmartViewType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    ///`SharingSettingsEmbeddedResponse`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SharingSettingsEmbeddedResponse {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub created_at: ::std::option::Option<crate::Timestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub created_by_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub updated_at: ::std::option::Option<crate::Timestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub updated_by_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub whole_org: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl SharingSettingsEmbeddedResponse {
-        pub fn builder() -> builder::SharingSettingsEmbeddedResponse {
-            Default::default()
         }
     }
     ///Members of a Smart View to change (a partial update).
@@ -1201,7 +1201,190 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SavedSearch {
+        pub struct SharingSettings {
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            created_by_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            group_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            updated_by_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            whole_org: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SharingSettings {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    created_by_id: Ok(Default::default()),
+                    group_ids: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    updated_by_id: Ok(Default::default()),
+                    user_ids: Ok(Default::default()),
+                    whole_org: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharingSettings {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by_id: {e}")
+                    });
+                self
+            }
+            pub fn group_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_ids: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by_id: {e}")
+                    });
+                self
+            }
+            pub fn user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_ids: {e}")
+                    });
+                self
+            }
+            pub fn whole_org<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.whole_org = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for whole_org: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharingSettings> for super::SharingSettings {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharingSettings,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    created_by_id: value.created_by_id?,
+                    group_ids: value.group_ids?,
+                    updated_at: value.updated_at?,
+                    updated_by_id: value.updated_by_id?,
+                    user_ids: value.user_ids?,
+                    whole_org: value.whole_org?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharingSettings> for SharingSettings {
+            fn from(value: super::SharingSettings) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    created_by_id: Ok(value.created_by_id),
+                    group_ids: Ok(value.group_ids),
+                    updated_at: Ok(value.updated_at),
+                    updated_by_id: Ok(value.updated_by_id),
+                    user_ids: Ok(value.user_ids),
+                    whole_org: Ok(value.whole_org),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SmartView {
             date_created: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
@@ -1257,11 +1440,11 @@ pub mod types {
                 ::std::string::String,
             >,
             sharing_settings: ::std::result::Result<
-                ::std::option::Option<super::SharingSettingsEmbeddedResponse>,
+                ::std::option::Option<super::SharingSettings>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::SavedSearchType>,
+                ::std::option::Option<super::SmartViewType>,
                 ::std::string::String,
             >,
             used_recently: ::std::result::Result<
@@ -1274,7 +1457,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for SavedSearch {
+        impl ::std::default::Default for SmartView {
             fn default() -> Self {
                 Self {
                     date_created: Ok(Default::default()),
@@ -1297,7 +1480,7 @@ pub mod types {
                 }
             }
         }
-        impl SavedSearch {
+        impl SmartView {
             pub fn date_created<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
@@ -1461,7 +1644,7 @@ pub mod types {
             pub fn sharing_settings<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SharingSettingsEmbeddedResponse>,
+                    ::std::option::Option<super::SharingSettings>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1476,9 +1659,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SavedSearchType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::SmartViewType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1529,10 +1710,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<SavedSearch> for super::SavedSearch {
+        impl ::std::convert::TryFrom<SmartView> for super::SmartView {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SavedSearch,
+                value: SmartView,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     date_created: value.date_created?,
@@ -1555,8 +1736,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::SavedSearch> for SavedSearch {
-            fn from(value: super::SavedSearch) -> Self {
+        impl ::std::convert::From<super::SmartView> for SmartView {
+            fn from(value: super::SmartView) -> Self {
                 Self {
                     date_created: Ok(value.date_created),
                     date_updated: Ok(value.date_updated),
@@ -1579,9 +1760,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SavedSearchList {
+        pub struct SmartViewList {
             data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SavedSearch>>,
+                ::std::option::Option<::std::vec::Vec<super::SmartView>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
@@ -1590,7 +1771,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for SavedSearchList {
+        impl ::std::default::Default for SmartViewList {
             fn default() -> Self {
                 Self {
                     data: Ok(Default::default()),
@@ -1599,11 +1780,11 @@ pub mod types {
                 }
             }
         }
-        impl SavedSearchList {
+        impl SmartViewList {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SavedSearch>>,
+                    ::std::option::Option<::std::vec::Vec<super::SmartView>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1643,10 +1824,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<SavedSearchList> for super::SavedSearchList {
+        impl ::std::convert::TryFrom<SmartViewList> for super::SmartViewList {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: SavedSearchList,
+                value: SmartViewList,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     data: value.data?,
@@ -1655,196 +1836,11 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::SavedSearchList> for SavedSearchList {
-            fn from(value: super::SavedSearchList) -> Self {
+        impl ::std::convert::From<super::SmartViewList> for SmartViewList {
+            fn from(value: super::SmartViewList) -> Self {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SharingSettingsEmbeddedResponse {
-            created_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            created_by_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            group_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            updated_by_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            whole_org: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SharingSettingsEmbeddedResponse {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    created_by_id: Ok(Default::default()),
-                    group_ids: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    updated_by_id: Ok(Default::default()),
-                    user_ids: Ok(Default::default()),
-                    whole_org: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SharingSettingsEmbeddedResponse {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn created_by_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by_id: {e}")
-                    });
-                self
-            }
-            pub fn group_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.group_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for group_ids: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn updated_by_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by_id: {e}")
-                    });
-                self
-            }
-            pub fn user_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_ids: {e}")
-                    });
-                self
-            }
-            pub fn whole_org<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.whole_org = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for whole_org: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SharingSettingsEmbeddedResponse>
-        for super::SharingSettingsEmbeddedResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SharingSettingsEmbeddedResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    created_by_id: value.created_by_id?,
-                    group_ids: value.group_ids?,
-                    updated_at: value.updated_at?,
-                    updated_by_id: value.updated_by_id?,
-                    user_ids: value.user_ids?,
-                    whole_org: value.whole_org?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SharingSettingsEmbeddedResponse>
-        for SharingSettingsEmbeddedResponse {
-            fn from(value: super::SharingSettingsEmbeddedResponse) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    created_by_id: Ok(value.created_by_id),
-                    group_ids: Ok(value.group_ids),
-                    updated_at: Ok(value.updated_at),
-                    updated_by_id: Ok(value.updated_by_id),
-                    user_ids: Ok(value.user_ids),
-                    whole_org: Ok(value.whole_org),
                     extra: Ok(value.extra),
                 }
             }
@@ -2455,6 +2451,15 @@ pub mod types {
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `SmartView`")]
+        pub type SavedSearch = SmartView;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `SmartViewList`")]
+        pub type SavedSearchList = SmartViewList;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `SharingSettings`")]
+        pub type SharingSettingsEmbeddedResponse = SharingSettings;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -3215,7 +3220,221 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static SAVEDSEARCH_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static SHARINGSETTINGS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_at",
+            "created_by_id",
+            "group_ids",
+            "updated_at",
+            "updated_by_id",
+            "user_ids",
+            "whole_org",
+        ],
+    );
+    impl ::serde::Serialize for SharingSettings {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_at" => !(v.is_null() && self.created_at.is_none()),
+                    "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
+                    "group_ids" => !(v.is_null() && self.group_ids.is_none()),
+                    "updated_at" => !(v.is_null() && self.updated_at.is_none()),
+                    "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
+                    "user_ids" => !(v.is_null() && self.user_ids.is_none()),
+                    "whole_org" => !(v.is_null() && self.whole_org.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SharingSettings", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_at {
+                map.serialize_entry("created_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "created_at", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("created_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_id {
+                map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by_id", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.group_ids {
+                map.serialize_entry("group_ids", v)?;
+            } else if self.extra.null_at(2usize, "group_ids", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("group_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_at {
+                map.serialize_entry("updated_at", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "updated_at", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_id {
+                map.serialize_entry("updated_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "updated_by_id", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_ids {
+                map.serialize_entry("user_ids", v)?;
+            } else if self.extra.null_at(5usize, "user_ids", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("user_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.whole_org {
+                map.serialize_entry("whole_org", v)?;
+            } else if self.extra.null_at(6usize, "whole_org", &SHARINGSETTINGS_WIRE_KEYS)
+            {
+                map.serialize_entry("whole_org", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharingSettings {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharingSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharingSettings` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharingSettings, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "group_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "updated_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "user_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "whole_org" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SHARINGSETTINGS_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharingSettings {
+                        created_at: f0,
+                        created_by_id: f1,
+                        group_ids: f2,
+                        updated_at: f3,
+                        updated_by_id: f4,
+                        user_ids: f5,
+                        whole_org: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SMARTVIEW_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "date_created",
             "date_updated",
@@ -3235,7 +3454,7 @@ pub mod types {
             "user_id",
         ],
     );
-    impl ::serde::Serialize for SavedSearch {
+    impl ::serde::Serialize for SmartView {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3267,107 +3486,100 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SavedSearch", k),
+                        crate::wire::clash::<S::Error>("SmartView", k),
                     );
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
-            } else if self.extra.null_at(0usize, "date_created", &SAVEDSEARCH_WIRE_KEYS)
-            {
+            } else if self.extra.null_at(0usize, "date_created", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
-            } else if self.extra.null_at(1usize, "date_updated", &SAVEDSEARCH_WIRE_KEYS)
-            {
+            } else if self.extra.null_at(1usize, "date_updated", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
-            } else if self.extra.null_at(2usize, "description", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "description", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(3usize, "id", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "id", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_shared {
                 map.serialize_entry("is_shared", v)?;
-            } else if self.extra.null_at(4usize, "is_shared", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(4usize, "is_shared", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("is_shared", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_user_dependent {
                 map.serialize_entry("is_user_dependent", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "is_user_dependent", &SAVEDSEARCH_WIRE_KEYS)
+                .null_at(5usize, "is_user_dependent", &SMARTVIEW_WIRE_KEYS)
             {
                 map.serialize_entry("is_user_dependent", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(6usize, "name", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "name", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
-            } else if self
-                .extra
-                .null_at(7usize, "organization_id", &SAVEDSEARCH_WIRE_KEYS)
+            } else if self.extra.null_at(7usize, "organization_id", &SMARTVIEW_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
-            } else if self.extra.null_at(8usize, "query", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(8usize, "query", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
-            } else if self.extra.null_at(9usize, "s_query", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(9usize, "s_query", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.selected_fields {
                 map.serialize_entry("selected_fields", v)?;
             } else if self
                 .extra
-                .null_at(10usize, "selected_fields", &SAVEDSEARCH_WIRE_KEYS)
+                .null_at(10usize, "selected_fields", &SMARTVIEW_WIRE_KEYS)
             {
                 map.serialize_entry("selected_fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.shared_with {
                 map.serialize_entry("shared_with", v)?;
-            } else if self.extra.null_at(11usize, "shared_with", &SAVEDSEARCH_WIRE_KEYS)
-            {
+            } else if self.extra.null_at(11usize, "shared_with", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("shared_with", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sharing_settings {
                 map.serialize_entry("sharing_settings", v)?;
             } else if self
                 .extra
-                .null_at(12usize, "sharing_settings", &SAVEDSEARCH_WIRE_KEYS)
+                .null_at(12usize, "sharing_settings", &SMARTVIEW_WIRE_KEYS)
             {
                 map.serialize_entry("sharing_settings", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(13usize, "type", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(13usize, "type", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.used_recently {
                 map.serialize_entry("used_recently", v)?;
-            } else if self
-                .extra
-                .null_at(14usize, "used_recently", &SAVEDSEARCH_WIRE_KEYS)
+            } else if self.extra.null_at(14usize, "used_recently", &SMARTVIEW_WIRE_KEYS)
             {
                 map.serialize_entry("used_recently", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
-            } else if self.extra.null_at(15usize, "user_id", &SAVEDSEARCH_WIRE_KEYS) {
+            } else if self.extra.null_at(15usize, "user_id", &SMARTVIEW_WIRE_KEYS) {
                 map.serialize_entry("user_id", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -3376,23 +3588,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for SavedSearch {
+    impl<'de> ::serde::Deserialize<'de> for SmartView {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SavedSearch;
+                type Value = SmartView;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `SavedSearch` object")
+                    f.write_str("a `SmartView` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<SavedSearch, A::Error> {
+                ) -> ::std::result::Result<SmartView, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -3414,10 +3626,8 @@ pub mod types {
                     let mut f11: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<
-                        SharingSettingsEmbeddedResponse,
-                    > = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<SavedSearchType> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<SharingSettings> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<SmartViewType> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3429,7 +3639,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -3439,7 +3649,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -3449,7 +3659,7 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     2usize,
                                     true,
                                 )?
@@ -3459,7 +3669,7 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     3usize,
                                     true,
                                 )?
@@ -3469,7 +3679,7 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     4usize,
                                     true,
                                 )?
@@ -3479,7 +3689,7 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     5usize,
                                     true,
                                 )?
@@ -3489,7 +3699,7 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     6usize,
                                     true,
                                 )?
@@ -3499,7 +3709,7 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     7usize,
                                     true,
                                 )?
@@ -3509,7 +3719,7 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     8usize,
                                     true,
                                 )?
@@ -3519,7 +3729,7 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     9usize,
                                     true,
                                 )?
@@ -3529,7 +3739,7 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     10usize,
                                     true,
                                 )?
@@ -3539,7 +3749,7 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     11usize,
                                     true,
                                 )?
@@ -3549,7 +3759,7 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     12usize,
                                     true,
                                 )?
@@ -3559,7 +3769,7 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     13usize,
                                     true,
                                 )?
@@ -3569,7 +3779,7 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     14usize,
                                     true,
                                 )?
@@ -3579,7 +3789,7 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    &SMARTVIEW_WIRE_KEYS,
                                     15usize,
                                     true,
                                 )?
@@ -3587,7 +3797,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(SavedSearch {
+                    ::std::result::Result::Ok(SmartView {
                         date_created: f0,
                         date_updated: f1,
                         description: f2,
@@ -3613,10 +3823,10 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static SAVEDSEARCHLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static SMARTVIEWLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["data", "has_more"],
     );
-    impl ::serde::Serialize for SavedSearchList {
+    impl ::serde::Serialize for SmartViewList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3630,20 +3840,19 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SavedSearchList", k),
+                        crate::wire::clash::<S::Error>("SmartViewList", k),
                     );
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &SAVEDSEARCHLIST_WIRE_KEYS) {
+            } else if self.extra.null_at(0usize, "data", &SMARTVIEWLIST_WIRE_KEYS) {
                 map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
-            } else if self.extra.null_at(1usize, "has_more", &SAVEDSEARCHLIST_WIRE_KEYS)
-            {
+            } else if self.extra.null_at(1usize, "has_more", &SMARTVIEWLIST_WIRE_KEYS) {
                 map.serialize_entry("has_more", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -3652,25 +3861,25 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for SavedSearchList {
+    impl<'de> ::serde::Deserialize<'de> for SmartViewList {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SavedSearchList;
+                type Value = SmartViewList;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `SavedSearchList` object")
+                    f.write_str("a `SmartViewList` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<SavedSearchList, A::Error> {
+                ) -> ::std::result::Result<SmartViewList, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<SavedSearch>> = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<::std::vec::Vec<SmartView>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -3681,7 +3890,7 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    &SAVEDSEARCHLIST_WIRE_KEYS,
+                                    &SMARTVIEWLIST_WIRE_KEYS,
                                     0usize,
                                     true,
                                 )?
@@ -3691,7 +3900,7 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    &SAVEDSEARCHLIST_WIRE_KEYS,
+                                    &SMARTVIEWLIST_WIRE_KEYS,
                                     1usize,
                                     true,
                                 )?
@@ -3699,7 +3908,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(SavedSearchList {
+                    ::std::result::Result::Ok(SmartViewList {
                         data: f0,
                         has_more: f1,
                         extra,
@@ -3709,16 +3918,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    ///A value of [`SavedSearchType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownSavedSearchType::as_str`] reads it).
+    ///A value of [`SmartViewType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownSmartViewType::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub struct UnknownSavedSearchType(::std::string::String);
-    impl UnknownSavedSearchType {
+    pub struct UnknownSmartViewType(::std::string::String);
+    impl UnknownSmartViewType {
         /// The value as Close sent it.
         pub fn as_str(&self) -> &str {
             &self.0
         }
     }
-    impl SavedSearchType {
+    impl SmartViewType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
             match self {
@@ -3737,12 +3946,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::fmt::Display for SavedSearchType {
+    impl ::std::fmt::Display for SmartViewType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::serde::Serialize for SavedSearchType {
+    impl ::serde::Serialize for SmartViewType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -3750,13 +3959,13 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for SavedSearchType {
+    impl<'de> ::serde::Deserialize<'de> for SmartViewType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             let key = crate::wire::Key::deserialize_str(
                 deserializer,
-                "a `SavedSearchType` string",
+                "a `SmartViewType` string",
             )?;
             ::std::result::Result::Ok(
                 match key.as_str() {
@@ -3771,247 +3980,9 @@ pub mod types {
                     "whatsapp_message" => Self::WhatsappMessage,
                     "custom_activity" => Self::CustomActivity,
                     "form_submission" => Self::FormSubmission,
-                    _ => Self::Unknown(UnknownSavedSearchType(key.into_string())),
+                    _ => Self::Unknown(UnknownSmartViewType(key.into_string())),
                 },
             )
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &[
-            "created_at",
-            "created_by_id",
-            "group_ids",
-            "updated_at",
-            "updated_by_id",
-            "user_ids",
-            "whole_org",
-        ],
-    );
-    impl ::serde::Serialize for SharingSettingsEmbeddedResponse {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "created_at" => !(v.is_null() && self.created_at.is_none()),
-                    "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
-                    "group_ids" => !(v.is_null() && self.group_ids.is_none()),
-                    "updated_at" => !(v.is_null() && self.updated_at.is_none()),
-                    "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
-                    "user_ids" => !(v.is_null() && self.user_ids.is_none()),
-                    "whole_org" => !(v.is_null() && self.whole_org.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<
-                            S::Error,
-                        >("SharingSettingsEmbeddedResponse", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.created_at {
-                map.serialize_entry("created_at", v)?;
-            } else if self
-                .extra
-                .null_at(
-                    0usize,
-                    "created_at",
-                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                )
-            {
-                map.serialize_entry("created_at", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.created_by_id {
-                map.serialize_entry("created_by_id", v)?;
-            } else if self
-                .extra
-                .null_at(
-                    1usize,
-                    "created_by_id",
-                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                )
-            {
-                map.serialize_entry("created_by_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.group_ids {
-                map.serialize_entry("group_ids", v)?;
-            } else if self
-                .extra
-                .null_at(2usize, "group_ids", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
-            {
-                map.serialize_entry("group_ids", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.updated_at {
-                map.serialize_entry("updated_at", v)?;
-            } else if self
-                .extra
-                .null_at(
-                    3usize,
-                    "updated_at",
-                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                )
-            {
-                map.serialize_entry("updated_at", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.updated_by_id {
-                map.serialize_entry("updated_by_id", v)?;
-            } else if self
-                .extra
-                .null_at(
-                    4usize,
-                    "updated_by_id",
-                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                )
-            {
-                map.serialize_entry("updated_by_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.user_ids {
-                map.serialize_entry("user_ids", v)?;
-            } else if self
-                .extra
-                .null_at(5usize, "user_ids", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
-            {
-                map.serialize_entry("user_ids", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.whole_org {
-                map.serialize_entry("whole_org", v)?;
-            } else if self
-                .extra
-                .null_at(6usize, "whole_org", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
-            {
-                map.serialize_entry("whole_org", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SharingSettingsEmbeddedResponse {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SharingSettingsEmbeddedResponse;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `SharingSettingsEmbeddedResponse` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<SharingSettingsEmbeddedResponse, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<
-                        ::std::vec::Vec<::std::string::String>,
-                    > = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<
-                        ::std::vec::Vec<::std::string::String>,
-                    > = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "created_at" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "created_by_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            "group_ids" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f2,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    2usize,
-                                    true,
-                                )?
-                            }
-                            "updated_at" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f3,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    3usize,
-                                    true,
-                                )?
-                            }
-                            "updated_by_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f4,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    4usize,
-                                    true,
-                                )?
-                            }
-                            "user_ids" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f5,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    5usize,
-                                    true,
-                                )?
-                            }
-                            "whole_org" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f6,
-                                    &mut extra,
-                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
-                                    6usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(SharingSettingsEmbeddedResponse {
-                        created_at: f0,
-                        created_by_id: f1,
-                        group_ids: f2,
-                        updated_at: f3,
-                        updated_by_id: f4,
-                        user_ids: f5,
-                        whole_org: f6,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4732,6 +4703,21 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `SmartView`")]
+    pub type SavedSearch = SmartView;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `SmartViewList`")]
+    pub type SavedSearchList = SmartViewList;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `SmartViewType`")]
+    pub type SavedSearchType = SmartViewType;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `SharingSettings`")]
+    pub type SharingSettingsEmbeddedResponse = SharingSettings;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UnknownSmartViewType`")]
+    pub type UnknownSavedSearchType = UnknownSmartViewType;
 }
 #[doc(hidden)]
 impl Client {
@@ -4843,8 +4829,8 @@ pub mod builder {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
         skip: Result<Option<i64>, String>,
-        type_: Result<Option<types::SavedSearchType>, String>,
-        type_in: Result<Option<::std::vec::Vec<types::SavedSearchType>>, String>,
+        type_: Result<Option<types::SmartViewType>, String>,
+        type_in: Result<Option<::std::vec::Vec<types::SmartViewType>>, String>,
     }
     impl<'a> SmartViewsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4878,25 +4864,25 @@ pub mod builder {
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SavedSearchType>,
+            V: std::convert::TryInto<types::SmartViewType>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `SavedSearchType` for type_ failed".to_string()
+                    "conversion to `SmartViewType` for type_ failed".to_string()
                 });
             self
         }
         pub fn type_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::SavedSearchType>>,
+            V: std::convert::TryInto<::std::vec::Vec<types::SmartViewType>>,
         {
             self.type_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < SavedSearchType >` for type_in failed"
+                    "conversion to `:: std :: vec :: Vec < SmartViewType >` for type_in failed"
                         .to_string()
                 });
             self
@@ -4904,7 +4890,7 @@ pub mod builder {
         ///Sends a `GET` request to `/saved_search/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearchList>, crate::Error> {
+        ) -> Result<ResponseValue<types::SmartViewList>, crate::Error> {
             let Self { client, limit, skip, type_, type_in } = self;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
@@ -4970,7 +4956,7 @@ pub mod builder {
         ///Sends a `POST` request to `/saved_search/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearch>, crate::Error> {
+        ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5022,7 +5008,7 @@ pub mod builder {
         ///Sends a `GET` request to `/saved_search/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearch>, crate::Error> {
+        ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -5098,7 +5084,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/saved_search/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SavedSearch>, crate::Error> {
+        ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body

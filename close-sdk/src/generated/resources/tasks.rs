@@ -14,10 +14,10 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
-    ///`BulkUpdateNotifications`
+    ///`BulkUpdateTasks`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkUpdateNotifications {
+    pub struct BulkUpdateTasks {
         pub assigned_to: crate::Patch<::std::string::String>,
         pub date: crate::Patch<crate::DateOrTimestamp>,
         pub is_complete: crate::Patch<bool>,
@@ -29,8 +29,8 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BulkUpdateNotifications {
-        pub fn builder() -> builder::BulkUpdateNotifications {
+    impl BulkUpdateTasks {
+        pub fn builder() -> builder::BulkUpdateTasks {
             Default::default()
         }
     }
@@ -146,313 +146,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///A task. `_type` is `lead`, `incoming_email`, `missed_call`, … (documented values, kept open: an unknown value still decodes).
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct Task {
-        ///Any value (the examples show only null).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub agent_config_id: ::std::option::Option<::serde_json::Value>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub assigned_to_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub attachments: ::std::option::Option<::std::vec::Vec<TaskAttachmentsItem>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub body_preview: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub contact_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub contact_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub created_by_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub date_updated: ::std::option::Option<crate::Timestamp>,
-        ///Any value (the examples show only null).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub deduplication_key: ::std::option::Option<::serde_json::Value>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub email_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub is_complete: ::std::option::Option<bool>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub is_dateless: ::std::option::Option<bool>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub is_primary_lead_notification: ::std::option::Option<bool>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub lead_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub lead_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub local_phone: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub object_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub object_type: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub opportunity_note: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub opportunity_value: ::std::option::Option<i64>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub opportunity_value_currency: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub opportunity_value_formatted: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub opportunity_value_period: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub phone: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub phone_formatted: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub phone_number_description: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub recording_url: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub remote_phone: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub remote_phone_description: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub remote_phone_formatted: ::std::option::Option<::std::string::String>,
-        ///Any value (the examples show only null).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub resolution: ::std::option::Option<::serde_json::Value>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub sequence_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub sequence_subscription_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub step_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub subject: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub text: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(
-                rename = "_type",
-                skip_serializing_if = "::std::option::Option::is_none"
-            )
-        )]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub updated_by: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub updated_by_name: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub view: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub voicemail_duration: ::std::option::Option<i64>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub voicemail_url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl Task {
-        pub fn builder() -> builder::Task {
-            Default::default()
-        }
-    }
-    ///`TaskAttachmentsItem`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct TaskAttachmentsItem {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub content_type: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub filename: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub media_id: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub size: ::std::option::Option<i64>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub thumbnail_url: ::std::option::Option<::std::string::String>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    impl TaskAttachmentsItem {
-        pub fn builder() -> builder::TaskAttachmentsItem {
-            Default::default()
-        }
-    }
     ///A page of `Task` objects.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -461,7 +154,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub data: ::std::option::Option<::std::vec::Vec<Task>>,
+        pub data: ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
         ///Whether another page follows (absent where Close returns every item at once).
         #[cfg_attr(
             feature = "schemars",
@@ -518,10 +211,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UpdateNotification`
+    ///`UpdateTask`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateNotification {
+    pub struct UpdateTask {
         pub agent_config_id: crate::Patch<::std::string::String>,
         pub assigned_to: crate::Patch<::std::string::String>,
         pub contact_id: crate::Patch<::std::string::String>,
@@ -539,15 +232,15 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateNotification {
-        pub fn builder() -> builder::UpdateNotification {
+    impl UpdateTask {
+        pub fn builder() -> builder::UpdateTask {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct BulkUpdateNotifications {
+        pub struct BulkUpdateTasks {
             assigned_to: ::std::result::Result<
                 crate::Patch<::std::string::String>,
                 ::std::string::String,
@@ -578,7 +271,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for BulkUpdateNotifications {
+        impl ::std::default::Default for BulkUpdateTasks {
             fn default() -> Self {
                 Self {
                     assigned_to: Ok(Default::default()),
@@ -592,7 +285,7 @@ pub mod types {
                 }
             }
         }
-        impl BulkUpdateNotifications {
+        impl BulkUpdateTasks {
             pub fn assigned_to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
@@ -696,11 +389,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<BulkUpdateNotifications>
-        for super::BulkUpdateNotifications {
+        impl ::std::convert::TryFrom<BulkUpdateTasks> for super::BulkUpdateTasks {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BulkUpdateNotifications,
+                value: BulkUpdateTasks,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     assigned_to: value.assigned_to?,
@@ -714,9 +406,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::BulkUpdateNotifications>
-        for BulkUpdateNotifications {
-            fn from(value: super::BulkUpdateNotifications) -> Self {
+        impl ::std::convert::From<super::BulkUpdateTasks> for BulkUpdateTasks {
+            fn from(value: super::BulkUpdateTasks) -> Self {
                 Self {
                     assigned_to: Ok(value.assigned_to),
                     date: Ok(value.date),
@@ -976,1187 +667,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Task {
-            agent_config_id: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            assigned_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            assigned_to_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TaskAttachmentsItem>>,
-                ::std::string::String,
-            >,
-            body_preview: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contact_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            deduplication_key: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            email_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            emails: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_complete: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_dateless: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_primary_lead_notification: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            lead_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            local_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            opportunity_note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            opportunity_value: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            opportunity_value_currency: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            opportunity_value_formatted: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            opportunity_value_period: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_formatted: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_number_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            remote_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            remote_phone_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            remote_phone_formatted: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            resolution: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            sequence_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sequence_subscription_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            step_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            view: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            voicemail_duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            voicemail_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for Task {
-            fn default() -> Self {
-                Self {
-                    agent_config_id: Ok(Default::default()),
-                    assigned_to: Ok(Default::default()),
-                    assigned_to_name: Ok(Default::default()),
-                    attachments: Ok(Default::default()),
-                    body_preview: Ok(Default::default()),
-                    contact_id: Ok(Default::default()),
-                    contact_name: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    created_by_name: Ok(Default::default()),
-                    date: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    deduplication_key: Ok(Default::default()),
-                    email_id: Ok(Default::default()),
-                    emails: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    is_complete: Ok(Default::default()),
-                    is_dateless: Ok(Default::default()),
-                    is_primary_lead_notification: Ok(Default::default()),
-                    lead_id: Ok(Default::default()),
-                    lead_name: Ok(Default::default()),
-                    local_phone: Ok(Default::default()),
-                    object_id: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    opportunity_note: Ok(Default::default()),
-                    opportunity_value: Ok(Default::default()),
-                    opportunity_value_currency: Ok(Default::default()),
-                    opportunity_value_formatted: Ok(Default::default()),
-                    opportunity_value_period: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    phone: Ok(Default::default()),
-                    phone_formatted: Ok(Default::default()),
-                    phone_number_description: Ok(Default::default()),
-                    recording_url: Ok(Default::default()),
-                    remote_phone: Ok(Default::default()),
-                    remote_phone_description: Ok(Default::default()),
-                    remote_phone_formatted: Ok(Default::default()),
-                    resolution: Ok(Default::default()),
-                    sequence_id: Ok(Default::default()),
-                    sequence_subscription_id: Ok(Default::default()),
-                    step_id: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    updated_by_name: Ok(Default::default()),
-                    view: Ok(Default::default()),
-                    voicemail_duration: Ok(Default::default()),
-                    voicemail_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Task {
-            pub fn agent_config_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.agent_config_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for agent_config_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn assigned_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assigned_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assigned_to: {e}")
-                    });
-                self
-            }
-            pub fn assigned_to_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assigned_to_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for assigned_to_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TaskAttachmentsItem>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn body_preview<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.body_preview = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for body_preview: {e}")
-                    });
-                self
-            }
-            pub fn contact_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_id: {e}")
-                    });
-                self
-            }
-            pub fn contact_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_name: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn created_by_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for created_by_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::DateOrTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn deduplication_key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deduplication_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deduplication_key: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn email_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email_id: {e}")
-                    });
-                self
-            }
-            pub fn emails<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.emails = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for emails: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_complete<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_complete = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_complete: {e}")
-                    });
-                self
-            }
-            pub fn is_dateless<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_dateless = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_dateless: {e}")
-                    });
-                self
-            }
-            pub fn is_primary_lead_notification<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_primary_lead_notification = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_primary_lead_notification: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lead_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lead_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lead_id: {e}")
-                    });
-                self
-            }
-            pub fn lead_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lead_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lead_name: {e}")
-                    });
-                self
-            }
-            pub fn local_phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.local_phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for local_phone: {e}")
-                    });
-                self
-            }
-            pub fn object_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_id: {e}")
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn opportunity_note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.opportunity_note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for opportunity_note: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn opportunity_value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.opportunity_value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for opportunity_value: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn opportunity_value_currency<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.opportunity_value_currency = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for opportunity_value_currency: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn opportunity_value_formatted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.opportunity_value_formatted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for opportunity_value_formatted: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn opportunity_value_period<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.opportunity_value_period = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for opportunity_value_period: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
-                    });
-                self
-            }
-            pub fn phone_formatted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_formatted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for phone_formatted: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn phone_number_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_number_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for phone_number_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for recording_url: {e}")
-                    });
-                self
-            }
-            pub fn remote_phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remote_phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for remote_phone: {e}")
-                    });
-                self
-            }
-            pub fn remote_phone_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remote_phone_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for remote_phone_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn remote_phone_formatted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remote_phone_formatted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for remote_phone_formatted: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn resolution<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resolution = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for resolution: {e}")
-                    });
-                self
-            }
-            pub fn sequence_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sequence_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sequence_id: {e}")
-                    });
-                self
-            }
-            pub fn sequence_subscription_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sequence_subscription_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sequence_subscription_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn step_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.step_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for step_id: {e}")
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            pub fn updated_by_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for updated_by_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn view<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.view = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for view: {e}")
-                    });
-                self
-            }
-            pub fn voicemail_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voicemail_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for voicemail_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn voicemail_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voicemail_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voicemail_url: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Task> for super::Task {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Task,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    agent_config_id: value.agent_config_id?,
-                    assigned_to: value.assigned_to?,
-                    assigned_to_name: value.assigned_to_name?,
-                    attachments: value.attachments?,
-                    body_preview: value.body_preview?,
-                    contact_id: value.contact_id?,
-                    contact_name: value.contact_name?,
-                    created_by: value.created_by?,
-                    created_by_name: value.created_by_name?,
-                    date: value.date?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    deduplication_key: value.deduplication_key?,
-                    email_id: value.email_id?,
-                    emails: value.emails?,
-                    id: value.id?,
-                    is_complete: value.is_complete?,
-                    is_dateless: value.is_dateless?,
-                    is_primary_lead_notification: value.is_primary_lead_notification?,
-                    lead_id: value.lead_id?,
-                    lead_name: value.lead_name?,
-                    local_phone: value.local_phone?,
-                    object_id: value.object_id?,
-                    object_type: value.object_type?,
-                    opportunity_note: value.opportunity_note?,
-                    opportunity_value: value.opportunity_value?,
-                    opportunity_value_currency: value.opportunity_value_currency?,
-                    opportunity_value_formatted: value.opportunity_value_formatted?,
-                    opportunity_value_period: value.opportunity_value_period?,
-                    organization_id: value.organization_id?,
-                    phone: value.phone?,
-                    phone_formatted: value.phone_formatted?,
-                    phone_number_description: value.phone_number_description?,
-                    recording_url: value.recording_url?,
-                    remote_phone: value.remote_phone?,
-                    remote_phone_description: value.remote_phone_description?,
-                    remote_phone_formatted: value.remote_phone_formatted?,
-                    resolution: value.resolution?,
-                    sequence_id: value.sequence_id?,
-                    sequence_subscription_id: value.sequence_subscription_id?,
-                    step_id: value.step_id?,
-                    subject: value.subject?,
-                    text: value.text?,
-                    type_: value.type_?,
-                    updated_by: value.updated_by?,
-                    updated_by_name: value.updated_by_name?,
-                    view: value.view?,
-                    voicemail_duration: value.voicemail_duration?,
-                    voicemail_url: value.voicemail_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Task> for Task {
-            fn from(value: super::Task) -> Self {
-                Self {
-                    agent_config_id: Ok(value.agent_config_id),
-                    assigned_to: Ok(value.assigned_to),
-                    assigned_to_name: Ok(value.assigned_to_name),
-                    attachments: Ok(value.attachments),
-                    body_preview: Ok(value.body_preview),
-                    contact_id: Ok(value.contact_id),
-                    contact_name: Ok(value.contact_name),
-                    created_by: Ok(value.created_by),
-                    created_by_name: Ok(value.created_by_name),
-                    date: Ok(value.date),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    deduplication_key: Ok(value.deduplication_key),
-                    email_id: Ok(value.email_id),
-                    emails: Ok(value.emails),
-                    id: Ok(value.id),
-                    is_complete: Ok(value.is_complete),
-                    is_dateless: Ok(value.is_dateless),
-                    is_primary_lead_notification: Ok(value.is_primary_lead_notification),
-                    lead_id: Ok(value.lead_id),
-                    lead_name: Ok(value.lead_name),
-                    local_phone: Ok(value.local_phone),
-                    object_id: Ok(value.object_id),
-                    object_type: Ok(value.object_type),
-                    opportunity_note: Ok(value.opportunity_note),
-                    opportunity_value: Ok(value.opportunity_value),
-                    opportunity_value_currency: Ok(value.opportunity_value_currency),
-                    opportunity_value_formatted: Ok(value.opportunity_value_formatted),
-                    opportunity_value_period: Ok(value.opportunity_value_period),
-                    organization_id: Ok(value.organization_id),
-                    phone: Ok(value.phone),
-                    phone_formatted: Ok(value.phone_formatted),
-                    phone_number_description: Ok(value.phone_number_description),
-                    recording_url: Ok(value.recording_url),
-                    remote_phone: Ok(value.remote_phone),
-                    remote_phone_description: Ok(value.remote_phone_description),
-                    remote_phone_formatted: Ok(value.remote_phone_formatted),
-                    resolution: Ok(value.resolution),
-                    sequence_id: Ok(value.sequence_id),
-                    sequence_subscription_id: Ok(value.sequence_subscription_id),
-                    step_id: Ok(value.step_id),
-                    subject: Ok(value.subject),
-                    text: Ok(value.text),
-                    type_: Ok(value.type_),
-                    updated_by: Ok(value.updated_by),
-                    updated_by_name: Ok(value.updated_by_name),
-                    view: Ok(value.view),
-                    voicemail_duration: Ok(value.voicemail_duration),
-                    voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TaskAttachmentsItem {
-            content_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            filename: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            media_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            thumbnail_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for TaskAttachmentsItem {
-            fn default() -> Self {
-                Self {
-                    content_type: Ok(Default::default()),
-                    filename: Ok(Default::default()),
-                    media_id: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                    thumbnail_url: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TaskAttachmentsItem {
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn filename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filename: {e}")
-                    });
-                self
-            }
-            pub fn media_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.media_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for media_id: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn thumbnail_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.thumbnail_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thumbnail_url: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TaskAttachmentsItem>
-        for super::TaskAttachmentsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TaskAttachmentsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content_type: value.content_type?,
-                    filename: value.filename?,
-                    media_id: value.media_id?,
-                    size: value.size?,
-                    thumbnail_url: value.thumbnail_url?,
-                    url: value.url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TaskAttachmentsItem> for TaskAttachmentsItem {
-            fn from(value: super::TaskAttachmentsItem) -> Self {
-                Self {
-                    content_type: Ok(value.content_type),
-                    filename: Ok(value.filename),
-                    media_id: Ok(value.media_id),
-                    size: Ok(value.size),
-                    thumbnail_url: Ok(value.thumbnail_url),
-                    url: Ok(value.url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct TaskList {
             data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Task>>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
@@ -2178,7 +691,7 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Task>>,
+                    ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2240,7 +753,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateNotification {
+        pub struct UpdateTask {
             agent_config_id: ::std::result::Result<
                 crate::Patch<::std::string::String>,
                 ::std::string::String,
@@ -2295,7 +808,7 @@ pub mod types {
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
-        impl ::std::default::Default for UpdateNotification {
+        impl ::std::default::Default for UpdateTask {
             fn default() -> Self {
                 Self {
                     agent_config_id: Ok(Default::default()),
@@ -2315,7 +828,7 @@ pub mod types {
                 }
             }
         }
-        impl UpdateNotification {
+        impl UpdateTask {
             pub fn agent_config_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
@@ -2493,10 +1006,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateNotification> for super::UpdateNotification {
+        impl ::std::convert::TryFrom<UpdateTask> for super::UpdateTask {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateNotification,
+                value: UpdateTask,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     agent_config_id: value.agent_config_id?,
@@ -2516,8 +1029,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateNotification> for UpdateNotification {
-            fn from(value: super::UpdateNotification) -> Self {
+        impl ::std::convert::From<super::UpdateTask> for UpdateTask {
+            fn from(value: super::UpdateTask) -> Self {
                 Self {
                     agent_config_id: Ok(value.agent_config_id),
                     assigned_to: Ok(value.assigned_to),
@@ -2536,10 +1049,16 @@ pub mod types {
                 }
             }
         }
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `BulkUpdateTasks`")]
+        pub type BulkUpdateNotifications = BulkUpdateTasks;
+        #[doc(hidden)]
+        #[deprecated(note = "renamed to `UpdateTask`")]
+        pub type UpdateNotification = UpdateTask;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static BULKUPDATENOTIFICATIONS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static BULKUPDATETASKS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "assigned_to",
             "date",
@@ -2550,7 +1069,7 @@ pub mod types {
             "text",
         ],
     );
-    impl ::serde::Serialize for BulkUpdateNotifications {
+    impl ::serde::Serialize for BulkUpdateTasks {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -2569,7 +1088,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("BulkUpdateNotifications", k),
+                        crate::wire::clash::<S::Error>("BulkUpdateTasks", k),
                     );
                 }
             }
@@ -2591,23 +1110,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for BulkUpdateNotifications {
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateTasks {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = BulkUpdateNotifications;
+                type Value = BulkUpdateTasks;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `BulkUpdateNotifications` object")
+                    f.write_str("a `BulkUpdateTasks` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<BulkUpdateNotifications, A::Error> {
+                ) -> ::std::result::Result<BulkUpdateTasks, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
@@ -2630,7 +1149,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(BulkUpdateNotifications {
+                    ::std::result::Result::Ok(BulkUpdateTasks {
                         assigned_to: f0,
                         date: f1,
                         is_complete: f2,
@@ -2963,1236 +1482,6 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static TASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &[
-            "agent_config_id",
-            "assigned_to",
-            "assigned_to_name",
-            "attachments",
-            "body_preview",
-            "contact_id",
-            "contact_name",
-            "created_by",
-            "created_by_name",
-            "date",
-            "date_created",
-            "date_updated",
-            "deduplication_key",
-            "email_id",
-            "emails",
-            "id",
-            "is_complete",
-            "is_dateless",
-            "is_primary_lead_notification",
-            "lead_id",
-            "lead_name",
-            "local_phone",
-            "object_id",
-            "object_type",
-            "opportunity_note",
-            "opportunity_value",
-            "opportunity_value_currency",
-            "opportunity_value_formatted",
-            "opportunity_value_period",
-            "organization_id",
-            "phone",
-            "phone_formatted",
-            "phone_number_description",
-            "recording_url",
-            "remote_phone",
-            "remote_phone_description",
-            "remote_phone_formatted",
-            "resolution",
-            "sequence_id",
-            "sequence_subscription_id",
-            "step_id",
-            "subject",
-            "text",
-            "_type",
-            "updated_by",
-            "updated_by_name",
-            "view",
-            "voicemail_duration",
-            "voicemail_url",
-        ],
-    );
-    impl ::serde::Serialize for Task {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "agent_config_id" => !(v.is_null() && self.agent_config_id.is_none()),
-                    "assigned_to" => !(v.is_null() && self.assigned_to.is_none()),
-                    "assigned_to_name" => {
-                        !(v.is_null() && self.assigned_to_name.is_none())
-                    }
-                    "attachments" => !(v.is_null() && self.attachments.is_none()),
-                    "body_preview" => !(v.is_null() && self.body_preview.is_none()),
-                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
-                    "contact_name" => !(v.is_null() && self.contact_name.is_none()),
-                    "created_by" => !(v.is_null() && self.created_by.is_none()),
-                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
-                    "date" => !(v.is_null() && self.date.is_none()),
-                    "date_created" => !(v.is_null() && self.date_created.is_none()),
-                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
-                    "deduplication_key" => {
-                        !(v.is_null() && self.deduplication_key.is_none())
-                    }
-                    "email_id" => !(v.is_null() && self.email_id.is_none()),
-                    "emails" => !(v.is_null() && self.emails.is_none()),
-                    "id" => !(v.is_null() && self.id.is_none()),
-                    "is_complete" => !(v.is_null() && self.is_complete.is_none()),
-                    "is_dateless" => !(v.is_null() && self.is_dateless.is_none()),
-                    "is_primary_lead_notification" => {
-                        !(v.is_null() && self.is_primary_lead_notification.is_none())
-                    }
-                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
-                    "lead_name" => !(v.is_null() && self.lead_name.is_none()),
-                    "local_phone" => !(v.is_null() && self.local_phone.is_none()),
-                    "object_id" => !(v.is_null() && self.object_id.is_none()),
-                    "object_type" => !(v.is_null() && self.object_type.is_none()),
-                    "opportunity_note" => {
-                        !(v.is_null() && self.opportunity_note.is_none())
-                    }
-                    "opportunity_value" => {
-                        !(v.is_null() && self.opportunity_value.is_none())
-                    }
-                    "opportunity_value_currency" => {
-                        !(v.is_null() && self.opportunity_value_currency.is_none())
-                    }
-                    "opportunity_value_formatted" => {
-                        !(v.is_null() && self.opportunity_value_formatted.is_none())
-                    }
-                    "opportunity_value_period" => {
-                        !(v.is_null() && self.opportunity_value_period.is_none())
-                    }
-                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
-                    "phone" => !(v.is_null() && self.phone.is_none()),
-                    "phone_formatted" => !(v.is_null() && self.phone_formatted.is_none()),
-                    "phone_number_description" => {
-                        !(v.is_null() && self.phone_number_description.is_none())
-                    }
-                    "recording_url" => !(v.is_null() && self.recording_url.is_none()),
-                    "remote_phone" => !(v.is_null() && self.remote_phone.is_none()),
-                    "remote_phone_description" => {
-                        !(v.is_null() && self.remote_phone_description.is_none())
-                    }
-                    "remote_phone_formatted" => {
-                        !(v.is_null() && self.remote_phone_formatted.is_none())
-                    }
-                    "resolution" => !(v.is_null() && self.resolution.is_none()),
-                    "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
-                    "sequence_subscription_id" => {
-                        !(v.is_null() && self.sequence_subscription_id.is_none())
-                    }
-                    "step_id" => !(v.is_null() && self.step_id.is_none()),
-                    "subject" => !(v.is_null() && self.subject.is_none()),
-                    "text" => !(v.is_null() && self.text.is_none()),
-                    "_type" => !(v.is_null() && self.type_.is_none()),
-                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
-                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
-                    "view" => !(v.is_null() && self.view.is_none()),
-                    "voicemail_duration" => {
-                        !(v.is_null() && self.voicemail_duration.is_none())
-                    }
-                    "voicemail_url" => !(v.is_null() && self.voicemail_url.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("Task", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.agent_config_id {
-                map.serialize_entry("agent_config_id", v)?;
-            } else if self.extra.null_at(0usize, "agent_config_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("agent_config_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.assigned_to {
-                map.serialize_entry("assigned_to", v)?;
-            } else if self.extra.null_at(1usize, "assigned_to", &TASK_WIRE_KEYS) {
-                map.serialize_entry("assigned_to", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.assigned_to_name {
-                map.serialize_entry("assigned_to_name", v)?;
-            } else if self.extra.null_at(2usize, "assigned_to_name", &TASK_WIRE_KEYS) {
-                map.serialize_entry("assigned_to_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.attachments {
-                map.serialize_entry("attachments", v)?;
-            } else if self.extra.null_at(3usize, "attachments", &TASK_WIRE_KEYS) {
-                map.serialize_entry("attachments", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.body_preview {
-                map.serialize_entry("body_preview", v)?;
-            } else if self.extra.null_at(4usize, "body_preview", &TASK_WIRE_KEYS) {
-                map.serialize_entry("body_preview", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.contact_id {
-                map.serialize_entry("contact_id", v)?;
-            } else if self.extra.null_at(5usize, "contact_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("contact_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.contact_name {
-                map.serialize_entry("contact_name", v)?;
-            } else if self.extra.null_at(6usize, "contact_name", &TASK_WIRE_KEYS) {
-                map.serialize_entry("contact_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.created_by {
-                map.serialize_entry("created_by", v)?;
-            } else if self.extra.null_at(7usize, "created_by", &TASK_WIRE_KEYS) {
-                map.serialize_entry("created_by", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.created_by_name {
-                map.serialize_entry("created_by_name", v)?;
-            } else if self.extra.null_at(8usize, "created_by_name", &TASK_WIRE_KEYS) {
-                map.serialize_entry("created_by_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.date {
-                map.serialize_entry("date", v)?;
-            } else if self.extra.null_at(9usize, "date", &TASK_WIRE_KEYS) {
-                map.serialize_entry("date", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.date_created {
-                map.serialize_entry("date_created", v)?;
-            } else if self.extra.null_at(10usize, "date_created", &TASK_WIRE_KEYS) {
-                map.serialize_entry("date_created", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.date_updated {
-                map.serialize_entry("date_updated", v)?;
-            } else if self.extra.null_at(11usize, "date_updated", &TASK_WIRE_KEYS) {
-                map.serialize_entry("date_updated", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.deduplication_key {
-                map.serialize_entry("deduplication_key", v)?;
-            } else if self.extra.null_at(12usize, "deduplication_key", &TASK_WIRE_KEYS) {
-                map.serialize_entry("deduplication_key", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.email_id {
-                map.serialize_entry("email_id", v)?;
-            } else if self.extra.null_at(13usize, "email_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("email_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.emails {
-                map.serialize_entry("emails", v)?;
-            } else if self.extra.null_at(14usize, "emails", &TASK_WIRE_KEYS) {
-                map.serialize_entry("emails", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.id {
-                map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(15usize, "id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.is_complete {
-                map.serialize_entry("is_complete", v)?;
-            } else if self.extra.null_at(16usize, "is_complete", &TASK_WIRE_KEYS) {
-                map.serialize_entry("is_complete", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.is_dateless {
-                map.serialize_entry("is_dateless", v)?;
-            } else if self.extra.null_at(17usize, "is_dateless", &TASK_WIRE_KEYS) {
-                map.serialize_entry("is_dateless", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.is_primary_lead_notification {
-                map.serialize_entry("is_primary_lead_notification", v)?;
-            } else if self
-                .extra
-                .null_at(18usize, "is_primary_lead_notification", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("is_primary_lead_notification", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.lead_id {
-                map.serialize_entry("lead_id", v)?;
-            } else if self.extra.null_at(19usize, "lead_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("lead_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.lead_name {
-                map.serialize_entry("lead_name", v)?;
-            } else if self.extra.null_at(20usize, "lead_name", &TASK_WIRE_KEYS) {
-                map.serialize_entry("lead_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.local_phone {
-                map.serialize_entry("local_phone", v)?;
-            } else if self.extra.null_at(21usize, "local_phone", &TASK_WIRE_KEYS) {
-                map.serialize_entry("local_phone", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.object_id {
-                map.serialize_entry("object_id", v)?;
-            } else if self.extra.null_at(22usize, "object_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("object_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.object_type {
-                map.serialize_entry("object_type", v)?;
-            } else if self.extra.null_at(23usize, "object_type", &TASK_WIRE_KEYS) {
-                map.serialize_entry("object_type", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.opportunity_note {
-                map.serialize_entry("opportunity_note", v)?;
-            } else if self.extra.null_at(24usize, "opportunity_note", &TASK_WIRE_KEYS) {
-                map.serialize_entry("opportunity_note", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.opportunity_value {
-                map.serialize_entry("opportunity_value", v)?;
-            } else if self.extra.null_at(25usize, "opportunity_value", &TASK_WIRE_KEYS) {
-                map.serialize_entry("opportunity_value", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.opportunity_value_currency {
-                map.serialize_entry("opportunity_value_currency", v)?;
-            } else if self
-                .extra
-                .null_at(26usize, "opportunity_value_currency", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("opportunity_value_currency", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.opportunity_value_formatted {
-                map.serialize_entry("opportunity_value_formatted", v)?;
-            } else if self
-                .extra
-                .null_at(27usize, "opportunity_value_formatted", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("opportunity_value_formatted", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.opportunity_value_period {
-                map.serialize_entry("opportunity_value_period", v)?;
-            } else if self
-                .extra
-                .null_at(28usize, "opportunity_value_period", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("opportunity_value_period", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.organization_id {
-                map.serialize_entry("organization_id", v)?;
-            } else if self.extra.null_at(29usize, "organization_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("organization_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.phone {
-                map.serialize_entry("phone", v)?;
-            } else if self.extra.null_at(30usize, "phone", &TASK_WIRE_KEYS) {
-                map.serialize_entry("phone", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.phone_formatted {
-                map.serialize_entry("phone_formatted", v)?;
-            } else if self.extra.null_at(31usize, "phone_formatted", &TASK_WIRE_KEYS) {
-                map.serialize_entry("phone_formatted", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.phone_number_description {
-                map.serialize_entry("phone_number_description", v)?;
-            } else if self
-                .extra
-                .null_at(32usize, "phone_number_description", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("phone_number_description", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.recording_url {
-                map.serialize_entry("recording_url", v)?;
-            } else if self.extra.null_at(33usize, "recording_url", &TASK_WIRE_KEYS) {
-                map.serialize_entry("recording_url", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.remote_phone {
-                map.serialize_entry("remote_phone", v)?;
-            } else if self.extra.null_at(34usize, "remote_phone", &TASK_WIRE_KEYS) {
-                map.serialize_entry("remote_phone", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.remote_phone_description {
-                map.serialize_entry("remote_phone_description", v)?;
-            } else if self
-                .extra
-                .null_at(35usize, "remote_phone_description", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("remote_phone_description", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
-                map.serialize_entry("remote_phone_formatted", v)?;
-            } else if self
-                .extra
-                .null_at(36usize, "remote_phone_formatted", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("remote_phone_formatted", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.resolution {
-                map.serialize_entry("resolution", v)?;
-            } else if self.extra.null_at(37usize, "resolution", &TASK_WIRE_KEYS) {
-                map.serialize_entry("resolution", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.sequence_id {
-                map.serialize_entry("sequence_id", v)?;
-            } else if self.extra.null_at(38usize, "sequence_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("sequence_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
-                map.serialize_entry("sequence_subscription_id", v)?;
-            } else if self
-                .extra
-                .null_at(39usize, "sequence_subscription_id", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("sequence_subscription_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.step_id {
-                map.serialize_entry("step_id", v)?;
-            } else if self.extra.null_at(40usize, "step_id", &TASK_WIRE_KEYS) {
-                map.serialize_entry("step_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.subject {
-                map.serialize_entry("subject", v)?;
-            } else if self.extra.null_at(41usize, "subject", &TASK_WIRE_KEYS) {
-                map.serialize_entry("subject", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.text {
-                map.serialize_entry("text", v)?;
-            } else if self.extra.null_at(42usize, "text", &TASK_WIRE_KEYS) {
-                map.serialize_entry("text", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.type_ {
-                map.serialize_entry("_type", v)?;
-            } else if self.extra.null_at(43usize, "_type", &TASK_WIRE_KEYS) {
-                map.serialize_entry("_type", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.updated_by {
-                map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(44usize, "updated_by", &TASK_WIRE_KEYS) {
-                map.serialize_entry("updated_by", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.updated_by_name {
-                map.serialize_entry("updated_by_name", v)?;
-            } else if self.extra.null_at(45usize, "updated_by_name", &TASK_WIRE_KEYS) {
-                map.serialize_entry("updated_by_name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.view {
-                map.serialize_entry("view", v)?;
-            } else if self.extra.null_at(46usize, "view", &TASK_WIRE_KEYS) {
-                map.serialize_entry("view", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.voicemail_duration {
-                map.serialize_entry("voicemail_duration", v)?;
-            } else if self.extra.null_at(47usize, "voicemail_duration", &TASK_WIRE_KEYS)
-            {
-                map.serialize_entry("voicemail_duration", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.voicemail_url {
-                map.serialize_entry("voicemail_url", v)?;
-            } else if self.extra.null_at(48usize, "voicemail_url", &TASK_WIRE_KEYS) {
-                map.serialize_entry("voicemail_url", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Task {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = Task;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `Task` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<Task, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<
-                        ::std::vec::Vec<TaskAttachmentsItem>,
-                    > = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
-                    let mut f10: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
-                        ::std::vec::Vec<::std::string::String>,
-                    > = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f18: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f25: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f35: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f37: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f38: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f39: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f40: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f41: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f42: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f43: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f44: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f45: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f46: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f47: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "agent_config_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "assigned_to" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            "assigned_to_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f2,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    2usize,
-                                    true,
-                                )?
-                            }
-                            "attachments" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f3,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    3usize,
-                                    true,
-                                )?
-                            }
-                            "body_preview" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f4,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    4usize,
-                                    true,
-                                )?
-                            }
-                            "contact_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f5,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    5usize,
-                                    true,
-                                )?
-                            }
-                            "contact_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f6,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    6usize,
-                                    true,
-                                )?
-                            }
-                            "created_by" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f7,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    7usize,
-                                    true,
-                                )?
-                            }
-                            "created_by_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f8,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    8usize,
-                                    true,
-                                )?
-                            }
-                            "date" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f9,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    9usize,
-                                    true,
-                                )?
-                            }
-                            "date_created" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f10,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    10usize,
-                                    true,
-                                )?
-                            }
-                            "date_updated" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f11,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    11usize,
-                                    true,
-                                )?
-                            }
-                            "deduplication_key" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f12,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    12usize,
-                                    true,
-                                )?
-                            }
-                            "email_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f13,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    13usize,
-                                    true,
-                                )?
-                            }
-                            "emails" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f14,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    14usize,
-                                    true,
-                                )?
-                            }
-                            "id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f15,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    15usize,
-                                    true,
-                                )?
-                            }
-                            "is_complete" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f16,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    16usize,
-                                    true,
-                                )?
-                            }
-                            "is_dateless" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f17,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    17usize,
-                                    true,
-                                )?
-                            }
-                            "is_primary_lead_notification" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f18,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    18usize,
-                                    true,
-                                )?
-                            }
-                            "lead_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f19,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    19usize,
-                                    true,
-                                )?
-                            }
-                            "lead_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f20,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    20usize,
-                                    true,
-                                )?
-                            }
-                            "local_phone" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f21,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    21usize,
-                                    true,
-                                )?
-                            }
-                            "object_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f22,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    22usize,
-                                    true,
-                                )?
-                            }
-                            "object_type" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f23,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    23usize,
-                                    true,
-                                )?
-                            }
-                            "opportunity_note" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f24,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    24usize,
-                                    true,
-                                )?
-                            }
-                            "opportunity_value" => {
-                                crate::wire::number(
-                                    &mut map,
-                                    &mut f25,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    25usize,
-                                    true,
-                                )?
-                            }
-                            "opportunity_value_currency" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f26,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    26usize,
-                                    true,
-                                )?
-                            }
-                            "opportunity_value_formatted" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f27,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    27usize,
-                                    true,
-                                )?
-                            }
-                            "opportunity_value_period" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f28,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    28usize,
-                                    true,
-                                )?
-                            }
-                            "organization_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f29,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    29usize,
-                                    true,
-                                )?
-                            }
-                            "phone" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f30,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    30usize,
-                                    true,
-                                )?
-                            }
-                            "phone_formatted" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f31,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    31usize,
-                                    true,
-                                )?
-                            }
-                            "phone_number_description" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f32,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    32usize,
-                                    true,
-                                )?
-                            }
-                            "recording_url" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f33,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    33usize,
-                                    true,
-                                )?
-                            }
-                            "remote_phone" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f34,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    34usize,
-                                    true,
-                                )?
-                            }
-                            "remote_phone_description" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f35,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    35usize,
-                                    true,
-                                )?
-                            }
-                            "remote_phone_formatted" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f36,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    36usize,
-                                    true,
-                                )?
-                            }
-                            "resolution" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f37,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    37usize,
-                                    true,
-                                )?
-                            }
-                            "sequence_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f38,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    38usize,
-                                    true,
-                                )?
-                            }
-                            "sequence_subscription_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f39,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    39usize,
-                                    true,
-                                )?
-                            }
-                            "step_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f40,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    40usize,
-                                    true,
-                                )?
-                            }
-                            "subject" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f41,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    41usize,
-                                    true,
-                                )?
-                            }
-                            "text" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f42,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    42usize,
-                                    true,
-                                )?
-                            }
-                            "_type" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f43,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    43usize,
-                                    true,
-                                )?
-                            }
-                            "updated_by" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f44,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    44usize,
-                                    true,
-                                )?
-                            }
-                            "updated_by_name" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f45,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    45usize,
-                                    true,
-                                )?
-                            }
-                            "view" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f46,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    46usize,
-                                    true,
-                                )?
-                            }
-                            "voicemail_duration" => {
-                                crate::wire::number(
-                                    &mut map,
-                                    &mut f47,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    47usize,
-                                    true,
-                                )?
-                            }
-                            "voicemail_url" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f48,
-                                    &mut extra,
-                                    &TASK_WIRE_KEYS,
-                                    48usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(Task {
-                        agent_config_id: f0,
-                        assigned_to: f1,
-                        assigned_to_name: f2,
-                        attachments: f3,
-                        body_preview: f4,
-                        contact_id: f5,
-                        contact_name: f6,
-                        created_by: f7,
-                        created_by_name: f8,
-                        date: f9,
-                        date_created: f10,
-                        date_updated: f11,
-                        deduplication_key: f12,
-                        email_id: f13,
-                        emails: f14,
-                        id: f15,
-                        is_complete: f16,
-                        is_dateless: f17,
-                        is_primary_lead_notification: f18,
-                        lead_id: f19,
-                        lead_name: f20,
-                        local_phone: f21,
-                        object_id: f22,
-                        object_type: f23,
-                        opportunity_note: f24,
-                        opportunity_value: f25,
-                        opportunity_value_currency: f26,
-                        opportunity_value_formatted: f27,
-                        opportunity_value_period: f28,
-                        organization_id: f29,
-                        phone: f30,
-                        phone_formatted: f31,
-                        phone_number_description: f32,
-                        recording_url: f33,
-                        remote_phone: f34,
-                        remote_phone_description: f35,
-                        remote_phone_formatted: f36,
-                        resolution: f37,
-                        sequence_id: f38,
-                        sequence_subscription_id: f39,
-                        step_id: f40,
-                        subject: f41,
-                        text: f42,
-                        type_: f43,
-                        updated_by: f44,
-                        updated_by_name: f45,
-                        view: f46,
-                        voicemail_duration: f47,
-                        voicemail_url: f48,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static TASKATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["content_type", "filename", "media_id", "size", "thumbnail_url", "url"],
-    );
-    impl ::serde::Serialize for TaskAttachmentsItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "content_type" => !(v.is_null() && self.content_type.is_none()),
-                    "filename" => !(v.is_null() && self.filename.is_none()),
-                    "media_id" => !(v.is_null() && self.media_id.is_none()),
-                    "size" => !(v.is_null() && self.size.is_none()),
-                    "thumbnail_url" => !(v.is_null() && self.thumbnail_url.is_none()),
-                    "url" => !(v.is_null() && self.url.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("TaskAttachmentsItem", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.content_type {
-                map.serialize_entry("content_type", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "content_type", &TASKATTACHMENTSITEM_WIRE_KEYS)
-            {
-                map.serialize_entry("content_type", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.filename {
-                map.serialize_entry("filename", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "filename", &TASKATTACHMENTSITEM_WIRE_KEYS)
-            {
-                map.serialize_entry("filename", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.media_id {
-                map.serialize_entry("media_id", v)?;
-            } else if self
-                .extra
-                .null_at(2usize, "media_id", &TASKATTACHMENTSITEM_WIRE_KEYS)
-            {
-                map.serialize_entry("media_id", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.size {
-                map.serialize_entry("size", v)?;
-            } else if self.extra.null_at(3usize, "size", &TASKATTACHMENTSITEM_WIRE_KEYS)
-            {
-                map.serialize_entry("size", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.thumbnail_url {
-                map.serialize_entry("thumbnail_url", v)?;
-            } else if self
-                .extra
-                .null_at(4usize, "thumbnail_url", &TASKATTACHMENTSITEM_WIRE_KEYS)
-            {
-                map.serialize_entry("thumbnail_url", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.url {
-                map.serialize_entry("url", v)?;
-            } else if self.extra.null_at(5usize, "url", &TASKATTACHMENTSITEM_WIRE_KEYS) {
-                map.serialize_entry("url", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TaskAttachmentsItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = TaskAttachmentsItem;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `TaskAttachmentsItem` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<TaskAttachmentsItem, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "content_type" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "filename" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            "media_id" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f2,
-                                    &mut extra,
-                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
-                                    2usize,
-                                    true,
-                                )?
-                            }
-                            "size" => {
-                                crate::wire::number(
-                                    &mut map,
-                                    &mut f3,
-                                    &mut extra,
-                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
-                                    3usize,
-                                    true,
-                                )?
-                            }
-                            "thumbnail_url" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f4,
-                                    &mut extra,
-                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
-                                    4usize,
-                                    true,
-                                )?
-                            }
-                            "url" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f5,
-                                    &mut extra,
-                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
-                                    5usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(TaskAttachmentsItem {
-                        content_type: f0,
-                        filename: f1,
-                        media_id: f2,
-                        size: f3,
-                        thumbnail_url: f4,
-                        url: f5,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
     static TASKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["data", "has_more"],
     );
@@ -4249,7 +1538,9 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<TaskList, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<Task>> = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Task>,
+                    > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -4339,7 +1630,7 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
-    static UPDATENOTIFICATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+    static UPDATETASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "agent_config_id",
             "assigned_to",
@@ -4356,7 +1647,7 @@ pub mod types {
             "text",
         ],
     );
-    impl ::serde::Serialize for UpdateNotification {
+    impl ::serde::Serialize for UpdateTask {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
@@ -4381,7 +1672,7 @@ pub mod types {
                 };
                 if clash {
                     return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("UpdateNotification", k),
+                        crate::wire::clash::<S::Error>("UpdateTask", k),
                     );
                 }
             }
@@ -4413,23 +1704,23 @@ pub mod types {
             map.end()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for UpdateNotification {
+    impl<'de> ::serde::Deserialize<'de> for UpdateTask {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             struct Visit;
             impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = UpdateNotification;
+                type Value = UpdateTask;
                 fn expecting(
                     &self,
                     f: &mut ::std::fmt::Formatter<'_>,
                 ) -> ::std::fmt::Result {
-                    f.write_str("a `UpdateNotification` object")
+                    f.write_str("a `UpdateTask` object")
                 }
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<UpdateNotification, A::Error> {
+                ) -> ::std::result::Result<UpdateTask, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
@@ -4464,7 +1755,7 @@ pub mod types {
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
-                    ::std::result::Result::Ok(UpdateNotification {
+                    ::std::result::Result::Ok(UpdateTask {
                         agent_config_id: f0,
                         assigned_to: f1,
                         contact_id: f2,
@@ -4485,6 +1776,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `BulkUpdateTasks`")]
+    pub type BulkUpdateNotifications = BulkUpdateTasks;
+    #[doc(hidden)]
+    #[deprecated(note = "renamed to `UpdateTask`")]
+    pub type UpdateNotification = UpdateTask;
 }
 #[doc(hidden)]
 impl Client {
@@ -5435,7 +2732,7 @@ pub mod builder {
         lead_id: Result<Option<::std::string::String>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
         view: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::BulkUpdateNotifications, String>,
+        body: Result<types::builder::BulkUpdateTasks, String>,
     }
     impl<'a> TasksBulkUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5866,26 +3163,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkUpdateNotifications>,
+            V: std::convert::TryInto<types::BulkUpdateTasks>,
             <V as std::convert::TryInto<
-                types::BulkUpdateNotifications,
+                types::BulkUpdateTasks,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `BulkUpdateNotifications` for body failed: {}", s
-                    )
+                    format!("conversion to `BulkUpdateTasks` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkUpdateNotifications,
-            ) -> types::builder::BulkUpdateNotifications,
+                types::builder::BulkUpdateTasks,
+            ) -> types::builder::BulkUpdateTasks,
         {
             self.body = self.body.map(f);
             self
@@ -5964,8 +3259,7 @@ pub mod builder {
             let view = view.map_err(crate::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkUpdateNotifications::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::BulkUpdateTasks::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
@@ -6119,7 +3413,9 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/task/`
-        pub async fn send(self) -> Result<ResponseValue<types::Task>, crate::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
@@ -6184,7 +3480,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/task/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<types::Task>, crate::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -6214,7 +3512,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::UpdateNotification, String>,
+        body: Result<types::builder::UpdateTask, String>,
     }
     impl<'a> TasksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6252,37 +3550,35 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateNotification>,
-            <V as std::convert::TryInto<
-                types::UpdateNotification,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::UpdateTask>,
+            <V as std::convert::TryInto<types::UpdateTask>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UpdateNotification` for body failed: {}", s)
+                    format!("conversion to `UpdateTask` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateNotification,
-            ) -> types::builder::UpdateNotification,
+                types::builder::UpdateTask,
+            ) -> types::builder::UpdateTask,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/task/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<types::Task>, crate::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::UpdateNotification::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::UpdateTask::try_from(v).map_err(|e| e.to_string()))
                 .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
