@@ -40,7 +40,7 @@ struct Call {
 
 /// The builder method progenitor gives a parameter (snake case, no leading `_`, keywords
 /// suffixed with `_`).
-fn builder_method(name: &str) -> String {
+pub(crate) fn builder_method(name: &str) -> String {
     use heck::ToSnakeCase;
     let snake = name.trim_start_matches('_').to_snake_case();
     match snake.as_str() {

@@ -366,8 +366,9 @@ pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
         let what = format!("part `{}`", part.module);
         let settings = part_settings(&part);
         let file = codegen::run_progenitor(&part.doc, &settings, &what)?;
-        let (file, types, type_modules) =
+        let (mut file, types, type_modules) =
             reshape(file, &part.kind).with_context(|| what.clone())?;
+        crate::paginate::add(&mut file, spec).with_context(|| what.clone())?;
         let mock = match &part.kind {
             PartKind::Resource(f) => {
                 let m = codegen::run_httpmock(&part.doc, &settings, &what)?;
