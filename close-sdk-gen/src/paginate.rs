@@ -238,7 +238,8 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
                 .filter_map(|p| p.get("name").and_then(Value::as_str))
                 .collect();
             let envelope = success_schema(spec, op).map(|(_, s)| s);
-            let member = |name: &str| envelope.and_then(|e| e.pointer(&format!("/properties/{name}")));
+            let member =
+                |name: &str| envelope.and_then(|e| e.pointer(&format!("/properties/{name}")));
             let offset = method == "get"
                 && query.contains("_skip")
                 && query.contains("_limit")
