@@ -55,7 +55,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const USAGE: &str = "usage: close-sdk-bench [--quick] [--json] [--no-instructions]
        close-sdk-bench --calls sdk|plain|raw N [--get]
-       close-sdk-bench --pages sdk|raw N [--fields]
+       close-sdk-bench --pages sdk|raw|handle|sdk-generated-type N [--fields]
   --quick            a shorter run (well under a minute), for CI
   --json             print one JSON object with every figure instead of the text report
   --no-instructions  skip the callgrind count even where valgrind is installed
@@ -63,7 +63,9 @@ const USAGE: &str = "usage: close-sdk-bench [--quick] [--json] [--no-instruction
                      with --get, GET /membership/{id}/pinned_views/ through each side's generic
                      builder (SDK and plain: memberships_get_pinned_views) instead of the create
   --pages            only page through N Lead-shaped objects through one side and print one JSON
-                     line with the time and the process's peak RSS (for the memory figure)";
+                     line with the time and the process's peak RSS (for the memory figure);
+                     handle: the generated `leads_list().paginate()`, sdk-generated-type: the
+                     sdk side decoding into the same generated `Lead` (neither with --fields)";
 
 const API_KEY: &str = "bench-key";
 const USER_AGENT: &str = "close-sdk-bench";

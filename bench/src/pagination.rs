@@ -9,6 +9,10 @@
 //!   same query parameters) and the server serves the leads there; once the generated Lead API
 //!   lands this becomes `client.list_leads(..)`.
 //! - **raw**: a hand-written reqwest + serde loop into the same `Lead` type.
+//! - **handle** (`--pages handle` only): the generated `client.leads_list().paginate()` into the
+//!   generated `close_sdk::types::Lead` (which keeps custom fields in its catch-all), and
+//!   **sdk-generated-type**, the SDK side above into that same type, to tell the cost of the
+//!   type from the cost of `.paginate()`.
 //!
 //! Every pass runs in a process of its own (`--pages`), with its own server thread, so that no
 //! pass inherits another's heap or connections. Figures: throughput (items per second, median
@@ -48,6 +52,13 @@ const PASS_TIMEOUT: Duration = Duration::from_secs(300);
 enum Reader {
     Sdk,
     Raw,
+    /// The generated `client.leads_list().limit(..).paginate()` (`--pages handle`), decoding
+    /// into the generated `close_sdk::types::Lead`.
+    Handle,
+    /// The SDK loop of [`Reader::Sdk`] decoding into the generated `close_sdk::types::Lead`
+    /// (`--pages sdk-generated-type`): the same type as [`Reader::Handle`], so the two differ
+    /// only in how the pages are requested.
+    SdkGeneratedType,
 }
 
 /// The list server and both readers.
@@ -79,6 +90,13 @@ impl Subjects {
             (Reader::Sdk, true) => self.sdk_pass::<LeadSummary>(true).await?,
             (Reader::Raw, false) => self.raw_pass::<Lead>(false).await?,
             (Reader::Raw, true) => self.raw_pass::<LeadSummary>(true).await?,
+            (Reader::Handle, false) => self.handle_pass().await?,
+            (Reader::SdkGeneratedType, false) => {
+                self.sdk_pass::<close_sdk::types::Lead>(false).await?
+            }
+            (Reader::Handle | Reader::SdkGeneratedType, true) => {
+                return Err("--fields is for sdk and raw only".into())
+            }
         };
         Ok((items, started.elapsed()))
     }
@@ -92,6 +110,17 @@ impl Subjects {
             let client = client.clone();
             async move { list_page(&client, page, projected).await }
         });
+        let mut items = 0u64;
+        while let Some(item) = list.next().await {
+            black_box(item?);
+            items += 1;
+        }
+        Ok(items)
+    }
+
+    /// The generated `.paginate()` of `leads_list` (`GET /lead/`, served like [`LIST_PATH`]).
+    async fn handle_pass(&self) -> Result<u64, BoxError> {
+        let mut list = self.sdk.leads_list().limit(PAGE_SIZE).paginate();
         let mut items = 0u64;
         while let Some(item) = list.next().await {
             black_box(item?);
@@ -157,8 +186,13 @@ pub fn pages_only(side: &str, n: &str, projected: bool) -> ExitCode {
     let reader = match side {
         "sdk" => Reader::Sdk,
         "raw" => Reader::Raw,
+        "handle" => Reader::Handle,
+        "sdk-generated-type" => Reader::SdkGeneratedType,
         _ => {
-            eprintln!("--pages takes sdk or raw\n{}", crate::USAGE);
+            eprintln!(
+                "--pages takes sdk, raw, handle or sdk-generated-type\n{}",
+                crate::USAGE
+            );
             return ExitCode::from(2);
         }
     };
@@ -288,6 +322,8 @@ impl Pass {
         let side = match reader {
             Reader::Sdk => "sdk",
             Reader::Raw => "raw",
+            Reader::Handle => "handle",
+            Reader::SdkGeneratedType => "sdk-generated-type",
         };
         let mut command = std::process::Command::new(std::env::current_exe()?);
         command.args(["--pages", side, &total.to_string()]);

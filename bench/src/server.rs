@@ -44,6 +44,8 @@ const PINNED_BODY: &[u8] =
 /// Where a list server serves its list: `users_list`'s path, so that the SDK's request path
 /// (whose path check knows only the generated operations) lets the request through.
 pub const LIST_PATH: &str = "/user/";
+/// The list server also serves its list here, for the generated `leads_list().paginate()`.
+pub const LEAD_LIST_PATH: &str = "/lead/";
 /// The most connections the server accepts before its accept loop ends.
 const MAX_CONNECTIONS: usize = 100_000;
 /// The largest request body it reads.
@@ -331,7 +333,7 @@ fn list_page(
     state: &State,
 ) -> Response<Full<Bytes>> {
     if parts.method != Method::GET
-        || parts.uri.path() != LIST_PATH
+        || (parts.uri.path() != LIST_PATH && parts.uri.path() != LEAD_LIST_PATH)
         || parts.headers.get(AUTHORIZATION) != Some(&state.expected_auth)
     {
         state.rejected.fetch_add(1, Ordering::Relaxed);

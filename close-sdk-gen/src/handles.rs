@@ -289,7 +289,7 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
     let file = syn::parse_file(source).context("parsing a generated resource")?;
     // operationId → builder struct, from `impl Client { pub fn leads_get(&self) -> builder::LeadsGet<'_> }`.
     let mut struct_of = BTreeMap::new();
-    let mut impls: BTreeMap<String, &syn::ItemImpl> = BTreeMap::new();
+    let mut impls: BTreeMap<String, Vec<&syn::ItemImpl>> = BTreeMap::new();
     for item in &file.items {
         match item {
             syn::Item::Impl(i) if i.trait_.is_none() => {
@@ -315,7 +315,10 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
                     if let syn::Item::Impl(i) = it {
                         if let syn::Type::Path(p) = &*i.self_ty {
                             if let Some(last) = p.path.segments.last() {
-                                impls.insert(last.ident.to_string(), i);
+                                impls
+                                    .entry(last.ident.to_string())
+                                    .or_insert_with(Vec::new)
+                                    .push(i);
                             }
                         }
                     }
@@ -326,12 +329,13 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
     }
     let mut out = BTreeMap::new();
     for (id, name) in struct_of {
-        let Some(imp) = impls.get(&name) else {
+        // Every impl block of the builder (progenitor's, and `.paginate()`'s).
+        let Some(imps) = impls.get(&name) else {
             bail!("`Client::{id}` returns `builder::{name}`, which has no impl");
         };
         let mut setters = BTreeMap::new();
         let mut output = None;
-        for it in &imp.items {
+        for it in imps.iter().flat_map(|imp| &imp.items) {
             let syn::ImplItem::Fn(f) = it else { continue };
             if f.sig.ident == "send" {
                 output = success_type(&f.sig.output);

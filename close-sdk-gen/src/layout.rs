@@ -379,6 +379,7 @@ pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
         let aliases = deprecated_aliases(&part, &types);
         add_aliases(&mut file, &aliases, &type_modules);
         types.extend(aliases.iter().map(|(old, _)| old.clone()));
+        crate::paginate::add(&mut file, spec).with_context(|| what.clone())?;
         let mock = match &part.kind {
             PartKind::Resource(f) => {
                 let m = codegen::run_httpmock(&part.doc, &settings, &what)?;

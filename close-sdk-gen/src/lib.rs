@@ -15,7 +15,7 @@
 //!    names the SDK gives schemas Close named by accident (`openapi/renames.yaml`).
 //! 5. [`split`] and [`layout`]: one progenitor run per cargo feature ([`features`]) and per set
 //!    of features sharing schemas, reshaped into modules of one `Client`; [`operations`]: the
-//!    request path's operation table.
+//!    request path's operation table; [`paginate`]: `.paginate()` on every list.
 //!
 //! [`generate`] runs all of it and returns the files to write; `cargo xtask generate` writes
 //! them, `cargo xtask generate --check` compares them with what is checked in (and flags
@@ -36,6 +36,7 @@ pub mod normalize;
 pub mod operations;
 pub mod overlay;
 pub mod overlay_check;
+pub mod paginate;
 pub mod renames;
 pub mod rules;
 pub mod secrets;
@@ -104,6 +105,10 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
     files.push(GeneratedFile {
         path: conformance::CONFORMANCE_TEST.into(),
         contents: conformance::conformance_source(&spec)?,
+    });
+    files.push(GeneratedFile {
+        path: paginate::PAGINATION_TEST.into(),
+        contents: paginate::test_source(&spec)?,
     });
     files.push(GeneratedFile {
         path: wire_tests::WIRE_TEST.into(),

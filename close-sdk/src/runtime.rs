@@ -71,21 +71,51 @@ pub(crate) fn page_size(operation_id: &str, limit: Option<i64>) -> Result<u32, E
     }
 }
 
+/// The offset of a list's first page, from its `_skip` setter, checked: absent is 0; below 0 is
+/// [`Error::InvalidRequest`] naming `operation_id`, and nothing is sent.
+#[allow(dead_code)] // unused only in a build with no list
+pub(crate) fn first_skip(operation_id: &str, skip: Option<i64>) -> Result<u64, Error> {
+    match skip {
+        None => Ok(0),
+        Some(n) => u64::try_from(n).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "`_skip` of {operation_id} is {n}; an offset is at least 0"
+            ))
+        }),
+    }
+}
+
 /// Pages through a `{data, has_more}` list with `fetch`, which sends one page's request
 /// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`. [`Paginated`]'s
 /// guarantees hold: lazy, cancel-safe, loop-proof.
 #[allow(dead_code)] // unused only in a build with no list
-pub(crate) fn paginate<T, F, Fut>(page_size: Result<u32, Error>, mut fetch: F) -> Paginated<T>
+pub(crate) fn paginate<T, F, Fut>(page_size: Result<u32, Error>, fetch: F) -> Paginated<T>
 where
     T: serde::Serialize + Send + 'static,
     F: FnMut(i64, i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(Option<Vec<T>>, Option<bool>), Error>> + Send + 'static,
 {
-    let page_size = match page_size {
-        Ok(n) => n,
-        Err(e) => return Paginated::failed(e),
+    paginate_from(page_size, Ok(0), fetch)
+}
+
+/// [`paginate`], the first page at `_skip` = `first_skip` (see [`first_skip`]). An error in
+/// either argument is the stream's only item, and nothing is sent.
+#[allow(dead_code)] // unused only in a build with no list
+pub(crate) fn paginate_from<T, F, Fut>(
+    page_size: Result<u32, Error>,
+    first_skip: Result<u64, Error>,
+    mut fetch: F,
+) -> Paginated<T>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnMut(i64, i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Option<Vec<T>>, Option<bool>), Error>> + Send + 'static,
+{
+    let (page_size, first_skip) = match (page_size, first_skip) {
+        (Ok(n), Ok(skip)) => (n, skip),
+        (Err(e), _) | (_, Err(e)) => return Paginated::failed(e),
     };
-    Paginated::new(page_size, move |page: PageRequest| {
+    Paginated::starting_at(page_size, first_skip, move |page: PageRequest| {
         let request = skip_limit(page).map(|(skip, limit)| fetch(skip, limit));
         async move {
             let (data, has_more) = request?.await?;
@@ -111,6 +141,16 @@ mod tests {
         assert_eq!(page_size("leads_list", Some(7)).unwrap(), 7);
         for bad in [0, -1, i64::MIN, i64::from(u32::MAX) + 1] {
             let e = page_size("leads_list", Some(bad)).unwrap_err();
+            assert!(e.to_string().contains("leads_list"), "{e}");
+        }
+    }
+
+    #[test]
+    fn first_skips_are_checked_before_anything_is_sent() {
+        assert_eq!(first_skip("leads_list", None).unwrap(), 0);
+        assert_eq!(first_skip("leads_list", Some(40)).unwrap(), 40);
+        for bad in [-1, i64::MIN] {
+            let e = first_skip("leads_list", Some(bad)).unwrap_err();
             assert!(e.to_string().contains("leads_list"), "{e}");
         }
     }

@@ -5,6 +5,7 @@ pub mod conformance;
 pub mod event_log;
 pub mod hostile_server;
 pub mod loopback_server;
+pub mod pages;
 pub mod resources;
 
 use close_sdk::Client;

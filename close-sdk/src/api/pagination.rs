@@ -186,13 +186,23 @@ impl<T: Serialize + Send + 'static> Paginated<T> {
         F: FnMut(PageRequest) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     {
+        Self::starting_at(page_size, 0, fetch)
+    }
+
+    /// Like [`Paginated::new`], the first page at `_skip` = `first_skip` instead of 0 (a list
+    /// request whose caller set `_skip`); the loop guard and its messages count from there.
+    pub(crate) fn starting_at<F, Fut>(page_size: u32, first_skip: u64, fetch: F) -> Self
+    where
+        F: FnMut(PageRequest) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
+    {
         if page_size == 0 {
             return Self::failed(Error::InvalidRequest("page size must be at least 1".into()));
         }
         let state = State {
             fetch,
             next: PageRequest {
-                skip: 0,
+                skip: first_skip,
                 limit: page_size,
             },
             last_page: false,
@@ -553,6 +563,24 @@ mod tests {
             fingerprint(&["x".to_string()]),
             fingerprint(&["y".to_string()])
         );
+    }
+
+    #[test]
+    fn a_stream_starting_at_an_offset_asks_for_it_first_and_advances_from_it() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let requests = log.clone();
+        let p = Paginated::starting_at(2, 3, move |req: PageRequest| {
+            requests.lock().unwrap().push(req.skip);
+            async move {
+                let end = (req.skip + u64::from(req.limit)).min(7);
+                Ok(Page {
+                    items: (req.skip..end).collect::<Vec<u64>>(),
+                    has_more: end < 7,
+                })
+            }
+        });
+        assert_eq!(block_on(p.collect_all()).unwrap(), [3, 4, 5, 6]);
+        assert_eq!(*log.lock().unwrap(), [3, 5]);
     }
 
     #[test]

@@ -26,6 +26,8 @@ mod follower_position;
 #[rustfmt::skip]
 mod generated_operations;
 #[rustfmt::skip]
+mod generated_pagination;
+#[rustfmt::skip]
 mod generated_wire;
 mod groups;
 mod hot_path;
@@ -38,6 +40,7 @@ mod oauth;
 mod oauth_cancellation;
 mod old_names;
 mod organizations;
+mod paginate_builders;
 mod pagination;
 mod path_safety;
 mod provisioning;

@@ -132,10 +132,7 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        missing.status().map(|s| s.as_u16()),
-        Some(404)
-    );
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
 }
 
 #[tokio::test]
@@ -300,10 +297,7 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        gone.status().map(|s| s.as_u16()),
-        Some(404)
-    );
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(close.leads().len(), 1);
     assert_eq!(close.request_count("POST /lead/"), 2);
 }
@@ -366,10 +360,7 @@ async fn values_close_would_refuse_are_400_field_errors_and_nothing_is_stored() 
     }))
     .unwrap();
     let err = client.contacts_create().body(bad).send().await.unwrap_err();
-    assert_eq!(
-        err.status().map(|s| s.as_u16()),
-        Some(400)
-    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
 }
 
 #[tokio::test]

@@ -59112,4 +59112,1484 @@ pub mod builder {
             crate::runtime::send_empty(client, 91usize, 200..=299, &build).await
         }
     }
+    impl<'a> ActivitiesCallsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_calls_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::CallActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_calls_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_calls_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesCallsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesCreationsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_creations_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::CreatedActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_creations_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_creations_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesCreationsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesCustomActivitiesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_custom_activities_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::CustomActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                custom_activity_type_id,
+                custom_activity_type_id_in,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_custom_activities_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_custom_activities_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let custom_activity_type_id = custom_activity_type_id.clone();
+                    let custom_activity_type_id_in = custom_activity_type_id_in.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesCustomActivitiesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            custom_activity_type_id,
+                            custom_activity_type_id_in,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesEmailThreadsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_email_threads_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::EmailThreadActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_email_threads_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_email_threads_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesEmailThreadsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesEmailsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_emails_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::EmailActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_emails_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_emails_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesEmailsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesFormSubmissionsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_form_submissions_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::FormSubmissionActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                fields,
+                type_,
+                type_in,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                contact_id_in,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                form_id,
+                form_id_in,
+                id_in,
+                lead_id,
+                lead_id_in,
+                organization_id,
+                user_id,
+                user_id_in,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_form_submissions_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_form_submissions_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let fields = fields.clone();
+                    let type_ = type_.clone();
+                    let type_in = type_in.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let contact_id_in = contact_id_in.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let form_id = form_id.clone();
+                    let form_id_in = form_id_in.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let lead_id_in = lead_id_in.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    let user_id_in = user_id_in.clone();
+                    async move {
+                        let request = ActivitiesFormSubmissionsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            fields,
+                            type_,
+                            type_in,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            contact_id_in,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            form_id,
+                            form_id_in,
+                            id_in,
+                            lead_id,
+                            lead_id_in,
+                            organization_id,
+                            user_id,
+                            user_id_in,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesLeadMergesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_lead_merges_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::LeadMergeActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_lead_merges_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_lead_merges_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesLeadMergesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesLeadStatusChangesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_lead_status_changes_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(
+            self,
+        ) -> crate::Paginated<crate::types::LeadStatusChangeActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_lead_status_changes_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_lead_status_changes_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesLeadStatusChangesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::Activity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                fields,
+                order_by,
+                type_,
+                type_in,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                contact_id_in,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                lead_id_in,
+                organization_id,
+                user_id,
+                user_id_in,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size("activities_list", limit));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip("activities_list", skip));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let fields = fields.clone();
+                    let order_by = order_by.clone();
+                    let type_ = type_.clone();
+                    let type_in = type_in.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let contact_id_in = contact_id_in.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let lead_id_in = lead_id_in.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    let user_id_in = user_id_in.clone();
+                    async move {
+                        let request = ActivitiesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            fields,
+                            order_by,
+                            type_,
+                            type_in,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            contact_id_in,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            lead_id_in,
+                            organization_id,
+                            user_id,
+                            user_id_in,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesMeetingsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_meetings_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::MeetingActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                fields,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_meetings_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_meetings_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let fields = fields.clone();
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesMeetingsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            fields,
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesNotesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_notes_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::NoteActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_notes_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_notes_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesNotesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesOpportunityStatusChangesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_opportunity_status_changes_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(
+            self,
+        ) -> crate::Paginated<crate::types::OpportunityStatusChangeActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                opportunity_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_opportunity_status_changes_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_opportunity_status_changes_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let opportunity_id = opportunity_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesOpportunityStatusChangesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            opportunity_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesSmsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_sms_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::SmsActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_sms_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_sms_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesSmsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesTaskCompletionsList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_task_completions_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::TaskCompletionActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_task_completions_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_task_completions_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesTaskCompletionsList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesWhatsappMessagesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities_whatsapp_messages_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(
+            self,
+        ) -> crate::Paginated<crate::types::WhatsAppMessageActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                external_whatsapp_message_id,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_whatsapp_messages_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_whatsapp_messages_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let external_whatsapp_message_id = external_whatsapp_message_id
+                        .clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesWhatsappMessagesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            external_whatsapp_message_id,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
 }

@@ -4039,4 +4039,162 @@ pub mod builder {
             crate::runtime::send_empty(client, 186usize, 200..=299, &build).await
         }
     }
+    impl<'a> OpportunitiesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.opportunities_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::Opportunity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                fields,
+                group_by,
+                order_by,
+                date_created,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                date_updated,
+                date_updated_gt,
+                date_updated_gte,
+                date_updated_lt,
+                date_updated_lte,
+                date_won,
+                date_won_gt,
+                date_won_gte,
+                date_won_lt,
+                date_won_lte,
+                is_stalled,
+                lead_id,
+                lead_query,
+                lead_saved_search_id,
+                organization_id,
+                query,
+                status,
+                status_in,
+                status_id,
+                status_id_in,
+                status_label,
+                status_label_in,
+                status_type,
+                status_type_in,
+                user_id,
+                user_id_in,
+                value_period,
+                value_period_in,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "opportunities_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip("opportunities_list", skip));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let fields = fields.clone();
+                    let group_by = group_by.clone();
+                    let order_by = order_by.clone();
+                    let date_created = date_created.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let date_updated = date_updated.clone();
+                    let date_updated_gt = date_updated_gt.clone();
+                    let date_updated_gte = date_updated_gte.clone();
+                    let date_updated_lt = date_updated_lt.clone();
+                    let date_updated_lte = date_updated_lte.clone();
+                    let date_won = date_won.clone();
+                    let date_won_gt = date_won_gt.clone();
+                    let date_won_gte = date_won_gte.clone();
+                    let date_won_lt = date_won_lt.clone();
+                    let date_won_lte = date_won_lte.clone();
+                    let is_stalled = is_stalled.clone();
+                    let lead_id = lead_id.clone();
+                    let lead_query = lead_query.clone();
+                    let lead_saved_search_id = lead_saved_search_id.clone();
+                    let organization_id = organization_id.clone();
+                    let query = query.clone();
+                    let status = status.clone();
+                    let status_in = status_in.clone();
+                    let status_id = status_id.clone();
+                    let status_id_in = status_id_in.clone();
+                    let status_label = status_label.clone();
+                    let status_label_in = status_label_in.clone();
+                    let status_type = status_type.clone();
+                    let status_type_in = status_type_in.clone();
+                    let user_id = user_id.clone();
+                    let user_id_in = user_id_in.clone();
+                    let value_period = value_period.clone();
+                    let value_period_in = value_period_in.clone();
+                    async move {
+                        let request = OpportunitiesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            fields,
+                            group_by,
+                            order_by,
+                            date_created,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            date_updated,
+                            date_updated_gt,
+                            date_updated_gte,
+                            date_updated_lt,
+                            date_updated_lte,
+                            date_won,
+                            date_won_gt,
+                            date_won_gte,
+                            date_won_lt,
+                            date_won_lte,
+                            is_stalled,
+                            lead_id,
+                            lead_query,
+                            lead_saved_search_id,
+                            organization_id,
+                            query,
+                            status,
+                            status_in,
+                            status_id,
+                            status_id_in,
+                            status_label,
+                            status_label_in,
+                            status_type,
+                            status_type_in,
+                            user_id,
+                            user_id_in,
+                            value_period,
+                            value_period_in,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
 }

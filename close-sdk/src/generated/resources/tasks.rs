@@ -3647,4 +3647,141 @@ pub mod builder {
             crate::runtime::send_empty(client, 271usize, 200..=299, &build).await
         }
     }
+    impl<'a> TasksList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.tasks_list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::Task> {
+            let Self {
+                client,
+                limit,
+                skip,
+                fields,
+                order_by,
+                type_,
+                type_in,
+                assigned_to,
+                date,
+                date_gt,
+                date_gte,
+                date_lt,
+                date_lte,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                date_updated_gt,
+                date_updated_gte,
+                date_updated_lt,
+                date_updated_lte,
+                due_date,
+                due_date_gt,
+                due_date_gte,
+                due_date_lt,
+                due_date_lte,
+                format,
+                id,
+                id_in,
+                is_complete,
+                lead_id,
+                organization_id,
+                view,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size("tasks_list", limit));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip("tasks_list", skip));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let fields = fields.clone();
+                    let order_by = order_by.clone();
+                    let type_ = type_.clone();
+                    let type_in = type_in.clone();
+                    let assigned_to = assigned_to.clone();
+                    let date = date.clone();
+                    let date_gt = date_gt.clone();
+                    let date_gte = date_gte.clone();
+                    let date_lt = date_lt.clone();
+                    let date_lte = date_lte.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let date_updated_gt = date_updated_gt.clone();
+                    let date_updated_gte = date_updated_gte.clone();
+                    let date_updated_lt = date_updated_lt.clone();
+                    let date_updated_lte = date_updated_lte.clone();
+                    let due_date = due_date.clone();
+                    let due_date_gt = due_date_gt.clone();
+                    let due_date_gte = due_date_gte.clone();
+                    let due_date_lt = due_date_lt.clone();
+                    let due_date_lte = due_date_lte.clone();
+                    let format = format.clone();
+                    let id = id.clone();
+                    let id_in = id_in.clone();
+                    let is_complete = is_complete.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let view = view.clone();
+                    async move {
+                        let request = TasksList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            fields,
+                            order_by,
+                            type_,
+                            type_in,
+                            assigned_to,
+                            date,
+                            date_gt,
+                            date_gte,
+                            date_lt,
+                            date_lte,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            date_updated_gt,
+                            date_updated_gte,
+                            date_updated_lt,
+                            date_updated_lte,
+                            due_date,
+                            due_date_gt,
+                            due_date_gte,
+                            due_date_lt,
+                            due_date_lte,
+                            format,
+                            id,
+                            id_in,
+                            is_complete,
+                            lead_id,
+                            organization_id,
+                            view,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
 }

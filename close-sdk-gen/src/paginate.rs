@@ -1,0 +1,578 @@
+//! Which operations paginate, and their generated `.paginate()`.
+//!
+//! The rule: a `GET` with `_skip` and `_limit` query parameters whose success response is a
+//! `{data, has_more}` envelope (`data` an array of a named schema) pages through the list by
+//! offset. For each such operation [`add`] writes, into the `builder` module of the resource's
+//! generated file (next to progenitor's `builder::LeadsList<'a>`, so its private fields are in
+//! reach), `impl LeadsList<'_> { pub fn paginate(self) -> crate::Paginated<crate::types::Lead> }`:
+//! the builder's other parameters are kept for every page, its `limit` is the page size
+//! (`crate::runtime::page_size`), its `skip` the first page's offset
+//! (`crate::runtime::first_skip`), and each page is the builder's own `send()` with `_skip` and
+//! `_limit` set, through `crate::runtime::output`, so `Paginated`'s guarantees (lazy,
+//! cancel-safe, loop-proof) hold for every list.
+//!
+//! Everything else that looks like a list (an operationId with `_list`, `_skip`/`_limit`/
+//! `_cursor` parameters, or a `data` envelope) must be in [`NOT_PAGINATED`] with the reason;
+//! [`plan`] fails otherwise, and for an entry that no longer applies, so a new list in Close's
+//! document is either paginated or explained. Close's cursor lists (`_cursor`/`cursor_next`)
+//! would get the same treatment; the document has none today (the event log's `_cursor` is not
+//! in it), and [`plan`] fails on the first one so that it is not silently left out.
+//!
+//! [`test_source`] writes `tests/tests/integration/generated_pagination.rs`: per paginated
+//! operation, three pages over loopback and a server repeating a page (the checks live in
+//! `close_sdk_tests::pages`, one generic function each).
+
+use std::collections::BTreeSet;
+
+use anyhow::{bail, Context, Result};
+use heck::ToPascalCase;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::coverage::resolve;
+use crate::layout::rust_type_name;
+
+/// Where the generated test goes.
+pub const PAGINATION_TEST: &str = "tests/tests/integration/generated_pagination.rs";
+
+/// Operations that look like lists but get no `.paginate()`, each with the reason. The
+/// generator fails if a list-like operation is neither paginated nor here, or if an entry here
+/// paginates (or no longer exists).
+pub const NOT_PAGINATED: &[(&str, &str)] = &[
+    (
+        "comments_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds a thread's or object's comments",
+    ),
+    (
+        "connected_accounts_list",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "custom_activity_types_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every type",
+    ),
+    (
+        "custom_fields_custom_object_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every field",
+    ),
+    (
+        "custom_fields_shared_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every field",
+    ),
+    (
+        "custom_object_types_list",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "custom_objects_list",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "dialers_list",
+        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
+         overlay schema for it would make it paginate",
+    ),
+    (
+        "email_templates_list",
+        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
+         overlay schema for it would make it paginate",
+    ),
+    (
+        "events_list",
+        "a cursor list (`cursor_next`), but Close's document has no `_cursor` parameter and an \
+         undocumented answer; `client.list_events` (events/log.rs) follows the cursor by hand",
+    ),
+    (
+        "exports_list",
+        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
+         overlay schema for it would make it paginate",
+    ),
+    (
+        "integration_links_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every link",
+    ),
+    (
+        "lead_statuses_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every status",
+    ),
+    (
+        "opportunity_statuses_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every status",
+    ),
+    (
+        "pipelines_list",
+        "no `_skip`/`_limit` in Close's document: one answer holds every pipeline",
+    ),
+    (
+        "reporting_list_activity_metrics",
+        "the metrics a report can use, not a paged list: no `_skip`/`_limit`, undocumented answer",
+    ),
+    (
+        "scheduling_links_list",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "scheduling_links_list_shared",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "send_as_list",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "sequences_get",
+        "one sequence, not a list (its `_skip`/`_limit` are in Close's document, its answer is \
+         no envelope)",
+    ),
+    (
+        "sequences_list",
+        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
+         overlay schema for it would make it paginate",
+    ),
+    (
+        "sequences_list_subscriptions",
+        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
+         overlay schema for it would make it paginate",
+    ),
+    (
+        "sms_templates_list",
+        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
+         overlay schema for it would make it paginate",
+    ),
+    (
+        "unsubscribed_emails_list",
+        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+    ),
+    (
+        "users_list_availabilities",
+        "`{data}` without `has_more`: one answer holds every user's availability",
+    ),
+    (
+        "webhooks_list",
+        "no `_skip`/`_limit` in Close's document; `client.list_webhooks` (api/webhooks.rs) \
+         follows `has_more` with `_skip` by hand",
+    ),
+];
+
+/// One operation that pages by offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffsetList {
+    /// The operationId (`leads_list`).
+    pub id: String,
+    /// The path template (`/lead/`).
+    pub template: String,
+    /// progenitor's builder (`LeadsList`).
+    pub builder: String,
+    /// The Rust name of the envelope's item type (`Lead`, in `crate::types`).
+    pub item: String,
+    /// Whether the envelope's `data` is an `Option` in the generated type.
+    pub data_optional: bool,
+    /// Whether the envelope's `has_more` is an `Option` in the generated type.
+    pub has_more_optional: bool,
+    /// `(location, name, builder method)` of each required parameter.
+    pub required: Vec<(String, String, String)>,
+}
+
+/// The success response's JSON schema of `op`, resolved.
+fn success_schema<'a>(spec: &'a Value, op: &'a Value) -> Option<(&'a Value, &'a Value)> {
+    let (_, response) = op
+        .get("responses")
+        .and_then(Value::as_object)?
+        .iter()
+        .find(|(code, _)| code.starts_with('2'))?;
+    let raw = response.pointer("/content/application~1json/schema")?;
+    Some((raw, resolve(spec, raw)?))
+}
+
+fn parameters<'a>(spec: &'a Value, item: &'a Value, op: &'a Value) -> Vec<&'a Value> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(
+            item.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .filter_map(|p| resolve(spec, p))
+        .collect()
+}
+
+/// Whether a member of a response object is an `Option` in typify's output (not required, or
+/// nullable).
+fn optional(object: &Value, member: &str) -> bool {
+    let required = object
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|m| m == member));
+    let nullable = object
+        .pointer(&format!("/properties/{member}/nullable"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    !required || nullable
+}
+
+/// The operations that paginate, sorted by operationId. Fails for a list-like operation that is
+/// neither paginated nor in [`NOT_PAGINATED`], and (with `every_entry_exists`, for the whole
+/// document) for an entry of [`NOT_PAGINATED`] that is missing or paginates.
+pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        bail!("the spec has no paths");
+    };
+    let excused: BTreeSet<&str> = NOT_PAGINATED.iter().map(|(id, _)| *id).collect();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut unexplained = Vec::new();
+    for (template, item) in paths {
+        for method in crate::rules::METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                bail!("{} {template} has no operationId", method.to_uppercase());
+            };
+            seen.insert(id.to_string());
+            let params = parameters(spec, item, op);
+            let query: BTreeSet<&str> = params
+                .iter()
+                .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+                .filter_map(|p| p.get("name").and_then(Value::as_str))
+                .collect();
+            let envelope = success_schema(spec, op).map(|(_, s)| s);
+            let member =
+                |name: &str| envelope.and_then(|e| e.pointer(&format!("/properties/{name}")));
+            let offset = method == "get"
+                && query.contains("_skip")
+                && query.contains("_limit")
+                && member("data").is_some()
+                && member("has_more").is_some();
+            let cursor = query.contains("_cursor") && member("cursor_next").is_some();
+            let list_like = id.ends_with("_list")
+                || id.contains("_list_")
+                || query.contains("_skip")
+                || query.contains("_limit")
+                || query.contains("_cursor")
+                || member("data").is_some();
+            if excused.contains(id) {
+                if offset || cursor {
+                    bail!("{id} paginates now; remove it from NOT_PAGINATED in close-sdk-gen/src/paginate.rs");
+                }
+                continue;
+            }
+            if cursor {
+                bail!("{id} is a cursor list (`_cursor`, `cursor_next`); close-sdk-gen/src/paginate.rs generates offset pagination only: teach it cursors, or list {id} in NOT_PAGINATED with the reason");
+            }
+            if !offset {
+                if list_like {
+                    unexplained.push(id.to_string());
+                }
+                continue;
+            }
+            let (Some(envelope), Some(data)) = (envelope, member("data")) else {
+                continue;
+            };
+            let Some(item_name) = data
+                .get("items")
+                .and_then(Value::as_object)
+                .and_then(crate::rules::ref_name)
+            else {
+                bail!("{id}: the items of its `data` are not a named schema; name them (openapi/overlay.yaml) so `.paginate()` can say its item type");
+            };
+            let mut required = Vec::new();
+            for p in &params {
+                if p.get("required") == Some(&Value::Bool(true)) {
+                    let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                    let at = p.get("in").and_then(Value::as_str).unwrap_or_default();
+                    required.push((
+                        at.to_string(),
+                        name.to_string(),
+                        crate::conformance::builder_method(name),
+                    ));
+                }
+            }
+            out.push(OffsetList {
+                id: id.to_string(),
+                template: template.clone(),
+                builder: id.to_pascal_case(),
+                item: rust_type_name(item_name),
+                data_optional: optional(envelope, "data"),
+                has_more_optional: optional(envelope, "has_more"),
+                required,
+            });
+        }
+    }
+    if !unexplained.is_empty() {
+        bail!(
+            "these operations look like lists but neither paginate (a GET with `_skip`, `_limit` and a `{{data, has_more}}` answer) nor are in NOT_PAGINATED (close-sdk-gen/src/paginate.rs) with a reason: {}",
+            unexplained.join(", ")
+        );
+    }
+    if every_entry_exists {
+        if let Some((id, _)) = NOT_PAGINATED.iter().find(|(id, _)| !seen.contains(*id)) {
+            bail!("NOT_PAGINATED names {id}, which the document no longer has; remove it");
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The named fields of `builder::<name>` in `builder`'s items.
+fn builder_fields(builder: &[syn::Item], name: &str) -> Option<Vec<syn::Ident>> {
+    builder.iter().find_map(|i| match i {
+        syn::Item::Struct(s) if s.ident == name => match &s.fields {
+            syn::Fields::Named(f) => Some(f.named.iter().filter_map(|f| f.ident.clone()).collect()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The doc comment of one `.paginate()`.
+fn doc(list: &OffsetList) -> Vec<String> {
+    let mut call = format!("client.{}()", list.id);
+    for (_, name, method) in &list.required {
+        call.push_str(&format!(".{method}({:?})", format!("{name}-1")));
+    }
+    let lines = [
+        "Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)".to_string(),
+        "items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from".to_string(),
+        "[`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`".to_string(),
+        "below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and".to_string(),
+        "nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).".to_string(),
+        String::new(),
+        "```no_run".to_string(),
+        "# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {".to_string(),
+        format!("let mut items = {call}.limit(50).paginate();"),
+        "while let Some(item) = items.next().await {".to_string(),
+        "    let item = item?;".to_string(),
+        "#   let _ = item;".to_string(),
+        "}".to_string(),
+        "# Ok(()) }".to_string(),
+        "```".to_string(),
+    ];
+    lines.iter().map(|l| format!(" {l}")).collect()
+}
+
+/// Adds `.paginate()` to every paginated operation whose builder is in `file`'s `builder`
+/// module (one resource's progenitor output); returns how many it added.
+pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
+    let lists = plan(spec, false)?;
+    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Ok(0);
+    };
+    let mut added = Vec::new();
+    for list in &lists {
+        let Some(fields) = builder_fields(builder, &list.builder) else {
+            continue;
+        };
+        let has = |n: &str| fields.iter().any(|f| f == n);
+        if !(has("client") && has("skip") && has("limit")) {
+            bail!(
+                "{}: progenitor's builder {} has no `client`, `skip` or `limit` field; close-sdk-gen/src/paginate.rs must follow progenitor",
+                list.id,
+                list.builder
+            );
+        }
+        let others: Vec<&syn::Ident> = fields
+            .iter()
+            .filter(|f| *f != "client" && *f != "skip" && *f != "limit")
+            .collect();
+        let name = format_ident!("{}", list.builder);
+        let item: syn::Type = syn::parse_str(&format!("crate::types::{}", list.item))
+            .with_context(|| format!("{}: item type {}", list.id, list.item))?;
+        let id = &list.id;
+        let data = if list.data_optional {
+            quote!(list.data)
+        } else {
+            quote!(::std::option::Option::Some(list.data))
+        };
+        let has_more = if list.has_more_optional {
+            quote!(list.has_more)
+        } else {
+            quote!(::std::option::Option::Some(list.has_more))
+        };
+        let doc = doc(list);
+        added.push(syn::parse_quote! {
+            impl<'a> #name<'a> {
+                #(#[doc = #doc])*
+                pub fn paginate(self) -> crate::Paginated<#item> {
+                    let Self { client, limit, skip, #(#others),* } = self;
+                    let page_size = limit
+                        .map_err(crate::Error::InvalidRequest)
+                        .and_then(|limit| crate::runtime::page_size(#id, limit));
+                    let first_skip = skip
+                        .map_err(crate::Error::InvalidRequest)
+                        .and_then(|skip| crate::runtime::first_skip(#id, skip));
+                    let client = ::std::sync::Arc::new(client.clone());
+                    crate::runtime::paginate_from(page_size, first_skip, move |skip, limit| {
+                        let client = ::std::sync::Arc::clone(&client);
+                        #(let #others = #others.clone();)*
+                        async move {
+                            let request = #name {
+                                client: &client,
+                                limit: Ok(Some(limit)),
+                                skip: Ok(Some(skip)),
+                                #(#others),*
+                            };
+                            let list = crate::runtime::output(request.send().await).await?;
+                            Ok((#data, #has_more))
+                        }
+                    })
+                }
+            }
+        });
+    }
+    let n = added.len();
+    builder.extend(added);
+    Ok(n)
+}
+
+/// The Rust source of the generated pagination test.
+pub fn test_source(spec: &Value) -> Result<String> {
+    let mut s = String::from(crate::codegen::HEADER);
+    s.push_str(
+        "\n//! Every `.paginate()` over loopback (generated by close-sdk-gen/src/paginate.rs): three pages\n\
+         //! (`_skip`/`_limit` sent, items in order, nothing asked after `has_more: false`) and a server\n\
+         //! repeating a page (the stream ends with an error, bounded). The checks are in\n\
+         //! `close_sdk_tests::pages`.\n\n\
+         use close_sdk_tests::pages::{repeated_page, three_pages};\n",
+    );
+    for list in plan(spec, true)? {
+        let mut path = list.template.clone();
+        let mut setters = String::new();
+        for (at, name, method) in &list.required {
+            let value = format!("{name}-1");
+            match at.as_str() {
+                "path" => path = path.replacen(&format!("{{{name}}}"), &value, 1),
+                "query" => {}
+                other => bail!(
+                    "{}: required {other} parameter `{name}`; teach close-sdk-gen/src/paginate.rs its value",
+                    list.id
+                ),
+            }
+            setters.push_str(&format!(".{method}({value:?})"));
+        }
+        for check in ["three_pages", "repeated_page"] {
+            s.push_str(&format!(
+                "\n#[tokio::test]\nasync fn {id}_{check}() {{\n    {check}({template:?}, {path:?}, |c, limit| c.{id}(){setters}.limit(limit).paginate()).await;\n}}\n",
+                id = list.id,
+                template = list.template,
+            ));
+        }
+    }
+    Ok(s)
+}
+
+/// The operations that paginate, for reports.
+pub fn paginated_ids(spec: &Value) -> Result<Vec<String>> {
+    Ok(plan(spec, true)?.into_iter().map(|l| l.id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(extra_params: Value, list_response: Value) -> Value {
+        let mut params = vec![
+            json!({"in": "query", "name": "_skip", "schema": {"type": "integer"}}),
+            json!({"in": "query", "name": "_limit", "schema": {"type": "integer"}}),
+        ];
+        if let Some(a) = extra_params.as_array() {
+            params.extend(a.iter().cloned());
+        }
+        json!({
+            "paths": {"/lead/": {"get": {
+                "operationId": "leads_list",
+                "parameters": params,
+                "responses": {"200": {"content": {"application/json": {"schema": list_response}}}}
+            }}},
+            "components": {"schemas": {
+                "LeadList": {"type": "object", "properties": {
+                    "data": {"type": "array", "nullable": true, "items": {"$ref": "#/components/schemas/Lead"}},
+                    "has_more": {"type": "boolean"}
+                }},
+                "Lead": {"type": "object", "properties": {"id": {"type": "string"}}}
+            }}
+        })
+    }
+
+    fn envelope() -> Value {
+        json!({"$ref": "#/components/schemas/LeadList"})
+    }
+
+    #[test]
+    fn a_get_with_skip_limit_and_an_envelope_paginates() {
+        let lists = plan(&spec(json!([]), envelope()), false).unwrap();
+        assert_eq!(
+            lists,
+            [OffsetList {
+                id: "leads_list".into(),
+                template: "/lead/".into(),
+                builder: "LeadsList".into(),
+                item: "Lead".into(),
+                data_optional: true,
+                has_more_optional: true,
+                required: vec![],
+            }]
+        );
+    }
+
+    #[test]
+    fn a_list_without_an_envelope_must_be_explained() {
+        let e = plan(&spec(json!([]), json!({"type": "object"})), false).unwrap_err();
+        assert!(e.to_string().contains("leads_list"), "{e}");
+    }
+
+    #[test]
+    fn a_cursor_list_is_not_left_out_silently() {
+        let mut s = spec(
+            json!([{"in": "query", "name": "_cursor", "schema": {"type": "string"}}]),
+            envelope(),
+        );
+        s["components"]["schemas"]["LeadList"]["properties"]["cursor_next"] =
+            json!({"type": "string"});
+        let e = plan(&s, false).unwrap_err();
+        assert!(e.to_string().contains("cursor"), "{e}");
+    }
+
+    #[test]
+    fn stale_entries_are_errors_for_the_whole_document() {
+        let e = plan(&spec(json!([]), envelope()), true).unwrap_err();
+        assert!(e.to_string().contains("no longer has"), "{e}");
+    }
+
+    #[test]
+    fn every_list_in_the_effective_spec_paginates_or_is_explained() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/close.json"),
+        )
+        .unwrap();
+        let spec: Value = serde_json::from_str(&text).unwrap();
+        let lists = plan(&spec, true).unwrap();
+        assert!(lists.iter().any(|l| l.id == "leads_list"));
+    }
+
+    #[test]
+    fn the_paginate_impl_keeps_the_other_parameters_for_every_page() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct LeadsList<'a> {
+                    client: &'a super::Client,
+                    fields: Result<Option<String>, String>,
+                    limit: Result<Option<i64>, String>,
+                    skip: Result<Option<i64>, String>,
+                }
+            }
+        };
+        assert_eq!(add(&mut file, &spec(json!([]), envelope())).unwrap(), 1);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("pub fn paginate(self) -> crate::Paginated<crate::types::Lead>"));
+        assert!(text.contains("let fields = fields.clone();"), "{text}");
+        assert!(text.contains("crate::runtime::page_size(\"leads_list\", limit)"));
+        assert!(text.contains("crate::runtime::first_skip(\"leads_list\", skip)"));
+        assert!(text.contains("client.leads_list().limit(50).paginate()"));
+    }
+}
