@@ -315,10 +315,7 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
                     if let syn::Item::Impl(i) = it {
                         if let syn::Type::Path(p) = &*i.self_ty {
                             if let Some(last) = p.path.segments.last() {
-                                impls
-                                    .entry(last.ident.to_string())
-                                    .or_insert_with(Vec::new)
-                                    .push(i);
+                                impls.entry(last.ident.to_string()).or_default().push(i);
                             }
                         }
                     }
