@@ -316,18 +316,81 @@ pub(crate) fn json(value: &mut Value) {
 /// prints `Sensitive`); their values are kept (a success answer's headers are the caller's to
 /// read).
 pub(crate) fn mark_sensitive(headers: &mut HeaderMap) {
+    use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE};
     for (name, value) in headers.iter_mut() {
-        let mentions = || {
-            let text = value.as_bytes();
-            patterns().iter().any(|p| {
-                text.windows(p.len())
-                    .any(|w| w.iter().zip(p.bytes()).all(|(a, b)| same_byte(*a, b)))
-            })
-        };
-        if sensitive_name(name.as_str()) || mentions() {
+        // Headers every answer has, whose names are not credentials and whose values are a
+        // number or a date (`content-type`'s value is still looked into): a comparison of
+        // standard names, not a scan.
+        if name == CONTENT_LENGTH || name == DATE {
+            continue;
+        }
+        let known_name = name == CONTENT_TYPE;
+        if (!known_name && sensitive_name(name.as_str()))
+            || mentions_secret_member(value.as_bytes())
+        {
             value.set_sensitive(true);
         }
     }
+}
+
+/// Whether `text` holds one of [`patterns`] (ASCII case-insensitively, `-` as `_`) anywhere.
+/// Runs on every header of every answer, so it is cheap for ordinary values: a pattern is all
+/// letters and `_`, so only a run of such bytes at least as long as the shortest pattern is
+/// looked into, and there only where a pattern starts with the byte.
+fn mentions_secret_member(text: &[u8]) -> bool {
+    let table = pattern_table();
+    let in_run = |run: &[u8]| {
+        run.len() >= table.shortest
+            && (0..=run.len() - table.shortest).any(|i| {
+                let first = run[i].to_ascii_lowercase();
+                table.by_first[usize::from(first)].iter().any(|p| {
+                    run.get(i..i + p.len())
+                        .is_some_and(|w| w.iter().zip(*p).all(|(a, b)| same_byte(*a, *b)))
+                })
+            })
+    };
+    let mut start = 0;
+    for (i, b) in text.iter().enumerate() {
+        if !WORD_BYTES[usize::from(*b)] {
+            if i - start >= table.shortest && in_run(&text[start..i]) {
+                return true;
+            }
+            start = i + 1;
+        }
+    }
+    start < text.len() && in_run(&text[start..])
+}
+
+/// The bytes a secret member's name can be written with: ASCII letters, `_` and `-`.
+const WORD_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphabetic() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    t
+};
+
+/// [`patterns`] grouped by their first byte, and the shortest one's length.
+struct PatternTable {
+    by_first: Vec<Vec<&'static [u8]>>,
+    shortest: usize,
+}
+
+fn pattern_table() -> &'static PatternTable {
+    static TABLE: std::sync::OnceLock<PatternTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut by_first: Vec<Vec<&'static [u8]>> = vec![Vec::new(); 256];
+        for p in patterns() {
+            if let Some(b) = p.bytes().next() {
+                by_first[usize::from(b)].push(p.as_bytes());
+            }
+        }
+        let shortest = patterns().iter().map(String::len).min().unwrap_or(1).max(1);
+        PatternTable { by_first, shortest }
+    })
 }
 
 /// Headers of an answer that becomes an error (e.g. [`crate::ApiError::headers`]): credential
@@ -404,7 +467,7 @@ fn sensitive_name(name: &str) -> bool {
     SENSITIVE_HEADERS
         .iter()
         .any(|h| h.len() == name.len() && contains_normalized(name, h))
-        || patterns().iter().any(|p| contains_normalized(name, p))
+        || mentions_secret_member(name.as_bytes())
 }
 
 /// Whether `text` names a secret member at all (or holds JSON escapes that could spell one).
@@ -763,6 +826,30 @@ mod tests {
 
     fn clean(text: &str) -> String {
         String::from_utf8(body(text.as_bytes()).0.into_owned()).unwrap()
+    }
+
+    #[test]
+    fn secret_members_are_found_wherever_they_start() {
+        for text in [
+            "x-Signature-Key",
+            "a=1; SIGNATUREKEY=z",
+            "refresh_token",
+            "xxrefresh-tokenxx",
+            "Bearer api_key",
+        ] {
+            assert!(mentions_secret_member(text.as_bytes()), "{text}");
+        }
+        for text in [
+            "",
+            "application/json",
+            "Mon, 07 Dec 2026 01:20:07 GMT",
+            "signature",
+            "api",
+        ] {
+            assert!(!mentions_secret_member(text.as_bytes()), "{text}");
+        }
+        assert!(sensitive_name("x-access-token") && sensitive_name("authorization"));
+        assert!(!sensitive_name("content-type"));
     }
 
     #[test]
