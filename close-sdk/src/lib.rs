@@ -46,7 +46,7 @@
 //! - [`search`]: `client.search()`, Close's Advanced Filtering as a typed [`search::Query`].
 //! - [`custom_fields`]: reading and writing `custom.cf_…` values, and (feature `custom-fields`)
 //!   resolving fields by name.
-//! - `webhooks` (feature `webhooks`): verifying deliveries; `events` (features `events` or
+//! - [`webhooks`] (feature `webhooks`): verifying deliveries; [`events`] (features `events` or
 //!   `webhooks`): the typed event, the event log as a stream and a follower.
 //! - [`prelude`]: `Client`, `Error`, `Role`, `Paginated`, and the extension traits of the
 //!   hand-written layer (`create_membership`, `provision_memberships`, `create_lead(NewLead)`,
@@ -77,6 +77,21 @@
 //! [`HeaderValue`], [`Method`], [`SecretString`], [`ExposeSecret`], and the [`http`],
 //! [`reqwest`] and, with `mock`, `httpmock` crates), so naming them needs no dependency of
 //! your own, and no version to keep in step.
+//!
+// The feature-gated modules the map links to: a link when the build has them, else to docs.rs.
+#![cfg_attr(feature = "webhooks", doc = "[`webhooks`]: crate::webhooks")]
+#![cfg_attr(
+    not(feature = "webhooks"),
+    doc = "[`webhooks`]: https://docs.rs/close-sdk/latest/close_sdk/webhooks/"
+)]
+#![cfg_attr(
+    any(feature = "events", feature = "webhooks"),
+    doc = "[`events`]: crate::events"
+)]
+#![cfg_attr(
+    not(any(feature = "events", feature = "webhooks")),
+    doc = "[`events`]: https://docs.rs/close-sdk/latest/close_sdk/events/"
+)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // docs.rs (`--cfg docsrs`, nightly): label every item with the features it needs. `doc_cfg`
