@@ -481,8 +481,8 @@ pub async fn run(
     let client = &client;
     let mut outcomes = futures_util::stream::iter(rows)
         .map(|row| async move {
-            let sent = client.leads_create().body(row.lead).send().await;
-            (row.line, row.company, sent.map(|r| r.into_inner().id))
+            let sent = client.leads().create(row.lead).await;
+            (row.line, row.company, sent.map(|lead| lead.id))
         })
         .buffer_unordered(opts.concurrency);
     while let Some((line, company, result)) = outcomes.next().await {

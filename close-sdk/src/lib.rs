@@ -1,25 +1,8 @@
 //! A typed Rust client for the [Close CRM REST API](https://developer.close.com/).
 //!
-//! The operations and types are generated from Close's published OpenAPI document (corrected by
-//! the project's overlay) with [progenitor]; this crate adds a small hand-written layer on top:
-//!
-//! - [`Client::builder`] / [`Client::from_env`]: API key or OAuth authentication (tokens that
-//!   refresh themselves with the `oauth` feature), base URL, timeouts, user agent, your own
-//!   `reqwest::Client`.
-//! - One request path for every call (`transport/`): rate-limit-aware throttling per endpoint
-//!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans,
-//!   a GET too long for a URL sent the way Close documents (its query as `_params` in a body),
-//!   and Close's `x-tz-offset` header when a [`TzOffset`] is set.
-//! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
-//!   `client.create_membership("john@salesteam.com", Role::User)`.
-//! - [`UsersExt`], [`OrganizationsExt`], [`RolesExt`], [`GroupsExt`]: the rest of Users &
-//!   Organizations (`client.me()`, `client.role_by_name("Sales Rep")`, …), with lists as
-//!   [`Paginated`] streams that follow `_skip`/`_limit`/`has_more`.
-//! - [`Role`], [`AutoRecordCalls`], [`EmailAddress`]: value types that reject bad input before
-//!   anything is sent and never fail to decode what Close returns.
-//! - [`Error`]: one error type for every failure, with Close's error body when there is one.
-//! - [`Client::request`]: a raw request to any endpoint ([`RawRequest`]), for what the
-//!   generated operations get wrong or Close adds first, on the same request path.
+//! Every operation of Close's published OpenAPI document (287, corrected by the project's
+//! overlay) is a method of a generated handle, one per resource; a small hand-written layer adds
+//! what a generator cannot know (input checks, provisioning, custom fields by name, webhooks).
 //!
 //! ```no_run
 //! use close_sdk::prelude::*;
@@ -28,34 +11,87 @@
 //! let client = Client::builder().api_key("api_XXXX").build()?;
 //! let membership = client.create_membership("john@salesteam.com", Role::User).await?;
 //! println!("{:?} is {:?}", membership.user_id, membership.role_id);
-//! # Ok(()) }
+//!
+//! let me = client.users().get_me().await?; // a handle call: `client.<resource>().<verb>(..)`
+//! let mut users = client.users().list().paginate(); // every page, lazily
+//! while let Some(user) = users.next().await {
+//!     println!("{:?}", user?.email);
+//! }
+//! # let _ = me; Ok(()) }
 //! ```
 //!
-//! Every operation of Close's API (287) is a method of a generated handle, one per resource
-//! ([`handles`]): `client.leads().get(id).await?`, `client.activities().calls().list()`,
-//! `client.custom_fields().lead().create(body)`. Required parameters are arguments, optional
-//! ones setters on the returned request (in [`builder`]); `.await` on a request returns
-//! `Result<T, Error>`, its `.send()` the [`ResponseValue`] with status and headers. Each resource
-//! group is a cargo feature (`leads`, `contacts`, `opportunities`, `activities`, `webhooks`,
-//! `events`, …, or `full` for all; the default is memberships, users, organizations, roles and
-//! groups) with a module of its own (`close_sdk::leads`, …) that lists its operations and
-//! re-exports its types, so a program compiles only what it uses.
+//! # Map
+//!
+//! - [`Client`]: built with [`Client::builder`] ([`ClientBuilder`]: API key or OAuth, base URL,
+//!   timeouts, [`RetryPolicy`], [`TzOffset`], your own `reqwest::Client`) or
+//!   [`Client::from_env`]. Its page lists one method per resource, `client.leads()`,
+//!   `client.activities()`, …, each returning a handle.
+//! - [`handles`]: the handle types. A handle has one method per operation, named by its verb
+//!   (`list`, `get`, `create`, `update`, `delete`, `merge`, …) with the required parameters
+//!   (ids, the body) as arguments, and sub-handles where a resource has parts:
+//!   `client.leads().get(id)`, `client.activities().calls().list()`,
+//!   `client.custom_fields().lead().create(body)`.
+//! - [`builder`]: the requests a handle method returns. Optional parameters are setters
+//!   (`.limit(50)`, `.fields("id,name")`); `.await` sends it and returns `Result<T, Error>`
+//!   (`IntoFuture`); `.send().await` returns a [`ResponseValue`] with the status and headers;
+//!   a list's `.paginate()` returns every item as a [`Paginated`] stream.
+//! - [`types`]: every request and response type, also re-exported by its resource's module
+//!   (`close_sdk::leads::Lead`, `close_sdk::opportunities::Opportunity`): each type has one
+//!   resource module, the one whose operations return or take it. A resource module
+//!   (`close_sdk::leads`, …) lists its operations with their method and path.
+//! - [`Error`]: the one error every call returns, with Close's error body when there is one; `?`
+//!   works everywhere.
+//! - [`pagination`]: [`Paginated`], lazy, cancel-safe and loop-proof, behind every
+//!   `.paginate()` and every hand-written list.
+//! - [`search`]: `client.search()`, Close's Advanced Filtering as a typed [`search::Query`].
+//! - [`custom_fields`]: reading and writing `custom.cf_…` values, and (feature `custom-fields`)
+//!   resolving fields by name.
+//! - [`webhooks`] (feature `webhooks`): verifying deliveries; [`events`] (features `events` or
+//!   `webhooks`): the typed event, the event log as a stream and a follower.
+//! - [`prelude`]: `Client`, `Error`, `Role`, `Paginated`, and the extension traits of the
+//!   hand-written layer (`create_membership`, `provision_memberships`, `create_lead(NewLead)`,
+//!   `add_note`, `role_catalog`, …), each under its resource's feature.
+//! - [`Client::request`]: a raw request ([`RawRequest`]) to any endpoint below the base URL,
+//!   for what the generated operations get wrong or Close adds first.
+//! - Values checked before anything is sent and never failing to decode what Close returns:
+//!   [`Role`], [`EmailAddress`], [`PhoneNumber`], [`WebUrl`], [`Timestamp`], [`Date`],
+//!   [`Patch`], [`Extra`].
+//!
+//! Every call, handle or hand-written, takes one request path: rate-limit-aware throttling per
+//! endpoint group, retries with full-jitter backoff, token refresh, `tracing` spans, path safety
+//! for every id, and a GET too long for a URL sent the way Close documents.
 //!
 //! # Features
 //!
-//! A call whose resource feature is off does not exist: ``no method named `leads` found for
-//! struct `Client` `` means "enable `leads`"; on docs.rs each item says which it needs.
-//! Besides the resource groups (and `full`): `webhooks` (subscriptions and delivery
-//! verification), `events` (the event log), `axum` (a verifying extractor), `oauth`, `mock`
-//! (test helpers), `schemars` (`JsonSchema` for every type), and the TLS backends
-//! `rustls-ring` (default), `rustls-aws-lc` and `native-tls`.
+//! Each resource group is a cargo feature (`leads`, `contacts`, `opportunities`, `activities`,
+//! `custom-fields`, …, 34 in all, or `full`; the default is `memberships`, `users`,
+//! `organizations`, `roles` and `groups`), so a program compiles only what it uses. A call
+//! whose feature is off does not exist: ``no method named `leads` found for struct `Client` ``
+//! means "enable `leads`"; on docs.rs each item says which feature it needs. Besides the
+//! resource groups: `webhooks` (subscriptions and delivery verification), `events` (the event
+//! log), `axum` (a verifying extractor), `oauth`, `mock` (test helpers), `schemars`
+//! (`JsonSchema` for every type), and the TLS backends `rustls-ring` (default), `rustls-aws-lc`
+//! and `native-tls`.
 //!
 //! The types this crate's API takes from other crates are re-exported ([`HeaderMap`],
 //! [`HeaderValue`], [`Method`], [`SecretString`], [`ExposeSecret`], and the [`http`],
 //! [`reqwest`] and, with `mock`, `httpmock` crates), so naming them needs no dependency of
 //! your own, and no version to keep in step.
 //!
-//! [progenitor]: https://github.com/oxidecomputer/progenitor
+// The feature-gated modules the map links to: a link when the build has them, else to docs.rs.
+#![cfg_attr(feature = "webhooks", doc = "[`webhooks`]: crate::webhooks")]
+#![cfg_attr(
+    not(feature = "webhooks"),
+    doc = "[`webhooks`]: https://docs.rs/close-sdk/latest/close_sdk/webhooks/"
+)]
+#![cfg_attr(
+    any(feature = "events", feature = "webhooks"),
+    doc = "[`events`]: crate::events"
+)]
+#![cfg_attr(
+    not(any(feature = "events", feature = "webhooks")),
+    doc = "[`events`]: https://docs.rs/close-sdk/latest/close_sdk/events/"
+)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // docs.rs (`--cfg docsrs`, nightly): label every item with the features it needs. `doc_cfg`

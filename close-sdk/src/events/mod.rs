@@ -8,6 +8,12 @@
 //! `date_updated` moves; `GET /event/` pages with `_cursor` (`cursor_next` = older) and
 //! `_limit` (at most 50), not `_skip`; only some filter combinations are supported; and, for
 //! new events, "we recommend to scan the latest five minutes of events".
+//!
+//! `client.events().get(id)` and `client.events().list()` are the operations as Close's
+//! document has them: a JSON object each, one page (the document has no `_cursor`).
+//! `EventsExt` (feature `events`) reads them typed: `client.get_event(id)`,
+//! `client.list_events(filter, n)` (every page, following the cursor) and
+//! `client.follow_events(..)`.
 
 mod event;
 #[cfg(feature = "events")]
@@ -25,6 +31,7 @@ pub(crate) use log::{below, check_page_size, undecodable};
 pub use log::{EventFilter, EventPage, EventQuery, MAX_EVENT_PAGE_SIZE};
 pub use typed::EventData;
 
-/// The generated `/event/` builders (`Client::events_list`, `Client::events_get`).
+/// The requests of `/event/` that [`client.events()`](crate::Client::events) returns
+/// (`client.events().list()`, `client.events().get(id)`).
 #[cfg(feature = "events")]
 pub use crate::generated::by_resource::events::builder;

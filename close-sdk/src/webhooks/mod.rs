@@ -5,8 +5,9 @@
 //! subscription's key before acting on it. [`verify`] does that and returns the typed
 //! [`Delivery`]; it works with any web framework (raw body bytes and an [`http::HeaderMap`]),
 //! and `webhooks::axum::VerifiedDelivery` (feature `axum`) does it as an extractor.
-//! Subscriptions are created, changed and listed with [`crate::WebhooksExt`]; their
-//! `signature_key` arrives as a [`SignatureKey`].
+//! Subscriptions are created, changed and listed through `client.webhooks()` (`list()`,
+//! `create(body)`, `update(id, body)`, …), or with [`crate::WebhooksExt`], which checks a
+//! [`NewSubscription`] before sending it; their `signature_key` arrives as a [`SignatureKey`].
 //!
 //! ```
 //! use close_sdk::webhooks::{self, ObjectType, SignatureKey, VerifyOptions};
@@ -85,6 +86,6 @@ pub use verify::{
     DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
 
-// The generated `/webhook/` request types and builders (`Client::webhooks_create`, …), which
-// this module's typed calls ([`crate::WebhooksExt`]) stand in front of.
+// The generated `/webhook/` request and response types and the requests
+// `client.webhooks()` returns (`client.webhooks().create(body)`, …).
 pub use crate::generated::by_resource::webhooks::*;
