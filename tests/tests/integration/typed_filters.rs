@@ -115,12 +115,8 @@ async fn an_unknown_enum_value_from_close_goes_back_as_it_came() {
 #[tokio::test]
 async fn an_id_list_from_a_slice_is_one_comma_separated_value() {
     let (server, client) = start().await;
-    client
-        .tasks()
-        .list()
-        .id_in(&["task_a", "task_b"])
-        .await
-        .unwrap();
+    let ids: &[&str] = &["task_a", "task_b"];
+    client.tasks().list().id_in(ids).await.unwrap();
     assert_eq!(only_line(&server), "GET /task/?id__in=task_a%2Ctask_b");
 
     // A `Vec<String>`, a slice of `String`s and an `IdList` work the same.
@@ -138,23 +134,26 @@ async fn an_id_list_from_a_slice_is_one_comma_separated_value() {
         "GET /opportunity/?status_id__in=stat_1&user_id__in=user_1%2Cuser_2"
     );
     let (server, client) = start().await;
-    client
-        .activities()
-        .list()
-        .lead_id(users)
-        .await
-        .unwrap();
+    client.activities().list().lead_id(users).await.unwrap();
     assert_eq!(only_line(&server), "GET /activity/?lead_id=user_1%2Cuser_2");
 }
 
 #[tokio::test]
 async fn a_hostile_id_in_a_list_is_refused_and_nothing_is_sent() {
-    for bad in ["lead_b,lead_c", "../lead", "lead/b", "lead?x=1", "lead#b", "lead b", ""] {
+    for bad in [
+        "lead_b,lead_c",
+        "../lead",
+        "lead/b",
+        "lead?x=1",
+        "lead#b",
+        "lead b",
+        "",
+    ] {
         let (server, client) = start().await;
         let e = client
             .activities()
             .list()
-            .id_in(&["acti_a", bad])
+            .id_in(["acti_a", bad])
             .await
             .unwrap_err();
         assert!(matches!(e, Error::InvalidRequest(_)), "{bad:?}: {e:?}");
@@ -196,7 +195,7 @@ async fn httpmock_sees_the_decoded_values() {
         .date_created_gte(since)
         .lead_id("lead_1")
         .status_type_in([OpportunityStatusType::Active, OpportunityStatusType::Lost])
-        .user_id_in(&["user_a", "user_b"])
+        .user_id_in(["user_a", "user_b"])
         .await
         .unwrap();
     mock.assert_async().await;
