@@ -94,6 +94,13 @@ pub fn settings() -> GenerationSettings {
             string_schema(crate::rules::DATE_OR_DATE_TIME),
             "crate::DateOrTimestamp",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        )
+        // Id-list query filters (`id__in`, `lead_id__in`, …; `query_types`): built from a
+        // slice or a `Vec`, each id checked, sent comma-separated.
+        .with_conversion(
+            string_schema(crate::query_types::ID_LIST),
+            "crate::IdList",
+            [TypeImpl::Display].into_iter(),
         );
     s
 }

@@ -12,7 +12,8 @@
 //!    only version progenitor reads.
 //! 4. [`rules`]: what holds for every operation (operationId prefixes, no `Authorization`
 //!    parameter, one error body, date types, names of list envelopes, …); [`renames`]: the
-//!    names the SDK gives schemas Close named by accident (`openapi/renames.yaml`).
+//!    names the SDK gives schemas Close named by accident (`openapi/renames.yaml`);
+//!    [`query_types`]: typed query filters (dates, id lists).
 //! 5. [`split`] and [`layout`]: one progenitor run per cargo feature ([`features`]) and per set
 //!    of features sharing schemas, reshaped into modules of one `Client`; [`operations`]: the
 //!    request path's operation table; [`paginate`]: `.paginate()` on every list.
@@ -37,6 +38,7 @@ pub mod operations;
 pub mod overlay;
 pub mod overlay_check;
 pub mod paginate;
+pub mod query_types;
 pub mod renames;
 pub mod rules;
 pub mod secrets;
@@ -84,6 +86,7 @@ pub fn effective_spec(root: &Path) -> Result<serde_json::Value> {
     examples::graft(&mut doc, &pinned.examples);
     normalize::to_openapi_3_0(&mut doc)?;
     rules::apply(&mut doc)?;
+    query_types::apply(&mut doc);
     renames::Renames::load(&root.join(renames::RENAMES))?.apply(&mut doc)?;
     Ok(doc)
 }

@@ -262,28 +262,28 @@ impl OpportunitiesExt for Client {
                     call = call.status_id(v);
                 }
                 if let Some(v) = f.status_type {
-                    call = call.status_type(v.to_string());
+                    call = call.status_type(v);
                 }
                 if let Some(v) = f.query {
                     call = call.query(v);
                 }
                 if let Some(v) = f.date_created_gte {
-                    call = call.date_created_gte(v.to_string());
+                    call = call.date_created_gte(v);
                 }
                 if let Some(v) = f.date_created_lte {
-                    call = call.date_created_lte(v.to_string());
+                    call = call.date_created_lte(v);
                 }
                 if let Some(v) = f.date_updated_gte {
-                    call = call.date_updated_gte(v.to_string());
+                    call = call.date_updated_gte(v);
                 }
                 if let Some(v) = f.date_updated_lte {
-                    call = call.date_updated_lte(v.to_string());
+                    call = call.date_updated_lte(v);
                 }
                 if let Some(v) = f.date_won_gte {
-                    call = call.date_won_gte(v.to_string());
+                    call = call.date_won_gte(v);
                 }
                 if let Some(v) = f.date_won_lte {
-                    call = call.date_won_lte(v.to_string());
+                    call = call.date_won_lte(v);
                 }
                 let list = finish(call.send().await).await?;
                 Page::from_envelope(list.data, list.has_more)

@@ -160,10 +160,10 @@ impl TasksExt for Client {
                     call = call.type_(v);
                 }
                 if let Some(v) = f.date_gte {
-                    call = call.date_gte(v.to_string());
+                    call = call.date_gte(v);
                 }
                 if let Some(v) = f.date_lte {
-                    call = call.date_lte(v.to_string());
+                    call = call.date_lte(v);
                 }
                 let list = finish(call.send().await).await?;
                 Ok(Page {

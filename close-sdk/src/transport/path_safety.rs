@@ -407,6 +407,12 @@ pub(crate) fn check_value(operation_id: &str, param: &str, value: &str) -> Resul
     }
 }
 
+/// Why one id of a list filter (`id__in=a,b`, see `values::ids`) may not be sent, or `None`:
+/// the rule for a path parameter holding an id ([`check_value`]), applied to each id.
+pub(crate) fn id_refusal(value: &str) -> Option<String> {
+    refusal(value, false)
+}
+
 /// Why `value` may not be sent as a path parameter, or `None` when it may. `email`: the
 /// parameter holds an email address ([`EMAIL_PARAMS`]).
 fn refusal(value: &str, email: bool) -> Option<String> {

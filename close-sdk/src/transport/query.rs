@@ -11,6 +11,12 @@
 //! contains a comma (which Close would read as two) and an empty list (which would read as no
 //! filter at all) are refused before anything is sent. Everything else is serialised exactly
 //! as progenitor does.
+//!
+//! The generator types the filters (`close-sdk-gen/src/query_types.rs`): a date filter takes a
+//! [`DateOrTimestamp`](crate::DateOrTimestamp), sent as its text (`2026-01-31` or
+//! `2026-01-31T08:00:00+00:00`, the `+` percent-encoded); an id list an
+//! [`IdList`](crate::IdList), whose ids are each checked by the path-safety id rule and sent
+//! comma-separated; a documented enum its open enum type (a list of them comma-separated).
 
 use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
@@ -31,11 +37,20 @@ impl<'a, T> QueryParam<'a, T> {
 
 impl<T: Serialize> Serialize for QueryParam<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if let Ok(Value::Array(items)) = serde_json::to_value(self.value) {
-            if items.iter().all(is_scalar) {
+        match serde_json::to_value(self.value) {
+            Ok(Value::Array(items)) if items.iter().all(is_scalar) => {
                 return comma_separated(self.name, &items)
                     .map_err(S::Error::custom)?
                     .serialize(s);
+            }
+            Ok(_) => {}
+            // A value that refuses itself (an `IdList` holding an id that is not one): the
+            // message names the parameter, and nothing is sent.
+            Err(e) => {
+                return Err(S::Error::custom(format!(
+                    "query parameter `{}`: {e}",
+                    self.name
+                )))
             }
         }
         progenitor_client::QueryParam::new(self.name, self.value).serialize(s)
@@ -112,6 +127,36 @@ mod tests {
         assert_eq!(query("lead_id", &Some("lead_1")).unwrap(), "lead_id=lead_1");
         assert_eq!(query("lead_id", &None::<String>).unwrap(), "");
         assert_eq!(query("_limit", &100).unwrap(), "_limit=100");
+    }
+
+    #[test]
+    fn typed_filters_go_as_close_reads_them() {
+        let date: crate::DateOrTimestamp = crate::Date::new(2026, 1, 31).unwrap().into();
+        assert_eq!(
+            query("date__gte", &Some(date)).unwrap(),
+            "date__gte=2026-01-31"
+        );
+        let at: crate::DateOrTimestamp = "2026-01-31T08:00:00+00:00".parse().unwrap();
+        assert_eq!(
+            query("date_created__gt", &Some(at)).unwrap(),
+            "date_created__gt=2026-01-31T08%3A00%3A00%2B00%3A00"
+        );
+        let ids = Some(crate::IdList::from(&["lead_a", "lead_b"]));
+        assert_eq!(
+            query("lead_id__in", &ids).unwrap(),
+            "lead_id__in=lead_a%2Clead_b"
+        );
+    }
+
+    #[test]
+    fn an_id_list_holding_a_hostile_id_is_refused_naming_the_parameter() {
+        for bad in ["a,b", "../x", "a/b", "a?b=1", "a#b", "a b", ""] {
+            let ids = Some(crate::IdList::from(&["lead_a", bad]));
+            let e = query("lead_id__in", &ids).unwrap_err();
+            assert!(e.contains("`lead_id__in`"), "{bad:?}: {e}");
+        }
+        let e = query("id__in", &Some(crate::IdList::default())).unwrap_err();
+        assert!(e.contains("empty list"), "{e}");
     }
 
     #[test]

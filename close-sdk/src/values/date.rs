@@ -237,6 +237,42 @@ impl From<Timestamp> for DateOrTimestamp {
     }
 }
 
+/// Parses the text (as [`FromStr`] does): a date filter's setter
+/// takes `"2026-01-31"` as well as a [`Date`] or [`Timestamp`]; text that is neither is
+/// refused when the request is sent, and nothing is sent.
+impl TryFrom<&str> for DateOrTimestamp {
+    type Error = String;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+/// Parses the text, as `TryFrom<&str>` does.
+impl TryFrom<String> for DateOrTimestamp {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+/// Parses the text, as `TryFrom<&str>` does.
+impl TryFrom<&String> for DateOrTimestamp {
+    type Error = String;
+
+    fn try_from(s: &String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+/// The instant, as a [`Timestamp`].
+impl From<time::OffsetDateTime> for DateOrTimestamp {
+    fn from(t: time::OffsetDateTime) -> Self {
+        DateOrTimestamp::Timestamp(t.into())
+    }
+}
+
 impl fmt::Display for DateOrTimestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -5,6 +5,7 @@ pub(crate) mod auto_record_calls;
 pub(crate) mod date;
 pub(crate) mod email;
 pub(crate) mod extra;
+pub(crate) mod ids;
 pub(crate) mod patch;
 pub(crate) mod phone;
 pub(crate) mod role;

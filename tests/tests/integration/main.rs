@@ -85,6 +85,7 @@ mod schema;
 mod search;
 mod secrets;
 mod stream_cancellation;
+mod typed_filters;
 mod tz_offset;
 mod users;
 mod validation;

@@ -135,34 +135,17 @@ impl ActivitiesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
     }
     pub fn contact_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("contact_id__in", value.to_string()))
@@ -212,61 +195,27 @@ impl ActivitiesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
     }
     pub fn lead_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("lead_id__in", value.to_string()))
@@ -286,34 +235,17 @@ impl ActivitiesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
     }
     pub fn user_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("user_id__in", value.to_string()))
@@ -468,27 +400,10 @@ impl ActivitiesCallsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -535,54 +450,20 @@ impl ActivitiesCallsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -599,27 +480,10 @@ impl ActivitiesCallsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -1020,27 +884,10 @@ impl ActivitiesCreationsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -1087,54 +934,20 @@ impl ActivitiesCreationsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -1151,27 +964,10 @@ impl ActivitiesCreationsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -1388,61 +1184,27 @@ impl ActivitiesCustomActivitiesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
     }
     pub fn custom_activity_type_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "custom_activity_type_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("custom_activity_type_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("custom_activity_type_id"))
         }
     }
     pub fn custom_activity_type_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("custom_activity_type_id__in", value.to_string()))
@@ -1492,54 +1254,20 @@ impl ActivitiesCustomActivitiesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -1556,27 +1284,10 @@ impl ActivitiesCustomActivitiesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -1977,27 +1688,10 @@ impl ActivitiesEmailsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -2044,54 +1738,20 @@ impl ActivitiesEmailsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -2108,27 +1768,10 @@ impl ActivitiesEmailsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -2529,27 +2172,10 @@ impl ActivitiesEmailThreadsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -2596,54 +2222,20 @@ impl ActivitiesEmailThreadsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -2660,27 +2252,10 @@ impl ActivitiesEmailThreadsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -2981,34 +2556,17 @@ impl ActivitiesFormSubmissionsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
     }
     pub fn contact_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("contact_id__in", value.to_string()))
@@ -3058,34 +2616,17 @@ impl ActivitiesFormSubmissionsListWhen {
     }
     pub fn form_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "form_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("form_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("form_id"))
         }
     }
     pub fn form_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("form_id__in", value.to_string()))
@@ -3095,61 +2636,27 @@ impl ActivitiesFormSubmissionsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
     }
     pub fn lead_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("lead_id__in", value.to_string()))
@@ -3169,34 +2676,17 @@ impl ActivitiesFormSubmissionsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
     }
     pub fn user_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("user_id__in", value.to_string()))
@@ -3490,27 +2980,10 @@ impl ActivitiesLeadMergesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -3557,54 +3030,20 @@ impl ActivitiesLeadMergesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -3621,27 +3060,10 @@ impl ActivitiesLeadMergesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -3870,27 +3292,10 @@ impl ActivitiesMeetingsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -3937,54 +3342,20 @@ impl ActivitiesMeetingsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -4001,27 +3372,10 @@ impl ActivitiesMeetingsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -4447,27 +3801,10 @@ impl ActivitiesNotesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -4514,54 +3851,20 @@ impl ActivitiesNotesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -4578,27 +3881,10 @@ impl ActivitiesNotesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -4999,27 +4285,10 @@ impl ActivitiesSmsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -5066,54 +4335,20 @@ impl ActivitiesSmsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -5130,27 +4365,10 @@ impl ActivitiesSmsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -5563,27 +4781,10 @@ impl ActivitiesLeadStatusChangesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -5630,54 +4831,20 @@ impl ActivitiesLeadStatusChangesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -5694,27 +4861,10 @@ impl ActivitiesLeadStatusChangesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -6061,27 +5211,10 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -6128,54 +5261,20 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -6202,27 +5301,10 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -6573,27 +5655,10 @@ impl ActivitiesTaskCompletionsListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -6640,54 +5705,20 @@ impl ActivitiesTaskCompletionsListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -6704,27 +5735,10 @@ impl ActivitiesTaskCompletionsListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }
@@ -7007,27 +6021,10 @@ impl ActivitiesWhatsappMessagesListWhen {
     }
     pub fn contact_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "contact_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("contact_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("contact_id"))
         }
@@ -7084,54 +6081,20 @@ impl ActivitiesWhatsappMessagesListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "id__in",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("id__in", value.to_string()))
         } else {
             Self(self.0.query_param_missing("id__in"))
         }
     }
     pub fn lead_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "lead_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("lead_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("lead_id"))
         }
@@ -7148,27 +6111,10 @@ impl ActivitiesWhatsappMessagesListWhen {
     }
     pub fn user_id<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "user_id",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("user_id", value.to_string()))
         } else {
             Self(self.0.query_param_missing("user_id"))
         }

@@ -365,54 +365,20 @@ impl CommentsListThreadsWhen {
     }
     pub fn ids<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "ids",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("ids", value.to_string()))
         } else {
             Self(self.0.query_param_missing("ids"))
         }
     }
     pub fn object_ids<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
-            Self(
-                self
-                    .0
-                    .query_param(
-                        "object_ids",
-                        value
-                            .iter()
-                            .map(|value| {
-                                match ::serde_json::to_value(value) {
-                                    Ok(::serde_json::Value::String(s)) => s,
-                                    Ok(other) => other.to_string(),
-                                    Err(_) => String::new(),
-                                }
-                            })
-                            .collect::<::std::vec::Vec<_>>()
-                            .join(","),
-                    ),
-            )
+            Self(self.0.query_param("object_ids", value.to_string()))
         } else {
             Self(self.0.query_param_missing("object_ids"))
         }

@@ -48,7 +48,7 @@ impl EventsListWhen {
     }
     pub fn date_updated_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gt", value.to_string()))
@@ -58,7 +58,7 @@ impl EventsListWhen {
     }
     pub fn date_updated_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gte", value.to_string()))
@@ -68,7 +68,7 @@ impl EventsListWhen {
     }
     pub fn date_updated_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lt", value.to_string()))
@@ -78,7 +78,7 @@ impl EventsListWhen {
     }
     pub fn date_updated_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lte", value.to_string()))

@@ -68,7 +68,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_created<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created", value.to_string()))
@@ -78,7 +78,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_created_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__gt", value.to_string()))
@@ -88,7 +88,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_created_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__gte", value.to_string()))
@@ -98,7 +98,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_created_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__lt", value.to_string()))
@@ -108,7 +108,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_created_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__lte", value.to_string()))
@@ -118,7 +118,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_updated<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated", value.to_string()))
@@ -128,7 +128,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_updated_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gt", value.to_string()))
@@ -138,7 +138,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_updated_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gte", value.to_string()))
@@ -148,7 +148,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_updated_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lt", value.to_string()))
@@ -158,7 +158,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_updated_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lte", value.to_string()))
@@ -168,7 +168,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_won<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_won", value.to_string()))
@@ -178,7 +178,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_won_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_won__gt", value.to_string()))
@@ -188,7 +188,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_won_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_won__gte", value.to_string()))
@@ -198,7 +198,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_won_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_won__lt", value.to_string()))
@@ -208,7 +208,7 @@ impl OpportunitiesListWhen {
     }
     pub fn date_won_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_won__lte", value.to_string()))
@@ -308,7 +308,7 @@ impl OpportunitiesListWhen {
     }
     pub fn status_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("status_id__in", value.to_string()))
@@ -338,7 +338,7 @@ impl OpportunitiesListWhen {
     }
     pub fn status_type<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::types::OpportunityStatusType>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("status_type", value.to_string()))
@@ -348,10 +348,27 @@ impl OpportunitiesListWhen {
     }
     pub fn status_type_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a ::std::vec::Vec<crate::types::OpportunityStatusType>>>,
     {
         if let Some(value) = value.into() {
-            Self(self.0.query_param("status_type__in", value.to_string()))
+            Self(
+                self
+                    .0
+                    .query_param(
+                        "status_type__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
+                    ),
+            )
         } else {
             Self(self.0.query_param_missing("status_type__in"))
         }
@@ -368,7 +385,7 @@ impl OpportunitiesListWhen {
     }
     pub fn user_id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("user_id__in", value.to_string()))
@@ -378,7 +395,7 @@ impl OpportunitiesListWhen {
     }
     pub fn value_period<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::types::OpportunityValuePeriod>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("value_period", value.to_string()))
@@ -388,10 +405,27 @@ impl OpportunitiesListWhen {
     }
     pub fn value_period_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a ::std::vec::Vec<crate::types::OpportunityValuePeriod>>>,
     {
         if let Some(value) = value.into() {
-            Self(self.0.query_param("value_period__in", value.to_string()))
+            Self(
+                self
+                    .0
+                    .query_param(
+                        "value_period__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
+                    ),
+            )
         } else {
             Self(self.0.query_param_missing("value_period__in"))
         }

@@ -434,7 +434,7 @@ impl ReportingGetSentEmailsWhen {
     }
     pub fn date_end<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_end", value.to_string()))
@@ -444,7 +444,7 @@ impl ReportingGetSentEmailsWhen {
     }
     pub fn date_start<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_start", value.to_string()))
@@ -534,7 +534,7 @@ impl ReportingGetLeadStatusesWhen {
     }
     pub fn date_end<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_end", value.to_string()))
@@ -544,7 +544,7 @@ impl ReportingGetLeadStatusesWhen {
     }
     pub fn date_start<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_start", value.to_string()))
@@ -644,7 +644,7 @@ impl ReportingGetOpportunityStatusesWhen {
     }
     pub fn date_end<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_end", value.to_string()))
@@ -654,7 +654,7 @@ impl ReportingGetOpportunityStatusesWhen {
     }
     pub fn date_start<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_start", value.to_string()))

@@ -88,7 +88,7 @@ impl TasksListWhen {
     }
     pub fn date<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date", value.to_string()))
@@ -98,7 +98,7 @@ impl TasksListWhen {
     }
     pub fn date_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__gt", value.to_string()))
@@ -108,7 +108,7 @@ impl TasksListWhen {
     }
     pub fn date_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__gte", value.to_string()))
@@ -118,7 +118,7 @@ impl TasksListWhen {
     }
     pub fn date_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__lt", value.to_string()))
@@ -128,7 +128,7 @@ impl TasksListWhen {
     }
     pub fn date_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__lte", value.to_string()))
@@ -138,7 +138,7 @@ impl TasksListWhen {
     }
     pub fn date_created_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__gt", value.to_string()))
@@ -148,7 +148,7 @@ impl TasksListWhen {
     }
     pub fn date_created_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__gte", value.to_string()))
@@ -158,7 +158,7 @@ impl TasksListWhen {
     }
     pub fn date_created_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__lt", value.to_string()))
@@ -168,7 +168,7 @@ impl TasksListWhen {
     }
     pub fn date_created_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__lte", value.to_string()))
@@ -178,7 +178,7 @@ impl TasksListWhen {
     }
     pub fn date_updated_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gt", value.to_string()))
@@ -188,7 +188,7 @@ impl TasksListWhen {
     }
     pub fn date_updated_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gte", value.to_string()))
@@ -198,7 +198,7 @@ impl TasksListWhen {
     }
     pub fn date_updated_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lt", value.to_string()))
@@ -208,7 +208,7 @@ impl TasksListWhen {
     }
     pub fn date_updated_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lte", value.to_string()))
@@ -218,7 +218,7 @@ impl TasksListWhen {
     }
     pub fn due_date<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date", value.to_string()))
@@ -228,7 +228,7 @@ impl TasksListWhen {
     }
     pub fn due_date_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__gt", value.to_string()))
@@ -238,7 +238,7 @@ impl TasksListWhen {
     }
     pub fn due_date_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__gte", value.to_string()))
@@ -248,7 +248,7 @@ impl TasksListWhen {
     }
     pub fn due_date_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__lt", value.to_string()))
@@ -258,7 +258,7 @@ impl TasksListWhen {
     }
     pub fn due_date_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__lte", value.to_string()))
@@ -288,7 +288,7 @@ impl TasksListWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("id__in", value.to_string()))
@@ -326,9 +326,9 @@ impl TasksListWhen {
             Self(self.0.query_param_missing("organization_id"))
         }
     }
-    pub fn view<'a, T>(self, value: T) -> Self
+    pub fn view<T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<types::TaskView>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("view", value.to_string()))
@@ -446,7 +446,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date", value.to_string()))
@@ -456,7 +456,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__gt", value.to_string()))
@@ -466,7 +466,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__gte", value.to_string()))
@@ -476,7 +476,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__lt", value.to_string()))
@@ -486,7 +486,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date__lte", value.to_string()))
@@ -496,7 +496,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_created_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__gt", value.to_string()))
@@ -506,7 +506,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_created_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__gte", value.to_string()))
@@ -516,7 +516,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_created_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__lt", value.to_string()))
@@ -526,7 +526,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_created_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_created__lte", value.to_string()))
@@ -536,7 +536,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_updated_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gt", value.to_string()))
@@ -546,7 +546,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_updated_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__gte", value.to_string()))
@@ -556,7 +556,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_updated_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lt", value.to_string()))
@@ -566,7 +566,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn date_updated_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("date_updated__lte", value.to_string()))
@@ -576,7 +576,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn due_date<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date", value.to_string()))
@@ -586,7 +586,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn due_date_gt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__gt", value.to_string()))
@@ -596,7 +596,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn due_date_gte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__gte", value.to_string()))
@@ -606,7 +606,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn due_date_lt<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__lt", value.to_string()))
@@ -616,7 +616,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn due_date_lte<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("due_date__lte", value.to_string()))
@@ -646,7 +646,7 @@ impl TasksBulkUpdateWhen {
     }
     pub fn id_in<'a, T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<&'a crate::IdList>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("id__in", value.to_string()))
@@ -684,9 +684,9 @@ impl TasksBulkUpdateWhen {
             Self(self.0.query_param_missing("organization_id"))
         }
     }
-    pub fn view<'a, T>(self, value: T) -> Self
+    pub fn view<T>(self, value: T) -> Self
     where
-        T: Into<Option<&'a str>>,
+        T: Into<Option<types::TaskView>>,
     {
         if let Some(value) = value.into() {
             Self(self.0.query_param("view", value.to_string()))

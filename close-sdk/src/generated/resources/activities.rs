@@ -50499,18 +50499,18 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        contact_id_in: Result<Option<::std::string::String>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
+        contact_id_in: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id_in: Result<Option<::std::string::String>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
+        lead_id_in: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        user_id_in: Result<Option<::std::string::String>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
+        user_id_in: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -50666,26 +50666,25 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
         pub fn contact_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for contact_id_in failed"
+                    "conversion to `crate :: IdList` for contact_id_in failed"
                         .to_string()
                 });
             self
@@ -50744,40 +50743,37 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
         pub fn lead_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for lead_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id_in failed".to_string()
                 });
             self
         }
@@ -50796,27 +50792,25 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
         pub fn user_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id_in failed".to_string()
                 });
             self
         }
@@ -50972,15 +50966,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesCallsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -51091,14 +51085,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -51156,27 +51149,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -51195,14 +51186,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -51579,15 +51569,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesCreationsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -51698,14 +51688,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -51763,27 +51752,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -51802,14 +51789,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -51992,20 +51978,17 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        custom_activity_type_id: Result<
-            Option<::std::vec::Vec<::std::string::String>>,
-            String,
-        >,
-        custom_activity_type_id_in: Result<Option<::std::string::String>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
+        custom_activity_type_id: Result<Option<crate::IdList>, String>,
+        custom_activity_type_id_in: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesCustomActivitiesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -52118,39 +52101,38 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
         pub fn custom_activity_type_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.custom_activity_type_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for custom_activity_type_id failed"
+                    "conversion to `crate :: IdList` for custom_activity_type_id failed"
                         .to_string()
                 });
             self
         }
         pub fn custom_activity_type_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.custom_activity_type_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for custom_activity_type_id_in failed"
+                    "conversion to `crate :: IdList` for custom_activity_type_id_in failed"
                         .to_string()
                 });
             self
@@ -52209,27 +52191,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -52248,14 +52228,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -52654,15 +52633,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesEmailsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -52773,14 +52752,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -52838,27 +52816,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -52877,14 +52853,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -53261,15 +53236,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesEmailThreadsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -53380,14 +53355,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -53445,27 +53419,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -53484,14 +53456,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -53724,20 +53695,20 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        contact_id_in: Result<Option<::std::string::String>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
+        contact_id_in: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        form_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        form_id_in: Result<Option<::std::string::String>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id_in: Result<Option<::std::string::String>, String>,
+        form_id: Result<Option<crate::IdList>, String>,
+        form_id_in: Result<Option<crate::IdList>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
+        lead_id_in: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        user_id_in: Result<Option<::std::string::String>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
+        user_id_in: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesFormSubmissionsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -53881,26 +53852,25 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
         pub fn contact_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for contact_id_in failed"
+                    "conversion to `crate :: IdList` for contact_id_in failed"
                         .to_string()
                 });
             self
@@ -53959,66 +53929,61 @@ pub mod builder {
         }
         pub fn form_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.form_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for form_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for form_id failed".to_string()
                 });
             self
         }
         pub fn form_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.form_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for form_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for form_id_in failed".to_string()
                 });
             self
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
         pub fn lead_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for lead_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id_in failed".to_string()
                 });
             self
         }
@@ -54037,27 +54002,25 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
         pub fn user_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id_in failed".to_string()
                 });
             self
         }
@@ -54331,15 +54294,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesLeadMergesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -54450,14 +54413,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -54515,27 +54477,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -54554,14 +54514,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -54745,15 +54704,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesMeetingsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -54878,14 +54837,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -54943,27 +54901,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -54982,14 +54938,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -55409,15 +55364,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesNotesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55528,14 +55483,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -55593,27 +55547,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -55632,14 +55584,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -56016,15 +55967,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesSmsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -56135,14 +56086,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -56200,27 +56150,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -56239,14 +56187,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -56641,15 +56588,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesLeadStatusChangesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -56760,14 +56707,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -56825,27 +56771,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -56864,14 +56808,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -57170,16 +57113,16 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         opportunity_id: Result<Option<::std::string::String>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesOpportunityStatusChangesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -57291,14 +57234,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -57356,27 +57298,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -57408,14 +57348,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -57731,15 +57670,15 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesTaskCompletionsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -57850,14 +57789,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -57915,27 +57853,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -57954,14 +57890,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }
@@ -58192,16 +58127,16 @@ pub mod builder {
         activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
         activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
-        contact_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
         date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
         date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
         external_whatsapp_message_id: Result<Option<::std::string::String>, String>,
-        id_in: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        lead_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        user_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesWhatsappMessagesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -58313,14 +58248,13 @@ pub mod builder {
         }
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.contact_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for contact_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
                 });
             self
         }
@@ -58391,27 +58325,25 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
         pub fn lead_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.lead_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for lead_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
                 });
             self
         }
@@ -58430,14 +58362,13 @@ pub mod builder {
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_id failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
                 });
             self
         }

@@ -2403,8 +2403,8 @@ pub mod builder {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
         skip: Result<Option<i64>, String>,
-        ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        object_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        ids: Result<Option<crate::IdList>, String>,
+        object_ids: Result<Option<crate::IdList>, String>,
     }
     impl<'a> CommentsListThreads<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2438,27 +2438,25 @@ pub mod builder {
         }
         pub fn ids<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.ids = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for ids failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for ids failed".to_string()
                 });
             self
         }
         pub fn object_ids<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.object_ids = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for object_ids failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for object_ids failed".to_string()
                 });
             self
         }

@@ -133,10 +133,10 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         skip: Result<Option<i64>, String>,
         action: Result<Option<::std::string::String>, String>,
-        date_updated_gt: Result<Option<::std::string::String>, String>,
-        date_updated_gte: Result<Option<::std::string::String>, String>,
-        date_updated_lt: Result<Option<::std::string::String>, String>,
-        date_updated_lte: Result<Option<::std::string::String>, String>,
+        date_updated_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lte: Result<Option<crate::DateOrTimestamp>, String>,
         lead_id: Result<Option<::std::string::String>, String>,
         object_id: Result<Option<::std::string::String>, String>,
         object_type: Result<Option<::std::string::String>, String>,
@@ -194,52 +194,52 @@ pub mod builder {
         }
         pub fn date_updated_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lte failed"
                         .to_string()
                 });
             self

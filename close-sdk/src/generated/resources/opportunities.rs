@@ -2989,21 +2989,21 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         order_by: Result<Option<::std::string::String>, String>,
         skip: Result<Option<i64>, String>,
-        date_created: Result<Option<::std::string::String>, String>,
-        date_created_gt: Result<Option<::std::string::String>, String>,
-        date_created_gte: Result<Option<::std::string::String>, String>,
-        date_created_lt: Result<Option<::std::string::String>, String>,
-        date_created_lte: Result<Option<::std::string::String>, String>,
-        date_updated: Result<Option<::std::string::String>, String>,
-        date_updated_gt: Result<Option<::std::string::String>, String>,
-        date_updated_gte: Result<Option<::std::string::String>, String>,
-        date_updated_lt: Result<Option<::std::string::String>, String>,
-        date_updated_lte: Result<Option<::std::string::String>, String>,
-        date_won: Result<Option<::std::string::String>, String>,
-        date_won_gt: Result<Option<::std::string::String>, String>,
-        date_won_gte: Result<Option<::std::string::String>, String>,
-        date_won_lt: Result<Option<::std::string::String>, String>,
-        date_won_lte: Result<Option<::std::string::String>, String>,
+        date_created: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_won: Result<Option<crate::DateOrTimestamp>, String>,
+        date_won_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_won_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_won_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_won_lte: Result<Option<crate::DateOrTimestamp>, String>,
         is_stalled: Result<Option<::std::string::String>, String>,
         lead_id: Result<Option<::std::string::String>, String>,
         lead_query: Result<Option<::std::string::String>, String>,
@@ -3013,15 +3013,21 @@ pub mod builder {
         status: Result<Option<::std::string::String>, String>,
         status_in: Result<Option<::std::string::String>, String>,
         status_id: Result<Option<::std::string::String>, String>,
-        status_id_in: Result<Option<::std::string::String>, String>,
+        status_id_in: Result<Option<crate::IdList>, String>,
         status_label: Result<Option<::std::string::String>, String>,
         status_label_in: Result<Option<::std::string::String>, String>,
-        status_type: Result<Option<::std::string::String>, String>,
-        status_type_in: Result<Option<::std::string::String>, String>,
+        status_type: Result<Option<crate::types::OpportunityStatusType>, String>,
+        status_type_in: Result<
+            Option<::std::vec::Vec<crate::types::OpportunityStatusType>>,
+            String,
+        >,
         user_id: Result<Option<::std::string::String>, String>,
-        user_id_in: Result<Option<::std::string::String>, String>,
-        value_period: Result<Option<::std::string::String>, String>,
-        value_period_in: Result<Option<::std::string::String>, String>,
+        user_id_in: Result<Option<crate::IdList>, String>,
+        value_period: Result<Option<crate::types::OpportunityValuePeriod>, String>,
+        value_period_in: Result<
+            Option<::std::vec::Vec<crate::types::OpportunityValuePeriod>>,
+            String,
+        >,
     }
     impl<'a> OpportunitiesList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3128,195 +3134,195 @@ pub mod builder {
         }
         pub fn date_created<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_won<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_won = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_won failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_won failed"
                         .to_string()
                 });
             self
         }
         pub fn date_won_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_won_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_won_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_won_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_won_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_won_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_won_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_won_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_won_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_won_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_won_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_won_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_won_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_won_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_won_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_won_lte failed"
                         .to_string()
                 });
             self
@@ -3440,14 +3446,13 @@ pub mod builder {
         }
         pub fn status_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.status_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for status_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for status_id_in failed".to_string()
                 });
             self
         }
@@ -3479,26 +3484,28 @@ pub mod builder {
         }
         pub fn status_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::types::OpportunityStatusType>,
         {
             self.status_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for status_type failed"
+                    "conversion to `crate :: types :: OpportunityStatusType` for status_type failed"
                         .to_string()
                 });
             self
         }
         pub fn status_type_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<crate::types::OpportunityStatusType>,
+            >,
         {
             self.status_type_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for status_type_in failed"
+                    "conversion to `:: std :: vec :: Vec < crate :: types :: OpportunityStatusType >` for status_type_in failed"
                         .to_string()
                 });
             self
@@ -3518,39 +3525,40 @@ pub mod builder {
         }
         pub fn user_id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.user_id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for user_id_in failed".to_string()
                 });
             self
         }
         pub fn value_period<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::types::OpportunityValuePeriod>,
         {
             self.value_period = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for value_period failed"
+                    "conversion to `crate :: types :: OpportunityValuePeriod` for value_period failed"
                         .to_string()
                 });
             self
         }
         pub fn value_period_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<crate::types::OpportunityValuePeriod>,
+            >,
         {
             self.value_period_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for value_period_in failed"
+                    "conversion to `:: std :: vec :: Vec < crate :: types :: OpportunityValuePeriod >` for value_period_in failed"
                         .to_string()
                 });
             self

@@ -839,8 +839,8 @@ pub mod builder {
     pub struct ReportingGetSentEmails<'a> {
         client: &'a super::Client,
         org_id: Result<::std::string::String, String>,
-        date_end: Result<Option<::std::string::String>, String>,
-        date_start: Result<Option<::std::string::String>, String>,
+        date_end: Result<Option<crate::DateOrTimestamp>, String>,
+        date_start: Result<Option<crate::DateOrTimestamp>, String>,
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReportingGetSentEmails<'a> {
@@ -867,26 +867,26 @@ pub mod builder {
         }
         pub fn date_end<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_end = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_end failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_end failed"
                         .to_string()
                 });
             self
         }
         pub fn date_start<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_start = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_start failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_start failed"
                         .to_string()
                 });
             self
@@ -943,8 +943,8 @@ pub mod builder {
     pub struct ReportingGetLeadStatuses<'a> {
         client: &'a super::Client,
         org_id: Result<::std::string::String, String>,
-        date_end: Result<Option<::std::string::String>, String>,
-        date_start: Result<Option<::std::string::String>, String>,
+        date_end: Result<Option<crate::DateOrTimestamp>, String>,
+        date_start: Result<Option<crate::DateOrTimestamp>, String>,
         query: Result<Option<::std::string::String>, String>,
         smart_view_id: Result<Option<::std::string::String>, String>,
     }
@@ -973,26 +973,26 @@ pub mod builder {
         }
         pub fn date_end<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_end = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_end failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_end failed"
                         .to_string()
                 });
             self
         }
         pub fn date_start<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_start = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_start failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_start failed"
                         .to_string()
                 });
             self
@@ -1066,8 +1066,8 @@ pub mod builder {
     pub struct ReportingGetOpportunityStatuses<'a> {
         client: &'a super::Client,
         org_id: Result<::std::string::String, String>,
-        date_end: Result<Option<::std::string::String>, String>,
-        date_start: Result<Option<::std::string::String>, String>,
+        date_end: Result<Option<crate::DateOrTimestamp>, String>,
+        date_start: Result<Option<crate::DateOrTimestamp>, String>,
         query: Result<Option<::std::string::String>, String>,
         smart_view_id: Result<Option<::std::string::String>, String>,
         user_id: Result<Option<::std::string::String>, String>,
@@ -1098,26 +1098,26 @@ pub mod builder {
         }
         pub fn date_end<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_end = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_end failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_end failed"
                         .to_string()
                 });
             self
         }
         pub fn date_start<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_start = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_start failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_start failed"
                         .to_string()
                 });
             self

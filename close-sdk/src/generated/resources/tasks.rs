@@ -211,6 +211,50 @@ pub mod types {
             value.parse()
         }
     }
+    ///A task view: `inbox` (incomplete tasks up to the end of the user's day), `future` (incomplete tasks from the user's tomorrow), `archive` (complete tasks).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum TaskView {
+        #[cfg_attr(feature = "schemars", serde(rename = "inbox"))]
+        Inbox,
+        #[cfg_attr(feature = "schemars", serde(rename = "future"))]
+        Future,
+        #[cfg_attr(feature = "schemars", serde(rename = "archive"))]
+        Archive,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownTaskView),
+    }
+    impl ::std::str::FromStr for TaskView {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "inbox" => Ok(Self::Inbox),
+                "future" => Ok(Self::Future),
+                "archive" => Ok(Self::Archive),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TaskView {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TaskView {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`UpdateTask`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1628,6 +1672,57 @@ pub mod types {
             )
         }
     }
+    ///A value of [`TaskView`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownTaskView::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownTaskView(::std::string::String);
+    impl UnknownTaskView {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl TaskView {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inbox => "inbox",
+                Self::Future => "future",
+                Self::Archive => "archive",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TaskView {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TaskView {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskView {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `TaskView` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "inbox" => Self::Inbox,
+                    "future" => Self::Future,
+                    "archive" => Self::Archive,
+                    _ => Self::Unknown(UnknownTaskView(key.into_string())),
+                },
+            )
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static UPDATETASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2050,31 +2145,31 @@ pub mod builder {
         type_: Result<Option<::std::string::String>, String>,
         type_in: Result<Option<::std::string::String>, String>,
         assigned_to: Result<Option<::std::string::String>, String>,
-        date: Result<Option<::std::string::String>, String>,
-        date_gt: Result<Option<::std::string::String>, String>,
-        date_gte: Result<Option<::std::string::String>, String>,
-        date_lt: Result<Option<::std::string::String>, String>,
-        date_lte: Result<Option<::std::string::String>, String>,
-        date_created_gt: Result<Option<::std::string::String>, String>,
-        date_created_gte: Result<Option<::std::string::String>, String>,
-        date_created_lt: Result<Option<::std::string::String>, String>,
-        date_created_lte: Result<Option<::std::string::String>, String>,
-        date_updated_gt: Result<Option<::std::string::String>, String>,
-        date_updated_gte: Result<Option<::std::string::String>, String>,
-        date_updated_lt: Result<Option<::std::string::String>, String>,
-        date_updated_lte: Result<Option<::std::string::String>, String>,
-        due_date: Result<Option<::std::string::String>, String>,
-        due_date_gt: Result<Option<::std::string::String>, String>,
-        due_date_gte: Result<Option<::std::string::String>, String>,
-        due_date_lt: Result<Option<::std::string::String>, String>,
-        due_date_lte: Result<Option<::std::string::String>, String>,
+        date: Result<Option<crate::DateOrTimestamp>, String>,
+        date_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_lte: Result<Option<crate::DateOrTimestamp>, String>,
         format: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
-        id_in: Result<Option<::std::string::String>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
         is_complete: Result<Option<::std::string::String>, String>,
         lead_id: Result<Option<::std::string::String>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        view: Result<Option<::std::string::String>, String>,
+        view: Result<Option<types::TaskView>, String>,
     }
     impl<'a> TasksList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2201,234 +2296,234 @@ pub mod builder {
         }
         pub fn date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date failed"
+                    "conversion to `crate :: DateOrTimestamp` for date failed"
                         .to_string()
                 });
             self
         }
         pub fn date_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_lte failed"
                         .to_string()
                 });
             self
@@ -2461,14 +2556,13 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
@@ -2513,15 +2607,12 @@ pub mod builder {
         }
         pub fn view<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::TaskView>,
         {
             self.view = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for view failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `TaskView` for view failed".to_string());
             self
         }
         ///Sends a `GET` request to `/task/`
@@ -2707,31 +2798,31 @@ pub mod builder {
         type_: Result<Option<::std::string::String>, String>,
         type_in: Result<Option<::std::string::String>, String>,
         assigned_to: Result<Option<::std::string::String>, String>,
-        date: Result<Option<::std::string::String>, String>,
-        date_gt: Result<Option<::std::string::String>, String>,
-        date_gte: Result<Option<::std::string::String>, String>,
-        date_lt: Result<Option<::std::string::String>, String>,
-        date_lte: Result<Option<::std::string::String>, String>,
-        date_created_gt: Result<Option<::std::string::String>, String>,
-        date_created_gte: Result<Option<::std::string::String>, String>,
-        date_created_lt: Result<Option<::std::string::String>, String>,
-        date_created_lte: Result<Option<::std::string::String>, String>,
-        date_updated_gt: Result<Option<::std::string::String>, String>,
-        date_updated_gte: Result<Option<::std::string::String>, String>,
-        date_updated_lt: Result<Option<::std::string::String>, String>,
-        date_updated_lte: Result<Option<::std::string::String>, String>,
-        due_date: Result<Option<::std::string::String>, String>,
-        due_date_gt: Result<Option<::std::string::String>, String>,
-        due_date_gte: Result<Option<::std::string::String>, String>,
-        due_date_lt: Result<Option<::std::string::String>, String>,
-        due_date_lte: Result<Option<::std::string::String>, String>,
+        date: Result<Option<crate::DateOrTimestamp>, String>,
+        date_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_updated_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        due_date_lte: Result<Option<crate::DateOrTimestamp>, String>,
         format: Result<Option<::std::string::String>, String>,
         id: Result<Option<::std::string::String>, String>,
-        id_in: Result<Option<::std::string::String>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
         is_complete: Result<Option<::std::string::String>, String>,
         lead_id: Result<Option<::std::string::String>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
-        view: Result<Option<::std::string::String>, String>,
+        view: Result<Option<types::TaskView>, String>,
         body: Result<types::builder::BulkUpdateTasks, String>,
     }
     impl<'a> TasksBulkUpdate<'a> {
@@ -2838,234 +2929,234 @@ pub mod builder {
         }
         pub fn date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date failed"
+                    "conversion to `crate :: DateOrTimestamp` for date failed"
                         .to_string()
                 });
             self
         }
         pub fn date_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_created_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_created_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_created_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn date_updated_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.date_updated_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for date_updated_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for date_updated_lte failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_gt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_gt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_gt failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_gt failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_gte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_gte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_gte failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_gte failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_lt<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_lt = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_lt failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_lt failed"
                         .to_string()
                 });
             self
         }
         pub fn due_date_lte<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
         {
             self.due_date_lte = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for due_date_lte failed"
+                    "conversion to `crate :: DateOrTimestamp` for due_date_lte failed"
                         .to_string()
                 });
             self
@@ -3098,14 +3189,13 @@ pub mod builder {
         }
         pub fn id_in<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::IdList>,
         {
             self.id_in = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id_in failed"
-                        .to_string()
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
                 });
             self
         }
@@ -3150,15 +3240,12 @@ pub mod builder {
         }
         pub fn view<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::TaskView>,
         {
             self.view = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for view failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `TaskView` for view failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
