@@ -50,36 +50,9 @@ pub const PAGINATION_TEST: &str = "tests/tests/integration/generated_pagination.
 /// paginates (or no longer exists).
 pub const NOT_PAGINATED: &[(&str, &str)] = &[
     (
-        "connected_accounts_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "custom_object_types_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "custom_objects_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "dialers_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "email_templates_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
         "events_list",
         "a cursor list (`cursor_next`), but Close's document has no `_cursor` parameter and an \
          undocumented answer; `client.list_events` (events/log.rs) follows the cursor by hand",
-    ),
-    (
-        "exports_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
     ),
     (
         "reporting_list_activity_metrics",
@@ -94,28 +67,9 @@ pub const NOT_PAGINATED: &[(&str, &str)] = &[
         "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
     ),
     (
-        "send_as_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
         "sequences_get",
         "one sequence, not a list (its `_skip`/`_limit` are in Close's document, its answer is \
          no envelope)",
-    ),
-    (
-        "sequences_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "sequences_list_subscriptions",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "sms_templates_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
     ),
     (
         "unsubscribed_emails_list",

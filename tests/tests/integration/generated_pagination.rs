@@ -233,6 +233,16 @@ async fn comments_list_threads_repeated_page() {
 }
 
 #[tokio::test]
+async fn connected_accounts_list_one_answer() {
+    one_answer("/connected_account/", "/connected_account/", |c, _| c.connected_accounts().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn connected_accounts_list_one_answer_with_more() {
+    one_answer_with_more("/connected_account/", "/connected_account/", |c, _| c.connected_accounts().list().paginate()).await;
+}
+
+#[tokio::test]
 async fn contacts_list_three_pages() {
     three_pages("/contact/", "/contact/", |c, limit| c.contacts().list().limit(limit).paginate()).await;
 }
@@ -310,6 +320,51 @@ async fn custom_fields_shared_list_one_answer() {
 #[tokio::test]
 async fn custom_fields_shared_list_one_answer_with_more() {
     one_answer_with_more("/custom_field/shared/", "/custom_field/shared/", |c, _| c.custom_fields().shared().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn custom_object_types_list_one_answer() {
+    one_answer("/custom_object_type/", "/custom_object_type/", |c, _| c.custom_object_types().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn custom_objects_list_one_answer() {
+    one_answer("/custom_object/", "/custom_object/", |c, _| c.custom_objects().list("lead_id-1").paginate()).await;
+}
+
+#[tokio::test]
+async fn custom_objects_list_one_answer_with_more() {
+    one_answer_with_more("/custom_object/", "/custom_object/", |c, _| c.custom_objects().list("lead_id-1").paginate()).await;
+}
+
+#[tokio::test]
+async fn dialers_list_three_pages() {
+    three_pages("/dialer/", "/dialer/", |c, limit| c.dialers().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn dialers_list_repeated_page() {
+    repeated_page("/dialer/", "/dialer/", |c, limit| c.dialers().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn email_templates_list_three_pages() {
+    three_pages("/email_template/", "/email_template/", |c, limit| c.email_templates().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn email_templates_list_repeated_page() {
+    repeated_page("/email_template/", "/email_template/", |c, limit| c.email_templates().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn exports_list_three_pages() {
+    three_pages("/export/", "/export/", |c, limit| c.exports().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn exports_list_repeated_page() {
+    repeated_page("/export/", "/export/", |c, limit| c.exports().list().limit(limit).paginate()).await;
 }
 
 #[tokio::test]
@@ -423,6 +478,31 @@ async fn roles_list_repeated_page() {
 }
 
 #[tokio::test]
+async fn send_as_list_one_answer() {
+    one_answer("/send_as/", "/send_as/", |c, _| c.send_as().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn sequences_list_three_pages() {
+    three_pages("/sequence/", "/sequence/", |c, limit| c.sequences().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn sequences_list_repeated_page() {
+    repeated_page("/sequence/", "/sequence/", |c, limit| c.sequences().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn sequences_list_subscriptions_three_pages() {
+    three_pages("/sequence_subscription/", "/sequence_subscription/", |c, limit| c.sequences().subscriptions().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn sequences_list_subscriptions_repeated_page() {
+    repeated_page("/sequence_subscription/", "/sequence_subscription/", |c, limit| c.sequences().subscriptions().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
 async fn smart_views_list_three_pages() {
     three_pages("/saved_search/", "/saved_search/", |c, limit| c.smart_views().list().limit(limit).paginate()).await;
 }
@@ -430,6 +510,16 @@ async fn smart_views_list_three_pages() {
 #[tokio::test]
 async fn smart_views_list_repeated_page() {
     repeated_page("/saved_search/", "/saved_search/", |c, limit| c.smart_views().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn sms_templates_list_three_pages() {
+    three_pages("/sms_template/", "/sms_template/", |c, limit| c.sms_templates().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn sms_templates_list_repeated_page() {
+    repeated_page("/sms_template/", "/sms_template/", |c, limit| c.sms_templates().list().limit(limit).paginate()).await;
 }
 
 #[tokio::test]
