@@ -56,15 +56,8 @@ pub const NOT_PAGINATED: &[(&str, &str)] = &[
     ),
     (
         "reporting_list_activity_metrics",
-        "the metrics a report can use, not a paged list: no `_skip`/`_limit`, undocumented answer",
-    ),
-    (
-        "scheduling_links_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "scheduling_links_list_shared",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+        "the metrics a report can use, not a list of records: no `_skip`/`_limit`, and no \
+         documented `{data}` envelope",
     ),
     (
         "sequences_get",
@@ -73,7 +66,8 @@ pub const NOT_PAGINATED: &[(&str, &str)] = &[
     ),
     (
         "unsubscribed_emails_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+        "no `_skip`/`_limit`, and the answer is undocumented: Close's page, the document and the \
+         catalogues show no example of it, so there is no envelope or item type to give it",
     ),
 ];
 

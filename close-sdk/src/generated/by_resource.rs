@@ -908,6 +908,8 @@ pub mod roles {
 /// ```
 #[cfg(feature = "scheduling-links")]
 pub mod scheduling_links {
+    #[doc(inline)]
+    pub use crate::generated::resources::scheduling_links::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::scheduling_links::builder::*;

@@ -9199,10 +9199,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLinkList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9217,7 +9214,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksList<'a> {
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLinkList,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<

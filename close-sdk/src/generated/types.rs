@@ -79,6 +79,8 @@ pub use super::resources::playbooks::types::*;
 pub use super::resources::reporting::types::*;
 #[cfg(feature = "roles")]
 pub use super::resources::roles::types::*;
+#[cfg(feature = "scheduling-links")]
+pub use super::resources::scheduling_links::types::*;
 #[cfg(feature = "sequences")]
 pub use super::resources::sequences::types::*;
 #[cfg(feature = "smart-views")]
@@ -164,6 +166,8 @@ pub mod builder {
     pub use super::super::resources::playbooks::types::builder::*;
     #[cfg(feature = "roles")]
     pub use super::super::resources::roles::types::builder::*;
+    #[cfg(feature = "scheduling-links")]
+    pub use super::super::resources::scheduling_links::types::builder::*;
     #[cfg(feature = "sequences")]
     pub use super::super::resources::sequences::types::builder::*;
     #[cfg(feature = "smart-views")]

@@ -478,6 +478,26 @@ async fn roles_list_repeated_page() {
 }
 
 #[tokio::test]
+async fn scheduling_links_list_one_answer() {
+    one_answer("/scheduling_link/", "/scheduling_link/", |c, _| c.scheduling_links().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn scheduling_links_list_one_answer_with_more() {
+    one_answer_with_more("/scheduling_link/", "/scheduling_link/", |c, _| c.scheduling_links().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn scheduling_links_list_shared_one_answer() {
+    one_answer("/shared_scheduling_link/", "/shared_scheduling_link/", |c, _| c.scheduling_links().shared().list().paginate()).await;
+}
+
+#[tokio::test]
+async fn scheduling_links_list_shared_one_answer_with_more() {
+    one_answer_with_more("/shared_scheduling_link/", "/shared_scheduling_link/", |c, _| c.scheduling_links().shared().list().paginate()).await;
+}
+
+#[tokio::test]
 async fn send_as_list_one_answer() {
     one_answer("/send_as/", "/send_as/", |c, _| c.send_as().list().paginate()).await;
 }
