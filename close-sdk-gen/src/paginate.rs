@@ -238,7 +238,11 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
                 .map(|(_, at, name, method)| (at, name, method))
                 .collect();
             out.push(OffsetList {
-                paging: if offset { Paging::Offset } else { Paging::Single },
+                paging: if offset {
+                    Paging::Offset
+                } else {
+                    Paging::Single
+                },
                 id: id.to_string(),
                 template: template.clone(),
                 builder: id.to_pascal_case(),
@@ -357,20 +361,18 @@ fn doc(list: &OffsetList, call: &str) -> Vec<String> {
         Paging::Offset => ".limit(50)",
         Paging::Single => "",
     };
-    lines.extend(
-        [
-            String::new(),
-            "```no_run".to_string(),
-            "# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {".to_string(),
-            format!("let mut items = {call}{limit}.paginate();"),
-            "while let Some(item) = items.next().await {".to_string(),
-            "    let item = item?;".to_string(),
-            "#   let _ = item;".to_string(),
-            "}".to_string(),
-            "# Ok(()) }".to_string(),
-            "```".to_string(),
-        ],
-    );
+    lines.extend([
+        String::new(),
+        "```no_run".to_string(),
+        "# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {".to_string(),
+        format!("let mut items = {call}{limit}.paginate();"),
+        "while let Some(item) = items.next().await {".to_string(),
+        "    let item = item?;".to_string(),
+        "#   let _ = item;".to_string(),
+        "}".to_string(),
+        "# Ok(()) }".to_string(),
+        "```".to_string(),
+    ]);
     lines.iter().map(|l| format!(" {l}")).collect()
 }
 
@@ -624,7 +626,10 @@ mod tests {
         let text = prettyplease::unparse(&file);
         assert!(text.contains("crate::runtime::single_page("), "{text}");
         assert!(text.contains("\"leads_list\""), "{text}");
-        assert!(text.contains("let Self { client, fields } = self;"), "{text}");
+        assert!(
+            text.contains("let Self { client, fields } = self;"),
+            "{text}"
+        );
         assert!(text.contains("client.leads().list().paginate()"), "{text}");
         assert!(text.contains("has_more: true"), "{text}");
     }
@@ -682,6 +687,9 @@ mod tests {
         assert!(text.contains("let fields = fields.clone();"), "{text}");
         assert!(text.contains("crate::runtime::page_size(\"leads_list\", limit)"));
         assert!(text.contains("crate::runtime::first_skip(\"leads_list\", skip)"));
-        assert!(text.contains("client.leads().list().limit(50).paginate()"), "{text}");
+        assert!(
+            text.contains("client.leads().list().limit(50).paginate()"),
+            "{text}"
+        );
     }
 }
