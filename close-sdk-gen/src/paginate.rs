@@ -11,6 +11,15 @@
 //! `_limit` set, through `crate::runtime::output`, so `Paginated`'s guarantees (lazy,
 //! cancel-safe, loop-proof) hold for every list.
 //!
+//! A `GET` whose answer is a `{data}` envelope (`data` an array of a named schema) but which
+//! Close documents without `_skip`/`_limit` (statuses, pipelines, webhooks, comments, …) gets
+//! the same `.paginate()`, over one request (`crate::runtime::single_page`): the answer's `data`
+//! is the stream, and an answer saying `has_more: true` ends it, after its items, with an error
+//! instead of silently leaving the rest out. Close's pagination page says "most list endpoints"
+//! take `_skip`/`_limit`; where a list's own page does not document them, the SDK does not send
+//! them. So every list has one `.paginate()`, and its doc example uses the handle
+//! (`client.leads().list().limit(50).paginate()`).
+//!
 //! Everything else that looks like a list (an operationId with `_list`, `_skip`/`_limit`/
 //! `_cursor` parameters, or a `data` envelope) must be in [`NOT_PAGINATED`] with the reason;
 //! [`plan`] fails otherwise, and for an entry that no longer applies, so a new list in Close's
@@ -18,9 +27,10 @@
 //! would get the same treatment; the document has none today (the event log's `_cursor` is not
 //! in it), and [`plan`] fails on the first one so that it is not silently left out.
 //!
-//! [`test_source`] writes `tests/tests/integration/generated_pagination.rs`: per paginated
-//! operation, three pages over loopback and a server repeating a page (the checks live in
-//! `close_sdk_tests::pages`, one generic function each).
+//! [`test_source`] writes `tests/tests/integration/generated_pagination.rs`: per offset list,
+//! three pages over loopback and a server repeating a page; per single-answer list, one request
+//! and (where the envelope has `has_more`) an answer saying `has_more: true` (the checks live in
+//! `close_sdk_tests::pages`, one generic function each, called through the handles).
 
 use std::collections::BTreeSet;
 
@@ -40,84 +50,14 @@ pub const PAGINATION_TEST: &str = "tests/tests/integration/generated_pagination.
 /// paginates (or no longer exists).
 pub const NOT_PAGINATED: &[(&str, &str)] = &[
     (
-        "comments_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds a thread's or object's comments",
-    ),
-    (
-        "connected_accounts_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "custom_activity_types_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every type",
-    ),
-    (
-        "custom_fields_custom_object_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every field",
-    ),
-    (
-        "custom_fields_shared_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every field",
-    ),
-    (
-        "custom_object_types_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "custom_objects_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "dialers_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "email_templates_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
         "events_list",
         "a cursor list (`cursor_next`), but Close's document has no `_cursor` parameter and an \
          undocumented answer; `client.list_events` (events/log.rs) follows the cursor by hand",
     ),
     (
-        "exports_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "integration_links_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every link",
-    ),
-    (
-        "lead_statuses_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every status",
-    ),
-    (
-        "opportunity_statuses_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every status",
-    ),
-    (
-        "pipelines_list",
-        "no `_skip`/`_limit` in Close's document: one answer holds every pipeline",
-    ),
-    (
         "reporting_list_activity_metrics",
-        "the metrics a report can use, not a paged list: no `_skip`/`_limit`, undocumented answer",
-    ),
-    (
-        "scheduling_links_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "scheduling_links_list_shared",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "send_as_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
+        "the metrics a report can use, not a list of records: no `_skip`/`_limit`, and no \
+         documented `{data}` envelope",
     ),
     (
         "sequences_get",
@@ -125,38 +65,27 @@ pub const NOT_PAGINATED: &[(&str, &str)] = &[
          no envelope)",
     ),
     (
-        "sequences_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "sequences_list_subscriptions",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
-        "sms_templates_list",
-        "the answer is undocumented (a JSON object, no typed `{data, has_more}` envelope); an \
-         overlay schema for it would make it paginate",
-    ),
-    (
         "unsubscribed_emails_list",
-        "no `_skip`/`_limit`, and the answer is undocumented (a JSON object, no envelope)",
-    ),
-    (
-        "users_list_availabilities",
-        "`{data}` without `has_more`: one answer holds every user's availability",
-    ),
-    (
-        "webhooks_list",
-        "no `_skip`/`_limit` in Close's document; `client.list_webhooks` (api/webhooks.rs) \
-         follows `has_more` with `_skip` by hand",
+        "no `_skip`/`_limit`, and the answer is undocumented: Close's page, the document and the \
+         catalogues show no example of it, so there is no envelope or item type to give it",
     ),
 ];
 
-/// One operation that pages by offset.
+/// How a list's `.paginate()` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// By offset: `_skip`/`_limit` on every request, `has_more` followed.
+    Offset,
+    /// One request: Close documents no `_skip`/`_limit` for it, so one answer holds the whole
+    /// list (`has_more: true` in it ends the stream with an error after its items).
+    Single,
+}
+
+/// One operation that paginates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetList {
+    /// Offset or single answer.
+    pub paging: Paging,
     /// The operationId (`leads_list`).
     pub id: String,
     /// The path template (`/lead/`).
@@ -169,6 +98,8 @@ pub struct OffsetList {
     pub data_optional: bool,
     /// Whether the envelope's `has_more` is an `Option` in the generated type.
     pub has_more_optional: bool,
+    /// Whether the envelope has a `has_more` member at all (a single-answer list may not).
+    pub has_more: bool,
     /// `(location, name, builder method)` of each required parameter.
     pub required: Vec<(String, String, String)>,
 }
@@ -245,6 +176,12 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
                 && query.contains("_limit")
                 && member("data").is_some()
                 && member("has_more").is_some();
+            // A `{data}` list Close documents without `_skip`/`_limit`: one answer is the list.
+            let single = method == "get"
+                && !query.contains("_skip")
+                && !query.contains("_limit")
+                && !query.contains("_cursor")
+                && member("data").and_then(|d| d.get("type")) == Some(&Value::from("array"));
             let cursor = query.contains("_cursor") && member("cursor_next").is_some();
             let list_like = id.ends_with("_list")
                 || id.contains("_list_")
@@ -253,7 +190,7 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
                 || query.contains("_cursor")
                 || member("data").is_some();
             if excused.contains(id) {
-                if offset || cursor {
+                if offset || cursor || single {
                     bail!("{id} paginates now; remove it from NOT_PAGINATED in close-sdk-gen/src/paginate.rs");
                 }
                 continue;
@@ -261,7 +198,7 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
             if cursor {
                 bail!("{id} is a cursor list (`_cursor`, `cursor_next`); close-sdk-gen/src/paginate.rs generates offset pagination only: teach it cursors, or list {id} in NOT_PAGINATED with the reason");
             }
-            if !offset {
+            if !offset && !single {
                 if list_like {
                     unexplained.push(id.to_string());
                 }
@@ -277,25 +214,42 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
             else {
                 bail!("{id}: the items of its `data` are not a named schema; name them (openapi/overlay.yaml) so `.paginate()` can say its item type");
             };
+            // In the handle's argument order: path parameters in path order, then query.
             let mut required = Vec::new();
             for p in &params {
                 if p.get("required") == Some(&Value::Bool(true)) {
                     let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
                     let at = p.get("in").and_then(Value::as_str).unwrap_or_default();
+                    let position = match at {
+                        "path" => template.find(&format!("{{{name}}}")).unwrap_or(usize::MAX),
+                        _ => usize::MAX,
+                    };
                     required.push((
+                        position,
                         at.to_string(),
                         name.to_string(),
                         crate::conformance::builder_method(name),
                     ));
                 }
             }
+            required.sort_by_key(|(position, ..)| *position);
+            let required = required
+                .into_iter()
+                .map(|(_, at, name, method)| (at, name, method))
+                .collect();
             out.push(OffsetList {
+                paging: if offset {
+                    Paging::Offset
+                } else {
+                    Paging::Single
+                },
                 id: id.to_string(),
                 template: template.clone(),
                 builder: id.to_pascal_case(),
                 item: rust_type_name(item_name),
                 data_optional: optional(envelope, "data"),
                 has_more_optional: optional(envelope, "has_more"),
+                has_more: member("has_more").is_some(),
                 required,
             });
         }
@@ -326,29 +280,99 @@ fn builder_fields(builder: &[syn::Item], name: &str) -> Option<Vec<syn::Ident>> 
     })
 }
 
-/// The doc comment of one `.paginate()`.
-fn doc(list: &OffsetList) -> Vec<String> {
-    let mut call = format!("client.{}()", list.id);
-    for (_, name, method) in &list.required {
-        call.push_str(&format!(".{method}({:?})", format!("{name}-1")));
+/// The handle call of every operation of `spec` (`leads().list`), from the handle table.
+fn handle_calls(spec: &Value) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut ids = Vec::new();
+    for item in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for method in crate::rules::METHODS {
+            if let Some(id) = item
+                .get(method)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+            {
+                ids.push(id);
+            }
+        }
     }
-    let lines = [
-        "Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)".to_string(),
-        "items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from".to_string(),
-        "[`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`".to_string(),
-        "below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and".to_string(),
-        "nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).".to_string(),
+    let places = crate::handles::assign(&crate::handles::table()?, &ids)?;
+    Ok(places
+        .into_iter()
+        .map(|(id, place)| (id, place.call()))
+        .collect())
+}
+
+/// `client.leads().list()`, or `client.custom_objects().list("lead_id-1")` with a placeholder
+/// value for each required parameter (the handle method's arguments).
+fn handle_call(list: &OffsetList, calls: &std::collections::BTreeMap<String, String>) -> String {
+    let call = calls
+        .get(&list.id)
+        .cloned()
+        .unwrap_or_else(|| list.id.clone());
+    let args: Vec<String> = list
+        .required
+        .iter()
+        .map(|(_, name, _)| format!("{:?}", format!("{name}-1")))
+        .collect();
+    format!("client.{call}({})", args.join(", "))
+}
+
+/// The doc comment of one `.paginate()`.
+fn doc(list: &OffsetList, call: &str) -> Vec<String> {
+    let mut lines: Vec<String> = match list.paging {
+        Paging::Offset => [
+            "Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)",
+            "items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from",
+            "[`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`",
+            "below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and",
+            "nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).",
+        ]
+        .iter()
+        .map(|l| l.to_string())
+        .collect(),
+        Paging::Single => {
+            let mut l: Vec<String> = [
+                "Every item of the list, from one request sent when the stream is first read: Close",
+                "documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's",
+                "failed conversion is the stream's only error, and nothing is sent.",
+            ]
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+            if list.has_more {
+                l.extend(
+                    [
+                        "An answer saying `has_more: true` ends the stream, after its items, with",
+                        "[`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.",
+                    ]
+                    .iter()
+                    .map(|l| l.to_string()),
+                );
+            }
+            l.push("Lazy and cancel-safe: see [`Paginated`](crate::Paginated).".to_string());
+            l
+        }
+    };
+    let limit = match list.paging {
+        Paging::Offset => ".limit(50)",
+        Paging::Single => "",
+    };
+    lines.extend([
         String::new(),
         "```no_run".to_string(),
         "# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {".to_string(),
-        format!("let mut items = {call}.limit(50).paginate();"),
+        format!("let mut items = {call}{limit}.paginate();"),
         "while let Some(item) = items.next().await {".to_string(),
         "    let item = item?;".to_string(),
         "#   let _ = item;".to_string(),
         "}".to_string(),
         "# Ok(()) }".to_string(),
         "```".to_string(),
-    ];
+    ]);
     lines.iter().map(|l| format!(" {l}")).collect()
 }
 
@@ -362,11 +386,16 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
     }) else {
         return Ok(0);
     };
+    let calls = handle_calls(spec)?;
     let mut added = Vec::new();
     for list in &lists {
         let Some(fields) = builder_fields(builder, &list.builder) else {
             continue;
         };
+        if list.paging == Paging::Single {
+            added.push(single(list, &fields, &handle_call(list, &calls))?);
+            continue;
+        }
         let has = |n: &str| fields.iter().any(|f| f == n);
         if !(has("client") && has("skip") && has("limit")) {
             bail!(
@@ -393,7 +422,7 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
         } else {
             quote!(::std::option::Option::Some(list.has_more))
         };
-        let doc = doc(list);
+        let doc = doc(list, &handle_call(list, &calls));
         added.push(syn::parse_quote! {
             impl<'a> #name<'a> {
                 #(#[doc = #doc])*
@@ -429,20 +458,66 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
     Ok(n)
 }
 
+/// The `.paginate()` of a single-answer list: one request, its `data` as the stream.
+fn single(list: &OffsetList, fields: &[syn::Ident], call: &str) -> Result<syn::Item> {
+    if !fields.iter().any(|f| f == "client") {
+        bail!(
+            "{}: progenitor's builder {} has no `client` field; close-sdk-gen/src/paginate.rs must follow progenitor",
+            list.id,
+            list.builder
+        );
+    }
+    let others: Vec<&syn::Ident> = fields.iter().filter(|f| *f != "client").collect();
+    let name = format_ident!("{}", list.builder);
+    let item: syn::Type = syn::parse_str(&format!("crate::types::{}", list.item))
+        .with_context(|| format!("{}: item type {}", list.id, list.item))?;
+    let id = &list.id;
+    let data = if list.data_optional {
+        quote!(list.data)
+    } else {
+        quote!(::std::option::Option::Some(list.data))
+    };
+    let has_more = match (list.has_more, list.has_more_optional) {
+        (false, _) => quote!(::std::option::Option::None),
+        (true, true) => quote!(list.has_more),
+        (true, false) => quote!(::std::option::Option::Some(list.has_more)),
+    };
+    let doc = doc(list, call);
+    Ok(syn::parse_quote! {
+        impl<'a> #name<'a> {
+            #(#[doc = #doc])*
+            pub fn paginate(self) -> crate::Paginated<#item> {
+                let Self { client, #(#others),* } = self;
+                let client = client.clone();
+                crate::runtime::single_page(#id, async move {
+                    let request = #name {
+                        client: &client,
+                        #(#others),*
+                    };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((#data, #has_more))
+                })
+            }
+        }
+    })
+}
+
 /// The Rust source of the generated pagination test.
 pub fn test_source(spec: &Value) -> Result<String> {
     let mut s = String::from(crate::codegen::HEADER);
     s.push_str(
-        "\n//! Every `.paginate()` over loopback (generated by close-sdk-gen/src/paginate.rs): three pages\n\
-         //! (`_skip`/`_limit` sent, items in order, nothing asked after `has_more: false`) and a server\n\
-         //! repeating a page (the stream ends with an error, bounded). The checks are in\n\
+        "\n//! Every `.paginate()` over loopback, through the handles (generated by\n\
+         //! close-sdk-gen/src/paginate.rs). An offset list: three pages (`_skip`/`_limit` sent, items in\n\
+         //! order, nothing asked after `has_more: false`) and a server repeating a page (the stream ends\n\
+         //! with an error, bounded). A single-answer list: one request without `_skip`/`_limit`, and an\n\
+         //! answer saying `has_more: true` (its items, then one error, one request). The checks are in\n\
          //! `close_sdk_tests::pages`.\n\n\
-         use close_sdk_tests::pages::{repeated_page, three_pages};\n",
+         use close_sdk_tests::pages::{one_answer, one_answer_with_more, repeated_page, three_pages};\n",
     );
+    let calls = handle_calls(spec)?;
     for list in plan(spec, true)? {
         let mut path = list.template.clone();
-        let mut setters = String::new();
-        for (at, name, method) in &list.required {
+        for (at, name, _) in &list.required {
             let value = format!("{name}-1");
             match at.as_str() {
                 "path" => path = path.replacen(&format!("{{{name}}}"), &value, 1),
@@ -452,11 +527,20 @@ pub fn test_source(spec: &Value) -> Result<String> {
                     list.id
                 ),
             }
-            setters.push_str(&format!(".{method}({value:?})"));
         }
-        for check in ["three_pages", "repeated_page"] {
+        let call = handle_call(&list, &calls).replacen("client.", "c.", 1);
+        let checks: &[&str] = match (list.paging, list.has_more) {
+            (Paging::Offset, _) => &["three_pages", "repeated_page"],
+            (Paging::Single, true) => &["one_answer", "one_answer_with_more"],
+            (Paging::Single, false) => &["one_answer"],
+        };
+        let (params, limit) = match list.paging {
+            Paging::Offset => ("|c, limit|", ".limit(limit)"),
+            Paging::Single => ("|c, _|", ""),
+        };
+        for check in checks {
             s.push_str(&format!(
-                "\n#[tokio::test]\nasync fn {id}_{check}() {{\n    {check}({template:?}, {path:?}, |c, limit| c.{id}(){setters}.limit(limit).paginate()).await;\n}}\n",
+                "\n#[tokio::test]\nasync fn {id}_{check}() {{\n    {check}({template:?}, {path:?}, {params} {call}{limit}.paginate()).await;\n}}\n",
                 id = list.id,
                 template = list.template,
             ));
@@ -509,15 +593,45 @@ mod tests {
         assert_eq!(
             lists,
             [OffsetList {
+                paging: Paging::Offset,
                 id: "leads_list".into(),
                 template: "/lead/".into(),
                 builder: "LeadsList".into(),
                 item: "Lead".into(),
                 data_optional: true,
                 has_more_optional: true,
+                has_more: true,
                 required: vec![],
             }]
         );
+    }
+
+    #[test]
+    fn a_data_envelope_without_skip_and_limit_is_one_answer() {
+        let mut s = spec(json!([]), envelope());
+        s["paths"]["/lead/"]["get"]["parameters"] = json!([]);
+        let lists = plan(&s, false).unwrap();
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists[0].paging, Paging::Single);
+        assert!(lists[0].has_more);
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct LeadsList<'a> {
+                    client: &'a super::Client,
+                    fields: Result<Option<String>, String>,
+                }
+            }
+        };
+        assert_eq!(add(&mut file, &s).unwrap(), 1);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("crate::runtime::single_page("), "{text}");
+        assert!(text.contains("\"leads_list\""), "{text}");
+        assert!(
+            text.contains("let Self { client, fields } = self;"),
+            "{text}"
+        );
+        assert!(text.contains("client.leads().list().paginate()"), "{text}");
+        assert!(text.contains("has_more: true"), "{text}");
     }
 
     #[test]
@@ -573,6 +687,9 @@ mod tests {
         assert!(text.contains("let fields = fields.clone();"), "{text}");
         assert!(text.contains("crate::runtime::page_size(\"leads_list\", limit)"));
         assert!(text.contains("crate::runtime::first_skip(\"leads_list\", skip)"));
-        assert!(text.contains("client.leads_list().limit(50).paginate()"));
+        assert!(
+            text.contains("client.leads().list().limit(50).paginate()"),
+            "{text}"
+        );
     }
 }

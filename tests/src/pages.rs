@@ -120,3 +120,78 @@ pub async fn repeated_page<T: Serialize + Send + 'static>(
     );
     mock.assert_calls_async(2).await;
 }
+
+/// A single-answer list (Close documents no `_skip`/`_limit` for it): the stream sends one
+/// request, without `_skip` or `_limit`, and yields the answer's three items in order.
+pub async fn one_answer<T: Serialize + Send + 'static>(
+    template: &str,
+    path: &str,
+    make: MakeList<T>,
+) {
+    let server = MockServer::start_async().await;
+    let want = items(template, 3);
+    let body = json!({"data": want, "has_more": false});
+    let p = path.to_string();
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path(p)
+                .query_param_missing("_skip")
+                .query_param_missing("_limit");
+            then.status(200).json_body(body);
+        })
+        .await;
+    let client = crate::no_retry_client(&server);
+    let got = tokio::time::timeout(LIMIT, make(&client, 2).collect_all())
+        .await
+        .expect("the stream ends")
+        .unwrap_or_else(|e| panic!("{template}: {e}"));
+    assert_eq!(got.len(), 3, "{template}: every item of the answer");
+    let ids: Vec<Value> = got.iter().map(id_of).collect();
+    if ids.iter().any(|id| !id.is_null()) {
+        let want: Vec<Value> = (0..3).map(|i| json!(format!("item-{i}"))).collect();
+        assert_eq!(ids, want, "{template}: the items, in order");
+    }
+    mock.assert_calls_async(1).await;
+}
+
+/// A single-answer list whose answer says `has_more: true`: the stream yields its two items,
+/// then one [`Error::Decode`] (the rest cannot be asked for), then ends, after one request.
+pub async fn one_answer_with_more<T: Serialize + Send + 'static>(
+    template: &str,
+    path: &str,
+    make: MakeList<T>,
+) {
+    let server = MockServer::start_async().await;
+    let body = json!({"data": items(template, 2), "has_more": true});
+    let p = path.to_string();
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method(GET).path(p);
+            then.status(200).json_body(body);
+        })
+        .await;
+    let client = crate::no_retry_client(&server);
+    let mut stream = make(&client, 2);
+    let (mut got, mut errors) = (0, Vec::new());
+    tokio::time::timeout(LIMIT, async {
+        // Bounded: a correct stream ends after 2 items and 1 error.
+        for _ in 0..10 {
+            match stream.next().await {
+                Some(Ok(_)) => got += 1,
+                Some(Err(e)) => errors.push(e),
+                None => break,
+            }
+        }
+    })
+    .await
+    .expect("the stream ends");
+    assert_eq!(got, 2, "{template}: the answer's items first");
+    assert_eq!(errors.len(), 1, "{template}: {errors:?}");
+    assert!(
+        matches!(&errors[0], Error::Decode { source, .. } if source.to_string().contains("has_more")),
+        "{template}: {:?}",
+        errors[0]
+    );
+    mock.assert_calls_async(1).await;
+}

@@ -187,6 +187,8 @@ pub mod comments {
 /// ```
 #[cfg(feature = "connected-accounts")]
 pub mod connected_accounts {
+    #[doc(inline)]
+    pub use crate::generated::resources::connected_accounts::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::connected_accounts::builder::*;
@@ -312,6 +314,8 @@ pub mod custom_fields {
 /// ```
 #[cfg(feature = "custom-objects")]
 pub mod custom_objects {
+    #[doc(inline)]
+    pub use crate::generated::resources::custom_objects::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::custom_objects::builder::*;
@@ -388,6 +392,8 @@ pub mod events {
 /// ```
 #[cfg(feature = "exports")]
 pub mod exports {
+    #[doc(inline)]
+    pub use crate::generated::resources::exports::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::exports::builder::*;
@@ -902,6 +908,8 @@ pub mod roles {
 /// ```
 #[cfg(feature = "scheduling-links")]
 pub mod scheduling_links {
+    #[doc(inline)]
+    pub use crate::generated::resources::scheduling_links::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::scheduling_links::builder::*;
@@ -933,6 +941,8 @@ pub mod scheduling_links {
 /// ```
 #[cfg(feature = "sequences")]
 pub mod sequences {
+    #[doc(inline)]
+    pub use crate::generated::resources::sequences::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::sequences::builder::*;

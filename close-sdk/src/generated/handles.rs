@@ -6869,7 +6869,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsGet<'a> 
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsList<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::ConnectedAccountList,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -7603,7 +7603,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesGet<'a> 
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::CustomObjectTypesListResponse200,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -7684,10 +7684,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7735,10 +7732,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::DialersGet<'a> {
 }
 #[cfg(feature = "dialers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::DialerList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7800,10 +7794,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesGet<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplateList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7936,10 +7927,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ExportList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9211,10 +9199,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLinkList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9229,7 +9214,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksList<'a> {
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLinkList,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9359,7 +9344,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsGet<'a> {
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SendAsListResponse200,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9457,10 +9442,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SequenceList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9475,7 +9457,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesList<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscriptions<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscriptionList,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9643,10 +9625,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplateList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -35,12 +35,18 @@ pub use super::resources::activities::types::*;
 pub use super::resources::bulk_actions::types::*;
 #[cfg(feature = "comments")]
 pub use super::resources::comments::types::*;
+#[cfg(feature = "connected-accounts")]
+pub use super::resources::connected_accounts::types::*;
 #[cfg(feature = "contacts")]
 pub use super::resources::contacts::types::*;
 #[cfg(feature = "custom-fields")]
 pub use super::resources::custom_fields::types::*;
+#[cfg(feature = "custom-objects")]
+pub use super::resources::custom_objects::types::*;
 #[cfg(feature = "dialers")]
 pub use super::resources::dialers::types::*;
+#[cfg(feature = "exports")]
+pub use super::resources::exports::types::*;
 #[cfg(feature = "field-enrichment")]
 pub use super::resources::field_enrichment::types::*;
 #[cfg(feature = "files")]
@@ -73,6 +79,10 @@ pub use super::resources::playbooks::types::*;
 pub use super::resources::reporting::types::*;
 #[cfg(feature = "roles")]
 pub use super::resources::roles::types::*;
+#[cfg(feature = "scheduling-links")]
+pub use super::resources::scheduling_links::types::*;
+#[cfg(feature = "sequences")]
+pub use super::resources::sequences::types::*;
 #[cfg(feature = "smart-views")]
 pub use super::resources::smart_views::types::*;
 #[cfg(feature = "tasks")]
@@ -114,10 +124,18 @@ pub mod builder {
     pub use super::super::resources::bulk_actions::types::builder::*;
     #[cfg(feature = "comments")]
     pub use super::super::resources::comments::types::builder::*;
+    #[cfg(feature = "connected-accounts")]
+    pub use super::super::resources::connected_accounts::types::builder::*;
     #[cfg(feature = "contacts")]
     pub use super::super::resources::contacts::types::builder::*;
     #[cfg(feature = "custom-fields")]
     pub use super::super::resources::custom_fields::types::builder::*;
+    #[cfg(feature = "custom-objects")]
+    pub use super::super::resources::custom_objects::types::builder::*;
+    #[cfg(feature = "dialers")]
+    pub use super::super::resources::dialers::types::builder::*;
+    #[cfg(feature = "exports")]
+    pub use super::super::resources::exports::types::builder::*;
     #[cfg(feature = "field-enrichment")]
     pub use super::super::resources::field_enrichment::types::builder::*;
     #[cfg(feature = "files")]
@@ -148,6 +166,10 @@ pub mod builder {
     pub use super::super::resources::playbooks::types::builder::*;
     #[cfg(feature = "roles")]
     pub use super::super::resources::roles::types::builder::*;
+    #[cfg(feature = "scheduling-links")]
+    pub use super::super::resources::scheduling_links::types::builder::*;
+    #[cfg(feature = "sequences")]
+    pub use super::super::resources::sequences::types::builder::*;
     #[cfg(feature = "smart-views")]
     pub use super::super::resources::smart_views::types::builder::*;
     #[cfg(feature = "tasks")]

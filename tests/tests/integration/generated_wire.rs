@@ -822,6 +822,26 @@ fn update_updatesharedcustomfieldassociation_unchanged_clear_set() {
 }
 
 #[test]
+fn response_custom_object_types_list() {
+    response_roundtrip::<close_sdk::types::CustomObjectTypesListResponse200>("custom_object_types_list", "get", "/custom_object_type/", Depth::All);
+}
+
+#[test]
+fn response_custom_objects_list() {
+    response_roundtrip::<close_sdk::types::CustomObjectList>("custom_objects_list", "get", "/custom_object/", Depth::All);
+}
+
+#[test]
+fn response_email_templates_list() {
+    response_roundtrip::<close_sdk::types::EmailTemplateList>("email_templates_list", "get", "/email_template/", Depth::All);
+}
+
+#[test]
+fn response_exports_list() {
+    response_roundtrip::<close_sdk::types::ExportList>("exports_list", "get", "/export/", Depth::All);
+}
+
+#[test]
 fn request_runfieldenrichment_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::RunFieldEnrichment>("field_enrichment_create", request_base::<close_sdk::types::RunFieldEnrichment>("post", "/enrich_field/"), &["field_id", "object_id", "object_type", "organization_id", "overwrite_existing_value", "set_new_value"], |t| &mut *t.extra);
 }
@@ -1301,6 +1321,16 @@ fn update_updaterole_unchanged_clear_set() {
 }
 
 #[test]
+fn response_sequences_list() {
+    response_roundtrip::<close_sdk::types::SequenceList>("sequences_list", "get", "/sequence/", Depth::All);
+}
+
+#[test]
+fn response_sequences_list_subscriptions() {
+    response_roundtrip::<close_sdk::types::SequenceSubscriptionList>("sequences_list_subscriptions", "get", "/sequence_subscription/", Depth::All);
+}
+
+#[test]
 fn response_smart_views_create() {
     response_roundtrip::<close_sdk::types::SmartView>("smart_views_create", "post", "/saved_search/", Depth::All);
 }
@@ -1341,6 +1371,11 @@ fn update_updatesmartview_unchanged_clear_set() {
 #[test]
 fn request_createsmstemplate_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::CreateSmsTemplate>("sms_templates_create", request_base::<close_sdk::types::CreateSmsTemplate>("post", "/sms_template/"), &["attachments", "is_shared", "name", "text"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_sms_templates_list() {
+    response_roundtrip::<close_sdk::types::SmsTemplateList>("sms_templates_list", "get", "/sms_template/", Depth::All);
 }
 
 #[test]

@@ -62,10 +62,7 @@ impl ConnectedAccountsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::ConnectedAccountList) -> Self {
         Self(
             self
                 .0
@@ -238,10 +235,7 @@ impl SendAsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SendAsListResponse200) -> Self {
         Self(
             self
                 .0

@@ -38,10 +38,7 @@ impl CustomObjectsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomObjectList) -> Self {
         Self(
             self
                 .0
@@ -358,10 +355,7 @@ impl CustomObjectTypesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomObjectTypesListResponse200) -> Self {
         Self(
             self
                 .0

@@ -25,10 +25,7 @@ impl SchedulingLinksListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SchedulingLinkList) -> Self {
         Self(
             self
                 .0
@@ -475,10 +472,7 @@ impl SchedulingLinksListSharedThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedSchedulingLinkList) -> Self {
         Self(
             self
                 .0

@@ -45,10 +45,7 @@ impl SequencesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SequenceList) -> Self {
         Self(
             self
                 .0
@@ -435,10 +432,7 @@ impl SequencesListSubscriptionsThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SequenceSubscriptionList) -> Self {
         Self(
             self
                 .0

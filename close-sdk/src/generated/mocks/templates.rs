@@ -65,10 +65,7 @@ impl EmailTemplatesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailTemplateList) -> Self {
         Self(
             self
                 .0
@@ -662,10 +659,7 @@ impl SmsTemplatesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SmsTemplateList) -> Self {
         Self(
             self
                 .0

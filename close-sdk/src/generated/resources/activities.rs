@@ -59052,7 +59052,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_calls_list().limit(50).paginate();
+        /// let mut items = client.activities().calls().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59147,7 +59147,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_creations_list().limit(50).paginate();
+        /// let mut items = client.activities().creations().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59242,7 +59242,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_custom_activities_list().limit(50).paginate();
+        /// let mut items = client.activities().custom().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59343,7 +59343,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_email_threads_list().limit(50).paginate();
+        /// let mut items = client.activities().email_threads().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59438,7 +59438,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_emails_list().limit(50).paginate();
+        /// let mut items = client.activities().emails().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59533,7 +59533,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_form_submissions_list().limit(50).paginate();
+        /// let mut items = client.activities().form_submissions().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59649,7 +59649,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_lead_merges_list().limit(50).paginate();
+        /// let mut items = client.activities().lead_merges().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59744,7 +59744,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_lead_status_changes_list().limit(50).paginate();
+        /// let mut items = client.activities().lead_status_changes().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59841,7 +59841,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_list().limit(50).paginate();
+        /// let mut items = client.activities().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -59948,7 +59948,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_meetings_list().limit(50).paginate();
+        /// let mut items = client.activities().meetings().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -60046,7 +60046,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_notes_list().limit(50).paginate();
+        /// let mut items = client.activities().notes().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -60141,7 +60141,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_opportunity_status_changes_list().limit(50).paginate();
+        /// let mut items = client.activities().opportunity_status_changes().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -60241,7 +60241,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_sms_list().limit(50).paginate();
+        /// let mut items = client.activities().sms().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -60336,7 +60336,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_task_completions_list().limit(50).paginate();
+        /// let mut items = client.activities().task_completions().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -60431,7 +60431,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.activities_whatsapp_messages_list().limit(50).paginate();
+        /// let mut items = client.activities().whatsapp_messages().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -60519,6 +60519,38 @@ pub mod builder {
                         let list = crate::runtime::output(request.send().await).await?;
                         Ok((list.data, list.has_more))
                     }
+                },
+            )
+        }
+    }
+    impl<'a> CustomActivityTypesList<'a> {
+        /// Every item of the list, from one request sent when the stream is first read: Close
+        /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
+        /// failed conversion is the stream's only error, and nothing is sent.
+        /// An answer saying `has_more: true` ends the stream, after its items, with
+        /// [`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.
+        /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.custom_activity_types().list().paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::CustomActivityType> {
+            let Self { client } = self;
+            let client = client.clone();
+            crate::runtime::single_page(
+                "custom_activity_types_list",
+                async move {
+                    let request = CustomActivityTypesList {
+                        client: &client,
+                    };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((list.data, list.has_more))
                 },
             )
         }

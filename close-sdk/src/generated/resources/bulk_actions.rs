@@ -7059,7 +7059,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.bulk_actions_delete_list().limit(50).paginate();
+        /// let mut items = client.bulk_actions().delete().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -7110,7 +7110,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.bulk_actions_edit_list().limit(50).paginate();
+        /// let mut items = client.bulk_actions().edit().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -7161,7 +7161,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.bulk_actions_email_list().limit(50).paginate();
+        /// let mut items = client.bulk_actions().email().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -7214,7 +7214,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.bulk_actions_sequence_subscriptions_list().limit(50).paginate();
+        /// let mut items = client.bulk_actions().sequence_subscriptions().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;

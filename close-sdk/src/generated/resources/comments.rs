@@ -2537,6 +2537,40 @@ pub mod builder {
             crate::runtime::send(client, 79usize, 200u16..=200u16, &build).await
         }
     }
+    impl<'a> CommentsList<'a> {
+        /// Every item of the list, from one request sent when the stream is first read: Close
+        /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
+        /// failed conversion is the stream's only error, and nothing is sent.
+        /// An answer saying `has_more: true` ends the stream, after its items, with
+        /// [`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.
+        /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.comments().list().paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::Comment> {
+            let Self { client, object_id, thread_id } = self;
+            let client = client.clone();
+            crate::runtime::single_page(
+                "comments_list",
+                async move {
+                    let request = CommentsList {
+                        client: &client,
+                        object_id,
+                        thread_id,
+                    };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((list.data, list.has_more))
+                },
+            )
+        }
+    }
     impl<'a> CommentsListThreads<'a> {
         /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
         /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
@@ -2546,7 +2580,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.comments_list_threads().limit(50).paginate();
+        /// let mut items = client.comments().threads().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;

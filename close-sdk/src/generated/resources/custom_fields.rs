@@ -9341,7 +9341,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.custom_fields_activity_list().limit(50).paginate();
+        /// let mut items = client.custom_fields().activity().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -9392,7 +9392,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.custom_fields_contact_list().limit(50).paginate();
+        /// let mut items = client.custom_fields().contact().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -9434,6 +9434,38 @@ pub mod builder {
             )
         }
     }
+    impl<'a> CustomFieldsCustomObjectList<'a> {
+        /// Every item of the list, from one request sent when the stream is first read: Close
+        /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
+        /// failed conversion is the stream's only error, and nothing is sent.
+        /// An answer saying `has_more: true` ends the stream, after its items, with
+        /// [`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.
+        /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.custom_fields().custom_object().list().paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::CustomField> {
+            let Self { client } = self;
+            let client = client.clone();
+            crate::runtime::single_page(
+                "custom_fields_custom_object_list",
+                async move {
+                    let request = CustomFieldsCustomObjectList {
+                        client: &client,
+                    };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((list.data, list.has_more))
+                },
+            )
+        }
+    }
     impl<'a> CustomFieldsLeadList<'a> {
         /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
         /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
@@ -9443,7 +9475,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.custom_fields_lead_list().limit(50).paginate();
+        /// let mut items = client.custom_fields().lead().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -9494,7 +9526,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.custom_fields_opportunity_list().limit(50).paginate();
+        /// let mut items = client.custom_fields().opportunity().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -9532,6 +9564,39 @@ pub mod builder {
                         let list = crate::runtime::output(request.send().await).await?;
                         Ok((list.data, list.has_more))
                     }
+                },
+            )
+        }
+    }
+    impl<'a> CustomFieldsSharedList<'a> {
+        /// Every item of the list, from one request sent when the stream is first read: Close
+        /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
+        /// failed conversion is the stream's only error, and nothing is sent.
+        /// An answer saying `has_more: true` ends the stream, after its items, with
+        /// [`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.
+        /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.custom_fields().shared().list().paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::SharedCustomField> {
+            let Self { client, fields } = self;
+            let client = client.clone();
+            crate::runtime::single_page(
+                "custom_fields_shared_list",
+                async move {
+                    let request = CustomFieldsSharedList {
+                        client: &client,
+                        fields,
+                    };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((list.data, list.has_more))
                 },
             )
         }

@@ -4056,7 +4056,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.opportunities_list().limit(50).paginate();
+        /// let mut items = client.opportunities().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;

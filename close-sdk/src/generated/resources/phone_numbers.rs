@@ -3748,7 +3748,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.blocked_phone_numbers_list().limit(50).paginate();
+        /// let mut items = client.blocked_phone_numbers().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -3799,7 +3799,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.phone_numbers_list().limit(50).paginate();
+        /// let mut items = client.phone_numbers().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;

@@ -2949,7 +2949,7 @@ pub mod builder {
         ///
         /// ```no_run
         /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-        /// let mut items = client.users_list().limit(50).paginate();
+        /// let mut items = client.users().list().limit(50).paginate();
         /// while let Some(item) = items.next().await {
         ///     let item = item?;
         /// #   let _ = item;
@@ -2981,6 +2981,37 @@ pub mod builder {
                         let list = crate::runtime::output(request.send().await).await?;
                         Ok((list.data, list.has_more))
                     }
+                },
+            )
+        }
+    }
+    impl<'a> UsersListAvailabilities<'a> {
+        /// Every item of the list, from one request sent when the stream is first read: Close
+        /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
+        /// failed conversion is the stream's only error, and nothing is sent.
+        /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.users().list_availabilities().paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::UserAvailability> {
+            let Self { client, organization_id } = self;
+            let client = client.clone();
+            crate::runtime::single_page(
+                "users_list_availabilities",
+                async move {
+                    let request = UsersListAvailabilities {
+                        client: &client,
+                        organization_id,
+                    };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((list.data, ::std::option::Option::None))
                 },
             )
         }

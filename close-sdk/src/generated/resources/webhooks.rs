@@ -2341,4 +2341,34 @@ pub mod builder {
             crate::runtime::send_empty(client, 283usize, 200..=299, &build).await
         }
     }
+    impl<'a> WebhooksList<'a> {
+        /// Every item of the list, from one request sent when the stream is first read: Close
+        /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
+        /// failed conversion is the stream's only error, and nothing is sent.
+        /// An answer saying `has_more: true` ends the stream, after its items, with
+        /// [`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.
+        /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.webhooks().list().paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::WebhookSubscription> {
+            let Self { client } = self;
+            let client = client.clone();
+            crate::runtime::single_page(
+                "webhooks_list",
+                async move {
+                    let request = WebhooksList { client: &client };
+                    let list = crate::runtime::output(request.send().await).await?;
+                    Ok((list.data, list.has_more))
+                },
+            )
+        }
+    }
 }
