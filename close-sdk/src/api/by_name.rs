@@ -288,7 +288,10 @@ mod tests {
     #[test]
     fn a_one_request_list_that_says_there_is_more_is_refused() {
         assert_eq!(whole("x_list", Some(vec![1]), None).unwrap(), vec![1]);
-        assert_eq!(whole("x_list", Some(vec![1]), Some(false)).unwrap(), vec![1]);
+        assert_eq!(
+            whole("x_list", Some(vec![1]), Some(false)).unwrap(),
+            vec![1]
+        );
         assert!(matches!(
             whole("x_list", Some(vec![1]), Some(true)),
             Err(Error::InvalidResponse(_))

@@ -350,17 +350,6 @@ fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
     Some(hasher.finish())
 }
 
-/// Converts the SDK's page request to the generated builders' `i64` parameters.
-#[cfg_attr(
-    not(any(feature = "groups", feature = "roles", feature = "users")),
-    allow(dead_code)
-)]
-pub(crate) fn skip_limit(page: PageRequest) -> Result<(i64, i64), Error> {
-    let skip = i64::try_from(page.skip)
-        .map_err(|_| Error::InvalidRequest(format!("_skip {} is too large", page.skip)))?;
-    Ok((skip, i64::from(page.limit)))
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};

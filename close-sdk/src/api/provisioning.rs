@@ -158,7 +158,7 @@ impl ProvisioningExt for Client {
             .map(move |(index, id)| async move {
                 RowOutcome {
                     index,
-                    result: self.delete_membership(id.as_ref()).await,
+                    result: self.memberships().delete(id.as_ref()).await,
                 }
             })
             .buffer_unordered(concurrency.max(1))
