@@ -13,8 +13,11 @@
 //! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
 //!   `client.create_membership("john@salesteam.com", Role::User)`.
 //! - [`UsersExt`], [`OrganizationsExt`], [`RolesExt`], [`GroupsExt`]: the rest of Users &
-//!   Organizations (`client.me()`, `client.role_by_name("Sales Rep")`, …), with lists as
+//!   Organizations (`client.all_users()`, `client.role_catalog()`, …), with lists as
 //!   [`Paginated`] streams that follow `_skip`/`_limit`/`has_more`.
+//! - By-name lookups on the handles: `client.roles().by_name("Sales Rep")`,
+//!   `client.opportunity_statuses().by_name("Active")`, `client.users().by_email(..)`, … —
+//!   exact (trimmed) names, `None` when there is none, [`Error::Ambiguous`] when several match.
 //! - [`Role`], [`AutoRecordCalls`], [`EmailAddress`]: value types that reject bad input before
 //!   anything is sent and never fail to decode what Close returns.
 //! - [`Error`]: one error type for every failure, with Close's error body when there is one.

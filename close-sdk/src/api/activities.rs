@@ -321,6 +321,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn get_note(&self, id: &str) -> Result<NoteActivity, Error> {
+        let id = path_id("activities_notes_get", "id", id)?;
         self.activities().notes().get(id).await
     }
 
@@ -355,6 +356,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn delete_note(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_notes_delete", "id", id)?;
         self.activities().notes().delete(id).await
     }
 
@@ -369,6 +371,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn get_call(&self, id: &str) -> Result<CallActivity, Error> {
+        let id = path_id("activities_calls_get", "id", id)?;
         self.activities().calls().get(id).await
     }
 
@@ -382,6 +385,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn delete_call(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_calls_delete", "id", id)?;
         self.activities().calls().delete(id).await
     }
 
@@ -396,6 +400,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn get_email(&self, id: &str) -> Result<EmailActivity, Error> {
+        let id = path_id("activities_emails_get", "id", id)?;
         self.activities().emails().get(id).await
     }
 
@@ -413,6 +418,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn delete_email(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_emails_delete", "id", id)?;
         self.activities().emails().delete(id).await
     }
 
@@ -430,6 +436,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn get_sms(&self, id: &str) -> Result<SmsActivity, Error> {
+        let id = path_id("activities_sms_get", "id", id)?;
         self.activities().sms().get(id).await
     }
 
@@ -443,6 +450,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn delete_sms(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_sms_delete", "id", id)?;
         self.activities().sms().delete(id).await
     }
 }

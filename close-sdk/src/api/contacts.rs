@@ -275,6 +275,7 @@ mod ext {
         }
 
         async fn get_contact(&self, id: &str) -> Result<Contact, Error> {
+            let id = path_id("contacts_get", "id", id)?;
             self.contacts().get(id).await
         }
 
@@ -326,6 +327,7 @@ mod ext {
         }
 
         async fn delete_contact(&self, id: &str) -> Result<(), Error> {
+            let id = path_id("contacts_delete", "id", id)?;
             self.contacts().delete(id).await
         }
     }

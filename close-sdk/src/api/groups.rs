@@ -116,6 +116,7 @@ impl GroupsExt for Client {
     }
 
     async fn get_group(&self, id: &str) -> Result<Group, Error> {
+        let id = path_id("groups_get", "id", id)?;
         self.groups().get(id).await
     }
 
@@ -144,6 +145,7 @@ impl GroupsExt for Client {
     }
 
     async fn delete_group(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("groups_delete", "id", id)?;
         self.groups().delete(id).await
     }
 
@@ -161,6 +163,8 @@ impl GroupsExt for Client {
     }
 
     async fn remove_group_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
+        let group_id = path_id("groups_remove_member", "group_id", group_id)?;
+        let user_id = path_id("groups_remove_member", "user_id", user_id)?;
         self.groups().remove_member(group_id, user_id).await
     }
 

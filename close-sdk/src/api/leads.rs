@@ -208,6 +208,7 @@ impl LeadsExt for Client {
     }
 
     async fn get_lead(&self, id: &str) -> Result<Lead, Error> {
+        let id = path_id("leads_get", "id", id)?;
         self.leads().get(id).await
     }
 
@@ -233,6 +234,7 @@ impl LeadsExt for Client {
     }
 
     async fn delete_lead(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("leads_delete", "id", id)?;
         self.leads().delete(id).await
     }
 

@@ -142,6 +142,7 @@ impl MembershipsExt for Client {
         id: &str,
         update: UpdateMembership,
     ) -> Result<Membership, Error> {
+        let id = path_id("memberships_update", "id", id)?;
         self.memberships().update(id, update).await
     }
 
@@ -188,6 +189,7 @@ impl MembershipsExt for Client {
     }
 
     async fn delete_membership(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("memberships_delete", "id", id)?;
         self.memberships().delete(id).await
     }
 

@@ -228,6 +228,7 @@ impl OpportunitiesExt for Client {
     }
 
     async fn get_opportunity(&self, id: &str) -> Result<Opportunity, Error> {
+        let id = path_id("opportunities_get", "id", id)?;
         self.opportunities().get(id).await
     }
 
@@ -301,6 +302,7 @@ impl OpportunitiesExt for Client {
     }
 
     async fn delete_opportunity(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("opportunities_delete", "id", id)?;
         self.opportunities().delete(id).await
     }
 }

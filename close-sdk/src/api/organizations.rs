@@ -83,6 +83,7 @@ fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
 
 impl OrganizationsExt for Client {
     async fn get_organization(&self, id: &str) -> Result<Organization, Error> {
+        let id = path_id("organizations_get", "id", id)?;
         self.organizations().get(id).await
     }
 

@@ -28,7 +28,7 @@ pub struct RoleCatalog {
 /// # async fn run(client: Client, membership_id: &str) -> Result<(), Error> {
 /// if let Some(rep) = client.roles().by_name("Sales Rep").await? {
 ///     let update = UpdateMembership { role_id: rep.role().into(), ..Default::default() };
-///     client.update_membership(membership_id, update).await?;
+///     client.memberships().update(membership_id, update).await?;
 /// }
 /// # Ok(()) }
 /// ```
@@ -128,6 +128,7 @@ impl RolesExt for Client {
     }
 
     async fn get_role(&self, id: &str) -> Result<RoleDefinition, Error> {
+        let id = path_id("roles_get", "id", id)?;
         self.roles().get(id).await
     }
 
@@ -171,6 +172,7 @@ impl RolesExt for Client {
     }
 
     async fn delete_role(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("roles_delete", "id", id)?;
         self.roles().delete(id).await
     }
 }

@@ -128,6 +128,7 @@ impl TasksExt for Client {
     }
 
     async fn get_task(&self, id: &str) -> Result<Task, Error> {
+        let id = path_id("tasks_get", "id", id)?;
         self.tasks().get(id).await
     }
 
@@ -173,6 +174,7 @@ impl TasksExt for Client {
     }
 
     async fn delete_task(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("tasks_delete", "id", id)?;
         self.tasks().delete(id).await
     }
 }

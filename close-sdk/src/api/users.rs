@@ -54,6 +54,7 @@ impl UsersExt for Client {
     }
 
     async fn get_user(&self, id: &str) -> Result<User, Error> {
+        let id = path_id("users_get", "id", id)?;
         self.users().get(id).await
     }
 

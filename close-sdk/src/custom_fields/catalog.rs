@@ -2,7 +2,6 @@
 //! names to ids and checking values against each field's type before anything is sent.
 
 use crate::api::call::{finish, path_id};
-use crate::api::pagination::DEFAULT_PAGE_SIZE;
 use crate::transport::path_safety::check_value;
 use crate::types::{CustomField, CustomFieldSchemaFieldsItem};
 use crate::{Client, Date, Error, Timestamp};
@@ -106,24 +105,19 @@ impl CustomFieldCatalog {
     /// (at most [`MAX_PAGES`]), 100 a page.
     pub async fn load(client: &Client, object: CustomFieldObject) -> Result<Self, Error> {
         let fields = client.custom_fields();
-        let mut list = match object {
+        let list = match object {
             CustomFieldObject::Lead => fields.lead().list().paginate(),
             CustomFieldObject::Contact => fields.contact().list().paginate(),
             CustomFieldObject::Opportunity => fields.opportunity().list().paginate(),
             CustomFieldObject::CustomActivity(_) => fields.activity().list().paginate(),
         };
-        // The generated list asks for `DEFAULT_PAGE_SIZE` a page; an item past `MAX_PAGES` of
-        // them ends the load.
-        let cap = (MAX_PAGES as usize).saturating_mul(DEFAULT_PAGE_SIZE as usize);
-        let mut fields = Vec::new();
-        while let Some(field) = list.next().await {
-            if fields.len() >= cap {
-                return Err(Error::InvalidRequest(format!(
-                    "more than {MAX_PAGES} pages of custom fields; not loading further"
-                )));
-            }
-            fields.push(field?);
-        }
+        let mut fields = list
+            .at_most_pages(
+                MAX_PAGES,
+                format!("more than {MAX_PAGES} pages of custom fields; not loading further"),
+            )
+            .collect_all()
+            .await?;
         if let CustomFieldObject::CustomActivity(type_id) = &object {
             fields.retain(|f| f.custom_activity_type_id.as_deref() == Some(type_id.as_str()));
         }
