@@ -333,7 +333,7 @@ impl Client {
     /// # use close_sdk::prelude::*;
     /// # async fn run(client: Client) -> Result<(), Error> {
     /// let nst = client.with_tz_offset(close_sdk::TzOffset::from_hours(-2.5)?);
-    /// let me = nst.me().await?; // sent with `x-tz-offset: -2.5`
+    /// let me = nst.users().get_me().await?; // sent with `x-tz-offset: -2.5`
     /// # Ok(()) }
     /// ```
     pub fn with_tz_offset(&self, offset: impl Into<Option<TzOffset>>) -> Client {

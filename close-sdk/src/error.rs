@@ -62,6 +62,18 @@ pub enum Error {
         /// Why it did not decode.
         source: serde_json::Error,
     },
+    /// A by-name lookup (e.g. `client.opportunity_statuses().by_name("Active")`) found two or
+    /// more items with that name; the SDK does not pick one. Look the item up by its id.
+    Ambiguous {
+        /// What was looked up, in the plural (e.g. `"opportunity statuses"`).
+        what: &'static str,
+        /// The name (or email) asked for, trimmed.
+        name: String,
+        /// How many items matched (at least 2).
+        count: usize,
+        /// The ids of the matching items (those that had one), in Close's order.
+        ids: Vec<String>,
+    },
 }
 
 /// A non-success answer from Close: status, headers and the parsed error body.
@@ -418,6 +430,18 @@ impl fmt::Display for Error {
             Error::Auth(msg) => write!(f, "authentication failed: {msg}"),
             Error::InvalidResponse(msg) => write!(f, "answer refused: {msg}"),
             Error::Decode { source, .. } => write!(f, "unexpected response body: {source}"),
+            Error::Ambiguous {
+                what,
+                name,
+                count,
+                ids,
+            } => {
+                write!(f, "{count} {what} match {name:?}")?;
+                if !ids.is_empty() {
+                    write!(f, " ({})", ids.join(", "))?;
+                }
+                f.write_str("; look it up by id instead")
+            }
         }
     }
 }

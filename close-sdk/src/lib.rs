@@ -31,6 +31,9 @@
 //!   (ids, the body) as arguments, and sub-handles where a resource has parts:
 //!   `client.leads().get(id)`, `client.activities().calls().list()`,
 //!   `client.custom_fields().lead().create(body)`.
+//! - By-name lookups on the handles: `client.roles().by_name("Sales Rep")`,
+//!   `client.opportunity_statuses().by_name("Active")`, `client.users().by_email(..)`, … —
+//!   exact (trimmed) names, `None` when there is none, [`Error::Ambiguous`] when several match.
 //! - [`builder`]: the requests a handle method returns. Optional parameters are setters
 //!   (`.limit(50)`, `.fields("id,name")`); `.await` sends it and returns `Result<T, Error>`
 //!   (`IntoFuture`); `.send().await` returns a [`ResponseValue`] with the status and headers;

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use super::call::{check_email, check_id, check_phone, fields_for, finish, path_id};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{
     Activity, CallActivity, CreateCallActivity, CreateEmailActivity, CreateNoteActivity,
     CreateSmsActivity, EmailActivity, NoteActivity, SmsActivity, UpdateNoteActivity,
@@ -141,25 +141,15 @@ macro_rules! with_filter {
     }};
 }
 
-/// A paginated per-type list: `$builder` is the generated list method on `Client`.
+/// A per-type list, paginated: `$list` is the generated list request of operation `$op`.
 macro_rules! typed_list {
-    ($client:expr, $op:literal, $builder:ident, $filter:expr, $options:expr) => {{
+    ($op:literal, $list:expr, $filter:expr, $options:expr) => {{
         let (filter, options): (ActivityFilter, ListOptions) = ($filter, $options);
         // The per-type lists do not document `_fields`: asking for fields is refused.
         if let Err(e) = fields_for($op, &options).and_then(|_| filter.check($op, false)) {
             return Paginated::failed(e);
         }
-        let client = $client.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            let filter = filter.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let call = with_filter!(client.$builder().skip(skip).limit(limit), filter);
-                let list = finish(call.send().await).await?;
-                Page::from_envelope(list.data, list.has_more)
-            }
-        })
+        with_filter!($list.limit(i64::from(options.get_page_size())), filter).paginate()
     }};
 }
 
@@ -178,7 +168,7 @@ macro_rules! typed_list {
 /// while let Some(activity) = recent.next().await {
 ///     println!("{:?}", activity?.type_);
 /// }
-/// client.delete_note(note.id.as_deref().unwrap_or_default()).await?;
+/// client.activities().notes().delete(note.id.as_deref().unwrap_or_default()).await?;
 /// # Ok(()) }
 /// ```
 pub trait ActivitiesExt {
@@ -200,6 +190,7 @@ pub trait ActivitiesExt {
     ) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `GET /activity/note/{id}/`: one note.
+    #[deprecated(note = "use `client.activities().notes().get(id)`")]
     fn get_note(&self, id: &str) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `GET /activity/note/`: notes matching `filter` (no `types`).
@@ -213,6 +204,7 @@ pub trait ActivitiesExt {
     ) -> impl Future<Output = Result<NoteActivity, Error>> + Send;
 
     /// `DELETE /activity/note/{id}/`: deletes the note.
+    #[deprecated(note = "use `client.activities().notes().delete(id)`")]
     fn delete_note(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// `POST /activity/call/`: logs a call (e.g. one made outside Close); `phone` is checked.
@@ -222,12 +214,14 @@ pub trait ActivitiesExt {
     ) -> impl Future<Output = Result<CallActivity, Error>> + Send;
 
     /// `GET /activity/call/{id}/`: one call.
+    #[deprecated(note = "use `client.activities().calls().get(id)`")]
     fn get_call(&self, id: &str) -> impl Future<Output = Result<CallActivity, Error>> + Send;
 
     /// `GET /activity/call/`: calls matching `filter` (no `types`).
     fn list_calls(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<CallActivity>;
 
     /// `DELETE /activity/call/{id}/`: deletes the call.
+    #[deprecated(note = "use `client.activities().calls().delete(id)`")]
     fn delete_call(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// `POST /activity/email/`: an email activity (a draft, a sent email to log, or one for
@@ -238,6 +232,7 @@ pub trait ActivitiesExt {
     ) -> impl Future<Output = Result<EmailActivity, Error>> + Send;
 
     /// `GET /activity/email/{id}/`: one email.
+    #[deprecated(note = "use `client.activities().emails().get(id)`")]
     fn get_email(&self, id: &str) -> impl Future<Output = Result<EmailActivity, Error>> + Send;
 
     /// `GET /activity/email/`: emails matching `filter` (no `types`).
@@ -245,6 +240,7 @@ pub trait ActivitiesExt {
         -> Paginated<EmailActivity>;
 
     /// `DELETE /activity/email/{id}/`: deletes the email.
+    #[deprecated(note = "use `client.activities().emails().delete(id)`")]
     fn delete_email(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// `POST /activity/sms/`: an SMS activity (to log, or for Close to send, by `status`);
@@ -255,12 +251,14 @@ pub trait ActivitiesExt {
     ) -> impl Future<Output = Result<SmsActivity, Error>> + Send;
 
     /// `GET /activity/sms/{id}/`: one SMS.
+    #[deprecated(note = "use `client.activities().sms().get(id)`")]
     fn get_sms(&self, id: &str) -> impl Future<Output = Result<SmsActivity, Error>> + Send;
 
     /// `GET /activity/sms/`: SMS matching `filter` (no `types`).
     fn list_sms(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<SmsActivity>;
 
     /// `DELETE /activity/sms/{id}/`: deletes the SMS.
+    #[deprecated(note = "use `client.activities().sms().delete(id)`")]
     fn delete_sms(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
@@ -280,29 +278,17 @@ impl ActivitiesExt for Client {
             Ok(f) => f,
             Err(e) => return Paginated::failed(e),
         };
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            let filter = filter.clone();
-            let fields = fields.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let mut call = client.activities_list().skip(skip).limit(limit);
-                if let Some(fields) = fields {
-                    call = call.fields(fields);
-                }
-                if !filter.types.is_empty() {
-                    call = call.type_(filter.types.clone());
-                }
-                let call = with_filter!(call, filter);
-                let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: crate::api::call::needed(list.data, "data")?,
-                    // Close's document leaves `has_more` optional here: absent means last page.
-                    has_more: list.has_more.unwrap_or(false),
-                })
-            }
-        })
+        let mut call = self
+            .activities()
+            .list()
+            .limit(i64::from(options.get_page_size()));
+        if let Some(fields) = fields {
+            call = call.fields(fields);
+        }
+        if !filter.types.is_empty() {
+            call = call.type_(filter.types.clone());
+        }
+        with_filter!(call, filter).paginate()
     }
 
     async fn create_note(&self, note: CreateNoteActivity) -> Result<NoteActivity, Error> {
@@ -336,14 +322,13 @@ impl ActivitiesExt for Client {
 
     async fn get_note(&self, id: &str) -> Result<NoteActivity, Error> {
         let id = path_id("activities_notes_get", "id", id)?;
-        finish(self.activities_notes_get().id(id).send().await).await
+        self.activities().notes().get(id).await
     }
 
     fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<NoteActivity> {
         typed_list!(
-            self,
             "activities_notes_list",
-            activities_notes_list,
+            self.activities().notes().list(),
             filter,
             options
         )
@@ -372,7 +357,7 @@ impl ActivitiesExt for Client {
 
     async fn delete_note(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_notes_delete", "id", id)?;
-        finish(self.activities_notes_delete().id(id).send().await).await
+        self.activities().notes().delete(id).await
     }
 
     async fn create_call(&self, call: CreateCallActivity) -> Result<CallActivity, Error> {
@@ -387,14 +372,13 @@ impl ActivitiesExt for Client {
 
     async fn get_call(&self, id: &str) -> Result<CallActivity, Error> {
         let id = path_id("activities_calls_get", "id", id)?;
-        finish(self.activities_calls_get().id(id).send().await).await
+        self.activities().calls().get(id).await
     }
 
     fn list_calls(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<CallActivity> {
         typed_list!(
-            self,
             "activities_calls_list",
-            activities_calls_list,
+            self.activities().calls().list(),
             filter,
             options
         )
@@ -402,7 +386,7 @@ impl ActivitiesExt for Client {
 
     async fn delete_call(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_calls_delete", "id", id)?;
-        finish(self.activities_calls_delete().id(id).send().await).await
+        self.activities().calls().delete(id).await
     }
 
     async fn create_email(&self, email: CreateEmailActivity) -> Result<EmailActivity, Error> {
@@ -417,7 +401,7 @@ impl ActivitiesExt for Client {
 
     async fn get_email(&self, id: &str) -> Result<EmailActivity, Error> {
         let id = path_id("activities_emails_get", "id", id)?;
-        finish(self.activities_emails_get().id(id).send().await).await
+        self.activities().emails().get(id).await
     }
 
     fn list_emails(
@@ -426,9 +410,8 @@ impl ActivitiesExt for Client {
         options: ListOptions,
     ) -> Paginated<EmailActivity> {
         typed_list!(
-            self,
             "activities_emails_list",
-            activities_emails_list,
+            self.activities().emails().list(),
             filter,
             options
         )
@@ -436,7 +419,7 @@ impl ActivitiesExt for Client {
 
     async fn delete_email(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_emails_delete", "id", id)?;
-        finish(self.activities_emails_delete().id(id).send().await).await
+        self.activities().emails().delete(id).await
     }
 
     async fn create_sms(&self, sms: CreateSmsActivity) -> Result<SmsActivity, Error> {
@@ -454,14 +437,13 @@ impl ActivitiesExt for Client {
 
     async fn get_sms(&self, id: &str) -> Result<SmsActivity, Error> {
         let id = path_id("activities_sms_get", "id", id)?;
-        finish(self.activities_sms_get().id(id).send().await).await
+        self.activities().sms().get(id).await
     }
 
     fn list_sms(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<SmsActivity> {
         typed_list!(
-            self,
             "activities_sms_list",
-            activities_sms_list,
+            self.activities().sms().list(),
             filter,
             options
         )
@@ -469,6 +451,6 @@ impl ActivitiesExt for Client {
 
     async fn delete_sms(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_sms_delete", "id", id)?;
-        finish(self.activities_sms_delete().id(id).send().await).await
+        self.activities().sms().delete(id).await
     }
 }

@@ -193,7 +193,7 @@ mod ext {
 
     use super::check_new_contact;
     use crate::api::call::{check_id, fields_for, finish, path_id};
-    use crate::api::pagination::{skip_limit, ListOptions, Page, Paginated};
+    use crate::api::pagination::{ListOptions, Paginated};
     use crate::types::{Contact, CreateContact, UpdateContact};
     use crate::{Client, Error};
 
@@ -229,7 +229,7 @@ mod ext {
     ///     .list_contacts(ContactFilter::default().lead_id("lead_x"), ListOptions::default())
     ///     .collect_all()
     ///     .await?;
-    /// client.delete_contact(id).await?;
+    /// client.contacts().delete(id).await?;
     /// # Ok(()) }
     /// ```
     pub trait ContactsExt {
@@ -241,6 +241,7 @@ mod ext {
         ) -> impl Future<Output = Result<Contact, Error>> + Send;
 
         /// `GET /contact/{id}/`: one contact.
+        #[deprecated(note = "use `client.contacts().get(id)`")]
         fn get_contact(&self, id: &str) -> impl Future<Output = Result<Contact, Error>> + Send;
 
         /// `GET /contact/`: the contacts matching `filter`, fetched `options.page_size` at a
@@ -257,6 +258,7 @@ mod ext {
         ) -> impl Future<Output = Result<Contact, Error>> + Send;
 
         /// `DELETE /contact/{id}/`: deletes the contact.
+        #[deprecated(note = "use `client.contacts().delete(id)`")]
         fn delete_contact(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
     }
 
@@ -274,7 +276,7 @@ mod ext {
 
         async fn get_contact(&self, id: &str) -> Result<Contact, Error> {
             let id = path_id("contacts_get", "id", id)?;
-            finish(self.contacts_get().id(id).send().await).await
+            self.contacts().get(id).await
         }
 
         fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact> {
@@ -284,24 +286,17 @@ mod ext {
                 Ok(f) => f,
                 Err(e) => return Paginated::failed(e),
             };
-            let client = self.clone();
-            Paginated::new(options.get_page_size(), move |page| {
-                let client = client.clone();
-                let filter = filter.clone();
-                let fields = fields.clone();
-                async move {
-                    let (skip, limit) = skip_limit(page)?;
-                    let mut call = client.contacts_list().skip(skip).limit(limit);
-                    if let Some(fields) = fields {
-                        call = call.fields(fields);
-                    }
-                    if let Some(lead_id) = filter.lead_id {
-                        call = call.lead_id(lead_id);
-                    }
-                    let list = finish(call.send().await).await?;
-                    Page::from_envelope(list.data, list.has_more)
-                }
-            })
+            let mut list = self
+                .contacts()
+                .list()
+                .limit(i64::from(options.get_page_size()));
+            if let Some(fields) = fields {
+                list = list.fields(fields);
+            }
+            if let Some(lead_id) = filter.lead_id {
+                list = list.lead_id(lead_id);
+            }
+            list.paginate()
         }
 
         async fn update_contact(&self, id: &str, update: UpdateContact) -> Result<Contact, Error> {
@@ -333,7 +328,7 @@ mod ext {
 
         async fn delete_contact(&self, id: &str) -> Result<(), Error> {
             let id = path_id("contacts_delete", "id", id)?;
-            finish(self.contacts_delete().id(id).send().await).await
+            self.contacts().delete(id).await
         }
     }
 }

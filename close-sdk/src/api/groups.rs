@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use super::call::{fields_for, finish, needed, path_id};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{Group, GroupMember};
 use crate::{Client, Error};
 
@@ -14,7 +14,7 @@ use crate::{Client, Error};
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let support = client.create_group("Support").await?;
-/// let me = client.me().await?;
+/// let me = client.users().get_me().await?;
 /// let me_id = me.id.as_deref().unwrap_or_default();
 /// client.add_group_member(support.id.as_deref().unwrap_or_default(), me_id).await?;
 /// // Or by name, e.g. when provisioning from a spreadsheet:
@@ -32,12 +32,15 @@ pub trait GroupsExt {
 
     /// The group named exactly `name` (names are unique in an organization), from
     /// `GET /group/`; `None` if there is none. Members are not included: use [`Self::get_group`].
+    /// The name is trimmed; two groups with it are [`Error::Ambiguous`].
+    #[deprecated(note = "use `client.groups().by_name(name)`")]
     fn group_by_name(
         &self,
         name: &str,
     ) -> impl Future<Output = Result<Option<Group>, Error>> + Send;
 
     /// `GET /group/{id}/`: one group with its members.
+    #[deprecated(note = "use `client.groups().get(id)`")]
     fn get_group(&self, id: &str) -> impl Future<Output = Result<Group, Error>> + Send;
 
     /// `POST /group/`: creates an empty group; `name` must be unique in the organization.
@@ -52,6 +55,7 @@ pub trait GroupsExt {
 
     /// `DELETE /group/{id}/`: deletes the group (its users stay in the organization). Close
     /// refuses while saved reports or Smart Views reference it.
+    #[deprecated(note = "use `client.groups().delete(id)`")]
     fn delete_group(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// `POST /group/{group_id}/member/`: adds the user; nothing changes if they are a member.
@@ -63,13 +67,14 @@ pub trait GroupsExt {
 
     /// `DELETE /group/{group_id}/member/{user_id}/`: removes the user; nothing changes if they
     /// are not a member.
+    #[deprecated(note = "use `client.groups().remove_member(group_id, user_id)`")]
     fn remove_group_member(
         &self,
         group_id: &str,
         user_id: &str,
     ) -> impl Future<Output = Result<(), Error>> + Send;
 
-    /// Finds the group named `group_name` ([`Self::group_by_name`]) and adds the user to it.
+    /// Finds the group named `group_name` (`client.groups().by_name(..)`) and adds the user to it.
     /// No such group is an [`Error::InvalidRequest`], and then nothing is added.
     fn add_user_to_group_by_name(
         &self,
@@ -92,20 +97,14 @@ impl GroupsExt for Client {
             Ok(f) => f,
             Err(e) => return Paginated::failed(e),
         };
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            let fields = fields.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let mut call = client.groups_list().skip(skip).limit(limit);
-                if let Some(fields) = fields {
-                    call = call.fields(fields);
-                }
-                let list = finish(call.send().await).await?;
-                Page::from_envelope(list.data, list.has_more)
-            }
-        })
+        let mut list = self
+            .groups()
+            .list()
+            .limit(i64::from(options.get_page_size()));
+        if let Some(fields) = fields {
+            list = list.fields(fields);
+        }
+        list.paginate()
     }
 
     async fn all_groups(&self) -> Result<Vec<Group>, Error> {
@@ -113,20 +112,12 @@ impl GroupsExt for Client {
     }
 
     async fn group_by_name(&self, name: &str) -> Result<Option<Group>, Error> {
-        let name = group_name(name)?;
-        let mut groups = self.list_groups(ListOptions::default());
-        while let Some(group) = groups.next().await {
-            let group = group?;
-            if group.name.as_deref() == Some(name) {
-                return Ok(Some(group));
-            }
-        }
-        Ok(None)
+        self.groups().by_name(name).await
     }
 
     async fn get_group(&self, id: &str) -> Result<Group, Error> {
         let id = path_id("groups_get", "id", id)?;
-        finish(self.groups_get().id(id).send().await).await
+        self.groups().get(id).await
     }
 
     async fn create_group(&self, name: &str) -> Result<Group, Error> {
@@ -155,7 +146,7 @@ impl GroupsExt for Client {
 
     async fn delete_group(&self, id: &str) -> Result<(), Error> {
         let id = path_id("groups_delete", "id", id)?;
-        finish(self.groups_delete().id(id).send().await).await
+        self.groups().delete(id).await
     }
 
     async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<GroupMember, Error> {
@@ -174,14 +165,7 @@ impl GroupsExt for Client {
     async fn remove_group_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
         let group_id = path_id("groups_remove_member", "group_id", group_id)?;
         let user_id = path_id("groups_remove_member", "user_id", user_id)?;
-        finish(
-            self.groups_remove_member()
-                .group_id(group_id)
-                .user_id(user_id)
-                .send()
-                .await,
-        )
-        .await
+        self.groups().remove_member(group_id, user_id).await
     }
 
     async fn add_user_to_group_by_name(
@@ -190,7 +174,7 @@ impl GroupsExt for Client {
         user_id: &str,
     ) -> Result<GroupMember, Error> {
         let user_id = path_id("groups_add_member", "user_id", user_id)?;
-        let Some(group) = self.group_by_name(group_name).await? else {
+        let Some(group) = self.groups().by_name(group_name).await? else {
             return Err(Error::InvalidRequest(format!(
                 "no group named {group_name:?} in this organization"
             )));

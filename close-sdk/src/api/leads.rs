@@ -5,7 +5,7 @@ use std::future::Future;
 
 use super::call::{check_id, check_url, fields_for, finish, path_id};
 use super::contacts::{check_channels, check_new_contact, NewContact};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{CreateLead, CreateLeadAddressesItem, Lead, MergeLeads, UpdateLead};
 use crate::{Client, Error};
 
@@ -122,7 +122,7 @@ impl Default for UpdateLead {
 /// let update = UpdateLead { description: Patch::Set("Frozen bananas".into()), ..Default::default() };
 /// let id = lead.id.as_deref().unwrap_or_default();
 /// client.update_lead(id, update).await?;
-/// client.delete_lead(id).await?;
+/// client.leads().delete(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait LeadsExt {
@@ -135,6 +135,7 @@ pub trait LeadsExt {
     ) -> impl Future<Output = Result<Lead, Error>> + Send;
 
     /// `GET /lead/{id}/`: one lead, with its contacts, opportunities and tasks.
+    #[deprecated(note = "use `client.leads().get(id)`")]
     fn get_lead(&self, id: &str) -> impl Future<Output = Result<Lead, Error>> + Send;
 
     /// `GET /lead/`: every lead, fetched `options.page_size` at a time. Close's current
@@ -153,6 +154,7 @@ pub trait LeadsExt {
 
     /// `DELETE /lead/{id}/`: deletes the lead with its contacts, opportunities, tasks and
     /// activities.
+    #[deprecated(note = "use `client.leads().delete(id)`")]
     fn delete_lead(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// `POST /lead/merge/`: merges lead `source` into lead `destination` (as the UI's Merge
@@ -207,7 +209,7 @@ impl LeadsExt for Client {
 
     async fn get_lead(&self, id: &str) -> Result<Lead, Error> {
         let id = path_id("leads_get", "id", id)?;
-        finish(self.leads_get().id(id).send().await).await
+        self.leads().get(id).await
     }
 
     fn list_leads(&self, options: ListOptions) -> Paginated<Lead> {
@@ -215,20 +217,14 @@ impl LeadsExt for Client {
             Ok(f) => f,
             Err(e) => return Paginated::failed(e),
         };
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            let fields = fields.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let mut call = client.leads_list().skip(skip).limit(limit);
-                if let Some(fields) = fields {
-                    call = call.fields(fields);
-                }
-                let list = finish(call.send().await).await?;
-                Page::from_envelope(list.data, list.has_more)
-            }
-        })
+        let mut list = self
+            .leads()
+            .list()
+            .limit(i64::from(options.get_page_size()));
+        if let Some(fields) = fields {
+            list = list.fields(fields);
+        }
+        list.paginate()
     }
 
     async fn update_lead(&self, id: &str, update: UpdateLead) -> Result<Lead, Error> {
@@ -239,7 +235,7 @@ impl LeadsExt for Client {
 
     async fn delete_lead(&self, id: &str) -> Result<(), Error> {
         let id = path_id("leads_delete", "id", id)?;
-        finish(self.leads_delete().id(id).send().await).await
+        self.leads().delete(id).await
     }
 
     async fn merge_leads(

@@ -23,9 +23,9 @@ use crate::{Client, EmailAddress, Error, Role};
 /// let m = client.create_membership("john@salesteam.com", Role::User).await?;
 /// let update = UpdateMembership { role_id: Patch::Set(Role::Superuser), ..Default::default() };
 /// let id = m.id.as_deref().unwrap_or_default();
-/// client.update_membership(id, update).await?;
+/// client.memberships().update(id, update).await?;
 /// client.set_pinned_views(id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
-/// client.delete_membership(id).await?;
+/// client.memberships().delete(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait MembershipsExt {
@@ -44,6 +44,7 @@ pub trait MembershipsExt {
     ) -> impl Future<Output = Result<Membership, Error>> + Send;
 
     /// `PUT /membership/{id}/`: changes the fields set in `update` (others are left as they are).
+    #[deprecated(note = "use `client.memberships().update(id, update)`")]
     fn update_membership(
         &self,
         id: &str,
@@ -63,6 +64,7 @@ pub trait MembershipsExt {
 
     /// `DELETE /membership/{id}/`: deactivates the membership, removing the user from the
     /// organization.
+    #[deprecated(note = "use `client.memberships().delete(id)`")]
     fn delete_membership(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// `GET /membership/{id}/pinned_views/`: the ordered Smart View ids pinned for the member.
@@ -141,7 +143,7 @@ impl MembershipsExt for Client {
         update: UpdateMembership,
     ) -> Result<Membership, Error> {
         let id = path_id("memberships_update", "id", id)?;
-        finish(self.memberships_update().id(id).body(update).send().await).await
+        self.memberships().update(id, update).await
     }
 
     fn bulk_update_memberships<I, S>(
@@ -188,7 +190,7 @@ impl MembershipsExt for Client {
 
     async fn delete_membership(&self, id: &str) -> Result<(), Error> {
         let id = path_id("memberships_delete", "id", id)?;
-        finish(self.memberships_delete().id(id).send().await).await
+        self.memberships().delete(id).await
     }
 
     async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {

@@ -21,6 +21,20 @@ pub(crate) mod activities;
     allow(dead_code)
 )]
 pub(crate) mod call;
+// By-name lookups: `impl` blocks on the generated handles, each under its resource's feature.
+#[cfg(any(
+    feature = "activities",
+    feature = "custom-fields",
+    feature = "groups",
+    feature = "lead-statuses",
+    feature = "opportunity-statuses",
+    feature = "outcomes",
+    feature = "pipelines",
+    feature = "roles",
+    feature = "smart-views",
+    feature = "users"
+))]
+pub(crate) mod by_name;
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub(crate) mod contacts;
 #[cfg(feature = "events")]

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use super::call::{check_id, fields_for, finish, path_id};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{CreateOpportunity, Opportunity, OpportunityStatusType, UpdateOpportunity};
 use crate::{Client, DateOrTimestamp, Error};
 
@@ -178,7 +178,7 @@ impl Default for UpdateOpportunity {
 ///     .list_opportunities(OpportunityFilter::default().lead_id("lead_x"), ListOptions::default())
 ///     .collect_all()
 ///     .await?;
-/// client.delete_opportunity(id).await?;
+/// client.opportunities().delete(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait OpportunitiesExt {
@@ -189,6 +189,7 @@ pub trait OpportunitiesExt {
     ) -> impl Future<Output = Result<Opportunity, Error>> + Send;
 
     /// `GET /opportunity/{id}/`: one opportunity.
+    #[deprecated(note = "use `client.opportunities().get(id)`")]
     fn get_opportunity(&self, id: &str) -> impl Future<Output = Result<Opportunity, Error>> + Send;
 
     /// `GET /opportunity/`: the opportunities matching `filter`, fetched `options.page_size` at
@@ -208,6 +209,7 @@ pub trait OpportunitiesExt {
     ) -> impl Future<Output = Result<Opportunity, Error>> + Send;
 
     /// `DELETE /opportunity/{id}/`: deletes the opportunity.
+    #[deprecated(note = "use `client.opportunities().delete(id)`")]
     fn delete_opportunity(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
@@ -227,7 +229,7 @@ impl OpportunitiesExt for Client {
 
     async fn get_opportunity(&self, id: &str) -> Result<Opportunity, Error> {
         let id = path_id("opportunities_get", "id", id)?;
-        finish(self.opportunities_get().id(id).send().await).await
+        self.opportunities().get(id).await
     }
 
     fn list_opportunities(
@@ -241,54 +243,47 @@ impl OpportunitiesExt for Client {
             Ok(f) => f,
             Err(e) => return Paginated::failed(e),
         };
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            let f = filter.clone();
-            let fields = fields.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let mut call = client.opportunities_list().skip(skip).limit(limit);
-                if let Some(fields) = fields {
-                    call = call.fields(fields);
-                }
-                if let Some(v) = f.lead_id {
-                    call = call.lead_id(v);
-                }
-                if let Some(v) = f.user_id {
-                    call = call.user_id(v);
-                }
-                if let Some(v) = f.status_id {
-                    call = call.status_id(v);
-                }
-                if let Some(v) = f.status_type {
-                    call = call.status_type(v);
-                }
-                if let Some(v) = f.query {
-                    call = call.query(v);
-                }
-                if let Some(v) = f.date_created_gte {
-                    call = call.date_created_gte(v);
-                }
-                if let Some(v) = f.date_created_lte {
-                    call = call.date_created_lte(v);
-                }
-                if let Some(v) = f.date_updated_gte {
-                    call = call.date_updated_gte(v);
-                }
-                if let Some(v) = f.date_updated_lte {
-                    call = call.date_updated_lte(v);
-                }
-                if let Some(v) = f.date_won_gte {
-                    call = call.date_won_gte(v);
-                }
-                if let Some(v) = f.date_won_lte {
-                    call = call.date_won_lte(v);
-                }
-                let list = finish(call.send().await).await?;
-                Page::from_envelope(list.data, list.has_more)
-            }
-        })
+        let mut call = self
+            .opportunities()
+            .list()
+            .limit(i64::from(options.get_page_size()));
+        if let Some(fields) = fields {
+            call = call.fields(fields);
+        }
+        if let Some(v) = filter.lead_id {
+            call = call.lead_id(v);
+        }
+        if let Some(v) = filter.user_id {
+            call = call.user_id(v);
+        }
+        if let Some(v) = filter.status_id {
+            call = call.status_id(v);
+        }
+        if let Some(v) = filter.status_type {
+            call = call.status_type(v);
+        }
+        if let Some(v) = filter.query {
+            call = call.query(v);
+        }
+        if let Some(v) = filter.date_created_gte {
+            call = call.date_created_gte(v);
+        }
+        if let Some(v) = filter.date_created_lte {
+            call = call.date_created_lte(v);
+        }
+        if let Some(v) = filter.date_updated_gte {
+            call = call.date_updated_gte(v);
+        }
+        if let Some(v) = filter.date_updated_lte {
+            call = call.date_updated_lte(v);
+        }
+        if let Some(v) = filter.date_won_gte {
+            call = call.date_won_gte(v);
+        }
+        if let Some(v) = filter.date_won_lte {
+            call = call.date_won_lte(v);
+        }
+        call.paginate()
     }
 
     async fn update_opportunity(
@@ -308,6 +303,6 @@ impl OpportunitiesExt for Client {
 
     async fn delete_opportunity(&self, id: &str) -> Result<(), Error> {
         let id = path_id("opportunities_delete", "id", id)?;
-        finish(self.opportunities_delete().id(id).send().await).await
+        self.opportunities().delete(id).await
     }
 }

@@ -19,9 +19,9 @@ const MAX_LEAD_STATUSES: usize = 1000;
 /// use close_sdk::prelude::*;
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
-/// let me = client.me().await?;
+/// let me = client.users().get_me().await?;
 /// for org in me.organizations.iter().flatten() {
-///     let org = client.get_organization(org.id.as_deref().unwrap_or_default()).await?;
+///     let org = client.organizations().get(org.id.as_deref().unwrap_or_default()).await?;
 ///     for m in org.memberships.iter().flatten() {
 ///         println!("{:?} {:?} {:?}", m.user_id, m.user_email, m.role_id);
 ///     }
@@ -31,6 +31,7 @@ const MAX_LEAD_STATUSES: usize = 1000;
 pub trait OrganizationsExt {
     /// `GET /organization/{id}/`: the organization with its active and inactive memberships
     /// (each with `user_…` fields).
+    #[deprecated(note = "use `client.organizations().get(id)`")]
     fn get_organization(
         &self,
         id: &str,
@@ -83,7 +84,7 @@ fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
 impl OrganizationsExt for Client {
     async fn get_organization(&self, id: &str) -> Result<Organization, Error> {
         let id = path_id("organizations_get", "id", id)?;
-        finish(self.organizations_get().id(id).send().await).await
+        self.organizations().get(id).await
     }
 
     async fn get_organization_with_users(&self, id: &str) -> Result<Organization, Error> {

@@ -240,6 +240,33 @@ impl<T: Send + 'static> Paginated<T> {
         }
     }
 
+    /// The same items, from at most `max` pages: a page after them ends the stream with
+    /// [`Error::InvalidRequest`]`(message)` instead of its items (its request has been sent; none
+    /// after it is). For a caller whose cap is lower than [`MAX_PAGES`].
+    #[cfg_attr(not(feature = "custom-fields"), allow(dead_code))]
+    pub(crate) fn at_most_pages(self, max: u32, message: String) -> Self {
+        let Paginated { pages, buffer } = self;
+        let capped = stream::unfold((pages, 0u32, false), move |(mut pages, n, done)| {
+            let message = message.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                match pages.next().await? {
+                    Ok(_) if n >= max => {
+                        Some((Err(Error::InvalidRequest(message)), (pages, n, true)))
+                    }
+                    Ok(items) => Some((Ok(items), (pages, n + 1, false))),
+                    Err(e) => Some((Err(e), (pages, n, true))),
+                }
+            }
+        });
+        Paginated {
+            pages: Box::pin(capped),
+            buffer,
+        }
+    }
+
     /// A stream that yields `error` once and ends, sending nothing (for invalid input).
     pub(crate) fn failed(error: Error) -> Self {
         Paginated {
@@ -348,17 +375,6 @@ fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
     hasher.write_usize(items.len());
     hasher.write(&json);
     Some(hasher.finish())
-}
-
-/// Converts the SDK's page request to the generated builders' `i64` parameters.
-#[cfg_attr(
-    not(any(feature = "groups", feature = "roles", feature = "users")),
-    allow(dead_code)
-)]
-pub(crate) fn skip_limit(page: PageRequest) -> Result<(i64, i64), Error> {
-    let skip = i64::try_from(page.skip)
-        .map_err(|_| Error::InvalidRequest(format!("_skip {} is too large", page.skip)))?;
-    Ok((skip, i64::from(page.limit)))
 }
 
 #[cfg(test)]

@@ -158,7 +158,10 @@ impl ProvisioningExt for Client {
             .map(move |(index, id)| async move {
                 RowOutcome {
                     index,
-                    result: self.delete_membership(id.as_ref()).await,
+                    result: match super::call::path_id("memberships_delete", "id", id.as_ref()) {
+                        Ok(id) => self.memberships().delete(id).await,
+                        Err(e) => Err(e),
+                    },
                 }
             })
             .buffer_unordered(concurrency.max(1))

@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use super::call::{finish, path_id};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{CreateRole, RoleDefinition, RoleName, UpdateRole};
 use crate::{Client, Error, Role};
 
@@ -26,9 +26,9 @@ pub struct RoleCatalog {
 /// use close_sdk::types::UpdateMembership;
 ///
 /// # async fn run(client: Client, membership_id: &str) -> Result<(), Error> {
-/// if let Some(rep) = client.role_by_name("Sales Rep").await? {
+/// if let Some(rep) = client.roles().by_name("Sales Rep").await? {
 ///     let update = UpdateMembership { role_id: rep.role().into(), ..Default::default() };
-///     client.update_membership(membership_id, update).await?;
+///     client.memberships().update(membership_id, update).await?;
 /// }
 /// # Ok(()) }
 /// ```
@@ -44,14 +44,17 @@ pub trait RolesExt {
     /// `GET /role/`, every page, split into predefined and custom roles.
     fn role_catalog(&self) -> impl Future<Output = Result<RoleCatalog, Error>> + Send;
 
-    /// The role whose name is exactly `name` (case-sensitive), from `GET /role/`; `None` if
-    /// there is none. Two roles with that name are an [`Error::InvalidRequest`] (use the id).
+    /// The role whose name is exactly `name` (trimmed, case-sensitive), from `GET /role/`;
+    /// `None` if there is none. Two roles with that name are an [`Error::Ambiguous`] (use the
+    /// id).
+    #[deprecated(note = "use `client.roles().by_name(name)`")]
     fn role_by_name(
         &self,
         name: &str,
     ) -> impl Future<Output = Result<Option<RoleDefinition>, Error>> + Send;
 
     /// `GET /role/{id}/`: one role.
+    #[deprecated(note = "use `client.roles().get(id)`")]
     fn get_role(&self, id: &str) -> impl Future<Output = Result<RoleDefinition, Error>> + Send;
 
     /// `POST /role/`: creates a custom role named `name` granting `permissions`.
@@ -79,6 +82,7 @@ pub trait RolesExt {
 
     /// `DELETE /role/{id}/`: deletes a custom role. Close refuses while users still have it:
     /// move them to another role first.
+    #[deprecated(note = "use `client.roles().delete(id)`")]
     fn delete_role(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
@@ -100,15 +104,10 @@ impl RolesExt for Client {
         if let Err(e) = super::call::fields_for("roles_list", &options) {
             return Paginated::failed(e);
         }
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let list = finish(client.roles_list().skip(skip).limit(limit).send().await).await?;
-                Page::from_envelope(list.data, list.has_more)
-            }
-        })
+        self.roles()
+            .list()
+            .limit(i64::from(options.get_page_size()))
+            .paginate()
     }
 
     async fn all_roles(&self) -> Result<Vec<RoleDefinition>, Error> {
@@ -125,26 +124,12 @@ impl RolesExt for Client {
     }
 
     async fn role_by_name(&self, name: &str) -> Result<Option<RoleDefinition>, Error> {
-        if name.trim().is_empty() {
-            return Err(Error::InvalidRequest("role name must not be empty".into()));
-        }
-        let mut found: Vec<RoleDefinition> = self
-            .all_roles()
-            .await?
-            .into_iter()
-            .filter(|r| r.name.as_deref() == Some(name))
-            .collect();
-        match found.len() {
-            0 | 1 => Ok(found.pop()),
-            n => Err(Error::InvalidRequest(format!(
-                "{n} roles are named {name:?}; use the role id instead"
-            ))),
-        }
+        self.roles().by_name(name).await
     }
 
     async fn get_role(&self, id: &str) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_get", "id", id)?;
-        finish(self.roles_get().id(id).send().await).await
+        self.roles().get(id).await
     }
 
     fn create_role<I, S>(
@@ -188,7 +173,7 @@ impl RolesExt for Client {
 
     async fn delete_role(&self, id: &str) -> Result<(), Error> {
         let id = path_id("roles_delete", "id", id)?;
-        finish(self.roles_delete().id(id).send().await).await
+        self.roles().delete(id).await
     }
 }
 

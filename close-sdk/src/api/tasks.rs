@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use super::call::{check_id, fields_for, finish, path_id};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{CreateTask, Task, UpdateTask};
 use crate::{Client, DateOrTimestamp, Error};
 
@@ -91,7 +91,7 @@ impl TaskFilter {
 ///     .list_tasks(TaskFilter::default().is_complete(false), ListOptions::default())
 ///     .collect_all()
 ///     .await?;
-/// client.delete_task(id).await?;
+/// client.tasks().delete(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait TasksExt {
@@ -99,6 +99,7 @@ pub trait TasksExt {
     fn create_task(&self, task: CreateTask) -> impl Future<Output = Result<Task, Error>> + Send;
 
     /// `GET /task/{id}/`: one task.
+    #[deprecated(note = "use `client.tasks().get(id)`")]
     fn get_task(&self, id: &str) -> impl Future<Output = Result<Task, Error>> + Send;
 
     /// `GET /task/`: the tasks matching `filter`, fetched `options.page_size` at a time, the
@@ -114,6 +115,7 @@ pub trait TasksExt {
     ) -> impl Future<Output = Result<Task, Error>> + Send;
 
     /// `DELETE /task/{id}/`: deletes the task.
+    #[deprecated(note = "use `client.tasks().delete(id)`")]
     fn delete_task(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
@@ -127,7 +129,7 @@ impl TasksExt for Client {
 
     async fn get_task(&self, id: &str) -> Result<Task, Error> {
         let id = path_id("tasks_get", "id", id)?;
-        finish(self.tasks_get().id(id).send().await).await
+        self.tasks().get(id).await
     }
 
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task> {
@@ -136,44 +138,32 @@ impl TasksExt for Client {
                 Ok(f) => f,
                 Err(e) => return Paginated::failed(e),
             };
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            let f = filter.clone();
-            let fields = fields.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let mut call = client.tasks_list().skip(skip).limit(limit);
-                if let Some(fields) = fields {
-                    call = call.fields(fields);
-                }
-                if let Some(v) = f.lead_id {
-                    call = call.lead_id(v);
-                }
-                if let Some(v) = f.assigned_to {
-                    call = call.assigned_to(v);
-                }
-                if let Some(v) = f.is_complete {
-                    call = call.is_complete(v.to_string());
-                }
-                if let Some(v) = f.task_type {
-                    call = call.type_(v);
-                }
-                if let Some(v) = f.date_gte {
-                    call = call.date_gte(v);
-                }
-                if let Some(v) = f.date_lte {
-                    call = call.date_lte(v);
-                }
-                let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: crate::api::call::needed(list.data, "data")?,
-                    // Close's document leaves `has_more` optional on this list: absent means
-                    // this is the last page.
-                    has_more: list.has_more.unwrap_or(false),
-                })
-            }
-        })
+        let mut call = self
+            .tasks()
+            .list()
+            .limit(i64::from(options.get_page_size()));
+        if let Some(fields) = fields {
+            call = call.fields(fields);
+        }
+        if let Some(v) = filter.lead_id {
+            call = call.lead_id(v);
+        }
+        if let Some(v) = filter.assigned_to {
+            call = call.assigned_to(v);
+        }
+        if let Some(v) = filter.is_complete {
+            call = call.is_complete(v.to_string());
+        }
+        if let Some(v) = filter.task_type {
+            call = call.type_(v);
+        }
+        if let Some(v) = filter.date_gte {
+            call = call.date_gte(v);
+        }
+        if let Some(v) = filter.date_lte {
+            call = call.date_lte(v);
+        }
+        call.paginate()
     }
 
     async fn update_task(&self, id: &str, update: UpdateTask) -> Result<Task, Error> {
@@ -185,6 +175,6 @@ impl TasksExt for Client {
 
     async fn delete_task(&self, id: &str) -> Result<(), Error> {
         let id = path_id("tasks_delete", "id", id)?;
-        finish(self.tasks_delete().id(id).send().await).await
+        self.tasks().delete(id).await
     }
 }

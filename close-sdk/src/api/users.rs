@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use super::call::{finish, path_id};
-use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::pagination::{ListOptions, Paginated};
 use crate::types::{Me, User, UserAvailability};
 use crate::{Client, Error};
 
@@ -16,7 +16,7 @@ use crate::{Client, Error};
 /// use close_sdk::prelude::*;
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
-/// let me = client.me().await?;
+/// let me = client.users().get_me().await?;
 /// println!("I am {:?} in {} organization(s)", me.id, me.organizations.map_or(0, |o| o.len()));
 /// for user in client.all_users().await? {
 ///     println!("{:?} {}", user.id, user.email.unwrap_or_default());
@@ -25,9 +25,11 @@ use crate::{Client, Error};
 /// ```
 pub trait UsersExt {
     /// `GET /me/`: the user the credentials belong to, with their memberships and organizations.
+    #[deprecated(note = "use `client.users().get_me()`")]
     fn me(&self) -> impl Future<Output = Result<Me, Error>> + Send;
 
     /// `GET /user/{id}/`: one user.
+    #[deprecated(note = "use `client.users().get(id)`")]
     fn get_user(&self, id: &str) -> impl Future<Output = Result<User, Error>> + Send;
 
     /// `GET /user/`: every user of your organization, fetched `options.page_size` at a time as
@@ -48,27 +50,22 @@ pub trait UsersExt {
 
 impl UsersExt for Client {
     async fn me(&self) -> Result<Me, Error> {
-        finish(self.users_get_me().send().await).await
+        self.users().get_me().await
     }
 
     async fn get_user(&self, id: &str) -> Result<User, Error> {
         let id = path_id("users_get", "id", id)?;
-        finish(self.users_get().id(id).send().await).await
+        self.users().get(id).await
     }
 
     fn list_users(&self, options: ListOptions) -> Paginated<User> {
         if let Err(e) = super::call::fields_for("users_list", &options) {
             return Paginated::failed(e);
         }
-        let client = self.clone();
-        Paginated::new(options.get_page_size(), move |page| {
-            let client = client.clone();
-            async move {
-                let (skip, limit) = skip_limit(page)?;
-                let list = finish(client.users_list().skip(skip).limit(limit).send().await).await?;
-                Page::from_envelope(list.data, list.has_more)
-            }
-        })
+        self.users()
+            .list()
+            .limit(i64::from(options.get_page_size()))
+            .paginate()
     }
 
     async fn all_users(&self) -> Result<Vec<User>, Error> {

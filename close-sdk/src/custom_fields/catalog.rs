@@ -2,7 +2,6 @@
 //! names to ids and checking values against each field's type before anything is sent.
 
 use crate::api::call::{finish, path_id};
-use crate::api::pagination::{skip_limit, Page, Paginated, DEFAULT_PAGE_SIZE};
 use crate::transport::path_safety::check_value;
 use crate::types::{CustomField, CustomFieldSchemaFieldsItem};
 use crate::{Client, Date, Error, Timestamp};
@@ -105,50 +104,20 @@ impl CustomFieldCatalog {
     /// Loads the custom fields of `object` with the generated list operation, every page
     /// (at most [`MAX_PAGES`]), 100 a page.
     pub async fn load(client: &Client, object: CustomFieldObject) -> Result<Self, Error> {
-        let client = client.clone();
-        let kind = object.clone();
-        let mut pages = 0u32;
-        let list = Paginated::new(DEFAULT_PAGE_SIZE, move |page| {
-            pages = pages.saturating_add(1);
-            let over = pages > MAX_PAGES;
-            let (client, kind) = (client.clone(), kind.clone());
-            async move {
-                if over {
-                    return Err(Error::InvalidRequest(format!(
-                        "more than {MAX_PAGES} pages of custom fields; not loading further"
-                    )));
-                }
-                let (skip, limit) = skip_limit(page)?;
-                let result = match kind {
-                    CustomFieldObject::Lead => {
-                        client
-                            .custom_fields_lead_list()
-                            .skip(skip)
-                            .limit(limit)
-                            .send()
-                            .await
-                    }
-                    CustomFieldObject::Contact => {
-                        let list = client.custom_fields_contact_list();
-                        list.skip(skip).limit(limit).send().await
-                    }
-                    CustomFieldObject::Opportunity => {
-                        let list = client.custom_fields_opportunity_list();
-                        list.skip(skip).limit(limit).send().await
-                    }
-                    CustomFieldObject::CustomActivity(_) => {
-                        let list = client.custom_fields_activity_list();
-                        list.skip(skip).limit(limit).send().await
-                    }
-                };
-                let list = finish(result).await?;
-                Ok(Page {
-                    items: crate::api::call::needed(list.data, "data")?,
-                    has_more: list.has_more.unwrap_or(false),
-                })
-            }
-        });
-        let mut fields = list.collect_all().await?;
+        let fields = client.custom_fields();
+        let list = match object {
+            CustomFieldObject::Lead => fields.lead().list().paginate(),
+            CustomFieldObject::Contact => fields.contact().list().paginate(),
+            CustomFieldObject::Opportunity => fields.opportunity().list().paginate(),
+            CustomFieldObject::CustomActivity(_) => fields.activity().list().paginate(),
+        };
+        let mut fields = list
+            .at_most_pages(
+                MAX_PAGES,
+                format!("more than {MAX_PAGES} pages of custom fields; not loading further"),
+            )
+            .collect_all()
+            .await?;
         if let CustomFieldObject::CustomActivity(type_id) = &object {
             fields.retain(|f| f.custom_activity_type_id.as_deref() == Some(type_id.as_str()));
         }

@@ -13,6 +13,7 @@ mod attack_oauth;
 mod attack_paths;
 mod attack_throttle;
 mod attack_transport;
+mod by_name;
 mod cancellation;
 mod corpus;
 mod create_status;

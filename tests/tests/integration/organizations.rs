@@ -1,6 +1,10 @@
 //! The two Organizations operations over real HTTP: exact path, `_expand`, body, and decoding
 //! of Close's documented examples (memberships with `user_…` fields, naive timestamps).
 
+// The extension traits' old names, deprecated where a handle call does the same, keep
+// working: these tests call them on purpose.
+#![allow(deprecated)]
+
 use close_sdk::prelude::*;
 use close_sdk::types::{InlineLeadStatusPayload, UpdateOrganization};
 use close_sdk_tests::resources::*;

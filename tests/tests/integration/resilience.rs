@@ -1,5 +1,9 @@
 //! Rate limits, retries and timeouts over real sockets on loopback. Every test is bounded in time.
 
+// The extension traits' old names, deprecated where a handle call does the same, keep
+// working: these tests call them on purpose.
+#![allow(deprecated)]
+
 use std::time::{Duration, Instant};
 
 use close_sdk::prelude::*;

@@ -1,6 +1,10 @@
 //! The five Roles operations over real HTTP, the 201 of create and the bodiless deletes, and
 //! the look-up helpers (by name; predefined vs custom).
 
+// The extension traits' old names, deprecated where a handle call does the same, keep
+// working: these tests call them on purpose.
+#![allow(deprecated)]
+
 use close_sdk::prelude::*;
 use close_sdk::types::{CreateRole, RoleVisibilityBehavior, UpdateRole};
 use close_sdk_tests::resources::*;

@@ -3,6 +3,10 @@
 //! per call, kept on retries and on a long GET sent as `_params`, and an invalid offset refused
 //! before anything is sent.
 
+// The extension traits' old names, deprecated where a handle call does the same, keep
+// working: these tests call them on purpose.
+#![allow(deprecated)]
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -1,0 +1,332 @@
+//! By-name lookups on the generated handles: `client.opportunity_statuses().by_name("Active")`,
+//! `client.users().by_email(..)`, … — what the generator cannot know (which member is a name, and
+//! what to do when two items share it).
+//!
+//! Every lookup works the same way:
+//! - the name is trimmed; a blank one is [`Error::InvalidRequest`] and nothing is sent;
+//! - it reads the whole list: every page through the list request's `.paginate()` where Close's
+//!   list pages, else the one list request (an answer with `has_more: true` there is
+//!   [`Error::InvalidResponse`]: the lookup would have missed items);
+//! - it compares each item's name, trimmed, with the name **exactly** (case-sensitive, as
+//!   Close's UI shows names: "Active" and "active" are different statuses);
+//! - it returns `Ok(None)` when nothing matches, the item when one does, and
+//!   [`Error::Ambiguous`] with the matches' ids when two or more do: it never picks one.
+//!
+//! Dropping the future stops it (no request is sent after that, none runs in the background);
+//! it sends at most as many requests as the list has pages, within [`Paginated`]'s cap.
+//!
+//! Email templates and SMS templates have names too, but their list answers are untyped in
+//! Close's document (a JSON object), so they have no lookup here.
+//!
+//! [`Paginated`]: crate::Paginated
+
+use futures_util::{Stream, StreamExt};
+
+use crate::Error;
+
+/// The name asked for, trimmed; blank is [`Error::InvalidRequest`] naming `what`.
+fn wanted<'n>(what: &str, name: &'n str) -> Result<&'n str, Error> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::InvalidRequest(format!(
+            "looking up {what}: the name is blank"
+        )));
+    }
+    Ok(name)
+}
+
+/// The items of a list Close answers in one request, refusing an answer that says there is
+/// more (`has_more: true`): a lookup over part of the list could miss the item.
+#[allow(dead_code)] // unused in a build without any of the one-request lists
+fn whole<T>(
+    operation_id: &str,
+    data: Option<Vec<T>>,
+    has_more: Option<bool>,
+) -> Result<Vec<T>, Error> {
+    if has_more == Some(true) {
+        return Err(Error::InvalidResponse(format!(
+            "{operation_id} answered `has_more: true`, but it takes no `_skip`: a lookup by name \
+             would miss items"
+        )));
+    }
+    super::call::needed(data, "data")
+}
+
+/// The one item of `items` for which `matches` holds: `None` when none does,
+/// [`Error::Ambiguous`] when several do. Reads `items` to the end (or its first error).
+async fn the_one<T>(
+    what: &'static str,
+    name: &str,
+    mut items: impl Stream<Item = Result<T, Error>> + Unpin,
+    matches: impl Fn(&T) -> bool,
+    id: impl Fn(&T) -> Option<&str>,
+) -> Result<Option<T>, Error> {
+    let (mut first, mut count, mut ids) = (None, 0usize, Vec::new());
+    while let Some(item) = items.next().await {
+        let item = item?;
+        if !matches(&item) {
+            continue;
+        }
+        count += 1;
+        ids.extend(id(&item).map(str::to_owned));
+        if first.is_none() {
+            first = Some(item);
+        }
+    }
+    if count > 1 {
+        return Err(Error::Ambiguous {
+            what,
+            name: name.to_owned(),
+            count,
+            ids,
+        });
+    }
+    Ok(first)
+}
+
+/// Whether `member`, trimmed, is `name`.
+#[allow(dead_code)] // unused in a build whose only lookup is users by email
+fn named(member: Option<&str>, name: &str) -> bool {
+    member.is_some_and(|m| m.trim() == name)
+}
+
+/// One `by_name` on one handle. `list = paginate` reads every page with the list request's
+/// `.paginate()`; `list = once(op)` sends the one list request of operation `op`.
+macro_rules! by_name {
+    (
+        feature = $feature:literal,
+        handle = $handle:ident,
+        call = $call:literal,
+        example = $example:literal,
+        item = $item:ident,
+        what = $what:literal,
+        member = $member:ident,
+        path = $path:literal,
+        list = $($list:tt)+
+    ) => {
+        #[cfg(feature = $feature)]
+        impl crate::handles::$handle<'_> {
+            #[doc = concat!("The one ", $what, " whose `", stringify!($member), "` is `name`: ")]
+            #[doc = by_name!(@how $($list)+)]
+            #[doc = concat!("`", $path, "`, compared after trimming, case-sensitive.")]
+            ///
+            /// `Ok(None)` when none is; [`Error::Ambiguous`](crate::Error::Ambiguous) (with their
+            /// ids) when several are; a blank `name` is
+            /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+            ///
+            /// ```no_run
+            /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+            #[doc = concat!("if let Some(found) = client.", $call, ".by_name(\"", $example, "\").await? {")]
+            ///     println!("{:?}", found.id);
+            /// }
+            /// # Ok(())
+            /// # }
+            /// ```
+            pub async fn by_name(self, name: &str) -> Result<Option<crate::types::$item>, Error> {
+                let name = wanted($what, name)?;
+                let items = by_name!(@items self, $($list)+);
+                the_one(
+                    $what,
+                    name,
+                    items,
+                    |item: &crate::types::$item| named(item.$member.as_deref(), name),
+                    |item| item.id.as_deref(),
+                )
+                .await
+            }
+        }
+    };
+    (@how paginate) => { "every page of " };
+    (@how once($op:literal)) => { "one request (Close's list has no pages), " };
+    (@items $self:ident, paginate) => { $self.list().paginate() };
+    (@items $self:ident, once($op:literal)) => {{
+        let list = $self.list().await?;
+        futures_util::stream::iter(whole($op, list.data, list.has_more)?.into_iter().map(Ok))
+    }};
+}
+
+by_name! {
+    feature = "opportunity-statuses", handle = OpportunityStatuses,
+    call = "opportunity_statuses()", example = "Active", item = OpportunityStatus, what = "opportunity statuses",
+    member = label, path = "GET /status/opportunity/", list = once("opportunity_statuses_list")
+}
+by_name! {
+    feature = "lead-statuses", handle = LeadStatuses,
+    call = "lead_statuses()", example = "Potential", item = LeadStatus, what = "lead statuses",
+    member = label, path = "GET /status/lead/", list = once("lead_statuses_list")
+}
+by_name! {
+    feature = "pipelines", handle = Pipelines,
+    call = "pipelines()", example = "Sales", item = Pipeline, what = "pipelines",
+    member = name, path = "GET /pipeline/", list = once("pipelines_list")
+}
+by_name! {
+    feature = "roles", handle = Roles,
+    call = "roles()", example = "Sales Rep", item = RoleDefinition, what = "roles",
+    member = name, path = "GET /role/", list = paginate
+}
+by_name! {
+    feature = "groups", handle = Groups,
+    call = "groups()", example = "Support", item = Group, what = "groups",
+    member = name, path = "GET /group/", list = paginate
+}
+by_name! {
+    feature = "smart-views", handle = SmartViews,
+    call = "smart_views()", example = "My leads", item = SmartView, what = "smart views",
+    member = name, path = "GET /saved_search/", list = paginate
+}
+by_name! {
+    feature = "activities", handle = CustomActivityTypes,
+    call = "custom_activity_types()", example = "Onboarding call", item = CustomActivityType, what = "custom activity types",
+    member = name, path = "GET /custom_activity/", list = once("custom_activity_types_list")
+}
+by_name! {
+    feature = "outcomes", handle = Outcomes,
+    call = "outcomes()", example = "Interested", item = Outcome, what = "outcomes",
+    member = name, path = "GET /outcome/", list = paginate
+}
+by_name! {
+    feature = "custom-fields", handle = CustomFieldsLead,
+    call = "custom_fields().lead()", example = "Industry", item = CustomField, what = "lead custom fields",
+    member = name, path = "GET /custom_field/lead/", list = paginate
+}
+by_name! {
+    feature = "custom-fields", handle = CustomFieldsContact,
+    call = "custom_fields().contact()", example = "Birthday", item = CustomField, what = "contact custom fields",
+    member = name, path = "GET /custom_field/contact/", list = paginate
+}
+by_name! {
+    feature = "custom-fields", handle = CustomFieldsOpportunity,
+    call = "custom_fields().opportunity()", example = "Contract length", item = CustomField,
+    what = "opportunity custom fields",
+    member = name, path = "GET /custom_field/opportunity/", list = paginate
+}
+// One list for every custom activity type's fields: a name two types use is ambiguous here
+// (the error lists both ids).
+by_name! {
+    feature = "custom-fields", handle = CustomFieldsActivity,
+    call = "custom_fields().activity()", example = "Agenda", item = CustomField,
+    what = "activity custom fields (of every custom activity type)",
+    member = name, path = "GET /custom_field/activity/", list = paginate
+}
+// One list for every custom object type's fields, as above.
+by_name! {
+    feature = "custom-fields", handle = CustomFieldsCustomObject,
+    call = "custom_fields().custom_object()", example = "Serial number", item = CustomField,
+    what = "custom object custom fields (of every custom object type)",
+    member = name, path = "GET /custom_field/custom_object_type/",
+    list = once("custom_fields_custom_object_list")
+}
+by_name! {
+    feature = "custom-fields", handle = CustomFieldsShared,
+    call = "custom_fields().shared()", example = "Region", item = SharedCustomField, what = "shared custom fields",
+    member = name, path = "GET /custom_field/shared/", list = once("custom_fields_shared_list")
+}
+
+#[cfg(feature = "users")]
+impl crate::handles::Users<'_> {
+    /// The one user whose `email` is `email`: every page of `GET /user/`, compared after
+    /// trimming and **case-insensitively**, the whole address (Unicode lowercase). The domain of
+    /// an address is case-insensitive by definition; the local part may be case-sensitive in
+    /// principle, but Close (like nearly every mail system) treats `Gob@Bluth.example` and
+    /// `gob@bluth.example` as one person, so the SDK does too.
+    ///
+    /// `Ok(None)` when no user has it; [`Error::Ambiguous`](crate::Error::Ambiguous) (with
+    /// their ids) when several do (e.g. two addresses that differ only in case); an `email`
+    /// that is blank or has no `@` is [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(user) = client.users().by_email("gob@bluth.example").await? {
+    ///     println!("{:?}", user.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_email(self, email: &str) -> Result<Option<crate::types::User>, Error> {
+        let email = wanted("users by email", email)?;
+        if !email.contains('@') {
+            return Err(Error::InvalidRequest(format!(
+                "looking up users by email: {email:?} is not an email address (no `@`)"
+            )));
+        }
+        let wanted_lower = email.to_lowercase();
+        the_one(
+            "users",
+            email,
+            self.list().paginate(),
+            |user: &crate::types::User| {
+                user.email
+                    .as_deref()
+                    .is_some_and(|e| e.trim().to_lowercase() == wanted_lower)
+            },
+            |user| user.id.as_deref(),
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_blank_ones_refused() {
+        assert_eq!(wanted("roles", "  Sales Rep \n").unwrap(), "Sales Rep");
+        for blank in ["", "   ", "\t\n"] {
+            assert!(matches!(
+                wanted("roles", blank),
+                Err(Error::InvalidRequest(_))
+            ));
+        }
+        assert!(named(Some(" Active "), "Active"));
+        assert!(!named(Some("active"), "Active"));
+        assert!(!named(None, "Active"));
+    }
+
+    #[test]
+    fn a_one_request_list_that_says_there_is_more_is_refused() {
+        assert_eq!(whole("x_list", Some(vec![1]), None).unwrap(), vec![1]);
+        assert_eq!(
+            whole("x_list", Some(vec![1]), Some(false)).unwrap(),
+            vec![1]
+        );
+        assert!(matches!(
+            whole("x_list", Some(vec![1]), Some(true)),
+            Err(Error::InvalidResponse(_))
+        ));
+        assert!(matches!(
+            whole::<u8>("x_list", None, None),
+            Err(Error::InvalidResponse(_))
+        ));
+    }
+
+    #[test]
+    fn two_matches_are_ambiguous_and_name_both_ids() {
+        let items = [(Some("a"), "Twin"), (None, "Twin"), (Some("c"), "Other")];
+        let run = |name: &'static str| {
+            let stream = futures_util::stream::iter(items.iter().copied().map(Ok));
+            let found = the_one("things", name, stream, move |i| i.1 == name, |i| i.0);
+            futures_executor_block_on(found)
+        };
+        let err = run("Twin").unwrap_err();
+        assert!(
+            matches!(&err, Error::Ambiguous { count: 2, ids, .. } if ids == &["a"]),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "2 things match \"Twin\" (a); look it up by id instead"
+        );
+        assert_eq!(run("Other").unwrap(), Some((Some("c"), "Other")));
+        assert_eq!(run("None").unwrap(), None);
+    }
+
+    fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+}
