@@ -10,7 +10,10 @@ use std::ops::RangeInclusive;
 use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
 use crate::{Client, ClientContext, Error, ResponseValue};
 
+// Which of these a build's generated code uses depends on its features.
+#[allow(unused_imports)]
 pub(crate) use crate::transport::path_safety::encode_path;
+#[allow(unused_imports)]
 pub(crate) use crate::transport::query::QueryParam;
 
 /// progenitor's generated `Client` requires its hooks to be implemented. Nothing calls them:
