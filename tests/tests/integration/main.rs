@@ -30,6 +30,7 @@ mod generated_operations;
 mod generated_pagination;
 #[rustfmt::skip]
 mod generated_wire;
+mod attack5_one_api;
 mod groups;
 mod hot_path;
 mod import_leads;
