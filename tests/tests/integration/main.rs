@@ -36,6 +36,7 @@ mod import_leads;
 mod long_filters;
 mod memberships;
 mod mock_crm;
+mod newcomer_one_api;
 mod newcomer_tolerant;
 mod oauth;
 mod oauth_cancellation;
