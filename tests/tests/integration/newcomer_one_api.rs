@@ -63,13 +63,13 @@ fn probe<T>() -> Probe<T> {
 // Unused while every probed type lacks the impl (the probes are the ignored defects).
 #[allow(dead_code)]
 trait FromStrRef {
-    fn from_str_ref(&self) -> bool {
+    fn converts_from_str(&self) -> bool {
         true
     }
 }
 impl<T: From<&'static str>> FromStrRef for Probe<T> {}
 trait NotFromStrRef {
-    fn from_str_ref(&self) -> bool {
+    fn converts_from_str(&self) -> bool {
         false
     }
 }
@@ -553,7 +553,7 @@ fn defect_no_membership_lookup_by_user() {
 #[test]
 #[ignore = "defect: groups().add_member(group, user_id) needs a hand-built AddGroupMember body"]
 fn defect_add_member_takes_a_body_not_a_user_id() {
-    assert!((&probe::<AddGroupMember>()).from_str_ref());
+    assert!((&probe::<AddGroupMember>()).converts_from_str());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -678,5 +678,5 @@ fn defect_no_is_not_found() {
 #[test]
 #[ignore = "defect: Patch<String> has no From<&str>; name: \"Acme\".into() does not compile"]
 fn defect_patch_string_not_from_str() {
-    assert!((&probe::<Patch<String>>()).from_str_ref());
+    assert!((&probe::<Patch<String>>()).converts_from_str());
 }
