@@ -30,12 +30,14 @@ mod generated_operations;
 mod generated_pagination;
 #[rustfmt::skip]
 mod generated_wire;
+mod attack5_one_api;
 mod groups;
 mod hot_path;
 mod import_leads;
 mod long_filters;
 mod memberships;
 mod mock_crm;
+mod newcomer_one_api;
 mod newcomer_tolerant;
 mod oauth;
 mod oauth_cancellation;
