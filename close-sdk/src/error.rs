@@ -369,6 +369,22 @@ impl Error {
         }
     }
 
+    /// Whether Close answered 404 Not Found (an id that does not exist, or not in this
+    /// organization).
+    ///
+    /// ```
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// match client.users().get("user_x").await {
+    ///     Ok(user) => println!("{:?}", user.email),
+    ///     Err(e) if e.is_not_found() => println!("no such user"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
     /// The HTTP status, when Close answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

@@ -67,8 +67,14 @@ async fn the_one<T>(
         if !matches(&item) {
             continue;
         }
+        // An item seen again (offset pages shift when an item is added while they are read) is
+        // the same item, not a second match.
+        match id(&item) {
+            Some(id) if ids.iter().any(|seen| seen == id) => continue,
+            Some(id) => ids.push(id.to_owned()),
+            None => {}
+        }
         count += 1;
-        ids.extend(id(&item).map(str::to_owned));
         if first.is_none() {
             first = Some(item);
         }

@@ -626,7 +626,9 @@ pub mod opportunities {
     #[doc(inline)]
     pub use crate::generated::resources::opportunities::types::*;
     #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities::types::{ActionItem, CommentSummary, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunityStatusType, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityStatusType, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue};
+    pub use crate::generated::shared::leads_opportunities::types::{ActionItem, CommentSummary, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue};
+    #[doc(inline)]
+    pub use crate::generated::shared::leads_opportunities_opportunity_statuses::types::{OpportunityStatusType, UnknownOpportunityStatusType};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::opportunities::builder::*;

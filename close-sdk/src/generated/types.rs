@@ -19,6 +19,8 @@ pub use super::shared::contacts_leads_opportunities::types::*;
 pub use super::shared::lead_statuses_organizations_users::types::*;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub use super::shared::leads_opportunities::types::*;
+#[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses"))]
+pub use super::shared::leads_opportunities_opportunity_statuses::types::*;
 #[cfg(any(feature = "leads", feature = "tasks"))]
 pub use super::shared::leads_tasks::types::*;
 #[cfg(any(feature = "memberships", feature = "users"))]

@@ -158,12 +158,19 @@ impl PartialEq for Extra {
 }
 
 impl fmt::Debug for Extra {
+    /// The map with the values of secret members ([`crate::SECRET_MEMBERS`], at any depth)
+    /// redacted: `Debug` of a typed answer is what a log line shows.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = Value::Object((**self).clone());
+        crate::redact::json(&mut shown);
+        let Value::Object(shown) = shown else {
+            return f.write_str("{}");
+        };
         if self.nulls().next().is_none() {
-            return (**self).fmt(f);
+            return shown.fmt(f);
         }
         f.debug_struct("Extra")
-            .field("map", &**self)
+            .field("map", &shown)
             .field("nulls", &self.nulls().collect::<Vec<_>>())
             .finish()
     }

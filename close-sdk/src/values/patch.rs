@@ -74,6 +74,13 @@ impl<T> From<T> for Patch<T> {
     }
 }
 
+/// Text sets a text member: `name: "Acme".into()`.
+impl From<&str> for Patch<String> {
+    fn from(value: &str) -> Self {
+        Patch::Set(value.to_owned())
+    }
+}
+
 impl<T> From<Option<T>> for Patch<T> {
     /// `Some` is `Set`, `None` is `Unchanged` (so the generated builders' setters still work).
     fn from(value: Option<T>) -> Self {

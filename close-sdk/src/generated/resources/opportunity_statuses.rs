@@ -35,7 +35,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<crate::types::OpportunityStatusType>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -76,7 +76,7 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )
         )]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<crate::types::OpportunityStatusType>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -116,7 +116,7 @@ pub mod types {
     pub struct UpdateOpportunityStatus {
         pub label: crate::Patch<::std::string::String>,
         pub pipeline_id: crate::Patch<::std::string::String>,
-        pub type_: crate::Patch<::std::string::String>,
+        pub type_: crate::Patch<crate::types::OpportunityStatusType>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -139,7 +139,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::types::OpportunityStatusType>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
@@ -181,7 +181,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::OpportunityStatusType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -252,7 +254,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::types::OpportunityStatusType>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
@@ -320,7 +322,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::OpportunityStatusType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -473,7 +477,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                crate::Patch<::std::string::String>,
+                crate::Patch<crate::types::OpportunityStatusType>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
@@ -515,7 +519,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    crate::Patch<crate::types::OpportunityStatusType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -643,7 +649,9 @@ pub mod types {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        crate::types::OpportunityStatusType,
+                    > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -778,7 +786,9 @@ pub mod types {
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        crate::types::OpportunityStatusType,
+                    > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {

@@ -220,7 +220,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub status_type: ::std::option::Option<OpportunityStatusType>,
+        pub status_type: ::std::option::Option<crate::types::OpportunityStatusType>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -383,50 +383,6 @@ pub mod types {
     impl OpportunityFollowUpSmsActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpSmsActionDetails {
             Default::default()
-        }
-    }
-    ///`OpportunityStatusType`
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum OpportunityStatusType {
-        #[cfg_attr(feature = "schemars", serde(rename = "won"))]
-        Won,
-        #[cfg_attr(feature = "schemars", serde(rename = "lost"))]
-        Lost,
-        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
-        Active,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
-        #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(UnknownOpportunityStatusType),
-    }
-    impl ::std::str::FromStr for OpportunityStatusType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "won" => Ok(Self::Won),
-                "lost" => Ok(Self::Lost),
-                "active" => Ok(Self::Active),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OpportunityStatusType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OpportunityStatusType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OpportunitySuggestedAction`
@@ -1013,7 +969,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status_type: ::std::result::Result<
-                ::std::option::Option<super::OpportunityStatusType>,
+                ::std::option::Option<crate::types::OpportunityStatusType>,
                 ::std::string::String,
             >,
             suggested_action: ::std::result::Result<
@@ -1482,7 +1438,7 @@ pub mod types {
             pub fn status_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OpportunityStatusType>,
+                    ::std::option::Option<crate::types::OpportunityStatusType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2956,7 +2912,9 @@ pub mod types {
                     let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f29: ::std::option::Option<OpportunityStatusType> = ::std::option::Option::None;
+                    let mut f29: ::std::option::Option<
+                        crate::types::OpportunityStatusType,
+                    > = ::std::option::Option::None;
                     let mut f30: ::std::option::Option<OpportunitySuggestedAction> = ::std::option::Option::None;
                     let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3963,57 +3921,6 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
-        }
-    }
-    ///A value of [`OpportunityStatusType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOpportunityStatusType::as_str`] reads it).
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub struct UnknownOpportunityStatusType(::std::string::String);
-    impl UnknownOpportunityStatusType {
-        /// The value as Close sent it.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-    }
-    impl OpportunityStatusType {
-        /// The wire value.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Won => "won",
-                Self::Lost => "lost",
-                Self::Active => "active",
-                Self::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl ::std::fmt::Display for OpportunityStatusType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for OpportunityStatusType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OpportunityStatusType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let key = crate::wire::Key::deserialize_str(
-                deserializer,
-                "a `OpportunityStatusType` string",
-            )?;
-            ::std::result::Result::Ok(
-                match key.as_str() {
-                    "won" => Self::Won,
-                    "lost" => Self::Lost,
-                    "active" => Self::Active,
-                    _ => Self::Unknown(UnknownOpportunityStatusType(key.into_string())),
-                },
-            )
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).

@@ -17,6 +17,8 @@ pub mod contacts_leads_opportunities;
 pub mod lead_statuses_organizations_users;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub mod leads_opportunities;
+#[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses"))]
+pub mod leads_opportunities_opportunity_statuses;
 #[cfg(any(feature = "leads", feature = "tasks"))]
 pub mod leads_tasks;
 #[cfg(any(feature = "memberships", feature = "users"))]
