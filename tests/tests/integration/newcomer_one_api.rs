@@ -670,10 +670,16 @@ fn a_404_is_is_not_found() {
 // Values: Patch from text
 // ---------------------------------------------------------------------------------------------
 
-/// Defect: `UpdateLead { name: "Acme".into(), .. }` does not compile: `Patch<String>` has
-/// `From<String>` but not `From<&str>`, so README's own example writes
-/// `Patch::Set("Acme Inc.".into())`.
+/// Was a defect: `UpdateLead { name: "Acme".into(), .. }` did not compile (`Patch<String>` had
+/// `From<String>` but not `From<&str>`).
 #[test]
 fn a_text_patch_converts_from_str() {
-    assert!((&probe::<Patch<String>>()).converts_from_str());
+    #[allow(clippy::needless_borrow)] // the probe needs the borrow to pick its impl
+    let converts = (&probe::<Patch<String>>()).converts_from_str();
+    assert!(converts);
+    let update = close_sdk::types::UpdateLead {
+        name: "Acme".into(),
+        ..Default::default()
+    };
+    assert_eq!(update.name, Patch::Set("Acme".to_string()));
 }
