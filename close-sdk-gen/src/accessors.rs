@@ -106,3 +106,52 @@ fn is_string(ty: &syn::Type) -> bool {
     let syn::Type::Path(p) = ty else { return false };
     p.path.segments.last().is_some_and(|s| s.ident == "String")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn run(s: ItemStruct, impls: Vec<Item>) -> String {
+        let mut items = impls;
+        items.push(Item::Struct(s.clone()));
+        let item = accessors(&s, &inherent_methods(&items));
+        item.map(|i| i.to_token_stream().to_string().replace(' ', ""))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn response_lists_get_slices_and_clashes_are_skipped() {
+        let mark = crate::wire::MARK_RESPONSE;
+        let s: ItemStruct = syn::parse_quote! {
+            #[doc = #mark]
+            pub struct Lead {
+                pub contacts: ::std::option::Option<::std::vec::Vec<crate::types::Contact>>,
+                pub id: ::std::option::Option<::std::string::String>,
+                pub builder: ::std::option::Option<::std::vec::Vec<String>>,
+                pub members: ::std::option::Option<::std::vec::Vec<String>>,
+                pub type_: ::std::option::Option<::std::vec::Vec<String>>,
+                pub name: ::std::option::Option<::std::string::String>,
+                pub extra: crate::Extra,
+            }
+        };
+        let out = run(
+            s.clone(),
+            vec![
+                syn::parse_quote! { impl Lead { pub fn builder() -> builder::Lead { Default::default() } } },
+            ],
+        );
+        assert!(
+            out.contains("pubfncontacts(&self)->&[crate::types::Contact]"),
+            "{out}"
+        );
+        assert!(out.contains("pubfnid(&self)->Option<&str>"), "{out}");
+        for skipped in ["fnbuilder", "fnmembers", "fntype_", "fnname", "fnextra"] {
+            assert!(!out.contains(skipped), "{skipped}: {out}");
+        }
+        // A request type (no response mark) gets none.
+        let mut req = s;
+        req.attrs.clear();
+        assert_eq!(run(req, Vec::new()), "");
+    }
+}

@@ -622,8 +622,9 @@ impl Plan {
                     "/**Builder for [`Client::{id}`]\n\n[`Client::{id}`]: super::Client::{id}*/"
                 );
                 let new = format!(
-                    "///The request of [`client.{call}()`](crate::handles::{h}::{method}); optional parameters are its setters, `.await` it or `.send()` it.",
+                    "///The request of [`client.{call}({args})`](crate::handles::{h}::{method}); optional parameters are its setters, `.await` it or `.send()` it.",
                     call = m.place.call(),
+                    args = m.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
                     h = struct_name(&m.place.handle),
                     method = m.place.method,
                 );

@@ -51802,7 +51802,7 @@ pub mod builder {
             crate::runtime::send(client, 3usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().calls().create()`](crate::handles::ActivitiesCalls::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().calls().create(body)`](crate::handles::ActivitiesCalls::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsCreate<'a> {
         client: &'a super::Client,
@@ -51864,7 +51864,7 @@ pub mod builder {
             crate::runtime::send(client, 0usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().calls().get()`](crate::handles::ActivitiesCalls::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().calls().get(id)`](crate::handles::ActivitiesCalls::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsGet<'a> {
         client: &'a super::Client,
@@ -51912,7 +51912,7 @@ pub mod builder {
             crate::runtime::send(client, 2usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().calls().update()`](crate::handles::ActivitiesCalls::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsUpdate<'a> {
         client: &'a super::Client,
@@ -51992,7 +51992,7 @@ pub mod builder {
             crate::runtime::send(client, 4usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().calls().delete()`](crate::handles::ActivitiesCalls::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsDelete<'a> {
         client: &'a super::Client,
@@ -52395,7 +52395,7 @@ pub mod builder {
             crate::runtime::send(client, 6usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().creations().get()`](crate::handles::ActivitiesCreations::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().creations().get(id)`](crate::handles::ActivitiesCreations::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCreationsGet<'a> {
         client: &'a super::Client,
@@ -52848,7 +52848,7 @@ pub mod builder {
             crate::runtime::send(client, 10usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().custom().create()`](crate::handles::ActivitiesCustom::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().custom().create(body)`](crate::handles::ActivitiesCustom::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesCreate<'a> {
         client: &'a super::Client,
@@ -52912,7 +52912,7 @@ pub mod builder {
             crate::runtime::send(client, 7usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().custom().get()`](crate::handles::ActivitiesCustom::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().custom().get(id)`](crate::handles::ActivitiesCustom::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesGet<'a> {
         client: &'a super::Client,
@@ -52960,7 +52960,7 @@ pub mod builder {
             crate::runtime::send(client, 9usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().custom().update()`](crate::handles::ActivitiesCustom::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesUpdate<'a> {
         client: &'a super::Client,
@@ -53042,7 +53042,7 @@ pub mod builder {
             crate::runtime::send(client, 11usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().custom().delete()`](crate::handles::ActivitiesCustom::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesDelete<'a> {
         client: &'a super::Client,
@@ -53445,7 +53445,7 @@ pub mod builder {
             crate::runtime::send(client, 18usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().emails().create()`](crate::handles::ActivitiesEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().emails().create(body)`](crate::handles::ActivitiesEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsCreate<'a> {
         client: &'a super::Client,
@@ -53507,7 +53507,7 @@ pub mod builder {
             crate::runtime::send(client, 15usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().emails().get()`](crate::handles::ActivitiesEmails::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().emails().get(id)`](crate::handles::ActivitiesEmails::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsGet<'a> {
         client: &'a super::Client,
@@ -53555,7 +53555,7 @@ pub mod builder {
             crate::runtime::send(client, 17usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().emails().update()`](crate::handles::ActivitiesEmails::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsUpdate<'a> {
         client: &'a super::Client,
@@ -53635,7 +53635,7 @@ pub mod builder {
             crate::runtime::send(client, 19usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().emails().delete()`](crate::handles::ActivitiesEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsDelete<'a> {
         client: &'a super::Client,
@@ -54038,7 +54038,7 @@ pub mod builder {
             crate::runtime::send(client, 14usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().email_threads().get()`](crate::handles::ActivitiesEmailThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsGet<'a> {
         client: &'a super::Client,
@@ -54086,7 +54086,7 @@ pub mod builder {
             crate::runtime::send(client, 13usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().email_threads().delete()`](crate::handles::ActivitiesEmailThreads::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsDelete<'a> {
         client: &'a super::Client,
@@ -54616,7 +54616,7 @@ pub mod builder {
             crate::runtime::send(client, 22usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().form_submissions().get()`](crate::handles::ActivitiesFormSubmissions::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesFormSubmissionsGet<'a> {
         client: &'a super::Client,
@@ -54681,7 +54681,7 @@ pub mod builder {
             crate::runtime::send(client, 21usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().form_submissions().delete()`](crate::handles::ActivitiesFormSubmissions::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesFormSubmissionsDelete<'a> {
         client: &'a super::Client,
@@ -55084,7 +55084,7 @@ pub mod builder {
             crate::runtime::send(client, 24usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().lead_merges().get()`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadMergesGet<'a> {
         client: &'a super::Client,
@@ -55507,7 +55507,7 @@ pub mod builder {
             crate::runtime::send(client, 33usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().meetings().get()`](crate::handles::ActivitiesMeetings::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsGet<'a> {
         client: &'a super::Client,
@@ -55572,7 +55572,7 @@ pub mod builder {
             crate::runtime::send(client, 32usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().meetings().update()`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsUpdate<'a> {
         client: &'a super::Client,
@@ -55654,7 +55654,7 @@ pub mod builder {
             crate::runtime::send(client, 34usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().meetings().delete()`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsDelete<'a> {
         client: &'a super::Client,
@@ -55700,7 +55700,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 31usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().meetings().create_integration()`](crate::handles::ActivitiesMeetings::create_integration); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsCreateIntegration<'a> {
         client: &'a super::Client,
@@ -56140,7 +56140,7 @@ pub mod builder {
             crate::runtime::send(client, 38usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().notes().create()`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().notes().create(body)`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesCreate<'a> {
         client: &'a super::Client,
@@ -56202,7 +56202,7 @@ pub mod builder {
             crate::runtime::send(client, 35usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().notes().get()`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().notes().get(id)`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesGet<'a> {
         client: &'a super::Client,
@@ -56250,7 +56250,7 @@ pub mod builder {
             crate::runtime::send(client, 37usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().notes().update()`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesUpdate<'a> {
         client: &'a super::Client,
@@ -56330,7 +56330,7 @@ pub mod builder {
             crate::runtime::send(client, 39usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().notes().delete()`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesDelete<'a> {
         client: &'a super::Client,
@@ -56733,7 +56733,7 @@ pub mod builder {
             crate::runtime::send(client, 47usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().sms().create()`](crate::handles::ActivitiesSms::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().sms().create(body)`](crate::handles::ActivitiesSms::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsCreate<'a> {
         client: &'a super::Client,
@@ -56813,7 +56813,7 @@ pub mod builder {
             crate::runtime::send(client, 44usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().sms().get()`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().sms().get(id)`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsGet<'a> {
         client: &'a super::Client,
@@ -56861,7 +56861,7 @@ pub mod builder {
             crate::runtime::send(client, 46usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().sms().update()`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsUpdate<'a> {
         client: &'a super::Client,
@@ -56941,7 +56941,7 @@ pub mod builder {
             crate::runtime::send(client, 48usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().sms().delete()`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsDelete<'a> {
         client: &'a super::Client,
@@ -57344,7 +57344,7 @@ pub mod builder {
             crate::runtime::send(client, 28usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().lead_status_changes().create()`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesCreate<'a> {
         client: &'a super::Client,
@@ -57410,7 +57410,7 @@ pub mod builder {
             crate::runtime::send(client, 25usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().lead_status_changes().get()`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesGet<'a> {
         client: &'a super::Client,
@@ -57458,7 +57458,7 @@ pub mod builder {
             crate::runtime::send(client, 27usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().lead_status_changes().delete()`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesDelete<'a> {
         client: &'a super::Client,
@@ -57887,7 +57887,7 @@ pub mod builder {
             crate::runtime::send(client, 43usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().opportunity_status_changes().create()`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesCreate<'a> {
         client: &'a super::Client,
@@ -57956,7 +57956,7 @@ pub mod builder {
             crate::runtime::send(client, 40usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().opportunity_status_changes().get()`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesGet<'a> {
         client: &'a super::Client,
@@ -58007,7 +58007,7 @@ pub mod builder {
             crate::runtime::send(client, 42usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().opportunity_status_changes().delete()`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesDelete<'a> {
         client: &'a super::Client,
@@ -58410,7 +58410,7 @@ pub mod builder {
             crate::runtime::send(client, 51usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().task_completions().get()`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsGet<'a> {
         client: &'a super::Client,
@@ -58458,7 +58458,7 @@ pub mod builder {
             crate::runtime::send(client, 50usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().task_completions().delete()`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsDelete<'a> {
         client: &'a super::Client,
@@ -58885,7 +58885,7 @@ pub mod builder {
             crate::runtime::send(client, 55usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().create()`](crate::handles::ActivitiesWhatsappMessages::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesCreate<'a> {
         client: &'a super::Client,
@@ -58967,7 +58967,7 @@ pub mod builder {
             crate::runtime::send(client, 52usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().get()`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesGet<'a> {
         client: &'a super::Client,
@@ -59015,7 +59015,7 @@ pub mod builder {
             crate::runtime::send(client, 54usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().update()`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesUpdate<'a> {
         client: &'a super::Client,
@@ -59097,7 +59097,7 @@ pub mod builder {
             crate::runtime::send(client, 56usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().delete()`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesDelete<'a> {
         client: &'a super::Client,
@@ -59171,7 +59171,7 @@ pub mod builder {
             crate::runtime::send(client, 93usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_activity_types().create()`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesCreate<'a> {
         client: &'a super::Client,
@@ -59236,7 +59236,7 @@ pub mod builder {
             crate::runtime::send(client, 90usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_activity_types().get()`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesGet<'a> {
         client: &'a super::Client,
@@ -59284,7 +59284,7 @@ pub mod builder {
             crate::runtime::send(client, 92usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_activity_types().update()`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesUpdate<'a> {
         client: &'a super::Client,
@@ -59367,7 +59367,7 @@ pub mod builder {
             crate::runtime::send(client, 94usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_activity_types().delete()`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesDelete<'a> {
         client: &'a super::Client,

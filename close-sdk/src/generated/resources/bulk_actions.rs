@@ -6417,7 +6417,7 @@ pub mod builder {
             crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().delete().create()`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteCreate<'a> {
         client: &'a super::Client,
@@ -6462,7 +6462,7 @@ pub mod builder {
             crate::runtime::send(client, 64usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().delete().get()`](crate::handles::BulkActionsDelete::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteGet<'a> {
         client: &'a super::Client,
@@ -6602,7 +6602,7 @@ pub mod builder {
             crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().edit().create()`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditCreate<'a> {
         client: &'a super::Client,
@@ -6647,7 +6647,7 @@ pub mod builder {
             crate::runtime::send(client, 67usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().edit().get()`](crate::handles::BulkActionsEdit::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditGet<'a> {
         client: &'a super::Client,
@@ -6804,7 +6804,7 @@ pub mod builder {
             crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().email().create()`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailCreate<'a> {
         client: &'a super::Client,
@@ -6849,7 +6849,7 @@ pub mod builder {
             crate::runtime::send(client, 70usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().email().get()`](crate::handles::BulkActionsEmail::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailGet<'a> {
         client: &'a super::Client,
@@ -6992,7 +6992,7 @@ pub mod builder {
             crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().sequence_subscriptions().create()`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsCreate<'a> {
         client: &'a super::Client,
@@ -7037,7 +7037,7 @@ pub mod builder {
             crate::runtime::send(client, 73usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.bulk_actions().sequence_subscriptions().get()`](crate::handles::BulkActionsSequenceSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsGet<'a> {
         client: &'a super::Client,

@@ -2191,7 +2191,7 @@ pub mod builder {
             crate::runtime::send(client, 80usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.comments().create()`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.comments().create(body)`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsCreate<'a> {
         client: &'a super::Client,
@@ -2249,7 +2249,7 @@ pub mod builder {
             crate::runtime::send(client, 76usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.comments().get()`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.comments().get(id)`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsGet<'a> {
         client: &'a super::Client,
@@ -2295,7 +2295,7 @@ pub mod builder {
             crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.comments().update()`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.comments().update(id, body)`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsUpdate<'a> {
         client: &'a super::Client,
@@ -2371,7 +2371,7 @@ pub mod builder {
             crate::runtime::send(client, 82usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.comments().delete()`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.comments().delete(id)`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsDelete<'a> {
         client: &'a super::Client,
@@ -2507,7 +2507,7 @@ pub mod builder {
             crate::runtime::send(client, 81usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.comments().threads().get()`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.comments().threads().get(id)`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsGetThread<'a> {
         client: &'a super::Client,

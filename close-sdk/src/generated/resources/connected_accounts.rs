@@ -1228,7 +1228,7 @@ pub mod builder {
             crate::runtime::send(client, 84usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.connected_accounts().get()`](crate::handles::ConnectedAccounts::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ConnectedAccountsGet<'a> {
         client: &'a super::Client,
@@ -1371,7 +1371,7 @@ pub mod builder {
             crate::runtime::send(client, 249usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.send_as().create()`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.send_as().create(body)`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsCreate<'a> {
         client: &'a super::Client,
@@ -1492,7 +1492,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 247usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.send_as().bulk_create()`](crate::handles::SendAs::bulk_create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsBulkCreate<'a> {
         client: &'a super::Client,
@@ -1540,7 +1540,7 @@ pub mod builder {
             crate::runtime::send(client, 244usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.send_as().get()`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.send_as().get(id)`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsGet<'a> {
         client: &'a super::Client,
@@ -1591,7 +1591,7 @@ pub mod builder {
             crate::runtime::send(client, 248usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.send_as().delete()`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.send_as().delete(id)`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsDelete<'a> {
         client: &'a super::Client,

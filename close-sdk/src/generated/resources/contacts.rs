@@ -1356,7 +1356,7 @@ pub mod builder {
             crate::runtime::send(client, 88usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.contacts().create()`](crate::handles::Contacts::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.contacts().create(body)`](crate::handles::Contacts::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsCreate<'a> {
         client: &'a super::Client,
@@ -1419,7 +1419,7 @@ pub mod builder {
             crate::runtime::send(client, 85usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.contacts().get()`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.contacts().get(id)`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsGet<'a> {
         client: &'a super::Client,
@@ -1484,7 +1484,7 @@ pub mod builder {
             crate::runtime::send(client, 87usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.contacts().update()`](crate::handles::Contacts::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.contacts().update(id, body)`](crate::handles::Contacts::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsUpdate<'a> {
         client: &'a super::Client,
@@ -1579,7 +1579,7 @@ pub mod builder {
             crate::runtime::send(client, 89usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.contacts().delete()`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.contacts().delete(id)`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsDelete<'a> {
         client: &'a super::Client,

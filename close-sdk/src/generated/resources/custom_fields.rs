@@ -7090,7 +7090,7 @@ pub mod builder {
             crate::runtime::send(client, 100usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().activity().create()`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityCreate<'a> {
         client: &'a super::Client,
@@ -7152,7 +7152,7 @@ pub mod builder {
             crate::runtime::send(client, 97usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().activity().get()`](crate::handles::CustomFieldsActivity::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityGet<'a> {
         client: &'a super::Client,
@@ -7217,7 +7217,7 @@ pub mod builder {
             crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().activity().update()`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityUpdate<'a> {
         client: &'a super::Client,
@@ -7297,7 +7297,7 @@ pub mod builder {
             crate::runtime::send(client, 101usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().activity().delete()`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityDelete<'a> {
         client: &'a super::Client,
@@ -7418,7 +7418,7 @@ pub mod builder {
             crate::runtime::send(client, 105usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().contact().create()`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactCreate<'a> {
         client: &'a super::Client,
@@ -7480,7 +7480,7 @@ pub mod builder {
             crate::runtime::send(client, 102usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().contact().get()`](crate::handles::CustomFieldsContact::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactGet<'a> {
         client: &'a super::Client,
@@ -7545,7 +7545,7 @@ pub mod builder {
             crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().contact().update()`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactUpdate<'a> {
         client: &'a super::Client,
@@ -7625,7 +7625,7 @@ pub mod builder {
             crate::runtime::send(client, 106usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().contact().delete()`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactDelete<'a> {
         client: &'a super::Client,
@@ -7699,7 +7699,7 @@ pub mod builder {
             crate::runtime::send(client, 110usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().custom_object().create()`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectCreate<'a> {
         client: &'a super::Client,
@@ -7761,7 +7761,7 @@ pub mod builder {
             crate::runtime::send(client, 107usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().custom_object().get()`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectGet<'a> {
         client: &'a super::Client,
@@ -7809,7 +7809,7 @@ pub mod builder {
             crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().custom_object().update()`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectUpdate<'a> {
         client: &'a super::Client,
@@ -7889,7 +7889,7 @@ pub mod builder {
             crate::runtime::send(client, 111usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().custom_object().delete()`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectDelete<'a> {
         client: &'a super::Client,
@@ -8010,7 +8010,7 @@ pub mod builder {
             crate::runtime::send(client, 115usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().lead().create()`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadCreate<'a> {
         client: &'a super::Client,
@@ -8072,7 +8072,7 @@ pub mod builder {
             crate::runtime::send(client, 112usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().lead().get()`](crate::handles::CustomFieldsLead::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadGet<'a> {
         client: &'a super::Client,
@@ -8137,7 +8137,7 @@ pub mod builder {
             crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().lead().update()`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadUpdate<'a> {
         client: &'a super::Client,
@@ -8217,7 +8217,7 @@ pub mod builder {
             crate::runtime::send(client, 116usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().lead().delete()`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadDelete<'a> {
         client: &'a super::Client,
@@ -8338,7 +8338,7 @@ pub mod builder {
             crate::runtime::send(client, 120usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().opportunity().create()`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityCreate<'a> {
         client: &'a super::Client,
@@ -8400,7 +8400,7 @@ pub mod builder {
             crate::runtime::send(client, 117usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().opportunity().get()`](crate::handles::CustomFieldsOpportunity::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityGet<'a> {
         client: &'a super::Client,
@@ -8465,7 +8465,7 @@ pub mod builder {
             crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().opportunity().update()`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityUpdate<'a> {
         client: &'a super::Client,
@@ -8545,7 +8545,7 @@ pub mod builder {
             crate::runtime::send(client, 121usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().opportunity().delete()`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityDelete<'a> {
         client: &'a super::Client,
@@ -8638,7 +8638,7 @@ pub mod builder {
             crate::runtime::send(client, 128usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().create()`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreate<'a> {
         client: &'a super::Client,
@@ -8703,7 +8703,7 @@ pub mod builder {
             crate::runtime::send(client, 122usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().get()`](crate::handles::CustomFieldsShared::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedGet<'a> {
         client: &'a super::Client,
@@ -8768,7 +8768,7 @@ pub mod builder {
             crate::runtime::send(client, 126usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().update()`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedUpdate<'a> {
         client: &'a super::Client,
@@ -8851,7 +8851,7 @@ pub mod builder {
             crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().delete()`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedDelete<'a> {
         client: &'a super::Client,
@@ -8897,7 +8897,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 124usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().create()`](crate::handles::CustomFieldsSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreateAssociation<'a> {
         client: &'a super::Client,
@@ -8981,7 +8981,7 @@ pub mod builder {
             crate::runtime::send(client, 123usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().get()`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedGetAssociation<'a> {
         client: &'a super::Client,
@@ -9045,7 +9045,7 @@ pub mod builder {
             crate::runtime::send(client, 127usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().update()`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedUpdateAssociation<'a> {
         client: &'a super::Client,
@@ -9145,7 +9145,7 @@ pub mod builder {
             crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().delete()`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedDeleteAssociation<'a> {
         client: &'a super::Client,
@@ -9207,7 +9207,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 125usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_fields().schemas().get()`](crate::handles::CustomFieldsSchemas::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldSchemasGet<'a> {
         client: &'a super::Client,
@@ -9255,7 +9255,7 @@ pub mod builder {
             crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_fields().schemas().update()`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldSchemasUpdate<'a> {
         client: &'a super::Client,

@@ -1705,7 +1705,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.custom_objects().list()`](crate::handles::CustomObjects::list); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_objects().list(lead_id)`](crate::handles::CustomObjects::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsList<'a> {
         client: &'a super::Client,
@@ -1774,7 +1774,7 @@ pub mod builder {
             crate::runtime::send(client, 139usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_objects().create()`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_objects().create(body)`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsCreate<'a> {
         client: &'a super::Client,
@@ -1822,7 +1822,7 @@ pub mod builder {
             crate::runtime::send(client, 136usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_objects().get()`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_objects().get(id)`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsGet<'a> {
         client: &'a super::Client,
@@ -1873,7 +1873,7 @@ pub mod builder {
             crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_objects().update()`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_objects().update(id, body)`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsUpdate<'a> {
         client: &'a super::Client,
@@ -1939,7 +1939,7 @@ pub mod builder {
             crate::runtime::send(client, 140usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_objects().delete()`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_objects().delete(id)`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsDelete<'a> {
         client: &'a super::Client,
@@ -2016,7 +2016,7 @@ pub mod builder {
             crate::runtime::send(client, 134usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_object_types().create()`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesCreate<'a> {
         client: &'a super::Client,
@@ -2064,7 +2064,7 @@ pub mod builder {
             crate::runtime::send(client, 131usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.custom_object_types().get()`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesGet<'a> {
         client: &'a super::Client,
@@ -2115,7 +2115,7 @@ pub mod builder {
             crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_object_types().update()`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesUpdate<'a> {
         client: &'a super::Client,
@@ -2181,7 +2181,7 @@ pub mod builder {
             crate::runtime::send(client, 135usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.custom_object_types().delete()`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesDelete<'a> {
         client: &'a super::Client,

@@ -1253,7 +1253,7 @@ pub mod builder {
             crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.dialers().get()`](crate::handles::Dialers::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.dialers().get(id)`](crate::handles::Dialers::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct DialersGet<'a> {
         client: &'a super::Client,

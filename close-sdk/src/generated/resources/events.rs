@@ -373,7 +373,7 @@ pub mod builder {
             crate::runtime::send(client, 150usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.events().get()`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.events().get(id)`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EventsGet<'a> {
         client: &'a super::Client,

@@ -1080,7 +1080,7 @@ pub mod builder {
             crate::runtime::send(client, 154usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.exports().create_lead()`](crate::handles::Exports::create_lead); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.exports().create_lead(body)`](crate::handles::Exports::create_lead); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsCreateLead<'a> {
         client: &'a super::Client,
@@ -1128,7 +1128,7 @@ pub mod builder {
             crate::runtime::send(client, 151usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.exports().create_opportunity()`](crate::handles::Exports::create_opportunity); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsCreateOpportunity<'a> {
         client: &'a super::Client,
@@ -1176,7 +1176,7 @@ pub mod builder {
             crate::runtime::send(client, 152usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.exports().get()`](crate::handles::Exports::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.exports().get(id)`](crate::handles::Exports::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsGet<'a> {
         client: &'a super::Client,

@@ -546,7 +546,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.field_enrichment().create()`](crate::handles::FieldEnrichment::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.field_enrichment().create(body)`](crate::handles::FieldEnrichment::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct FieldEnrichmentCreate<'a> {
         client: &'a super::Client,

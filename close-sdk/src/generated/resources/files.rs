@@ -250,7 +250,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.files().create()`](crate::handles::Files::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.files().create(body)`](crate::handles::Files::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct FilesCreate<'a> {
         client: &'a super::Client,

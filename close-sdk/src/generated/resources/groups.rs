@@ -1384,7 +1384,7 @@ pub mod builder {
             crate::runtime::send(client, 161usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.groups().create()`](crate::handles::Groups::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().create(body)`](crate::handles::Groups::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsCreate<'a> {
         client: &'a super::Client,
@@ -1457,7 +1457,7 @@ pub mod builder {
             crate::runtime::send(client, 158usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.groups().add_member()`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().add_member(group_id, body)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsAddMember<'a> {
         client: &'a super::Client,
@@ -1537,7 +1537,7 @@ pub mod builder {
             crate::runtime::send(client, 157usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.groups().remove_member()`](crate::handles::Groups::remove_member); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsRemoveMember<'a> {
         client: &'a super::Client,
@@ -1599,7 +1599,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 162usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.groups().get()`](crate::handles::Groups::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().get(id)`](crate::handles::Groups::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsGet<'a> {
         client: &'a super::Client,
@@ -1662,7 +1662,7 @@ pub mod builder {
             crate::runtime::send(client, 160usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.groups().update()`](crate::handles::Groups::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().update(id, body)`](crate::handles::Groups::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsUpdate<'a> {
         client: &'a super::Client,
@@ -1753,7 +1753,7 @@ pub mod builder {
             crate::runtime::send(client, 163usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.groups().delete()`](crate::handles::Groups::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().delete(id)`](crate::handles::Groups::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsDelete<'a> {
         client: &'a super::Client,

@@ -1413,7 +1413,7 @@ pub mod builder {
             crate::runtime::send(client, 167usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.integration_links().create()`](crate::handles::IntegrationLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.integration_links().create(body)`](crate::handles::IntegrationLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksCreate<'a> {
         client: &'a super::Client,
@@ -1477,7 +1477,7 @@ pub mod builder {
             crate::runtime::send(client, 164usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.integration_links().get()`](crate::handles::IntegrationLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.integration_links().get(id)`](crate::handles::IntegrationLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksGet<'a> {
         client: &'a super::Client,
@@ -1525,7 +1525,7 @@ pub mod builder {
             crate::runtime::send(client, 166usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.integration_links().update()`](crate::handles::IntegrationLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.integration_links().update(id, body)`](crate::handles::IntegrationLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksUpdate<'a> {
         client: &'a super::Client,
@@ -1607,7 +1607,7 @@ pub mod builder {
             crate::runtime::send(client, 168usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.integration_links().delete()`](crate::handles::IntegrationLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.integration_links().delete(id)`](crate::handles::IntegrationLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksDelete<'a> {
         client: &'a super::Client,

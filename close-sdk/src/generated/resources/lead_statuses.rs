@@ -640,7 +640,7 @@ pub mod builder {
             crate::runtime::send(client, 171usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.lead_statuses().create()`](crate::handles::LeadStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.lead_statuses().create(body)`](crate::handles::LeadStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesCreate<'a> {
         client: &'a super::Client,
@@ -702,7 +702,7 @@ pub mod builder {
             crate::runtime::send(client, 169usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.lead_statuses().update()`](crate::handles::LeadStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesUpdate<'a> {
         client: &'a super::Client,
@@ -782,7 +782,7 @@ pub mod builder {
             crate::runtime::send(client, 172usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.lead_statuses().delete()`](crate::handles::LeadStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesDelete<'a> {
         client: &'a super::Client,

@@ -4932,7 +4932,7 @@ pub mod builder {
             crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.leads().create()`](crate::handles::Leads::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.leads().create(body)`](crate::handles::Leads::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsCreate<'a> {
         client: &'a super::Client,
@@ -4988,7 +4988,7 @@ pub mod builder {
             crate::runtime::send(client, 173usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.leads().merge()`](crate::handles::Leads::merge); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.leads().merge(body)`](crate::handles::Leads::merge); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsMerge<'a> {
         client: &'a super::Client,
@@ -5049,7 +5049,7 @@ pub mod builder {
             crate::runtime::send(client, 177usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.leads().get()`](crate::handles::Leads::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.leads().get(id)`](crate::handles::Leads::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsGet<'a> {
         client: &'a super::Client,
@@ -5112,7 +5112,7 @@ pub mod builder {
             crate::runtime::send(client, 175usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.leads().update()`](crate::handles::Leads::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.leads().update(id, body)`](crate::handles::Leads::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsUpdate<'a> {
         client: &'a super::Client,
@@ -5186,7 +5186,7 @@ pub mod builder {
             crate::runtime::send(client, 178usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.leads().delete()`](crate::handles::Leads::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.leads().delete(id)`](crate::handles::Leads::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsDelete<'a> {
         client: &'a super::Client,

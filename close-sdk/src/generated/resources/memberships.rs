@@ -1602,7 +1602,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.memberships().bulk_update()`](crate::handles::Memberships::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.memberships().bulk_update(body)`](crate::handles::Memberships::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsBulkUpdate<'a> {
         client: &'a super::Client,
@@ -1666,7 +1666,7 @@ pub mod builder {
             crate::runtime::send(client, 179usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.memberships().create()`](crate::handles::Memberships::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.memberships().create(body)`](crate::handles::Memberships::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsCreate<'a> {
         client: &'a super::Client,
@@ -1728,7 +1728,7 @@ pub mod builder {
             crate::runtime::send(client, 180usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.memberships().update()`](crate::handles::Memberships::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.memberships().update(id, body)`](crate::handles::Memberships::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsUpdate<'a> {
         client: &'a super::Client,
@@ -1808,7 +1808,7 @@ pub mod builder {
             crate::runtime::send(client, 183usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.memberships().delete()`](crate::handles::Memberships::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.memberships().delete(id)`](crate::handles::Memberships::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsDelete<'a> {
         client: &'a super::Client,
@@ -1854,7 +1854,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 181usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.memberships().get_pinned_views()`](crate::handles::Memberships::get_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsGetPinnedViews<'a> {
         client: &'a super::Client,
@@ -1902,7 +1902,7 @@ pub mod builder {
             crate::runtime::send(client, 182usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.memberships().update_pinned_views()`](crate::handles::Memberships::update_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsUpdatePinnedViews<'a> {
         client: &'a super::Client,

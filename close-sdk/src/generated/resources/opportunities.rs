@@ -3790,7 +3790,7 @@ pub mod builder {
             crate::runtime::send(client, 188usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.opportunities().create()`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunities().create(body)`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesCreate<'a> {
         client: &'a super::Client,
@@ -3852,7 +3852,7 @@ pub mod builder {
             crate::runtime::send(client, 185usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.opportunities().get()`](crate::handles::Opportunities::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunities().get(id)`](crate::handles::Opportunities::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesGet<'a> {
         client: &'a super::Client,
@@ -3917,7 +3917,7 @@ pub mod builder {
             crate::runtime::send(client, 187usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.opportunities().update()`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunities().update(id, body)`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesUpdate<'a> {
         client: &'a super::Client,
@@ -3997,7 +3997,7 @@ pub mod builder {
             crate::runtime::send(client, 189usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.opportunities().delete()`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunities().delete(id)`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesDelete<'a> {
         client: &'a super::Client,

@@ -1174,7 +1174,7 @@ pub mod builder {
             crate::runtime::send(client, 192usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.opportunity_statuses().create()`](crate::handles::OpportunityStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunity_statuses().create(body)`](crate::handles::OpportunityStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesCreate<'a> {
         client: &'a super::Client,
@@ -1256,7 +1256,7 @@ pub mod builder {
             crate::runtime::send(client, 190usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.opportunity_statuses().update()`](crate::handles::OpportunityStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesUpdate<'a> {
         client: &'a super::Client,
@@ -1356,7 +1356,7 @@ pub mod builder {
             crate::runtime::send(client, 193usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.opportunity_statuses().delete()`](crate::handles::OpportunityStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesDelete<'a> {
         client: &'a super::Client,

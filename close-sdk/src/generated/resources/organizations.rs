@@ -608,7 +608,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.organizations().get()`](crate::handles::Organizations::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.organizations().get(id)`](crate::handles::Organizations::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OrganizationsGet<'a> {
         client: &'a super::Client,
@@ -673,7 +673,7 @@ pub mod builder {
             crate::runtime::send(client, 194usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.organizations().update()`](crate::handles::Organizations::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.organizations().update(id, body)`](crate::handles::Organizations::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OrganizationsUpdate<'a> {
         client: &'a super::Client,

@@ -1678,7 +1678,7 @@ pub mod builder {
             crate::runtime::send(client, 199usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.outcomes().create()`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.outcomes().create(body)`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesCreate<'a> {
         client: &'a super::Client,
@@ -1736,7 +1736,7 @@ pub mod builder {
             crate::runtime::send(client, 196usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.outcomes().get()`](crate::handles::Outcomes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.outcomes().get(id)`](crate::handles::Outcomes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesGet<'a> {
         client: &'a super::Client,
@@ -1799,7 +1799,7 @@ pub mod builder {
             crate::runtime::send(client, 198usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.outcomes().update()`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.outcomes().update(id, body)`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesUpdate<'a> {
         client: &'a super::Client,
@@ -1875,7 +1875,7 @@ pub mod builder {
             crate::runtime::send(client, 200usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.outcomes().delete()`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.outcomes().delete(id)`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesDelete<'a> {
         client: &'a super::Client,

@@ -2994,7 +2994,7 @@ pub mod builder {
             crate::runtime::send(client, 61usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.blocked_phone_numbers().create()`](crate::handles::BlockedPhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersCreate<'a> {
         client: &'a super::Client,
@@ -3087,7 +3087,7 @@ pub mod builder {
             crate::runtime::send(client, 60usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.blocked_phone_numbers().update_settings()`](crate::handles::BlockedPhoneNumbers::update_settings); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdateSettings<'a> {
         client: &'a super::Client,
@@ -3153,7 +3153,7 @@ pub mod builder {
             crate::runtime::send(client, 63usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.blocked_phone_numbers().get()`](crate::handles::BlockedPhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersGet<'a> {
         client: &'a super::Client,
@@ -3218,7 +3218,7 @@ pub mod builder {
             crate::runtime::send(client, 59usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.blocked_phone_numbers().update()`](crate::handles::BlockedPhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdate<'a> {
         client: &'a super::Client,
@@ -3301,7 +3301,7 @@ pub mod builder {
             crate::runtime::send(client, 62usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.blocked_phone_numbers().delete()`](crate::handles::BlockedPhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersDelete<'a> {
         client: &'a super::Client,
@@ -3477,7 +3477,7 @@ pub mod builder {
             crate::runtime::send(client, 204usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.phone_numbers().create()`](crate::handles::PhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.phone_numbers().create(body)`](crate::handles::PhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersCreate<'a> {
         client: &'a super::Client,
@@ -3542,7 +3542,7 @@ pub mod builder {
             crate::runtime::send(client, 201usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.phone_numbers().get()`](crate::handles::PhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.phone_numbers().get(id)`](crate::handles::PhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersGet<'a> {
         client: &'a super::Client,
@@ -3607,7 +3607,7 @@ pub mod builder {
             crate::runtime::send(client, 203usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.phone_numbers().update()`](crate::handles::PhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersUpdate<'a> {
         client: &'a super::Client,
@@ -3687,7 +3687,7 @@ pub mod builder {
             crate::runtime::send(client, 205usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.phone_numbers().delete()`](crate::handles::PhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersDelete<'a> {
         client: &'a super::Client,

@@ -1048,7 +1048,7 @@ pub mod builder {
             crate::runtime::send(client, 208usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.pipelines().create()`](crate::handles::Pipelines::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.pipelines().create(body)`](crate::handles::Pipelines::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesCreate<'a> {
         client: &'a super::Client,
@@ -1110,7 +1110,7 @@ pub mod builder {
             crate::runtime::send(client, 206usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.pipelines().update()`](crate::handles::Pipelines::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.pipelines().update(id, body)`](crate::handles::Pipelines::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesUpdate<'a> {
         client: &'a super::Client,
@@ -1190,7 +1190,7 @@ pub mod builder {
             crate::runtime::send(client, 209usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.pipelines().delete()`](crate::handles::Pipelines::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.pipelines().delete(id)`](crate::handles::Pipelines::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesDelete<'a> {
         client: &'a super::Client,

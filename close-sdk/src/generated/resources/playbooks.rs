@@ -1852,7 +1852,7 @@ pub mod builder {
             crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.playbooks().create()`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksCreate<'a> {
         client: &'a super::Client,
@@ -1912,7 +1912,7 @@ pub mod builder {
             crate::runtime::send(client, 211usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.playbooks().get()`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksGet<'a> {
         client: &'a super::Client,
@@ -1958,7 +1958,7 @@ pub mod builder {
             crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.playbooks().update()`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksUpdate<'a> {
         client: &'a super::Client,
@@ -2036,7 +2036,7 @@ pub mod builder {
             crate::runtime::send(client, 216usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.playbooks().delete()`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksDelete<'a> {
         client: &'a super::Client,
@@ -2082,7 +2082,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 212usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.playbooks().archive()`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.playbooks().archive(id)`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksArchive<'a> {
         client: &'a super::Client,
@@ -2128,7 +2128,7 @@ pub mod builder {
             crate::runtime::send(client, 210usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.playbooks().unarchive()`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksUnarchive<'a> {
         client: &'a super::Client,

@@ -451,7 +451,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.reporting().get_activity()`](crate::handles::Reporting::get_activity); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_activity(body)`](crate::handles::Reporting::get_activity); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetActivity<'a> {
         client: &'a super::Client,
@@ -530,7 +530,7 @@ pub mod builder {
             crate::runtime::send(client, 224usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.reporting().get_custom()`](crate::handles::Reporting::get_custom); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetCustom<'a> {
         client: &'a super::Client,
@@ -726,7 +726,7 @@ pub mod builder {
             crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.reporting().get_funnel_stages()`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelStages<'a> {
         client: &'a super::Client,
@@ -774,7 +774,7 @@ pub mod builder {
             crate::runtime::send(client, 219usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.reporting().get_funnel_totals()`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelTotals<'a> {
         client: &'a super::Client,
@@ -822,7 +822,7 @@ pub mod builder {
             crate::runtime::send(client, 220usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.reporting().get_sent_emails()`](crate::handles::Reporting::get_sent_emails); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetSentEmails<'a> {
         client: &'a super::Client,
@@ -924,7 +924,7 @@ pub mod builder {
             crate::runtime::send(client, 223usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.reporting().get_lead_statuses()`](crate::handles::Reporting::get_lead_statuses); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetLeadStatuses<'a> {
         client: &'a super::Client,
@@ -1045,7 +1045,7 @@ pub mod builder {
             crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.reporting().get_opportunity_statuses()`](crate::handles::Reporting::get_opportunity_statuses); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetOpportunityStatuses<'a> {
         client: &'a super::Client,

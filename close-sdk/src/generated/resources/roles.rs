@@ -1532,7 +1532,7 @@ pub mod builder {
             crate::runtime::send(client, 228usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.roles().create()`](crate::handles::Roles::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.roles().create(body)`](crate::handles::Roles::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesCreate<'a> {
         client: &'a super::Client,
@@ -1590,7 +1590,7 @@ pub mod builder {
             crate::runtime::send(client, 225usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.roles().get()`](crate::handles::Roles::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.roles().get(id)`](crate::handles::Roles::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesGet<'a> {
         client: &'a super::Client,
@@ -1638,7 +1638,7 @@ pub mod builder {
             crate::runtime::send(client, 227usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.roles().update()`](crate::handles::Roles::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.roles().update(id, body)`](crate::handles::Roles::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesUpdate<'a> {
         client: &'a super::Client,
@@ -1714,7 +1714,7 @@ pub mod builder {
             crate::runtime::send(client, 229usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.roles().delete()`](crate::handles::Roles::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.roles().delete(id)`](crate::handles::Roles::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesDelete<'a> {
         client: &'a super::Client,

@@ -1589,7 +1589,7 @@ pub mod builder {
             crate::runtime::send(client, 240usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().create()`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().create(body)`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreate<'a> {
         client: &'a super::Client,
@@ -1637,7 +1637,7 @@ pub mod builder {
             crate::runtime::send(client, 230usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().integration().create()`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateIntegration<'a> {
         client: &'a super::Client,
@@ -1685,7 +1685,7 @@ pub mod builder {
             crate::runtime::send(client, 231usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().integration().delete()`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteIntegration<'a> {
         client: &'a super::Client,
@@ -1731,7 +1731,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 235usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().get()`](crate::handles::SchedulingLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().get(id)`](crate::handles::SchedulingLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksGet<'a> {
         client: &'a super::Client,
@@ -1782,7 +1782,7 @@ pub mod builder {
             crate::runtime::send(client, 238usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().update()`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksUpdate<'a> {
         client: &'a super::Client,
@@ -1848,7 +1848,7 @@ pub mod builder {
             crate::runtime::send(client, 242usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().delete()`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDelete<'a> {
         client: &'a super::Client,
@@ -1922,7 +1922,7 @@ pub mod builder {
             crate::runtime::send(client, 241usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().shared().create()`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateShared<'a> {
         client: &'a super::Client,
@@ -1970,7 +1970,7 @@ pub mod builder {
             crate::runtime::send(client, 232usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().shared().get()`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksGetShared<'a> {
         client: &'a super::Client,
@@ -2021,7 +2021,7 @@ pub mod builder {
             crate::runtime::send(client, 239usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().shared().update()`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksUpdateShared<'a> {
         client: &'a super::Client,
@@ -2087,7 +2087,7 @@ pub mod builder {
             crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().shared().delete()`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteShared<'a> {
         client: &'a super::Client,
@@ -2133,7 +2133,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 236usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().shared().associations().create()`](crate::handles::SchedulingLinksSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateSharedAssociation<'a> {
         client: &'a super::Client,
@@ -2181,7 +2181,7 @@ pub mod builder {
             crate::runtime::send(client, 233usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.scheduling_links().shared().associations().delete()`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteSharedAssociation<'a> {
         client: &'a super::Client,

@@ -1966,7 +1966,7 @@ pub mod builder {
             crate::runtime::send(client, 255usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sequences().create()`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().create(body)`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesCreate<'a> {
         client: &'a super::Client,
@@ -2014,7 +2014,7 @@ pub mod builder {
             crate::runtime::send(client, 250usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.sequences().get()`](crate::handles::Sequences::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().get(id)`](crate::handles::Sequences::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesGet<'a> {
         client: &'a super::Client,
@@ -2093,7 +2093,7 @@ pub mod builder {
             crate::runtime::send(client, 253usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sequences().update()`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().update(id, body)`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesUpdate<'a> {
         client: &'a super::Client,
@@ -2159,7 +2159,7 @@ pub mod builder {
             crate::runtime::send(client, 257usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sequences().delete()`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().delete(id)`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesDelete<'a> {
         client: &'a super::Client,
@@ -2314,7 +2314,7 @@ pub mod builder {
             crate::runtime::send(client, 256usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sequences().subscriptions().create()`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesCreateSubscription<'a> {
         client: &'a super::Client,
@@ -2362,7 +2362,7 @@ pub mod builder {
             crate::runtime::send(client, 251usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.sequences().subscriptions().get()`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesGetSubscription<'a> {
         client: &'a super::Client,
@@ -2413,7 +2413,7 @@ pub mod builder {
             crate::runtime::send(client, 254usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sequences().subscriptions().update()`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesUpdateSubscription<'a> {
         client: &'a super::Client,

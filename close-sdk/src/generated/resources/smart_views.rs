@@ -4944,7 +4944,7 @@ pub mod builder {
             crate::runtime::send(client, 262usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.smart_views().create()`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.smart_views().create(body)`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsCreate<'a> {
         client: &'a super::Client,
@@ -5006,7 +5006,7 @@ pub mod builder {
             crate::runtime::send(client, 259usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.smart_views().get()`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.smart_views().get(id)`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsGet<'a> {
         client: &'a super::Client,
@@ -5054,7 +5054,7 @@ pub mod builder {
             crate::runtime::send(client, 261usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.smart_views().update()`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.smart_views().update(id, body)`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsUpdate<'a> {
         client: &'a super::Client,
@@ -5134,7 +5134,7 @@ pub mod builder {
             crate::runtime::send(client, 263usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.smart_views().delete()`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.smart_views().delete(id)`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsDelete<'a> {
         client: &'a super::Client,

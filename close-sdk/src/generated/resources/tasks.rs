@@ -2791,7 +2791,7 @@ pub mod builder {
             crate::runtime::send(client, 273usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.tasks().bulk_update()`](crate::handles::Tasks::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksBulkUpdate<'a> {
         client: &'a super::Client,
@@ -3449,7 +3449,7 @@ pub mod builder {
             crate::runtime::send(client, 269usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.tasks().create()`](crate::handles::Tasks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.tasks().create(body)`](crate::handles::Tasks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksCreate<'a> {
         client: &'a super::Client,
@@ -3524,7 +3524,7 @@ pub mod builder {
             crate::runtime::send(client, 270usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.tasks().get()`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.tasks().get(id)`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksGet<'a> {
         client: &'a super::Client,
@@ -3589,7 +3589,7 @@ pub mod builder {
             crate::runtime::send(client, 272usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.tasks().update()`](crate::handles::Tasks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.tasks().update(id, body)`](crate::handles::Tasks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksUpdate<'a> {
         client: &'a super::Client,
@@ -3682,7 +3682,7 @@ pub mod builder {
             crate::runtime::send(client, 274usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.tasks().delete()`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.tasks().delete(id)`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksDelete<'a> {
         client: &'a super::Client,

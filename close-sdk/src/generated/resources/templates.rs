@@ -3679,7 +3679,7 @@ pub mod builder {
             crate::runtime::send(client, 146usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.email_templates().create()`](crate::handles::EmailTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.email_templates().create(body)`](crate::handles::EmailTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesCreate<'a> {
         client: &'a super::Client,
@@ -3744,7 +3744,7 @@ pub mod builder {
             crate::runtime::send(client, 143usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.email_templates().get()`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.email_templates().get(id)`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesGet<'a> {
         client: &'a super::Client,
@@ -3834,7 +3834,7 @@ pub mod builder {
             crate::runtime::send(client, 145usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.email_templates().update()`](crate::handles::EmailTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.email_templates().update(id, body)`](crate::handles::EmailTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesUpdate<'a> {
         client: &'a super::Client,
@@ -3917,7 +3917,7 @@ pub mod builder {
             crate::runtime::send(client, 148usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.email_templates().delete()`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.email_templates().delete(id)`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesDelete<'a> {
         client: &'a super::Client,
@@ -3963,7 +3963,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 144usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.email_templates().render()`](crate::handles::EmailTemplates::render); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.email_templates().render(id)`](crate::handles::EmailTemplates::render); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesRender<'a> {
         client: &'a super::Client,
@@ -4330,7 +4330,7 @@ pub mod builder {
             crate::runtime::send(client, 267usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sms_templates().create()`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sms_templates().create(body)`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesCreate<'a> {
         client: &'a super::Client,
@@ -4395,7 +4395,7 @@ pub mod builder {
             crate::runtime::send(client, 264usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.sms_templates().get()`](crate::handles::SmsTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sms_templates().get(id)`](crate::handles::SmsTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesGet<'a> {
         client: &'a super::Client,
@@ -4490,7 +4490,7 @@ pub mod builder {
             crate::runtime::send(client, 266usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sms_templates().update()`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sms_templates().update(id, body)`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesUpdate<'a> {
         client: &'a super::Client,
@@ -4573,7 +4573,7 @@ pub mod builder {
             crate::runtime::send(client, 268usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.sms_templates().delete()`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.sms_templates().delete(id)`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesDelete<'a> {
         client: &'a super::Client,

@@ -266,7 +266,7 @@ pub mod builder {
             crate::runtime::send(client, 277usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.unsubscribed_emails().create()`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsCreate<'a> {
         client: &'a super::Client,
@@ -334,7 +334,7 @@ pub mod builder {
             crate::runtime::send(client, 275usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.unsubscribed_emails().delete()`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsDelete<'a> {
         client: &'a super::Client,

@@ -2952,7 +2952,7 @@ pub mod builder {
             crate::runtime::send(client, 281usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.users().get()`](crate::handles::Users::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.users().get(id)`](crate::handles::Users::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UsersGet<'a> {
         client: &'a super::Client,

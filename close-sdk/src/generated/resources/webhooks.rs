@@ -2115,7 +2115,7 @@ pub mod builder {
             crate::runtime::send(client, 285usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.webhooks().create()`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.webhooks().create(body)`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksCreate<'a> {
         client: &'a super::Client,
@@ -2175,7 +2175,7 @@ pub mod builder {
             crate::runtime::send(client, 282usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.webhooks().get()`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.webhooks().get(id)`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksGet<'a> {
         client: &'a super::Client,
@@ -2223,7 +2223,7 @@ pub mod builder {
             crate::runtime::send(client, 284usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.webhooks().update()`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.webhooks().update(id, body)`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksUpdate<'a> {
         client: &'a super::Client,
@@ -2301,7 +2301,7 @@ pub mod builder {
             crate::runtime::send(client, 286usize, 200u16..=200u16, &build).await
         }
     }
-    ///The request of [`client.webhooks().delete()`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.webhooks().delete(id)`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksDelete<'a> {
         client: &'a super::Client,
