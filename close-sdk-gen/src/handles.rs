@@ -605,6 +605,42 @@ fn is_unit(ty: &syn::Type) -> bool {
 }
 
 impl Plan {
+    /// Rewrites each request builder's doc in the parts' sources: progenitor's "Builder for
+    /// [`Client::leads_list`]" names a `#[doc(hidden)]` method; the doc names the handle call
+    /// instead. Fails when a builder's doc is not progenitor's (its wording changed).
+    pub fn rewrite_builder_docs(&self, parts: &mut [PartOutput]) -> Result<()> {
+        for p in parts.iter_mut() {
+            if !matches!(p.part.kind, PartKind::Resource(_)) {
+                continue;
+            }
+            for op in &p.operations {
+                let Some(m) = self.methods.get(&op.id) else {
+                    bail!("operation `{}` is not in the handle plan", op.id);
+                };
+                let id = &m.id;
+                let old = format!(
+                    "/**Builder for [`Client::{id}`]\n\n[`Client::{id}`]: super::Client::{id}*/"
+                );
+                let new = format!(
+                    "///The request of [`client.{call}({args})`](crate::handles::{h}::{method}); optional parameters are its setters, `.await` it or `.send()` it.",
+                    call = m.place.call(),
+                    args = m.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
+                    h = struct_name(&m.place.handle),
+                    method = m.place.method,
+                );
+                if p.source.matches(&old).count() != 1 {
+                    bail!(
+                        "part `{}`: the doc of `builder::{}` is not progenitor's \"Builder for [`Client::{id}`]\"",
+                        p.part.module,
+                        m.builder
+                    );
+                }
+                p.source = p.source.replace(&old, &new);
+            }
+        }
+        Ok(())
+    }
+
     /// Where an operation lives, if it is in the plan.
     pub fn place(&self, id: &str) -> Option<&Place> {
         self.methods.get(id).map(|m| &m.place)

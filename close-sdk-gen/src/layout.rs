@@ -980,8 +980,9 @@ fn httpmock_rs(parts: &[PartOutput]) -> String {
 
 /// Every file of `close-sdk/src/generated/`, and the parts (for the operation table and docs).
 pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutput>)> {
-    let parts = generate_parts(spec)?;
+    let mut parts = generate_parts(spec)?;
     let plan = crate::handles::plan(&parts, spec)?;
+    plan.rewrite_builder_docs(&mut parts)?;
     let dir = PathBuf::from(GENERATED_DIR);
     let shared: Vec<&PartOutput> = parts
         .iter()

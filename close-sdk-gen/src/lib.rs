@@ -23,6 +23,7 @@
 //! generated files that are no longer produced).
 #![forbid(unsafe_code)]
 
+pub mod accessors;
 pub mod api_surface;
 pub mod change;
 pub mod codegen;

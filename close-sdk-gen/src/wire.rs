@@ -162,7 +162,7 @@ pub fn mark(spec: &Value) -> Value {
     doc
 }
 
-fn doc_text(attrs: &[syn::Attribute]) -> String {
+pub(crate) fn doc_text(attrs: &[syn::Attribute]) -> String {
     let mut out = String::new();
     for a in attrs {
         if !a.path().is_ident("doc") {
@@ -342,11 +342,11 @@ fn lit_str(e: &syn::Expr) -> Option<String> {
 }
 
 /// `T` of `Option<T>` / `::std::option::Option<T>`.
-fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+pub(crate) fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
     generic_inner(ty, "Option")
 }
 
-fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
+pub(crate) fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != name {
@@ -435,6 +435,7 @@ pub fn rewrite_types(items: &mut Vec<Item>) -> Counts {
     let mut new_items = Vec::new();
     let mut added_extra = BTreeSet::new();
     let mut patched: Vec<(String, PatchedFields)> = Vec::new();
+    let methods = crate::accessors::inherent_methods(items);
     for item in items.iter_mut() {
         match item {
             Item::Struct(s) => {
@@ -445,6 +446,7 @@ pub fn rewrite_types(items: &mut Vec<Item>) -> Counts {
                     continue;
                 }
                 let (impls, added, patches) = rewrite_struct(s);
+                new_items.extend(crate::accessors::accessors(s, &methods));
                 counts.structs += 1;
                 if added {
                     counts.extra_added += 1;

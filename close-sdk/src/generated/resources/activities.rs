@@ -25824,6 +25824,40 @@ pub mod types {
         #[deprecated(note = "renamed to `UpdateSmsActivityAttachmentsItem`")]
         pub type UpdateSmsActivityAttachmentsItems = UpdateSmsActivityAttachmentsItem;
     }
+    impl Activity {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[::serde_json::Value] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        ///`bcc`, or an empty slice when Close did not send it.
+        pub fn bcc(&self) -> &[::serde_json::Value] {
+            self.bcc.as_deref().unwrap_or_default()
+        }
+        ///`body_text_quoted`, or an empty slice when Close did not send it.
+        pub fn body_text_quoted(&self) -> &[ActivityBodyTextQuotedItem] {
+            self.body_text_quoted.as_deref().unwrap_or_default()
+        }
+        ///`cc`, or an empty slice when Close did not send it.
+        pub fn cc(&self) -> &[::serde_json::Value] {
+            self.cc.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`opens`, or an empty slice when Close did not send it.
+        pub fn opens(&self) -> &[::serde_json::Value] {
+            self.opens.as_deref().unwrap_or_default()
+        }
+        ///`send_attempts`, or an empty slice when Close did not send it.
+        pub fn send_attempts(&self) -> &[::serde_json::Value] {
+            self.send_attempts.as_deref().unwrap_or_default()
+        }
+        ///`to`, or an empty slice when Close did not send it.
+        pub fn to(&self) -> &[::std::string::String] {
+            self.to.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -26598,6 +26632,32 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl ActivityEnvelope {
+        ///`bcc`, or an empty slice when Close did not send it.
+        pub fn bcc(&self) -> &[::serde_json::Value] {
+            self.bcc.as_deref().unwrap_or_default()
+        }
+        ///`cc`, or an empty slice when Close did not send it.
+        pub fn cc(&self) -> &[::serde_json::Value] {
+            self.cc.as_deref().unwrap_or_default()
+        }
+        ///`from`, or an empty slice when Close did not send it.
+        pub fn from(&self) -> &[ActivityEnvelopeFromItem] {
+            self.from.as_deref().unwrap_or_default()
+        }
+        ///`reply_to`, or an empty slice when Close did not send it.
+        pub fn reply_to(&self) -> &[::serde_json::Value] {
+            self.reply_to.as_deref().unwrap_or_default()
+        }
+        ///`sender`, or an empty slice when Close did not send it.
+        pub fn sender(&self) -> &[ActivityEnvelopeSenderItem] {
+            self.sender.as_deref().unwrap_or_default()
+        }
+        ///`to`, or an empty slice when Close did not send it.
+        pub fn to(&self) -> &[ActivityEnvelopeToItem] {
+            self.to.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ACTIVITYENVELOPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -27254,6 +27314,12 @@ pub mod types {
             )
         }
     }
+    impl ActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Activity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -27349,6 +27415,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CallActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -28238,6 +28314,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CallActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CallActivity] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -32739,6 +32821,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreatedActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CREATEDACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -33158,6 +33250,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreatedActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CreatedActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CREATEDACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -33328,6 +33426,20 @@ pub mod types {
                     _ => Self::Unknown(UnknownCreationSource(key.into_string())),
                 },
             )
+        }
+    }
+    impl CustomActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`mentions`, or an empty slice when Close did not send it.
+        pub fn mentions(&self) -> &[::serde_json::Value] {
+            self.mentions.as_deref().unwrap_or_default()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -33874,6 +33986,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CustomActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -33972,6 +34090,20 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CustomActivityType {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        ///`fields`, or an empty slice when Close did not send it.
+        pub fn fields(&self) -> &[CustomActivityTypeField] {
+            self.fields.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -34298,6 +34430,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomActivityTypeField {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -34556,6 +34698,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomActivityTypeList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CustomActivityType] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMACTIVITYTYPELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -34659,6 +34807,62 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailActivity {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[crate::types::Attachment] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        ///`bcc`, or an empty slice when Close did not send it.
+        pub fn bcc(&self) -> &[::std::string::String] {
+            self.bcc.as_deref().unwrap_or_default()
+        }
+        ///`body_text_quoted`, or an empty slice when Close did not send it.
+        pub fn body_text_quoted(&self) -> &[EmailActivityBodyTextQuotedItem] {
+            self.body_text_quoted.as_deref().unwrap_or_default()
+        }
+        ///`cc`, or an empty slice when Close did not send it.
+        pub fn cc(&self) -> &[::std::string::String] {
+            self.cc.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`message_ids`, or an empty slice when Close did not send it.
+        pub fn message_ids(&self) -> &[::std::string::String] {
+            self.message_ids.as_deref().unwrap_or_default()
+        }
+        ///`opens`, or an empty slice when Close did not send it.
+        pub fn opens(
+            &self,
+        ) -> &[::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >] {
+            self.opens.as_deref().unwrap_or_default()
+        }
+        ///`references`, or an empty slice when Close did not send it.
+        pub fn references(&self) -> &[::std::string::String] {
+            self.references.as_deref().unwrap_or_default()
+        }
+        ///`send_attempts`, or an empty slice when Close did not send it.
+        pub fn send_attempts(
+            &self,
+        ) -> &[::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >] {
+            self.send_attempts.as_deref().unwrap_or_default()
+        }
+        ///`to`, or an empty slice when Close did not send it.
+        pub fn to(&self) -> &[::std::string::String] {
+            self.to.as_deref().unwrap_or_default()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -35981,6 +36185,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl EmailActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[EmailActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -36079,6 +36289,24 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailThreadActivity {
+        ///`emails`, or an empty slice when Close did not send it.
+        pub fn emails(&self) -> &[EmailThreadActivityEmailsItem] {
+            self.emails.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`participants`, or an empty slice when Close did not send it.
+        pub fn participants(&self) -> &[EmailThreadActivityParticipantsItem] {
+            self.participants.as_deref().unwrap_or_default()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -36568,6 +36796,48 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailThreadActivityEmailsItem {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[::serde_json::Value] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        ///`bcc`, or an empty slice when Close did not send it.
+        pub fn bcc(&self) -> &[::serde_json::Value] {
+            self.bcc.as_deref().unwrap_or_default()
+        }
+        ///`cc`, or an empty slice when Close did not send it.
+        pub fn cc(&self) -> &[::serde_json::Value] {
+            self.cc.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`message_ids`, or an empty slice when Close did not send it.
+        pub fn message_ids(&self) -> &[::std::string::String] {
+            self.message_ids.as_deref().unwrap_or_default()
+        }
+        ///`opens`, or an empty slice when Close did not send it.
+        pub fn opens(&self) -> &[::serde_json::Value] {
+            self.opens.as_deref().unwrap_or_default()
+        }
+        ///`references`, or an empty slice when Close did not send it.
+        pub fn references(&self) -> &[::serde_json::Value] {
+            self.references.as_deref().unwrap_or_default()
+        }
+        ///`send_attempts`, or an empty slice when Close did not send it.
+        pub fn send_attempts(&self) -> &[::serde_json::Value] {
+            self.send_attempts.as_deref().unwrap_or_default()
+        }
+        ///`to`, or an empty slice when Close did not send it.
+        pub fn to(&self) -> &[::std::string::String] {
+            self.to.as_deref().unwrap_or_default()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -37762,6 +38032,32 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl EmailThreadActivityEmailsItemEnvelope {
+        ///`bcc`, or an empty slice when Close did not send it.
+        pub fn bcc(&self) -> &[::serde_json::Value] {
+            self.bcc.as_deref().unwrap_or_default()
+        }
+        ///`cc`, or an empty slice when Close did not send it.
+        pub fn cc(&self) -> &[::serde_json::Value] {
+            self.cc.as_deref().unwrap_or_default()
+        }
+        ///`from`, or an empty slice when Close did not send it.
+        pub fn from(&self) -> &[EmailThreadActivityEmailsItemEnvelopeFromItem] {
+            self.from.as_deref().unwrap_or_default()
+        }
+        ///`reply_to`, or an empty slice when Close did not send it.
+        pub fn reply_to(&self) -> &[::serde_json::Value] {
+            self.reply_to.as_deref().unwrap_or_default()
+        }
+        ///`sender`, or an empty slice when Close did not send it.
+        pub fn sender(&self) -> &[EmailThreadActivityEmailsItemEnvelopeSenderItem] {
+            self.sender.as_deref().unwrap_or_default()
+        }
+        ///`to`, or an empty slice when Close did not send it.
+        pub fn to(&self) -> &[EmailThreadActivityEmailsItemEnvelopeToItem] {
+            self.to.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -38443,6 +38739,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl EmailThreadActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[EmailThreadActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILTHREADACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -38654,6 +38956,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl FormSubmissionActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -39268,6 +39580,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl FormSubmissionActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[FormSubmissionActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -39371,6 +39689,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl LeadMergeActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -39902,6 +40230,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl LeadMergeActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[LeadMergeActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static LEADMERGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -40005,6 +40339,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl LeadStatusChangeActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -40497,6 +40841,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl LeadStatusChangeActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[LeadStatusChangeActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -40600,6 +40950,44 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl MeetingActivity {
+        ///`attached_call_ids`, or an empty slice when Close did not send it.
+        pub fn attached_call_ids(&self) -> &[::serde_json::Value] {
+            self.attached_call_ids.as_deref().unwrap_or_default()
+        }
+        ///`attendees`, or an empty slice when Close did not send it.
+        pub fn attendees(&self) -> &[MeetingActivityAttendeesItem] {
+            self.attendees.as_deref().unwrap_or_default()
+        }
+        ///`calendar_event_uids`, or an empty slice when Close did not send it.
+        pub fn calendar_event_uids(&self) -> &[::std::string::String] {
+            self.calendar_event_uids.as_deref().unwrap_or_default()
+        }
+        ///`conference_links`, or an empty slice when Close did not send it.
+        pub fn conference_links(&self) -> &[MeetingActivityConferenceLinksItem] {
+            self.conference_links.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`integrations`, or an empty slice when Close did not send it.
+        pub fn integrations(&self) -> &[::serde_json::Value] {
+            self.integrations.as_deref().unwrap_or_default()
+        }
+        ///`provider_calendar_ids`, or an empty slice when Close did not send it.
+        pub fn provider_calendar_ids(&self) -> &[::std::string::String] {
+            self.provider_calendar_ids.as_deref().unwrap_or_default()
+        }
+        ///`user_note_mentions`, or an empty slice when Close did not send it.
+        pub fn user_note_mentions(&self) -> &[::serde_json::Value] {
+            self.user_note_mentions.as_deref().unwrap_or_default()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -42058,6 +42446,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl MeetingActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[MeetingActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static MEETINGACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -42159,6 +42553,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl MeetingIntegration {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -42397,6 +42797,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl MeetingIntegrationOauthClient {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static MEETINGINTEGRATIONOAUTHCLIENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -42557,6 +42963,16 @@ pub mod types {
                     _ => Self::Unknown(UnknownMessageStatus(key.into_string())),
                 },
             )
+        }
+    }
+    impl NoteActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -42921,6 +43337,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl NoteActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[NoteActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static NOTEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -43017,6 +43439,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl OpportunityStatusChangeActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -43917,6 +44349,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl OpportunityStatusChangeActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[OpportunityStatusChangeActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -44127,6 +44565,20 @@ pub mod types {
                     _ => Self::Unknown(UnknownPhoneActivitySource(key.into_string())),
                 },
             )
+        }
+    }
+    impl SmsActivity {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[SmsActivityAttachmentsItem] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -45123,6 +45575,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SmsActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SmsActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SMSACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -45219,6 +45677,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl TaskCompletionActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::serde_json::Value] {
+            self.users.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -45685,6 +46153,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl TaskCompletionActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[TaskCompletionActivity] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -47891,6 +48365,20 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl WhatsAppMessageActivity {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[crate::types::Attachment] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static WHATSAPPMESSAGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -48689,6 +49177,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl WhatsAppMessageActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[WhatsAppMessageActivity] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -50483,9 +50977,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::activities_list`]
-
-[`Client::activities_list`]: super::Client::activities_list*/
+    ///The request of [`client.activities().list()`](crate::handles::Activities::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesList<'a> {
         client: &'a super::Client,
@@ -50953,9 +51445,7 @@ pub mod builder {
             crate::runtime::send(client, 29usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_calls_list`]
-
-[`Client::activities_calls_list`]: super::Client::activities_calls_list*/
+    ///The request of [`client.activities().calls().list()`](crate::handles::ActivitiesCalls::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsList<'a> {
         client: &'a super::Client,
@@ -51312,9 +51802,7 @@ pub mod builder {
             crate::runtime::send(client, 3usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_calls_create`]
-
-[`Client::activities_calls_create`]: super::Client::activities_calls_create*/
+    ///The request of [`client.activities().calls().create(body)`](crate::handles::ActivitiesCalls::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsCreate<'a> {
         client: &'a super::Client,
@@ -51376,9 +51864,7 @@ pub mod builder {
             crate::runtime::send(client, 0usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_calls_get`]
-
-[`Client::activities_calls_get`]: super::Client::activities_calls_get*/
+    ///The request of [`client.activities().calls().get(id)`](crate::handles::ActivitiesCalls::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsGet<'a> {
         client: &'a super::Client,
@@ -51426,9 +51912,7 @@ pub mod builder {
             crate::runtime::send(client, 2usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_calls_update`]
-
-[`Client::activities_calls_update`]: super::Client::activities_calls_update*/
+    ///The request of [`client.activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsUpdate<'a> {
         client: &'a super::Client,
@@ -51508,9 +51992,7 @@ pub mod builder {
             crate::runtime::send(client, 4usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_calls_delete`]
-
-[`Client::activities_calls_delete`]: super::Client::activities_calls_delete*/
+    ///The request of [`client.activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsDelete<'a> {
         client: &'a super::Client,
@@ -51556,9 +52038,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 1usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_creations_list`]
-
-[`Client::activities_creations_list`]: super::Client::activities_creations_list*/
+    ///The request of [`client.activities().creations().list()`](crate::handles::ActivitiesCreations::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCreationsList<'a> {
         client: &'a super::Client,
@@ -51915,9 +52395,7 @@ pub mod builder {
             crate::runtime::send(client, 6usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_creations_get`]
-
-[`Client::activities_creations_get`]: super::Client::activities_creations_get*/
+    ///The request of [`client.activities().creations().get(id)`](crate::handles::ActivitiesCreations::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCreationsGet<'a> {
         client: &'a super::Client,
@@ -51965,9 +52443,7 @@ pub mod builder {
             crate::runtime::send(client, 5usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_custom_activities_list`]
-
-[`Client::activities_custom_activities_list`]: super::Client::activities_custom_activities_list*/
+    ///The request of [`client.activities().custom().list()`](crate::handles::ActivitiesCustom::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesList<'a> {
         client: &'a super::Client,
@@ -52372,9 +52848,7 @@ pub mod builder {
             crate::runtime::send(client, 10usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_custom_activities_create`]
-
-[`Client::activities_custom_activities_create`]: super::Client::activities_custom_activities_create*/
+    ///The request of [`client.activities().custom().create(body)`](crate::handles::ActivitiesCustom::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesCreate<'a> {
         client: &'a super::Client,
@@ -52438,9 +52912,7 @@ pub mod builder {
             crate::runtime::send(client, 7usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_custom_activities_get`]
-
-[`Client::activities_custom_activities_get`]: super::Client::activities_custom_activities_get*/
+    ///The request of [`client.activities().custom().get(id)`](crate::handles::ActivitiesCustom::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesGet<'a> {
         client: &'a super::Client,
@@ -52488,9 +52960,7 @@ pub mod builder {
             crate::runtime::send(client, 9usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_custom_activities_update`]
-
-[`Client::activities_custom_activities_update`]: super::Client::activities_custom_activities_update*/
+    ///The request of [`client.activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesUpdate<'a> {
         client: &'a super::Client,
@@ -52572,9 +53042,7 @@ pub mod builder {
             crate::runtime::send(client, 11usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_custom_activities_delete`]
-
-[`Client::activities_custom_activities_delete`]: super::Client::activities_custom_activities_delete*/
+    ///The request of [`client.activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesDelete<'a> {
         client: &'a super::Client,
@@ -52620,9 +53088,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 8usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_emails_list`]
-
-[`Client::activities_emails_list`]: super::Client::activities_emails_list*/
+    ///The request of [`client.activities().emails().list()`](crate::handles::ActivitiesEmails::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsList<'a> {
         client: &'a super::Client,
@@ -52979,9 +53445,7 @@ pub mod builder {
             crate::runtime::send(client, 18usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_emails_create`]
-
-[`Client::activities_emails_create`]: super::Client::activities_emails_create*/
+    ///The request of [`client.activities().emails().create(body)`](crate::handles::ActivitiesEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsCreate<'a> {
         client: &'a super::Client,
@@ -53043,9 +53507,7 @@ pub mod builder {
             crate::runtime::send(client, 15usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_emails_get`]
-
-[`Client::activities_emails_get`]: super::Client::activities_emails_get*/
+    ///The request of [`client.activities().emails().get(id)`](crate::handles::ActivitiesEmails::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsGet<'a> {
         client: &'a super::Client,
@@ -53093,9 +53555,7 @@ pub mod builder {
             crate::runtime::send(client, 17usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_emails_update`]
-
-[`Client::activities_emails_update`]: super::Client::activities_emails_update*/
+    ///The request of [`client.activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsUpdate<'a> {
         client: &'a super::Client,
@@ -53175,9 +53635,7 @@ pub mod builder {
             crate::runtime::send(client, 19usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_emails_delete`]
-
-[`Client::activities_emails_delete`]: super::Client::activities_emails_delete*/
+    ///The request of [`client.activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsDelete<'a> {
         client: &'a super::Client,
@@ -53223,9 +53681,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 16usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_email_threads_list`]
-
-[`Client::activities_email_threads_list`]: super::Client::activities_email_threads_list*/
+    ///The request of [`client.activities().email_threads().list()`](crate::handles::ActivitiesEmailThreads::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsList<'a> {
         client: &'a super::Client,
@@ -53582,9 +54038,7 @@ pub mod builder {
             crate::runtime::send(client, 14usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_email_threads_get`]
-
-[`Client::activities_email_threads_get`]: super::Client::activities_email_threads_get*/
+    ///The request of [`client.activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsGet<'a> {
         client: &'a super::Client,
@@ -53632,9 +54086,7 @@ pub mod builder {
             crate::runtime::send(client, 13usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_email_threads_delete`]
-
-[`Client::activities_email_threads_delete`]: super::Client::activities_email_threads_delete*/
+    ///The request of [`client.activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsDelete<'a> {
         client: &'a super::Client,
@@ -53680,9 +54132,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 12usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_form_submissions_list`]
-
-[`Client::activities_form_submissions_list`]: super::Client::activities_form_submissions_list*/
+    ///The request of [`client.activities().form_submissions().list()`](crate::handles::ActivitiesFormSubmissions::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesFormSubmissionsList<'a> {
         client: &'a super::Client,
@@ -54166,9 +54616,7 @@ pub mod builder {
             crate::runtime::send(client, 22usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_form_submissions_get`]
-
-[`Client::activities_form_submissions_get`]: super::Client::activities_form_submissions_get*/
+    ///The request of [`client.activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesFormSubmissionsGet<'a> {
         client: &'a super::Client,
@@ -54233,9 +54681,7 @@ pub mod builder {
             crate::runtime::send(client, 21usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_form_submissions_delete`]
-
-[`Client::activities_form_submissions_delete`]: super::Client::activities_form_submissions_delete*/
+    ///The request of [`client.activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesFormSubmissionsDelete<'a> {
         client: &'a super::Client,
@@ -54281,9 +54727,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 20usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_lead_merges_list`]
-
-[`Client::activities_lead_merges_list`]: super::Client::activities_lead_merges_list*/
+    ///The request of [`client.activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadMergesList<'a> {
         client: &'a super::Client,
@@ -54640,9 +55084,7 @@ pub mod builder {
             crate::runtime::send(client, 24usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_lead_merges_get`]
-
-[`Client::activities_lead_merges_get`]: super::Client::activities_lead_merges_get*/
+    ///The request of [`client.activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadMergesGet<'a> {
         client: &'a super::Client,
@@ -54690,9 +55132,7 @@ pub mod builder {
             crate::runtime::send(client, 23usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_meetings_list`]
-
-[`Client::activities_meetings_list`]: super::Client::activities_meetings_list*/
+    ///The request of [`client.activities().meetings().list()`](crate::handles::ActivitiesMeetings::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsList<'a> {
         client: &'a super::Client,
@@ -55067,9 +55507,7 @@ pub mod builder {
             crate::runtime::send(client, 33usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_meetings_get`]
-
-[`Client::activities_meetings_get`]: super::Client::activities_meetings_get*/
+    ///The request of [`client.activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsGet<'a> {
         client: &'a super::Client,
@@ -55134,9 +55572,7 @@ pub mod builder {
             crate::runtime::send(client, 32usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_meetings_update`]
-
-[`Client::activities_meetings_update`]: super::Client::activities_meetings_update*/
+    ///The request of [`client.activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsUpdate<'a> {
         client: &'a super::Client,
@@ -55218,9 +55654,7 @@ pub mod builder {
             crate::runtime::send(client, 34usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_meetings_delete`]
-
-[`Client::activities_meetings_delete`]: super::Client::activities_meetings_delete*/
+    ///The request of [`client.activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsDelete<'a> {
         client: &'a super::Client,
@@ -55266,9 +55700,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 31usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_meetings_create_integration`]
-
-[`Client::activities_meetings_create_integration`]: super::Client::activities_meetings_create_integration*/
+    ///The request of [`client.activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsCreateIntegration<'a> {
         client: &'a super::Client,
@@ -55351,9 +55783,7 @@ pub mod builder {
             crate::runtime::send(client, 30usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_notes_list`]
-
-[`Client::activities_notes_list`]: super::Client::activities_notes_list*/
+    ///The request of [`client.activities().notes().list()`](crate::handles::ActivitiesNotes::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesList<'a> {
         client: &'a super::Client,
@@ -55710,9 +56140,7 @@ pub mod builder {
             crate::runtime::send(client, 38usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_notes_create`]
-
-[`Client::activities_notes_create`]: super::Client::activities_notes_create*/
+    ///The request of [`client.activities().notes().create(body)`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesCreate<'a> {
         client: &'a super::Client,
@@ -55774,9 +56202,7 @@ pub mod builder {
             crate::runtime::send(client, 35usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_notes_get`]
-
-[`Client::activities_notes_get`]: super::Client::activities_notes_get*/
+    ///The request of [`client.activities().notes().get(id)`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesGet<'a> {
         client: &'a super::Client,
@@ -55824,9 +56250,7 @@ pub mod builder {
             crate::runtime::send(client, 37usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_notes_update`]
-
-[`Client::activities_notes_update`]: super::Client::activities_notes_update*/
+    ///The request of [`client.activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesUpdate<'a> {
         client: &'a super::Client,
@@ -55906,9 +56330,7 @@ pub mod builder {
             crate::runtime::send(client, 39usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_notes_delete`]
-
-[`Client::activities_notes_delete`]: super::Client::activities_notes_delete*/
+    ///The request of [`client.activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesDelete<'a> {
         client: &'a super::Client,
@@ -55954,9 +56376,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 36usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_sms_list`]
-
-[`Client::activities_sms_list`]: super::Client::activities_sms_list*/
+    ///The request of [`client.activities().sms().list()`](crate::handles::ActivitiesSms::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsList<'a> {
         client: &'a super::Client,
@@ -56313,9 +56733,7 @@ pub mod builder {
             crate::runtime::send(client, 47usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_sms_create`]
-
-[`Client::activities_sms_create`]: super::Client::activities_sms_create*/
+    ///The request of [`client.activities().sms().create(body)`](crate::handles::ActivitiesSms::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsCreate<'a> {
         client: &'a super::Client,
@@ -56395,9 +56813,7 @@ pub mod builder {
             crate::runtime::send(client, 44usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_sms_get`]
-
-[`Client::activities_sms_get`]: super::Client::activities_sms_get*/
+    ///The request of [`client.activities().sms().get(id)`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsGet<'a> {
         client: &'a super::Client,
@@ -56445,9 +56861,7 @@ pub mod builder {
             crate::runtime::send(client, 46usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_sms_update`]
-
-[`Client::activities_sms_update`]: super::Client::activities_sms_update*/
+    ///The request of [`client.activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsUpdate<'a> {
         client: &'a super::Client,
@@ -56527,9 +56941,7 @@ pub mod builder {
             crate::runtime::send(client, 48usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_sms_delete`]
-
-[`Client::activities_sms_delete`]: super::Client::activities_sms_delete*/
+    ///The request of [`client.activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsDelete<'a> {
         client: &'a super::Client,
@@ -56575,9 +56987,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 45usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_lead_status_changes_list`]
-
-[`Client::activities_lead_status_changes_list`]: super::Client::activities_lead_status_changes_list*/
+    ///The request of [`client.activities().lead_status_changes().list()`](crate::handles::ActivitiesLeadStatusChanges::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesList<'a> {
         client: &'a super::Client,
@@ -56934,9 +57344,7 @@ pub mod builder {
             crate::runtime::send(client, 28usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_lead_status_changes_create`]
-
-[`Client::activities_lead_status_changes_create`]: super::Client::activities_lead_status_changes_create*/
+    ///The request of [`client.activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesCreate<'a> {
         client: &'a super::Client,
@@ -57002,9 +57410,7 @@ pub mod builder {
             crate::runtime::send(client, 25usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_lead_status_changes_get`]
-
-[`Client::activities_lead_status_changes_get`]: super::Client::activities_lead_status_changes_get*/
+    ///The request of [`client.activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesGet<'a> {
         client: &'a super::Client,
@@ -57052,9 +57458,7 @@ pub mod builder {
             crate::runtime::send(client, 27usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_lead_status_changes_delete`]
-
-[`Client::activities_lead_status_changes_delete`]: super::Client::activities_lead_status_changes_delete*/
+    ///The request of [`client.activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesDelete<'a> {
         client: &'a super::Client,
@@ -57100,9 +57504,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 26usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_opportunity_status_changes_list`]
-
-[`Client::activities_opportunity_status_changes_list`]: super::Client::activities_opportunity_status_changes_list*/
+    ///The request of [`client.activities().opportunity_status_changes().list()`](crate::handles::ActivitiesOpportunityStatusChanges::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesList<'a> {
         client: &'a super::Client,
@@ -57485,9 +57887,7 @@ pub mod builder {
             crate::runtime::send(client, 43usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_opportunity_status_changes_create`]
-
-[`Client::activities_opportunity_status_changes_create`]: super::Client::activities_opportunity_status_changes_create*/
+    ///The request of [`client.activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesCreate<'a> {
         client: &'a super::Client,
@@ -57556,9 +57956,7 @@ pub mod builder {
             crate::runtime::send(client, 40usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_opportunity_status_changes_get`]
-
-[`Client::activities_opportunity_status_changes_get`]: super::Client::activities_opportunity_status_changes_get*/
+    ///The request of [`client.activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesGet<'a> {
         client: &'a super::Client,
@@ -57609,9 +58007,7 @@ pub mod builder {
             crate::runtime::send(client, 42usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_opportunity_status_changes_delete`]
-
-[`Client::activities_opportunity_status_changes_delete`]: super::Client::activities_opportunity_status_changes_delete*/
+    ///The request of [`client.activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesDelete<'a> {
         client: &'a super::Client,
@@ -57657,9 +58053,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 41usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_task_completions_list`]
-
-[`Client::activities_task_completions_list`]: super::Client::activities_task_completions_list*/
+    ///The request of [`client.activities().task_completions().list()`](crate::handles::ActivitiesTaskCompletions::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsList<'a> {
         client: &'a super::Client,
@@ -58016,9 +58410,7 @@ pub mod builder {
             crate::runtime::send(client, 51usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_task_completions_get`]
-
-[`Client::activities_task_completions_get`]: super::Client::activities_task_completions_get*/
+    ///The request of [`client.activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsGet<'a> {
         client: &'a super::Client,
@@ -58066,9 +58458,7 @@ pub mod builder {
             crate::runtime::send(client, 50usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_task_completions_delete`]
-
-[`Client::activities_task_completions_delete`]: super::Client::activities_task_completions_delete*/
+    ///The request of [`client.activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsDelete<'a> {
         client: &'a super::Client,
@@ -58114,9 +58504,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 49usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_whatsapp_messages_list`]
-
-[`Client::activities_whatsapp_messages_list`]: super::Client::activities_whatsapp_messages_list*/
+    ///The request of [`client.activities().whatsapp_messages().list()`](crate::handles::ActivitiesWhatsappMessages::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesList<'a> {
         client: &'a super::Client,
@@ -58497,9 +58885,7 @@ pub mod builder {
             crate::runtime::send(client, 55usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_whatsapp_messages_create`]
-
-[`Client::activities_whatsapp_messages_create`]: super::Client::activities_whatsapp_messages_create*/
+    ///The request of [`client.activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesCreate<'a> {
         client: &'a super::Client,
@@ -58581,9 +58967,7 @@ pub mod builder {
             crate::runtime::send(client, 52usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::activities_whatsapp_messages_get`]
-
-[`Client::activities_whatsapp_messages_get`]: super::Client::activities_whatsapp_messages_get*/
+    ///The request of [`client.activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesGet<'a> {
         client: &'a super::Client,
@@ -58631,9 +59015,7 @@ pub mod builder {
             crate::runtime::send(client, 54usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_whatsapp_messages_update`]
-
-[`Client::activities_whatsapp_messages_update`]: super::Client::activities_whatsapp_messages_update*/
+    ///The request of [`client.activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesUpdate<'a> {
         client: &'a super::Client,
@@ -58715,9 +59097,7 @@ pub mod builder {
             crate::runtime::send(client, 56usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::activities_whatsapp_messages_delete`]
-
-[`Client::activities_whatsapp_messages_delete`]: super::Client::activities_whatsapp_messages_delete*/
+    ///The request of [`client.activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesDelete<'a> {
         client: &'a super::Client,
@@ -58763,9 +59143,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 53usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_activity_types_list`]
-
-[`Client::custom_activity_types_list`]: super::Client::custom_activity_types_list*/
+    ///The request of [`client.custom_activity_types().list()`](crate::handles::CustomActivityTypes::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesList<'a> {
         client: &'a super::Client,
@@ -58793,9 +59171,7 @@ pub mod builder {
             crate::runtime::send(client, 93usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_activity_types_create`]
-
-[`Client::custom_activity_types_create`]: super::Client::custom_activity_types_create*/
+    ///The request of [`client.custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesCreate<'a> {
         client: &'a super::Client,
@@ -58860,9 +59236,7 @@ pub mod builder {
             crate::runtime::send(client, 90usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_activity_types_get`]
-
-[`Client::custom_activity_types_get`]: super::Client::custom_activity_types_get*/
+    ///The request of [`client.custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesGet<'a> {
         client: &'a super::Client,
@@ -58910,9 +59284,7 @@ pub mod builder {
             crate::runtime::send(client, 92usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_activity_types_update`]
-
-[`Client::custom_activity_types_update`]: super::Client::custom_activity_types_update*/
+    ///The request of [`client.custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesUpdate<'a> {
         client: &'a super::Client,
@@ -58995,9 +59367,7 @@ pub mod builder {
             crate::runtime::send(client, 94usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_activity_types_delete`]
-
-[`Client::custom_activity_types_delete`]: super::Client::custom_activity_types_delete*/
+    ///The request of [`client.custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesDelete<'a> {
         client: &'a super::Client,

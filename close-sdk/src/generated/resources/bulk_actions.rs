@@ -3246,6 +3246,18 @@ pub mod types {
             )
         }
     }
+    impl BulkDeleteAction {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`sort`, or an empty slice when Close did not send it.
+        pub fn sort(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.sort.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static BULKDELETEACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -3679,6 +3691,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl BulkDeleteActionList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[BulkDeleteAction] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static BULKDELETEACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -3780,6 +3798,18 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl BulkEditAction {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`sort`, or an empty slice when Close did not send it.
+        pub fn sort(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.sort.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4273,6 +4303,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl BulkEditActionList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[BulkEditAction] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static BULKEDITACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -4444,6 +4480,18 @@ pub mod types {
                     _ => Self::Unknown(UnknownBulkEditActionType(key.into_string())),
                 },
             )
+        }
+    }
+    impl BulkEmailAction {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`sort`, or an empty slice when Close did not send it.
+        pub fn sort(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.sort.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4940,6 +4988,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl BulkEmailActionList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[BulkEmailAction] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static BULKEMAILACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -5096,6 +5150,22 @@ pub mod types {
                     }
                 },
             )
+        }
+    }
+    impl BulkSequenceSubscriptionAction {
+        ///`calls_assigned_to`, or an empty slice when Close did not send it.
+        pub fn calls_assigned_to(&self) -> &[::std::string::String] {
+            self.calls_assigned_to.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`sort`, or an empty slice when Close did not send it.
+        pub fn sort(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.sort.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -5778,6 +5848,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl BulkSequenceSubscriptionActionList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[BulkSequenceSubscriptionAction] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -6266,9 +6342,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::bulk_actions_delete_list`]
-
-[`Client::bulk_actions_delete_list`]: super::Client::bulk_actions_delete_list*/
+    ///The request of [`client.bulk_actions().delete().list()`](crate::handles::BulkActionsDelete::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteList<'a> {
         client: &'a super::Client,
@@ -6343,9 +6417,7 @@ pub mod builder {
             crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_delete_create`]
-
-[`Client::bulk_actions_delete_create`]: super::Client::bulk_actions_delete_create*/
+    ///The request of [`client.bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteCreate<'a> {
         client: &'a super::Client,
@@ -6390,9 +6462,7 @@ pub mod builder {
             crate::runtime::send(client, 64usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_delete_get`]
-
-[`Client::bulk_actions_delete_get`]: super::Client::bulk_actions_delete_get*/
+    ///The request of [`client.bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteGet<'a> {
         client: &'a super::Client,
@@ -6457,9 +6527,7 @@ pub mod builder {
             crate::runtime::send(client, 65usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_edit_list`]
-
-[`Client::bulk_actions_edit_list`]: super::Client::bulk_actions_edit_list*/
+    ///The request of [`client.bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditList<'a> {
         client: &'a super::Client,
@@ -6534,9 +6602,7 @@ pub mod builder {
             crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_edit_create`]
-
-[`Client::bulk_actions_edit_create`]: super::Client::bulk_actions_edit_create*/
+    ///The request of [`client.bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditCreate<'a> {
         client: &'a super::Client,
@@ -6581,9 +6647,7 @@ pub mod builder {
             crate::runtime::send(client, 67usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_edit_get`]
-
-[`Client::bulk_actions_edit_get`]: super::Client::bulk_actions_edit_get*/
+    ///The request of [`client.bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditGet<'a> {
         client: &'a super::Client,
@@ -6648,9 +6712,7 @@ pub mod builder {
             crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_email_list`]
-
-[`Client::bulk_actions_email_list`]: super::Client::bulk_actions_email_list*/
+    ///The request of [`client.bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailList<'a> {
         client: &'a super::Client,
@@ -6742,9 +6804,7 @@ pub mod builder {
             crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_email_create`]
-
-[`Client::bulk_actions_email_create`]: super::Client::bulk_actions_email_create*/
+    ///The request of [`client.bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailCreate<'a> {
         client: &'a super::Client,
@@ -6789,9 +6849,7 @@ pub mod builder {
             crate::runtime::send(client, 70usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_email_get`]
-
-[`Client::bulk_actions_email_get`]: super::Client::bulk_actions_email_get*/
+    ///The request of [`client.bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailGet<'a> {
         client: &'a super::Client,
@@ -6856,9 +6914,7 @@ pub mod builder {
             crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_sequence_subscriptions_list`]
-
-[`Client::bulk_actions_sequence_subscriptions_list`]: super::Client::bulk_actions_sequence_subscriptions_list*/
+    ///The request of [`client.bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsList<'a> {
         client: &'a super::Client,
@@ -6936,9 +6992,7 @@ pub mod builder {
             crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_sequence_subscriptions_create`]
-
-[`Client::bulk_actions_sequence_subscriptions_create`]: super::Client::bulk_actions_sequence_subscriptions_create*/
+    ///The request of [`client.bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsCreate<'a> {
         client: &'a super::Client,
@@ -6983,9 +7037,7 @@ pub mod builder {
             crate::runtime::send(client, 73usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::bulk_actions_sequence_subscriptions_get`]
-
-[`Client::bulk_actions_sequence_subscriptions_get`]: super::Client::bulk_actions_sequence_subscriptions_get*/
+    ///The request of [`client.bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsGet<'a> {
         client: &'a super::Client,

@@ -1040,6 +1040,16 @@ pub mod types {
         #[deprecated(note = "renamed to `UpdateComment`")]
         pub type UpdateCommentThreads = UpdateComment;
     }
+    impl Comment {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`mentions`, or an empty slice when Close did not send it.
+        pub fn mentions(&self) -> &[::serde_json::Value] {
+            self.mentions.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static COMMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1332,6 +1342,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CommentList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Comment] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static COMMENTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1427,6 +1443,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CommentThread {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`participating`, or an empty slice when Close did not send it.
+        pub fn participating(&self) -> &[::std::string::String] {
+            self.participating.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1674,6 +1700,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CommentThreadList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CommentThread] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2095,9 +2127,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::comments_list`]
-
-[`Client::comments_list`]: super::Client::comments_list*/
+    ///The request of [`client.comments().list()`](crate::handles::Comments::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsList<'a> {
         client: &'a super::Client,
@@ -2161,9 +2191,7 @@ pub mod builder {
             crate::runtime::send(client, 80usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::comments_create`]
-
-[`Client::comments_create`]: super::Client::comments_create*/
+    ///The request of [`client.comments().create(body)`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsCreate<'a> {
         client: &'a super::Client,
@@ -2221,9 +2249,7 @@ pub mod builder {
             crate::runtime::send(client, 76usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::comments_get`]
-
-[`Client::comments_get`]: super::Client::comments_get*/
+    ///The request of [`client.comments().get(id)`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsGet<'a> {
         client: &'a super::Client,
@@ -2269,9 +2295,7 @@ pub mod builder {
             crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::comments_update`]
-
-[`Client::comments_update`]: super::Client::comments_update*/
+    ///The request of [`client.comments().update(id, body)`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsUpdate<'a> {
         client: &'a super::Client,
@@ -2347,9 +2371,7 @@ pub mod builder {
             crate::runtime::send(client, 82usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::comments_delete`]
-
-[`Client::comments_delete`]: super::Client::comments_delete*/
+    ///The request of [`client.comments().delete(id)`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsDelete<'a> {
         client: &'a super::Client,
@@ -2395,9 +2417,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 77usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::comments_list_threads`]
-
-[`Client::comments_list_threads`]: super::Client::comments_list_threads*/
+    ///The request of [`client.comments().threads().list()`](crate::handles::CommentsThreads::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsListThreads<'a> {
         client: &'a super::Client,
@@ -2487,9 +2507,7 @@ pub mod builder {
             crate::runtime::send(client, 81usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::comments_get_thread`]
-
-[`Client::comments_get_thread`]: super::Client::comments_get_thread*/
+    ///The request of [`client.comments().threads().get(id)`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CommentsGetThread<'a> {
         client: &'a super::Client,

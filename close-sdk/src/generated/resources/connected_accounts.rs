@@ -529,6 +529,12 @@ pub mod types {
             }
         }
     }
+    impl ConnectedAccount {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CONNECTEDACCOUNT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -666,6 +672,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl ConnectedAccountList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[ConnectedAccount] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CONNECTEDACCOUNTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -767,6 +779,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SendAsAssociation {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -911,6 +929,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SendAsListResponse200 {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SendAsAssociation] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1140,9 +1164,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::connected_accounts_list`]
-
-[`Client::connected_accounts_list`]: super::Client::connected_accounts_list*/
+    ///The request of [`client.connected_accounts().list()`](crate::handles::ConnectedAccounts::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ConnectedAccountsList<'a> {
         client: &'a super::Client,
@@ -1206,9 +1228,7 @@ pub mod builder {
             crate::runtime::send(client, 84usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::connected_accounts_get`]
-
-[`Client::connected_accounts_get`]: super::Client::connected_accounts_get*/
+    ///The request of [`client.connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ConnectedAccountsGet<'a> {
         client: &'a super::Client,
@@ -1276,9 +1296,7 @@ pub mod builder {
             crate::runtime::send(client, 83usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::send_as_list`]
-
-[`Client::send_as_list`]: super::Client::send_as_list*/
+    ///The request of [`client.send_as().list()`](crate::handles::SendAs::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsList<'a> {
         client: &'a super::Client,
@@ -1353,9 +1371,7 @@ pub mod builder {
             crate::runtime::send(client, 249usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::send_as_create`]
-
-[`Client::send_as_create`]: super::Client::send_as_create*/
+    ///The request of [`client.send_as().create(body)`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsCreate<'a> {
         client: &'a super::Client,
@@ -1403,9 +1419,7 @@ pub mod builder {
             crate::runtime::send(client, 245usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::send_as_delete_by_user`]
-
-[`Client::send_as_delete_by_user`]: super::Client::send_as_delete_by_user*/
+    ///The request of [`client.send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsDeleteByUser<'a> {
         client: &'a super::Client,
@@ -1478,9 +1492,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 247usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::send_as_bulk_create`]
-
-[`Client::send_as_bulk_create`]: super::Client::send_as_bulk_create*/
+    ///The request of [`client.send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsBulkCreate<'a> {
         client: &'a super::Client,
@@ -1528,9 +1540,7 @@ pub mod builder {
             crate::runtime::send(client, 244usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::send_as_get`]
-
-[`Client::send_as_get`]: super::Client::send_as_get*/
+    ///The request of [`client.send_as().get(id)`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsGet<'a> {
         client: &'a super::Client,
@@ -1581,9 +1591,7 @@ pub mod builder {
             crate::runtime::send(client, 248usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::send_as_delete`]
-
-[`Client::send_as_delete`]: super::Client::send_as_delete*/
+    ///The request of [`client.send_as().delete(id)`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SendAsDelete<'a> {
         client: &'a super::Client,

@@ -646,6 +646,12 @@ pub mod types {
             }
         }
     }
+    impl ContactList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::Contact] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CONTACTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1258,9 +1264,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::contacts_list`]
-
-[`Client::contacts_list`]: super::Client::contacts_list*/
+    ///The request of [`client.contacts().list()`](crate::handles::Contacts::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsList<'a> {
         client: &'a super::Client,
@@ -1352,9 +1356,7 @@ pub mod builder {
             crate::runtime::send(client, 88usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::contacts_create`]
-
-[`Client::contacts_create`]: super::Client::contacts_create*/
+    ///The request of [`client.contacts().create(body)`](crate::handles::Contacts::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsCreate<'a> {
         client: &'a super::Client,
@@ -1417,9 +1419,7 @@ pub mod builder {
             crate::runtime::send(client, 85usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::contacts_get`]
-
-[`Client::contacts_get`]: super::Client::contacts_get*/
+    ///The request of [`client.contacts().get(id)`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsGet<'a> {
         client: &'a super::Client,
@@ -1484,9 +1484,7 @@ pub mod builder {
             crate::runtime::send(client, 87usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::contacts_update`]
-
-[`Client::contacts_update`]: super::Client::contacts_update*/
+    ///The request of [`client.contacts().update(id, body)`](crate::handles::Contacts::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsUpdate<'a> {
         client: &'a super::Client,
@@ -1581,9 +1579,7 @@ pub mod builder {
             crate::runtime::send(client, 89usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::contacts_delete`]
-
-[`Client::contacts_delete`]: super::Client::contacts_delete*/
+    ///The request of [`client.contacts().delete(id)`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ContactsDelete<'a> {
         client: &'a super::Client,

@@ -3854,6 +3854,20 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomField {
+        ///`choices`, or an empty slice when Close did not send it.
+        pub fn choices(&self) -> &[::std::string::String] {
+            self.choices.as_deref().unwrap_or_default()
+        }
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -4278,6 +4292,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomFieldList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CustomField] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMFIELDLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -4374,6 +4394,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CustomFieldSchema {
+        ///`fields`, or an empty slice when Close did not send it.
+        pub fn fields(&self) -> &[CustomFieldSchemaFieldsItem] {
+            self.fields.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4516,6 +4542,20 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CustomFieldSchemaFieldsItem {
+        ///`associations`, or an empty slice when Close did not send it.
+        pub fn associations(&self) -> &[CustomFieldSchemaFieldsItemAssociationsItem] {
+            self.associations.as_deref().unwrap_or_default()
+        }
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::serde_json::Value] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4886,6 +4926,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomFieldSchemaFieldsItemAssociationsItem {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::serde_json::Value] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -5056,6 +5102,20 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SharedCustomField {
+        ///`associations`, or an empty slice when Close did not send it.
+        pub fn associations(&self) -> &[SharedCustomFieldAssociationsItem] {
+            self.associations.as_deref().unwrap_or_default()
+        }
+        ///`choices`, or an empty slice when Close did not send it.
+        pub fn choices(&self) -> &[::std::string::String] {
+            self.choices.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -5379,6 +5439,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SharedCustomFieldAssociation {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -5509,6 +5575,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SharedCustomFieldAssociationsItem {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::serde_json::Value] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -5678,6 +5750,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SharedCustomFieldList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SharedCustomField] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -6937,9 +7015,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::custom_fields_activity_list`]
-
-[`Client::custom_fields_activity_list`]: super::Client::custom_fields_activity_list*/
+    ///The request of [`client.custom_fields().activity().list()`](crate::handles::CustomFieldsActivity::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityList<'a> {
         client: &'a super::Client,
@@ -7014,9 +7090,7 @@ pub mod builder {
             crate::runtime::send(client, 100usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_activity_create`]
-
-[`Client::custom_fields_activity_create`]: super::Client::custom_fields_activity_create*/
+    ///The request of [`client.custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityCreate<'a> {
         client: &'a super::Client,
@@ -7078,9 +7152,7 @@ pub mod builder {
             crate::runtime::send(client, 97usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_activity_get`]
-
-[`Client::custom_fields_activity_get`]: super::Client::custom_fields_activity_get*/
+    ///The request of [`client.custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityGet<'a> {
         client: &'a super::Client,
@@ -7145,9 +7217,7 @@ pub mod builder {
             crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_activity_update`]
-
-[`Client::custom_fields_activity_update`]: super::Client::custom_fields_activity_update*/
+    ///The request of [`client.custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityUpdate<'a> {
         client: &'a super::Client,
@@ -7227,9 +7297,7 @@ pub mod builder {
             crate::runtime::send(client, 101usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_activity_delete`]
-
-[`Client::custom_fields_activity_delete`]: super::Client::custom_fields_activity_delete*/
+    ///The request of [`client.custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityDelete<'a> {
         client: &'a super::Client,
@@ -7275,9 +7343,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 98usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_contact_list`]
-
-[`Client::custom_fields_contact_list`]: super::Client::custom_fields_contact_list*/
+    ///The request of [`client.custom_fields().contact().list()`](crate::handles::CustomFieldsContact::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactList<'a> {
         client: &'a super::Client,
@@ -7352,9 +7418,7 @@ pub mod builder {
             crate::runtime::send(client, 105usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_contact_create`]
-
-[`Client::custom_fields_contact_create`]: super::Client::custom_fields_contact_create*/
+    ///The request of [`client.custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactCreate<'a> {
         client: &'a super::Client,
@@ -7416,9 +7480,7 @@ pub mod builder {
             crate::runtime::send(client, 102usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_contact_get`]
-
-[`Client::custom_fields_contact_get`]: super::Client::custom_fields_contact_get*/
+    ///The request of [`client.custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactGet<'a> {
         client: &'a super::Client,
@@ -7483,9 +7545,7 @@ pub mod builder {
             crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_contact_update`]
-
-[`Client::custom_fields_contact_update`]: super::Client::custom_fields_contact_update*/
+    ///The request of [`client.custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactUpdate<'a> {
         client: &'a super::Client,
@@ -7565,9 +7625,7 @@ pub mod builder {
             crate::runtime::send(client, 106usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_contact_delete`]
-
-[`Client::custom_fields_contact_delete`]: super::Client::custom_fields_contact_delete*/
+    ///The request of [`client.custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactDelete<'a> {
         client: &'a super::Client,
@@ -7613,9 +7671,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 103usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_custom_object_list`]
-
-[`Client::custom_fields_custom_object_list`]: super::Client::custom_fields_custom_object_list*/
+    ///The request of [`client.custom_fields().custom_object().list()`](crate::handles::CustomFieldsCustomObject::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectList<'a> {
         client: &'a super::Client,
@@ -7643,9 +7699,7 @@ pub mod builder {
             crate::runtime::send(client, 110usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_custom_object_create`]
-
-[`Client::custom_fields_custom_object_create`]: super::Client::custom_fields_custom_object_create*/
+    ///The request of [`client.custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectCreate<'a> {
         client: &'a super::Client,
@@ -7707,9 +7761,7 @@ pub mod builder {
             crate::runtime::send(client, 107usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_custom_object_get`]
-
-[`Client::custom_fields_custom_object_get`]: super::Client::custom_fields_custom_object_get*/
+    ///The request of [`client.custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectGet<'a> {
         client: &'a super::Client,
@@ -7757,9 +7809,7 @@ pub mod builder {
             crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_custom_object_update`]
-
-[`Client::custom_fields_custom_object_update`]: super::Client::custom_fields_custom_object_update*/
+    ///The request of [`client.custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectUpdate<'a> {
         client: &'a super::Client,
@@ -7839,9 +7889,7 @@ pub mod builder {
             crate::runtime::send(client, 111usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_custom_object_delete`]
-
-[`Client::custom_fields_custom_object_delete`]: super::Client::custom_fields_custom_object_delete*/
+    ///The request of [`client.custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectDelete<'a> {
         client: &'a super::Client,
@@ -7887,9 +7935,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 108usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_lead_list`]
-
-[`Client::custom_fields_lead_list`]: super::Client::custom_fields_lead_list*/
+    ///The request of [`client.custom_fields().lead().list()`](crate::handles::CustomFieldsLead::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadList<'a> {
         client: &'a super::Client,
@@ -7964,9 +8010,7 @@ pub mod builder {
             crate::runtime::send(client, 115usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_lead_create`]
-
-[`Client::custom_fields_lead_create`]: super::Client::custom_fields_lead_create*/
+    ///The request of [`client.custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadCreate<'a> {
         client: &'a super::Client,
@@ -8028,9 +8072,7 @@ pub mod builder {
             crate::runtime::send(client, 112usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_lead_get`]
-
-[`Client::custom_fields_lead_get`]: super::Client::custom_fields_lead_get*/
+    ///The request of [`client.custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadGet<'a> {
         client: &'a super::Client,
@@ -8095,9 +8137,7 @@ pub mod builder {
             crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_lead_update`]
-
-[`Client::custom_fields_lead_update`]: super::Client::custom_fields_lead_update*/
+    ///The request of [`client.custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadUpdate<'a> {
         client: &'a super::Client,
@@ -8177,9 +8217,7 @@ pub mod builder {
             crate::runtime::send(client, 116usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_lead_delete`]
-
-[`Client::custom_fields_lead_delete`]: super::Client::custom_fields_lead_delete*/
+    ///The request of [`client.custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadDelete<'a> {
         client: &'a super::Client,
@@ -8225,9 +8263,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 113usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_opportunity_list`]
-
-[`Client::custom_fields_opportunity_list`]: super::Client::custom_fields_opportunity_list*/
+    ///The request of [`client.custom_fields().opportunity().list()`](crate::handles::CustomFieldsOpportunity::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityList<'a> {
         client: &'a super::Client,
@@ -8302,9 +8338,7 @@ pub mod builder {
             crate::runtime::send(client, 120usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_opportunity_create`]
-
-[`Client::custom_fields_opportunity_create`]: super::Client::custom_fields_opportunity_create*/
+    ///The request of [`client.custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityCreate<'a> {
         client: &'a super::Client,
@@ -8366,9 +8400,7 @@ pub mod builder {
             crate::runtime::send(client, 117usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_opportunity_get`]
-
-[`Client::custom_fields_opportunity_get`]: super::Client::custom_fields_opportunity_get*/
+    ///The request of [`client.custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityGet<'a> {
         client: &'a super::Client,
@@ -8433,9 +8465,7 @@ pub mod builder {
             crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_opportunity_update`]
-
-[`Client::custom_fields_opportunity_update`]: super::Client::custom_fields_opportunity_update*/
+    ///The request of [`client.custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityUpdate<'a> {
         client: &'a super::Client,
@@ -8515,9 +8545,7 @@ pub mod builder {
             crate::runtime::send(client, 121usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_opportunity_delete`]
-
-[`Client::custom_fields_opportunity_delete`]: super::Client::custom_fields_opportunity_delete*/
+    ///The request of [`client.custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityDelete<'a> {
         client: &'a super::Client,
@@ -8563,9 +8591,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 118usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_list`]
-
-[`Client::custom_fields_shared_list`]: super::Client::custom_fields_shared_list*/
+    ///The request of [`client.custom_fields().shared().list()`](crate::handles::CustomFieldsShared::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedList<'a> {
         client: &'a super::Client,
@@ -8612,9 +8638,7 @@ pub mod builder {
             crate::runtime::send(client, 128usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_create`]
-
-[`Client::custom_fields_shared_create`]: super::Client::custom_fields_shared_create*/
+    ///The request of [`client.custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreate<'a> {
         client: &'a super::Client,
@@ -8679,9 +8703,7 @@ pub mod builder {
             crate::runtime::send(client, 122usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_get`]
-
-[`Client::custom_fields_shared_get`]: super::Client::custom_fields_shared_get*/
+    ///The request of [`client.custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedGet<'a> {
         client: &'a super::Client,
@@ -8746,9 +8768,7 @@ pub mod builder {
             crate::runtime::send(client, 126usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_update`]
-
-[`Client::custom_fields_shared_update`]: super::Client::custom_fields_shared_update*/
+    ///The request of [`client.custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedUpdate<'a> {
         client: &'a super::Client,
@@ -8831,9 +8851,7 @@ pub mod builder {
             crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_delete`]
-
-[`Client::custom_fields_shared_delete`]: super::Client::custom_fields_shared_delete*/
+    ///The request of [`client.custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedDelete<'a> {
         client: &'a super::Client,
@@ -8879,9 +8897,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 124usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_create_association`]
-
-[`Client::custom_fields_shared_create_association`]: super::Client::custom_fields_shared_create_association*/
+    ///The request of [`client.custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreateAssociation<'a> {
         client: &'a super::Client,
@@ -8965,9 +8981,7 @@ pub mod builder {
             crate::runtime::send(client, 123usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_get_association`]
-
-[`Client::custom_fields_shared_get_association`]: super::Client::custom_fields_shared_get_association*/
+    ///The request of [`client.custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedGetAssociation<'a> {
         client: &'a super::Client,
@@ -9031,9 +9045,7 @@ pub mod builder {
             crate::runtime::send(client, 127usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_update_association`]
-
-[`Client::custom_fields_shared_update_association`]: super::Client::custom_fields_shared_update_association*/
+    ///The request of [`client.custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedUpdateAssociation<'a> {
         client: &'a super::Client,
@@ -9133,9 +9145,7 @@ pub mod builder {
             crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_fields_shared_delete_association`]
-
-[`Client::custom_fields_shared_delete_association`]: super::Client::custom_fields_shared_delete_association*/
+    ///The request of [`client.custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedDeleteAssociation<'a> {
         client: &'a super::Client,
@@ -9197,9 +9207,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 125usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_field_schemas_get`]
-
-[`Client::custom_field_schemas_get`]: super::Client::custom_field_schemas_get*/
+    ///The request of [`client.custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldSchemasGet<'a> {
         client: &'a super::Client,
@@ -9247,9 +9255,7 @@ pub mod builder {
             crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_field_schemas_update`]
-
-[`Client::custom_field_schemas_update`]: super::Client::custom_field_schemas_update*/
+    ///The request of [`client.custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomFieldSchemasUpdate<'a> {
         client: &'a super::Client,

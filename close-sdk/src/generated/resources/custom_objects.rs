@@ -789,6 +789,12 @@ pub mod types {
             }
         }
     }
+    impl CustomObject {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMOBJECT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1032,6 +1038,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomObjectList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CustomObject] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMOBJECTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1128,6 +1140,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CustomObjectType {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1406,6 +1424,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomObjectTypesListResponse200 {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[CustomObjectType] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CUSTOMOBJECTTYPESLISTRESPONSE200_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1681,9 +1705,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::custom_objects_list`]
-
-[`Client::custom_objects_list`]: super::Client::custom_objects_list*/
+    ///The request of [`client.custom_objects().list(lead_id)`](crate::handles::CustomObjects::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsList<'a> {
         client: &'a super::Client,
@@ -1752,9 +1774,7 @@ pub mod builder {
             crate::runtime::send(client, 139usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_objects_create`]
-
-[`Client::custom_objects_create`]: super::Client::custom_objects_create*/
+    ///The request of [`client.custom_objects().create(body)`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsCreate<'a> {
         client: &'a super::Client,
@@ -1802,9 +1822,7 @@ pub mod builder {
             crate::runtime::send(client, 136usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_objects_get`]
-
-[`Client::custom_objects_get`]: super::Client::custom_objects_get*/
+    ///The request of [`client.custom_objects().get(id)`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsGet<'a> {
         client: &'a super::Client,
@@ -1855,9 +1873,7 @@ pub mod builder {
             crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_objects_update`]
-
-[`Client::custom_objects_update`]: super::Client::custom_objects_update*/
+    ///The request of [`client.custom_objects().update(id, body)`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsUpdate<'a> {
         client: &'a super::Client,
@@ -1923,9 +1939,7 @@ pub mod builder {
             crate::runtime::send(client, 140usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_objects_delete`]
-
-[`Client::custom_objects_delete`]: super::Client::custom_objects_delete*/
+    ///The request of [`client.custom_objects().delete(id)`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectsDelete<'a> {
         client: &'a super::Client,
@@ -1971,9 +1985,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 137usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_object_types_list`]
-
-[`Client::custom_object_types_list`]: super::Client::custom_object_types_list*/
+    ///The request of [`client.custom_object_types().list()`](crate::handles::CustomObjectTypes::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesList<'a> {
         client: &'a super::Client,
@@ -2004,9 +2016,7 @@ pub mod builder {
             crate::runtime::send(client, 134usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_object_types_create`]
-
-[`Client::custom_object_types_create`]: super::Client::custom_object_types_create*/
+    ///The request of [`client.custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesCreate<'a> {
         client: &'a super::Client,
@@ -2054,9 +2064,7 @@ pub mod builder {
             crate::runtime::send(client, 131usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::custom_object_types_get`]
-
-[`Client::custom_object_types_get`]: super::Client::custom_object_types_get*/
+    ///The request of [`client.custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesGet<'a> {
         client: &'a super::Client,
@@ -2107,9 +2115,7 @@ pub mod builder {
             crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_object_types_update`]
-
-[`Client::custom_object_types_update`]: super::Client::custom_object_types_update*/
+    ///The request of [`client.custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesUpdate<'a> {
         client: &'a super::Client,
@@ -2175,9 +2181,7 @@ pub mod builder {
             crate::runtime::send(client, 135usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::custom_object_types_delete`]
-
-[`Client::custom_object_types_delete`]: super::Client::custom_object_types_delete*/
+    ///The request of [`client.custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesDelete<'a> {
         client: &'a super::Client,

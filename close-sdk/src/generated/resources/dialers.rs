@@ -544,6 +544,12 @@ pub mod types {
             }
         }
     }
+    impl Dialer {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static DIALER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -858,6 +864,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl DialerList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Dialer] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static DIALERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1064,9 +1076,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::dialers_list`]
-
-[`Client::dialers_list`]: super::Client::dialers_list*/
+    ///The request of [`client.dialers().list()`](crate::handles::Dialers::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct DialersList<'a> {
         client: &'a super::Client,
@@ -1243,9 +1253,7 @@ pub mod builder {
             crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::dialers_get`]
-
-[`Client::dialers_get`]: super::Client::dialers_get*/
+    ///The request of [`client.dialers().get(id)`](crate::handles::Dialers::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct DialersGet<'a> {
         client: &'a super::Client,

@@ -124,9 +124,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::events_list`]
-
-[`Client::events_list`]: super::Client::events_list*/
+    ///The request of [`client.events().list()`](crate::handles::Events::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EventsList<'a> {
         client: &'a super::Client,
@@ -375,9 +373,7 @@ pub mod builder {
             crate::runtime::send(client, 150usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::events_get`]
-
-[`Client::events_get`]: super::Client::events_get*/
+    ///The request of [`client.events().get(id)`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EventsGet<'a> {
         client: &'a super::Client,

@@ -479,6 +479,12 @@ pub mod types {
             }
         }
     }
+    impl Export {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EXPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -771,6 +777,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl ExportList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Export] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EXPORTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -993,9 +1005,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::exports_list`]
-
-[`Client::exports_list`]: super::Client::exports_list*/
+    ///The request of [`client.exports().list()`](crate::handles::Exports::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsList<'a> {
         client: &'a super::Client,
@@ -1070,9 +1080,7 @@ pub mod builder {
             crate::runtime::send(client, 154usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::exports_create_lead`]
-
-[`Client::exports_create_lead`]: super::Client::exports_create_lead*/
+    ///The request of [`client.exports().create_lead(body)`](crate::handles::Exports::create_lead); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsCreateLead<'a> {
         client: &'a super::Client,
@@ -1120,9 +1128,7 @@ pub mod builder {
             crate::runtime::send(client, 151usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::exports_create_opportunity`]
-
-[`Client::exports_create_opportunity`]: super::Client::exports_create_opportunity*/
+    ///The request of [`client.exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsCreateOpportunity<'a> {
         client: &'a super::Client,
@@ -1170,9 +1176,7 @@ pub mod builder {
             crate::runtime::send(client, 152usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::exports_get`]
-
-[`Client::exports_get`]: super::Client::exports_get*/
+    ///The request of [`client.exports().get(id)`](crate::handles::Exports::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ExportsGet<'a> {
         client: &'a super::Client,

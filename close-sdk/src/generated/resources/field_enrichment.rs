@@ -546,9 +546,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::field_enrichment_create`]
-
-[`Client::field_enrichment_create`]: super::Client::field_enrichment_create*/
+    ///The request of [`client.field_enrichment().create(body)`](crate::handles::FieldEnrichment::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct FieldEnrichmentCreate<'a> {
         client: &'a super::Client,

@@ -250,9 +250,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::files_create`]
-
-[`Client::files_create`]: super::Client::files_create*/
+    ///The request of [`client.files().create(body)`](crate::handles::Files::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct FilesCreate<'a> {
         client: &'a super::Client,

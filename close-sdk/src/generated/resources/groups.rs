@@ -761,6 +761,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl Group {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static GROUP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -892,6 +898,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl GroupList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Group] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1297,9 +1309,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::groups_list`]
-
-[`Client::groups_list`]: super::Client::groups_list*/
+    ///The request of [`client.groups().list()`](crate::handles::Groups::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsList<'a> {
         client: &'a super::Client,
@@ -1374,9 +1384,7 @@ pub mod builder {
             crate::runtime::send(client, 161usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::groups_create`]
-
-[`Client::groups_create`]: super::Client::groups_create*/
+    ///The request of [`client.groups().create(body)`](crate::handles::Groups::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsCreate<'a> {
         client: &'a super::Client,
@@ -1449,9 +1457,7 @@ pub mod builder {
             crate::runtime::send(client, 158usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::groups_add_member`]
-
-[`Client::groups_add_member`]: super::Client::groups_add_member*/
+    ///The request of [`client.groups().add_member(group_id, body)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsAddMember<'a> {
         client: &'a super::Client,
@@ -1531,9 +1537,7 @@ pub mod builder {
             crate::runtime::send(client, 157usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::groups_remove_member`]
-
-[`Client::groups_remove_member`]: super::Client::groups_remove_member*/
+    ///The request of [`client.groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsRemoveMember<'a> {
         client: &'a super::Client,
@@ -1595,9 +1599,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 162usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::groups_get`]
-
-[`Client::groups_get`]: super::Client::groups_get*/
+    ///The request of [`client.groups().get(id)`](crate::handles::Groups::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsGet<'a> {
         client: &'a super::Client,
@@ -1660,9 +1662,7 @@ pub mod builder {
             crate::runtime::send(client, 160usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::groups_update`]
-
-[`Client::groups_update`]: super::Client::groups_update*/
+    ///The request of [`client.groups().update(id, body)`](crate::handles::Groups::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsUpdate<'a> {
         client: &'a super::Client,
@@ -1753,9 +1753,7 @@ pub mod builder {
             crate::runtime::send(client, 163usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::groups_delete`]
-
-[`Client::groups_delete`]: super::Client::groups_delete*/
+    ///The request of [`client.groups().delete(id)`](crate::handles::Groups::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsDelete<'a> {
         client: &'a super::Client,

@@ -812,6 +812,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl IntegrationLink {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static INTEGRATIONLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1058,6 +1064,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl IntegrationLinkList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[IntegrationLink] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1373,9 +1385,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::integration_links_list`]
-
-[`Client::integration_links_list`]: super::Client::integration_links_list*/
+    ///The request of [`client.integration_links().list()`](crate::handles::IntegrationLinks::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksList<'a> {
         client: &'a super::Client,
@@ -1403,9 +1413,7 @@ pub mod builder {
             crate::runtime::send(client, 167usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::integration_links_create`]
-
-[`Client::integration_links_create`]: super::Client::integration_links_create*/
+    ///The request of [`client.integration_links().create(body)`](crate::handles::IntegrationLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksCreate<'a> {
         client: &'a super::Client,
@@ -1469,9 +1477,7 @@ pub mod builder {
             crate::runtime::send(client, 164usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::integration_links_get`]
-
-[`Client::integration_links_get`]: super::Client::integration_links_get*/
+    ///The request of [`client.integration_links().get(id)`](crate::handles::IntegrationLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksGet<'a> {
         client: &'a super::Client,
@@ -1519,9 +1525,7 @@ pub mod builder {
             crate::runtime::send(client, 166usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::integration_links_update`]
-
-[`Client::integration_links_update`]: super::Client::integration_links_update*/
+    ///The request of [`client.integration_links().update(id, body)`](crate::handles::IntegrationLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksUpdate<'a> {
         client: &'a super::Client,
@@ -1603,9 +1607,7 @@ pub mod builder {
             crate::runtime::send(client, 168usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::integration_links_delete`]
-
-[`Client::integration_links_delete`]: super::Client::integration_links_delete*/
+    ///The request of [`client.integration_links().delete(id)`](crate::handles::IntegrationLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksDelete<'a> {
         client: &'a super::Client,

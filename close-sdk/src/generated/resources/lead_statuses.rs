@@ -368,6 +368,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl LeadStatusList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::LeadStatus] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static LEADSTATUSLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -606,9 +612,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::lead_statuses_list`]
-
-[`Client::lead_statuses_list`]: super::Client::lead_statuses_list*/
+    ///The request of [`client.lead_statuses().list()`](crate::handles::LeadStatuses::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesList<'a> {
         client: &'a super::Client,
@@ -636,9 +640,7 @@ pub mod builder {
             crate::runtime::send(client, 171usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::lead_statuses_create`]
-
-[`Client::lead_statuses_create`]: super::Client::lead_statuses_create*/
+    ///The request of [`client.lead_statuses().create(body)`](crate::handles::LeadStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesCreate<'a> {
         client: &'a super::Client,
@@ -700,9 +702,7 @@ pub mod builder {
             crate::runtime::send(client, 169usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::lead_statuses_update`]
-
-[`Client::lead_statuses_update`]: super::Client::lead_statuses_update*/
+    ///The request of [`client.lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesUpdate<'a> {
         client: &'a super::Client,
@@ -782,9 +782,7 @@ pub mod builder {
             crate::runtime::send(client, 172usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::lead_statuses_delete`]
-
-[`Client::lead_statuses_delete`]: super::Client::lead_statuses_delete*/
+    ///The request of [`client.lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadStatusesDelete<'a> {
         client: &'a super::Client,

@@ -2937,6 +2937,48 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl Lead {
+        ///`addresses`, or an empty slice when Close did not send it.
+        pub fn addresses(&self) -> &[LeadAddress] {
+            self.addresses.as_deref().unwrap_or_default()
+        }
+        ///`contact_ids`, or an empty slice when Close did not send it.
+        pub fn contact_ids(&self) -> &[::std::string::String] {
+            self.contact_ids.as_deref().unwrap_or_default()
+        }
+        ///`contacts`, or an empty slice when Close did not send it.
+        pub fn contacts(&self) -> &[crate::types::Contact] {
+            self.contacts.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`integration_links`, or an empty slice when Close did not send it.
+        pub fn integration_links(&self) -> &[crate::types::RenderedIntegrationLink] {
+            self.integration_links.as_deref().unwrap_or_default()
+        }
+        ///`opportunities`, or an empty slice when Close did not send it.
+        pub fn opportunities(&self) -> &[crate::types::Opportunity] {
+            self.opportunities.as_deref().unwrap_or_default()
+        }
+        ///`recent_calls`, or an empty slice when Close did not send it.
+        pub fn recent_calls(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.recent_calls.as_deref().unwrap_or_default()
+        }
+        ///`summaries`, or an empty slice when Close did not send it.
+        pub fn summaries(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.summaries.as_deref().unwrap_or_default()
+        }
+        ///`tasks`, or an empty slice when Close did not send it.
+        pub fn tasks(&self) -> &[crate::types::Task] {
+            self.tasks.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static LEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -3577,6 +3619,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl LeadAddress {
+        ///`tz_ids`, or an empty slice when Close did not send it.
+        pub fn tz_ids(&self) -> &[::std::string::String] {
+            self.tz_ids.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static LEADADDRESS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -3791,6 +3839,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl LeadList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Lead] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4805,9 +4859,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::leads_list`]
-
-[`Client::leads_list`]: super::Client::leads_list*/
+    ///The request of [`client.leads().list()`](crate::handles::Leads::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsList<'a> {
         client: &'a super::Client,
@@ -4880,9 +4932,7 @@ pub mod builder {
             crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::leads_create`]
-
-[`Client::leads_create`]: super::Client::leads_create*/
+    ///The request of [`client.leads().create(body)`](crate::handles::Leads::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsCreate<'a> {
         client: &'a super::Client,
@@ -4938,9 +4988,7 @@ pub mod builder {
             crate::runtime::send(client, 173usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::leads_merge`]
-
-[`Client::leads_merge`]: super::Client::leads_merge*/
+    ///The request of [`client.leads().merge(body)`](crate::handles::Leads::merge); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsMerge<'a> {
         client: &'a super::Client,
@@ -5001,9 +5049,7 @@ pub mod builder {
             crate::runtime::send(client, 177usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::leads_get`]
-
-[`Client::leads_get`]: super::Client::leads_get*/
+    ///The request of [`client.leads().get(id)`](crate::handles::Leads::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsGet<'a> {
         client: &'a super::Client,
@@ -5066,9 +5112,7 @@ pub mod builder {
             crate::runtime::send(client, 175usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::leads_update`]
-
-[`Client::leads_update`]: super::Client::leads_update*/
+    ///The request of [`client.leads().update(id, body)`](crate::handles::Leads::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsUpdate<'a> {
         client: &'a super::Client,
@@ -5142,9 +5186,7 @@ pub mod builder {
             crate::runtime::send(client, 178usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::leads_delete`]
-
-[`Client::leads_delete`]: super::Client::leads_delete*/
+    ///The request of [`client.leads().delete(id)`](crate::handles::Leads::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct LeadsDelete<'a> {
         client: &'a super::Client,

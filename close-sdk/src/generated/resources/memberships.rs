@@ -1253,6 +1253,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl PinnedViews {
+        ///`saved_view_ids`, or an empty slice when Close did not send it.
+        pub fn saved_view_ids(&self) -> &[::std::string::String] {
+            self.saved_view_ids.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static PINNEDVIEWS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1596,9 +1602,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::memberships_bulk_update`]
-
-[`Client::memberships_bulk_update`]: super::Client::memberships_bulk_update*/
+    ///The request of [`client.memberships().bulk_update(body)`](crate::handles::Memberships::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsBulkUpdate<'a> {
         client: &'a super::Client,
@@ -1662,9 +1666,7 @@ pub mod builder {
             crate::runtime::send(client, 179usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::memberships_create`]
-
-[`Client::memberships_create`]: super::Client::memberships_create*/
+    ///The request of [`client.memberships().create(body)`](crate::handles::Memberships::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsCreate<'a> {
         client: &'a super::Client,
@@ -1726,9 +1728,7 @@ pub mod builder {
             crate::runtime::send(client, 180usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::memberships_update`]
-
-[`Client::memberships_update`]: super::Client::memberships_update*/
+    ///The request of [`client.memberships().update(id, body)`](crate::handles::Memberships::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsUpdate<'a> {
         client: &'a super::Client,
@@ -1808,9 +1808,7 @@ pub mod builder {
             crate::runtime::send(client, 183usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::memberships_delete`]
-
-[`Client::memberships_delete`]: super::Client::memberships_delete*/
+    ///The request of [`client.memberships().delete(id)`](crate::handles::Memberships::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsDelete<'a> {
         client: &'a super::Client,
@@ -1856,9 +1854,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 181usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::memberships_get_pinned_views`]
-
-[`Client::memberships_get_pinned_views`]: super::Client::memberships_get_pinned_views*/
+    ///The request of [`client.memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsGetPinnedViews<'a> {
         client: &'a super::Client,
@@ -1906,9 +1902,7 @@ pub mod builder {
             crate::runtime::send(client, 182usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::memberships_update_pinned_views`]
-
-[`Client::memberships_update_pinned_views`]: super::Client::memberships_update_pinned_views*/
+    ///The request of [`client.memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct MembershipsUpdatePinnedViews<'a> {
         client: &'a super::Client,

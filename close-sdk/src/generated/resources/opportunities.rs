@@ -1949,6 +1949,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl OpportunityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::Opportunity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static OPPORTUNITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2978,9 +2984,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::opportunities_list`]
-
-[`Client::opportunities_list`]: super::Client::opportunities_list*/
+    ///The request of [`client.opportunities().list()`](crate::handles::Opportunities::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesList<'a> {
         client: &'a super::Client,
@@ -3786,9 +3790,7 @@ pub mod builder {
             crate::runtime::send(client, 188usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::opportunities_create`]
-
-[`Client::opportunities_create`]: super::Client::opportunities_create*/
+    ///The request of [`client.opportunities().create(body)`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesCreate<'a> {
         client: &'a super::Client,
@@ -3850,9 +3852,7 @@ pub mod builder {
             crate::runtime::send(client, 185usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::opportunities_get`]
-
-[`Client::opportunities_get`]: super::Client::opportunities_get*/
+    ///The request of [`client.opportunities().get(id)`](crate::handles::Opportunities::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesGet<'a> {
         client: &'a super::Client,
@@ -3917,9 +3917,7 @@ pub mod builder {
             crate::runtime::send(client, 187usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::opportunities_update`]
-
-[`Client::opportunities_update`]: super::Client::opportunities_update*/
+    ///The request of [`client.opportunities().update(id, body)`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesUpdate<'a> {
         client: &'a super::Client,
@@ -3999,9 +3997,7 @@ pub mod builder {
             crate::runtime::send(client, 189usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::opportunities_delete`]
-
-[`Client::opportunities_delete`]: super::Client::opportunities_delete*/
+    ///The request of [`client.opportunities().delete(id)`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunitiesDelete<'a> {
         client: &'a super::Client,

@@ -700,6 +700,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl OpportunityStatus {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static OPPORTUNITYSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -857,6 +863,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl OpportunityStatusList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[OpportunityStatus] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1125,9 +1137,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::opportunity_statuses_list`]
-
-[`Client::opportunity_statuses_list`]: super::Client::opportunity_statuses_list*/
+    ///The request of [`client.opportunity_statuses().list()`](crate::handles::OpportunityStatuses::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesList<'a> {
         client: &'a super::Client,
@@ -1174,9 +1184,7 @@ pub mod builder {
             crate::runtime::send(client, 192usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::opportunity_statuses_create`]
-
-[`Client::opportunity_statuses_create`]: super::Client::opportunity_statuses_create*/
+    ///The request of [`client.opportunity_statuses().create(body)`](crate::handles::OpportunityStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesCreate<'a> {
         client: &'a super::Client,
@@ -1258,9 +1266,7 @@ pub mod builder {
             crate::runtime::send(client, 190usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::opportunity_statuses_update`]
-
-[`Client::opportunity_statuses_update`]: super::Client::opportunity_statuses_update*/
+    ///The request of [`client.opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesUpdate<'a> {
         client: &'a super::Client,
@@ -1360,9 +1366,7 @@ pub mod builder {
             crate::runtime::send(client, 193usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::opportunity_statuses_delete`]
-
-[`Client::opportunity_statuses_delete`]: super::Client::opportunity_statuses_delete*/
+    ///The request of [`client.opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesDelete<'a> {
         client: &'a super::Client,

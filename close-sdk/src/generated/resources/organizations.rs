@@ -608,9 +608,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::organizations_get`]
-
-[`Client::organizations_get`]: super::Client::organizations_get*/
+    ///The request of [`client.organizations().get(id)`](crate::handles::Organizations::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OrganizationsGet<'a> {
         client: &'a super::Client,
@@ -675,9 +673,7 @@ pub mod builder {
             crate::runtime::send(client, 194usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::organizations_update`]
-
-[`Client::organizations_update`]: super::Client::organizations_update*/
+    ///The request of [`client.organizations().update(id, body)`](crate::handles::Organizations::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OrganizationsUpdate<'a> {
         client: &'a super::Client,

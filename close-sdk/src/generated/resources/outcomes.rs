@@ -953,6 +953,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl Outcome {
+        ///`applies_to`, or an empty slice when Close did not send it.
+        pub fn applies_to(&self) -> &[OutcomeAppliesTo] {
+            self.applies_to.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static OUTCOME_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1254,6 +1264,12 @@ pub mod types {
                     _ => Self::Unknown(UnknownOutcomeAppliesTo(key.into_string())),
                 },
             )
+        }
+    }
+    impl OutcomeList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Outcome] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1587,9 +1603,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::outcomes_list`]
-
-[`Client::outcomes_list`]: super::Client::outcomes_list*/
+    ///The request of [`client.outcomes().list()`](crate::handles::Outcomes::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesList<'a> {
         client: &'a super::Client,
@@ -1664,9 +1678,7 @@ pub mod builder {
             crate::runtime::send(client, 199usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::outcomes_create`]
-
-[`Client::outcomes_create`]: super::Client::outcomes_create*/
+    ///The request of [`client.outcomes().create(body)`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesCreate<'a> {
         client: &'a super::Client,
@@ -1724,9 +1736,7 @@ pub mod builder {
             crate::runtime::send(client, 196usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::outcomes_get`]
-
-[`Client::outcomes_get`]: super::Client::outcomes_get*/
+    ///The request of [`client.outcomes().get(id)`](crate::handles::Outcomes::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesGet<'a> {
         client: &'a super::Client,
@@ -1789,9 +1799,7 @@ pub mod builder {
             crate::runtime::send(client, 198usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::outcomes_update`]
-
-[`Client::outcomes_update`]: super::Client::outcomes_update*/
+    ///The request of [`client.outcomes().update(id, body)`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesUpdate<'a> {
         client: &'a super::Client,
@@ -1867,9 +1875,7 @@ pub mod builder {
             crate::runtime::send(client, 200usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::outcomes_delete`]
-
-[`Client::outcomes_delete`]: super::Client::outcomes_delete*/
+    ///The request of [`client.outcomes().delete(id)`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct OutcomesDelete<'a> {
         client: &'a super::Client,

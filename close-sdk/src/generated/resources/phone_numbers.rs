@@ -1395,6 +1395,12 @@ pub mod types {
         #[deprecated(note = "renamed to `CreatePhoneNumber`")]
         pub type CreatePhoneNumberRequest = CreatePhoneNumber;
     }
+    impl BlockedPhoneNumber {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static BLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1624,6 +1630,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl BlockedPhoneNumberList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[BlockedPhoneNumber] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2192,6 +2204,12 @@ pub mod types {
                     }
                 },
             )
+        }
+    }
+    impl PhoneNumberList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::PhoneNumber] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2901,9 +2919,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::blocked_phone_numbers_list`]
-
-[`Client::blocked_phone_numbers_list`]: super::Client::blocked_phone_numbers_list*/
+    ///The request of [`client.blocked_phone_numbers().list()`](crate::handles::BlockedPhoneNumbers::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersList<'a> {
         client: &'a super::Client,
@@ -2978,9 +2994,7 @@ pub mod builder {
             crate::runtime::send(client, 61usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::blocked_phone_numbers_create`]
-
-[`Client::blocked_phone_numbers_create`]: super::Client::blocked_phone_numbers_create*/
+    ///The request of [`client.blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersCreate<'a> {
         client: &'a super::Client,
@@ -3045,9 +3059,7 @@ pub mod builder {
             crate::runtime::send(client, 57usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::blocked_phone_numbers_get_settings`]
-
-[`Client::blocked_phone_numbers_get_settings`]: super::Client::blocked_phone_numbers_get_settings*/
+    ///The request of [`client.blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersGetSettings<'a> {
         client: &'a super::Client,
@@ -3075,9 +3087,7 @@ pub mod builder {
             crate::runtime::send(client, 60usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::blocked_phone_numbers_update_settings`]
-
-[`Client::blocked_phone_numbers_update_settings`]: super::Client::blocked_phone_numbers_update_settings*/
+    ///The request of [`client.blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdateSettings<'a> {
         client: &'a super::Client,
@@ -3143,9 +3153,7 @@ pub mod builder {
             crate::runtime::send(client, 63usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::blocked_phone_numbers_get`]
-
-[`Client::blocked_phone_numbers_get`]: super::Client::blocked_phone_numbers_get*/
+    ///The request of [`client.blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersGet<'a> {
         client: &'a super::Client,
@@ -3210,9 +3218,7 @@ pub mod builder {
             crate::runtime::send(client, 59usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::blocked_phone_numbers_update`]
-
-[`Client::blocked_phone_numbers_update`]: super::Client::blocked_phone_numbers_update*/
+    ///The request of [`client.blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdate<'a> {
         client: &'a super::Client,
@@ -3295,9 +3301,7 @@ pub mod builder {
             crate::runtime::send(client, 62usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::blocked_phone_numbers_delete`]
-
-[`Client::blocked_phone_numbers_delete`]: super::Client::blocked_phone_numbers_delete*/
+    ///The request of [`client.blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersDelete<'a> {
         client: &'a super::Client,
@@ -3343,9 +3347,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 58usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::phone_numbers_list`]
-
-[`Client::phone_numbers_list`]: super::Client::phone_numbers_list*/
+    ///The request of [`client.phone_numbers().list()`](crate::handles::PhoneNumbers::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersList<'a> {
         client: &'a super::Client,
@@ -3475,9 +3477,7 @@ pub mod builder {
             crate::runtime::send(client, 204usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::phone_numbers_create`]
-
-[`Client::phone_numbers_create`]: super::Client::phone_numbers_create*/
+    ///The request of [`client.phone_numbers().create(body)`](crate::handles::PhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersCreate<'a> {
         client: &'a super::Client,
@@ -3542,9 +3542,7 @@ pub mod builder {
             crate::runtime::send(client, 201usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::phone_numbers_get`]
-
-[`Client::phone_numbers_get`]: super::Client::phone_numbers_get*/
+    ///The request of [`client.phone_numbers().get(id)`](crate::handles::PhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersGet<'a> {
         client: &'a super::Client,
@@ -3609,9 +3607,7 @@ pub mod builder {
             crate::runtime::send(client, 203usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::phone_numbers_update`]
-
-[`Client::phone_numbers_update`]: super::Client::phone_numbers_update*/
+    ///The request of [`client.phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersUpdate<'a> {
         client: &'a super::Client,
@@ -3691,9 +3687,7 @@ pub mod builder {
             crate::runtime::send(client, 205usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::phone_numbers_delete`]
-
-[`Client::phone_numbers_delete`]: super::Client::phone_numbers_delete*/
+    ///The request of [`client.phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersDelete<'a> {
         client: &'a super::Client,

@@ -684,6 +684,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl PipelineList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::Pipeline] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static PIPELINELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1014,9 +1020,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::pipelines_list`]
-
-[`Client::pipelines_list`]: super::Client::pipelines_list*/
+    ///The request of [`client.pipelines().list()`](crate::handles::Pipelines::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesList<'a> {
         client: &'a super::Client,
@@ -1044,9 +1048,7 @@ pub mod builder {
             crate::runtime::send(client, 208usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::pipelines_create`]
-
-[`Client::pipelines_create`]: super::Client::pipelines_create*/
+    ///The request of [`client.pipelines().create(body)`](crate::handles::Pipelines::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesCreate<'a> {
         client: &'a super::Client,
@@ -1108,9 +1110,7 @@ pub mod builder {
             crate::runtime::send(client, 206usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::pipelines_update`]
-
-[`Client::pipelines_update`]: super::Client::pipelines_update*/
+    ///The request of [`client.pipelines().update(id, body)`](crate::handles::Pipelines::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesUpdate<'a> {
         client: &'a super::Client,
@@ -1190,9 +1190,7 @@ pub mod builder {
             crate::runtime::send(client, 209usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::pipelines_delete`]
-
-[`Client::pipelines_delete`]: super::Client::pipelines_delete*/
+    ///The request of [`client.pipelines().delete(id)`](crate::handles::Pipelines::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PipelinesDelete<'a> {
         client: &'a super::Client,

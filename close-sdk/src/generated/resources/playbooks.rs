@@ -1056,6 +1056,20 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl Playbook {
+        ///`custom_field_ids`, or an empty slice when Close did not send it.
+        pub fn custom_field_ids(&self) -> &[::std::string::String] {
+            self.custom_field_ids.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`outcome_ids`, or an empty slice when Close did not send it.
+        pub fn outcome_ids(&self) -> &[::std::string::String] {
+            self.outcome_ids.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static PLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1397,6 +1411,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl PlaybookList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Playbook] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static PLAYBOOKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1722,9 +1742,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::playbooks_list`]
-
-[`Client::playbooks_list`]: super::Client::playbooks_list*/
+    ///The request of [`client.playbooks().list()`](crate::handles::Playbooks::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksList<'a> {
         client: &'a super::Client,
@@ -1834,9 +1852,7 @@ pub mod builder {
             crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::playbooks_create`]
-
-[`Client::playbooks_create`]: super::Client::playbooks_create*/
+    ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksCreate<'a> {
         client: &'a super::Client,
@@ -1896,9 +1912,7 @@ pub mod builder {
             crate::runtime::send(client, 211usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::playbooks_get`]
-
-[`Client::playbooks_get`]: super::Client::playbooks_get*/
+    ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksGet<'a> {
         client: &'a super::Client,
@@ -1944,9 +1958,7 @@ pub mod builder {
             crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::playbooks_update`]
-
-[`Client::playbooks_update`]: super::Client::playbooks_update*/
+    ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksUpdate<'a> {
         client: &'a super::Client,
@@ -2024,9 +2036,7 @@ pub mod builder {
             crate::runtime::send(client, 216usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::playbooks_delete`]
-
-[`Client::playbooks_delete`]: super::Client::playbooks_delete*/
+    ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksDelete<'a> {
         client: &'a super::Client,
@@ -2072,9 +2082,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 212usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::playbooks_archive`]
-
-[`Client::playbooks_archive`]: super::Client::playbooks_archive*/
+    ///The request of [`client.playbooks().archive(id)`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksArchive<'a> {
         client: &'a super::Client,
@@ -2120,9 +2128,7 @@ pub mod builder {
             crate::runtime::send(client, 210usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::playbooks_unarchive`]
-
-[`Client::playbooks_unarchive`]: super::Client::playbooks_unarchive*/
+    ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct PlaybooksUnarchive<'a> {
         client: &'a super::Client,

@@ -451,9 +451,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::reporting_get_activity`]
-
-[`Client::reporting_get_activity`]: super::Client::reporting_get_activity*/
+    ///The request of [`client.reporting().get_activity(body)`](crate::handles::Reporting::get_activity); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetActivity<'a> {
         client: &'a super::Client,
@@ -501,9 +499,7 @@ pub mod builder {
             crate::runtime::send(client, 217usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::reporting_list_activity_metrics`]
-
-[`Client::reporting_list_activity_metrics`]: super::Client::reporting_list_activity_metrics*/
+    ///The request of [`client.reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingListActivityMetrics<'a> {
         client: &'a super::Client,
@@ -534,9 +530,7 @@ pub mod builder {
             crate::runtime::send(client, 224usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::reporting_get_custom`]
-
-[`Client::reporting_get_custom`]: super::Client::reporting_get_custom*/
+    ///The request of [`client.reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetCustom<'a> {
         client: &'a super::Client,
@@ -732,9 +726,7 @@ pub mod builder {
             crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::reporting_get_funnel_stages`]
-
-[`Client::reporting_get_funnel_stages`]: super::Client::reporting_get_funnel_stages*/
+    ///The request of [`client.reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelStages<'a> {
         client: &'a super::Client,
@@ -782,9 +774,7 @@ pub mod builder {
             crate::runtime::send(client, 219usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::reporting_get_funnel_totals`]
-
-[`Client::reporting_get_funnel_totals`]: super::Client::reporting_get_funnel_totals*/
+    ///The request of [`client.reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelTotals<'a> {
         client: &'a super::Client,
@@ -832,9 +822,7 @@ pub mod builder {
             crate::runtime::send(client, 220usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::reporting_get_sent_emails`]
-
-[`Client::reporting_get_sent_emails`]: super::Client::reporting_get_sent_emails*/
+    ///The request of [`client.reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetSentEmails<'a> {
         client: &'a super::Client,
@@ -936,9 +924,7 @@ pub mod builder {
             crate::runtime::send(client, 223usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::reporting_get_lead_statuses`]
-
-[`Client::reporting_get_lead_statuses`]: super::Client::reporting_get_lead_statuses*/
+    ///The request of [`client.reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetLeadStatuses<'a> {
         client: &'a super::Client,
@@ -1059,9 +1045,7 @@ pub mod builder {
             crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::reporting_get_opportunity_statuses`]
-
-[`Client::reporting_get_opportunity_statuses`]: super::Client::reporting_get_opportunity_statuses*/
+    ///The request of [`client.reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ReportingGetOpportunityStatuses<'a> {
         client: &'a super::Client,

@@ -912,6 +912,20 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl RoleDefinition {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`permissions`, or an empty slice when Close did not send it.
+        pub fn permissions(&self) -> &[::std::string::String] {
+            self.permissions.as_deref().unwrap_or_default()
+        }
+        ///`visibility_user_lcf_ids`, or an empty slice when Close did not send it.
+        pub fn visibility_user_lcf_ids(&self) -> &[::std::string::String] {
+            self.visibility_user_lcf_ids.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ROLEDEFINITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1107,6 +1121,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl RoleList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[RoleDefinition] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1456,9 +1476,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::roles_list`]
-
-[`Client::roles_list`]: super::Client::roles_list*/
+    ///The request of [`client.roles().list()`](crate::handles::Roles::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesList<'a> {
         client: &'a super::Client,
@@ -1514,9 +1532,7 @@ pub mod builder {
             crate::runtime::send(client, 228usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::roles_create`]
-
-[`Client::roles_create`]: super::Client::roles_create*/
+    ///The request of [`client.roles().create(body)`](crate::handles::Roles::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesCreate<'a> {
         client: &'a super::Client,
@@ -1574,9 +1590,7 @@ pub mod builder {
             crate::runtime::send(client, 225usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::roles_get`]
-
-[`Client::roles_get`]: super::Client::roles_get*/
+    ///The request of [`client.roles().get(id)`](crate::handles::Roles::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesGet<'a> {
         client: &'a super::Client,
@@ -1624,9 +1638,7 @@ pub mod builder {
             crate::runtime::send(client, 227usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::roles_update`]
-
-[`Client::roles_update`]: super::Client::roles_update*/
+    ///The request of [`client.roles().update(id, body)`](crate::handles::Roles::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesUpdate<'a> {
         client: &'a super::Client,
@@ -1702,9 +1714,7 @@ pub mod builder {
             crate::runtime::send(client, 229usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::roles_delete`]
-
-[`Client::roles_delete`]: super::Client::roles_delete*/
+    ///The request of [`client.roles().delete(id)`](crate::handles::Roles::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct RolesDelete<'a> {
         client: &'a super::Client,

@@ -696,6 +696,12 @@ pub mod types {
             }
         }
     }
+    impl SchedulingLink {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -886,6 +892,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SchedulingLinkList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SchedulingLink] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SCHEDULINGLINKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -984,6 +996,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SharedSchedulingLink {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1193,6 +1211,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SharedSchedulingLinkList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SharedSchedulingLink] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1537,9 +1561,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::scheduling_links_list`]
-
-[`Client::scheduling_links_list`]: super::Client::scheduling_links_list*/
+    ///The request of [`client.scheduling_links().list()`](crate::handles::SchedulingLinks::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksList<'a> {
         client: &'a super::Client,
@@ -1567,9 +1589,7 @@ pub mod builder {
             crate::runtime::send(client, 240usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_create`]
-
-[`Client::scheduling_links_create`]: super::Client::scheduling_links_create*/
+    ///The request of [`client.scheduling_links().create(body)`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreate<'a> {
         client: &'a super::Client,
@@ -1617,9 +1637,7 @@ pub mod builder {
             crate::runtime::send(client, 230usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_create_integration`]
-
-[`Client::scheduling_links_create_integration`]: super::Client::scheduling_links_create_integration*/
+    ///The request of [`client.scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateIntegration<'a> {
         client: &'a super::Client,
@@ -1667,9 +1685,7 @@ pub mod builder {
             crate::runtime::send(client, 231usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_delete_integration`]
-
-[`Client::scheduling_links_delete_integration`]: super::Client::scheduling_links_delete_integration*/
+    ///The request of [`client.scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteIntegration<'a> {
         client: &'a super::Client,
@@ -1715,9 +1731,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 235usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_get`]
-
-[`Client::scheduling_links_get`]: super::Client::scheduling_links_get*/
+    ///The request of [`client.scheduling_links().get(id)`](crate::handles::SchedulingLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksGet<'a> {
         client: &'a super::Client,
@@ -1768,9 +1782,7 @@ pub mod builder {
             crate::runtime::send(client, 238usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_update`]
-
-[`Client::scheduling_links_update`]: super::Client::scheduling_links_update*/
+    ///The request of [`client.scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksUpdate<'a> {
         client: &'a super::Client,
@@ -1836,9 +1848,7 @@ pub mod builder {
             crate::runtime::send(client, 242usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_delete`]
-
-[`Client::scheduling_links_delete`]: super::Client::scheduling_links_delete*/
+    ///The request of [`client.scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDelete<'a> {
         client: &'a super::Client,
@@ -1884,9 +1894,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 234usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_list_shared`]
-
-[`Client::scheduling_links_list_shared`]: super::Client::scheduling_links_list_shared*/
+    ///The request of [`client.scheduling_links().shared().list()`](crate::handles::SchedulingLinksShared::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksListShared<'a> {
         client: &'a super::Client,
@@ -1914,9 +1922,7 @@ pub mod builder {
             crate::runtime::send(client, 241usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_create_shared`]
-
-[`Client::scheduling_links_create_shared`]: super::Client::scheduling_links_create_shared*/
+    ///The request of [`client.scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateShared<'a> {
         client: &'a super::Client,
@@ -1964,9 +1970,7 @@ pub mod builder {
             crate::runtime::send(client, 232usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_get_shared`]
-
-[`Client::scheduling_links_get_shared`]: super::Client::scheduling_links_get_shared*/
+    ///The request of [`client.scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksGetShared<'a> {
         client: &'a super::Client,
@@ -2017,9 +2021,7 @@ pub mod builder {
             crate::runtime::send(client, 239usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_update_shared`]
-
-[`Client::scheduling_links_update_shared`]: super::Client::scheduling_links_update_shared*/
+    ///The request of [`client.scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksUpdateShared<'a> {
         client: &'a super::Client,
@@ -2085,9 +2087,7 @@ pub mod builder {
             crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_delete_shared`]
-
-[`Client::scheduling_links_delete_shared`]: super::Client::scheduling_links_delete_shared*/
+    ///The request of [`client.scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteShared<'a> {
         client: &'a super::Client,
@@ -2133,9 +2133,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 236usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_create_shared_association`]
-
-[`Client::scheduling_links_create_shared_association`]: super::Client::scheduling_links_create_shared_association*/
+    ///The request of [`client.scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateSharedAssociation<'a> {
         client: &'a super::Client,
@@ -2183,9 +2181,7 @@ pub mod builder {
             crate::runtime::send(client, 233usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::scheduling_links_delete_shared_association`]
-
-[`Client::scheduling_links_delete_shared_association`]: super::Client::scheduling_links_delete_shared_association*/
+    ///The request of [`client.scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteSharedAssociation<'a> {
         client: &'a super::Client,

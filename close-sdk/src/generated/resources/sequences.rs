@@ -908,6 +908,12 @@ pub mod types {
             }
         }
     }
+    impl Sequence {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SEQUENCE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1142,6 +1148,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SequenceList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[Sequence] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SEQUENCELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1237,6 +1249,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SequenceSubscription {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1608,6 +1626,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SequenceSubscriptionList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SequenceSubscription] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SEQUENCESUBSCRIPTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1884,9 +1908,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::sequences_list`]
-
-[`Client::sequences_list`]: super::Client::sequences_list*/
+    ///The request of [`client.sequences().list()`](crate::handles::Sequences::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesList<'a> {
         client: &'a super::Client,
@@ -1944,9 +1966,7 @@ pub mod builder {
             crate::runtime::send(client, 255usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sequences_create`]
-
-[`Client::sequences_create`]: super::Client::sequences_create*/
+    ///The request of [`client.sequences().create(body)`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesCreate<'a> {
         client: &'a super::Client,
@@ -1994,9 +2014,7 @@ pub mod builder {
             crate::runtime::send(client, 250usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::sequences_get`]
-
-[`Client::sequences_get`]: super::Client::sequences_get*/
+    ///The request of [`client.sequences().get(id)`](crate::handles::Sequences::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesGet<'a> {
         client: &'a super::Client,
@@ -2075,9 +2093,7 @@ pub mod builder {
             crate::runtime::send(client, 253usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sequences_update`]
-
-[`Client::sequences_update`]: super::Client::sequences_update*/
+    ///The request of [`client.sequences().update(id, body)`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesUpdate<'a> {
         client: &'a super::Client,
@@ -2143,9 +2159,7 @@ pub mod builder {
             crate::runtime::send(client, 257usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sequences_delete`]
-
-[`Client::sequences_delete`]: super::Client::sequences_delete*/
+    ///The request of [`client.sequences().delete(id)`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesDelete<'a> {
         client: &'a super::Client,
@@ -2191,9 +2205,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 252usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::sequences_list_subscriptions`]
-
-[`Client::sequences_list_subscriptions`]: super::Client::sequences_list_subscriptions*/
+    ///The request of [`client.sequences().subscriptions().list()`](crate::handles::SequencesSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesListSubscriptions<'a> {
         client: &'a super::Client,
@@ -2302,9 +2314,7 @@ pub mod builder {
             crate::runtime::send(client, 256usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sequences_create_subscription`]
-
-[`Client::sequences_create_subscription`]: super::Client::sequences_create_subscription*/
+    ///The request of [`client.sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesCreateSubscription<'a> {
         client: &'a super::Client,
@@ -2352,9 +2362,7 @@ pub mod builder {
             crate::runtime::send(client, 251usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::sequences_get_subscription`]
-
-[`Client::sequences_get_subscription`]: super::Client::sequences_get_subscription*/
+    ///The request of [`client.sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesGetSubscription<'a> {
         client: &'a super::Client,
@@ -2405,9 +2413,7 @@ pub mod builder {
             crate::runtime::send(client, 254usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sequences_update_subscription`]
-
-[`Client::sequences_update_subscription`]: super::Client::sequences_update_subscription*/
+    ///The request of [`client.sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SequencesUpdateSubscription<'a> {
         client: &'a super::Client,

@@ -3218,6 +3218,16 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SharingSettings {
+        ///`group_ids`, or an empty slice when Close did not send it.
+        pub fn group_ids(&self) -> &[::std::string::String] {
+            self.group_ids.as_deref().unwrap_or_default()
+        }
+        ///`user_ids`, or an empty slice when Close did not send it.
+        pub fn user_ids(&self) -> &[::std::string::String] {
+            self.user_ids.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SHARINGSETTINGS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -3430,6 +3440,22 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SmartView {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`selected_fields`, or an empty slice when Close did not send it.
+        pub fn selected_fields(
+            &self,
+        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+            self.selected_fields.as_deref().unwrap_or_default()
+        }
+        ///`shared_with`, or an empty slice when Close did not send it.
+        pub fn shared_with(&self) -> &[::std::string::String] {
+            self.shared_with.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -3819,6 +3845,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SmartViewList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SmartView] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -4821,9 +4853,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::smart_views_list`]
-
-[`Client::smart_views_list`]: super::Client::smart_views_list*/
+    ///The request of [`client.smart_views().list()`](crate::handles::SmartViews::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsList<'a> {
         client: &'a super::Client,
@@ -4914,9 +4944,7 @@ pub mod builder {
             crate::runtime::send(client, 262usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::smart_views_create`]
-
-[`Client::smart_views_create`]: super::Client::smart_views_create*/
+    ///The request of [`client.smart_views().create(body)`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsCreate<'a> {
         client: &'a super::Client,
@@ -4978,9 +5006,7 @@ pub mod builder {
             crate::runtime::send(client, 259usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::smart_views_get`]
-
-[`Client::smart_views_get`]: super::Client::smart_views_get*/
+    ///The request of [`client.smart_views().get(id)`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsGet<'a> {
         client: &'a super::Client,
@@ -5028,9 +5054,7 @@ pub mod builder {
             crate::runtime::send(client, 261usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::smart_views_update`]
-
-[`Client::smart_views_update`]: super::Client::smart_views_update*/
+    ///The request of [`client.smart_views().update(id, body)`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsUpdate<'a> {
         client: &'a super::Client,
@@ -5110,9 +5134,7 @@ pub mod builder {
             crate::runtime::send(client, 263usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::smart_views_delete`]
-
-[`Client::smart_views_delete`]: super::Client::smart_views_delete*/
+    ///The request of [`client.smart_views().delete(id)`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmartViewsDelete<'a> {
         client: &'a super::Client,

@@ -1524,6 +1524,12 @@ pub mod types {
             )
         }
     }
+    impl TaskList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::Task] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static TASKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2132,9 +2138,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::tasks_list`]
-
-[`Client::tasks_list`]: super::Client::tasks_list*/
+    ///The request of [`client.tasks().list()`](crate::handles::Tasks::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksList<'a> {
         client: &'a super::Client,
@@ -2787,9 +2791,7 @@ pub mod builder {
             crate::runtime::send(client, 273usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::tasks_bulk_update`]
-
-[`Client::tasks_bulk_update`]: super::Client::tasks_bulk_update*/
+    ///The request of [`client.tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksBulkUpdate<'a> {
         client: &'a super::Client,
@@ -3447,9 +3449,7 @@ pub mod builder {
             crate::runtime::send(client, 269usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::tasks_create`]
-
-[`Client::tasks_create`]: super::Client::tasks_create*/
+    ///The request of [`client.tasks().create(body)`](crate::handles::Tasks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksCreate<'a> {
         client: &'a super::Client,
@@ -3524,9 +3524,7 @@ pub mod builder {
             crate::runtime::send(client, 270usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::tasks_get`]
-
-[`Client::tasks_get`]: super::Client::tasks_get*/
+    ///The request of [`client.tasks().get(id)`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksGet<'a> {
         client: &'a super::Client,
@@ -3591,9 +3589,7 @@ pub mod builder {
             crate::runtime::send(client, 272usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::tasks_update`]
-
-[`Client::tasks_update`]: super::Client::tasks_update*/
+    ///The request of [`client.tasks().update(id, body)`](crate::handles::Tasks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksUpdate<'a> {
         client: &'a super::Client,
@@ -3686,9 +3682,7 @@ pub mod builder {
             crate::runtime::send(client, 274usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::tasks_delete`]
-
-[`Client::tasks_delete`]: super::Client::tasks_delete*/
+    ///The request of [`client.tasks().delete(id)`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct TasksDelete<'a> {
         client: &'a super::Client,

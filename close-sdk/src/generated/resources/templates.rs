@@ -2002,6 +2002,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl EmailTemplate {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2283,6 +2289,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailTemplateList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[EmailTemplate] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2706,6 +2718,12 @@ pub mod types {
             )
         }
     }
+    impl SmsTemplate {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SMSTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2980,6 +2998,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SmsTemplateList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[SmsTemplate] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -3569,9 +3593,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::email_templates_list`]
-
-[`Client::email_templates_list`]: super::Client::email_templates_list*/
+    ///The request of [`client.email_templates().list()`](crate::handles::EmailTemplates::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesList<'a> {
         client: &'a super::Client,
@@ -3657,9 +3679,7 @@ pub mod builder {
             crate::runtime::send(client, 146usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::email_templates_create`]
-
-[`Client::email_templates_create`]: super::Client::email_templates_create*/
+    ///The request of [`client.email_templates().create(body)`](crate::handles::EmailTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesCreate<'a> {
         client: &'a super::Client,
@@ -3724,9 +3744,7 @@ pub mod builder {
             crate::runtime::send(client, 143usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::email_templates_get`]
-
-[`Client::email_templates_get`]: super::Client::email_templates_get*/
+    ///The request of [`client.email_templates().get(id)`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesGet<'a> {
         client: &'a super::Client,
@@ -3816,9 +3834,7 @@ pub mod builder {
             crate::runtime::send(client, 145usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::email_templates_update`]
-
-[`Client::email_templates_update`]: super::Client::email_templates_update*/
+    ///The request of [`client.email_templates().update(id, body)`](crate::handles::EmailTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesUpdate<'a> {
         client: &'a super::Client,
@@ -3901,9 +3917,7 @@ pub mod builder {
             crate::runtime::send(client, 148usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::email_templates_delete`]
-
-[`Client::email_templates_delete`]: super::Client::email_templates_delete*/
+    ///The request of [`client.email_templates().delete(id)`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesDelete<'a> {
         client: &'a super::Client,
@@ -3949,9 +3963,7 @@ pub mod builder {
             crate::runtime::send_empty(client, 144usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::email_templates_render`]
-
-[`Client::email_templates_render`]: super::Client::email_templates_render*/
+    ///The request of [`client.email_templates().render(id)`](crate::handles::EmailTemplates::render); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesRender<'a> {
         client: &'a super::Client,
@@ -4260,9 +4272,7 @@ pub mod builder {
             crate::runtime::send(client, 147usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sms_templates_list`]
-
-[`Client::sms_templates_list`]: super::Client::sms_templates_list*/
+    ///The request of [`client.sms_templates().list()`](crate::handles::SmsTemplates::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesList<'a> {
         client: &'a super::Client,
@@ -4320,9 +4330,7 @@ pub mod builder {
             crate::runtime::send(client, 267usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sms_templates_create`]
-
-[`Client::sms_templates_create`]: super::Client::sms_templates_create*/
+    ///The request of [`client.sms_templates().create(body)`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesCreate<'a> {
         client: &'a super::Client,
@@ -4387,9 +4395,7 @@ pub mod builder {
             crate::runtime::send(client, 264usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::sms_templates_get`]
-
-[`Client::sms_templates_get`]: super::Client::sms_templates_get*/
+    ///The request of [`client.sms_templates().get(id)`](crate::handles::SmsTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesGet<'a> {
         client: &'a super::Client,
@@ -4484,9 +4490,7 @@ pub mod builder {
             crate::runtime::send(client, 266usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sms_templates_update`]
-
-[`Client::sms_templates_update`]: super::Client::sms_templates_update*/
+    ///The request of [`client.sms_templates().update(id, body)`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesUpdate<'a> {
         client: &'a super::Client,
@@ -4569,9 +4573,7 @@ pub mod builder {
             crate::runtime::send(client, 268usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::sms_templates_delete`]
-
-[`Client::sms_templates_delete`]: super::Client::sms_templates_delete*/
+    ///The request of [`client.sms_templates().delete(id)`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesDelete<'a> {
         client: &'a super::Client,

@@ -235,9 +235,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::unsubscribed_emails_list`]
-
-[`Client::unsubscribed_emails_list`]: super::Client::unsubscribed_emails_list*/
+    ///The request of [`client.unsubscribed_emails().list()`](crate::handles::UnsubscribedEmails::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsList<'a> {
         client: &'a super::Client,
@@ -268,9 +266,7 @@ pub mod builder {
             crate::runtime::send(client, 277usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::unsubscribed_emails_create`]
-
-[`Client::unsubscribed_emails_create`]: super::Client::unsubscribed_emails_create*/
+    ///The request of [`client.unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsCreate<'a> {
         client: &'a super::Client,
@@ -338,9 +334,7 @@ pub mod builder {
             crate::runtime::send(client, 275usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::unsubscribed_emails_delete`]
-
-[`Client::unsubscribed_emails_delete`]: super::Client::unsubscribed_emails_delete*/
+    ///The request of [`client.unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsDelete<'a> {
         client: &'a super::Client,

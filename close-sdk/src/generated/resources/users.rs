@@ -1415,6 +1415,12 @@ pub mod types {
             }
         }
     }
+    impl ActiveCall {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ACTIVECALL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1530,6 +1536,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl ActiveCallLead {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ACTIVECALLLEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1628,6 +1640,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl AppAvailability {
+        ///`active_calls`, or an empty slice when Close did not send it.
+        pub fn active_calls(&self) -> &[ActiveCall] {
+            self.active_calls.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1746,6 +1764,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailAccount {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`identities`, or an empty slice when Close did not send it.
+        pub fn identities(&self) -> &[EmailIdentity] {
+            self.identities.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1997,6 +2025,28 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl Me {
+        ///`email_accounts`, or an empty slice when Close did not send it.
+        pub fn email_accounts(&self) -> &[EmailAccount] {
+            self.email_accounts.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`memberships`, or an empty slice when Close did not send it.
+        pub fn memberships(&self) -> &[crate::types::Membership] {
+            self.memberships.as_deref().unwrap_or_default()
+        }
+        ///`organizations`, or an empty slice when Close did not send it.
+        pub fn organizations(&self) -> &[crate::types::Organization] {
+            self.organizations.as_deref().unwrap_or_default()
+        }
+        ///`phone_numbers`, or an empty slice when Close did not send it.
+        pub fn phone_numbers(&self) -> &[crate::types::PhoneNumber] {
+            self.phone_numbers.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2297,6 +2347,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl UserAvailability {
+        ///`availability`, or an empty slice when Close did not send it.
+        pub fn availability(&self) -> &[AppAvailability] {
+            self.availability.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static USERAVAILABILITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2400,6 +2456,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl UserAvailabilityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[UserAvailability] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static USERAVAILABILITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2480,6 +2542,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl UserList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[crate::types::User] {
+            self.data.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2715,9 +2783,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::users_get_me`]
-
-[`Client::users_get_me`]: super::Client::users_get_me*/
+    ///The request of [`client.users().get_me()`](crate::handles::Users::get_me); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UsersGetMe<'a> {
         client: &'a super::Client,
@@ -2762,9 +2828,7 @@ pub mod builder {
             crate::runtime::send(client, 279usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::users_list`]
-
-[`Client::users_list`]: super::Client::users_list*/
+    ///The request of [`client.users().list()`](crate::handles::Users::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UsersList<'a> {
         client: &'a super::Client,
@@ -2836,9 +2900,7 @@ pub mod builder {
             crate::runtime::send(client, 280usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::users_list_availabilities`]
-
-[`Client::users_list_availabilities`]: super::Client::users_list_availabilities*/
+    ///The request of [`client.users().list_availabilities()`](crate::handles::Users::list_availabilities); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UsersListAvailabilities<'a> {
         client: &'a super::Client,
@@ -2890,9 +2952,7 @@ pub mod builder {
             crate::runtime::send(client, 281usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::users_get`]
-
-[`Client::users_get`]: super::Client::users_get*/
+    ///The request of [`client.users().get(id)`](crate::handles::Users::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct UsersGet<'a> {
         client: &'a super::Client,

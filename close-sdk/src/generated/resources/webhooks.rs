@@ -1328,6 +1328,16 @@ pub mod types {
             )
         }
     }
+    impl WebhookSubscription {
+        ///`events`, or an empty slice when Close did not send it.
+        pub fn events(&self) -> &[crate::webhooks::SubscriptionEvent] {
+            self.events.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static WEBHOOKSUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1858,6 +1868,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl WebhookSubscriptionList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[WebhookSubscription] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2071,9 +2087,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::webhooks_list`]
-
-[`Client::webhooks_list`]: super::Client::webhooks_list*/
+    ///The request of [`client.webhooks().list()`](crate::handles::Webhooks::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksList<'a> {
         client: &'a super::Client,
@@ -2101,9 +2115,7 @@ pub mod builder {
             crate::runtime::send(client, 285usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::webhooks_create`]
-
-[`Client::webhooks_create`]: super::Client::webhooks_create*/
+    ///The request of [`client.webhooks().create(body)`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksCreate<'a> {
         client: &'a super::Client,
@@ -2163,9 +2175,7 @@ pub mod builder {
             crate::runtime::send(client, 282usize, 200..=299, &build).await
         }
     }
-    /**Builder for [`Client::webhooks_get`]
-
-[`Client::webhooks_get`]: super::Client::webhooks_get*/
+    ///The request of [`client.webhooks().get(id)`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksGet<'a> {
         client: &'a super::Client,
@@ -2213,9 +2223,7 @@ pub mod builder {
             crate::runtime::send(client, 284usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::webhooks_update`]
-
-[`Client::webhooks_update`]: super::Client::webhooks_update*/
+    ///The request of [`client.webhooks().update(id, body)`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksUpdate<'a> {
         client: &'a super::Client,
@@ -2293,9 +2301,7 @@ pub mod builder {
             crate::runtime::send(client, 286usize, 200u16..=200u16, &build).await
         }
     }
-    /**Builder for [`Client::webhooks_delete`]
-
-[`Client::webhooks_delete`]: super::Client::webhooks_delete*/
+    ///The request of [`client.webhooks().delete(id)`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct WebhooksDelete<'a> {
         client: &'a super::Client,

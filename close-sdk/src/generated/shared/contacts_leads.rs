@@ -2263,6 +2263,36 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl Contact {
+        ///`emails`, or an empty slice when Close did not send it.
+        pub fn emails(&self) -> &[crate::types::ContactEmail] {
+            self.emails.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`integration_links`, or an empty slice when Close did not send it.
+        pub fn integration_links(&self) -> &[crate::types::RenderedIntegrationLink] {
+            self.integration_links.as_deref().unwrap_or_default()
+        }
+        ///`phones`, or an empty slice when Close did not send it.
+        pub fn phones(&self) -> &[crate::types::ContactPhone] {
+            self.phones.as_deref().unwrap_or_default()
+        }
+        ///`recent_calls`, or an empty slice when Close did not send it.
+        pub fn recent_calls(&self) -> &[ContactRecentCall] {
+            self.recent_calls.as_deref().unwrap_or_default()
+        }
+        ///`subscriptions`, or an empty slice when Close did not send it.
+        pub fn subscriptions(&self) -> &[BasicSubscriptionInfoForContact] {
+            self.subscriptions.as_deref().unwrap_or_default()
+        }
+        ///`urls`, or an empty slice when Close did not send it.
+        pub fn urls(&self) -> &[ContactUrl] {
+            self.urls.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -2704,6 +2734,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ContactRecentCall {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).

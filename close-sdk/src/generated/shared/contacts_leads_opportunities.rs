@@ -618,6 +618,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl ContactPhone {
+        ///`tz_ids`, or an empty slice when Close did not send it.
+        pub fn tz_ids(&self) -> &[::std::string::String] {
+            self.tz_ids.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CONTACTPHONE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(

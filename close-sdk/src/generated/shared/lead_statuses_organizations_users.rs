@@ -150,6 +150,12 @@ pub mod types {
             }
         }
     }
+    impl LeadStatus {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static LEADSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(

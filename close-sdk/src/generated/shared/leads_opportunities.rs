@@ -2490,6 +2490,24 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl Opportunity {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[crate::types::Attachment] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`integration_links`, or an empty slice when Close did not send it.
+        pub fn integration_links(&self) -> &[crate::types::RenderedIntegrationLink] {
+            self.integration_links.as_deref().unwrap_or_default()
+        }
+        ///`lead_primary_phone`, or an empty slice when Close did not send it.
+        pub fn lead_primary_phone(&self) -> &[crate::types::ContactPhone] {
+            self.lead_primary_phone.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static OPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(

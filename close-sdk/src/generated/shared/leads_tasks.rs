@@ -1502,6 +1502,20 @@ pub mod types {
             }
         }
     }
+    impl Task {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[TaskAttachmentsItem] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
+        ///`emails`, or an empty slice when Close did not send it.
+        pub fn emails(&self) -> &[::std::string::String] {
+            self.emails.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static TASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(

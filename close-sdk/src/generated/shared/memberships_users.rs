@@ -472,6 +472,16 @@ pub mod types {
             }
         }
     }
+    impl Membership {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`permissions_granted`, or an empty slice when Close did not send it.
+        pub fn permissions_granted(&self) -> &[::std::string::String] {
+            self.permissions_granted.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static MEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(

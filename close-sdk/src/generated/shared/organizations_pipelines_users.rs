@@ -413,6 +413,16 @@ pub mod types {
             }
         }
     }
+    impl Pipeline {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`statuses`, or an empty slice when Close did not send it.
+        pub fn statuses(&self) -> &[PipelineStatus] {
+            self.statuses.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static PIPELINE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -626,6 +636,12 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl PipelineStatus {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).

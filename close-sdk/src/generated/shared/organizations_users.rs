@@ -1076,6 +1076,28 @@ pub mod types {
             }
         }
     }
+    impl Organization {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`inactive_memberships`, or an empty slice when Close did not send it.
+        pub fn inactive_memberships(&self) -> &[OrganizationMembership] {
+            self.inactive_memberships.as_deref().unwrap_or_default()
+        }
+        ///`lead_statuses`, or an empty slice when Close did not send it.
+        pub fn lead_statuses(&self) -> &[crate::types::LeadStatus] {
+            self.lead_statuses.as_deref().unwrap_or_default()
+        }
+        ///`memberships`, or an empty slice when Close did not send it.
+        pub fn memberships(&self) -> &[OrganizationMembership] {
+            self.memberships.as_deref().unwrap_or_default()
+        }
+        ///`pipelines`, or an empty slice when Close did not send it.
+        pub fn pipelines(&self) -> &[crate::types::Pipeline] {
+            self.pipelines.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static ORGANIZATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -1406,6 +1428,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl OrganizationMembership {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`permissions_granted`, or an empty slice when Close did not send it.
+        pub fn permissions_granted(&self) -> &[::std::string::String] {
+            self.permissions_granted.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -1764,6 +1796,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl User {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`organizations`, or an empty slice when Close did not send it.
+        pub fn organizations(&self) -> &[::std::string::String] {
+            self.organizations.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).

@@ -1108,6 +1108,32 @@ pub mod types {
             )
         }
     }
+    impl PhoneNumber {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`participants`, or an empty slice when Close did not send it.
+        pub fn participants(&self) -> &[::std::string::String] {
+            self.participants.as_deref().unwrap_or_default()
+        }
+        ///`phone_numbers`, or an empty slice when Close did not send it.
+        pub fn phone_numbers(&self) -> &[::std::string::String] {
+            self.phone_numbers.as_deref().unwrap_or_default()
+        }
+        ///`phone_numbers_formatted`, or an empty slice when Close did not send it.
+        pub fn phone_numbers_formatted(&self) -> &[::std::string::String] {
+            self.phone_numbers_formatted.as_deref().unwrap_or_default()
+        }
+        ///`supports_mms_to_countries`, or an empty slice when Close did not send it.
+        pub fn supports_mms_to_countries(&self) -> &[::std::string::String] {
+            self.supports_mms_to_countries.as_deref().unwrap_or_default()
+        }
+        ///`supports_sms_to_countries`, or an empty slice when Close did not send it.
+        pub fn supports_sms_to_countries(&self) -> &[::std::string::String] {
+            self.supports_sms_to_countries.as_deref().unwrap_or_default()
+        }
+    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static PHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
