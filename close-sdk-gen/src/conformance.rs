@@ -39,19 +39,6 @@ struct Call {
     json_response: bool,
 }
 
-/// The builder method progenitor gives a parameter (snake case, no leading `_`, keywords
-/// suffixed with `_`).
-pub(crate) fn builder_method(name: &str) -> String {
-    use heck::ToSnakeCase;
-    let snake = name.trim_start_matches('_').to_snake_case();
-    match snake.as_str() {
-        "type" | "ref" | "self" | "match" | "fn" | "mod" | "use" | "where" | "in" | "as" => {
-            format!("{snake}_")
-        }
-        _ => snake,
-    }
-}
-
 fn calls(spec: &Value) -> Result<Vec<Call>> {
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
         bail!("the spec has no paths");
@@ -84,7 +71,12 @@ fn calls(spec: &Value) -> Result<Vec<Call>> {
                 match p.get("in").and_then(Value::as_str) {
                     Some("path") => {
                         let at = template.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
-                        path_params.push((at, name.to_string(), builder_method(name), value));
+                        path_params.push((
+                            at,
+                            name.to_string(),
+                            crate::handles::builder_method(name),
+                            value,
+                        ));
                     }
                     Some("query") if p.get("required") == Some(&Value::Bool(true)) => {
                         let ty = resolve(spec, &p["schema"])
@@ -93,7 +85,11 @@ fn calls(spec: &Value) -> Result<Vec<Call>> {
                         if ty != Some(Value::from("string")) {
                             bail!("{id}: required query parameter `{name}` is not a string; teach close-sdk-gen/src/conformance.rs its value");
                         }
-                        query.push((name.to_string(), builder_method(name), value));
+                        query.push((
+                            name.to_string(),
+                            crate::handles::builder_method(name),
+                            value,
+                        ));
                     }
                     _ => {}
                 }
@@ -252,8 +248,8 @@ mod tests {
 
     #[test]
     fn builder_methods_follow_progenitor() {
-        assert_eq!(builder_method("_fields"), "fields");
-        assert_eq!(builder_method("type"), "type_");
-        assert_eq!(builder_method("object_type"), "object_type");
+        assert_eq!(crate::handles::builder_method("_fields"), "fields");
+        assert_eq!(crate::handles::builder_method("type"), "type_");
+        assert_eq!(crate::handles::builder_method("object_type"), "object_type");
     }
 }

@@ -31,6 +31,19 @@ use crate::coverage::resolve;
 use crate::layout::PartOutput;
 use crate::split::{cfg_predicate, PartKind};
 
+/// The builder method progenitor gives a parameter (snake case, no leading `_`, keywords
+/// suffixed with `_`).
+pub(crate) fn builder_method(name: &str) -> String {
+    use heck::ToSnakeCase;
+    let snake = name.trim_start_matches('_').to_snake_case();
+    match snake.as_str() {
+        "type" | "ref" | "self" | "match" | "fn" | "mod" | "use" | "where" | "in" | "as" => {
+            format!("{snake}_")
+        }
+        _ => snake,
+    }
+}
+
 /// The handle table, relative to the workspace root.
 pub const HANDLES_TABLE: &str = "openapi/handles.yaml";
 /// The generated handles, relative to the workspace root.
@@ -397,10 +410,10 @@ fn required_setters(spec: &Value) -> Result<BTreeMap<String, Vec<String>>> {
                 match p.get("in").and_then(Value::as_str) {
                     Some("path") => {
                         let at = template.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
-                        path_params.push((at, crate::conformance::builder_method(name)));
+                        path_params.push((at, builder_method(name)));
                     }
                     Some("query") if p.get("required") == Some(&Value::Bool(true)) => {
-                        query.push(crate::conformance::builder_method(name));
+                        query.push(builder_method(name));
                     }
                     _ => {}
                 }

@@ -228,7 +228,7 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
                         position,
                         at.to_string(),
                         name.to_string(),
-                        crate::conformance::builder_method(name),
+                        crate::handles::builder_method(name),
                     ));
                 }
             }

@@ -117,8 +117,9 @@ impl<T> Page<T> {
         has_more: Option<bool>,
     ) -> Result<Self, Error> {
         Ok(Page {
-            items: super::call::needed(data, "data")?,
-            has_more: super::call::needed(has_more, "has_more")?,
+            items: data.ok_or_else(|| Error::InvalidResponse("the answer has no `data`".into()))?,
+            has_more: has_more
+                .ok_or_else(|| Error::InvalidResponse("the answer has no `has_more`".into()))?,
         })
     }
 }
