@@ -152,7 +152,7 @@ async fn main() -> Result<(), close_sdk::Error> {
     let client = Client::from_env()?;
     let email = std::env::args().nth(1).unwrap_or_else(|| "john@salesteam.com".into());
     let m = client.create_membership(&email, Role::User).await?;
-    println!("{} {}", m.id, m.role_id);
+    println!("{:?} {:?}", m.id, m.role_id);
     Ok(())
 }
 "#;
@@ -201,7 +201,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .error_for_status()?
         .json()
         .await?;
-    println!("{} {}", m.id, m.role_id);
+    println!("{:?} {:?}", m.id, m.role_id);
     Ok(())
 }
 "#;
