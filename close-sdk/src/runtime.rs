@@ -51,14 +51,6 @@ pub(crate) async fn output<T>(result: Result<ResponseValue<T>, Error>) -> Result
     result.map(ResponseValue::into_inner)
 }
 
-/// A generated request's `send()` result, status and headers kept.
-#[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) async fn response<T>(
-    result: Result<ResponseValue<T>, Error>,
-) -> Result<ResponseValue<T>, Error> {
-    result
-}
-
 /// The page size a list request asked for with its `_limit` setter, checked: absent is
 /// [`DEFAULT_PAGE_SIZE`]; below 1 or above `u32::MAX` is [`Error::InvalidRequest`] naming
 /// `operation_id`, and nothing is sent.
@@ -89,20 +81,10 @@ pub(crate) fn first_skip(operation_id: &str, skip: Option<i64>) -> Result<u64, E
 }
 
 /// Pages through a `{data, has_more}` list with `fetch`, which sends one page's request
-/// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`. [`Paginated`]'s
-/// guarantees hold: lazy, cancel-safe, loop-proof.
-#[allow(dead_code)] // unused only in a build with no list
-pub(crate) fn paginate<T, F, Fut>(page_size: Result<u32, Error>, fetch: F) -> Paginated<T>
-where
-    T: serde::Serialize + Send + 'static,
-    F: FnMut(i64, i64) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<(Option<Vec<T>>, Option<bool>), Error>> + Send + 'static,
-{
-    paginate_from(page_size, Ok(0), fetch)
-}
-
-/// [`paginate`], the first page at `_skip` = `first_skip` (see [`first_skip`]). An error in
-/// either argument is the stream's only item, and nothing is sent.
+/// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`, the first page at
+/// `_skip` = `first_skip` (see [`first_skip`]). [`Paginated`]'s guarantees hold: lazy,
+/// cancel-safe, loop-proof. An error in either argument is the stream's only item, and nothing
+/// is sent.
 #[allow(dead_code)] // unused only in a build with no list
 pub(crate) fn paginate_from<T, F, Fut>(
     page_size: Result<u32, Error>,

@@ -2,16 +2,16 @@
 //! generated call's result into the SDK's.
 
 use crate::transport::path_safety::check_value;
-use crate::{Error, ResponseValue};
+use crate::Error;
 
-/// A generated call's result without its status and headers.
-pub(crate) async fn finish<T>(result: Result<ResponseValue<T>, Error>) -> Result<T, Error> {
-    result.map(ResponseValue::into_inner)
-}
+/// A generated call's result without its status and headers (the same as `.await` on a request).
+#[allow(unused_imports)] // unused by the builds whose resources have no hand-written calls
+pub(crate) use crate::runtime::output as finish;
 
 /// A member of an answer the SDK needs (an id for the next request, a list's items): absent
 /// (left out by Close, or by `_fields`) is [`Error::InvalidResponse`] naming it, never a panic
 /// or an invented value.
+#[allow(dead_code)] // used by the calls of some features only (memberships, users, custom fields)
 pub(crate) fn needed<T>(value: Option<T>, what: &str) -> Result<T, Error> {
     value.ok_or_else(|| Error::InvalidResponse(format!("the answer has no `{what}`")))
 }
