@@ -20,7 +20,9 @@ pub const HEADER: &str = "\
 pub fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::default();
     s
-        // Builders: named arguments, `body_map(|b| b.email(..).role_id(Role::User))`.
+        // Request builders: optional parameters as setters; the body is the type itself
+        // (typify's struct builders, which this style turns on, are dropped by
+        // `struct_builders`).
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // The hand-written `ClientHooks` impl (auth, api-version removal, error-body capture,
@@ -131,11 +133,13 @@ pub fn run_progenitor(
     let mut file: syn::File = syn::parse2(tokens)
         .with_context(|| format!("progenitor produced code that does not parse ({what})"))?;
     gate_json_schema_derives(&mut file);
+    crate::struct_builders::drop(&mut file).with_context(|| what.to_string())?;
     drop_api_version_header(&mut file);
     route_path_encoding(&mut file);
     one_door(&mut file, positions).with_context(|| what.to_string())?;
     mark_untagged_code_blocks_text(&mut file);
     crate::wire::rewrite_file(&mut file);
+    crate::struct_builders::constructors(&mut file);
     Ok(file)
 }
 

@@ -57,7 +57,7 @@ pub struct PartOutput {
     pub source: String,
     /// The names of the types in its `types` module.
     pub types: BTreeSet<String>,
-    /// The modules inside its `types` module (`builder`, `defaults`).
+    /// The modules inside its `types` module (typify's `defaults`, when a part has any).
     pub type_modules: BTreeSet<String>,
     /// Its deprecated aliases for renamed types: old name → new name (both in `types`).
     pub aliases: BTreeMap<String, String>,
@@ -377,7 +377,7 @@ pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
         let (mut file, mut types, type_modules) =
             reshape(file, &part.kind).with_context(|| what.clone())?;
         let aliases = deprecated_aliases(&part, &types);
-        add_aliases(&mut file, &aliases, &type_modules);
+        add_aliases(&mut file, &aliases);
         types.extend(aliases.iter().map(|(old, _)| old.clone()));
         crate::paginate::add(&mut file, spec).with_context(|| what.clone())?;
         let mock = match &part.kind {
@@ -456,62 +456,22 @@ fn deprecated_aliases(part: &Part, types: &BTreeSet<String>) -> Vec<(String, Str
         .collect()
 }
 
-/// Adds `#[deprecated] pub type Old = New;` to a part's `types` module (and to its `builder`
-/// module, for the struct builders typify generates under the same names).
-fn add_aliases(
-    file: &mut syn::File,
-    aliases: &[(String, String)],
-    type_modules: &BTreeSet<String>,
-) {
-    if aliases.is_empty() {
+/// Adds `#[deprecated] pub type Old = New;` to a part's `types` module.
+fn add_aliases(file: &mut syn::File, aliases: &[(String, String)]) {
+    let Some(types) = module_items_mut(file, "types") else {
         return;
-    }
-    let alias = |old: &str, new: &str| -> Item {
+    };
+    for (old, new) in aliases {
         let (old_id, new_id) = (
             syn::Ident::new(old, proc_macro2::Span::call_site()),
             syn::Ident::new(new, proc_macro2::Span::call_site()),
         );
         let note = format!("renamed to `{new}`");
-        syn::parse_quote! {
+        types.push(syn::parse_quote! {
             #[doc(hidden)]
             #[deprecated(note = #note)]
             pub type #old_id = #new_id;
-        }
-    };
-    let Some(types) = module_items_mut(file, "types") else {
-        return;
-    };
-    let builders: BTreeSet<String> = if type_modules.contains("builder") {
-        types
-            .iter()
-            .find_map(|i| match i {
-                Item::Mod(ItemMod {
-                    ident,
-                    content: Some((_, items)),
-                    ..
-                }) if ident == "builder" => Some(type_names(items)),
-                _ => None,
-            })
-            .unwrap_or_default()
-    } else {
-        BTreeSet::new()
-    };
-    for (old, new) in aliases {
-        types.push(alias(old, new));
-    }
-    for item in types.iter_mut() {
-        if let Item::Mod(ItemMod {
-            ident,
-            content: Some((_, items)),
-            ..
-        }) = item
-        {
-            if ident == "builder" {
-                for (old, new) in aliases.iter().filter(|(_, n)| builders.contains(n)) {
-                    items.push(alias(old, new));
-                }
-            }
-        }
+        });
     }
 }
 
@@ -749,20 +709,6 @@ fn types_rs(with_types: &[&PartOutput]) -> String {
             path_of(p)
         ));
     }
-    s.push_str(
-        "\n/// Builders for the struct types (`types::builder::Lead::default().name(..)`).\npub mod builder {\n",
-    );
-    for p in with_types
-        .iter()
-        .filter(|p| p.type_modules.contains("builder"))
-    {
-        s.push_str(&format!(
-            "    {}\n    pub use super::super::{}::types::builder::*;\n",
-            cfg_of(p),
-            path_of(p)
-        ));
-    }
-    s.push_str("}\n");
     s
 }
 

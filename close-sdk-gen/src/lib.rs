@@ -46,6 +46,7 @@ pub mod secrets;
 pub mod spec_diff;
 pub mod spec_update;
 pub mod split;
+pub mod struct_builders;
 pub mod structural_diff;
 pub mod upstream;
 pub mod wire;

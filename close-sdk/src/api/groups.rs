@@ -4,7 +4,7 @@ use std::future::Future;
 
 use super::call::{fields_for, finish, needed, path_id};
 use super::pagination::{ListOptions, Paginated};
-use crate::types::{Group, GroupMember};
+use crate::types::{AddGroupMember, CreateGroup, Group, GroupMember, UpdateGroup};
 use crate::{Client, Error};
 
 /// The Groups API as one call each, over the generated builders.
@@ -124,7 +124,7 @@ impl GroupsExt for Client {
         let name = group_name(name)?;
         finish(
             self.groups_create()
-                .body_map(|b| b.name(name.to_string()))
+                .body(CreateGroup::new(name.to_string()))
                 .send()
                 .await,
         )
@@ -137,7 +137,7 @@ impl GroupsExt for Client {
         finish(
             self.groups_update()
                 .id(id)
-                .body_map(|b| b.name(name.to_string()))
+                .body(UpdateGroup::new(name.to_string()))
                 .send()
                 .await,
         )
@@ -155,7 +155,7 @@ impl GroupsExt for Client {
         finish(
             self.groups_add_member()
                 .group_id(group_id)
-                .body_map(|b| b.user_id(user_id.to_string()))
+                .body(AddGroupMember::new(user_id.to_string()))
                 .send()
                 .await,
         )

@@ -35,7 +35,11 @@ fn client(server: &LoopbackServer) -> Client {
 /// The same call through the generated builder, converted as the extension traits convert.
 async fn via_builder(c: &Client) -> Result<Membership, Error> {
     c.memberships_create()
-        .body_map(|b| b.email(EMAIL).role_id(Role::User))
+        .body(close_sdk::types::CreateMembership {
+            email: EMAIL.parse().expect("a valid address"),
+            role_id: Role::User,
+            extra: Default::default(),
+        })
         .send()
         .await
         .map(close_sdk::ResponseValue::into_inner)
@@ -303,7 +307,10 @@ async fn a_lean_builder_retries_a_cut_off_body_with_the_same_request() {
     let updated = bounded(
         c.memberships_update()
             .id("memb_1")
-            .body_map(|b| b.role_id(Some(Role::User)))
+            .body(close_sdk::types::UpdateMembership {
+                role_id: close_sdk::Patch::Set(Role::User),
+                ..Default::default()
+            })
             .send(),
     )
     .await

@@ -307,7 +307,11 @@ async fn generated_builders_work_directly_and_expose_status_and_headers() {
     let client = api_key_client(&server);
     let rv = client
         .memberships_create()
-        .body_map(|b| b.email("john@salesteam.com").role_id(Role::Superuser))
+        .body(close_sdk::types::CreateMembership {
+            email: "john@salesteam.com".parse().unwrap(),
+            role_id: Role::Superuser,
+            extra: Default::default(),
+        })
         .send()
         .await
         .unwrap();

@@ -368,11 +368,10 @@ async fn job3_log_call_and_note_then_match_kinds() {
     let noted: NoteActivity = client
         .activities()
         .notes()
-        .create(
-            CreateNoteActivity::builder()
-                .lead_id("lead_1")
-                .note("Met".to_string()),
-        )
+        .create(CreateNoteActivity {
+            note: Some("Met".to_string()),
+            ..CreateNoteActivity::new("lead_1")
+        })
         .await
         .expect("note");
     assert_eq!(noted.id.as_deref(), note["id"].as_str());
@@ -500,7 +499,7 @@ async fn job4_user_into_group_and_role_change() {
     let gid = group.id.clone().expect("group id");
     let member = client
         .groups()
-        .add_member(gid, AddGroupMember::builder().user_id(uid.clone()))
+        .add_member(gid, AddGroupMember::new(uid.clone()))
         .await
         .expect("add");
     assert_eq!(member.user_id.as_deref(), Some(uid.as_str()));

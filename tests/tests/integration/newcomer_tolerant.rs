@@ -346,11 +346,9 @@ async fn membership_update_can_clear_default_caller_id_despite_readme() {
 // Former defects (fixed; kept as regressions)
 // ---------------------------------------------------------------------------------------------
 
-/// `Patch`'s docs say `Patch::Set(Vec::new())` sends `[]`, and the generated builders'
-/// setters "take an Option (`None` is `Unchanged`)". A newcomer removing every address of a
-/// lead with the generated builder, `.body_map(|b| b.addresses(Vec::new()))`, expects
-/// `"addresses": []` on the wire. The builder turns an empty list into `Unchanged` and sends
-/// `{}`: the addresses silently stay.
+/// `Patch`'s docs say `Patch::Set(Vec::new())` sends `[]`. A newcomer removing every address of
+/// a lead (formerly through typify's struct builder, which turned an empty list into
+/// `Unchanged` and sent `{}`) expects `"addresses": []` on the wire.
 #[tokio::test]
 async fn builder_empty_list_is_sent_as_empty_list() {
     let server = MockServer::start_async().await;
@@ -367,7 +365,10 @@ async fn builder_empty_list_is_sent_as_empty_list() {
     let sent = client
         .leads_update()
         .id("lead_1")
-        .body_map(|b| b.addresses(Vec::<close_sdk::types::UpdateLeadAddressesItem>::new()))
+        .body(close_sdk::types::UpdateLead {
+            addresses: Patch::Set(Vec::new()),
+            ..Default::default()
+        })
         .send()
         .await;
     assert_eq!(
@@ -405,10 +406,8 @@ async fn decode_error_names_the_field_path() {
     assert!(msg.contains("contacts[1].emails"), "message: {msg}");
 }
 
-/// `Patch`'s docs: the generated builders' setters take anything that converts to a `Patch`,
-/// `Patch::Clear` and `Patch::Unchanged` included. A newcomer clearing a membership's default
-/// caller id through the generated builder, `.body_map(|b| b.default_caller_id(Patch::Clear))`,
-/// expects `{"default_caller_id": null}` on the wire. (An update body refuses a catch-all `null`
+/// `Patch`'s docs: `Patch::Clear` sends `null`, `Patch::Unchanged` sends nothing. A newcomer
+/// clearing a membership's default caller id expects `{"default_caller_id": null}` on the wire. (An update body refuses a catch-all `null`
 /// for a member, as `Extra`'s docs say: the `Patch` field is the way to clear.)
 #[tokio::test]
 async fn builder_clears_with_patch_clear() {
@@ -424,7 +423,11 @@ async fn builder_clears_with_patch_clear() {
     let sent = api_key_client(&server)
         .memberships_update()
         .id("mem_1")
-        .body_map(|b| b.default_caller_id(Patch::Clear).role_id(Patch::Unchanged))
+        .body(close_sdk::types::UpdateMembership {
+            default_caller_id: Patch::Clear,
+            role_id: Patch::Unchanged,
+            ..Default::default()
+        })
         .send()
         .await;
     assert_eq!(

@@ -177,7 +177,6 @@ fn old_names_build_and_decode_values() {
     };
     let typed: types::UpdateTask = update;
     assert_eq!(serde_json::to_value(&typed).unwrap()["is_complete"], true);
-    let _builder: types::builder::UpdateTask = types::builder::UpdateNotification::default();
     let view: types::SavedSearch =
         serde_json::from_value(serde_json::json!({"id": "save_1", "type": "lead"})).unwrap();
     assert_eq!(view.type_, Some(types::SavedSearchType::Lead));

@@ -236,7 +236,10 @@ async fn via_builder(client: &Client, op: &str, v: &[String]) -> Result<(), Erro
         "groups_add_member" => client
             .groups_add_member()
             .group_id(first)
-            .body_map(|b| b.user_id(BENIGN.to_string()))
+            .body(close_sdk::types::AddGroupMember {
+                user_id: BENIGN.to_string(),
+                extra: Default::default(),
+            })
             .send()
             .await
             .map(drop),
@@ -252,7 +255,10 @@ async fn via_builder(client: &Client, op: &str, v: &[String]) -> Result<(), Erro
         "groups_update" => client
             .groups_update()
             .id(first)
-            .body_map(|b| b.name("Sales".to_string()))
+            .body(close_sdk::types::UpdateGroup {
+                name: "Sales".to_string(),
+                extra: Default::default(),
+            })
             .send()
             .await
             .map(drop),

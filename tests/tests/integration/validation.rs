@@ -70,21 +70,14 @@ async fn invalid_input_sends_nothing() {
         errors[8]
     );
 
-    // The generated builders validate too: an empty role id and a bad email never leave.
-    let e = client
-        .memberships_create()
-        .body_map(|b| b.email("john@salesteam.com").role_id(""))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(e, Error::InvalidRequest(m) if m.contains("must not be empty")));
-    let e = client
-        .memberships_create()
-        .body_map(|b| b.email("nope").role_id(Role::User))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(e, Error::InvalidRequest(_)));
+    // A generated body cannot hold them: an empty role id and a bad email are refused when the
+    // body's members are built, before any request exists.
+    let e = Role::try_from("").unwrap_err();
+    assert!(e.to_string().contains("must not be empty"), "{e}");
+    assert!("nope".parse::<close_sdk::EmailAddress>().is_err());
+    // A body never set is refused before anything is sent.
+    let e = client.memberships_create().send().await.unwrap_err();
+    assert!(matches!(e, Error::InvalidRequest(m) if m.contains("body")));
     let e = client
         .memberships_update()
         .body(UpdateMembership::default())

@@ -70,11 +70,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateCustomField {
-        pub fn builder() -> builder::CreateCustomField {
-            Default::default()
-        }
-    }
     ///A shared custom field to create.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -101,11 +96,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateSharedCustomField {
-        pub fn builder() -> builder::CreateSharedCustomField {
-            Default::default()
-        }
-    }
     ///Associates a shared custom field with an object type.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -128,11 +118,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreateSharedCustomFieldAssociation {
-        pub fn builder() -> builder::CreateSharedCustomFieldAssociation {
-            Default::default()
-        }
     }
     ///A custom field definition of one object type (lead, contact, opportunity, activity or custom object); `type` is `text`, `number`, `date`, `datetime`, `choices`, `user`, `contact`, `hidden`, … (documented values, kept open: an unknown value still decodes).
     #[derive(Clone, Debug, PartialEq)]
@@ -232,11 +217,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CustomField {
-        pub fn builder() -> builder::CustomField {
-            Default::default()
-        }
-    }
     ///A page of `CustomField` objects.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -255,11 +235,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CustomFieldList {
-        pub fn builder() -> builder::CustomFieldList {
-            Default::default()
-        }
     }
     ///The ordered custom fields of one object type.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -288,11 +263,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CustomFieldSchema {
-        pub fn builder() -> builder::CustomFieldSchema {
-            Default::default()
-        }
     }
     ///`CustomFieldSchemaFieldsItem`
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -375,11 +345,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CustomFieldSchemaFieldsItem {
-        pub fn builder() -> builder::CustomFieldSchemaFieldsItem {
-            Default::default()
-        }
-    }
     ///`CustomFieldSchemaFieldsItemAssociationsItem`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -409,11 +374,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CustomFieldSchemaFieldsItemAssociationsItem {
-        pub fn builder() -> builder::CustomFieldSchemaFieldsItemAssociationsItem {
-            Default::default()
-        }
     }
     ///A shared custom field, usable by several object types through its `associations`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -488,11 +448,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl SharedCustomField {
-        pub fn builder() -> builder::SharedCustomField {
-            Default::default()
-        }
-    }
     ///How a shared custom field applies to one object type.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -517,11 +472,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl SharedCustomFieldAssociation {
-        pub fn builder() -> builder::SharedCustomFieldAssociation {
-            Default::default()
-        }
     }
     ///`SharedCustomFieldAssociationsItem`
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -553,11 +503,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl SharedCustomFieldAssociationsItem {
-        pub fn builder() -> builder::SharedCustomFieldAssociationsItem {
-            Default::default()
-        }
-    }
     ///A page of `SharedCustomField` objects.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -577,11 +522,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl SharedCustomFieldList {
-        pub fn builder() -> builder::SharedCustomFieldList {
-            Default::default()
-        }
-    }
     ///Members of a custom field to change.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -599,11 +539,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateCustomField {
-        pub fn builder() -> builder::UpdateCustomField {
-            Default::default()
-        }
-    }
     ///The new order of an object type's custom fields.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -612,11 +547,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateCustomFieldSchema {
-        pub fn builder() -> builder::UpdateCustomFieldSchema {
-            Default::default()
-        }
     }
     ///`UpdateCustomFieldSchemaFieldsItem`
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -631,11 +561,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateCustomFieldSchemaFieldsItem {
-        pub fn builder() -> builder::UpdateCustomFieldSchemaFieldsItem {
-            Default::default()
-        }
-    }
     ///Members of a shared custom field to change.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -647,11 +572,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateSharedCustomField {
-        pub fn builder() -> builder::UpdateSharedCustomField {
-            Default::default()
-        }
-    }
     ///Members of a shared custom field association to change.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -662,2674 +582,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateSharedCustomFieldAssociation {
-        pub fn builder() -> builder::UpdateSharedCustomFieldAssociation {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreateCustomField {
-            accepts_multiple_values: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            choices: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_activity_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_object_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateCustomField {
-            fn default() -> Self {
-                Self {
-                    accepts_multiple_values: Ok(Default::default()),
-                    choices: Ok(Default::default()),
-                    custom_activity_type_id: Ok(Default::default()),
-                    custom_object_type_id: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    editable_with_roles: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateCustomField {
-            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.accepts_multiple_values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for accepts_multiple_values: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn choices<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.choices = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for choices: {e}")
-                    });
-                self
-            }
-            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_activity_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_activity_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_object_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_object_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateCustomField> for super::CreateCustomField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateCustomField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    accepts_multiple_values: value.accepts_multiple_values?,
-                    choices: value.choices?,
-                    custom_activity_type_id: value.custom_activity_type_id?,
-                    custom_object_type_id: value.custom_object_type_id?,
-                    description: value.description?,
-                    editable_with_roles: value.editable_with_roles?,
-                    name: value.name?,
-                    required: value.required?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateCustomField> for CreateCustomField {
-            fn from(value: super::CreateCustomField) -> Self {
-                Self {
-                    accepts_multiple_values: Ok(value.accepts_multiple_values),
-                    choices: Ok(value.choices),
-                    custom_activity_type_id: Ok(value.custom_activity_type_id),
-                    custom_object_type_id: Ok(value.custom_object_type_id),
-                    description: Ok(value.description),
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    name: Ok(value.name),
-                    required: Ok(value.required),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSharedCustomField {
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateSharedCustomField {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSharedCustomField {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSharedCustomField>
-        for super::CreateSharedCustomField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSharedCustomField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    name: value.name?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSharedCustomField>
-        for CreateSharedCustomField {
-            fn from(value: super::CreateSharedCustomField) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    name: Ok(value.name),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSharedCustomFieldAssociation {
-            editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateSharedCustomFieldAssociation {
-            fn default() -> Self {
-                Self {
-                    editable_with_roles: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSharedCustomFieldAssociation {
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSharedCustomFieldAssociation>
-        for super::CreateSharedCustomFieldAssociation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSharedCustomFieldAssociation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    editable_with_roles: value.editable_with_roles?,
-                    object_type: value.object_type?,
-                    required: value.required?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSharedCustomFieldAssociation>
-        for CreateSharedCustomFieldAssociation {
-            fn from(value: super::CreateSharedCustomFieldAssociation) -> Self {
-                Self {
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    object_type: Ok(value.object_type),
-                    required: Ok(value.required),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomField {
-            accepts_multiple_values: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            back_reference_is_visible: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            choices: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_activity_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_object_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            editable_with_roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            referenced_custom_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CustomField {
-            fn default() -> Self {
-                Self {
-                    accepts_multiple_values: Ok(Default::default()),
-                    back_reference_is_visible: Ok(Default::default()),
-                    choices: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    custom_activity_type_id: Ok(Default::default()),
-                    custom_object_type_id: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    editable_with_roles: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    referenced_custom_type_id: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomField {
-            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.accepts_multiple_values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for accepts_multiple_values: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn back_reference_is_visible<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.back_reference_is_visible = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for back_reference_is_visible: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn choices<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.choices = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for choices: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_activity_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_activity_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_object_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_object_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn referenced_custom_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.referenced_custom_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for referenced_custom_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomField> for super::CustomField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    accepts_multiple_values: value.accepts_multiple_values?,
-                    back_reference_is_visible: value.back_reference_is_visible?,
-                    choices: value.choices?,
-                    created_by: value.created_by?,
-                    custom_activity_type_id: value.custom_activity_type_id?,
-                    custom_object_type_id: value.custom_object_type_id?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    description: value.description?,
-                    editable_with_roles: value.editable_with_roles?,
-                    id: value.id?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    referenced_custom_type_id: value.referenced_custom_type_id?,
-                    required: value.required?,
-                    type_: value.type_?,
-                    updated_by: value.updated_by?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomField> for CustomField {
-            fn from(value: super::CustomField) -> Self {
-                Self {
-                    accepts_multiple_values: Ok(value.accepts_multiple_values),
-                    back_reference_is_visible: Ok(value.back_reference_is_visible),
-                    choices: Ok(value.choices),
-                    created_by: Ok(value.created_by),
-                    custom_activity_type_id: Ok(value.custom_activity_type_id),
-                    custom_object_type_id: Ok(value.custom_object_type_id),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    description: Ok(value.description),
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    referenced_custom_type_id: Ok(value.referenced_custom_type_id),
-                    required: Ok(value.required),
-                    type_: Ok(value.type_),
-                    updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomFieldList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomField>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CustomFieldList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomFieldList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomField>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomFieldList> for super::CustomFieldList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomFieldList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomFieldList> for CustomFieldList {
-            fn from(value: super::CustomFieldList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomFieldSchema {
-            fields: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
-                >,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CustomFieldSchema {
-            fn default() -> Self {
-                Self {
-                    fields: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomFieldSchema {
-            pub fn fields<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fields: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomFieldSchema> for super::CustomFieldSchema {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomFieldSchema,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    fields: value.fields?,
-                    name: value.name?,
-                    object_type: value.object_type?,
-                    organization_id: value.organization_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomFieldSchema> for CustomFieldSchema {
-            fn from(value: super::CustomFieldSchema) -> Self {
-                Self {
-                    fields: Ok(value.fields),
-                    name: Ok(value.name),
-                    object_type: Ok(value.object_type),
-                    organization_id: Ok(value.organization_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomFieldSchemaFieldsItem {
-            accepts_multiple_values: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            associations: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItemAssociationsItem>,
-                >,
-                ::std::string::String,
-            >,
-            choices: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            editable_with_roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CustomFieldSchemaFieldsItem {
-            fn default() -> Self {
-                Self {
-                    accepts_multiple_values: Ok(Default::default()),
-                    associations: Ok(Default::default()),
-                    choices: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    editable_with_roles: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomFieldSchemaFieldsItem {
-            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.accepts_multiple_values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for accepts_multiple_values: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn associations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            super::CustomFieldSchemaFieldsItemAssociationsItem,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.associations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for associations: {e}")
-                    });
-                self
-            }
-            pub fn choices<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.choices = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for choices: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomFieldSchemaFieldsItem>
-        for super::CustomFieldSchemaFieldsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomFieldSchemaFieldsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    accepts_multiple_values: value.accepts_multiple_values?,
-                    associations: value.associations?,
-                    choices: value.choices?,
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    description: value.description?,
-                    editable_with_roles: value.editable_with_roles?,
-                    id: value.id?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    type_: value.type_?,
-                    updated_by: value.updated_by?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomFieldSchemaFieldsItem>
-        for CustomFieldSchemaFieldsItem {
-            fn from(value: super::CustomFieldSchemaFieldsItem) -> Self {
-                Self {
-                    accepts_multiple_values: Ok(value.accepts_multiple_values),
-                    associations: Ok(value.associations),
-                    choices: Ok(value.choices),
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    description: Ok(value.description),
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    type_: Ok(value.type_),
-                    updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomFieldSchemaFieldsItemAssociationsItem {
-            custom_activity_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            editable_with_roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CustomFieldSchemaFieldsItemAssociationsItem {
-            fn default() -> Self {
-                Self {
-                    custom_activity_type_id: Ok(Default::default()),
-                    editable_with_roles: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomFieldSchemaFieldsItemAssociationsItem {
-            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_activity_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_activity_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomFieldSchemaFieldsItemAssociationsItem>
-        for super::CustomFieldSchemaFieldsItemAssociationsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomFieldSchemaFieldsItemAssociationsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    custom_activity_type_id: value.custom_activity_type_id?,
-                    editable_with_roles: value.editable_with_roles?,
-                    object_type: value.object_type?,
-                    required: value.required?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomFieldSchemaFieldsItemAssociationsItem>
-        for CustomFieldSchemaFieldsItemAssociationsItem {
-            fn from(value: super::CustomFieldSchemaFieldsItemAssociationsItem) -> Self {
-                Self {
-                    custom_activity_type_id: Ok(value.custom_activity_type_id),
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    object_type: Ok(value.object_type),
-                    required: Ok(value.required),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SharedCustomField {
-            accepts_multiple_values: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            associations: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
-                >,
-                ::std::string::String,
-            >,
-            choices: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SharedCustomField {
-            fn default() -> Self {
-                Self {
-                    accepts_multiple_values: Ok(Default::default()),
-                    associations: Ok(Default::default()),
-                    choices: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SharedCustomField {
-            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.accepts_multiple_values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for accepts_multiple_values: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn associations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.associations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for associations: {e}")
-                    });
-                self
-            }
-            pub fn choices<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.choices = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for choices: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SharedCustomField> for super::SharedCustomField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SharedCustomField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    accepts_multiple_values: value.accepts_multiple_values?,
-                    associations: value.associations?,
-                    choices: value.choices?,
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    description: value.description?,
-                    id: value.id?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    type_: value.type_?,
-                    updated_by: value.updated_by?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SharedCustomField> for SharedCustomField {
-            fn from(value: super::SharedCustomField) -> Self {
-                Self {
-                    accepts_multiple_values: Ok(value.accepts_multiple_values),
-                    associations: Ok(value.associations),
-                    choices: Ok(value.choices),
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    description: Ok(value.description),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    type_: Ok(value.type_),
-                    updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SharedCustomFieldAssociation {
-            editable_with_roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SharedCustomFieldAssociation {
-            fn default() -> Self {
-                Self {
-                    editable_with_roles: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SharedCustomFieldAssociation {
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SharedCustomFieldAssociation>
-        for super::SharedCustomFieldAssociation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SharedCustomFieldAssociation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    editable_with_roles: value.editable_with_roles?,
-                    object_type: value.object_type?,
-                    required: value.required?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SharedCustomFieldAssociation>
-        for SharedCustomFieldAssociation {
-            fn from(value: super::SharedCustomFieldAssociation) -> Self {
-                Self {
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    object_type: Ok(value.object_type),
-                    required: Ok(value.required),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SharedCustomFieldAssociationsItem {
-            custom_activity_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            editable_with_roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SharedCustomFieldAssociationsItem {
-            fn default() -> Self {
-                Self {
-                    custom_activity_type_id: Ok(Default::default()),
-                    editable_with_roles: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SharedCustomFieldAssociationsItem {
-            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_activity_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_activity_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SharedCustomFieldAssociationsItem>
-        for super::SharedCustomFieldAssociationsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SharedCustomFieldAssociationsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    custom_activity_type_id: value.custom_activity_type_id?,
-                    editable_with_roles: value.editable_with_roles?,
-                    object_type: value.object_type?,
-                    required: value.required?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SharedCustomFieldAssociationsItem>
-        for SharedCustomFieldAssociationsItem {
-            fn from(value: super::SharedCustomFieldAssociationsItem) -> Self {
-                Self {
-                    custom_activity_type_id: Ok(value.custom_activity_type_id),
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    object_type: Ok(value.object_type),
-                    required: Ok(value.required),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SharedCustomFieldList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SharedCustomField>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SharedCustomFieldList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SharedCustomFieldList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SharedCustomField>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SharedCustomFieldList>
-        for super::SharedCustomFieldList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SharedCustomFieldList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SharedCustomFieldList>
-        for SharedCustomFieldList {
-            fn from(value: super::SharedCustomFieldList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateCustomField {
-            accepts_multiple_values: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            choices: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            custom_activity_type_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_object_type_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            editable_with_roles: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::serde_json::Value>>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
-            type_: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateCustomField {
-            fn default() -> Self {
-                Self {
-                    accepts_multiple_values: Ok(Default::default()),
-                    choices: Ok(Default::default()),
-                    custom_activity_type_id: Ok(Default::default()),
-                    custom_object_type_id: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    editable_with_roles: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateCustomField {
-            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.accepts_multiple_values = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for accepts_multiple_values: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn choices<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.choices = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for choices: {e}")
-                    });
-                self
-            }
-            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_activity_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_activity_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_object_type_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_object_type_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::serde_json::Value>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateCustomField> for super::UpdateCustomField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateCustomField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    accepts_multiple_values: value.accepts_multiple_values?,
-                    choices: value.choices?,
-                    custom_activity_type_id: value.custom_activity_type_id?,
-                    custom_object_type_id: value.custom_object_type_id?,
-                    description: value.description?,
-                    editable_with_roles: value.editable_with_roles?,
-                    name: value.name?,
-                    required: value.required?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateCustomField> for UpdateCustomField {
-            fn from(value: super::UpdateCustomField) -> Self {
-                Self {
-                    accepts_multiple_values: Ok(value.accepts_multiple_values),
-                    choices: Ok(value.choices),
-                    custom_activity_type_id: Ok(value.custom_activity_type_id),
-                    custom_object_type_id: Ok(value.custom_object_type_id),
-                    description: Ok(value.description),
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    name: Ok(value.name),
-                    required: Ok(value.required),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateCustomFieldSchema {
-            fields: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateCustomFieldSchema {
-            fn default() -> Self {
-                Self {
-                    fields: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateCustomFieldSchema {
-            pub fn fields<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<
-                        ::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fields: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateCustomFieldSchema>
-        for super::UpdateCustomFieldSchema {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateCustomFieldSchema,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    fields: value.fields?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateCustomFieldSchema>
-        for UpdateCustomFieldSchema {
-            fn from(value: super::UpdateCustomFieldSchema) -> Self {
-                Self {
-                    fields: Ok(value.fields),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateCustomFieldSchemaFieldsItem {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateCustomFieldSchemaFieldsItem {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateCustomFieldSchemaFieldsItem {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateCustomFieldSchemaFieldsItem>
-        for super::UpdateCustomFieldSchemaFieldsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateCustomFieldSchemaFieldsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateCustomFieldSchemaFieldsItem>
-        for UpdateCustomFieldSchemaFieldsItem {
-            fn from(value: super::UpdateCustomFieldSchemaFieldsItem) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSharedCustomField {
-            description: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateSharedCustomField {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSharedCustomField {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSharedCustomField>
-        for super::UpdateSharedCustomField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSharedCustomField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    name: value.name?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSharedCustomField>
-        for UpdateSharedCustomField {
-            fn from(value: super::UpdateSharedCustomField) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    name: Ok(value.name),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSharedCustomFieldAssociation {
-            editable_with_roles: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateSharedCustomFieldAssociation {
-            fn default() -> Self {
-                Self {
-                    editable_with_roles: Ok(Default::default()),
-                    object_type: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSharedCustomFieldAssociation {
-            pub fn editable_with_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable_with_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for editable_with_roles: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSharedCustomFieldAssociation>
-        for super::UpdateSharedCustomFieldAssociation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSharedCustomFieldAssociation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    editable_with_roles: value.editable_with_roles?,
-                    object_type: value.object_type?,
-                    required: value.required?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSharedCustomFieldAssociation>
-        for UpdateSharedCustomFieldAssociation {
-            fn from(value: super::UpdateSharedCustomFieldAssociation) -> Self {
-                Self {
-                    editable_with_roles: Ok(value.editable_with_roles),
-                    object_type: Ok(value.object_type),
-                    required: Ok(value.required),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -6306,6 +3558,45 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreateCustomField {
+        /// The `CreateCustomField` with only its required members (`choices`, `editable_with_roles`) set. Set others with struct update syntax: `CreateCustomField { .., ..CreateCustomField::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            choices: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            editable_with_roles: impl ::std::convert::Into<
+                ::std::vec::Vec<::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                accepts_multiple_values: ::std::default::Default::default(),
+                choices: choices.into(),
+                custom_activity_type_id: ::std::default::Default::default(),
+                custom_object_type_id: ::std::default::Default::default(),
+                description: ::std::default::Default::default(),
+                editable_with_roles: editable_with_roles.into(),
+                name: ::std::default::Default::default(),
+                required: ::std::default::Default::default(),
+                type_: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateSharedCustomFieldAssociation {
+        /// The `CreateSharedCustomFieldAssociation` with only its required members (`editable_with_roles`) set. Set others with struct update syntax: `CreateSharedCustomFieldAssociation { .., ..CreateSharedCustomFieldAssociation::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            editable_with_roles: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                editable_with_roles: editable_with_roles.into(),
+                object_type: ::std::default::Default::default(),
+                required: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -7094,13 +4385,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateCustomField, String>,
+        body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -7112,19 +4403,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateCustomField,
-            ) -> types::builder::CreateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/activity/`
@@ -7132,11 +4413,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/activity/", client.baseurl,);
             let build = || {
                 client
@@ -7222,14 +4499,14 @@ pub mod builder {
     pub struct CustomFieldsActivityUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCustomField, String>,
+        body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -7253,19 +4530,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateCustomField,
-            ) -> types::builder::UpdateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/activity/{id}/`
@@ -7274,11 +4541,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/activity/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -7422,13 +4685,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateCustomField, String>,
+        body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsContactCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -7440,19 +4703,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateCustomField,
-            ) -> types::builder::CreateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/contact/`
@@ -7460,11 +4713,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/contact/", client.baseurl,);
             let build = || {
                 client
@@ -7550,14 +4799,14 @@ pub mod builder {
     pub struct CustomFieldsContactUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCustomField, String>,
+        body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsContactUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -7581,19 +4830,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateCustomField,
-            ) -> types::builder::UpdateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/contact/{id}/`
@@ -7602,11 +4841,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/contact/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -7703,13 +4938,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateCustomField, String>,
+        body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -7721,19 +4956,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateCustomField,
-            ) -> types::builder::CreateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/custom_object_type/`
@@ -7741,11 +4966,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
             let build = || {
                 client
@@ -7814,14 +5035,14 @@ pub mod builder {
     pub struct CustomFieldsCustomObjectUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCustomField, String>,
+        body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -7845,19 +5066,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateCustomField,
-            ) -> types::builder::UpdateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/custom_object_type/{id}/`
@@ -7866,11 +5077,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -8014,13 +5221,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateCustomField, String>,
+        body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -8032,19 +5239,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateCustomField,
-            ) -> types::builder::CreateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/lead/`
@@ -8052,11 +5249,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/lead/", client.baseurl,);
             let build = || {
                 client
@@ -8142,14 +5335,14 @@ pub mod builder {
     pub struct CustomFieldsLeadUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCustomField, String>,
+        body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -8173,19 +5366,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateCustomField,
-            ) -> types::builder::UpdateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/lead/{id}/`
@@ -8194,11 +5377,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/lead/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -8342,13 +5521,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateCustomField, String>,
+        body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -8360,19 +5539,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateCustomField,
-            ) -> types::builder::CreateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/opportunity/`
@@ -8380,11 +5549,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/opportunity/", client.baseurl,);
             let build = || {
                 client
@@ -8470,14 +5635,14 @@ pub mod builder {
     pub struct CustomFieldsOpportunityUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCustomField, String>,
+        body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -8501,19 +5666,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateCustomField,
-            ) -> types::builder::UpdateCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/opportunity/{id}/`
@@ -8522,11 +5677,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/opportunity/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -8642,13 +5793,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateSharedCustomField, String>,
+        body: Result<types::CreateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -8660,7 +5811,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `CreateSharedCustomField` for body failed: {}", s
@@ -8668,26 +5818,12 @@ pub mod builder {
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateSharedCustomField,
-            ) -> types::builder::CreateSharedCustomField,
-        {
-            self.body = self.body.map(f);
-            self
-        }
         ///Sends a `POST` request to `/custom_field/shared/`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateSharedCustomField::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/shared/", client.baseurl,);
             let build = || {
                 client
@@ -8773,14 +5909,14 @@ pub mod builder {
     pub struct CustomFieldsSharedUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateSharedCustomField, String>,
+        body: Result<types::UpdateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -8804,21 +5940,11 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `UpdateSharedCustomField` for body failed: {}", s
                     )
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateSharedCustomField,
-            ) -> types::builder::UpdateSharedCustomField,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/shared/{id}/`
@@ -8827,12 +5953,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateSharedCustomField::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -8902,14 +6023,14 @@ pub mod builder {
     pub struct CustomFieldsSharedCreateAssociation<'a> {
         client: &'a super::Client,
         scf_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateSharedCustomFieldAssociation, String>,
+        body: Result<types::CreateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedCreateAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 scf_id: Err("scf_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn scf_id<V>(mut self, value: V) -> Self
@@ -8933,7 +6054,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `CreateSharedCustomFieldAssociation` for body failed: {}",
@@ -8942,27 +6062,13 @@ pub mod builder {
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateSharedCustomFieldAssociation,
-            ) -> types::builder::CreateSharedCustomFieldAssociation,
-        {
-            self.body = self.body.map(f);
-            self
-        }
         ///Sends a `POST` request to `/custom_field/shared/{scf_id}/association/`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
             let Self { client, scf_id, body } = self;
             let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateSharedCustomFieldAssociation::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/", client.baseurl, crate
                 ::runtime::encode_path(& scf_id.to_string()),
@@ -9051,7 +6157,7 @@ pub mod builder {
         client: &'a super::Client,
         scf_id: Result<::std::string::String, String>,
         object_type: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateSharedCustomFieldAssociation, String>,
+        body: Result<types::UpdateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedUpdateAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9059,7 +6165,7 @@ pub mod builder {
                 client: client,
                 scf_id: Err("scf_id was not initialized".to_string()),
                 object_type: Err("object_type was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn scf_id<V>(mut self, value: V) -> Self
@@ -9095,22 +6201,12 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `UpdateSharedCustomFieldAssociation` for body failed: {}",
                         s
                     )
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateSharedCustomFieldAssociation,
-            ) -> types::builder::UpdateSharedCustomFieldAssociation,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
@@ -9120,12 +6216,7 @@ pub mod builder {
             let Self { client, scf_id, object_type, body } = self;
             let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateSharedCustomFieldAssociation::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
                 ::runtime::encode_path(& scf_id.to_string()), crate
@@ -9260,14 +6351,14 @@ pub mod builder {
     pub struct CustomFieldSchemasUpdate<'a> {
         client: &'a super::Client,
         object_type: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateCustomFieldSchema, String>,
+        body: Result<types::UpdateCustomFieldSchema, String>,
     }
     impl<'a> CustomFieldSchemasUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 object_type: Err("object_type was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn object_type<V>(mut self, value: V) -> Self
@@ -9291,21 +6382,11 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `UpdateCustomFieldSchema` for body failed: {}", s
                     )
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateCustomFieldSchema,
-            ) -> types::builder::UpdateCustomFieldSchema,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field_schema/{object_type}/`
@@ -9314,12 +6395,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CustomFieldSchema>, crate::Error> {
             let Self { client, object_type, body } = self;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateCustomFieldSchema::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field_schema/{}/", client.baseurl, crate
                 ::runtime::encode_path(& object_type.to_string()),

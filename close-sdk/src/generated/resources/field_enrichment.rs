@@ -38,11 +38,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl RunFieldEnrichment {
-        pub fn builder() -> builder::RunFieldEnrichment {
-            Default::default()
-        }
-    }
     ///`RunFieldEnrichmentObjectType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -83,175 +78,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct RunFieldEnrichment {
-            field_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            object_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                super::RunFieldEnrichmentObjectType,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            overwrite_existing_value: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            set_new_value: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for RunFieldEnrichment {
-            fn default() -> Self {
-                Self {
-                    field_id: Err("no value supplied for field_id".to_string()),
-                    object_id: Err("no value supplied for object_id".to_string()),
-                    object_type: Err("no value supplied for object_type".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    overwrite_existing_value: Ok(Default::default()),
-                    set_new_value: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RunFieldEnrichment {
-            pub fn field_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.field_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for field_id: {e}")
-                    });
-                self
-            }
-            pub fn object_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_id: {e}")
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RunFieldEnrichmentObjectType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn overwrite_existing_value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.overwrite_existing_value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for overwrite_existing_value: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn set_new_value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.set_new_value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for set_new_value: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RunFieldEnrichment> for super::RunFieldEnrichment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RunFieldEnrichment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    field_id: value.field_id?,
-                    object_id: value.object_id?,
-                    object_type: value.object_type?,
-                    organization_id: value.organization_id?,
-                    overwrite_existing_value: value.overwrite_existing_value?,
-                    set_new_value: value.set_new_value?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RunFieldEnrichment> for RunFieldEnrichment {
-            fn from(value: super::RunFieldEnrichment) -> Self {
-                Self {
-                    field_id: Ok(value.field_id),
-                    object_id: Ok(value.object_id),
-                    object_type: Ok(value.object_type),
-                    organization_id: Ok(value.organization_id),
-                    overwrite_existing_value: Ok(value.overwrite_existing_value),
-                    set_new_value: Ok(value.set_new_value),
-                    extra: Ok(value.extra),
-                }
-            }
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -509,6 +335,26 @@ pub mod types {
             )
         }
     }
+    impl RunFieldEnrichment {
+        /// The `RunFieldEnrichment` with only its required members (`field_id`, `object_id`, `object_type`, `organization_id`) set. Set others with struct update syntax: `RunFieldEnrichment { .., ..RunFieldEnrichment::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            field_id: impl ::std::convert::Into<::std::string::String>,
+            object_id: impl ::std::convert::Into<::std::string::String>,
+            object_type: impl ::std::convert::Into<RunFieldEnrichmentObjectType>,
+            organization_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                field_id: field_id.into(),
+                object_id: object_id.into(),
+                object_type: object_type.into(),
+                organization_id: organization_id.into(),
+                overwrite_existing_value: ::std::default::Default::default(),
+                set_new_value: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -550,13 +396,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FieldEnrichmentCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RunFieldEnrichment, String>,
+        body: Result<types::RunFieldEnrichment, String>,
     }
     impl<'a> FieldEnrichmentCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -568,19 +414,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `RunFieldEnrichment` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::RunFieldEnrichment,
-            ) -> types::builder::RunFieldEnrichment,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/enrich_field/`
@@ -591,11 +427,7 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::RunFieldEnrichment::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/enrich_field/", client.baseurl,);
             let build = || {
                 client

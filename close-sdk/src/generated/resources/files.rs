@@ -24,98 +24,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UploadFile {
-        pub fn builder() -> builder::UploadFile {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct UploadFile {
-            content_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            filename: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UploadFile {
-            fn default() -> Self {
-                Self {
-                    content_type: Err("no value supplied for content_type".to_string()),
-                    filename: Err("no value supplied for filename".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UploadFile {
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn filename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filename: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UploadFile> for super::UploadFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UploadFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content_type: value.content_type?,
-                    filename: value.filename?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UploadFile> for UploadFile {
-            fn from(value: super::UploadFile) -> Self {
-                Self {
-                    content_type: Ok(value.content_type),
-                    filename: Ok(value.filename),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static UPLOADFILE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -221,6 +129,20 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl UploadFile {
+        /// The `UploadFile` with only its required members (`content_type`, `filename`) set. Set others with struct update syntax: `UploadFile { .., ..UploadFile::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            content_type: impl ::std::convert::Into<::std::string::String>,
+            filename: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                content_type: content_type.into(),
+                filename: filename.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -254,13 +176,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FilesCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::UploadFile, String>,
+        body: Result<types::UploadFile, String>,
     }
     impl<'a> FilesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -270,19 +192,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UploadFile` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UploadFile,
-            ) -> types::builder::UploadFile,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/files/upload/`
@@ -293,9 +205,7 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::UploadFile::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/files/upload/", client.baseurl,);
             let build = || {
                 client

@@ -23,11 +23,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl AddGroupMember {
-        pub fn builder() -> builder::AddGroupMember {
-            Default::default()
-        }
-    }
     ///`CreateGroup`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -36,11 +31,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreateGroup {
-        pub fn builder() -> builder::CreateGroup {
-            Default::default()
-        }
     }
     ///`Group`
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,11 +60,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl Group {
-        pub fn builder() -> builder::Group {
-            Default::default()
-        }
-    }
     ///`GroupList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -93,11 +78,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl GroupList {
-        pub fn builder() -> builder::GroupList {
-            Default::default()
-        }
-    }
     ///`GroupMember`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -111,11 +91,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl GroupMember {
-        pub fn builder() -> builder::GroupMember {
-            Default::default()
-        }
-    }
     ///A group's new name.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -124,478 +99,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateGroup {
-        pub fn builder() -> builder::UpdateGroup {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AddGroupMember {
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for AddGroupMember {
-            fn default() -> Self {
-                Self {
-                    user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AddGroupMember {
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AddGroupMember> for super::AddGroupMember {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AddGroupMember,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AddGroupMember> for AddGroupMember {
-            fn from(value: super::AddGroupMember) -> Self {
-                Self {
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateGroup {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateGroup {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateGroup {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateGroup> for super::CreateGroup {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateGroup,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateGroup> for CreateGroup {
-            fn from(value: super::CreateGroup) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Group {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            members: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::GroupMember>>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for Group {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    members: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Group {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn members<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::GroupMember>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.members = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for members: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Group> for super::Group {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Group,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    members: value.members?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Group> for Group {
-            fn from(value: super::Group) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    members: Ok(value.members),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GroupList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Group>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for GroupList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl GroupList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Group>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GroupList> for super::GroupList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GroupList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GroupList> for GroupList {
-            fn from(value: super::GroupList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GroupMember {
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for GroupMember {
-            fn default() -> Self {
-                Self {
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl GroupMember {
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GroupMember> for super::GroupMember {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GroupMember,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GroupMember> for GroupMember {
-            fn from(value: super::GroupMember) -> Self {
-                Self {
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateGroup {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateGroup {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateGroup {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateGroup> for super::UpdateGroup {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateGroup,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateGroup> for UpdateGroup {
-            fn from(value: super::UpdateGroup) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `AddGroupMember`")]
-        pub type CreateGroupMember = AddGroupMember;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -1161,6 +664,36 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl AddGroupMember {
+        /// The `AddGroupMember` with only its required members (`user_id`) set. Set others with struct update syntax: `AddGroupMember { .., ..AddGroupMember::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                user_id: user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateGroup {
+        /// The `CreateGroup` with only its required members (`name`) set. Set others with struct update syntax: `CreateGroup { .., ..CreateGroup::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                name: name.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl UpdateGroup {
+        /// The `UpdateGroup` with only its required members (`name`) set. Set others with struct update syntax: `UpdateGroup { .., ..UpdateGroup::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                name: name.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
     #[doc(hidden)]
     #[deprecated(note = "renamed to `AddGroupMember`")]
     pub type CreateGroupMember = AddGroupMember;
@@ -1389,14 +922,14 @@ pub mod builder {
     pub struct GroupsCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreateGroup, String>,
+        body: Result<types::CreateGroup, String>,
     }
     impl<'a> GroupsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 fields: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn fields<V>(mut self, value: V) -> Self
@@ -1419,28 +952,16 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateGroup` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateGroup,
-            ) -> types::builder::CreateGroup,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/group/`
         pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
             let build = || {
                 client
@@ -1462,14 +983,14 @@ pub mod builder {
     pub struct GroupsAddMember<'a> {
         client: &'a super::Client,
         group_id: Result<::std::string::String, String>,
-        body: Result<types::builder::AddGroupMember, String>,
+        body: Result<types::AddGroupMember, String>,
     }
     impl<'a> GroupsAddMember<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 group_id: Err("group_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn group_id<V>(mut self, value: V) -> Self
@@ -1493,19 +1014,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `AddGroupMember` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::AddGroupMember,
-            ) -> types::builder::AddGroupMember,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/group/{group_id}/member/`
@@ -1514,11 +1025,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GroupMember>, crate::Error> {
             let Self { client, group_id, body } = self;
             let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AddGroupMember::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/group/{}/member/", client.baseurl, crate ::runtime::encode_path(&
                 group_id.to_string()),
@@ -1668,7 +1175,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::UpdateGroup, String>,
+        body: Result<types::UpdateGroup, String>,
     }
     impl<'a> GroupsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1676,7 +1183,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 fields: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1711,19 +1218,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateGroup` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateGroup,
-            ) -> types::builder::UpdateGroup,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/group/{id}/`
@@ -1731,9 +1228,7 @@ pub mod builder {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateGroup::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

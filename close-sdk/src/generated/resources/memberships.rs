@@ -34,11 +34,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BulkUpdateMemberships {
-        pub fn builder() -> builder::BulkUpdateMemberships {
-            Default::default()
-        }
-    }
     ///Which memberships a bulk update applies to.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -49,11 +44,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl BulkUpdateMembershipsParams {
-        pub fn builder() -> builder::BulkUpdateMembershipsParams {
-            Default::default()
-        }
     }
     ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -126,11 +116,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BulkUpdateMembershipsResult {
-        pub fn builder() -> builder::BulkUpdateMembershipsResult {
-            Default::default()
-        }
-    }
     ///`CreateMembership`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -140,11 +125,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreateMembership {
-        pub fn builder() -> builder::CreateMembership {
-            Default::default()
-        }
     }
     ///The ordered list of Smart View ids (`save_…`) pinned for a membership.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -160,11 +140,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl PinnedViews {
-        pub fn builder() -> builder::PinnedViews {
-            Default::default()
-        }
     }
     ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -183,668 +158,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateMembership {
-        pub fn builder() -> builder::UpdateMembership {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct BulkUpdateMemberships {
-            auto_record_calls: ::std::result::Result<
-                crate::Patch<crate::AutoRecordCalls>,
-                ::std::string::String,
-            >,
-            default_caller_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            hangup_recording_url: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            may_workflows_impersonate: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            params: ::std::result::Result<
-                super::BulkUpdateMembershipsParams,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                crate::Patch<crate::Role>,
-                ::std::string::String,
-            >,
-            track_email_opens: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkUpdateMemberships {
-            fn default() -> Self {
-                Self {
-                    auto_record_calls: Ok(Default::default()),
-                    default_caller_id: Ok(Default::default()),
-                    hangup_recording_url: Ok(Default::default()),
-                    may_workflows_impersonate: Ok(Default::default()),
-                    params: Err("no value supplied for params".to_string()),
-                    role_id: Ok(Default::default()),
-                    track_email_opens: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BulkUpdateMemberships {
-            pub fn auto_record_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_record_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_record_calls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn default_caller_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_caller_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for default_caller_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hangup_recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hangup_recording_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_workflows_impersonate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for may_workflows_impersonate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn params<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::BulkUpdateMembershipsParams>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.params = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for params: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn track_email_opens<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_email_opens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for track_email_opens: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUpdateMemberships>
-        for super::BulkUpdateMemberships {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUpdateMemberships,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_record_calls: value.auto_record_calls?,
-                    default_caller_id: value.default_caller_id?,
-                    hangup_recording_url: value.hangup_recording_url?,
-                    may_workflows_impersonate: value.may_workflows_impersonate?,
-                    params: value.params?,
-                    role_id: value.role_id?,
-                    track_email_opens: value.track_email_opens?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUpdateMemberships>
-        for BulkUpdateMemberships {
-            fn from(value: super::BulkUpdateMemberships) -> Self {
-                Self {
-                    auto_record_calls: Ok(value.auto_record_calls),
-                    default_caller_id: Ok(value.default_caller_id),
-                    hangup_recording_url: Ok(value.hangup_recording_url),
-                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
-                    params: Ok(value.params),
-                    role_id: Ok(value.role_id),
-                    track_email_opens: Ok(value.track_email_opens),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkUpdateMembershipsParams {
-            id_in: ::std::result::Result<
-                super::BulkUpdateMembershipsParamsIdIn,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkUpdateMembershipsParams {
-            fn default() -> Self {
-                Self {
-                    id_in: Err("no value supplied for id_in".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BulkUpdateMembershipsParams {
-            pub fn id_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::BulkUpdateMembershipsParamsIdIn>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for id_in: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUpdateMembershipsParams>
-        for super::BulkUpdateMembershipsParams {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUpdateMembershipsParams,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id_in: value.id_in?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUpdateMembershipsParams>
-        for BulkUpdateMembershipsParams {
-            fn from(value: super::BulkUpdateMembershipsParams) -> Self {
-                Self {
-                    id_in: Ok(value.id_in),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkUpdateMembershipsResult {
-            count: ::std::result::Result<
-                ::std::option::Option<u64>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkUpdateMembershipsResult {
-            fn default() -> Self {
-                Self {
-                    count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BulkUpdateMembershipsResult {
-            pub fn count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<u64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for count: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUpdateMembershipsResult>
-        for super::BulkUpdateMembershipsResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUpdateMembershipsResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    count: value.count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUpdateMembershipsResult>
-        for BulkUpdateMembershipsResult {
-            fn from(value: super::BulkUpdateMembershipsResult) -> Self {
-                Self {
-                    count: Ok(value.count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateMembership {
-            email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
-            role_id: ::std::result::Result<crate::Role, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateMembership {
-            fn default() -> Self {
-                Self {
-                    email: Err("no value supplied for email".to_string()),
-                    role_id: Err("no value supplied for role_id".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateMembership {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::EmailAddress>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Role>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateMembership> for super::CreateMembership {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateMembership,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    email: value.email?,
-                    role_id: value.role_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateMembership> for CreateMembership {
-            fn from(value: super::CreateMembership) -> Self {
-                Self {
-                    email: Ok(value.email),
-                    role_id: Ok(value.role_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PinnedViews {
-            saved_view_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for PinnedViews {
-            fn default() -> Self {
-                Self {
-                    saved_view_ids: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl PinnedViews {
-            pub fn saved_view_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.saved_view_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for saved_view_ids: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PinnedViews> for super::PinnedViews {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PinnedViews,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    saved_view_ids: value.saved_view_ids?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PinnedViews> for PinnedViews {
-            fn from(value: super::PinnedViews) -> Self {
-                Self {
-                    saved_view_ids: Ok(value.saved_view_ids),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateMembership {
-            auto_record_calls: ::std::result::Result<
-                crate::Patch<crate::AutoRecordCalls>,
-                ::std::string::String,
-            >,
-            default_caller_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            hangup_recording_url: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            may_workflows_impersonate: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                crate::Patch<crate::Role>,
-                ::std::string::String,
-            >,
-            track_email_opens: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateMembership {
-            fn default() -> Self {
-                Self {
-                    auto_record_calls: Ok(Default::default()),
-                    default_caller_id: Ok(Default::default()),
-                    hangup_recording_url: Ok(Default::default()),
-                    may_workflows_impersonate: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
-                    track_email_opens: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateMembership {
-            pub fn auto_record_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_record_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_record_calls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn default_caller_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.default_caller_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for default_caller_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hangup_recording_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hangup_recording_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hangup_recording_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_workflows_impersonate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for may_workflows_impersonate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn track_email_opens<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.track_email_opens = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for track_email_opens: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateMembership> for super::UpdateMembership {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateMembership,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_record_calls: value.auto_record_calls?,
-                    default_caller_id: value.default_caller_id?,
-                    hangup_recording_url: value.hangup_recording_url?,
-                    may_workflows_impersonate: value.may_workflows_impersonate?,
-                    role_id: value.role_id?,
-                    track_email_opens: value.track_email_opens?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateMembership> for UpdateMembership {
-            fn from(value: super::UpdateMembership) -> Self {
-                Self {
-                    auto_record_calls: Ok(value.auto_record_calls),
-                    default_caller_id: Ok(value.default_caller_id),
-                    hangup_recording_url: Ok(value.hangup_recording_url),
-                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
-                    role_id: Ok(value.role_id),
-                    track_email_opens: Ok(value.track_email_opens),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `BulkUpdateMemberships`")]
-        pub type MembershipBulkUpdate = BulkUpdateMemberships;
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `BulkUpdateMembershipsParams`")]
-        pub type MembershipBulkUpdateParams = BulkUpdateMembershipsParams;
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `BulkUpdateMembershipsResult`")]
-        pub type MembershipBulkUpdateResult = BulkUpdateMembershipsResult;
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `UpdateMembership`")]
-        pub type MembershipUpdate = UpdateMembership;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -1461,6 +774,50 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl BulkUpdateMemberships {
+        /// The `BulkUpdateMemberships` with only its required members (`params`) set. Set others with struct update syntax: `BulkUpdateMemberships { .., ..BulkUpdateMemberships::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            params: impl ::std::convert::Into<BulkUpdateMembershipsParams>,
+        ) -> Self {
+            Self {
+                auto_record_calls: ::std::default::Default::default(),
+                default_caller_id: ::std::default::Default::default(),
+                hangup_recording_url: ::std::default::Default::default(),
+                may_workflows_impersonate: ::std::default::Default::default(),
+                params: params.into(),
+                role_id: ::std::default::Default::default(),
+                track_email_opens: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl BulkUpdateMembershipsParams {
+        /// The `BulkUpdateMembershipsParams` with only its required members (`id_in`) set. Set others with struct update syntax: `BulkUpdateMembershipsParams { .., ..BulkUpdateMembershipsParams::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id_in: impl ::std::convert::Into<BulkUpdateMembershipsParamsIdIn>,
+        ) -> Self {
+            Self {
+                id_in: id_in.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateMembership {
+        /// The `CreateMembership` with only its required members (`email`, `role_id`) set. Set others with struct update syntax: `CreateMembership { .., ..CreateMembership::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            email: impl ::std::convert::Into<crate::EmailAddress>,
+            role_id: impl ::std::convert::Into<crate::Role>,
+        ) -> Self {
+            Self {
+                email: email.into(),
+                role_id: role_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
     #[doc(hidden)]
     #[deprecated(note = "renamed to `BulkUpdateMemberships`")]
     pub type MembershipBulkUpdate = BulkUpdateMemberships;
@@ -1606,13 +963,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MembershipsBulkUpdate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::BulkUpdateMemberships, String>,
+        body: Result<types::BulkUpdateMemberships, String>,
     }
     impl<'a> MembershipsBulkUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -1624,7 +981,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `BulkUpdateMemberships` for body failed: {}", s
@@ -1632,25 +988,12 @@ pub mod builder {
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::BulkUpdateMemberships,
-            ) -> types::builder::BulkUpdateMemberships,
-        {
-            self.body = self.body.map(f);
-            self
-        }
         ///Sends a `PUT` request to `/membership/`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkUpdateMembershipsResult>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::BulkUpdateMemberships::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/membership/", client.baseurl,);
             let build = || {
                 client
@@ -1670,13 +1013,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct MembershipsCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateMembership, String>,
+        body: Result<types::CreateMembership, String>,
     }
     impl<'a> MembershipsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -1688,19 +1031,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateMembership` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateMembership,
-            ) -> types::builder::CreateMembership,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/membership/`
@@ -1708,11 +1041,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<crate::types::Membership>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateMembership::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/membership/", client.baseurl,);
             let build = || {
                 client
@@ -1733,14 +1062,14 @@ pub mod builder {
     pub struct MembershipsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateMembership, String>,
+        body: Result<types::UpdateMembership, String>,
     }
     impl<'a> MembershipsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1764,19 +1093,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateMembership` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateMembership,
-            ) -> types::builder::UpdateMembership,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/membership/{id}/`
@@ -1785,11 +1104,7 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::types::Membership>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateMembership::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/membership/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
@@ -1907,14 +1222,14 @@ pub mod builder {
     pub struct MembershipsUpdatePinnedViews<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::PinnedViews, String>,
+        body: Result<types::PinnedViews, String>,
     }
     impl<'a> MembershipsUpdatePinnedViews<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1936,19 +1251,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `PinnedViews` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PinnedViews,
-            ) -> types::builder::PinnedViews,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/membership/{id}/pinned_views/`
@@ -1957,9 +1262,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::PinnedViews>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::PinnedViews::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/membership/{}/pinned_views/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),

@@ -34,11 +34,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl InlineLeadStatusPayload {
-        pub fn builder() -> builder::InlineLeadStatusPayload {
-            Default::default()
-        }
-    }
     ///The organization's name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -111,248 +106,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateOrganization {
-        pub fn builder() -> builder::UpdateOrganization {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct InlineLeadStatusPayload {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for InlineLeadStatusPayload {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    label: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl InlineLeadStatusPayload {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InlineLeadStatusPayload>
-        for super::InlineLeadStatusPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InlineLeadStatusPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    label: value.label?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InlineLeadStatusPayload>
-        for InlineLeadStatusPayload {
-            fn from(value: super::InlineLeadStatusPayload) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    label: Ok(value.label),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateOrganization {
-            currency: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            enable_unsubscribe_link: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            lead_statuses: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::InlineLeadStatusPayload>>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                crate::Patch<super::OrganizationName>,
-                ::std::string::String,
-            >,
-            require_unsubscribe_link: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateOrganization {
-            fn default() -> Self {
-                Self {
-                    currency: Ok(Default::default()),
-                    enable_unsubscribe_link: Ok(Default::default()),
-                    lead_statuses: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    require_unsubscribe_link: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateOrganization {
-            pub fn currency<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.currency = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for currency: {e}")
-                    });
-                self
-            }
-            pub fn enable_unsubscribe_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_unsubscribe_link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_unsubscribe_link: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lead_statuses<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<super::InlineLeadStatusPayload>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lead_statuses = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lead_statuses: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::OrganizationName>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn require_unsubscribe_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.require_unsubscribe_link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for require_unsubscribe_link: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateOrganization> for super::UpdateOrganization {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateOrganization,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    currency: value.currency?,
-                    enable_unsubscribe_link: value.enable_unsubscribe_link?,
-                    lead_statuses: value.lead_statuses?,
-                    name: value.name?,
-                    require_unsubscribe_link: value.require_unsubscribe_link?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateOrganization> for UpdateOrganization {
-            fn from(value: super::UpdateOrganization) -> Self {
-                Self {
-                    currency: Ok(value.currency),
-                    enable_unsubscribe_link: Ok(value.enable_unsubscribe_link),
-                    lead_statuses: Ok(value.lead_statuses),
-                    name: Ok(value.name),
-                    require_unsubscribe_link: Ok(value.require_unsubscribe_link),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `UpdateOrganization`")]
-        pub type OrganizationUpdate = UpdateOrganization;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -679,7 +432,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         expand: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::UpdateOrganization, String>,
+        body: Result<types::UpdateOrganization, String>,
     }
     impl<'a> OrganizationsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -687,7 +440,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 expand: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -724,19 +477,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateOrganization` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateOrganization,
-            ) -> types::builder::UpdateOrganization,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/organization/{id}/`
@@ -746,11 +489,7 @@ pub mod builder {
             let Self { client, id, expand, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let expand = expand.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateOrganization::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/organization/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

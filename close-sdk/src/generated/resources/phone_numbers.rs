@@ -68,11 +68,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BlockedPhoneNumber {
-        pub fn builder() -> builder::BlockedPhoneNumber {
-            Default::default()
-        }
-    }
     ///`BlockedPhoneNumberList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -91,11 +86,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BlockedPhoneNumberList {
-        pub fn builder() -> builder::BlockedPhoneNumberList {
-            Default::default()
-        }
-    }
     ///`BlockedPhoneNumberSettings`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -109,11 +99,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BlockedPhoneNumberSettings {
-        pub fn builder() -> builder::BlockedPhoneNumberSettings {
-            Default::default()
-        }
-    }
     ///`CreateBlockedPhoneNumber`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -125,11 +110,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreateBlockedPhoneNumber {
-        pub fn builder() -> builder::CreateBlockedPhoneNumber {
-            Default::default()
-        }
     }
     ///`CreatePhoneNumber`
     #[derive(Clone, Debug, PartialEq)]
@@ -169,11 +149,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreatePhoneNumber {
-        pub fn builder() -> builder::CreatePhoneNumber {
-            Default::default()
-        }
     }
     ///`CreatePhoneNumberCarrierType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -241,11 +216,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl PhoneNumberList {
-        pub fn builder() -> builder::PhoneNumberList {
-            Default::default()
-        }
-    }
     ///`PhoneNumberSharing`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -297,11 +267,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateBlockedPhoneNumber {
-        pub fn builder() -> builder::UpdateBlockedPhoneNumber {
-            Default::default()
-        }
-    }
     ///`UpdateBlockedPhoneNumberSettings`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -310,11 +275,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateBlockedPhoneNumberSettings {
-        pub fn builder() -> builder::UpdateBlockedPhoneNumberSettings {
-            Default::default()
-        }
     }
     ///`UpdatePhoneNumber`
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -332,1068 +292,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdatePhoneNumber {
-        pub fn builder() -> builder::UpdatePhoneNumber {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct BlockedPhoneNumber {
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BlockedPhoneNumber {
-            fn default() -> Self {
-                Self {
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    phone: Ok(Default::default()),
-                    reason: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BlockedPhoneNumber {
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
-                    });
-                self
-            }
-            pub fn reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reason: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BlockedPhoneNumber> for super::BlockedPhoneNumber {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BlockedPhoneNumber,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    id: value.id?,
-                    organization_id: value.organization_id?,
-                    phone: value.phone?,
-                    reason: value.reason?,
-                    updated_by: value.updated_by?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BlockedPhoneNumber> for BlockedPhoneNumber {
-            fn from(value: super::BlockedPhoneNumber) -> Self {
-                Self {
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    id: Ok(value.id),
-                    organization_id: Ok(value.organization_id),
-                    phone: Ok(value.phone),
-                    reason: Ok(value.reason),
-                    updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BlockedPhoneNumberList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::BlockedPhoneNumber>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BlockedPhoneNumberList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BlockedPhoneNumberList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::BlockedPhoneNumber>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BlockedPhoneNumberList>
-        for super::BlockedPhoneNumberList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BlockedPhoneNumberList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BlockedPhoneNumberList>
-        for BlockedPhoneNumberList {
-            fn from(value: super::BlockedPhoneNumberList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BlockedPhoneNumberSettings {
-            reject_anonymous_inbound_calls: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BlockedPhoneNumberSettings {
-            fn default() -> Self {
-                Self {
-                    reject_anonymous_inbound_calls: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BlockedPhoneNumberSettings {
-            pub fn reject_anonymous_inbound_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reject_anonymous_inbound_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for reject_anonymous_inbound_calls: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BlockedPhoneNumberSettings>
-        for super::BlockedPhoneNumberSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BlockedPhoneNumberSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    reject_anonymous_inbound_calls: value
-                        .reject_anonymous_inbound_calls?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BlockedPhoneNumberSettings>
-        for BlockedPhoneNumberSettings {
-            fn from(value: super::BlockedPhoneNumberSettings) -> Self {
-                Self {
-                    reject_anonymous_inbound_calls: Ok(
-                        value.reject_anonymous_inbound_calls,
-                    ),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateBlockedPhoneNumber {
-            phone: ::std::result::Result<::std::string::String, ::std::string::String>,
-            reason: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateBlockedPhoneNumber {
-            fn default() -> Self {
-                Self {
-                    phone: Err("no value supplied for phone".to_string()),
-                    reason: Err("no value supplied for reason".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateBlockedPhoneNumber {
-            pub fn phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
-                    });
-                self
-            }
-            pub fn reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reason: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateBlockedPhoneNumber>
-        for super::CreateBlockedPhoneNumber {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateBlockedPhoneNumber,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    phone: value.phone?,
-                    reason: value.reason?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateBlockedPhoneNumber>
-        for CreateBlockedPhoneNumber {
-            fn from(value: super::CreateBlockedPhoneNumber) -> Self {
-                Self {
-                    phone: Ok(value.phone),
-                    reason: Ok(value.reason),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreatePhoneNumber {
-            bundle_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            carrier_type: ::std::result::Result<
-                ::std::option::Option<super::CreatePhoneNumberCarrierType>,
-                ::std::string::String,
-            >,
-            country: ::std::result::Result<::std::string::String, ::std::string::String>,
-            prefix: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sharing: ::std::result::Result<
-                super::PhoneNumberSharing,
-                ::std::string::String,
-            >,
-            with_mms: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            with_sms: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreatePhoneNumber {
-            fn default() -> Self {
-                Self {
-                    bundle_id: Ok(Default::default()),
-                    carrier_type: Ok(Default::default()),
-                    country: Err("no value supplied for country".to_string()),
-                    prefix: Ok(Default::default()),
-                    sharing: Err("no value supplied for sharing".to_string()),
-                    with_mms: Ok(Default::default()),
-                    with_sms: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreatePhoneNumber {
-            pub fn bundle_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bundle_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for bundle_id: {e}")
-                    });
-                self
-            }
-            pub fn carrier_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreatePhoneNumberCarrierType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_type: {e}")
-                    });
-                self
-            }
-            pub fn country<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
-                self
-            }
-            pub fn prefix<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.prefix = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prefix: {e}")
-                    });
-                self
-            }
-            pub fn sharing<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PhoneNumberSharing>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sharing = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sharing: {e}")
-                    });
-                self
-            }
-            pub fn with_mms<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.with_mms = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for with_mms: {e}")
-                    });
-                self
-            }
-            pub fn with_sms<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.with_sms = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for with_sms: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatePhoneNumber> for super::CreatePhoneNumber {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatePhoneNumber,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    bundle_id: value.bundle_id?,
-                    carrier_type: value.carrier_type?,
-                    country: value.country?,
-                    prefix: value.prefix?,
-                    sharing: value.sharing?,
-                    with_mms: value.with_mms?,
-                    with_sms: value.with_sms?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreatePhoneNumber> for CreatePhoneNumber {
-            fn from(value: super::CreatePhoneNumber) -> Self {
-                Self {
-                    bundle_id: Ok(value.bundle_id),
-                    carrier_type: Ok(value.carrier_type),
-                    country: Ok(value.country),
-                    prefix: Ok(value.prefix),
-                    sharing: Ok(value.sharing),
-                    with_mms: Ok(value.with_mms),
-                    with_sms: Ok(value.with_sms),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PhoneNumberList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for PhoneNumberList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl PhoneNumberList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PhoneNumberList> for super::PhoneNumberList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PhoneNumberList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PhoneNumberList> for PhoneNumberList {
-            fn from(value: super::PhoneNumberList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateBlockedPhoneNumber {
-            reason: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateBlockedPhoneNumber {
-            fn default() -> Self {
-                Self {
-                    reason: Err("no value supplied for reason".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateBlockedPhoneNumber {
-            pub fn reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reason: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateBlockedPhoneNumber>
-        for super::UpdateBlockedPhoneNumber {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateBlockedPhoneNumber,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    reason: value.reason?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateBlockedPhoneNumber>
-        for UpdateBlockedPhoneNumber {
-            fn from(value: super::UpdateBlockedPhoneNumber) -> Self {
-                Self {
-                    reason: Ok(value.reason),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateBlockedPhoneNumberSettings {
-            reject_anonymous_inbound_calls: ::std::result::Result<
-                bool,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateBlockedPhoneNumberSettings {
-            fn default() -> Self {
-                Self {
-                    reject_anonymous_inbound_calls: Err(
-                        "no value supplied for reject_anonymous_inbound_calls"
-                            .to_string(),
-                    ),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateBlockedPhoneNumberSettings {
-            pub fn reject_anonymous_inbound_calls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reject_anonymous_inbound_calls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for reject_anonymous_inbound_calls: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateBlockedPhoneNumberSettings>
-        for super::UpdateBlockedPhoneNumberSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateBlockedPhoneNumberSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    reject_anonymous_inbound_calls: value
-                        .reject_anonymous_inbound_calls?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateBlockedPhoneNumberSettings>
-        for UpdateBlockedPhoneNumberSettings {
-            fn from(value: super::UpdateBlockedPhoneNumberSettings) -> Self {
-                Self {
-                    reject_anonymous_inbound_calls: Ok(
-                        value.reject_anonymous_inbound_calls,
-                    ),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdatePhoneNumber {
-            forward_to: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            forward_to_enabled: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            inbound_ring_duration: ::std::result::Result<
-                crate::Patch<i64>,
-                ::std::string::String,
-            >,
-            label: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            participants: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            phone_numbers: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            press_1_to_accept: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            voicemail_greeting_url: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdatePhoneNumber {
-            fn default() -> Self {
-                Self {
-                    forward_to: Ok(Default::default()),
-                    forward_to_enabled: Ok(Default::default()),
-                    inbound_ring_duration: Ok(Default::default()),
-                    label: Ok(Default::default()),
-                    participants: Ok(Default::default()),
-                    phone_numbers: Ok(Default::default()),
-                    press_1_to_accept: Ok(Default::default()),
-                    voicemail_greeting_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdatePhoneNumber {
-            pub fn forward_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.forward_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for forward_to: {e}")
-                    });
-                self
-            }
-            pub fn forward_to_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.forward_to_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for forward_to_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn inbound_ring_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inbound_ring_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inbound_ring_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn participants<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.participants = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for participants: {e}")
-                    });
-                self
-            }
-            pub fn phone_numbers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_numbers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_numbers: {e}")
-                    });
-                self
-            }
-            pub fn press_1_to_accept<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.press_1_to_accept = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for press_1_to_accept: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn voicemail_greeting_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voicemail_greeting_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for voicemail_greeting_url: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdatePhoneNumber> for super::UpdatePhoneNumber {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdatePhoneNumber,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    forward_to: value.forward_to?,
-                    forward_to_enabled: value.forward_to_enabled?,
-                    inbound_ring_duration: value.inbound_ring_duration?,
-                    label: value.label?,
-                    participants: value.participants?,
-                    phone_numbers: value.phone_numbers?,
-                    press_1_to_accept: value.press_1_to_accept?,
-                    voicemail_greeting_url: value.voicemail_greeting_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdatePhoneNumber> for UpdatePhoneNumber {
-            fn from(value: super::UpdatePhoneNumber) -> Self {
-                Self {
-                    forward_to: Ok(value.forward_to),
-                    forward_to_enabled: Ok(value.forward_to_enabled),
-                    inbound_ring_duration: Ok(value.inbound_ring_duration),
-                    label: Ok(value.label),
-                    participants: Ok(value.participants),
-                    phone_numbers: Ok(value.phone_numbers),
-                    press_1_to_accept: Ok(value.press_1_to_accept),
-                    voicemail_greeting_url: Ok(value.voicemail_greeting_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `CreatePhoneNumber`")]
-        pub type CreatePhoneNumberRequest = CreatePhoneNumber;
     }
     impl BlockedPhoneNumber {
         /// `id`, or `None` when Close did not send it.
@@ -2658,6 +1556,61 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreateBlockedPhoneNumber {
+        /// The `CreateBlockedPhoneNumber` with only its required members (`phone`, `reason`) set. Set others with struct update syntax: `CreateBlockedPhoneNumber { .., ..CreateBlockedPhoneNumber::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            phone: impl ::std::convert::Into<::std::string::String>,
+            reason: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                phone: phone.into(),
+                reason: reason.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreatePhoneNumber {
+        /// The `CreatePhoneNumber` with only its required members (`country`, `sharing`) set. Set others with struct update syntax: `CreatePhoneNumber { .., ..CreatePhoneNumber::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            country: impl ::std::convert::Into<::std::string::String>,
+            sharing: impl ::std::convert::Into<PhoneNumberSharing>,
+        ) -> Self {
+            Self {
+                bundle_id: ::std::default::Default::default(),
+                carrier_type: ::std::default::Default::default(),
+                country: country.into(),
+                prefix: ::std::default::Default::default(),
+                sharing: sharing.into(),
+                with_mms: ::std::default::Default::default(),
+                with_sms: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl UpdateBlockedPhoneNumber {
+        /// The `UpdateBlockedPhoneNumber` with only its required members (`reason`) set. Set others with struct update syntax: `UpdateBlockedPhoneNumber { .., ..UpdateBlockedPhoneNumber::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(reason: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                reason: reason.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl UpdateBlockedPhoneNumberSettings {
+        /// The `UpdateBlockedPhoneNumberSettings` with only its required members (`reject_anonymous_inbound_calls`) set. Set others with struct update syntax: `UpdateBlockedPhoneNumberSettings { .., ..UpdateBlockedPhoneNumberSettings::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            reject_anonymous_inbound_calls: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            Self {
+                reject_anonymous_inbound_calls: reject_anonymous_inbound_calls.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
     #[doc(hidden)]
     #[deprecated(note = "renamed to `CreatePhoneNumber`")]
     pub type CreatePhoneNumberRequest = CreatePhoneNumber;
@@ -2998,13 +1951,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateBlockedPhoneNumber, String>,
+        body: Result<types::CreateBlockedPhoneNumber, String>,
     }
     impl<'a> BlockedPhoneNumbersCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3016,7 +1969,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `CreateBlockedPhoneNumber` for body failed: {}", s
@@ -3024,26 +1976,12 @@ pub mod builder {
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateBlockedPhoneNumber,
-            ) -> types::builder::CreateBlockedPhoneNumber,
-        {
-            self.body = self.body.map(f);
-            self
-        }
         ///Sends a `POST` request to `/blocked_phone_number/`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateBlockedPhoneNumber::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/", client.baseurl,);
             let build = || {
                 client
@@ -3091,13 +2029,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdateSettings<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::UpdateBlockedPhoneNumberSettings, String>,
+        body: Result<types::UpdateBlockedPhoneNumberSettings, String>,
     }
     impl<'a> BlockedPhoneNumbersUpdateSettings<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3109,7 +2047,6 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `UpdateBlockedPhoneNumberSettings` for body failed: {}",
@@ -3118,26 +2055,12 @@ pub mod builder {
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateBlockedPhoneNumberSettings,
-            ) -> types::builder::UpdateBlockedPhoneNumberSettings,
-        {
-            self.body = self.body.map(f);
-            self
-        }
         ///Sends a `PUT` request to `/blocked_phone_number/settings/`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumberSettings>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateBlockedPhoneNumberSettings::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/settings/", client.baseurl,);
             let build = || {
                 client
@@ -3223,14 +2146,14 @@ pub mod builder {
     pub struct BlockedPhoneNumbersUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateBlockedPhoneNumber, String>,
+        body: Result<types::UpdateBlockedPhoneNumber, String>,
     }
     impl<'a> BlockedPhoneNumbersUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -3254,21 +2177,11 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `UpdateBlockedPhoneNumber` for body failed: {}", s
                     )
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateBlockedPhoneNumber,
-            ) -> types::builder::UpdateBlockedPhoneNumber,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/blocked_phone_number/{id}/`
@@ -3277,12 +2190,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateBlockedPhoneNumber::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/blocked_phone_number/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -3481,13 +2389,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreatePhoneNumber, String>,
+        body: Result<types::CreatePhoneNumber, String>,
     }
     impl<'a> PhoneNumbersCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3499,19 +2407,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreatePhoneNumber` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreatePhoneNumber,
-            ) -> types::builder::CreatePhoneNumber,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/phone_number/request/internal/`
@@ -3522,11 +2420,7 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreatePhoneNumber::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/phone_number/request/internal/", client.baseurl,);
             let build = || {
                 client
@@ -3612,14 +2506,14 @@ pub mod builder {
     pub struct PhoneNumbersUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdatePhoneNumber, String>,
+        body: Result<types::UpdatePhoneNumber, String>,
     }
     impl<'a> PhoneNumbersUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -3643,19 +2537,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdatePhoneNumber` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdatePhoneNumber,
-            ) -> types::builder::UpdatePhoneNumber,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/phone_number/{id}/`
@@ -3664,11 +2548,7 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdatePhoneNumber::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

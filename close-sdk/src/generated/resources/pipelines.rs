@@ -32,11 +32,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreatePipeline {
-        pub fn builder() -> builder::CreatePipeline {
-            Default::default()
-        }
-    }
     ///`CreatePipelineStatusesItem`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -49,11 +44,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreatePipelineStatusesItem {
-        pub fn builder() -> builder::CreatePipelineStatusesItem {
-            Default::default()
-        }
     }
     ///A page of `Pipeline` objects.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,11 +64,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl PipelineList {
-        pub fn builder() -> builder::PipelineList {
-            Default::default()
-        }
-    }
     ///Members of a pipeline to change (e.g. its name or the order of its statuses).
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -88,11 +73,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdatePipeline {
-        pub fn builder() -> builder::UpdatePipeline {
-            Default::default()
-        }
     }
     ///`UpdatePipelineStatusesItem`
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -106,402 +86,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdatePipelineStatusesItem {
-        pub fn builder() -> builder::UpdatePipelineStatusesItem {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreatePipeline {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            statuses: ::std::result::Result<
-                ::std::vec::Vec<super::CreatePipelineStatusesItem>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreatePipeline {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                    statuses: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreatePipeline {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn statuses<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreatePipelineStatusesItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.statuses = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for statuses: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatePipeline> for super::CreatePipeline {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatePipeline,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    statuses: value.statuses?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreatePipeline> for CreatePipeline {
-            fn from(value: super::CreatePipeline) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    statuses: Ok(value.statuses),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreatePipelineStatusesItem {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreatePipelineStatusesItem {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreatePipelineStatusesItem {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatePipelineStatusesItem>
-        for super::CreatePipelineStatusesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatePipelineStatusesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreatePipelineStatusesItem>
-        for CreatePipelineStatusesItem {
-            fn from(value: super::CreatePipelineStatusesItem) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PipelineList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<crate::types::Pipeline>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for PipelineList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl PipelineList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<crate::types::Pipeline>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PipelineList> for super::PipelineList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PipelineList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PipelineList> for PipelineList {
-            fn from(value: super::PipelineList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdatePipeline {
-            name: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            statuses: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::UpdatePipelineStatusesItem>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdatePipeline {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                    statuses: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdatePipeline {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn statuses<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<super::UpdatePipelineStatusesItem>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.statuses = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for statuses: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdatePipeline> for super::UpdatePipeline {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdatePipeline,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    statuses: value.statuses?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdatePipeline> for UpdatePipeline {
-            fn from(value: super::UpdatePipeline) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    statuses: Ok(value.statuses),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdatePipelineStatusesItem {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdatePipelineStatusesItem {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdatePipelineStatusesItem {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdatePipelineStatusesItem>
-        for super::UpdatePipelineStatusesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdatePipelineStatusesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdatePipelineStatusesItem>
-        for UpdatePipelineStatusesItem {
-            fn from(value: super::UpdatePipelineStatusesItem) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -942,6 +526,21 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreatePipeline {
+        /// The `CreatePipeline` with only its required members (`statuses`) set. Set others with struct update syntax: `CreatePipeline { .., ..CreatePipeline::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            statuses: impl ::std::convert::Into<
+                ::std::vec::Vec<CreatePipelineStatusesItem>,
+            >,
+        ) -> Self {
+            Self {
+                name: ::std::default::Default::default(),
+                statuses: statuses.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -1052,13 +651,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PipelinesCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreatePipeline, String>,
+        body: Result<types::CreatePipeline, String>,
     }
     impl<'a> PipelinesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -1070,19 +669,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreatePipeline` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreatePipeline,
-            ) -> types::builder::CreatePipeline,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/pipeline/`
@@ -1090,11 +679,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<crate::types::Pipeline>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreatePipeline::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/pipeline/", client.baseurl,);
             let build = || {
                 client
@@ -1115,14 +700,14 @@ pub mod builder {
     pub struct PipelinesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdatePipeline, String>,
+        body: Result<types::UpdatePipeline, String>,
     }
     impl<'a> PipelinesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1146,19 +731,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdatePipeline` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdatePipeline,
-            ) -> types::builder::UpdatePipeline,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/pipeline/{id}/`
@@ -1167,11 +742,7 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::types::Pipeline>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdatePipeline::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/pipeline/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

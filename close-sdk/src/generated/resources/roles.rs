@@ -42,11 +42,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateRole {
-        pub fn builder() -> builder::CreateRole {
-            Default::default()
-        }
-    }
     ///A role of your organization: its name and permissions. System roles (such as Admin) have `editable: false`. Assign it with `Role::Custom(id)` in a membership.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -93,11 +88,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl RoleDefinition {
-        pub fn builder() -> builder::RoleDefinition {
-            Default::default()
-        }
-    }
     ///One page of roles (`_skip`/`_limit` pagination).
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -116,11 +106,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl RoleList {
-        pub fn builder() -> builder::RoleList {
-            Default::default()
-        }
     }
     ///A role's name (non-empty).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -233,529 +218,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateRole {
-        pub fn builder() -> builder::UpdateRole {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreateRole {
-            name: ::std::result::Result<super::RoleName, ::std::string::String>,
-            permissions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            visibility_user_lcf_behavior: ::std::result::Result<
-                ::std::option::Option<super::RoleVisibilityBehavior>,
-                ::std::string::String,
-            >,
-            visibility_user_lcf_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateRole {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    permissions: Ok(Default::default()),
-                    visibility_user_lcf_behavior: Ok(Default::default()),
-                    visibility_user_lcf_ids: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateRole {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RoleName>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn permissions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.permissions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
-                self
-            }
-            pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RoleVisibilityBehavior>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility_user_lcf_behavior = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for visibility_user_lcf_behavior: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility_user_lcf_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for visibility_user_lcf_ids: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateRole> for super::CreateRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    permissions: value.permissions?,
-                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
-                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateRole> for CreateRole {
-            fn from(value: super::CreateRole) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    permissions: Ok(value.permissions),
-                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
-                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoleDefinition {
-            editable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            permissions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            visibility_user_lcf_behavior: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            visibility_user_lcf_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for RoleDefinition {
-            fn default() -> Self {
-                Self {
-                    editable: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    permissions: Ok(Default::default()),
-                    visibility_user_lcf_behavior: Ok(Default::default()),
-                    visibility_user_lcf_ids: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RoleDefinition {
-            pub fn editable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.editable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for editable: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn permissions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.permissions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
-                self
-            }
-            pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility_user_lcf_behavior = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for visibility_user_lcf_behavior: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility_user_lcf_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for visibility_user_lcf_ids: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoleDefinition> for super::RoleDefinition {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoleDefinition,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    editable: value.editable?,
-                    id: value.id?,
-                    name: value.name?,
-                    permissions: value.permissions?,
-                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
-                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoleDefinition> for RoleDefinition {
-            fn from(value: super::RoleDefinition) -> Self {
-                Self {
-                    editable: Ok(value.editable),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    permissions: Ok(value.permissions),
-                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
-                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoleList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::RoleDefinition>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for RoleList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RoleList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::RoleDefinition>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoleList> for super::RoleList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoleList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoleList> for RoleList {
-            fn from(value: super::RoleList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateRole {
-            name: ::std::result::Result<
-                crate::Patch<super::RoleName>,
-                ::std::string::String,
-            >,
-            permissions: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            visibility_user_lcf_behavior: ::std::result::Result<
-                crate::Patch<super::RoleVisibilityBehavior>,
-                ::std::string::String,
-            >,
-            visibility_user_lcf_ids: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateRole {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                    permissions: Ok(Default::default()),
-                    visibility_user_lcf_behavior: Ok(Default::default()),
-                    visibility_user_lcf_ids: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateRole {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::RoleName>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn permissions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.permissions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
-                self
-            }
-            pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::RoleVisibilityBehavior>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility_user_lcf_behavior = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for visibility_user_lcf_behavior: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.visibility_user_lcf_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for visibility_user_lcf_ids: {e}"
-                        )
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateRole> for super::UpdateRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    permissions: value.permissions?,
-                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
-                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateRole> for UpdateRole {
-            fn from(value: super::UpdateRole) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    permissions: Ok(value.permissions),
-                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
-                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `CreateRole`")]
-        pub type RoleCreate = CreateRole;
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `UpdateRole`")]
-        pub type RoleUpdate = UpdateRole;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -1369,6 +831,24 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreateRole {
+        /// The `CreateRole` with only its required members (`name`, `permissions`) set. Set others with struct update syntax: `CreateRole { .., ..CreateRole::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl ::std::convert::Into<RoleName>,
+            permissions: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                permissions: permissions.into(),
+                visibility_user_lcf_behavior: ::std::default::Default::default(),
+                visibility_user_lcf_ids: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
     #[doc(hidden)]
     #[deprecated(note = "renamed to `CreateRole`")]
     pub type RoleCreate = CreateRole;
@@ -1536,13 +1016,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RolesCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateRole, String>,
+        body: Result<types::CreateRole, String>,
     }
     impl<'a> RolesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -1552,19 +1032,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateRole` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateRole,
-            ) -> types::builder::CreateRole,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/role/`
@@ -1572,9 +1042,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RoleDefinition>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::CreateRole::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/role/", client.baseurl,);
             let build = || {
                 client
@@ -1643,14 +1111,14 @@ pub mod builder {
     pub struct RolesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateRole, String>,
+        body: Result<types::UpdateRole, String>,
     }
     impl<'a> RolesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1672,19 +1140,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateRole` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateRole,
-            ) -> types::builder::UpdateRole,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/role/{id}/`
@@ -1693,9 +1151,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RoleDefinition>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateRole::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/role/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

@@ -29,11 +29,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl BulkUpdateTasks {
-        pub fn builder() -> builder::BulkUpdateTasks {
-            Default::default()
-        }
-    }
     ///The outcome of a bulk task update.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -46,11 +41,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl BulkUpdateTasksResult {
-        pub fn builder() -> builder::BulkUpdateTasksResult {
-            Default::default()
-        }
     }
     ///A task to create on a lead. `text` and `is_complete` are not in the example; they are members of the document's task update body (`UpdateNotification`) and of the `Task` Close returns.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,11 +89,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreateTask {
-        pub fn builder() -> builder::CreateTask {
-            Default::default()
-        }
     }
     ///`NotificationResolution`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -164,11 +149,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl TaskList {
-        pub fn builder() -> builder::TaskList {
-            Default::default()
-        }
     }
     ///`TaskPriority`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -275,830 +255,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateTask {
-        pub fn builder() -> builder::UpdateTask {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct BulkUpdateTasks {
-            assigned_to: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            date: ::std::result::Result<
-                crate::Patch<crate::DateOrTimestamp>,
-                ::std::string::String,
-            >,
-            is_complete: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            priority: ::std::result::Result<
-                crate::Patch<super::TaskPriority>,
-                ::std::string::String,
-            >,
-            resolution: ::std::result::Result<
-                crate::Patch<super::NotificationResolution>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkUpdateTasks {
-            fn default() -> Self {
-                Self {
-                    assigned_to: Ok(Default::default()),
-                    date: Ok(Default::default()),
-                    is_complete: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    priority: Ok(Default::default()),
-                    resolution: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BulkUpdateTasks {
-            pub fn assigned_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assigned_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assigned_to: {e}")
-                    });
-                self
-            }
-            pub fn date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::DateOrTimestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
-                self
-            }
-            pub fn is_complete<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_complete = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_complete: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn priority<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::TaskPriority>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.priority = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
-                self
-            }
-            pub fn resolution<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::NotificationResolution>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resolution = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for resolution: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUpdateTasks> for super::BulkUpdateTasks {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUpdateTasks,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    assigned_to: value.assigned_to?,
-                    date: value.date?,
-                    is_complete: value.is_complete?,
-                    organization_id: value.organization_id?,
-                    priority: value.priority?,
-                    resolution: value.resolution?,
-                    text: value.text?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUpdateTasks> for BulkUpdateTasks {
-            fn from(value: super::BulkUpdateTasks) -> Self {
-                Self {
-                    assigned_to: Ok(value.assigned_to),
-                    date: Ok(value.date),
-                    is_complete: Ok(value.is_complete),
-                    organization_id: Ok(value.organization_id),
-                    priority: Ok(value.priority),
-                    resolution: Ok(value.resolution),
-                    text: Ok(value.text),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkUpdateTasksResult {
-            ok: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkUpdateTasksResult {
-            fn default() -> Self {
-                Self {
-                    ok: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BulkUpdateTasksResult {
-            pub fn ok<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ok = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUpdateTasksResult>
-        for super::BulkUpdateTasksResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUpdateTasksResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    ok: value.ok?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUpdateTasksResult>
-        for BulkUpdateTasksResult {
-            fn from(value: super::BulkUpdateTasksResult) -> Self {
-                Self {
-                    ok: Ok(value.ok),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateTask {
-            assigned_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
-                ::std::string::String,
-            >,
-            is_complete: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateTask {
-            fn default() -> Self {
-                Self {
-                    assigned_to: Ok(Default::default()),
-                    contact_id: Ok(Default::default()),
-                    date: Ok(Default::default()),
-                    is_complete: Ok(Default::default()),
-                    lead_id: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateTask {
-            pub fn assigned_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assigned_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assigned_to: {e}")
-                    });
-                self
-            }
-            pub fn contact_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_id: {e}")
-                    });
-                self
-            }
-            pub fn date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::DateOrTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
-                self
-            }
-            pub fn is_complete<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_complete = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_complete: {e}")
-                    });
-                self
-            }
-            pub fn lead_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lead_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lead_id: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateTask> for super::CreateTask {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateTask,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    assigned_to: value.assigned_to?,
-                    contact_id: value.contact_id?,
-                    date: value.date?,
-                    is_complete: value.is_complete?,
-                    lead_id: value.lead_id?,
-                    text: value.text?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateTask> for CreateTask {
-            fn from(value: super::CreateTask) -> Self {
-                Self {
-                    assigned_to: Ok(value.assigned_to),
-                    contact_id: Ok(value.contact_id),
-                    date: Ok(value.date),
-                    is_complete: Ok(value.is_complete),
-                    lead_id: Ok(value.lead_id),
-                    text: Ok(value.text),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TaskList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for TaskList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TaskList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<crate::types::Task>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TaskList> for super::TaskList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TaskList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TaskList> for TaskList {
-            fn from(value: super::TaskList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateTask {
-            agent_config_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            assigned_to: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            contact_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            date: ::std::result::Result<
-                crate::Patch<crate::DateOrTimestamp>,
-                ::std::string::String,
-            >,
-            due_date: ::std::result::Result<
-                crate::Patch<crate::DateOrTimestamp>,
-                ::std::string::String,
-            >,
-            is_complete: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            is_dateless: ::std::result::Result<
-                crate::Patch<bool>,
-                ::std::string::String,
-            >,
-            lead_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            priority: ::std::result::Result<
-                crate::Patch<super::TaskPriority>,
-                ::std::string::String,
-            >,
-            resolution: ::std::result::Result<
-                crate::Patch<super::NotificationResolution>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateTask {
-            fn default() -> Self {
-                Self {
-                    agent_config_id: Ok(Default::default()),
-                    assigned_to: Ok(Default::default()),
-                    contact_id: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    date: Ok(Default::default()),
-                    due_date: Ok(Default::default()),
-                    is_complete: Ok(Default::default()),
-                    is_dateless: Ok(Default::default()),
-                    lead_id: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    priority: Ok(Default::default()),
-                    resolution: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateTask {
-            pub fn agent_config_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.agent_config_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for agent_config_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn assigned_to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assigned_to = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assigned_to: {e}")
-                    });
-                self
-            }
-            pub fn contact_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_id: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::DateOrTimestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
-                self
-            }
-            pub fn due_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<crate::DateOrTimestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.due_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for due_date: {e}")
-                    });
-                self
-            }
-            pub fn is_complete<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_complete = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_complete: {e}")
-                    });
-                self
-            }
-            pub fn is_dateless<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_dateless = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_dateless: {e}")
-                    });
-                self
-            }
-            pub fn lead_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lead_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lead_id: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn priority<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::TaskPriority>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.priority = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
-                self
-            }
-            pub fn resolution<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::NotificationResolution>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resolution = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for resolution: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateTask> for super::UpdateTask {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateTask,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    agent_config_id: value.agent_config_id?,
-                    assigned_to: value.assigned_to?,
-                    contact_id: value.contact_id?,
-                    created_by: value.created_by?,
-                    date: value.date?,
-                    due_date: value.due_date?,
-                    is_complete: value.is_complete?,
-                    is_dateless: value.is_dateless?,
-                    lead_id: value.lead_id?,
-                    organization_id: value.organization_id?,
-                    priority: value.priority?,
-                    resolution: value.resolution?,
-                    text: value.text?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateTask> for UpdateTask {
-            fn from(value: super::UpdateTask) -> Self {
-                Self {
-                    agent_config_id: Ok(value.agent_config_id),
-                    assigned_to: Ok(value.assigned_to),
-                    contact_id: Ok(value.contact_id),
-                    created_by: Ok(value.created_by),
-                    date: Ok(value.date),
-                    due_date: Ok(value.due_date),
-                    is_complete: Ok(value.is_complete),
-                    is_dateless: Ok(value.is_dateless),
-                    lead_id: Ok(value.lead_id),
-                    organization_id: Ok(value.organization_id),
-                    priority: Ok(value.priority),
-                    resolution: Ok(value.resolution),
-                    text: Ok(value.text),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `BulkUpdateTasks`")]
-        pub type BulkUpdateNotifications = BulkUpdateTasks;
-        #[doc(hidden)]
-        #[deprecated(note = "renamed to `UpdateTask`")]
-        pub type UpdateNotification = UpdateTask;
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -2825,7 +1981,7 @@ pub mod builder {
         lead_id: Result<Option<::std::string::String>, String>,
         organization_id: Result<Option<::std::string::String>, String>,
         view: Result<Option<types::TaskView>, String>,
-        body: Result<types::builder::BulkUpdateTasks, String>,
+        body: Result<types::BulkUpdateTasks, String>,
     }
     impl<'a> TasksBulkUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2861,7 +2017,7 @@ pub mod builder {
                 lead_id: Ok(None),
                 organization_id: Ok(None),
                 view: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn fields<V>(mut self, value: V) -> Self
@@ -3259,19 +2415,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `BulkUpdateTasks` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::BulkUpdateTasks,
-            ) -> types::builder::BulkUpdateTasks,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/task/`
@@ -3346,11 +2492,7 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let view = view.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::BulkUpdateTasks::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
             let build = || {
                 client
@@ -3454,14 +2596,14 @@ pub mod builder {
     pub struct TasksCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreateTask, String>,
+        body: Result<types::CreateTask, String>,
     }
     impl<'a> TasksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 fields: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn fields<V>(mut self, value: V) -> Self
@@ -3484,19 +2626,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateTask` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateTask,
-            ) -> types::builder::CreateTask,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/task/`
@@ -3505,9 +2637,7 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::CreateTask::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
             let build = || {
                 client
@@ -3595,7 +2725,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::UpdateTask, String>,
+        body: Result<types::UpdateTask, String>,
     }
     impl<'a> TasksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3603,7 +2733,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 fields: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -3638,19 +2768,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateTask` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateTask,
-            ) -> types::builder::UpdateTask,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/task/{id}/`
@@ -3660,9 +2780,7 @@ pub mod builder {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::UpdateTask::try_from(v).map_err(|e| e.to_string()))
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

@@ -38,11 +38,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateSmsTemplate {
-        pub fn builder() -> builder::CreateSmsTemplate {
-            Default::default()
-        }
-    }
     ///`CreateSmsTemplateAttachment`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -53,11 +48,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl CreateSmsTemplateAttachment {
-        pub fn builder() -> builder::CreateSmsTemplateAttachment {
-            Default::default()
-        }
     }
     ///An email template, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
@@ -122,11 +112,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl EmailTemplate {
-        pub fn builder() -> builder::EmailTemplate {
-            Default::default()
-        }
-    }
     ///`EmailTemplateList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -144,11 +129,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl EmailTemplateList {
-        pub fn builder() -> builder::EmailTemplateList {
-            Default::default()
-        }
     }
     ///`EmailTemplatesRenderBulkObjectType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -288,11 +268,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl EmailTemplatesRenderSortItem {
-        pub fn builder() -> builder::EmailTemplatesRenderSortItem {
-            Default::default()
-        }
-    }
     ///`EmailTemplatesRenderSortItemDirection`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -398,11 +373,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl SmsTemplate {
-        pub fn builder() -> builder::SmsTemplate {
-            Default::default()
-        }
-    }
     ///`SmsTemplateList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -420,11 +390,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl SmsTemplateList {
-        pub fn builder() -> builder::SmsTemplateList {
-            Default::default()
-        }
     }
     ///`SmsTemplateStatus`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -480,11 +445,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl UpdateSmsTemplate {
-        pub fn builder() -> builder::UpdateSmsTemplate {
-            Default::default()
-        }
-    }
     ///`UpdateSmsTemplateAttachment`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -495,1242 +455,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateSmsTemplateAttachment {
-        pub fn builder() -> builder::UpdateSmsTemplateAttachment {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreateSmsTemplate {
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<super::CreateSmsTemplateAttachment>,
-                ::std::string::String,
-            >,
-            is_shared: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateSmsTemplate {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    is_shared: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    text: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSmsTemplate {
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateSmsTemplateAttachment>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn is_shared<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_shared = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_shared: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSmsTemplate> for super::CreateSmsTemplate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSmsTemplate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    is_shared: value.is_shared?,
-                    name: value.name?,
-                    text: value.text?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSmsTemplate> for CreateSmsTemplate {
-            fn from(value: super::CreateSmsTemplate) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    is_shared: Ok(value.is_shared),
-                    name: Ok(value.name),
-                    text: Ok(value.text),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSmsTemplateAttachment {
-            content_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            filename: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateSmsTemplateAttachment {
-            fn default() -> Self {
-                Self {
-                    content_type: Err("no value supplied for content_type".to_string()),
-                    filename: Err("no value supplied for filename".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSmsTemplateAttachment {
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn filename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filename: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSmsTemplateAttachment>
-        for super::CreateSmsTemplateAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSmsTemplateAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content_type: value.content_type?,
-                    filename: value.filename?,
-                    url: value.url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSmsTemplateAttachment>
-        for CreateSmsTemplateAttachment {
-            fn from(value: super::CreateSmsTemplateAttachment) -> Self {
-                Self {
-                    content_type: Ok(value.content_type),
-                    filename: Ok(value.filename),
-                    url: Ok(value.url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailTemplate {
-            body: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_archived: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_shared: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for EmailTemplate {
-            fn default() -> Self {
-                Self {
-                    body: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    is_archived: Ok(Default::default()),
-                    is_shared: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl EmailTemplate {
-            pub fn body<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.body = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for body: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_archived<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_archived = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_archived: {e}")
-                    });
-                self
-            }
-            pub fn is_shared<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_shared = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_shared: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn subject<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subject = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailTemplate> for super::EmailTemplate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailTemplate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    body: value.body?,
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    id: value.id?,
-                    is_archived: value.is_archived?,
-                    is_shared: value.is_shared?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    subject: value.subject?,
-                    updated_by: value.updated_by?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailTemplate> for EmailTemplate {
-            fn from(value: super::EmailTemplate) -> Self {
-                Self {
-                    body: Ok(value.body),
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    id: Ok(value.id),
-                    is_archived: Ok(value.is_archived),
-                    is_shared: Ok(value.is_shared),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    subject: Ok(value.subject),
-                    updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailTemplateList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::EmailTemplate>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for EmailTemplateList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl EmailTemplateList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::EmailTemplate>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailTemplateList> for super::EmailTemplateList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailTemplateList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailTemplateList> for EmailTemplateList {
-            fn from(value: super::EmailTemplateList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailTemplatesRenderSortItem {
-            direction: ::std::result::Result<
-                super::EmailTemplatesRenderSortItemDirection,
-                ::std::string::String,
-            >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for EmailTemplatesRenderSortItem {
-            fn default() -> Self {
-                Self {
-                    direction: Err("no value supplied for direction".to_string()),
-                    field: Err("no value supplied for field".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl EmailTemplatesRenderSortItem {
-            pub fn direction<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EmailTemplatesRenderSortItemDirection>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.direction = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for direction: {e}")
-                    });
-                self
-            }
-            pub fn field<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for field: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailTemplatesRenderSortItem>
-        for super::EmailTemplatesRenderSortItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailTemplatesRenderSortItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    direction: value.direction?,
-                    field: value.field?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailTemplatesRenderSortItem>
-        for EmailTemplatesRenderSortItem {
-            fn from(value: super::EmailTemplatesRenderSortItem) -> Self {
-                Self {
-                    direction: Ok(value.direction),
-                    field: Ok(value.field),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SmsTemplate {
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_shared: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owned_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SmsTemplate {
-            fn default() -> Self {
-                Self {
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    is_shared: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    owned_by: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SmsTemplate {
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn is_shared<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_shared = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_shared: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn owned_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owned_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owned_by: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SmsTemplate> for super::SmsTemplate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SmsTemplate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    id: value.id?,
-                    is_shared: value.is_shared?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    owned_by: value.owned_by?,
-                    status: value.status?,
-                    text: value.text?,
-                    updated_by: value.updated_by?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SmsTemplate> for SmsTemplate {
-            fn from(value: super::SmsTemplate) -> Self {
-                Self {
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    id: Ok(value.id),
-                    is_shared: Ok(value.is_shared),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    owned_by: Ok(value.owned_by),
-                    status: Ok(value.status),
-                    text: Ok(value.text),
-                    updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SmsTemplateList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SmsTemplate>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for SmsTemplateList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SmsTemplateList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SmsTemplate>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SmsTemplateList> for super::SmsTemplateList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SmsTemplateList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SmsTemplateList> for SmsTemplateList {
-            fn from(value: super::SmsTemplateList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSmsTemplate {
-            attachments: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::UpdateSmsTemplateAttachment>>,
-                ::std::string::String,
-            >,
-            is_shared: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
-            name: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                crate::Patch<super::SmsTemplateStatus>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateSmsTemplate {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    is_shared: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSmsTemplate {
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<super::UpdateSmsTemplateAttachment>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn is_shared<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_shared = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_shared: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::SmsTemplateStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSmsTemplate> for super::UpdateSmsTemplate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSmsTemplate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    is_shared: value.is_shared?,
-                    name: value.name?,
-                    status: value.status?,
-                    text: value.text?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSmsTemplate> for UpdateSmsTemplate {
-            fn from(value: super::UpdateSmsTemplate) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    is_shared: Ok(value.is_shared),
-                    name: Ok(value.name),
-                    status: Ok(value.status),
-                    text: Ok(value.text),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSmsTemplateAttachment {
-            content_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            filename: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateSmsTemplateAttachment {
-            fn default() -> Self {
-                Self {
-                    content_type: Err("no value supplied for content_type".to_string()),
-                    filename: Err("no value supplied for filename".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSmsTemplateAttachment {
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn filename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filename: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSmsTemplateAttachment>
-        for super::UpdateSmsTemplateAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSmsTemplateAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content_type: value.content_type?,
-                    filename: value.filename?,
-                    url: value.url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSmsTemplateAttachment>
-        for UpdateSmsTemplateAttachment {
-            fn from(value: super::UpdateSmsTemplateAttachment) -> Self {
-                Self {
-                    content_type: Ok(value.content_type),
-                    filename: Ok(value.filename),
-                    url: Ok(value.url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -3365,6 +2089,70 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreateSmsTemplate {
+        /// The `CreateSmsTemplate` with only its required members (`attachments`, `name`) set. Set others with struct update syntax: `CreateSmsTemplate { .., ..CreateSmsTemplate::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            attachments: impl ::std::convert::Into<
+                ::std::vec::Vec<CreateSmsTemplateAttachment>,
+            >,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                attachments: attachments.into(),
+                is_shared: ::std::default::Default::default(),
+                name: name.into(),
+                text: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateSmsTemplateAttachment {
+        /// The `CreateSmsTemplateAttachment` with only its required members (`content_type`, `filename`, `url`) set. Set others with struct update syntax: `CreateSmsTemplateAttachment { .., ..CreateSmsTemplateAttachment::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            content_type: impl ::std::convert::Into<::std::string::String>,
+            filename: impl ::std::convert::Into<::std::string::String>,
+            url: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                content_type: content_type.into(),
+                filename: filename.into(),
+                url: url.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl EmailTemplatesRenderSortItem {
+        /// The `EmailTemplatesRenderSortItem` with only its required members (`direction`, `field`) set. Set others with struct update syntax: `EmailTemplatesRenderSortItem { .., ..EmailTemplatesRenderSortItem::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            direction: impl ::std::convert::Into<EmailTemplatesRenderSortItemDirection>,
+            field: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                direction: direction.into(),
+                field: field.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl UpdateSmsTemplateAttachment {
+        /// The `UpdateSmsTemplateAttachment` with only its required members (`content_type`, `filename`, `url`) set. Set others with struct update syntax: `UpdateSmsTemplateAttachment { .., ..UpdateSmsTemplateAttachment::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            content_type: impl ::std::convert::Into<::std::string::String>,
+            filename: impl ::std::convert::Into<::std::string::String>,
+            url: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                content_type: content_type.into(),
+                filename: filename.into(),
+                url: url.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -4334,13 +3122,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateSmsTemplate, String>,
+        body: Result<types::CreateSmsTemplate, String>,
     }
     impl<'a> SmsTemplatesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -4352,19 +3140,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateSmsTemplate` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateSmsTemplate,
-            ) -> types::builder::CreateSmsTemplate,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/sms_template/`
@@ -4375,11 +3153,7 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateSmsTemplate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sms_template/", client.baseurl,);
             let build = || {
                 client
@@ -4495,14 +3269,14 @@ pub mod builder {
     pub struct SmsTemplatesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateSmsTemplate, String>,
+        body: Result<types::UpdateSmsTemplate, String>,
     }
     impl<'a> SmsTemplatesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -4526,19 +3300,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateSmsTemplate` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateSmsTemplate,
-            ) -> types::builder::UpdateSmsTemplate,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/sms_template/{id}/`
@@ -4550,11 +3314,7 @@ pub mod builder {
         > {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateSmsTemplate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),

@@ -23,78 +23,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateUnsubscribedEmail {
-        pub fn builder() -> builder::CreateUnsubscribedEmail {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreateUnsubscribedEmail {
-            email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateUnsubscribedEmail {
-            fn default() -> Self {
-                Self {
-                    email: Err("no value supplied for email".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateUnsubscribedEmail {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::EmailAddress>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateUnsubscribedEmail>
-        for super::CreateUnsubscribedEmail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateUnsubscribedEmail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    email: value.email?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateUnsubscribedEmail>
-        for CreateUnsubscribedEmail {
-            fn from(value: super::CreateUnsubscribedEmail) -> Self {
-                Self {
-                    email: Ok(value.email),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CREATEUNSUBSCRIBEDEMAIL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -175,6 +103,16 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CreateUnsubscribedEmail {
+        /// The `CreateUnsubscribedEmail` with only its required members (`email`) set. Set others with struct update syntax: `CreateUnsubscribedEmail { .., ..CreateUnsubscribedEmail::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(email: impl ::std::convert::Into<crate::EmailAddress>) -> Self {
+            Self {
+                email: email.into(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
 }
@@ -270,13 +208,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateUnsubscribedEmail, String>,
+        body: Result<types::CreateUnsubscribedEmail, String>,
     }
     impl<'a> UnsubscribedEmailsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -288,21 +226,11 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!(
                         "conversion to `CreateUnsubscribedEmail` for body failed: {}", s
                     )
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateUnsubscribedEmail,
-            ) -> types::builder::CreateUnsubscribedEmail,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/unsubscribe/email/`
@@ -313,12 +241,7 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateUnsubscribedEmail::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/unsubscribe/email/", client.baseurl,);
             let build = || {
                 client

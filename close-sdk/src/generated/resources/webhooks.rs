@@ -37,11 +37,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl CreateWebhook {
-        pub fn builder() -> builder::CreateWebhook {
-            Default::default()
-        }
-    }
     ///Changes to a webhook subscription; only the fields present are changed.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -56,11 +51,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl UpdateWebhook {
-        pub fn builder() -> builder::UpdateWebhook {
-            Default::default()
-        }
     }
     ///`WebhookStatus`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -203,11 +193,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    impl WebhookSubscription {
-        pub fn builder() -> builder::WebhookSubscription {
-            Default::default()
-        }
-    }
     ///`WebhookSubscriptionEvent`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -224,11 +209,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl WebhookSubscriptionEvent {
-        pub fn builder() -> builder::WebhookSubscriptionEvent {
-            Default::default()
-        }
     }
     ///A page of webhook subscriptions, in Close's list envelope (`data`, `has_more`; the document leaves this answer undescribed). Typed so that every `signature_key` is a `SignatureKey`, never shown by `Debug`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -247,809 +227,6 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
-    }
-    impl WebhookSubscriptionList {
-        pub fn builder() -> builder::WebhookSubscriptionList {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreateWebhook {
-            event_filter: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            events: ::std::result::Result<
-                ::std::vec::Vec<super::WebhookSubscriptionEvent>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            verify_ssl: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateWebhook {
-            fn default() -> Self {
-                Self {
-                    event_filter: Ok(Default::default()),
-                    events: Err("no value supplied for events".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                    verify_ssl: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateWebhook {
-            pub fn event_filter<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_filter = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_filter: {e}")
-                    });
-                self
-            }
-            pub fn events<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::WebhookSubscriptionEvent>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.events = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for events: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn verify_ssl<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.verify_ssl = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for verify_ssl: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateWebhook> for super::CreateWebhook {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateWebhook,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    event_filter: value.event_filter?,
-                    events: value.events?,
-                    url: value.url?,
-                    verify_ssl: value.verify_ssl?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateWebhook> for CreateWebhook {
-            fn from(value: super::CreateWebhook) -> Self {
-                Self {
-                    event_filter: Ok(value.event_filter),
-                    events: Ok(value.events),
-                    url: Ok(value.url),
-                    verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateWebhook {
-            events: ::std::result::Result<
-                crate::Patch<::std::vec::Vec<super::WebhookSubscriptionEvent>>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                crate::Patch<super::WebhookStatus>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                crate::Patch<::std::string::String>,
-                ::std::string::String,
-            >,
-            verify_ssl: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateWebhook {
-            fn default() -> Self {
-                Self {
-                    events: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    verify_ssl: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateWebhook {
-            pub fn events<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    crate::Patch<::std::vec::Vec<super::WebhookSubscriptionEvent>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.events = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for events: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<super::WebhookStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn verify_ssl<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::Patch<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.verify_ssl = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for verify_ssl: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateWebhook> for super::UpdateWebhook {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateWebhook,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    events: value.events?,
-                    status: value.status?,
-                    url: value.url?,
-                    verify_ssl: value.verify_ssl?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateWebhook> for UpdateWebhook {
-            fn from(value: super::UpdateWebhook) -> Self {
-                Self {
-                    events: Ok(value.events),
-                    status: Ok(value.status),
-                    url: Ok(value.url),
-                    verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct WebhookSubscription {
-            counters: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            events: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
-                >,
-                ::std::string::String,
-            >,
-            health_status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            latest_error: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            pause_reason: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            recent_consecutive_fail_buckets_cnt: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            signature_key: ::std::result::Result<
-                ::std::option::Option<crate::webhooks::SignatureKey>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<crate::webhooks::SubscriptionStatus>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            verify_ssl: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for WebhookSubscription {
-            fn default() -> Self {
-                Self {
-                    counters: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    events: Ok(Default::default()),
-                    health_status: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    latest_error: Ok(Default::default()),
-                    pause_reason: Ok(Default::default()),
-                    recent_consecutive_fail_buckets_cnt: Ok(Default::default()),
-                    signature_key: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    verify_ssl: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl WebhookSubscription {
-            pub fn counters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.counters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for counters: {e}")
-                    });
-                self
-            }
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn events<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.events = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for events: {e}")
-                    });
-                self
-            }
-            pub fn health_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.health_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for health_status: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn latest_error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.latest_error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for latest_error: {e}")
-                    });
-                self
-            }
-            pub fn pause_reason<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pause_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pause_reason: {e}")
-                    });
-                self
-            }
-            pub fn recent_consecutive_fail_buckets_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.recent_consecutive_fail_buckets_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for recent_consecutive_fail_buckets_cnt: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn signature_key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::webhooks::SignatureKey>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.signature_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signature_key: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::webhooks::SubscriptionStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn verify_ssl<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.verify_ssl = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for verify_ssl: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<WebhookSubscription>
-        for super::WebhookSubscription {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: WebhookSubscription,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    counters: value.counters?,
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    events: value.events?,
-                    health_status: value.health_status?,
-                    id: value.id?,
-                    latest_error: value.latest_error?,
-                    pause_reason: value.pause_reason?,
-                    recent_consecutive_fail_buckets_cnt: value
-                        .recent_consecutive_fail_buckets_cnt?,
-                    signature_key: value.signature_key?,
-                    status: value.status?,
-                    updated_by: value.updated_by?,
-                    url: value.url?,
-                    verify_ssl: value.verify_ssl?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::WebhookSubscription> for WebhookSubscription {
-            fn from(value: super::WebhookSubscription) -> Self {
-                Self {
-                    counters: Ok(value.counters),
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    events: Ok(value.events),
-                    health_status: Ok(value.health_status),
-                    id: Ok(value.id),
-                    latest_error: Ok(value.latest_error),
-                    pause_reason: Ok(value.pause_reason),
-                    recent_consecutive_fail_buckets_cnt: Ok(
-                        value.recent_consecutive_fail_buckets_cnt,
-                    ),
-                    signature_key: Ok(value.signature_key),
-                    status: Ok(value.status),
-                    updated_by: Ok(value.updated_by),
-                    url: Ok(value.url),
-                    verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct WebhookSubscriptionEvent {
-            action: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra_filter: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            object_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for WebhookSubscriptionEvent {
-            fn default() -> Self {
-                Self {
-                    action: Err("no value supplied for action".to_string()),
-                    extra_filter: Ok(Default::default()),
-                    object_type: Err("no value supplied for object_type".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl WebhookSubscriptionEvent {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn extra_filter<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra_filter = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra_filter: {e}")
-                    });
-                self
-            }
-            pub fn object_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object_type: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<WebhookSubscriptionEvent>
-        for super::WebhookSubscriptionEvent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: WebhookSubscriptionEvent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    extra_filter: value.extra_filter?,
-                    object_type: value.object_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::WebhookSubscriptionEvent>
-        for WebhookSubscriptionEvent {
-            fn from(value: super::WebhookSubscriptionEvent) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    extra_filter: Ok(value.extra_filter),
-                    object_type: Ok(value.object_type),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct WebhookSubscriptionList {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::WebhookSubscription>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
-        }
-        impl ::std::default::Default for WebhookSubscriptionList {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl WebhookSubscriptionList {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::WebhookSubscription>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            /// Keys the type does not name (see the type's `extra`).
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map(crate::Extra::from)
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<WebhookSubscriptionList>
-        for super::WebhookSubscriptionList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: WebhookSubscriptionList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_more: value.has_more?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::WebhookSubscriptionList>
-        for WebhookSubscriptionList {
-            fn from(value: super::WebhookSubscriptionList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -1979,6 +1156,37 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CreateWebhook {
+        /// The `CreateWebhook` with only its required members (`events`, `url`) set. Set others with struct update syntax: `CreateWebhook { .., ..CreateWebhook::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            events: impl ::std::convert::Into<::std::vec::Vec<WebhookSubscriptionEvent>>,
+            url: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                event_filter: ::std::default::Default::default(),
+                events: events.into(),
+                url: url.into(),
+                verify_ssl: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl WebhookSubscriptionEvent {
+        /// The `WebhookSubscriptionEvent` with only its required members (`action`, `object_type`) set. Set others with struct update syntax: `WebhookSubscriptionEvent { .., ..WebhookSubscriptionEvent::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            action: impl ::std::convert::Into<::std::string::String>,
+            object_type: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                extra_filter: ::std::default::Default::default(),
+                object_type: object_type.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -2119,13 +1327,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct WebhooksCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateWebhook, String>,
+        body: Result<types::CreateWebhook, String>,
     }
     impl<'a> WebhooksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2135,19 +1343,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `CreateWebhook` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateWebhook,
-            ) -> types::builder::CreateWebhook,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/webhook/`
@@ -2155,11 +1353,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateWebhook::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/webhook/", client.baseurl,);
             let build = || {
                 client
@@ -2228,14 +1422,14 @@ pub mod builder {
     pub struct WebhooksUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateWebhook, String>,
+        body: Result<types::UpdateWebhook, String>,
     }
     impl<'a> WebhooksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2257,19 +1451,9 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
                 .map_err(|s| {
                     format!("conversion to `UpdateWebhook` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateWebhook,
-            ) -> types::builder::UpdateWebhook,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/webhook/{id}/`
@@ -2278,11 +1462,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateWebhook::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(crate::Error::InvalidRequest)?;
+            let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhook/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
