@@ -861,32 +861,42 @@ fn by_resource_rs(
         };
         s.push_str(&doc_lines(&resource_doc(p, feature, plan), ""));
         s.push_str(&format!("{}\npub mod {} {{\n", cfg_of(p), p.part.module));
-        if !p.types.is_empty() {
+        // Its types, by name, as links to their one page in `close_sdk::types`: inlining them
+        // here too documented every type twice (a fifth of `cargo doc`'s output).
+        let mut names: Vec<&str> = p
+            .types
+            .iter()
+            .filter(|t| !p.aliases.contains_key(*t))
+            .map(String::as_str)
+            .collect();
+        for sp in shared {
+            if sp.part.features.contains(&feature.name) {
+                names.extend(
+                    sp.types
+                        .iter()
+                        .filter(|t| owners.get(*t) == Some(&feature.name))
+                        .map(String::as_str),
+                );
+            }
+        }
+        names.sort_unstable();
+        if !names.is_empty() {
             s.push_str(&format!(
-                "    #[doc(inline)]\n    pub use crate::generated::resources::{}::types::*;\n",
-                p.part.module
+                "    #[doc(no_inline)]\n    pub use crate::types::{{{}}};\n",
+                names.join(", ")
             ));
         }
-        for sp in shared {
-            if !sp.part.features.contains(&feature.name) {
-                continue;
-            }
-            let owned: Vec<&str> = sp
-                .types
-                .iter()
-                .filter(|t| owners.get(*t) == Some(&feature.name))
-                .map(String::as_str)
-                .collect();
-            if !owned.is_empty() {
-                s.push_str(&format!(
-                    "    #[doc(inline)]\n    pub use crate::generated::shared::{}::types::{{{}}};\n",
-                    sp.part.module,
-                    owned.join(", ")
-                ));
-            }
+        // Deprecated old names stay reachable here (hidden, as in `types`).
+        let aliases: Vec<&str> = p.aliases.keys().map(String::as_str).collect();
+        if !aliases.is_empty() {
+            s.push_str(&format!(
+                "    #[doc(hidden)]\n    #[allow(deprecated)]\n    pub use crate::generated::resources::{}::types::{{{}}};\n",
+                p.part.module,
+                aliases.join(", ")
+            ));
         }
         s.push_str(&format!(
-            "    /// The builders this resource's operations return.\n    pub mod builder {{\n        pub use crate::generated::resources::{}::builder::*;\n    }}\n}}\n\n",
+            "    /// The builders this resource's operations return (documented in [`crate::builder`]).\n    pub mod builder {{\n        #[doc(no_inline)]\n        pub use crate::generated::resources::{}::builder::*;\n    }}\n}}\n\n",
             p.part.module
         ));
     }

@@ -84,14 +84,14 @@
 /// ```
 #[cfg(feature = "activities")]
 pub mod activities {
-    #[doc(inline)]
-    pub use crate::generated::resources::activities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::activities_contacts_leads::types::{CallStatus, UnknownCallStatus};
-    #[doc(inline)]
-    pub use crate::generated::shared::activities_leads_opportunities::types::{Attachment};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{Activity, ActivityBodyTextQuotedItem, ActivityEnvelope, ActivityEnvelopeFromItem, ActivityEnvelopeSenderItem, ActivityEnvelopeToItem, ActivityKind, ActivityList, Attachment, CallActivity, CallActivityList, CallStatus, CommunicationDirection, CreateCallActivity, CreateCallActivityDirection, CreateCallActivitySource, CreateCallActivityStatus, CreateCustomActivity, CreateCustomActivityStatus, CreateCustomActivityType, CreateEmailActivity, CreateEmailActivityAttachmentsItem, CreateEmailActivityOpensItem, CreateEmailActivityStatus, CreateLeadStatusChangeActivity, CreateMeetingIntegration, CreateMeetingIntegrationIntegrationData, CreateNoteActivity, CreateNoteActivityAttachmentsItem, CreateOpportunityStatusChangeActivity, CreateSmsActivity, CreateSmsActivityAttachmentsItem, CreateSmsActivityAttachmentsItemContentType, CreateSmsActivityDirection, CreateSmsActivitySource, CreateSmsActivityStatus, CreateWhatsAppMessage, CreatedActivity, CreatedActivityList, CreationSource, CustomActivity, CustomActivityList, CustomActivityType, CustomActivityTypeField, CustomActivityTypeList, EmailActivity, EmailActivityBodyTextQuotedItem, EmailActivityList, EmailThreadActivity, EmailThreadActivityEmailsItem, EmailThreadActivityEmailsItemEnvelope, EmailThreadActivityEmailsItemEnvelopeFromItem, EmailThreadActivityEmailsItemEnvelopeSenderItem, EmailThreadActivityEmailsItemEnvelopeToItem, EmailThreadActivityList, EmailThreadActivityParticipantsItem, FormSubmissionActivity, FormSubmissionActivityList, FormSubmissionActivityValues, FormSubmissionActivityValuesByName, LeadMergeActivity, LeadMergeActivityList, LeadStatusChangeActivity, LeadStatusChangeActivityList, MeetingActivity, MeetingActivityAttendeesItem, MeetingActivityConferenceLinksItem, MeetingActivityList, MeetingIntegration, MeetingIntegrationIntegrationData, MeetingIntegrationOauthClient, MessageStatus, NoteActivity, NoteActivityList, OpportunityStatusChangeActivity, OpportunityStatusChangeActivityList, PhoneActivityDirection, PhoneActivitySource, SmsActivity, SmsActivityAttachmentsItem, SmsActivityList, TaskCompletionActivity, TaskCompletionActivityList, UnknownActivityKind, UnknownCallStatus, UnknownCommunicationDirection, UnknownCreateCallActivityDirection, UnknownCreateCallActivitySource, UnknownCreateCallActivityStatus, UnknownCreateCustomActivityStatus, UnknownCreateEmailActivityStatus, UnknownCreateSmsActivityAttachmentsItemContentType, UnknownCreateSmsActivityDirection, UnknownCreateSmsActivitySource, UnknownCreateSmsActivityStatus, UnknownCreationSource, UnknownMessageStatus, UnknownPhoneActivityDirection, UnknownPhoneActivitySource, UnknownUpdateCallActivityStatus, UnknownUpdateCustomActivityStatus, UnknownUpdateEmailActivityStatus, UnknownUpdateSmsActivityAttachmentsItemContentType, UnknownUpdateSmsActivityStatus, UpdateCallActivity, UpdateCallActivityStatus, UpdateCustomActivity, UpdateCustomActivityStatus, UpdateCustomActivityType, UpdateCustomActivityTypeFieldsItem, UpdateEmailActivity, UpdateEmailActivityAttachmentsItem, UpdateEmailActivityOpensItem, UpdateEmailActivityStatus, UpdateMeetingActivity, UpdateNoteActivity, UpdateNoteActivityAttachmentsItem, UpdateSmsActivity, UpdateSmsActivityAttachmentsItem, UpdateSmsActivityAttachmentsItemContentType, UpdateSmsActivityStatus, UpdateWhatsAppMessage, WhatsAppAttachmentData, WhatsAppMessageActivity, WhatsAppMessageActivityList};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::activities::types::{ActivityBase, ActivityBaseList, CreateEmailActivityAttachmentsItems, CreateEmailActivityOpensItems, CreateNoteActivityAttachmentsItems, CreateSmsActivityAttachmentsItems, CreateSmsActivityAttachmentsItemsContentType, UnknownCreateSmsActivityAttachmentsItemsContentType, UnknownUpdateSmsActivityAttachmentsItemsContentType, UpdateEmailActivityAttachmentsItems, UpdateEmailActivityOpensItems, UpdateNoteActivityAttachmentsItems, UpdateSmsActivityAttachmentsItems, UpdateSmsActivityAttachmentsItemsContentType};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::activities::builder::*;
     }
 }
@@ -124,10 +124,11 @@ pub mod activities {
 /// ```
 #[cfg(feature = "bulk-actions")]
 pub mod bulk_actions {
-    #[doc(inline)]
-    pub use crate::generated::resources::bulk_actions::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{BulkActionObjectType, BulkActionStatus, BulkDeleteAction, BulkDeleteActionList, BulkEditAction, BulkEditActionList, BulkEditActionType, BulkEmailAction, BulkEmailActionList, BulkEmailContactPreference, BulkSequenceSubscriptionAction, BulkSequenceSubscriptionActionList, BulkSequenceSubscriptionActionType, BulkSequenceSubscriptionContactPreference, UnknownBulkActionObjectType, UnknownBulkActionStatus, UnknownBulkEditActionType, UnknownBulkEmailContactPreference, UnknownBulkSequenceSubscriptionActionType, UnknownBulkSequenceSubscriptionContactPreference};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::bulk_actions::builder::*;
     }
 }
@@ -155,10 +156,14 @@ pub mod bulk_actions {
 /// ```
 #[cfg(feature = "comments")]
 pub mod comments {
-    #[doc(inline)]
-    pub use crate::generated::resources::comments::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{Comment, CommentList, CommentThread, CommentThreadList, CreateComment, UpdateComment};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::comments::types::{UpdateCommentThreads};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::comments::builder::*;
     }
 }
@@ -187,10 +192,11 @@ pub mod comments {
 /// ```
 #[cfg(feature = "connected-accounts")]
 pub mod connected_accounts {
-    #[doc(inline)]
-    pub use crate::generated::resources::connected_accounts::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{ConnectedAccount, ConnectedAccountList, SendAsAssociation, SendAsListResponse200};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::connected_accounts::builder::*;
     }
 }
@@ -216,14 +222,11 @@ pub mod connected_accounts {
 /// ```
 #[cfg(feature = "contacts")]
 pub mod contacts {
-    #[doc(inline)]
-    pub use crate::generated::resources::contacts::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads::types::{BasicSubscriptionInfoForContact, Contact, ContactRecentCall, ContactUrl, CreateContact, CreateContactEmailsItem, CreateContactPhonesItem, CreateContactUrlsItem, StatusReason, UnknownStatusReason, UnknownWorkflowRunStatus, UnknownWorkflowStatus, WorkflowRunStatus, WorkflowStatus};
-    #[doc(inline)]
-    pub use crate::generated::shared::contacts_leads_opportunities::types::{ContactEmail, ContactPhone, RenderedIntegrationLink};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{BasicSubscriptionInfoForContact, Contact, ContactEmail, ContactList, ContactPhone, ContactRecentCall, ContactUrl, CreateContact, CreateContactEmailsItem, CreateContactPhonesItem, CreateContactUrlsItem, RenderedIntegrationLink, StatusReason, UnknownStatusReason, UnknownWorkflowRunStatus, UnknownWorkflowStatus, UpdateContact, UpdateContactEmailsItem, UpdateContactPhonesItem, UpdateContactUrlsItem, WorkflowRunStatus, WorkflowStatus};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::contacts::builder::*;
     }
 }
@@ -280,10 +283,11 @@ pub mod contacts {
 /// ```
 #[cfg(feature = "custom-fields")]
 pub mod custom_fields {
-    #[doc(inline)]
-    pub use crate::generated::resources::custom_fields::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateCustomField, CreateSharedCustomField, CreateSharedCustomFieldAssociation, CustomField, CustomFieldList, CustomFieldSchema, CustomFieldSchemaFieldsItem, CustomFieldSchemaFieldsItemAssociationsItem, SharedCustomField, SharedCustomFieldAssociation, SharedCustomFieldAssociationsItem, SharedCustomFieldList, UpdateCustomField, UpdateCustomFieldSchema, UpdateCustomFieldSchemaFieldsItem, UpdateSharedCustomField, UpdateSharedCustomFieldAssociation};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::custom_fields::builder::*;
     }
 }
@@ -314,10 +318,11 @@ pub mod custom_fields {
 /// ```
 #[cfg(feature = "custom-objects")]
 pub mod custom_objects {
-    #[doc(inline)]
-    pub use crate::generated::resources::custom_objects::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CustomObject, CustomObjectList, CustomObjectType, CustomObjectTypesListResponse200};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::custom_objects::builder::*;
     }
 }
@@ -340,10 +345,11 @@ pub mod custom_objects {
 /// ```
 #[cfg(feature = "dialers")]
 pub mod dialers {
-    #[doc(inline)]
-    pub use crate::generated::resources::dialers::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{Dialer, DialerList, DialersListSourceType, UnknownDialersListSourceType};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::dialers::builder::*;
     }
 }
@@ -366,8 +372,9 @@ pub mod dialers {
 /// ```
 #[cfg(feature = "events")]
 pub mod events {
-    /// The builders this resource's operations return.
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::events::builder::*;
     }
 }
@@ -392,10 +399,11 @@ pub mod events {
 /// ```
 #[cfg(feature = "exports")]
 pub mod exports {
-    #[doc(inline)]
-    pub use crate::generated::resources::exports::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{Export, ExportList};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::exports::builder::*;
     }
 }
@@ -417,10 +425,11 @@ pub mod exports {
 /// ```
 #[cfg(feature = "field-enrichment")]
 pub mod field_enrichment {
-    #[doc(inline)]
-    pub use crate::generated::resources::field_enrichment::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{RunFieldEnrichment, RunFieldEnrichmentObjectType, UnknownRunFieldEnrichmentObjectType};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::field_enrichment::builder::*;
     }
 }
@@ -442,10 +451,11 @@ pub mod field_enrichment {
 /// ```
 #[cfg(feature = "files")]
 pub mod files {
-    #[doc(inline)]
-    pub use crate::generated::resources::files::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{UploadFile};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::files::builder::*;
     }
 }
@@ -473,10 +483,14 @@ pub mod files {
 /// ```
 #[cfg(feature = "groups")]
 pub mod groups {
-    #[doc(inline)]
-    pub use crate::generated::resources::groups::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{AddGroupMember, CreateGroup, Group, GroupList, GroupMember, UpdateGroup};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::groups::types::{CreateGroupMember};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::groups::builder::*;
     }
 }
@@ -502,10 +516,11 @@ pub mod groups {
 /// ```
 #[cfg(feature = "integration-links")]
 pub mod integration_links {
-    #[doc(inline)]
-    pub use crate::generated::resources::integration_links::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateIntegrationLink, IntegrationLink, IntegrationLinkList, IntegrationLinkType, UnknownIntegrationLinkType, UpdateIntegrationLink};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::integration_links::builder::*;
     }
 }
@@ -530,12 +545,11 @@ pub mod integration_links {
 /// ```
 #[cfg(feature = "lead-statuses")]
 pub mod lead_statuses {
-    #[doc(inline)]
-    pub use crate::generated::resources::lead_statuses::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::lead_statuses_organizations_users::types::{LeadStatus};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateLeadStatus, LeadStatus, LeadStatusList, UpdateLeadStatus};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::lead_statuses::builder::*;
     }
 }
@@ -562,10 +576,11 @@ pub mod lead_statuses {
 /// ```
 #[cfg(feature = "leads")]
 pub mod leads {
-    #[doc(inline)]
-    pub use crate::generated::resources::leads::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateLead, CreateLeadAddressesItem, Lead, LeadAddress, LeadList, MergeLeads, UpdateLead, UpdateLeadAddressesItem, UpdateLeadContactsItem, UpdateLeadContactsItemEmailsItem, UpdateLeadContactsItemPhonesItem};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::leads::builder::*;
     }
 }
@@ -592,12 +607,14 @@ pub mod leads {
 /// ```
 #[cfg(feature = "memberships")]
 pub mod memberships {
-    #[doc(inline)]
-    pub use crate::generated::resources::memberships::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::memberships_users::types::{Membership};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{BulkUpdateMemberships, BulkUpdateMembershipsParams, BulkUpdateMembershipsParamsIdIn, BulkUpdateMembershipsResult, CreateMembership, Membership, PinnedViews, UpdateMembership};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::memberships::types::{MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipBulkUpdateParamsIdIn, MembershipBulkUpdateResult, MembershipUpdate};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::memberships::builder::*;
     }
 }
@@ -623,14 +640,11 @@ pub mod memberships {
 /// ```
 #[cfg(feature = "opportunities")]
 pub mod opportunities {
-    #[doc(inline)]
-    pub use crate::generated::resources::opportunities::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities::types::{ActionItem, CommentSummary, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue};
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_opportunities_opportunity_statuses::types::{OpportunityStatusType, UnknownOpportunityStatusType};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{ActionItem, AttachmentIn, CommentSummary, CreateOpportunity, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunityList, OpportunityListCountByValuePeriod, OpportunityStatusType, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityStatusType, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue, UpdateOpportunity};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::opportunities::builder::*;
     }
 }
@@ -655,10 +669,11 @@ pub mod opportunities {
 /// ```
 #[cfg(feature = "opportunity-statuses")]
 pub mod opportunity_statuses {
-    #[doc(inline)]
-    pub use crate::generated::resources::opportunity_statuses::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateOpportunityStatus, OpportunityStatus, OpportunityStatusList, UpdateOpportunityStatus};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::opportunity_statuses::builder::*;
     }
 }
@@ -681,12 +696,14 @@ pub mod opportunity_statuses {
 /// ```
 #[cfg(feature = "organizations")]
 pub mod organizations {
-    #[doc(inline)]
-    pub use crate::generated::resources::organizations::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_users::types::{Organization, OrganizationMembership};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{InlineLeadStatusPayload, Organization, OrganizationMembership, OrganizationName, UpdateOrganization};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::organizations::types::{OrganizationUpdate};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::organizations::builder::*;
     }
 }
@@ -712,10 +729,11 @@ pub mod organizations {
 /// ```
 #[cfg(feature = "outcomes")]
 pub mod outcomes {
-    #[doc(inline)]
-    pub use crate::generated::resources::outcomes::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateOutcome, Outcome, OutcomeAppliesTo, OutcomeList, OutcomeType, UnknownOutcomeAppliesTo, UnknownOutcomeType, UpdateOutcome};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::outcomes::builder::*;
     }
 }
@@ -748,12 +766,14 @@ pub mod outcomes {
 /// ```
 #[cfg(feature = "phone-numbers")]
 pub mod phone_numbers {
-    #[doc(inline)]
-    pub use crate::generated::resources::phone_numbers::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::phone_numbers_users::types::{CarrierNumberType, PhoneNumber, PhoneNumberType, UnderlyingCarrier, UnknownCarrierNumberType, UnknownPhoneNumberType, UnknownUnderlyingCarrier};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{BlockedPhoneNumber, BlockedPhoneNumberList, BlockedPhoneNumberSettings, CarrierNumberType, CreateBlockedPhoneNumber, CreatePhoneNumber, CreatePhoneNumberCarrierType, PhoneNumber, PhoneNumberList, PhoneNumberSharing, PhoneNumberType, UnderlyingCarrier, UnknownCarrierNumberType, UnknownCreatePhoneNumberCarrierType, UnknownPhoneNumberSharing, UnknownPhoneNumberType, UnknownUnderlyingCarrier, UpdateBlockedPhoneNumber, UpdateBlockedPhoneNumberSettings, UpdatePhoneNumber};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::phone_numbers::types::{CreatePhoneNumberRequest, CreatePhoneNumberRequestCarrierType, UnknownCreatePhoneNumberRequestCarrierType};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::phone_numbers::builder::*;
     }
 }
@@ -778,12 +798,11 @@ pub mod phone_numbers {
 /// ```
 #[cfg(feature = "pipelines")]
 pub mod pipelines {
-    #[doc(inline)]
-    pub use crate::generated::resources::pipelines::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_pipelines_users::types::{Pipeline, PipelineStatus};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreatePipeline, CreatePipelineStatusesItem, Pipeline, PipelineList, PipelineStatus, UpdatePipeline, UpdatePipelineStatusesItem};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::pipelines::builder::*;
     }
 }
@@ -811,10 +830,11 @@ pub mod pipelines {
 /// ```
 #[cfg(feature = "playbooks")]
 pub mod playbooks {
-    #[doc(inline)]
-    pub use crate::generated::resources::playbooks::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreatePlaybook, Playbook, PlaybookList, UpdatePlaybook};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::playbooks::builder::*;
     }
 }
@@ -843,10 +863,11 @@ pub mod playbooks {
 /// ```
 #[cfg(feature = "reporting")]
 pub mod reporting {
-    #[doc(inline)]
-    pub use crate::generated::resources::reporting::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{ReportingGetCustomTransformY, UnknownReportingGetCustomTransformY};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::reporting::builder::*;
     }
 }
@@ -872,10 +893,14 @@ pub mod reporting {
 /// ```
 #[cfg(feature = "roles")]
 pub mod roles {
-    #[doc(inline)]
-    pub use crate::generated::resources::roles::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateRole, RoleDefinition, RoleList, RoleName, RoleVisibilityBehavior, UnknownRoleVisibilityBehavior, UpdateRole};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::roles::types::{RoleCreate, RoleUpdate};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::roles::builder::*;
     }
 }
@@ -910,10 +935,11 @@ pub mod roles {
 /// ```
 #[cfg(feature = "scheduling-links")]
 pub mod scheduling_links {
-    #[doc(inline)]
-    pub use crate::generated::resources::scheduling_links::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{SchedulingLink, SchedulingLinkList, SharedSchedulingLink, SharedSchedulingLinkList};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::scheduling_links::builder::*;
     }
 }
@@ -943,10 +969,11 @@ pub mod scheduling_links {
 /// ```
 #[cfg(feature = "sequences")]
 pub mod sequences {
-    #[doc(inline)]
-    pub use crate::generated::resources::sequences::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{Sequence, SequenceList, SequenceSubscription, SequenceSubscriptionList};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::sequences::builder::*;
     }
 }
@@ -972,10 +999,14 @@ pub mod sequences {
 /// ```
 #[cfg(feature = "smart-views")]
 pub mod smart_views {
-    #[doc(inline)]
-    pub use crate::generated::resources::smart_views::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateSmartView, CreateSmartViewSQuery, CreateSmartViewSQueryQuery, CreateSmartViewSQueryQueryQueriesItem, CreateSmartViewSQueryQueryQueriesItemCondition, CreateSmartViewSQueryQueryQueriesItemField, SharingSettings, SmartView, SmartViewList, SmartViewType, UnknownSmartViewType, UpdateSmartView, UpdateSmartViewSQuery, UpdateSmartViewSQueryQuery, UpdateSmartViewSQueryQueryQueriesItem, UpdateSmartViewSQueryQueryQueriesItemCondition, UpdateSmartViewSQueryQueryQueriesItemField};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::smart_views::types::{SavedSearch, SavedSearchList, SavedSearchType, SharingSettingsEmbeddedResponse, UnknownSavedSearchType};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::smart_views::builder::*;
     }
 }
@@ -1002,12 +1033,14 @@ pub mod smart_views {
 /// ```
 #[cfg(feature = "tasks")]
 pub mod tasks {
-    #[doc(inline)]
-    pub use crate::generated::resources::tasks::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::leads_tasks::types::{Task, TaskAttachmentsItem};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{BulkUpdateTasks, BulkUpdateTasksResult, CreateTask, NotificationResolution, Task, TaskAttachmentsItem, TaskList, TaskPriority, TaskView, UnknownNotificationResolution, UnknownTaskPriority, UnknownTaskView, UpdateTask};
+    #[doc(hidden)]
+    #[allow(deprecated)]
+    pub use crate::generated::resources::tasks::types::{BulkUpdateNotifications, UpdateNotification};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::tasks::builder::*;
     }
 }
@@ -1039,10 +1072,11 @@ pub mod tasks {
 /// ```
 #[cfg(feature = "templates")]
 pub mod templates {
-    #[doc(inline)]
-    pub use crate::generated::resources::templates::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateSmsTemplate, CreateSmsTemplateAttachment, EmailTemplate, EmailTemplateList, EmailTemplatesRenderBulkObjectType, EmailTemplatesRenderContactPreference, EmailTemplatesRenderMode, EmailTemplatesRenderSortItem, EmailTemplatesRenderSortItemDirection, SmsTemplate, SmsTemplateList, SmsTemplateStatus, UnknownEmailTemplatesRenderBulkObjectType, UnknownEmailTemplatesRenderContactPreference, UnknownEmailTemplatesRenderMode, UnknownEmailTemplatesRenderSortItemDirection, UnknownSmsTemplateStatus, UpdateSmsTemplate, UpdateSmsTemplateAttachment};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::templates::builder::*;
     }
 }
@@ -1066,10 +1100,11 @@ pub mod templates {
 /// ```
 #[cfg(feature = "unsubscribed-emails")]
 pub mod unsubscribed_emails {
-    #[doc(inline)]
-    pub use crate::generated::resources::unsubscribed_emails::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateUnsubscribedEmail};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::unsubscribed_emails::builder::*;
     }
 }
@@ -1094,12 +1129,11 @@ pub mod unsubscribed_emails {
 /// ```
 #[cfg(feature = "users")]
 pub mod users {
-    #[doc(inline)]
-    pub use crate::generated::resources::users::types::*;
-    #[doc(inline)]
-    pub use crate::generated::shared::organizations_users::types::{User};
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{ActiveCall, ActiveCallLead, AppAvailability, EmailAccount, EmailIdentity, Me, UnknownUsersListOrderBy, User, UserAvailability, UserAvailabilityList, UserList, UsersListOrderBy};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::users::builder::*;
     }
 }
@@ -1125,10 +1159,11 @@ pub mod users {
 /// ```
 #[cfg(feature = "webhooks")]
 pub mod webhooks {
-    #[doc(inline)]
-    pub use crate::generated::resources::webhooks::types::*;
-    /// The builders this resource's operations return.
+    #[doc(no_inline)]
+    pub use crate::types::{CreateWebhook, UnknownWebhookStatus, UpdateWebhook, WebhookStatus, WebhookSubscription, WebhookSubscriptionEvent, WebhookSubscriptionList};
+    /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
+        #[doc(no_inline)]
         pub use crate::generated::resources::webhooks::builder::*;
     }
 }
