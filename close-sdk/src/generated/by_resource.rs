@@ -36,6 +36,9 @@
 /// | [`activities().form_submissions().list()`](crate::handles::ActivitiesFormSubmissions::list) | `GET /activity/form_submission/` | List or filter all FormSubmission activities |
 /// | [`activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get) | `GET /activity/form_submission/{id}/` | Get a single FormSubmission activity |
 /// | [`activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete) | `DELETE /activity/form_submission/{id}/` | Delete a FormSubmission activity |
+/// | [`activities().import_updates().list()`](crate::handles::ActivitiesImportUpdates::list) | `GET /activity/import_update/` | List or filter all ImportUpdate activities |
+/// | [`activities().import_updates().get(id)`](crate::handles::ActivitiesImportUpdates::get) | `GET /activity/import_update/{id}/` | Get a single ImportUpdate activity |
+/// | [`activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete) | `DELETE /activity/import_update/{id}/` | Delete an ImportUpdate activity |
 /// | [`activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list) | `GET /activity/lead_merge/` | List or filter all LeadMerge activities |
 /// | [`activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get) | `GET /activity/lead_merge/{id}/` | Get a single LeadMerge activity |
 /// | [`activities().meetings().list()`](crate::handles::ActivitiesMeetings::list) | `GET /activity/meeting/` | List or filter all Meeting activities |
@@ -447,6 +450,32 @@ pub mod files {
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::files::builder::*;
+    }
+}
+
+/// Forms (web forms) and their field definitions, which name the values of form submissions.
+///
+/// Compiled with the `forms` cargo feature. Reached with [`client.forms()`](crate::Client::forms) ([`handles::Forms`](crate::handles::Forms)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+///
+/// | Call | Request | Summary |
+/// |---|---|---|
+/// | [`forms().list()`](crate::handles::Forms::list) | `GET /form/` | List Forms |
+/// | [`forms().get(id)`](crate::handles::Forms::get) | `GET /form/{id}/` | Retrieve a Form |
+///
+/// ```no_run
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let value = client.forms().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "forms")]
+pub mod forms {
+    #[doc(inline)]
+    pub use crate::generated::resources::forms::types::*;
+    /// The builders this resource's operations return.
+    pub mod builder {
+        pub use crate::generated::resources::forms::builder::*;
     }
 }
 

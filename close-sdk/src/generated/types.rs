@@ -53,6 +53,8 @@ pub use super::resources::exports::types::*;
 pub use super::resources::field_enrichment::types::*;
 #[cfg(feature = "files")]
 pub use super::resources::files::types::*;
+#[cfg(feature = "forms")]
+pub use super::resources::forms::types::*;
 #[cfg(feature = "groups")]
 pub use super::resources::groups::types::*;
 #[cfg(feature = "integration-links")]
@@ -142,6 +144,8 @@ pub mod builder {
     pub use super::super::resources::field_enrichment::types::builder::*;
     #[cfg(feature = "files")]
     pub use super::super::resources::files::types::builder::*;
+    #[cfg(feature = "forms")]
+    pub use super::super::resources::forms::types::builder::*;
     #[cfg(feature = "groups")]
     pub use super::super::resources::groups::types::builder::*;
     #[cfg(feature = "integration-links")]

@@ -6414,7 +6414,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6459,7 +6459,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 64usize, 200..=299, &build).await
+            crate::runtime::send(client, 67usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6524,7 +6524,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 65usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6599,7 +6599,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6644,7 +6644,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 67usize, 200..=299, &build).await
+            crate::runtime::send(client, 70usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6709,7 +6709,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6801,7 +6801,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("template_id", &template_id))
                     .build()
             };
-            crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6846,7 +6846,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 70usize, 200..=299, &build).await
+            crate::runtime::send(client, 73usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6911,7 +6911,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 74usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6989,7 +6989,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7034,7 +7034,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 73usize, 200..=299, &build).await
+            crate::runtime::send(client, 76usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7099,7 +7099,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 74usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 77usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> BulkActionsDeleteList<'a> {

@@ -7087,7 +7087,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 100usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 103usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7149,7 +7149,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 97usize, 200..=299, &build).await
+            crate::runtime::send(client, 100usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7214,7 +7214,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 102usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7294,7 +7294,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 101usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7340,7 +7340,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 98usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 101usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().list()`](crate::handles::CustomFieldsContact::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7415,7 +7415,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 105usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 108usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7477,7 +7477,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 102usize, 200..=299, &build).await
+            crate::runtime::send(client, 105usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7542,7 +7542,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 107usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7622,7 +7622,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 106usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7668,7 +7668,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 103usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 106usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().list()`](crate::handles::CustomFieldsCustomObject::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7696,7 +7696,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 110usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 113usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7758,7 +7758,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 107usize, 200..=299, &build).await
+            crate::runtime::send(client, 110usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7806,7 +7806,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 112usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7886,7 +7886,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 111usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -7932,7 +7932,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 108usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 111usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().list()`](crate::handles::CustomFieldsLead::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8007,7 +8007,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 115usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 118usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8069,7 +8069,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 112usize, 200..=299, &build).await
+            crate::runtime::send(client, 115usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8134,7 +8134,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 117usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8214,7 +8214,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 116usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8260,7 +8260,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 113usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 116usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().list()`](crate::handles::CustomFieldsOpportunity::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8335,7 +8335,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 120usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 123usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8397,7 +8397,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 117usize, 200..=299, &build).await
+            crate::runtime::send(client, 120usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8462,7 +8462,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 122usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8542,7 +8542,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 121usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 124usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8588,7 +8588,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 118usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 121usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().list()`](crate::handles::CustomFieldsShared::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8635,7 +8635,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 128usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 131usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8700,7 +8700,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 122usize, 200..=299, &build).await
+            crate::runtime::send(client, 125usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8765,7 +8765,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 126usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8848,7 +8848,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 132usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8894,7 +8894,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 124usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 127usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -8978,7 +8978,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 123usize, 200..=299, &build).await
+            crate::runtime::send(client, 126usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -9042,7 +9042,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 127usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -9142,7 +9142,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -9204,7 +9204,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 125usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 128usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -9252,7 +9252,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 98usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -9335,7 +9335,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 96usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> CustomFieldsActivityList<'a> {

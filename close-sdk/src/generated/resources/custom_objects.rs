@@ -1771,7 +1771,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .build()
             };
-            crate::runtime::send(client, 139usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_objects().create(body)`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1819,7 +1819,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 136usize, 200..=299, &build).await
+            crate::runtime::send(client, 139usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_objects().get(id)`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1870,7 +1870,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 141usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_objects().update(id, body)`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1936,7 +1936,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 140usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 143usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_objects().delete(id)`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1982,7 +1982,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 137usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 140usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_object_types().list()`](crate::handles::CustomObjectTypes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2013,7 +2013,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 134usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 137usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2061,7 +2061,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 131usize, 200..=299, &build).await
+            crate::runtime::send(client, 134usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2112,7 +2112,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 136usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2178,7 +2178,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 135usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2224,7 +2224,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 132usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 135usize, 200..=299, &build).await
         }
     }
     impl<'a> CustomObjectTypesList<'a> {

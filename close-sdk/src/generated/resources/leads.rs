@@ -4929,7 +4929,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 181usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.leads().create(body)`](crate::handles::Leads::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4985,7 +4985,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 173usize, 200..=299, &build).await
+            crate::runtime::send(client, 178usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.leads().merge(body)`](crate::handles::Leads::merge); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5046,7 +5046,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 177usize, 200..=299, &build).await
+            crate::runtime::send(client, 182usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.leads().get(id)`](crate::handles::Leads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5109,7 +5109,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 175usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 180usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.leads().update(id, body)`](crate::handles::Leads::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5183,7 +5183,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 178usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 183usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.leads().delete(id)`](crate::handles::Leads::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5229,7 +5229,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 174usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 179usize, 200..=299, &build).await
         }
     }
     impl<'a> LeadsList<'a> {

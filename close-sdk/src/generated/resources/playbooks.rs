@@ -1849,7 +1849,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 219usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1909,7 +1909,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 211usize, 200..=299, &build).await
+            crate::runtime::send(client, 216usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1955,7 +1955,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2033,7 +2033,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 216usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2079,7 +2079,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 212usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 217usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.playbooks().archive(id)`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2125,7 +2125,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 210usize, 200..=299, &build).await
+            crate::runtime::send(client, 215usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2171,7 +2171,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 215usize, 200..=299, &build).await
+            crate::runtime::send(client, 220usize, 200..=299, &build).await
         }
     }
     impl<'a> PlaybooksList<'a> {

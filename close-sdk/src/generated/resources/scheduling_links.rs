@@ -1586,7 +1586,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 240usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 245usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().create(body)`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1634,7 +1634,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 230usize, 200..=299, &build).await
+            crate::runtime::send(client, 235usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1682,7 +1682,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 231usize, 200..=299, &build).await
+            crate::runtime::send(client, 236usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1728,7 +1728,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 235usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 240usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().get(id)`](crate::handles::SchedulingLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1779,7 +1779,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 238usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1845,7 +1845,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 242usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 247usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1891,7 +1891,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 234usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 239usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().list()`](crate::handles::SchedulingLinksShared::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1919,7 +1919,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 241usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 246usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1967,7 +1967,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 232usize, 200..=299, &build).await
+            crate::runtime::send(client, 237usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2018,7 +2018,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 239usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 244usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2084,7 +2084,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 248usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2130,7 +2130,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 236usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 241usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2178,7 +2178,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 233usize, 200..=299, &build).await
+            crate::runtime::send(client, 238usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2228,7 +2228,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 237usize, 200..=299, &build).await
+            crate::runtime::send(client, 242usize, 200..=299, &build).await
         }
     }
     impl<'a> SchedulingLinksList<'a> {
