@@ -976,7 +976,7 @@ mod tests {
             .skip(1)
             .filter_map(|rest| rest.split('"').next())
             .collect();
-        assert_eq!(ids.len(), 287, "the operation table's ids");
+        assert_eq!(ids.len(), 292, "the operation table's ids");
         let table = table().unwrap();
         let places = assign(&table, &ids).unwrap();
         check_all_used(&table, &places).unwrap();

@@ -5,6 +5,8 @@
 //! 1. [`upstream`]: read the verbatim copy of Close's whole published document in
 //!    `openapi/upstream/` (and the per-tag extracts pinned for their examples), each checked
 //!    against its recorded sha256.
+//!    [`adopted`]: add the few operations Close documents but its whole document lacks (Forms,
+//!    ImportUpdate activities), from the pinned extracts, by an explicit allow-list.
 //! 2. [`overlay`]: apply the project's per-schema corrections (`openapi/overlay.yaml`, RFC 6902
 //!    patches, each with a reason); [`examples`]: carry the pinned per-tag extracts' request and
 //!    response examples into the document.
@@ -24,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accessors;
+pub mod adopted;
 pub mod api_surface;
 pub mod change;
 pub mod codegen;
@@ -83,6 +86,7 @@ pub struct GeneratedFile {
 pub fn effective_spec(root: &Path) -> Result<serde_json::Value> {
     let pinned = upstream::Pinned::load(&root.join(UPSTREAM_DIR))?;
     let mut doc = pinned.merged()?;
+    adopted::apply(&mut doc, &pinned).context("adopting operations from the pinned extracts")?;
     let overlay = overlay::Overlay::load(&root.join(OVERLAY))?;
     overlay.apply(&mut doc)?;
     examples::graft(&mut doc, &pinned.examples);

@@ -26,7 +26,9 @@
 //!    publishes some endpoints in its per-tag pages before its whole document (Forms, ImportUpdate
 //!    activities); they are listed so that the gap stays visible, and disappear from the list
 //!    (to show up as [`NotCovered`]) once a new whole document has them. They are not a change
-//!    between the two documents, so they never make `spec diff` fail.
+//!    between the two documents, so they never make `spec diff` fail. Each says whether the SDK
+//!    has it anyway: generated from the extract ([`crate::adopted`]), added by the overlay, or
+//!    missing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,6 +87,9 @@ pub struct ExtractOnly {
     pub message: String,
     /// `openapi/overlay.yaml` adds this operation to the effective spec (so the SDK has it).
     pub in_overlay: bool,
+    /// The generator adopts this operation from the extract ([`crate::adopted::ADOPTED`]), so
+    /// the SDK has it, generated like every other operation.
+    pub generated: bool,
 }
 
 /// The whole result of a comparison.
@@ -227,10 +232,12 @@ impl Report {
                 e.operation,
                 e.extract,
                 e.message,
-                if e.in_overlay {
+                if e.generated {
+                    " (generated: close-sdk-gen adopts it from the extract)"
+                } else if e.in_overlay {
                     " (openapi/overlay.yaml adds it)"
                 } else {
-                    ""
+                    " (missing from the SDK)"
                 }
             ));
         }
@@ -285,6 +292,19 @@ pub fn diff(pinned: &Pinned, new: &Value, overlay: &Overlay) -> Result<Report> {
     for e in &mut report.extract_only {
         e.in_overlay = added.contains(&(route_key(&e.path), e.method.clone()));
     }
+    // An operation the SDK adopts from an extract, now in the new whole document: the SDK has
+    // it, but generation will refuse the stale allow-list entry once this document is pinned.
+    for n in &mut report.not_covered {
+        let adopted = crate::adopted::ADOPTED.iter().any(|a| {
+            a.method.eq_ignore_ascii_case(&n.method) && route_key(a.path) == route_key(&n.path)
+        });
+        if adopted {
+            n.message.push_str(
+                " (the SDK generates it from a pinned extract; when pinning this document, \
+                 remove its entry from ADOPTED in close-sdk-gen/src/adopted.rs)",
+            );
+        }
+    }
     Ok(report)
 }
 
@@ -305,6 +325,7 @@ pub fn extract_only(extracts: &[(String, Value)], wholes: &[&Value]) -> Vec<Extr
             if known.contains(&key) || !seen.insert(key) {
                 continue;
             }
+            let generated = crate::adopted::is_adopted(name, &o.method, &o.path);
             out.push(ExtractOnly {
                 extract: name.clone(),
                 pointer: o.pointer(),
@@ -319,6 +340,7 @@ pub fn extract_only(extracts: &[(String, Value)], wholes: &[&Value]) -> Vec<Extr
                 method: o.method.to_uppercase(),
                 path: o.path,
                 in_overlay: false,
+                generated,
             });
         }
     }

@@ -336,6 +336,30 @@ fn operations_only_in_the_pinned_extracts_are_listed() {
     assert!(r
         .to_text()
         .contains("Delete a membership (openapi/overlay.yaml adds it)"));
+    // The five the generator adopts from their extracts (close-sdk-gen/src/adopted.rs) are
+    // generated, not missing; the other eight are missing from the SDK.
+    let generated: Vec<String> = r
+        .extract_only
+        .iter()
+        .filter(|e| e.generated)
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect();
+    assert_eq!(
+        generated,
+        [
+            "GET /activity/import_update/",
+            "GET /activity/import_update/{id}/",
+            "DELETE /activity/import_update/{id}/",
+            "GET /form/",
+            "GET /form/{id}/",
+        ]
+    );
+    let text = r.to_text();
+    assert!(
+        text.contains("GET    /form/ forms_list (examples/close-forms-api-openapi.yml): in an extract, not in the whole document: List Forms (generated: close-sdk-gen adopts it from the extract)"),
+        "{text}"
+    );
+    assert_eq!(text.matches("(missing from the SDK)").count(), 8, "{text}");
     // Once Close's whole document has an operation, it is "not covered" instead.
     let mut live = doc.clone();
     live["paths"]["/form/"] = json!({"get": {"operationId": "list", "summary": "List forms",
@@ -343,6 +367,13 @@ fn operations_only_in_the_pinned_extracts_are_listed() {
     let r = spec_diff::diff(&pinned, &live, &overlay).unwrap();
     assert_eq!(r.not_covered.len(), 1, "{}", r.to_text());
     assert_eq!(r.not_covered[0].path, "/form/");
+    assert!(
+        r.not_covered[0]
+            .message
+            .contains("remove its entry from ADOPTED"),
+        "{}",
+        r.to_text()
+    );
     assert_eq!(r.extract_only.len(), want.len() - 1);
     assert!(r.extract_only.iter().all(|e| e.path != "/form/"));
 }

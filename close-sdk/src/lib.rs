@@ -1,7 +1,8 @@
 //! A typed Rust client for the [Close CRM REST API](https://developer.close.com/).
 //!
 //! Every operation of Close's published OpenAPI document (287, corrected by the project's
-//! overlay) is a method of a generated handle, one per resource; a small hand-written layer adds
+//! overlay), and the 5 Close documents before that document does (Forms, ImportUpdate
+//! activities), is a method of a generated handle, one per resource; a small hand-written layer adds
 //! what a generator cannot know (input checks, provisioning, custom fields by name, webhooks).
 //!
 //! ```no_run
@@ -49,6 +50,8 @@
 //! - [`search`]: `client.search()`, Close's Advanced Filtering as a typed [`search::Query`].
 //! - [`custom_fields`]: reading and writing `custom.cf_…` values, and (feature `custom-fields`)
 //!   resolving fields by name.
+//! - `forms` (feature `forms`): Close's web forms, and a form submission's `values` read by
+//!   field name (`form.field_values(&submission)?.get("Company size")`).
 //! - [`webhooks`] (feature `webhooks`): verifying deliveries; [`events`] (features `events` or
 //!   `webhooks`): the typed event, the event log as a stream and a follower.
 //! - [`prelude`]: `Client`, `Error`, `Role`, `Paginated`, and the extension traits of the
@@ -108,6 +111,8 @@ pub mod custom_fields;
 mod error;
 #[cfg(any(feature = "events", feature = "webhooks"))]
 pub mod events;
+#[cfg(feature = "forms")]
+pub mod forms;
 mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;

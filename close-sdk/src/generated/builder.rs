@@ -29,6 +29,8 @@ pub use super::resources::exports::builder::*;
 pub use super::resources::field_enrichment::builder::*;
 #[cfg(feature = "files")]
 pub use super::resources::files::builder::*;
+#[cfg(feature = "forms")]
+pub use super::resources::forms::builder::*;
 #[cfg(feature = "groups")]
 pub use super::resources::groups::builder::*;
 #[cfg(feature = "integration-links")]

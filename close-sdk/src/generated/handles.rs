@@ -142,6 +142,13 @@ impl crate::Client {
     pub fn files(&self) -> Files<'_> {
         Files { client: self }
     }
+    /// Forms (web forms) and their field definitions, which name form submissions' values.
+    ///
+    /// See [`Forms`].
+    #[cfg(feature = "forms")]
+    pub fn forms(&self) -> Forms<'_> {
+        Forms { client: self }
+    }
     /// Groups of users and their members.
     ///
     /// See [`Groups`].
@@ -375,6 +382,14 @@ impl<'a> Activities<'a> {
     /// See [`ActivitiesFormSubmissions`].
     pub fn form_submissions(self) -> ActivitiesFormSubmissions<'a> {
         ActivitiesFormSubmissions {
+            client: self.client,
+        }
+    }
+    /// Import update activities (a bulk import changed an existing lead).
+    ///
+    /// See [`ActivitiesImportUpdates`].
+    pub fn import_updates(self) -> ActivitiesImportUpdates<'a> {
+        ActivitiesImportUpdates {
             client: self.client,
         }
     }
@@ -852,6 +867,58 @@ impl<'a> ActivitiesFormSubmissions<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn list(self) -> crate::builder::ActivitiesFormSubmissionsList<'a> {
         self.client.activities_form_submissions_list()
+    }
+}
+/// Import update activities (a bulk import changed an existing lead).
+///
+/// Reached with `client.activities().import_updates()` ([`Activities::import_updates`]); compiled with the `activities` cargo feature.
+///
+/// ```no_run
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let value = client.activities().import_updates().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "activities")]
+#[derive(Clone, Copy)]
+pub struct ActivitiesImportUpdates<'a> {
+    client: &'a crate::Client,
+}
+#[cfg(feature = "activities")]
+impl ::std::fmt::Debug for ActivitiesImportUpdates<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ActivitiesImportUpdates").finish_non_exhaustive()
+    }
+}
+#[cfg(feature = "activities")]
+impl<'a> ActivitiesImportUpdates<'a> {
+    /// `DELETE /activity/import_update/{id}/`: Delete an ImportUpdate activity.
+    ///
+    /// Operation `activities_import_updates_delete`. Arguments: `id`. Returns the request ([`ActivitiesImportUpdatesDelete`](crate::builder::ActivitiesImportUpdatesDelete)): set its optional
+    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesImportUpdatesDelete<'a>
+    where
+        Id: std::convert::TryInto<::std::string::String>,
+    {
+        self.client.activities_import_updates_delete().id(id)
+    }
+    /// `GET /activity/import_update/{id}/`: Get a single ImportUpdate activity.
+    ///
+    /// Operation `activities_import_updates_get`. Arguments: `id`. Returns the request ([`ActivitiesImportUpdatesGet`](crate::builder::ActivitiesImportUpdatesGet)): set its optional
+    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesImportUpdatesGet<'a>
+    where
+        Id: std::convert::TryInto<::std::string::String>,
+    {
+        self.client.activities_import_updates_get().id(id)
+    }
+    /// `GET /activity/import_update/`: List or filter all ImportUpdate activities.
+    ///
+    /// Operation `activities_import_updates_list`. Returns the request ([`ActivitiesImportUpdatesList`](crate::builder::ActivitiesImportUpdatesList)): set its optional
+    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    pub fn list(self) -> crate::builder::ActivitiesImportUpdatesList<'a> {
+        self.client.activities_import_updates_list()
     }
 }
 /// Lead merge activities.
@@ -3385,6 +3452,48 @@ impl<'a> Files<'a> {
         >>::Error: std::fmt::Display,
     {
         self.client.files_create().body(body)
+    }
+}
+/// Forms (web forms) and their field definitions, which name form submissions' values.
+///
+/// Reached with [`client.forms()`](crate::Client::forms); compiled with the `forms` cargo feature.
+///
+/// ```no_run
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let value = client.forms().list().await?;
+/// println!("{value:?}");
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "forms")]
+#[derive(Clone, Copy)]
+pub struct Forms<'a> {
+    client: &'a crate::Client,
+}
+#[cfg(feature = "forms")]
+impl ::std::fmt::Debug for Forms<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Forms").finish_non_exhaustive()
+    }
+}
+#[cfg(feature = "forms")]
+impl<'a> Forms<'a> {
+    /// `GET /form/{id}/`: Retrieve a Form.
+    ///
+    /// Operation `forms_get`. Arguments: `id`. Returns the request ([`FormsGet`](crate::builder::FormsGet)): set its optional
+    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::builder::FormsGet<'a>
+    where
+        Id: std::convert::TryInto<::std::string::String>,
+    {
+        self.client.forms_get().id(id)
+    }
+    /// `GET /form/`: List Forms.
+    ///
+    /// Operation `forms_list`. Returns the request ([`FormsList`](crate::builder::FormsList)): set its optional
+    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    pub fn list(self) -> crate::builder::FormsList<'a> {
+        self.client.forms_list()
     }
 }
 /// Groups of users and their members.
@@ -5929,6 +6038,55 @@ for crate::builder::ActivitiesFormSubmissionsList<'a> {
     }
 }
 #[cfg(feature = "activities")]
+impl<'a> ::std::future::IntoFuture
+for crate::builder::ActivitiesImportUpdatesDelete<'a> {
+    type Output = ::std::result::Result<(), crate::Error>;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(async move {
+            crate::runtime::output(self.send().await).await
+        })
+    }
+}
+#[cfg(feature = "activities")]
+impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesGet<'a> {
+    type Output = ::std::result::Result<
+        crate::types::ImportUpdateActivity,
+        crate::Error,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(async move {
+            crate::runtime::output(self.send().await).await
+        })
+    }
+}
+#[cfg(feature = "activities")]
+impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesList<'a> {
+    type Output = ::std::result::Result<
+        crate::types::ImportUpdateActivityList,
+        crate::Error,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(async move {
+            crate::runtime::output(self.send().await).await
+        })
+    }
+}
+#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesGet<'a> {
     type Output = ::std::result::Result<crate::types::LeadMergeActivity, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
@@ -7962,6 +8120,34 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         crate::Error,
     >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(async move {
+            crate::runtime::output(self.send().await).await
+        })
+    }
+}
+#[cfg(feature = "forms")]
+impl<'a> ::std::future::IntoFuture for crate::builder::FormsGet<'a> {
+    type Output = ::std::result::Result<crate::types::Form, crate::Error>;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(async move {
+            crate::runtime::output(self.send().await).await
+        })
+    }
+}
+#[cfg(feature = "forms")]
+impl<'a> ::std::future::IntoFuture for crate::builder::FormsList<'a> {
+    type Output = ::std::result::Result<crate::types::FormList, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -30,6 +30,8 @@ pub mod operations {
     pub use crate::generated::mocks::field_enrichment::*;
     #[cfg(feature = "files")]
     pub use crate::generated::mocks::files::*;
+    #[cfg(feature = "forms")]
+    pub use crate::generated::mocks::forms::*;
     #[cfg(feature = "groups")]
     pub use crate::generated::mocks::groups::*;
     #[cfg(feature = "integration-links")]
@@ -251,6 +253,27 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::ActivitiesFormSubmissionsDeleteWhen,
             operations::ActivitiesFormSubmissionsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_import_updates_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesImportUpdatesListWhen,
+            operations::ActivitiesImportUpdatesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_import_updates_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesImportUpdatesGetWhen,
+            operations::ActivitiesImportUpdatesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_import_updates_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesImportUpdatesDeleteWhen,
+            operations::ActivitiesImportUpdatesDeleteThen,
         );
     #[cfg(feature = "activities")]
     fn activities_lead_merges_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1104,6 +1127,14 @@ pub trait MockServerExt {
     fn files_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::FilesCreateWhen, operations::FilesCreateThen);
+    #[cfg(feature = "forms")]
+    fn forms_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::FormsListWhen, operations::FormsListThen);
+    #[cfg(feature = "forms")]
+    fn forms_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::FormsGetWhen, operations::FormsGetThen);
     #[cfg(feature = "groups")]
     fn groups_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -2239,6 +2270,51 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ActivitiesFormSubmissionsDeleteWhen::new(when),
                 operations::ActivitiesFormSubmissionsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_import_updates_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesImportUpdatesListWhen,
+            operations::ActivitiesImportUpdatesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesImportUpdatesListWhen::new(when),
+                operations::ActivitiesImportUpdatesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_import_updates_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesImportUpdatesGetWhen,
+            operations::ActivitiesImportUpdatesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesImportUpdatesGetWhen::new(when),
+                operations::ActivitiesImportUpdatesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_import_updates_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesImportUpdatesDeleteWhen,
+            operations::ActivitiesImportUpdatesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesImportUpdatesDeleteWhen::new(when),
+                operations::ActivitiesImportUpdatesDeleteThen::new(then),
             )
         })
     }
@@ -4099,6 +4175,30 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::FilesCreateWhen::new(when),
                 operations::FilesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "forms")]
+    fn forms_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::FormsListWhen, operations::FormsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::FormsListWhen::new(when),
+                operations::FormsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "forms")]
+    fn forms_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::FormsGetWhen, operations::FormsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::FormsGetWhen::new(when),
+                operations::FormsGetThen::new(then),
             )
         })
     }

@@ -53,6 +53,8 @@ pub use super::resources::exports::types::*;
 pub use super::resources::field_enrichment::types::*;
 #[cfg(feature = "files")]
 pub use super::resources::files::types::*;
+#[cfg(feature = "forms")]
+pub use super::resources::forms::types::*;
 #[cfg(feature = "groups")]
 pub use super::resources::groups::types::*;
 #[cfg(feature = "integration-links")]

@@ -288,6 +288,42 @@ async fn activities_form_submissions_list() {
 }
 
 #[tokio::test]
+async fn activities_import_updates_delete() {
+    let case = Case::start("activities_import_updates_delete", "DELETE", "/activity/import_update/{id}/", "/activity/import_update/id-1/", &[], 204, false).await;
+    let result: Result<_, close_sdk::Error> = case
+        .client()
+        .activities()
+        .import_updates()
+        .delete("id-1")
+        .await;
+    case.check(result).await;
+}
+
+#[tokio::test]
+async fn activities_import_updates_get() {
+    let case = Case::start("activities_import_updates_get", "GET", "/activity/import_update/{id}/", "/activity/import_update/id-1/", &[], 200, true).await;
+    let result: Result<_, close_sdk::Error> = case
+        .client()
+        .activities()
+        .import_updates()
+        .get("id-1")
+        .await;
+    case.check(result).await;
+}
+
+#[tokio::test]
+async fn activities_import_updates_list() {
+    let case = Case::start("activities_import_updates_list", "GET", "/activity/import_update/", "/activity/import_update/", &[], 200, true).await;
+    let result: Result<_, close_sdk::Error> = case
+        .client()
+        .activities()
+        .import_updates()
+        .list()
+        .await;
+    case.check(result).await;
+}
+
+#[tokio::test]
 async fn activities_lead_merges_get() {
     let case = Case::start("activities_lead_merges_get", "GET", "/activity/lead_merge/{id}/", "/activity/lead_merge/id-1/", &[], 200, true).await;
     let result: Result<_, close_sdk::Error> = case
@@ -1844,6 +1880,28 @@ async fn files_create() {
         .client()
         .files()
         .create(case.body::<close_sdk::types::UploadFile>())
+        .await;
+    case.check(result).await;
+}
+
+#[tokio::test]
+async fn forms_get() {
+    let case = Case::start("forms_get", "GET", "/form/{id}/", "/form/id-1/", &[], 200, true).await;
+    let result: Result<_, close_sdk::Error> = case
+        .client()
+        .forms()
+        .get("id-1")
+        .await;
+    case.check(result).await;
+}
+
+#[tokio::test]
+async fn forms_list() {
+    let case = Case::start("forms_list", "GET", "/form/", "/form/", &[], 200, true).await;
+    let result: Result<_, close_sdk::Error> = case
+        .client()
+        .forms()
+        .list()
         .await;
     case.check(result).await;
 }

@@ -73,6 +73,16 @@ async fn activities_form_submissions_list_repeated_page() {
 }
 
 #[tokio::test]
+async fn activities_import_updates_list_three_pages() {
+    three_pages("/activity/import_update/", "/activity/import_update/", |c, limit| c.activities().import_updates().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn activities_import_updates_list_repeated_page() {
+    repeated_page("/activity/import_update/", "/activity/import_update/", |c, limit| c.activities().import_updates().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
 async fn activities_lead_merges_list_three_pages() {
     three_pages("/activity/lead_merge/", "/activity/lead_merge/", |c, limit| c.activities().lead_merges().list().limit(limit).paginate()).await;
 }
@@ -365,6 +375,16 @@ async fn exports_list_three_pages() {
 #[tokio::test]
 async fn exports_list_repeated_page() {
     repeated_page("/export/", "/export/", |c, limit| c.exports().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn forms_list_three_pages() {
+    three_pages("/form/", "/form/", |c, limit| c.forms().list().limit(limit).paginate()).await;
+}
+
+#[tokio::test]
+async fn forms_list_repeated_page() {
+    repeated_page("/form/", "/form/", |c, limit| c.forms().list().limit(limit).paginate()).await;
 }
 
 #[tokio::test]

@@ -185,6 +185,16 @@ fn response_activities_form_submissions_list() {
 }
 
 #[test]
+fn response_activities_import_updates_get() {
+    response_roundtrip::<close_sdk::types::ImportUpdateActivity>("activities_import_updates_get", "get", "/activity/import_update/{id}/", Depth::All);
+}
+
+#[test]
+fn response_activities_import_updates_list() {
+    response_roundtrip::<close_sdk::types::ImportUpdateActivityList>("activities_import_updates_list", "get", "/activity/import_update/", Depth::All);
+}
+
+#[test]
 fn response_activities_lead_merges_get() {
     response_roundtrip::<close_sdk::types::LeadMergeActivity>("activities_lead_merges_get", "get", "/activity/lead_merge/{id}/", Depth::All);
 }
@@ -849,6 +859,16 @@ fn request_runfieldenrichment_refuses_hostile_extra() {
 #[test]
 fn request_uploadfile_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::UploadFile>("files_create", request_base::<close_sdk::types::UploadFile>("post", "/files/upload/"), &["content_type", "filename"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_forms_get() {
+    response_roundtrip::<close_sdk::types::Form>("forms_get", "get", "/form/{id}/", Depth::All);
+}
+
+#[test]
+fn response_forms_list() {
+    response_roundtrip::<close_sdk::types::FormList>("forms_list", "get", "/form/", Depth::All);
 }
 
 #[test]

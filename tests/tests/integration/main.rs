@@ -24,6 +24,7 @@ mod email_in_path;
 mod errors;
 mod event_log;
 mod follower_position;
+mod forms;
 #[rustfmt::skip]
 mod generated_operations;
 #[rustfmt::skip]

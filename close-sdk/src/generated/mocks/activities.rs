@@ -2879,6 +2879,390 @@ impl ActivitiesFormSubmissionsDeleteThen {
         )
     }
 }
+pub struct ActivitiesImportUpdatesListWhen(::httpmock::When);
+impl ActivitiesImportUpdatesListWhen {
+    pub fn new(inner: ::httpmock::When) -> Self {
+        Self(
+            inner
+                .method(::httpmock::Method::GET)
+                .path_matches(regex::Regex::new("^/activity/import_update/$").unwrap()),
+        )
+    }
+    pub fn into_inner(self) -> ::httpmock::When {
+        self.0
+    }
+    pub fn fields<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a str>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("_fields", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("_fields"))
+        }
+    }
+    pub fn limit<T>(self, value: T) -> Self
+    where
+        T: Into<Option<i64>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("_limit", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("_limit"))
+        }
+    }
+    pub fn skip<T>(self, value: T) -> Self
+    where
+        T: Into<Option<i64>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("_skip", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("_skip"))
+        }
+    }
+    pub fn type_<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+    {
+        if let Some(value) = value.into() {
+            Self(
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
+                    ),
+            )
+        } else {
+            Self(self.0.query_param_missing("_type"))
+        }
+    }
+    pub fn activity_at_gt<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("activity_at__gt", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("activity_at__gt"))
+        }
+    }
+    pub fn activity_at_gte<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("activity_at__gte", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("activity_at__gte"))
+        }
+    }
+    pub fn activity_at_lt<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("activity_at__lt", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("activity_at__lt"))
+        }
+    }
+    pub fn activity_at_lte<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("activity_at__lte", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("activity_at__lte"))
+        }
+    }
+    pub fn contact_id<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::IdList>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("contact_id", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("contact_id"))
+        }
+    }
+    pub fn date_created_gt<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("date_created__gt", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("date_created__gt"))
+        }
+    }
+    pub fn date_created_gte<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("date_created__gte", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("date_created__gte"))
+        }
+    }
+    pub fn date_created_lt<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("date_created__lt", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("date_created__lt"))
+        }
+    }
+    pub fn date_created_lte<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::DateOrTimestamp>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("date_created__lte", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("date_created__lte"))
+        }
+    }
+    pub fn id_in<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::IdList>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("id__in", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("id__in"))
+        }
+    }
+    pub fn lead_id<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::IdList>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("lead_id", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("lead_id"))
+        }
+    }
+    pub fn organization_id<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a str>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("organization_id", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("organization_id"))
+        }
+    }
+    pub fn user_id<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a crate::IdList>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("user_id", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("user_id"))
+        }
+    }
+}
+pub struct ActivitiesImportUpdatesListThen(::httpmock::Then);
+impl ActivitiesImportUpdatesListThen {
+    pub fn new(inner: ::httpmock::Then) -> Self {
+        Self(inner)
+    }
+    pub fn into_inner(self) -> ::httpmock::Then {
+        self.0
+    }
+    pub fn ok(self, value: &types::ImportUpdateActivityList) -> Self {
+        Self(
+            self
+                .0
+                .status(200u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(400u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(401u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn not_found(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(404u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+}
+pub struct ActivitiesImportUpdatesGetWhen(::httpmock::When);
+impl ActivitiesImportUpdatesGetWhen {
+    pub fn new(inner: ::httpmock::When) -> Self {
+        Self(
+            inner
+                .method(::httpmock::Method::GET)
+                .path_matches(
+                    regex::Regex::new("^/activity/import_update/[^/]*/$").unwrap(),
+                ),
+        )
+    }
+    pub fn into_inner(self) -> ::httpmock::When {
+        self.0
+    }
+    pub fn id(self, value: &str) -> Self {
+        let re = regex::Regex::new(
+                &format!("^/activity/import_update/{}/$", value.to_string()),
+            )
+            .unwrap();
+        Self(self.0.path_matches(re))
+    }
+    pub fn fields<'a, T>(self, value: T) -> Self
+    where
+        T: Into<Option<&'a str>>,
+    {
+        if let Some(value) = value.into() {
+            Self(self.0.query_param("_fields", value.to_string()))
+        } else {
+            Self(self.0.query_param_missing("_fields"))
+        }
+    }
+}
+pub struct ActivitiesImportUpdatesGetThen(::httpmock::Then);
+impl ActivitiesImportUpdatesGetThen {
+    pub fn new(inner: ::httpmock::Then) -> Self {
+        Self(inner)
+    }
+    pub fn into_inner(self) -> ::httpmock::Then {
+        self.0
+    }
+    pub fn ok(self, value: &types::ImportUpdateActivity) -> Self {
+        Self(
+            self
+                .0
+                .status(200u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(400u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(401u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn not_found(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(404u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+}
+pub struct ActivitiesImportUpdatesDeleteWhen(::httpmock::When);
+impl ActivitiesImportUpdatesDeleteWhen {
+    pub fn new(inner: ::httpmock::When) -> Self {
+        Self(
+            inner
+                .method(::httpmock::Method::DELETE)
+                .path_matches(
+                    regex::Regex::new("^/activity/import_update/[^/]*/$").unwrap(),
+                ),
+        )
+    }
+    pub fn into_inner(self) -> ::httpmock::When {
+        self.0
+    }
+    pub fn id(self, value: &str) -> Self {
+        let re = regex::Regex::new(
+                &format!("^/activity/import_update/{}/$", value.to_string()),
+            )
+            .unwrap();
+        Self(self.0.path_matches(re))
+    }
+}
+pub struct ActivitiesImportUpdatesDeleteThen(::httpmock::Then);
+impl ActivitiesImportUpdatesDeleteThen {
+    pub fn new(inner: ::httpmock::Then) -> Self {
+        Self(inner)
+    }
+    pub fn into_inner(self) -> ::httpmock::Then {
+        self.0
+    }
+    pub fn success(self, status: u16) -> Self {
+        assert_eq!(status / 100u16, 2u16);
+        Self(self.0.status(status))
+    }
+    pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(400u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(401u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+    pub fn not_found(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(404u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
+}
 pub struct ActivitiesLeadMergesListWhen(::httpmock::When);
 impl ActivitiesLeadMergesListWhen {
     pub fn new(inner: ::httpmock::When) -> Self {

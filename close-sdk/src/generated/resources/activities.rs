@@ -3410,6 +3410,120 @@ pub mod types {
             Self::Boolean(value)
         }
     }
+    ///`ImportUpdateActivity`
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ImportUpdateActivity {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub import_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub reverted: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`ImportUpdateActivityList`
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ImportUpdateActivityList {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<ImportUpdateActivity>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///The activity recording that a lead was merged into this one.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -19541,6 +19655,562 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl ImportUpdateActivity {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+        ///`users`, or an empty slice when Close did not send it.
+        pub fn users(&self) -> &[::std::string::String] {
+            self.users.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static IMPORTUPDATEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "import_id",
+            "lead_id",
+            "organization_id",
+            "reverted",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
+    impl ::serde::Serialize for ImportUpdateActivity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "activity_at" => !(v.is_null() && self.activity_at.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "import_id" => !(v.is_null() && self.import_id.is_none()),
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "reverted" => !(v.is_null() && self.reverted.is_none()),
+                    "_type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_name" => !(v.is_null() && self.user_name.is_none()),
+                    "users" => !(v.is_null() && self.users.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ImportUpdateActivity", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.activity_at {
+                map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_name {
+                map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &IMPORTUPDATEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.import_id {
+                map.serialize_entry("import_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "import_id", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("import_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "lead_id", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.reverted {
+                map.serialize_entry("reverted", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "reverted", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("reverted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "_type", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "updated_by", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_name {
+                map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "updated_by_name", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "user_id", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_name {
+                map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "user_name", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.users {
+                map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "users", &IMPORTUPDATEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportUpdateActivity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ImportUpdateActivity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ImportUpdateActivity` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ImportUpdateActivity, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "activity_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "import_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "reverted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "user_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "users" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITY_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ImportUpdateActivity {
+                        activity_at: f0,
+                        contact_id: f1,
+                        created_by: f2,
+                        created_by_name: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        id: f6,
+                        import_id: f7,
+                        lead_id: f8,
+                        organization_id: f9,
+                        reverted: f10,
+                        type_: f11,
+                        updated_by: f12,
+                        updated_by_name: f13,
+                        user_id: f14,
+                        user_name: f15,
+                        users: f16,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ImportUpdateActivityList {
+        ///`data`, or an empty slice when Close did not send it.
+        pub fn data(&self) -> &[ImportUpdateActivity] {
+            self.data.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static IMPORTUPDATEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for ImportUpdateActivityList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ImportUpdateActivityList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportUpdateActivityList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ImportUpdateActivityList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ImportUpdateActivityList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ImportUpdateActivityList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<ImportUpdateActivity>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ImportUpdateActivityList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl LeadMergeActivity {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -30189,6 +30859,94 @@ let response = client.activities_form_submissions_delete()
         builder::ActivitiesFormSubmissionsDelete::new(self)
     }
     #[doc(hidden)]
+    /**List or filter all ImportUpdate activities
+
+Get a list of ImportUpdate activities, which record bulk import operations that modified existing leads. Each ImportUpdate is associated with a bulk import (`import_id`) and indicates whether the change has been reverted.
+
+Sends a `GET` request to `/activity/import_update/`
+
+Arguments:
+- `fields`: Comma-separated list of fields to include in the response.
+- `limit`: Number of results to return.
+- `skip`: Number of results to skip before returning, for pagination.
+- `type_`: Filter by activity type, e.g. Call (comma-separated)
+- `activity_at_gt`
+- `activity_at_gte`
+- `activity_at_lt`
+- `activity_at_lte`
+- `contact_id`: Filter by contact IDs (comma-separated)
+- `date_created_gt`
+- `date_created_gte`
+- `date_created_lt`
+- `date_created_lte`
+- `id_in`: Filter by activity IDs (comma-separated)
+- `lead_id`: Filter by lead IDs (comma-separated)
+- `organization_id`
+- `user_id`: Filter by user IDs (comma-separated)
+```ignore
+let response = client.activities_import_updates_list()
+    .fields(fields)
+    .limit(limit)
+    .skip(skip)
+    .type_(type_)
+    .activity_at_gt(activity_at_gt)
+    .activity_at_gte(activity_at_gte)
+    .activity_at_lt(activity_at_lt)
+    .activity_at_lte(activity_at_lte)
+    .contact_id(contact_id)
+    .date_created_gt(date_created_gt)
+    .date_created_gte(date_created_gte)
+    .date_created_lt(date_created_lt)
+    .date_created_lte(date_created_lte)
+    .id_in(id_in)
+    .lead_id(lead_id)
+    .organization_id(organization_id)
+    .user_id(user_id)
+    .send()
+    .await;
+```*/
+    pub fn activities_import_updates_list(
+        &self,
+    ) -> builder::ActivitiesImportUpdatesList<'_> {
+        builder::ActivitiesImportUpdatesList::new(self)
+    }
+    #[doc(hidden)]
+    /**Get a single ImportUpdate activity
+
+Sends a `GET` request to `/activity/import_update/{id}/`
+
+Arguments:
+- `id`
+- `fields`: Comma-separated list of fields to include in the response.
+```ignore
+let response = client.activities_import_updates_get()
+    .id(id)
+    .fields(fields)
+    .send()
+    .await;
+```*/
+    pub fn activities_import_updates_get(
+        &self,
+    ) -> builder::ActivitiesImportUpdatesGet<'_> {
+        builder::ActivitiesImportUpdatesGet::new(self)
+    }
+    #[doc(hidden)]
+    /**Delete an ImportUpdate activity
+
+Sends a `DELETE` request to `/activity/import_update/{id}/`
+
+```ignore
+let response = client.activities_import_updates_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn activities_import_updates_delete(
+        &self,
+    ) -> builder::ActivitiesImportUpdatesDelete<'_> {
+        builder::ActivitiesImportUpdatesDelete::new(self)
+    }
+    #[doc(hidden)]
     /**List or filter all LeadMerge activities
 
 Sends a `GET` request to `/activity/lead_merge/`
@@ -31600,7 +32358,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
                     .build()
             };
-            crate::runtime::send(client, 29usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 32usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().calls().list()`](crate::handles::ActivitiesCalls::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34801,6 +35559,492 @@ pub mod builder {
             crate::runtime::send_empty(client, 20usize, 200..=299, &build).await
         }
     }
+    ///The request of [`client.activities().import_updates().list()`](crate::handles::ActivitiesImportUpdates::list); optional parameters are its setters, `.await` it or `.send()` it.
+    #[derive(Debug, Clone)]
+    pub struct ActivitiesImportUpdatesList<'a> {
+        client: &'a super::Client,
+        fields: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i64>, String>,
+        skip: Result<Option<i64>, String>,
+        type_: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        activity_at_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        activity_at_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        activity_at_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        activity_at_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        contact_id: Result<Option<crate::IdList>, String>,
+        date_created_gt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_gte: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lt: Result<Option<crate::DateOrTimestamp>, String>,
+        date_created_lte: Result<Option<crate::DateOrTimestamp>, String>,
+        id_in: Result<Option<crate::IdList>, String>,
+        lead_id: Result<Option<crate::IdList>, String>,
+        organization_id: Result<Option<::std::string::String>, String>,
+        user_id: Result<Option<crate::IdList>, String>,
+    }
+    impl<'a> ActivitiesImportUpdatesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                fields: Ok(None),
+                limit: Ok(None),
+                skip: Ok(None),
+                type_: Ok(None),
+                activity_at_gt: Ok(None),
+                activity_at_gte: Ok(None),
+                activity_at_lt: Ok(None),
+                activity_at_lte: Ok(None),
+                contact_id: Ok(None),
+                date_created_gt: Ok(None),
+                date_created_gte: Ok(None),
+                date_created_lt: Ok(None),
+                date_created_lte: Ok(None),
+                id_in: Ok(None),
+                lead_id: Ok(None),
+                organization_id: Ok(None),
+                user_id: Ok(None),
+            }
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for type_ failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn activity_at_gt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.activity_at_gt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for activity_at_gt failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn activity_at_gte<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.activity_at_gte = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for activity_at_gte failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn activity_at_lt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.activity_at_lt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for activity_at_lt failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn activity_at_lte<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.activity_at_lte = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for activity_at_lte failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn contact_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::IdList>,
+        {
+            self.contact_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: IdList` for contact_id failed".to_string()
+                });
+            self
+        }
+        pub fn date_created_gt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.date_created_gt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gt failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn date_created_gte<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.date_created_gte = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for date_created_gte failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn date_created_lt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.date_created_lt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lt failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn date_created_lte<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::DateOrTimestamp>,
+        {
+            self.date_created_lte = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: DateOrTimestamp` for date_created_lte failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id_in<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::IdList>,
+        {
+            self.id_in = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: IdList` for id_in failed".to_string()
+                });
+            self
+        }
+        pub fn lead_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::IdList>,
+        {
+            self.lead_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: IdList` for lead_id failed".to_string()
+                });
+            self
+        }
+        pub fn organization_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.organization_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for organization_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn user_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::IdList>,
+        {
+            self.user_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: IdList` for user_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/activity/import_update/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ImportUpdateActivityList>, crate::Error> {
+            let Self {
+                client,
+                fields,
+                limit,
+                skip,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let limit = limit.map_err(crate::Error::InvalidRequest)?;
+            let skip = skip.map_err(crate::Error::InvalidRequest)?;
+            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
+            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
+            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_gte = date_created_gte
+                .map_err(crate::Error::InvalidRequest)?;
+            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
+            let date_created_lte = date_created_lte
+                .map_err(crate::Error::InvalidRequest)?;
+            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
+            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+            let url = format!("{}/activity/import_update/", client.baseurl,);
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                    .query(&crate::runtime::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                    .query(
+                        &crate::runtime::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                    .build()
+            };
+            crate::runtime::send(client, 25usize, 200u16..=200u16, &build).await
+        }
+    }
+    ///The request of [`client.activities().import_updates().get(id)`](crate::handles::ActivitiesImportUpdates::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[derive(Debug, Clone)]
+    pub struct ActivitiesImportUpdatesGet<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        fields: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ActivitiesImportUpdatesGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                fields: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/activity/import_update/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ImportUpdateActivity>, crate::Error> {
+            let Self { client, id, fields } = self;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let fields = fields.map_err(crate::Error::InvalidRequest)?;
+            let url = format!(
+                "{}/activity/import_update/{}/", client.baseurl, crate
+                ::runtime::encode_path(& id.to_string()),
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                    .build()
+            };
+            crate::runtime::send(client, 24usize, 200u16..=200u16, &build).await
+        }
+    }
+    ///The request of [`client.activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[derive(Debug, Clone)]
+    pub struct ActivitiesImportUpdatesDelete<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ActivitiesImportUpdatesDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/activity/import_update/{id}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+            let Self { client, id } = self;
+            let id = id.map_err(crate::Error::InvalidRequest)?;
+            let url = format!(
+                "{}/activity/import_update/{}/", client.baseurl, crate
+                ::runtime::encode_path(& id.to_string()),
+            );
+            let build = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
+            crate::runtime::send_empty(client, 23usize, 200..=299, &build).await
+        }
+    }
     ///The request of [`client.activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadMergesList<'a> {
@@ -35155,7 +36399,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 24usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 27usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35203,7 +36447,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 23usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 26usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().meetings().list()`](crate::handles::ActivitiesMeetings::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35578,7 +36822,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 33usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 36usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35643,7 +36887,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 32usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 35usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35711,7 +36955,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 34usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 37usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35757,7 +37001,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 31usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 34usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35825,7 +37069,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 30usize, 200..=299, &build).await
+            crate::runtime::send(client, 33usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().notes().list()`](crate::handles::ActivitiesNotes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36182,7 +37426,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 38usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 41usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().notes().create(body)`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36230,7 +37474,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 35usize, 200..=299, &build).await
+            crate::runtime::send(client, 38usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().notes().get(id)`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36278,7 +37522,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 37usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 40usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36344,7 +37588,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 39usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 42usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36390,7 +37634,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 36usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 39usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().sms().list()`](crate::handles::ActivitiesSms::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36747,7 +37991,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 47usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 50usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().sms().create(body)`](crate::handles::ActivitiesSms::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36813,7 +38057,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 44usize, 200..=299, &build).await
+            crate::runtime::send(client, 47usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().sms().get(id)`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36861,7 +38105,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 46usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 49usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36927,7 +38171,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 48usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 51usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36973,7 +38217,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 45usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 48usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().lead_status_changes().list()`](crate::handles::ActivitiesLeadStatusChanges::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37330,7 +38574,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 28usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 31usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37381,7 +38625,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 25usize, 200..=299, &build).await
+            crate::runtime::send(client, 28usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37429,7 +38673,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 27usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 30usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37475,7 +38719,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 26usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 29usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().list()`](crate::handles::ActivitiesOpportunityStatusChanges::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37858,7 +39102,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 43usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 46usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37912,7 +39156,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 40usize, 200..=299, &build).await
+            crate::runtime::send(client, 43usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37963,7 +39207,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 42usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 45usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38009,7 +39253,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 41usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 44usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().task_completions().list()`](crate::handles::ActivitiesTaskCompletions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38366,7 +39610,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 51usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 54usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38414,7 +39658,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 50usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 53usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38460,7 +39704,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 49usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 52usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().whatsapp_messages().list()`](crate::handles::ActivitiesWhatsappMessages::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38841,7 +40085,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 55usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 58usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38909,7 +40153,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 52usize, 200..=299, &build).await
+            crate::runtime::send(client, 55usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38957,7 +40201,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 54usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 57usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39025,7 +40269,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 56usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 59usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39071,7 +40315,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 53usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 56usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_activity_types().list()`](crate::handles::CustomActivityTypes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39099,7 +40343,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 93usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 96usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39149,7 +40393,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 90usize, 200..=299, &build).await
+            crate::runtime::send(client, 93usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39197,7 +40441,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 92usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39265,7 +40509,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 94usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 97usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39311,7 +40555,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 91usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 94usize, 200..=299, &build).await
         }
     }
     impl<'a> ActivitiesCallsList<'a> {
@@ -39903,6 +41147,104 @@ pub mod builder {
                             organization_id,
                             user_id,
                             user_id_in,
+                        };
+                        let list = crate::runtime::output(request.send().await).await?;
+                        Ok((list.data, list.has_more))
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ActivitiesImportUpdatesList<'a> {
+        /// Every item of the list, fetched page by page as the stream is read: [`limit`](Self::limit)
+        /// items a request (default [`DEFAULT_PAGE_SIZE`](crate::pagination::DEFAULT_PAGE_SIZE)), from
+        /// [`skip`](Self::skip) on (default 0), every other parameter sent with each page. A `limit`
+        /// below 1, a negative `skip` or a setter's failed conversion is the stream's first error, and
+        /// nothing is sent. Lazy, cancel-safe and loop-proof: see [`Paginated`](crate::Paginated).
+        ///
+        /// ```no_run
+        /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+        /// let mut items = client.activities().import_updates().list().limit(50).paginate();
+        /// while let Some(item) = items.next().await {
+        ///     let item = item?;
+        /// #   let _ = item;
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn paginate(self) -> crate::Paginated<crate::types::ImportUpdateActivity> {
+            let Self {
+                client,
+                limit,
+                skip,
+                fields,
+                type_,
+                activity_at_gt,
+                activity_at_gte,
+                activity_at_lt,
+                activity_at_lte,
+                contact_id,
+                date_created_gt,
+                date_created_gte,
+                date_created_lt,
+                date_created_lte,
+                id_in,
+                lead_id,
+                organization_id,
+                user_id,
+            } = self;
+            let page_size = limit
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|limit| crate::runtime::page_size(
+                    "activities_import_updates_list",
+                    limit,
+                ));
+            let first_skip = skip
+                .map_err(crate::Error::InvalidRequest)
+                .and_then(|skip| crate::runtime::first_skip(
+                    "activities_import_updates_list",
+                    skip,
+                ));
+            let client = ::std::sync::Arc::new(client.clone());
+            crate::runtime::paginate_from(
+                page_size,
+                first_skip,
+                move |skip, limit| {
+                    let client = ::std::sync::Arc::clone(&client);
+                    let fields = fields.clone();
+                    let type_ = type_.clone();
+                    let activity_at_gt = activity_at_gt.clone();
+                    let activity_at_gte = activity_at_gte.clone();
+                    let activity_at_lt = activity_at_lt.clone();
+                    let activity_at_lte = activity_at_lte.clone();
+                    let contact_id = contact_id.clone();
+                    let date_created_gt = date_created_gt.clone();
+                    let date_created_gte = date_created_gte.clone();
+                    let date_created_lt = date_created_lt.clone();
+                    let date_created_lte = date_created_lte.clone();
+                    let id_in = id_in.clone();
+                    let lead_id = lead_id.clone();
+                    let organization_id = organization_id.clone();
+                    let user_id = user_id.clone();
+                    async move {
+                        let request = ActivitiesImportUpdatesList {
+                            client: &client,
+                            limit: Ok(Some(limit)),
+                            skip: Ok(Some(skip)),
+                            fields,
+                            type_,
+                            activity_at_gt,
+                            activity_at_gte,
+                            activity_at_lt,
+                            activity_at_lte,
+                            contact_id,
+                            date_created_gt,
+                            date_created_gte,
+                            date_created_lt,
+                            date_created_lte,
+                            id_in,
+                            lead_id,
+                            organization_id,
+                            user_id,
                         };
                         let list = crate::runtime::output(request.send().await).await?;
                         Ok((list.data, list.has_more))

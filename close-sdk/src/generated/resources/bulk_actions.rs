@@ -4164,7 +4164,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4209,7 +4209,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 64usize, 200..=299, &build).await
+            crate::runtime::send(client, 67usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4274,7 +4274,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 65usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4349,7 +4349,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4394,7 +4394,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 67usize, 200..=299, &build).await
+            crate::runtime::send(client, 70usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4459,7 +4459,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4551,7 +4551,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("template_id", &template_id))
                     .build()
             };
-            crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4596,7 +4596,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 70usize, 200..=299, &build).await
+            crate::runtime::send(client, 73usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4661,7 +4661,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 74usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4739,7 +4739,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4784,7 +4784,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 73usize, 200..=299, &build).await
+            crate::runtime::send(client, 76usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4849,7 +4849,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 74usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 77usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> BulkActionsDeleteList<'a> {

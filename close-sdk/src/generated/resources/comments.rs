@@ -1366,7 +1366,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("thread_id", &thread_id))
                     .build()
             };
-            crate::runtime::send(client, 80usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 83usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.comments().create(body)`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1410,7 +1410,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 76usize, 200..=299, &build).await
+            crate::runtime::send(client, 79usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.comments().get(id)`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1456,7 +1456,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 81usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.comments().update(id, body)`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1518,7 +1518,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 82usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 85usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.comments().delete(id)`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1564,7 +1564,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 77usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 80usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.comments().threads().list()`](crate::handles::CommentsThreads::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1654,7 +1654,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("object_ids", &object_ids))
                     .build()
             };
-            crate::runtime::send(client, 81usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 84usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.comments().threads().get(id)`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1702,7 +1702,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 79usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 82usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> CommentsList<'a> {

@@ -800,7 +800,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 84usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 87usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -868,7 +868,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 83usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 86usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.send_as().list()`](crate::handles::SendAs::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -943,7 +943,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 249usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 254usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.send_as().create(body)`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -991,7 +991,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 245usize, 200..=299, &build).await
+            crate::runtime::send(client, 250usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1064,7 +1064,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 247usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 252usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1112,7 +1112,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 244usize, 200..=299, &build).await
+            crate::runtime::send(client, 249usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.send_as().get(id)`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1163,7 +1163,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 248usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 253usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.send_as().delete(id)`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1209,7 +1209,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 246usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 251usize, 200..=299, &build).await
         }
     }
     impl<'a> ConnectedAccountsList<'a> {

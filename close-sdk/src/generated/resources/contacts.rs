@@ -816,7 +816,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .build()
             };
-            crate::runtime::send(client, 88usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 91usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.contacts().create(body)`](crate::handles::Contacts::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -879,7 +879,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 85usize, 200..=299, &build).await
+            crate::runtime::send(client, 88usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.contacts().get(id)`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -944,7 +944,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 87usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 90usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.contacts().update(id, body)`](crate::handles::Contacts::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1025,7 +1025,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 89usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 92usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.contacts().delete(id)`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1071,7 +1071,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 86usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 89usize, 200..=299, &build).await
         }
     }
     impl<'a> ContactsList<'a> {

@@ -4378,7 +4378,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 100usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 103usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4426,7 +4426,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 97usize, 200..=299, &build).await
+            crate::runtime::send(client, 100usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4491,7 +4491,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 102usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4557,7 +4557,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 101usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4603,7 +4603,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 98usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 101usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().list()`](crate::handles::CustomFieldsContact::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4678,7 +4678,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 105usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 108usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4726,7 +4726,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 102usize, 200..=299, &build).await
+            crate::runtime::send(client, 105usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4791,7 +4791,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 107usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4857,7 +4857,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 106usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4903,7 +4903,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 103usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 106usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().list()`](crate::handles::CustomFieldsCustomObject::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4931,7 +4931,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 110usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 113usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4979,7 +4979,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 107usize, 200..=299, &build).await
+            crate::runtime::send(client, 110usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5027,7 +5027,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 112usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5093,7 +5093,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 111usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5139,7 +5139,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 108usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 111usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().list()`](crate::handles::CustomFieldsLead::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5214,7 +5214,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 115usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 118usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5262,7 +5262,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 112usize, 200..=299, &build).await
+            crate::runtime::send(client, 115usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5327,7 +5327,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 117usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5393,7 +5393,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 116usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5439,7 +5439,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 113usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 116usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().list()`](crate::handles::CustomFieldsOpportunity::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5514,7 +5514,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 120usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 123usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5562,7 +5562,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 117usize, 200..=299, &build).await
+            crate::runtime::send(client, 120usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5627,7 +5627,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 122usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5693,7 +5693,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 121usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 124usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5739,7 +5739,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 118usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 121usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().list()`](crate::handles::CustomFieldsShared::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5786,7 +5786,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 128usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 131usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5836,7 +5836,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 122usize, 200..=299, &build).await
+            crate::runtime::send(client, 125usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5901,7 +5901,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 126usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5969,7 +5969,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 132usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6015,7 +6015,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 124usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 127usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6084,7 +6084,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 123usize, 200..=299, &build).await
+            crate::runtime::send(client, 126usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6148,7 +6148,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 127usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6233,7 +6233,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6295,7 +6295,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 125usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 128usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6343,7 +6343,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 98usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6411,7 +6411,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 96usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> CustomFieldsActivityList<'a> {

@@ -1138,7 +1138,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .build()
             };
-            crate::runtime::send(client, 139usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_objects().create(body)`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1186,7 +1186,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 136usize, 200..=299, &build).await
+            crate::runtime::send(client, 139usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_objects().get(id)`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1237,7 +1237,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 141usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_objects().update(id, body)`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1303,7 +1303,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 140usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 143usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_objects().delete(id)`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1349,7 +1349,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 137usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 140usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_object_types().list()`](crate::handles::CustomObjectTypes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1380,7 +1380,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 134usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 137usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1428,7 +1428,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 131usize, 200..=299, &build).await
+            crate::runtime::send(client, 134usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1479,7 +1479,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 136usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1545,7 +1545,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 135usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1591,7 +1591,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 132usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 135usize, 200..=299, &build).await
         }
     }
     impl<'a> CustomObjectTypesList<'a> {

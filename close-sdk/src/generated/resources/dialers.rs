@@ -855,7 +855,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 145usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.dialers().get(id)`](crate::handles::Dialers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -928,7 +928,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 141usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 144usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> DialersList<'a> {

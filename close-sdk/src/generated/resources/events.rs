@@ -370,7 +370,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 150usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 153usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.events().get(id)`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -421,7 +421,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 149usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 152usize, 200u16..=200u16, &build).await
         }
     }
 }

@@ -701,7 +701,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 154usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 157usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.exports().create_lead(body)`](crate::handles::Exports::create_lead); optional parameters are its setters, `.await` it or `.send()` it.
@@ -749,7 +749,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 151usize, 200..=299, &build).await
+            crate::runtime::send(client, 154usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity); optional parameters are its setters, `.await` it or `.send()` it.
@@ -797,7 +797,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 152usize, 200..=299, &build).await
+            crate::runtime::send(client, 155usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.exports().get(id)`](crate::handles::Exports::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -865,7 +865,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 153usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 156usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> ExportsList<'a> {

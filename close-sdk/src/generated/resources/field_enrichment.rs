@@ -440,7 +440,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 155usize, 200..=299, &build).await
+            crate::runtime::send(client, 158usize, 200..=299, &build).await
         }
     }
 }

@@ -218,7 +218,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 156usize, 200..=299, &build).await
+            crate::runtime::send(client, 159usize, 200..=299, &build).await
         }
     }
 }

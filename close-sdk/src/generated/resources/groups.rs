@@ -914,7 +914,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 161usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 166usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.groups().create(body)`](crate::handles::Groups::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -975,7 +975,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 158usize, 200..=299, &build).await
+            crate::runtime::send(client, 163usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.groups().add_member(group_id, body)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1041,7 +1041,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 157usize, 200..=299, &build).await
+            crate::runtime::send(client, 162usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1103,7 +1103,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 162usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 167usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.groups().get(id)`](crate::handles::Groups::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1166,7 +1166,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 160usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 165usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.groups().update(id, body)`](crate::handles::Groups::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1245,7 +1245,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 163usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 168usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.groups().delete(id)`](crate::handles::Groups::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1291,7 +1291,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 159usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 164usize, 200..=299, &build).await
         }
     }
     impl<'a> GroupsList<'a> {

@@ -893,7 +893,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 167usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 172usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.integration_links().create(body)`](crate::handles::IntegrationLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -943,7 +943,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 164usize, 200..=299, &build).await
+            crate::runtime::send(client, 169usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.integration_links().get(id)`](crate::handles::IntegrationLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -991,7 +991,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 166usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 171usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.integration_links().update(id, body)`](crate::handles::IntegrationLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1059,7 +1059,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 168usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 173usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.integration_links().delete(id)`](crate::handles::IntegrationLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1105,7 +1105,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 165usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 170usize, 200..=299, &build).await
         }
     }
     impl<'a> IntegrationLinksList<'a> {

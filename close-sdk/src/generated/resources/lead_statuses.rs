@@ -403,7 +403,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 171usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.lead_statuses().create(body)`](crate::handles::LeadStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -451,7 +451,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 169usize, 200..=299, &build).await
+            crate::runtime::send(client, 174usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -517,7 +517,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 172usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 177usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -563,7 +563,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 170usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 175usize, 200..=299, &build).await
         }
     }
     impl<'a> LeadStatusesList<'a> {

@@ -2892,7 +2892,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 181usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.leads().create(body)`](crate::handles::Leads::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2936,7 +2936,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 173usize, 200..=299, &build).await
+            crate::runtime::send(client, 178usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.leads().merge(body)`](crate::handles::Leads::merge); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2985,7 +2985,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 177usize, 200..=299, &build).await
+            crate::runtime::send(client, 182usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.leads().get(id)`](crate::handles::Leads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3048,7 +3048,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 175usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 180usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.leads().update(id, body)`](crate::handles::Leads::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3110,7 +3110,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 178usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 183usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.leads().delete(id)`](crate::handles::Leads::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3156,7 +3156,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 174usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 179usize, 200..=299, &build).await
         }
     }
     impl<'a> LeadsList<'a> {

@@ -1006,7 +1006,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 179usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 184usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.memberships().create(body)`](crate::handles::Memberships::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1054,7 +1054,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 180usize, 200..=299, &build).await
+            crate::runtime::send(client, 185usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.memberships().update(id, body)`](crate::handles::Memberships::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1120,7 +1120,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 183usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 188usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.memberships().delete(id)`](crate::handles::Memberships::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1166,7 +1166,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 181usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 186usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1214,7 +1214,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 182usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 187usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1278,7 +1278,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 184usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 189usize, 200u16..=200u16, &build).await
         }
     }
 }

@@ -29,6 +29,8 @@ pub mod exports;
 pub mod field_enrichment;
 #[cfg(feature = "files")]
 pub mod files;
+#[cfg(feature = "forms")]
+pub mod forms;
 #[cfg(feature = "groups")]
 pub mod groups;
 #[cfg(feature = "integration-links")]

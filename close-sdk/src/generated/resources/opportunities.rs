@@ -2611,7 +2611,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 188usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 193usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.opportunities().create(body)`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2659,7 +2659,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 185usize, 200..=299, &build).await
+            crate::runtime::send(client, 190usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.opportunities().get(id)`](crate::handles::Opportunities::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2724,7 +2724,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 187usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 192usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.opportunities().update(id, body)`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2790,7 +2790,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 189usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 194usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.opportunities().delete(id)`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2836,7 +2836,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 186usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 191usize, 200..=299, &build).await
         }
     }
     impl<'a> OpportunitiesList<'a> {

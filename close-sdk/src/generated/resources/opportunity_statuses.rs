@@ -713,7 +713,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 192usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 197usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.opportunity_statuses().create(body)`](crate::handles::OpportunityStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -780,7 +780,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 190usize, 200..=299, &build).await
+            crate::runtime::send(client, 195usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -865,7 +865,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 193usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 198usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -911,7 +911,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 191usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 196usize, 200..=299, &build).await
         }
     }
     impl<'a> OpportunityStatusesList<'a> {

@@ -423,7 +423,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_expand", &expand))
                     .build()
             };
-            crate::runtime::send(client, 194usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 199usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.organizations().update(id, body)`](crate::handles::Organizations::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -506,7 +506,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_expand", &expand))
                     .build()
             };
-            crate::runtime::send(client, 195usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 200usize, 200u16..=200u16, &build).await
         }
     }
 }

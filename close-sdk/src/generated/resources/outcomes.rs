@@ -1096,7 +1096,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 199usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 204usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.outcomes().create(body)`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1140,7 +1140,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 196usize, 200..=299, &build).await
+            crate::runtime::send(client, 201usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.outcomes().get(id)`](crate::handles::Outcomes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1203,7 +1203,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 198usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 203usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.outcomes().update(id, body)`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1265,7 +1265,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 200usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 205usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.outcomes().delete(id)`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1311,7 +1311,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 197usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 202usize, 200..=299, &build).await
         }
     }
     impl<'a> OutcomesList<'a> {

@@ -1944,7 +1944,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 61usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 64usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1994,7 +1994,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 57usize, 200..=299, &build).await
+            crate::runtime::send(client, 60usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2022,7 +2022,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 60usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 63usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2073,7 +2073,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 63usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2138,7 +2138,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 59usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 62usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2206,7 +2206,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 62usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 65usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2252,7 +2252,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 58usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 61usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.phone_numbers().list()`](crate::handles::PhoneNumbers::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2382,7 +2382,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 204usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 209usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.phone_numbers().create(body)`](crate::handles::PhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2433,7 +2433,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 201usize, 200..=299, &build).await
+            crate::runtime::send(client, 206usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.phone_numbers().get(id)`](crate::handles::PhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2498,7 +2498,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 203usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 208usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2564,7 +2564,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 205usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 210usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2610,7 +2610,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 202usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 207usize, 200..=299, &build).await
         }
     }
     impl<'a> BlockedPhoneNumbersList<'a> {

@@ -644,7 +644,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 208usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.pipelines().create(body)`](crate::handles::Pipelines::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -692,7 +692,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 206usize, 200..=299, &build).await
+            crate::runtime::send(client, 211usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.pipelines().update(id, body)`](crate::handles::Pipelines::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -758,7 +758,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 209usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.pipelines().delete(id)`](crate::handles::Pipelines::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -804,7 +804,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 207usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 212usize, 200..=299, &build).await
         }
     }
     impl<'a> PipelinesList<'a> {

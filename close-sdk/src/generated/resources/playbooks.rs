@@ -1149,7 +1149,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 219usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1195,7 +1195,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 211usize, 200..=299, &build).await
+            crate::runtime::send(client, 216usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1241,7 +1241,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1305,7 +1305,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 216usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1351,7 +1351,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 212usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 217usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.playbooks().archive(id)`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1397,7 +1397,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 210usize, 200..=299, &build).await
+            crate::runtime::send(client, 215usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1443,7 +1443,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 215usize, 200..=299, &build).await
+            crate::runtime::send(client, 220usize, 200..=299, &build).await
         }
     }
     impl<'a> PlaybooksList<'a> {

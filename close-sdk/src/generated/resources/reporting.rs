@@ -496,7 +496,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 217usize, 200..=299, &build).await
+            crate::runtime::send(client, 222usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics); optional parameters are its setters, `.await` it or `.send()` it.
@@ -527,7 +527,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 224usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 229usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom); optional parameters are its setters, `.await` it or `.send()` it.
@@ -723,7 +723,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("y", &y))
                     .build()
             };
-            crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 223usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
@@ -771,7 +771,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 219usize, 200..=299, &build).await
+            crate::runtime::send(client, 224usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
@@ -819,7 +819,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 220usize, 200..=299, &build).await
+            crate::runtime::send(client, 225usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails); optional parameters are its setters, `.await` it or `.send()` it.
@@ -921,7 +921,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 223usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 228usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1042,7 +1042,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 226usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1188,7 +1188,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 222usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 227usize, 200u16..=200u16, &build).await
         }
     }
 }

@@ -1009,7 +1009,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 228usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 233usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.roles().create(body)`](crate::handles::Roles::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1055,7 +1055,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 225usize, 200..=299, &build).await
+            crate::runtime::send(client, 230usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.roles().get(id)`](crate::handles::Roles::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1103,7 +1103,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 227usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 232usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.roles().update(id, body)`](crate::handles::Roles::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1167,7 +1167,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 229usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 234usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.roles().delete(id)`](crate::handles::Roles::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1213,7 +1213,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 226usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 231usize, 200..=299, &build).await
         }
     }
     impl<'a> RolesList<'a> {

@@ -1032,7 +1032,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 240usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 245usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().create(body)`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1080,7 +1080,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 230usize, 200..=299, &build).await
+            crate::runtime::send(client, 235usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1128,7 +1128,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 231usize, 200..=299, &build).await
+            crate::runtime::send(client, 236usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1174,7 +1174,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 235usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 240usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().get(id)`](crate::handles::SchedulingLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1225,7 +1225,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 238usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1291,7 +1291,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 242usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 247usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1337,7 +1337,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 234usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 239usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().list()`](crate::handles::SchedulingLinksShared::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1365,7 +1365,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 241usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 246usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1413,7 +1413,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 232usize, 200..=299, &build).await
+            crate::runtime::send(client, 237usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1464,7 +1464,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 239usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 244usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1530,7 +1530,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 248usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1576,7 +1576,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 236usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 241usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1624,7 +1624,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 233usize, 200..=299, &build).await
+            crate::runtime::send(client, 238usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1674,7 +1674,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 237usize, 200..=299, &build).await
+            crate::runtime::send(client, 242usize, 200..=299, &build).await
         }
     }
     impl<'a> SchedulingLinksList<'a> {

@@ -1236,7 +1236,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 255usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 260usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sequences().create(body)`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1284,7 +1284,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 250usize, 200..=299, &build).await
+            crate::runtime::send(client, 255usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.sequences().get(id)`](crate::handles::Sequences::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1363,7 +1363,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 253usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 258usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sequences().update(id, body)`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1429,7 +1429,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 257usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 262usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sequences().delete(id)`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1475,7 +1475,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 252usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 257usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.sequences().subscriptions().list()`](crate::handles::SequencesSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1584,7 +1584,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("sequence_id", &sequence_id))
                     .build()
             };
-            crate::runtime::send(client, 256usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 261usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1632,7 +1632,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 251usize, 200..=299, &build).await
+            crate::runtime::send(client, 256usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1683,7 +1683,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 254usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 259usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1749,7 +1749,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 258usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 263usize, 200u16..=200u16, &build).await
         }
     }
     impl<'a> SequencesList<'a> {

@@ -3025,7 +3025,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("type__in", &type_in))
                     .build()
             };
-            crate::runtime::send(client, 262usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 267usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.smart_views().create(body)`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3073,7 +3073,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 259usize, 200..=299, &build).await
+            crate::runtime::send(client, 264usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.smart_views().get(id)`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3121,7 +3121,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 261usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 266usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.smart_views().update(id, body)`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3187,7 +3187,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 263usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 268usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.smart_views().delete(id)`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3233,7 +3233,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 260usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 265usize, 200..=299, &build).await
         }
     }
     impl<'a> SmartViewsList<'a> {

@@ -1944,7 +1944,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("view", &view))
                     .build()
             };
-            crate::runtime::send(client, 273usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 278usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2588,7 +2588,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("view", &view))
                     .build()
             };
-            crate::runtime::send(client, 269usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 274usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.tasks().create(body)`](crate::handles::Tasks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2651,7 +2651,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 270usize, 200..=299, &build).await
+            crate::runtime::send(client, 275usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.tasks().get(id)`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2716,7 +2716,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 272usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 277usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.tasks().update(id, body)`](crate::handles::Tasks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2797,7 +2797,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 274usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 279usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.tasks().delete(id)`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2843,7 +2843,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 271usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 276usize, 200..=299, &build).await
         }
     }
     impl<'a> TasksList<'a> {

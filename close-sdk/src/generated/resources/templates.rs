@@ -2464,7 +2464,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("is_shared", &is_shared))
                     .build()
             };
-            crate::runtime::send(client, 146usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 149usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.email_templates().create(body)`](crate::handles::EmailTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2529,7 +2529,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 143usize, 200..=299, &build).await
+            crate::runtime::send(client, 146usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.email_templates().get(id)`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2619,7 +2619,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 145usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 148usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.email_templates().update(id, body)`](crate::handles::EmailTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2702,7 +2702,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 148usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 151usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.email_templates().delete(id)`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2748,7 +2748,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 144usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 147usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.email_templates().render(id)`](crate::handles::EmailTemplates::render); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3057,7 +3057,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("sort", &sort))
                     .build()
             };
-            crate::runtime::send(client, 147usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 150usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sms_templates().list()`](crate::handles::SmsTemplates::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3115,7 +3115,7 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 267usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 272usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sms_templates().create(body)`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3166,7 +3166,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 264usize, 200..=299, &build).await
+            crate::runtime::send(client, 269usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.sms_templates().get(id)`](crate::handles::SmsTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3261,7 +3261,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 266usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 271usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sms_templates().update(id, body)`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3330,7 +3330,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 268usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 273usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.sms_templates().delete(id)`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3376,7 +3376,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 265usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 270usize, 200..=299, &build).await
         }
     }
     impl<'a> EmailTemplatesList<'a> {

@@ -201,7 +201,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 277usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 282usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -254,7 +254,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 275usize, 200..=299, &build).await
+            crate::runtime::send(client, 280usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -300,7 +300,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 276usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 281usize, 200..=299, &build).await
         }
     }
 }

@@ -1320,7 +1320,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 285usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 290usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.webhooks().create(body)`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1366,7 +1366,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 282usize, 200..=299, &build).await
+            crate::runtime::send(client, 287usize, 200..=299, &build).await
         }
     }
     ///The request of [`client.webhooks().get(id)`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1414,7 +1414,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 284usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 289usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.webhooks().update(id, body)`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1478,7 +1478,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 286usize, 200u16..=200u16, &build).await
+            crate::runtime::send(client, 291usize, 200u16..=200u16, &build).await
         }
     }
     ///The request of [`client.webhooks().delete(id)`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1524,7 +1524,7 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send_empty(client, 283usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 288usize, 200..=299, &build).await
         }
     }
     impl<'a> WebhooksList<'a> {
