@@ -126,6 +126,8 @@ pub mod activities {
 pub mod bulk_actions {
     #[doc(inline)]
     pub use crate::generated::resources::bulk_actions::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::bulk_actions_exports::types::{BulkActionSort};
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::bulk_actions::builder::*;
@@ -366,6 +368,8 @@ pub mod dialers {
 /// ```
 #[cfg(feature = "events")]
 pub mod events {
+    #[doc(inline)]
+    pub use crate::generated::resources::events::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::events::builder::*;

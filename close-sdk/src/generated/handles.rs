@@ -1635,7 +1635,10 @@ impl<'a> BulkActionsDelete<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsDeleteCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkDelete>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkDelete,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_delete_create().body(body)
     }
@@ -1687,7 +1690,10 @@ impl<'a> BulkActionsEdit<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsEditCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkEdit>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkEdit,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_edit_create().body(body)
     }
@@ -1739,7 +1745,10 @@ impl<'a> BulkActionsEmail<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsEmailCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkEmail>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkEmail,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_email_create().body(body)
     }
@@ -1794,7 +1803,10 @@ impl<'a> BulkActionsSequenceSubscriptions<'a> {
         body: Body,
     ) -> crate::builder::BulkActionsSequenceSubscriptionsCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkSequenceSubscription>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkSequenceSubscription,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_sequence_subscriptions_create().body(body)
     }
@@ -2948,7 +2960,10 @@ impl<'a> CustomObjectTypes<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::CustomObjectTypesCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateCustomObjectType>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateCustomObjectType,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_object_types_create().body(body)
     }
@@ -2990,7 +3005,10 @@ impl<'a> CustomObjectTypes<'a> {
     ) -> crate::builder::CustomObjectTypesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateCustomObjectType>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateCustomObjectType,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_object_types_update().id(id).body(body)
     }
@@ -3025,7 +3043,10 @@ impl<'a> CustomObjects<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::CustomObjectsCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateCustomObject>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateCustomObject,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_objects_create().body(body)
     }
@@ -3070,7 +3091,10 @@ impl<'a> CustomObjects<'a> {
     ) -> crate::builder::CustomObjectsUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateCustomObject>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateCustomObject,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_objects_update().id(id).body(body)
     }
@@ -3147,7 +3171,10 @@ impl<'a> EmailTemplates<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::EmailTemplatesCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateEmailTemplate>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateEmailTemplate,
+        >>::Error: std::fmt::Display,
     {
         self.client.email_templates_create().body(body)
     }
@@ -3199,7 +3226,10 @@ impl<'a> EmailTemplates<'a> {
     ) -> crate::builder::EmailTemplatesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateEmailTemplate>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateEmailTemplate,
+        >>::Error: std::fmt::Display,
     {
         self.client.email_templates_update().id(id).body(body)
     }
@@ -3276,7 +3306,10 @@ impl<'a> Exports<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create_lead<Body>(self, body: Body) -> crate::builder::ExportsCreateLead<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateLeadExport>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateLeadExport,
+        >>::Error: std::fmt::Display,
     {
         self.client.exports_create_lead().body(body)
     }
@@ -3289,7 +3322,10 @@ impl<'a> Exports<'a> {
         body: Body,
     ) -> crate::builder::ExportsCreateOpportunity<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateOpportunityExport>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateOpportunityExport,
+        >>::Error: std::fmt::Display,
     {
         self.client.exports_create_opportunity().body(body)
     }
@@ -4447,7 +4483,10 @@ impl<'a> Reporting<'a> {
         body: Body,
     ) -> crate::builder::ReportingGetActivity<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::ActivityReportRequest>,
+        <Body as std::convert::TryInto<
+            crate::types::ActivityReportRequest,
+        >>::Error: std::fmt::Display,
     {
         self.client.reporting_get_activity().body(body)
     }
@@ -4473,7 +4512,10 @@ impl<'a> Reporting<'a> {
         body: Body,
     ) -> crate::builder::ReportingGetFunnelStages<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::FunnelReportRequest>,
+        <Body as std::convert::TryInto<
+            crate::types::FunnelReportRequest,
+        >>::Error: std::fmt::Display,
     {
         self.client.reporting_get_funnel_stages().body(body)
     }
@@ -4486,7 +4528,10 @@ impl<'a> Reporting<'a> {
         body: Body,
     ) -> crate::builder::ReportingGetFunnelTotals<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::FunnelReportRequest>,
+        <Body as std::convert::TryInto<
+            crate::types::FunnelReportRequest,
+        >>::Error: std::fmt::Display,
     {
         self.client.reporting_get_funnel_totals().body(body)
     }
@@ -4664,7 +4709,10 @@ impl<'a> SchedulingLinks<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SchedulingLinksCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create().body(body)
     }
@@ -4706,7 +4754,10 @@ impl<'a> SchedulingLinks<'a> {
     ) -> crate::builder::SchedulingLinksUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_update().id(id).body(body)
     }
@@ -4716,7 +4767,7 @@ impl<'a> SchedulingLinks<'a> {
 /// Reached with `client.scheduling_links().integration()` ([`SchedulingLinks::integration`]); compiled with the `scheduling-links` cargo feature.
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client, body: ::serde_json::Value) -> Result<(), close_sdk::Error> {
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::SchedulingLinkIntegrationInput) -> Result<(), close_sdk::Error> {
 /// let value = client.scheduling_links().integration().create(body).await?;
 /// println!("{value:?}");
 /// # Ok(())
@@ -4744,7 +4795,10 @@ impl<'a> SchedulingLinksIntegration<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateIntegration<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SchedulingLinkIntegrationInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SchedulingLinkIntegrationInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_integration().body(body)
     }
@@ -4803,7 +4857,10 @@ impl<'a> SchedulingLinksShared<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateShared<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_shared().body(body)
     }
@@ -4845,7 +4902,10 @@ impl<'a> SchedulingLinksShared<'a> {
     ) -> crate::builder::SchedulingLinksUpdateShared<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_update_shared().id(id).body(body)
     }
@@ -4855,7 +4915,7 @@ impl<'a> SchedulingLinksShared<'a> {
 /// Reached with `client.scheduling_links().shared().associations()` ([`SchedulingLinksShared::associations`]); compiled with the `scheduling-links` cargo feature.
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client, body: ::serde_json::Value) -> Result<(), close_sdk::Error> {
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::SharedSchedulingLinkAssociationInput) -> Result<(), close_sdk::Error> {
 /// let value = client.scheduling_links().shared().associations().create(body).await?;
 /// println!("{value:?}");
 /// # Ok(())
@@ -4883,7 +4943,10 @@ impl<'a> SchedulingLinksSharedAssociations<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateSharedAssociation<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkAssociationInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkAssociationInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_shared_association().body(body)
     }
@@ -4896,7 +4959,10 @@ impl<'a> SchedulingLinksSharedAssociations<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksDeleteSharedAssociation<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkAssociationInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkAssociationInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_delete_shared_association().body(body)
     }
@@ -4931,7 +4997,10 @@ impl<'a> SendAs<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn bulk_create<Body>(self, body: Body) -> crate::builder::SendAsBulkCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::BulkSendAs>,
+        <Body as std::convert::TryInto<
+            crate::types::BulkSendAs,
+        >>::Error: std::fmt::Display,
     {
         self.client.send_as_bulk_create().body(body)
     }
@@ -4941,7 +5010,10 @@ impl<'a> SendAs<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SendAsCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateSendAs>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateSendAs,
+        >>::Error: std::fmt::Display,
     {
         self.client.send_as_create().body(body)
     }
@@ -5018,7 +5090,10 @@ impl<'a> Sequences<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SequencesCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateSequence>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateSequence,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_create().body(body)
     }
@@ -5060,7 +5135,10 @@ impl<'a> Sequences<'a> {
     ) -> crate::builder::SequencesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateSequence>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateSequence,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_update().id(id).body(body)
     }
@@ -5098,7 +5176,10 @@ impl<'a> SequencesSubscriptions<'a> {
         body: Body,
     ) -> crate::builder::SequencesCreateSubscription<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateSequenceSubscription>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateSequenceSubscription,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_create_subscription().body(body)
     }
@@ -5130,7 +5211,10 @@ impl<'a> SequencesSubscriptions<'a> {
     ) -> crate::builder::SequencesUpdateSubscription<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateSequenceSubscription>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateSequenceSubscription,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_update_subscription().id(id).body(body)
     }
@@ -6851,10 +6935,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsUpdate<'a> {
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ConnectedAccount, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7554,10 +7635,7 @@ for crate::builder::CustomFieldsSharedUpdateAssociation<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7585,10 +7663,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesDelete<'
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7619,10 +7694,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a>
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7636,10 +7708,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7667,10 +7736,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsDelete<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7698,10 +7764,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7715,10 +7778,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
 }
 #[cfg(feature = "dialers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Dialer, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7746,10 +7806,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7777,10 +7834,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesDelete<'a> 
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7809,7 +7863,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesList<'a> {
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::RenderedEmailTemplate,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -7825,10 +7879,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> 
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7842,10 +7893,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> 
 }
 #[cfg(feature = "events")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EventsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EventRecord, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7876,10 +7924,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7893,10 +7938,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7910,10 +7952,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7941,10 +7980,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
 }
 #[cfg(feature = "field-enrichment")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FieldEnrichment, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7958,10 +7994,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a>
 }
 #[cfg(feature = "files")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FileUpload, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8600,10 +8633,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesUpdate<'a> {
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8827,10 +8857,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUpdate<'a> {
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetActivity<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ActivityReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8861,10 +8888,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetCustom<'a> {
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FunnelStagesReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8878,10 +8902,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FunnelTotalsReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8895,10 +8916,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetLeadStatuses<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8913,10 +8931,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetLeadStatuses<
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ReportingGetOpportunityStatuses<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8930,10 +8945,7 @@ for crate::builder::ReportingGetOpportunityStatuses<'a> {
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SentEmailsReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8947,10 +8959,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingListActivityMetrics<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ActivityMetrics, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9034,10 +9043,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesUpdate<'a> {
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9052,10 +9058,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a>
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksCreateIntegration<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9070,7 +9073,7 @@ for crate::builder::SchedulingLinksCreateIntegration<'a> {
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLink,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9088,7 +9091,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShar
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksCreateSharedAssociation<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLinkAssociation,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9148,10 +9151,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDeleteShar
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9165,10 +9165,7 @@ for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9183,7 +9180,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLink,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9230,10 +9227,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9248,7 +9242,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a>
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdateShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLink,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9281,10 +9275,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsBulkCreate<'a> {
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9326,10 +9317,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDeleteByUser<'a> {
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9360,10 +9348,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9378,7 +9363,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreateSubscription<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscription,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9408,10 +9393,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesDelete<'a> {
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9426,7 +9408,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscription,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9473,10 +9455,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscription
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9491,7 +9470,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscription<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscription,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9577,10 +9556,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9608,10 +9584,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesDelete<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9639,10 +9612,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9743,10 +9713,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksUpdate<'a> {
 }
 #[cfg(feature = "unsubscribed-emails")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::UnsubscribedEmail, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -11,6 +11,8 @@ pub use super::client::types::error;
 pub use super::shared::activities_contacts_leads::types::*;
 #[cfg(any(feature = "activities", feature = "leads", feature = "opportunities"))]
 pub use super::shared::activities_leads_opportunities::types::*;
+#[cfg(any(feature = "bulk-actions", feature = "exports"))]
+pub use super::shared::bulk_actions_exports::types::*;
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub use super::shared::contacts_leads::types::*;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
@@ -47,6 +49,8 @@ pub use super::resources::custom_fields::types::*;
 pub use super::resources::custom_objects::types::*;
 #[cfg(feature = "dialers")]
 pub use super::resources::dialers::types::*;
+#[cfg(feature = "events")]
+pub use super::resources::events::types::*;
 #[cfg(feature = "exports")]
 pub use super::resources::exports::types::*;
 #[cfg(feature = "field-enrichment")]
@@ -102,6 +106,8 @@ pub use super::resources::webhooks::types::*;
 pub mod builder {
     #[cfg(any(feature = "activities", feature = "leads", feature = "opportunities"))]
     pub use super::super::shared::activities_leads_opportunities::types::builder::*;
+    #[cfg(any(feature = "bulk-actions", feature = "exports"))]
+    pub use super::super::shared::bulk_actions_exports::types::builder::*;
     #[cfg(any(feature = "contacts", feature = "leads"))]
     pub use super::super::shared::contacts_leads::types::builder::*;
     #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
@@ -136,6 +142,8 @@ pub mod builder {
     pub use super::super::resources::custom_objects::types::builder::*;
     #[cfg(feature = "dialers")]
     pub use super::super::resources::dialers::types::builder::*;
+    #[cfg(feature = "events")]
+    pub use super::super::resources::events::types::builder::*;
     #[cfg(feature = "exports")]
     pub use super::super::resources::exports::types::builder::*;
     #[cfg(feature = "field-enrichment")]
@@ -166,6 +174,8 @@ pub mod builder {
     pub use super::super::resources::pipelines::types::builder::*;
     #[cfg(feature = "playbooks")]
     pub use super::super::resources::playbooks::types::builder::*;
+    #[cfg(feature = "reporting")]
+    pub use super::super::resources::reporting::types::builder::*;
     #[cfg(feature = "roles")]
     pub use super::super::resources::roles::types::builder::*;
     #[cfg(feature = "scheduling-links")]

@@ -477,6 +477,51 @@ pub mod types {
             value.parse()
         }
     }
+    ///How `set_custom_field` changes a field that accepts several values (Close assumes `replace`).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum BulkEditCustomFieldOperation {
+        #[cfg_attr(feature = "schemars", serde(rename = "replace"))]
+        Replace,
+        #[cfg_attr(feature = "schemars", serde(rename = "add"))]
+        Add,
+        #[cfg_attr(feature = "schemars", serde(rename = "remove"))]
+        Remove,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownBulkEditCustomFieldOperation),
+    }
+    impl ::std::str::FromStr for BulkEditCustomFieldOperation {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "replace" => Ok(Self::Replace),
+                "add" => Ok(Self::Add),
+                "remove" => Ok(Self::Remove),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkEditCustomFieldOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkEditCustomFieldOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`BulkEmailAction`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -920,6 +965,228 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A bulk delete of the leads an Advanced Filtering query selects.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkDelete {
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateBulkDelete {
+        pub fn builder() -> builder::CreateBulkDelete {
+            Default::default()
+        }
+    }
+    ///A bulk edit of the leads an Advanced Filtering query selects; the members besides `type` depend on it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkEdit {
+        ///`clear_custom_field`/`set_custom_field`: the custom field (or give `custom_field_name`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_id: ::std::option::Option<::std::string::String>,
+        ///`clear_custom_field`/`set_custom_field`: the exact name of the custom field.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_operation: ::std::option::Option<BulkEditCustomFieldOperation>,
+        ///`set_custom_field`: the new value.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_value: ::std::option::Option<::serde_json::Value>,
+        ///`set_custom_field`: several values, for a field that accepts them.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub custom_field_values: ::std::vec::Vec<::serde_json::Value>,
+        ///`set_lead_status`: the lead status to set.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_status_id: ::std::option::Option<::std::string::String>,
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        #[cfg_attr(feature = "schemars", serde(rename = "type"))]
+        pub type_: BulkEditActionType,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateBulkEdit {
+        pub fn builder() -> builder::CreateBulkEdit {
+            Default::default()
+        }
+    }
+    ///A bulk email from a template to the leads an Advanced Filtering query selects.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkEmail {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_preference: ::std::option::Option<BulkEmailContactPreference>,
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        ///The email template (`tmpl_…`) to send.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub template_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateBulkEmail {
+        pub fn builder() -> builder::CreateBulkEmail {
+            Default::default()
+        }
+    }
+    ///A bulk subscribe, pause or resume of sequence subscriptions for the leads an Advanced Filtering query selects. `subscribe` needs `sequence_id`, `sender_account_id`, `sender_name`, `sender_email` and `contact_preference`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkSequenceSubscription {
+        pub action_type: BulkSequenceSubscriptionActionType,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_preference: ::std::option::Option<
+            BulkSequenceSubscriptionContactPreference,
+        >,
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        ///The email account (`emailacct_…`) the sequence sends from.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_account_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_name: ::std::option::Option<::std::string::String>,
+        ///The sequence; without it, `pause`/`resume`/`resume_finished` act on every sequence.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateBulkSequenceSubscription {
+        pub fn builder() -> builder::CreateBulkSequenceSubscription {
+            Default::default()
         }
     }
     /// Types for composing complex structures.
@@ -3131,6 +3398,831 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct CreateBulkDelete {
+            results_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            s_query: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sort: ::std::result::Result<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateBulkDelete {
+            fn default() -> Self {
+                Self {
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateBulkDelete {
+            pub fn results_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results_limit: {e}")
+                    });
+                self
+            }
+            pub fn s_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.s_query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for s_query: {e}")
+                    });
+                self
+            }
+            pub fn send_done_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_done_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for send_done_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::types::BulkActionSort>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateBulkDelete> for super::CreateBulkDelete {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateBulkDelete,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    results_limit: value.results_limit?,
+                    s_query: value.s_query?,
+                    send_done_email: value.send_done_email?,
+                    sort: value.sort?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateBulkDelete> for CreateBulkDelete {
+            fn from(value: super::CreateBulkDelete) -> Self {
+                Self {
+                    results_limit: Ok(value.results_limit),
+                    s_query: Ok(value.s_query),
+                    send_done_email: Ok(value.send_done_email),
+                    sort: Ok(value.sort),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateBulkEdit {
+            custom_field_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_field_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_field_operation: ::std::result::Result<
+                ::std::option::Option<super::BulkEditCustomFieldOperation>,
+                ::std::string::String,
+            >,
+            custom_field_value: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_field_values: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            lead_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            s_query: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sort: ::std::result::Result<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::BulkEditActionType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateBulkEdit {
+            fn default() -> Self {
+                Self {
+                    custom_field_id: Ok(Default::default()),
+                    custom_field_name: Ok(Default::default()),
+                    custom_field_operation: Ok(Default::default()),
+                    custom_field_value: Ok(Default::default()),
+                    custom_field_values: Ok(Default::default()),
+                    lead_status_id: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateBulkEdit {
+            pub fn custom_field_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_field_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_field_operation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BulkEditCustomFieldOperation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_operation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_operation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_field_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_value: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_field_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lead_status_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn results_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results_limit: {e}")
+                    });
+                self
+            }
+            pub fn s_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.s_query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for s_query: {e}")
+                    });
+                self
+            }
+            pub fn send_done_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_done_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for send_done_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::types::BulkActionSort>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BulkEditActionType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateBulkEdit> for super::CreateBulkEdit {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateBulkEdit,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_field_id: value.custom_field_id?,
+                    custom_field_name: value.custom_field_name?,
+                    custom_field_operation: value.custom_field_operation?,
+                    custom_field_value: value.custom_field_value?,
+                    custom_field_values: value.custom_field_values?,
+                    lead_status_id: value.lead_status_id?,
+                    results_limit: value.results_limit?,
+                    s_query: value.s_query?,
+                    send_done_email: value.send_done_email?,
+                    sort: value.sort?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateBulkEdit> for CreateBulkEdit {
+            fn from(value: super::CreateBulkEdit) -> Self {
+                Self {
+                    custom_field_id: Ok(value.custom_field_id),
+                    custom_field_name: Ok(value.custom_field_name),
+                    custom_field_operation: Ok(value.custom_field_operation),
+                    custom_field_value: Ok(value.custom_field_value),
+                    custom_field_values: Ok(value.custom_field_values),
+                    lead_status_id: Ok(value.lead_status_id),
+                    results_limit: Ok(value.results_limit),
+                    s_query: Ok(value.s_query),
+                    send_done_email: Ok(value.send_done_email),
+                    sort: Ok(value.sort),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateBulkEmail {
+            contact_preference: ::std::result::Result<
+                ::std::option::Option<super::BulkEmailContactPreference>,
+                ::std::string::String,
+            >,
+            results_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            s_query: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sort: ::std::result::Result<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+                ::std::string::String,
+            >,
+            template_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateBulkEmail {
+            fn default() -> Self {
+                Self {
+                    contact_preference: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    template_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateBulkEmail {
+            pub fn contact_preference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BulkEmailContactPreference>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_preference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contact_preference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn results_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results_limit: {e}")
+                    });
+                self
+            }
+            pub fn s_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.s_query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for s_query: {e}")
+                    });
+                self
+            }
+            pub fn send_done_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_done_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for send_done_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::types::BulkActionSort>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort: {e}")
+                    });
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateBulkEmail> for super::CreateBulkEmail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateBulkEmail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    contact_preference: value.contact_preference?,
+                    results_limit: value.results_limit?,
+                    s_query: value.s_query?,
+                    send_done_email: value.send_done_email?,
+                    sort: value.sort?,
+                    template_id: value.template_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateBulkEmail> for CreateBulkEmail {
+            fn from(value: super::CreateBulkEmail) -> Self {
+                Self {
+                    contact_preference: Ok(value.contact_preference),
+                    results_limit: Ok(value.results_limit),
+                    s_query: Ok(value.s_query),
+                    send_done_email: Ok(value.send_done_email),
+                    sort: Ok(value.sort),
+                    template_id: Ok(value.template_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateBulkSequenceSubscription {
+            action_type: ::std::result::Result<
+                super::BulkSequenceSubscriptionActionType,
+                ::std::string::String,
+            >,
+            contact_preference: ::std::result::Result<
+                ::std::option::Option<super::BulkSequenceSubscriptionContactPreference>,
+                ::std::string::String,
+            >,
+            results_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            s_query: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sender_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sort: ::std::result::Result<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateBulkSequenceSubscription {
+            fn default() -> Self {
+                Self {
+                    action_type: Err("no value supplied for action_type".to_string()),
+                    contact_preference: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sender_account_id: Ok(Default::default()),
+                    sender_email: Ok(Default::default()),
+                    sender_name: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateBulkSequenceSubscription {
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BulkSequenceSubscriptionActionType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn contact_preference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::BulkSequenceSubscriptionContactPreference,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_preference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contact_preference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn results_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results_limit: {e}")
+                    });
+                self
+            }
+            pub fn s_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.s_query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for s_query: {e}")
+                    });
+                self
+            }
+            pub fn send_done_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_done_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for send_done_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sender_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sender_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_email: {e}")
+                    });
+                self
+            }
+            pub fn sender_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_name: {e}")
+                    });
+                self
+            }
+            pub fn sequence_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sequence_id: {e}")
+                    });
+                self
+            }
+            pub fn sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::types::BulkActionSort>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateBulkSequenceSubscription>
+        for super::CreateBulkSequenceSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateBulkSequenceSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_type: value.action_type?,
+                    contact_preference: value.contact_preference?,
+                    results_limit: value.results_limit?,
+                    s_query: value.s_query?,
+                    send_done_email: value.send_done_email?,
+                    sender_account_id: value.sender_account_id?,
+                    sender_email: value.sender_email?,
+                    sender_name: value.sender_name?,
+                    sequence_id: value.sequence_id?,
+                    sort: value.sort?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateBulkSequenceSubscription>
+        for CreateBulkSequenceSubscription {
+            fn from(value: super::CreateBulkSequenceSubscription) -> Self {
+                Self {
+                    action_type: Ok(value.action_type),
+                    contact_preference: Ok(value.contact_preference),
+                    results_limit: Ok(value.results_limit),
+                    s_query: Ok(value.s_query),
+                    send_done_email: Ok(value.send_done_email),
+                    sender_account_id: Ok(value.sender_account_id),
+                    sender_email: Ok(value.sender_email),
+                    sender_name: Ok(value.sender_name),
+                    sequence_id: Ok(value.sequence_id),
+                    sort: Ok(value.sort),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
     }
     ///A value of [`BulkActionObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkActionObjectType::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4478,6 +5570,61 @@ pub mod types {
                         Self::ClearCustomObjectCustomField
                     }
                     _ => Self::Unknown(UnknownBulkEditActionType(key.into_string())),
+                },
+            )
+        }
+    }
+    ///A value of [`BulkEditCustomFieldOperation`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEditCustomFieldOperation::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkEditCustomFieldOperation(::std::string::String);
+    impl UnknownBulkEditCustomFieldOperation {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl BulkEditCustomFieldOperation {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Replace => "replace",
+                Self::Add => "add",
+                Self::Remove => "remove",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkEditCustomFieldOperation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkEditCustomFieldOperation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEditCustomFieldOperation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkEditCustomFieldOperation` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "replace" => Self::Replace,
+                    "add" => Self::Add,
+                    "remove" => Self::Remove,
+                    _ => {
+                        Self::Unknown(
+                            UnknownBulkEditCustomFieldOperation(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -6082,6 +7229,968 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKDELETE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["results_limit", "s_query", "send_done_email", "sort"],
+    );
+    impl ::serde::Serialize for CreateBulkDelete {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBulkDelete", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "results_limit", &CREATEBULKDELETE_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(1usize, "s_query", &CREATEBULKDELETE_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "send_done_email", &CREATEBULKDELETE_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(3usize, "sort", &CREATEBULKDELETE_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkDelete {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkDelete;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkDelete` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkDelete, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkDelete {
+                        results_limit: f0,
+                        s_query: f1.unwrap_or_default(),
+                        send_done_email: f2,
+                        sort: f3.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKEDIT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "custom_field_id",
+            "custom_field_name",
+            "custom_field_operation",
+            "custom_field_value",
+            "custom_field_values",
+            "lead_status_id",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for CreateBulkEdit {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_field_id" => true,
+                    "custom_field_name" => true,
+                    "custom_field_operation" => true,
+                    "custom_field_value" => true,
+                    "custom_field_values" => true,
+                    "lead_status_id" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBulkEdit", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.custom_field_id {
+                map.serialize_entry("custom_field_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "custom_field_id", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_name {
+                map.serialize_entry("custom_field_name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "custom_field_name", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_operation {
+                map.serialize_entry("custom_field_operation", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "custom_field_operation", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_operation", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_value {
+                map.serialize_entry("custom_field_value", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "custom_field_value", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_value", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.custom_field_values) {
+                map.serialize_entry("custom_field_values", &self.custom_field_values)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_field_values", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_status_id {
+                map.serialize_entry("lead_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "lead_status_id", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "results_limit", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(7usize, "s_query", &CREATEBULKEDIT_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "send_done_email", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(9usize, "sort", &CREATEBULKEDIT_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkEdit {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkEdit;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkEdit` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkEdit, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<BulkEditCustomFieldOperation> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<BulkEditActionType> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_field_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_operation" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "lead_status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkEdit {
+                        custom_field_id: f0,
+                        custom_field_name: f1,
+                        custom_field_operation: f2,
+                        custom_field_value: f3,
+                        custom_field_values: f4.unwrap_or_default(),
+                        lead_status_id: f5,
+                        results_limit: f6,
+                        s_query: f7.unwrap_or_default(),
+                        send_done_email: f8,
+                        sort: f9.unwrap_or_default(),
+                        type_: match f10 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("type"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKEMAIL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "contact_preference",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "template_id",
+        ],
+    );
+    impl ::serde::Serialize for CreateBulkEmail {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "contact_preference" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    "template_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBulkEmail", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_preference {
+                map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "contact_preference", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_preference", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "results_limit", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(2usize, "s_query", &CREATEBULKEMAIL_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "send_done_email", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(4usize, "sort", &CREATEBULKEMAIL_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_id {
+                map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "template_id", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkEmail {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkEmail;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkEmail` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkEmail, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<BulkEmailContactPreference> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_preference" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkEmail {
+                        contact_preference: f0,
+                        results_limit: f1,
+                        s_query: f2.unwrap_or_default(),
+                        send_done_email: f3,
+                        sort: f4.unwrap_or_default(),
+                        template_id: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "action_type",
+            "contact_preference",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sender_account_id",
+            "sender_email",
+            "sender_name",
+            "sequence_id",
+            "sort",
+        ],
+    );
+    impl ::serde::Serialize for CreateBulkSequenceSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action_type" => true,
+                    "contact_preference" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sender_account_id" => true,
+                    "sender_email" => true,
+                    "sender_name" => true,
+                    "sequence_id" => true,
+                    "sort" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CreateBulkSequenceSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("action_type", &self.action_type)?;
+            if let ::std::option::Option::Some(v) = &self.contact_preference {
+                map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_preference",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_preference", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "results_limit",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self
+                .extra
+                .null_at(3usize, "s_query", &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "send_done_email",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_account_id {
+                map.serialize_entry("sender_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "sender_account_id",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_account_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_email {
+                map.serialize_entry("sender_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "sender_email",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_name {
+                map.serialize_entry("sender_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "sender_name",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "sequence_id",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self
+                .extra
+                .null_at(9usize, "sort", &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sort", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkSequenceSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkSequenceSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkSequenceSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkSequenceSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        BulkSequenceSubscriptionActionType,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        BulkSequenceSubscriptionContactPreference,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_preference" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "sender_account_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "sender_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "sender_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkSequenceSubscription {
+                        action_type: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "action_type",
+                                    ),
+                                );
+                            }
+                        },
+                        contact_preference: f1,
+                        results_limit: f2,
+                        s_query: f3.unwrap_or_default(),
+                        send_done_email: f4,
+                        sender_account_id: f5,
+                        sender_email: f6,
+                        sender_name: f7,
+                        sequence_id: f8,
+                        sort: f9.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -6421,24 +8530,37 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateBulkDelete, String>,
     }
     impl<'a> BulkActionsDeleteCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkDelete>,
+            <V as std::convert::TryInto<
+                types::CreateBulkDelete,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateBulkDelete` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateBulkDelete,
+            ) -> types::builder::CreateBulkDelete,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/bulk_action/delete/`
@@ -6446,7 +8568,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BulkDeleteAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateBulkDelete::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/delete/", client.baseurl,);
             let build = || {
                 client
@@ -6606,24 +8732,37 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateBulkEdit, String>,
     }
     impl<'a> BulkActionsEditCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkEdit>,
+            <V as std::convert::TryInto<
+                types::CreateBulkEdit,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateBulkEdit` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateBulkEdit,
+            ) -> types::builder::CreateBulkEdit,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/bulk_action/edit/`
@@ -6631,7 +8770,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BulkEditAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateBulkEdit::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/edit/", client.baseurl,);
             let build = || {
                 client
@@ -6808,24 +8951,37 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateBulkEmail, String>,
     }
     impl<'a> BulkActionsEmailCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkEmail>,
+            <V as std::convert::TryInto<
+                types::CreateBulkEmail,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateBulkEmail` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateBulkEmail,
+            ) -> types::builder::CreateBulkEmail,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/bulk_action/email/`
@@ -6833,7 +8989,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BulkEmailAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateBulkEmail::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/email/", client.baseurl,);
             let build = || {
                 client
@@ -6996,24 +9156,40 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateBulkSequenceSubscription, String>,
     }
     impl<'a> BulkActionsSequenceSubscriptionsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkSequenceSubscription>,
+            <V as std::convert::TryInto<
+                types::CreateBulkSequenceSubscription,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateBulkSequenceSubscription` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateBulkSequenceSubscription,
+            ) -> types::builder::CreateBulkSequenceSubscription,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/bulk_action/sequence_subscription/`
@@ -7021,7 +9197,12 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BulkSequenceSubscriptionAction>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateBulkSequenceSubscription::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/sequence_subscription/", client.baseurl,);
             let build = || {
                 client

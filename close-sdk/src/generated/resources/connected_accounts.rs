@@ -14,6 +14,29 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///Allows and disallows many users to send as the caller in one request.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BulkSendAs {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub allowed_user_ids: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub disallowed_user_ids: ::std::vec::Vec<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl BulkSendAs {
+        pub fn builder() -> builder::BulkSendAs {
+            Default::default()
+        }
+    }
     ///A connected account (email, Zoom, Microsoft, Calendly), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -73,6 +96,21 @@ pub mod types {
             Default::default()
         }
     }
+    ///Allows `allowed_user_id` to send as `allowing_user_id` (which must be the caller).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSendAs {
+        pub allowed_user_id: ::std::string::String,
+        pub allowing_user_id: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateSendAs {
+        pub fn builder() -> builder::CreateSendAs {
+            Default::default()
+        }
+    }
     ///A Send As association (one user allowed to send as another), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -126,6 +164,94 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct BulkSendAs {
+            allowed_user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            disallowed_user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for BulkSendAs {
+            fn default() -> Self {
+                Self {
+                    allowed_user_ids: Ok(Default::default()),
+                    disallowed_user_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl BulkSendAs {
+            pub fn allowed_user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_user_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disallowed_user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disallowed_user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disallowed_user_ids: {e}"
+                        )
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkSendAs> for super::BulkSendAs {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkSendAs,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_user_ids: value.allowed_user_ids?,
+                    disallowed_user_ids: value.disallowed_user_ids?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkSendAs> for BulkSendAs {
+            fn from(value: super::BulkSendAs) -> Self {
+                Self {
+                    allowed_user_ids: Ok(value.allowed_user_ids),
+                    disallowed_user_ids: Ok(value.disallowed_user_ids),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ConnectedAccount {
             id: ::std::result::Result<
@@ -335,6 +461,98 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreateSendAs {
+            allowed_user_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            allowing_user_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateSendAs {
+            fn default() -> Self {
+                Self {
+                    allowed_user_id: Err(
+                        "no value supplied for allowed_user_id".to_string(),
+                    ),
+                    allowing_user_id: Err(
+                        "no value supplied for allowing_user_id".to_string(),
+                    ),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSendAs {
+            pub fn allowed_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowing_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowing_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowing_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSendAs> for super::CreateSendAs {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSendAs,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_user_id: value.allowed_user_id?,
+                    allowing_user_id: value.allowing_user_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSendAs> for CreateSendAs {
+            fn from(value: super::CreateSendAs) -> Self {
+                Self {
+                    allowed_user_id: Ok(value.allowed_user_id),
+                    allowing_user_id: Ok(value.allowing_user_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SendAsAssociation {
             allowed_user_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -527,6 +745,113 @@ pub mod types {
                     extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKSENDAS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["allowed_user_ids", "disallowed_user_ids"],
+    );
+    impl ::serde::Serialize for BulkSendAs {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "allowed_user_ids" => true,
+                    "disallowed_user_ids" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkSendAs", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.allowed_user_ids) {
+                map.serialize_entry("allowed_user_ids", &self.allowed_user_ids)?;
+            } else if self
+                .extra
+                .null_at(0usize, "allowed_user_ids", &BULKSENDAS_WIRE_KEYS)
+            {
+                map.serialize_entry("allowed_user_ids", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.disallowed_user_ids) {
+                map.serialize_entry("disallowed_user_ids", &self.disallowed_user_ids)?;
+            } else if self
+                .extra
+                .null_at(1usize, "disallowed_user_ids", &BULKSENDAS_WIRE_KEYS)
+            {
+                map.serialize_entry("disallowed_user_ids", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkSendAs {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkSendAs;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkSendAs` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkSendAs, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "allowed_user_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKSENDAS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "disallowed_user_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKSENDAS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkSendAs {
+                        allowed_user_ids: f0.unwrap_or_default(),
+                        disallowed_user_ids: f1.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     impl ConnectedAccount {
@@ -774,6 +1099,113 @@ pub mod types {
                     ::std::result::Result::Ok(ConnectedAccountList {
                         data: f0,
                         has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESENDAS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["allowed_user_id", "allowing_user_id"],
+    );
+    impl ::serde::Serialize for CreateSendAs {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "allowed_user_id" => true,
+                    "allowing_user_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSendAs", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("allowed_user_id", &self.allowed_user_id)?;
+            map.serialize_entry("allowing_user_id", &self.allowing_user_id)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSendAs {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSendAs;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSendAs` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSendAs, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "allowed_user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESENDAS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "allowing_user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESENDAS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSendAs {
+                        allowed_user_id: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "allowed_user_id",
+                                    ),
+                                );
+                            }
+                        },
+                        allowing_user_id: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "allowing_user_id",
+                                    ),
+                                );
+                            }
+                        },
                         extra,
                     })
                 }
@@ -1271,10 +1703,7 @@ pub mod builder {
         ///Sends a `GET` request to `/connected_account/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::ConnectedAccount>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -1375,35 +1804,47 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SendAsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateSendAs, String>,
     }
     impl<'a> SendAsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSendAs>,
+            <V as std::convert::TryInto<types::CreateSendAs>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateSendAs` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateSendAs,
+            ) -> types::builder::CreateSendAs,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/send_as/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateSendAs::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/send_as/", client.baseurl,);
             let build = || {
                 client
@@ -1496,24 +1937,35 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SendAsBulkCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::BulkSendAs, String>,
     }
     impl<'a> SendAsBulkCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::BulkSendAs>,
+            <V as std::convert::TryInto<types::BulkSendAs>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `BulkSendAs` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BulkSendAs,
+            ) -> types::builder::BulkSendAs,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/send_as/bulk/`
@@ -1524,7 +1976,9 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::BulkSendAs::try_from(v).map_err(|e| e.to_string()))
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/send_as/bulk/", client.baseurl,);
             let build = || {
                 client
@@ -1568,10 +2022,7 @@ pub mod builder {
         ///Sends a `GET` request to `/send_as/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(

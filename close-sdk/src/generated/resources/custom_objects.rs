@@ -14,6 +14,54 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new custom object on a lead; custom field values are `custom.{field_id}` members (the map).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateCustomObject {
+        pub custom_object_type_id: ::std::string::String,
+        pub lead_id: ::std::string::String,
+        pub name: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateCustomObject {
+        pub fn builder() -> builder::CreateCustomObject {
+            Default::default()
+        }
+    }
+    ///A new custom object type (create it before its custom fields).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateCustomObjectType {
+        ///Only API clients may create instances.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub api_create_only: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Only users with these roles may edit instances (anyone by default).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
+        pub name: ::std::string::String,
+        pub name_plural: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateCustomObjectType {
+        pub fn builder() -> builder::CreateCustomObjectType {
+            Default::default()
+        }
+    }
     ///A custom object (an instance of a custom object type on a lead), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -108,6 +156,13 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub back_reference_fields: ::std::option::Option<
+            ::std::vec::Vec<CustomObjectTypeField>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -124,6 +179,18 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub fields: ::std::option::Option<::std::vec::Vec<CustomObjectTypeField>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -158,6 +225,69 @@ pub mod types {
             Default::default()
         }
     }
+    ///A custom field of a custom object type, as the type's answer lists it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomObjectTypeField {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub back_reference_is_visible: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub referenced_custom_type_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CustomObjectTypeField {
+        pub fn builder() -> builder::CustomObjectTypeField {
+            Default::default()
+        }
+    }
     ///`CustomObjectTypesListResponse200`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -176,8 +306,284 @@ pub mod types {
             Default::default()
         }
     }
+    ///Changes to a custom object; custom field values are `custom.{field_id}` members (the map, `null` clears one).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomObject {
+        pub name: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateCustomObject {
+        pub fn builder() -> builder::UpdateCustomObject {
+            Default::default()
+        }
+    }
+    ///Changes to a custom object type.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomObjectType {
+        pub api_create_only: crate::Patch<bool>,
+        pub description: crate::Patch<::std::string::String>,
+        pub editable_with_roles: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub name: crate::Patch<::std::string::String>,
+        pub name_plural: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateCustomObjectType {
+        pub fn builder() -> builder::UpdateCustomObjectType {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateCustomObject {
+            custom_object_type_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateCustomObject {
+            fn default() -> Self {
+                Self {
+                    custom_object_type_id: Err(
+                        "no value supplied for custom_object_type_id".to_string(),
+                    ),
+                    lead_id: Err("no value supplied for lead_id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateCustomObject {
+            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_object_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_object_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateCustomObject> for super::CreateCustomObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateCustomObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_object_type_id: value.custom_object_type_id?,
+                    lead_id: value.lead_id?,
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateCustomObject> for CreateCustomObject {
+            fn from(value: super::CreateCustomObject) -> Self {
+                Self {
+                    custom_object_type_id: Ok(value.custom_object_type_id),
+                    lead_id: Ok(value.lead_id),
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateCustomObjectType {
+            api_create_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name_plural: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateCustomObjectType {
+            fn default() -> Self {
+                Self {
+                    api_create_only: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    name_plural: Err("no value supplied for name_plural".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateCustomObjectType {
+            pub fn api_create_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_create_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for api_create_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn name_plural<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name_plural = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name_plural: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateCustomObjectType>
+        for super::CreateCustomObjectType {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateCustomObjectType,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_create_only: value.api_create_only?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    name: value.name?,
+                    name_plural: value.name_plural?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateCustomObjectType>
+        for CreateCustomObjectType {
+            fn from(value: super::CreateCustomObjectType) -> Self {
+                Self {
+                    api_create_only: Ok(value.api_create_only),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    name: Ok(value.name),
+                    name_plural: Ok(value.name_plural),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CustomObject {
             created_by: ::std::result::Result<
@@ -488,6 +894,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            back_reference_fields: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CustomObjectTypeField>>,
+                ::std::string::String,
+            >,
             created_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -502,6 +912,14 @@ pub mod types {
             >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            fields: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CustomObjectTypeField>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -530,10 +948,13 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     api_create_only: Ok(Default::default()),
+                    back_reference_fields: Ok(Default::default()),
                     created_by: Ok(Default::default()),
                     date_created: Ok(Default::default()),
                     date_updated: Ok(Default::default()),
                     description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    fields: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     name_plural: Ok(Default::default()),
@@ -554,6 +975,22 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for api_create_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn back_reference_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CustomObjectTypeField>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.back_reference_fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for back_reference_fields: {e}"
                         )
                     });
                 self
@@ -603,6 +1040,36 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CustomObjectTypeField>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
                     });
                 self
             }
@@ -689,10 +1156,13 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     api_create_only: value.api_create_only?,
+                    back_reference_fields: value.back_reference_fields?,
                     created_by: value.created_by?,
                     date_created: value.date_created?,
                     date_updated: value.date_updated?,
                     description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    fields: value.fields?,
                     id: value.id?,
                     name: value.name?,
                     name_plural: value.name_plural?,
@@ -706,15 +1176,244 @@ pub mod types {
             fn from(value: super::CustomObjectType) -> Self {
                 Self {
                     api_create_only: Ok(value.api_create_only),
+                    back_reference_fields: Ok(value.back_reference_fields),
                     created_by: Ok(value.created_by),
                     date_created: Ok(value.date_created),
                     date_updated: Ok(value.date_updated),
                     description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    fields: Ok(value.fields),
                     id: Ok(value.id),
                     name: Ok(value.name),
                     name_plural: Ok(value.name_plural),
                     organization_id: Ok(value.organization_id),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomObjectTypeField {
+            accepts_multiple_values: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            back_reference_is_visible: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            referenced_custom_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CustomObjectTypeField {
+            fn default() -> Self {
+                Self {
+                    accepts_multiple_values: Ok(Default::default()),
+                    back_reference_is_visible: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    referenced_custom_type_id: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomObjectTypeField {
+            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accepts_multiple_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accepts_multiple_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn back_reference_is_visible<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.back_reference_is_visible = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for back_reference_is_visible: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn referenced_custom_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referenced_custom_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referenced_custom_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomObjectTypeField>
+        for super::CustomObjectTypeField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomObjectTypeField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    back_reference_is_visible: value.back_reference_is_visible?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    id: value.id?,
+                    name: value.name?,
+                    referenced_custom_type_id: value.referenced_custom_type_id?,
+                    required: value.required?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomObjectTypeField>
+        for CustomObjectTypeField {
+            fn from(value: super::CustomObjectTypeField) -> Self {
+                Self {
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    back_reference_is_visible: Ok(value.back_reference_is_visible),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    referenced_custom_type_id: Ok(value.referenced_custom_type_id),
+                    required: Ok(value.required),
+                    type_: Ok(value.type_),
                     extra: Ok(value.extra),
                 }
             }
@@ -787,6 +1486,519 @@ pub mod types {
                     extra: Ok(value.extra),
                 }
             }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomObject {
+            name: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateCustomObject {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateCustomObject {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomObject> for super::UpdateCustomObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomObject> for UpdateCustomObject {
+            fn from(value: super::UpdateCustomObject) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomObjectType {
+            api_create_only: ::std::result::Result<
+                crate::Patch<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            name_plural: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateCustomObjectType {
+            fn default() -> Self {
+                Self {
+                    api_create_only: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    name_plural: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateCustomObjectType {
+            pub fn api_create_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_create_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for api_create_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn name_plural<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name_plural = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name_plural: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomObjectType>
+        for super::UpdateCustomObjectType {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomObjectType,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_create_only: value.api_create_only?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    name: value.name?,
+                    name_plural: value.name_plural?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomObjectType>
+        for UpdateCustomObjectType {
+            fn from(value: super::UpdateCustomObjectType) -> Self {
+                Self {
+                    api_create_only: Ok(value.api_create_only),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    name: Ok(value.name),
+                    name_plural: Ok(value.name_plural),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMOBJECT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_object_type_id", "lead_id", "name"],
+    );
+    impl ::serde::Serialize for CreateCustomObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_object_type_id" => true,
+                    "lead_id" => true,
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateCustomObject", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("custom_object_type_id", &self.custom_object_type_id)?;
+            map.serialize_entry("lead_id", &self.lead_id)?;
+            map.serialize_entry("name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateCustomObject;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateCustomObject` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateCustomObject, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_object_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateCustomObject {
+                        custom_object_type_id: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "custom_object_type_id",
+                                    ),
+                                );
+                            }
+                        },
+                        lead_id: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("lead_id"),
+                                );
+                            }
+                        },
+                        name: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMOBJECTTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["api_create_only", "description", "editable_with_roles", "name", "name_plural"],
+    );
+    impl ::serde::Serialize for CreateCustomObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "api_create_only" => true,
+                    "description" => true,
+                    "editable_with_roles" => true,
+                    "name" => true,
+                    "name_plural" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateCustomObjectType", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.api_create_only {
+                map.serialize_entry("api_create_only", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "api_create_only", &CREATECUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("api_create_only", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "description", &CREATECUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
+                map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "editable_with_roles",
+                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("name_plural", &self.name_plural)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateCustomObjectType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateCustomObjectType` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateCustomObjectType, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "api_create_only" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "name_plural" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateCustomObjectType {
+                        api_create_only: f0,
+                        description: f1,
+                        editable_with_roles: f2.unwrap_or_default(),
+                        name: match f3 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        name_plural: match f4 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "name_plural",
+                                    ),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     impl CustomObject {
@@ -1143,6 +2355,18 @@ pub mod types {
         }
     }
     impl CustomObjectType {
+        ///`back_reference_fields`, or an empty slice when Close did not send it.
+        pub fn back_reference_fields(&self) -> &[CustomObjectTypeField] {
+            self.back_reference_fields.as_deref().unwrap_or_default()
+        }
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        ///`fields`, or an empty slice when Close did not send it.
+        pub fn fields(&self) -> &[CustomObjectTypeField] {
+            self.fields.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
@@ -1153,10 +2377,13 @@ pub mod types {
     static CUSTOMOBJECTTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "api_create_only",
+            "back_reference_fields",
             "created_by",
             "date_created",
             "date_updated",
             "description",
+            "editable_with_roles",
+            "fields",
             "id",
             "name",
             "name_plural",
@@ -1173,10 +2400,17 @@ pub mod types {
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "api_create_only" => !(v.is_null() && self.api_create_only.is_none()),
+                    "back_reference_fields" => {
+                        !(v.is_null() && self.back_reference_fields.is_none())
+                    }
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
                     "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "fields" => !(v.is_null() && self.fields.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
                     "name_plural" => !(v.is_null() && self.name_plural.is_none()),
@@ -1199,11 +2433,19 @@ pub mod types {
             {
                 map.serialize_entry("api_create_only", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.back_reference_fields {
+                map.serialize_entry("back_reference_fields", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "back_reference_fields", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("back_reference_fields", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
             } else if self
                 .extra
-                .null_at(1usize, "created_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(2usize, "created_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("created_by", &())?;
             }
@@ -1211,7 +2453,7 @@ pub mod types {
                 map.serialize_entry("date_created", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "date_created", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(3usize, "date_created", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
@@ -1219,7 +2461,7 @@ pub mod types {
                 map.serialize_entry("date_updated", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "date_updated", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(4usize, "date_updated", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
@@ -1227,25 +2469,38 @@ pub mod types {
                 map.serialize_entry("description", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "description", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(5usize, "description", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("description", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "editable_with_roles", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.fields {
+                map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(7usize, "fields", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
+                map.serialize_entry("fields", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(5usize, "id", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
+            } else if self.extra.null_at(8usize, "id", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(6usize, "name", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
+            } else if self.extra.null_at(9usize, "name", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name_plural {
                 map.serialize_entry("name_plural", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "name_plural", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(10usize, "name_plural", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("name_plural", &())?;
             }
@@ -1253,7 +2508,7 @@ pub mod types {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "organization_id", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(11usize, "organization_id", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -1261,7 +2516,7 @@ pub mod types {
                 map.serialize_entry("updated_by", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "updated_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(12usize, "updated_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
             }
@@ -1290,15 +2545,24 @@ pub mod types {
                 ) -> ::std::result::Result<CustomObjectType, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<CustomObjectTypeField>,
+                    > = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::std::vec::Vec<CustomObjectTypeField>,
+                    > = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -1313,7 +2577,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by" => {
+                            "back_reference_fields" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -1323,7 +2587,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -1333,7 +2597,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -1343,7 +2607,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "description" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -1353,7 +2617,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -1363,7 +2627,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "editable_with_roles" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -1373,7 +2637,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name_plural" => {
+                            "fields" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -1383,7 +2647,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -1393,7 +2657,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -1403,20 +2667,343 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "name_plural" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(CustomObjectType {
                         api_create_only: f0,
-                        created_by: f1,
-                        date_created: f2,
-                        date_updated: f3,
-                        description: f4,
-                        id: f5,
-                        name: f6,
-                        name_plural: f7,
-                        organization_id: f8,
-                        updated_by: f9,
+                        back_reference_fields: f1,
+                        created_by: f2,
+                        date_created: f3,
+                        date_updated: f4,
+                        description: f5,
+                        editable_with_roles: f6,
+                        fields: f7,
+                        id: f8,
+                        name: f9,
+                        name_plural: f10,
+                        organization_id: f11,
+                        updated_by: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CustomObjectTypeField {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMOBJECTTYPEFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "back_reference_is_visible",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "referenced_custom_type_id",
+            "required",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for CustomObjectTypeField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => {
+                        !(v.is_null() && self.accepts_multiple_values.is_none())
+                    }
+                    "back_reference_is_visible" => {
+                        !(v.is_null() && self.back_reference_is_visible.is_none())
+                    }
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "referenced_custom_type_id" => {
+                        !(v.is_null() && self.referenced_custom_type_id.is_none())
+                    }
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomObjectTypeField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "accepts_multiple_values",
+                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.back_reference_is_visible {
+                map.serialize_entry("back_reference_is_visible", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "back_reference_is_visible",
+                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("back_reference_is_visible", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "description", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "editable_with_roles", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "name", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.referenced_custom_type_id {
+                map.serialize_entry("referenced_custom_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "referenced_custom_type_id",
+                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("referenced_custom_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "required", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "type", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomObjectTypeField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomObjectTypeField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomObjectTypeField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomObjectTypeField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "back_reference_is_visible" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "referenced_custom_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomObjectTypeField {
+                        accepts_multiple_values: f0,
+                        back_reference_is_visible: f1,
+                        description: f2,
+                        editable_with_roles: f3,
+                        id: f4,
+                        name: f5,
+                        referenced_custom_type_id: f6,
+                        required: f7,
+                        type_: f8,
                         extra,
                     })
                 }
@@ -1509,6 +3096,166 @@ pub mod types {
                     }
                     ::std::result::Result::Ok(CustomObjectTypesListResponse200 {
                         data: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMOBJECT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name"],
+    );
+    impl ::serde::Serialize for UpdateCustomObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateCustomObject", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomObject;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomObject` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomObject, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomObject {
+                        name: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMOBJECTTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["api_create_only", "description", "editable_with_roles", "name", "name_plural"],
+    );
+    impl ::serde::Serialize for UpdateCustomObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "api_create_only" => true,
+                    "description" => true,
+                    "editable_with_roles" => true,
+                    "name" => true,
+                    "name_plural" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateCustomObjectType", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "api_create_only",
+                &self.api_create_only,
+            )?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(
+                &mut map,
+                "editable_with_roles",
+                &self.editable_with_roles,
+            )?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "name_plural", &self.name_plural)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomObjectType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomObjectType` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomObjectType, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "api_create_only" => f0 = map.next_value()?,
+                            "description" => f1 = map.next_value()?,
+                            "editable_with_roles" => f2 = map.next_value()?,
+                            "name" => f3 = map.next_value()?,
+                            "name_plural" => f4 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomObjectType {
+                        api_create_only: f0,
+                        description: f1,
+                        editable_with_roles: f2,
+                        name: f3,
+                        name_plural: f4,
                         extra,
                     })
                 }
@@ -1778,35 +3525,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomObjectsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomObject, String>,
     }
     impl<'a> CustomObjectsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomObject>,
+            <V as std::convert::TryInto<
+                types::CreateCustomObject,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomObject` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomObject,
+            ) -> types::builder::CreateCustomObject,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_object/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomObject::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_object/", client.baseurl,);
             let build = || {
                 client
@@ -1850,10 +3611,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_object/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1878,14 +3636,14 @@ pub mod builder {
     pub struct CustomObjectsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomObject, String>,
     }
     impl<'a> CustomObjectsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1902,25 +3660,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomObject>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomObject,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomObject` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomObject,
+            ) -> types::builder::UpdateCustomObject,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_object/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomObject::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_object/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
@@ -2020,35 +3792,51 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomObjectType>,
+            <V as std::convert::TryInto<
+                types::CreateCustomObjectType,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateCustomObjectType` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomObjectType,
+            ) -> types::builder::CreateCustomObjectType,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_object_type/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomObjectType::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_object_type/", client.baseurl,);
             let build = || {
                 client
@@ -2092,10 +3880,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -2120,14 +3905,14 @@ pub mod builder {
     pub struct CustomObjectTypesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2144,25 +3929,41 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomObjectType>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomObjectType,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateCustomObjectType` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomObjectType,
+            ) -> types::builder::UpdateCustomObjectType,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomObjectType::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_object_type/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),

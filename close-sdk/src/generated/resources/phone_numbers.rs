@@ -3517,10 +3517,7 @@ pub mod builder {
         ///Sends a `POST` request to `/phone_number/request/internal/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {

@@ -22,6 +22,16 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub duration_in_minutes: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -32,12 +42,32 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub oauth_client_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub source: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub template_tag: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(
@@ -62,6 +92,66 @@ pub mod types {
     }
     impl SchedulingLink {
         pub fn builder() -> builder::SchedulingLink {
+            Default::default()
+        }
+    }
+    ///A user scheduling link as sent (create or update).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SchedulingLinkInput {
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        pub url: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SchedulingLinkInput {
+        pub fn builder() -> builder::SchedulingLinkInput {
+            Default::default()
+        }
+    }
+    ///A scheduling link an OAuth application creates or updates, identified by its `source_id`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SchedulingLinkIntegrationInput {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub duration_in_minutes: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The application's id for the link: the same `source_id` updates it.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SchedulingLinkIntegrationInput {
+        pub fn builder() -> builder::SchedulingLinkIntegrationInput {
             Default::default()
         }
     }
@@ -101,6 +191,11 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub duration_in_minutes: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -121,6 +216,16 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub template_tag: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -130,12 +235,113 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
     impl SharedSchedulingLink {
         pub fn builder() -> builder::SharedSchedulingLink {
+            Default::default()
+        }
+    }
+    ///A shared scheduling link's mapping for a user.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedSchedulingLinkAssociation {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub shared_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SharedSchedulingLinkAssociation {
+        pub fn builder() -> builder::SharedSchedulingLinkAssociation {
+            Default::default()
+        }
+    }
+    ///Maps (or unmaps) a shared scheduling link for a user, to one of the user's links or to a URL.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedSchedulingLinkAssociationInput {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub shared_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SharedSchedulingLinkAssociationInput {
+        pub fn builder() -> builder::SharedSchedulingLinkAssociationInput {
+            Default::default()
+        }
+    }
+    ///A shared scheduling link as sent (create or update).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedSchedulingLinkInput {
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SharedSchedulingLinkInput {
+        pub fn builder() -> builder::SharedSchedulingLinkInput {
             Default::default()
         }
     }
@@ -166,6 +372,14 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct SchedulingLink {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            duration_in_minutes: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -174,11 +388,27 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            oauth_client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             organization_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            template_tag: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -199,10 +429,16 @@ pub mod types {
         impl ::std::default::Default for SchedulingLink {
             fn default() -> Self {
                 Self {
+                    description: Ok(Default::default()),
+                    duration_in_minutes: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    oauth_client_id: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
                     source: Ok(Default::default()),
+                    source_id: Ok(Default::default()),
+                    source_type: Ok(Default::default()),
+                    template_tag: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     url: Ok(Default::default()),
                     user_id: Ok(Default::default()),
@@ -211,6 +447,32 @@ pub mod types {
             }
         }
         impl SchedulingLink {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn duration_in_minutes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration_in_minutes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for duration_in_minutes: {e}"
+                        )
+                    });
+                self
+            }
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -230,6 +492,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn oauth_client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oauth_client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_client_id: {e}"
+                        )
                     });
                 self
             }
@@ -256,6 +532,42 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_id: {e}")
+                    });
+                self
+            }
+            pub fn source_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_type: {e}")
+                    });
+                self
+            }
+            pub fn template_tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_tag: {e}")
                     });
                 self
             }
@@ -317,10 +629,16 @@ pub mod types {
                 value: SchedulingLink,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    description: value.description?,
+                    duration_in_minutes: value.duration_in_minutes?,
                     id: value.id?,
                     name: value.name?,
+                    oauth_client_id: value.oauth_client_id?,
                     organization_id: value.organization_id?,
                     source: value.source?,
+                    source_id: value.source_id?,
+                    source_type: value.source_type?,
+                    template_tag: value.template_tag?,
                     type_: value.type_?,
                     url: value.url?,
                     user_id: value.user_id?,
@@ -331,13 +649,287 @@ pub mod types {
         impl ::std::convert::From<super::SchedulingLink> for SchedulingLink {
             fn from(value: super::SchedulingLink) -> Self {
                 Self {
+                    description: Ok(value.description),
+                    duration_in_minutes: Ok(value.duration_in_minutes),
                     id: Ok(value.id),
                     name: Ok(value.name),
+                    oauth_client_id: Ok(value.oauth_client_id),
                     organization_id: Ok(value.organization_id),
                     source: Ok(value.source),
+                    source_id: Ok(value.source_id),
+                    source_type: Ok(value.source_type),
+                    template_tag: Ok(value.template_tag),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SchedulingLinkInput {
+            description: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SchedulingLinkInput {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SchedulingLinkInput {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SchedulingLinkInput>
+        for super::SchedulingLinkInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SchedulingLinkInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SchedulingLinkInput> for SchedulingLinkInput {
+            fn from(value: super::SchedulingLinkInput) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SchedulingLinkIntegrationInput {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            duration_in_minutes: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SchedulingLinkIntegrationInput {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    duration_in_minutes: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    source_id: Ok(Default::default()),
+                    source_type: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SchedulingLinkIntegrationInput {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn duration_in_minutes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration_in_minutes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for duration_in_minutes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_id: {e}")
+                    });
+                self
+            }
+            pub fn source_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_type: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SchedulingLinkIntegrationInput>
+        for super::SchedulingLinkIntegrationInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SchedulingLinkIntegrationInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    duration_in_minutes: value.duration_in_minutes?,
+                    name: value.name?,
+                    source_id: value.source_id?,
+                    source_type: value.source_type?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SchedulingLinkIntegrationInput>
+        for SchedulingLinkIntegrationInput {
+            fn from(value: super::SchedulingLinkIntegrationInput) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    duration_in_minutes: Ok(value.duration_in_minutes),
+                    name: Ok(value.name),
+                    source_id: Ok(value.source_id),
+                    source_type: Ok(value.source_type),
+                    url: Ok(value.url),
                     extra: Ok(value.extra),
                 }
             }
@@ -434,6 +1026,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            duration_in_minutes: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -450,11 +1046,27 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             template_tag: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -464,12 +1076,17 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
+                    duration_in_minutes: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
                     source: Ok(Default::default()),
+                    source_id: Ok(Default::default()),
+                    source_type: Ok(Default::default()),
                     template_tag: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
                     extra: Ok(Default::default()),
                 }
             }
@@ -484,6 +1101,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn duration_in_minutes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration_in_minutes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for duration_in_minutes: {e}"
+                        )
                     });
                 self
             }
@@ -535,6 +1166,30 @@ pub mod types {
                     });
                 self
             }
+            pub fn source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_id: {e}")
+                    });
+                self
+            }
+            pub fn source_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_type: {e}")
+                    });
+                self
+            }
             pub fn template_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -556,6 +1211,30 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
                     });
                 self
             }
@@ -583,12 +1262,17 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     description: value.description?,
+                    duration_in_minutes: value.duration_in_minutes?,
                     id: value.id?,
                     name: value.name?,
                     organization_id: value.organization_id?,
                     source: value.source?,
+                    source_id: value.source_id?,
+                    source_type: value.source_type?,
                     template_tag: value.template_tag?,
                     type_: value.type_?,
+                    url: value.url?,
+                    user_id: value.user_id?,
                     extra: value.extra?,
                 })
             }
@@ -597,12 +1281,400 @@ pub mod types {
             fn from(value: super::SharedSchedulingLink) -> Self {
                 Self {
                     description: Ok(value.description),
+                    duration_in_minutes: Ok(value.duration_in_minutes),
                     id: Ok(value.id),
                     name: Ok(value.name),
                     organization_id: Ok(value.organization_id),
                     source: Ok(value.source),
+                    source_id: Ok(value.source_id),
+                    source_type: Ok(value.source_type),
                     template_tag: Ok(value.template_tag),
                     type_: Ok(value.type_),
+                    url: Ok(value.url),
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedSchedulingLinkAssociation {
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            shared_scheduling_link_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_scheduling_link_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SharedSchedulingLinkAssociation {
+            fn default() -> Self {
+                Self {
+                    organization_id: Ok(Default::default()),
+                    shared_scheduling_link_id: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_scheduling_link_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedSchedulingLinkAssociation {
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn shared_scheduling_link_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shared_scheduling_link_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shared_scheduling_link_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_scheduling_link_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_scheduling_link_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_scheduling_link_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedSchedulingLinkAssociation>
+        for super::SharedSchedulingLinkAssociation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedSchedulingLinkAssociation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    organization_id: value.organization_id?,
+                    shared_scheduling_link_id: value.shared_scheduling_link_id?,
+                    url: value.url?,
+                    user_id: value.user_id?,
+                    user_scheduling_link_id: value.user_scheduling_link_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedSchedulingLinkAssociation>
+        for SharedSchedulingLinkAssociation {
+            fn from(value: super::SharedSchedulingLinkAssociation) -> Self {
+                Self {
+                    organization_id: Ok(value.organization_id),
+                    shared_scheduling_link_id: Ok(value.shared_scheduling_link_id),
+                    url: Ok(value.url),
+                    user_id: Ok(value.user_id),
+                    user_scheduling_link_id: Ok(value.user_scheduling_link_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedSchedulingLinkAssociationInput {
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            shared_scheduling_link_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_scheduling_link_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SharedSchedulingLinkAssociationInput {
+            fn default() -> Self {
+                Self {
+                    organization_id: Ok(Default::default()),
+                    shared_scheduling_link_id: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_scheduling_link_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedSchedulingLinkAssociationInput {
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn shared_scheduling_link_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shared_scheduling_link_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shared_scheduling_link_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_scheduling_link_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_scheduling_link_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_scheduling_link_id: {e}"
+                        )
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedSchedulingLinkAssociationInput>
+        for super::SharedSchedulingLinkAssociationInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedSchedulingLinkAssociationInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    organization_id: value.organization_id?,
+                    shared_scheduling_link_id: value.shared_scheduling_link_id?,
+                    url: value.url?,
+                    user_id: value.user_id?,
+                    user_scheduling_link_id: value.user_scheduling_link_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedSchedulingLinkAssociationInput>
+        for SharedSchedulingLinkAssociationInput {
+            fn from(value: super::SharedSchedulingLinkAssociationInput) -> Self {
+                Self {
+                    organization_id: Ok(value.organization_id),
+                    shared_scheduling_link_id: Ok(value.shared_scheduling_link_id),
+                    url: Ok(value.url),
+                    user_id: Ok(value.user_id),
+                    user_scheduling_link_id: Ok(value.user_scheduling_link_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedSchedulingLinkInput {
+            description: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SharedSchedulingLinkInput {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedSchedulingLinkInput {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedSchedulingLinkInput>
+        for super::SharedSchedulingLinkInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedSchedulingLinkInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedSchedulingLinkInput>
+        for SharedSchedulingLinkInput {
+            fn from(value: super::SharedSchedulingLinkInput) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
                     extra: Ok(value.extra),
                 }
             }
@@ -705,7 +1777,21 @@ pub mod types {
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["id", "name", "organization_id", "source", "type", "url", "user_id"],
+        &[
+            "description",
+            "duration_in_minutes",
+            "id",
+            "name",
+            "oauth_client_id",
+            "organization_id",
+            "source",
+            "source_id",
+            "source_type",
+            "template_tag",
+            "type",
+            "url",
+            "user_id",
+        ],
     );
     impl ::serde::Serialize for SchedulingLink {
         fn serialize<S: ::serde::Serializer>(
@@ -715,10 +1801,18 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "duration_in_minutes" => {
+                        !(v.is_null() && self.duration_in_minutes.is_none())
+                    }
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
+                    "oauth_client_id" => !(v.is_null() && self.oauth_client_id.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "source" => !(v.is_null() && self.source.is_none()),
+                    "source_id" => !(v.is_null() && self.source_id.is_none()),
+                    "source_type" => !(v.is_null() && self.source_type.is_none()),
+                    "template_tag" => !(v.is_null() && self.template_tag.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
                     "url" => !(v.is_null() && self.url.is_none()),
                     "user_id" => !(v.is_null() && self.user_id.is_none()),
@@ -731,42 +1825,88 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.duration_in_minutes {
+                map.serialize_entry("duration_in_minutes", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "duration_in_minutes", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("duration_in_minutes", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(0usize, "id", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "id", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(1usize, "name", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "name", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.oauth_client_id {
+                map.serialize_entry("oauth_client_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "oauth_client_id", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("oauth_client_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "organization_id", &SCHEDULINGLINK_WIRE_KEYS)
+                .null_at(5usize, "organization_id", &SCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
-            } else if self.extra.null_at(3usize, "source", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "source", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("source", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_id {
+                map.serialize_entry("source_id", v)?;
+            } else if self.extra.null_at(7usize, "source_id", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_type {
+                map.serialize_entry("source_type", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "source_type", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_tag {
+                map.serialize_entry("template_tag", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "template_tag", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("template_tag", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(4usize, "type", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "type", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
-            } else if self.extra.null_at(5usize, "url", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(11usize, "url", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
-            } else if self.extra.null_at(6usize, "user_id", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(12usize, "user_id", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("user_id", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -794,17 +1934,23 @@ pub mod types {
                 ) -> ::std::result::Result<SchedulingLink, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "id" => {
+                            "description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -814,8 +1960,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
-                                crate::wire::field(
+                            "duration_in_minutes" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
@@ -824,7 +1970,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -834,7 +1980,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "source" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -844,7 +1990,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "oauth_client_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -854,7 +2000,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "url" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -864,7 +2010,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_id" => {
+                            "source" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -874,17 +2020,367 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "source_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "source_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "template_tag" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(SchedulingLink {
-                        id: f0,
+                        description: f0,
+                        duration_in_minutes: f1,
+                        id: f2,
+                        name: f3,
+                        oauth_client_id: f4,
+                        organization_id: f5,
+                        source: f6,
+                        source_id: f7,
+                        source_type: f8,
+                        template_tag: f9,
+                        type_: f10,
+                        url: f11,
+                        user_id: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SCHEDULINGLINKINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "url"],
+    );
+    impl ::serde::Serialize for SchedulingLinkInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SchedulingLinkInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SchedulingLinkInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SchedulingLinkInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SchedulingLinkInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SchedulingLinkInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            "url" => f2 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SchedulingLinkInput {
+                        description: f0,
                         name: f1,
-                        organization_id: f2,
-                        source: f3,
-                        type_: f4,
+                        url: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "description",
+            "duration_in_minutes",
+            "name",
+            "source_id",
+            "source_type",
+            "url",
+        ],
+    );
+    impl ::serde::Serialize for SchedulingLinkIntegrationInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "duration_in_minutes" => true,
+                    "name" => true,
+                    "source_id" => true,
+                    "source_type" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SchedulingLinkIntegrationInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "description",
+                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.duration_in_minutes {
+                map.serialize_entry("duration_in_minutes", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "duration_in_minutes",
+                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("duration_in_minutes", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "name", &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_id {
+                map.serialize_entry("source_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "source_id", &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("source_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_type {
+                map.serialize_entry("source_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "source_type",
+                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("source_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "url", &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SchedulingLinkIntegrationInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SchedulingLinkIntegrationInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SchedulingLinkIntegrationInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SchedulingLinkIntegrationInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "duration_in_minutes" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "source_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "source_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SchedulingLinkIntegrationInput {
+                        description: f0,
+                        duration_in_minutes: f1,
+                        name: f2,
+                        source_id: f3,
+                        source_type: f4,
                         url: f5,
-                        user_id: f6,
                         extra,
                     })
                 }
@@ -1009,12 +2505,17 @@ pub mod types {
     static SHAREDSCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "description",
+            "duration_in_minutes",
             "id",
             "name",
             "organization_id",
             "source",
+            "source_id",
+            "source_type",
             "template_tag",
             "type",
+            "url",
+            "user_id",
         ],
     );
     impl ::serde::Serialize for SharedSchedulingLink {
@@ -1026,12 +2527,19 @@ pub mod types {
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "description" => !(v.is_null() && self.description.is_none()),
+                    "duration_in_minutes" => {
+                        !(v.is_null() && self.duration_in_minutes.is_none())
+                    }
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "source" => !(v.is_null() && self.source.is_none()),
+                    "source_id" => !(v.is_null() && self.source_id.is_none()),
+                    "source_type" => !(v.is_null() && self.source_type.is_none()),
                     "template_tag" => !(v.is_null() && self.template_tag.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
                     _ => false,
                 };
                 if clash {
@@ -1049,14 +2557,22 @@ pub mod types {
             {
                 map.serialize_entry("description", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.duration_in_minutes {
+                map.serialize_entry("duration_in_minutes", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "duration_in_minutes", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("duration_in_minutes", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(1usize, "id", &SHAREDSCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "id", &SHAREDSCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(2usize, "name", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            } else if self.extra.null_at(3usize, "name", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("name", &())?;
             }
@@ -1064,7 +2580,7 @@ pub mod types {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "organization_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+                .null_at(4usize, "organization_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -1072,23 +2588,53 @@ pub mod types {
                 map.serialize_entry("source", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "source", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+                .null_at(5usize, "source", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("source", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_id {
+                map.serialize_entry("source_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "source_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_type {
+                map.serialize_entry("source_type", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "source_type", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_tag {
                 map.serialize_entry("template_tag", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "template_tag", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+                .null_at(8usize, "template_tag", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("template_tag", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(6usize, "type", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            } else if self.extra.null_at(9usize, "type", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(10usize, "url", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
@@ -1115,12 +2661,17 @@ pub mod types {
                 ) -> ::std::result::Result<SharedSchedulingLink, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -1135,8 +2686,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
-                                crate::wire::field(
+                            "duration_in_minutes" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
@@ -1145,7 +2696,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -1155,7 +2706,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -1165,7 +2716,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "source" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -1175,7 +2726,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "template_tag" => {
+                            "source" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -1185,7 +2736,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "source_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -1195,17 +2746,526 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "source_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "template_tag" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(SharedSchedulingLink {
                         description: f0,
-                        id: f1,
-                        name: f2,
-                        organization_id: f3,
-                        source: f4,
-                        template_tag: f5,
-                        type_: f6,
+                        duration_in_minutes: f1,
+                        id: f2,
+                        name: f3,
+                        organization_id: f4,
+                        source: f5,
+                        source_id: f6,
+                        source_type: f7,
+                        template_tag: f8,
+                        type_: f9,
+                        url: f10,
+                        user_id: f11,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "organization_id",
+            "shared_scheduling_link_id",
+            "url",
+            "user_id",
+            "user_scheduling_link_id",
+        ],
+    );
+    impl ::serde::Serialize for SharedSchedulingLinkAssociation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "shared_scheduling_link_id" => {
+                        !(v.is_null() && self.shared_scheduling_link_id.is_none())
+                    }
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_scheduling_link_id" => {
+                        !(v.is_null() && self.user_scheduling_link_id.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SharedSchedulingLinkAssociation", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "organization_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.shared_scheduling_link_id {
+                map.serialize_entry("shared_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "shared_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("shared_scheduling_link_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "url", &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "user_id", &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_scheduling_link_id {
+                map.serialize_entry("user_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "user_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_scheduling_link_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkAssociation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedSchedulingLinkAssociation;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedSchedulingLinkAssociation` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedSchedulingLinkAssociation, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "shared_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "user_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedSchedulingLinkAssociation {
+                        organization_id: f0,
+                        shared_scheduling_link_id: f1,
+                        url: f2,
+                        user_id: f3,
+                        user_scheduling_link_id: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "organization_id",
+            "shared_scheduling_link_id",
+            "url",
+            "user_id",
+            "user_scheduling_link_id",
+        ],
+    );
+    impl ::serde::Serialize for SharedSchedulingLinkAssociationInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "organization_id" => true,
+                    "shared_scheduling_link_id" => true,
+                    "url" => true,
+                    "user_id" => true,
+                    "user_scheduling_link_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SharedSchedulingLinkAssociationInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "organization_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.shared_scheduling_link_id {
+                map.serialize_entry("shared_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "shared_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("shared_scheduling_link_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "url", &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "user_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_scheduling_link_id {
+                map.serialize_entry("user_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "user_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_scheduling_link_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkAssociationInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedSchedulingLinkAssociationInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedSchedulingLinkAssociationInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    SharedSchedulingLinkAssociationInput,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "shared_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "user_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedSchedulingLinkAssociationInput {
+                        organization_id: f0,
+                        shared_scheduling_link_id: f1,
+                        url: f2,
+                        user_id: f3,
+                        user_scheduling_link_id: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDSCHEDULINGLINKINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name"],
+    );
+    impl ::serde::Serialize for SharedSchedulingLinkInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SharedSchedulingLinkInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedSchedulingLinkInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedSchedulingLinkInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedSchedulingLinkInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedSchedulingLinkInput {
+                        description: f0,
+                        name: f1,
                         extra,
                     })
                 }
@@ -1593,35 +3653,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SchedulingLinkInput` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SchedulingLinkInput,
+            ) -> types::builder::SchedulingLinkInput,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/scheduling_link/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SchedulingLinkInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/scheduling_link/", client.baseurl,);
             let build = || {
                 client
@@ -1641,35 +3715,53 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateIntegration<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SchedulingLinkIntegrationInput, String>,
     }
     impl<'a> SchedulingLinksCreateIntegration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SchedulingLinkIntegrationInput>,
+            <V as std::convert::TryInto<
+                types::SchedulingLinkIntegrationInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SchedulingLinkIntegrationInput` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SchedulingLinkIntegrationInput,
+            ) -> types::builder::SchedulingLinkIntegrationInput,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/scheduling_link/integration/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SchedulingLinkIntegrationInput::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/scheduling_link/integration/", client.baseurl,);
             let build = || {
                 client
@@ -1759,10 +3851,7 @@ pub mod builder {
         ///Sends a `GET` request to `/scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1787,14 +3876,14 @@ pub mod builder {
     pub struct SchedulingLinksUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1811,25 +3900,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SchedulingLinkInput` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SchedulingLinkInput,
+            ) -> types::builder::SchedulingLinkInput,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SchedulingLinkInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/scheduling_link/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
@@ -1926,35 +4029,53 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateShared<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SharedSchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksCreateShared<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkInput` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SharedSchedulingLinkInput,
+            ) -> types::builder::SharedSchedulingLinkInput,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SharedSchedulingLinkInput::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/shared_scheduling_link/", client.baseurl,);
             let build = || {
                 client
@@ -1998,10 +4119,7 @@ pub mod builder {
         ///Sends a `GET` request to `/shared_scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -2026,14 +4144,14 @@ pub mod builder {
     pub struct SchedulingLinksUpdateShared<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SharedSchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksUpdateShared<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2050,25 +4168,43 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkInput` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SharedSchedulingLinkInput,
+            ) -> types::builder::SharedSchedulingLinkInput,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/shared_scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SharedSchedulingLinkInput::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/shared_scheduling_link/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
@@ -2137,35 +4273,56 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateSharedAssociation<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksCreateSharedAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkAssociationInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkAssociationInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkAssociationInput` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SharedSchedulingLinkAssociationInput,
+            ) -> types::builder::SharedSchedulingLinkAssociationInput,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link_association/`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::SharedSchedulingLinkAssociation>,
             crate::Error,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SharedSchedulingLinkAssociationInput::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/shared_scheduling_link_association/", client.baseurl,);
             let build = || {
                 client
@@ -2185,35 +4342,51 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteSharedAssociation<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksDeleteSharedAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkAssociationInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkAssociationInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkAssociationInput` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SharedSchedulingLinkAssociationInput,
+            ) -> types::builder::SharedSchedulingLinkAssociationInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
         ///Sends a `POST` request to `/shared_scheduling_link_association/unmap/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SharedSchedulingLinkAssociationInput::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/shared_scheduling_link_association/unmap/", client.baseurl,
             );
@@ -2228,7 +4401,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 237usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 237usize, 200..=299, &build).await
         }
     }
     impl<'a> SchedulingLinksList<'a> {

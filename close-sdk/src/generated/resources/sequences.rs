@@ -14,6 +14,91 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new sequence.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSequence {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub schedule: ::std::option::Option<SequenceSchedule>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub steps: ::std::vec::Vec<SequenceStepInput>,
+        ///IANA time zone of the schedule (`America/Los_Angeles`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub timezone: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateSequence {
+        pub fn builder() -> builder::CreateSequence {
+            Default::default()
+        }
+    }
+    ///Subscribes a contact to a sequence.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSequenceSubscription {
+        ///Users (`user_…`) assigned the sequence's call steps.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub calls_assigned_to: ::std::vec::Vec<::std::string::String>,
+        ///The contact's address the sequence writes to.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        ///The email account (`emailacct_…`) it sends from.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_account_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateSequenceSubscription {
+        pub fn builder() -> builder::CreateSequenceSubscription {
+            Default::default()
+        }
+    }
     ///A sequence (workflow) with its steps, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -52,7 +137,25 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub schedule: ::std::option::Option<SequenceSchedule>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub steps: ::std::option::Option<::std::vec::Vec<SequenceStep>>,
+        ///How many subscriptions are in each status (`active`, `paused`, `finished`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscription_counts_by_status: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, i64>,
+        >,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -95,10 +198,179 @@ pub mod types {
             Default::default()
         }
     }
+    ///When a sequence sends, as weekly windows.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceSchedule {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub ranges: ::std::option::Option<::std::vec::Vec<SequenceScheduleRange>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SequenceSchedule {
+        pub fn builder() -> builder::SequenceSchedule {
+            Default::default()
+        }
+    }
+    ///A weekly sending window: `weekday` (1 = Monday … 7), `start` and `end` as `HH:MM`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceScheduleRange {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub end: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub start: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub weekday: ::std::option::Option<i64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SequenceScheduleRange {
+        pub fn builder() -> builder::SequenceScheduleRange {
+            Default::default()
+        }
+    }
+    ///A step of a sequence, as Close answers it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceStep {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub delay: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_template_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub step_allowed_delay: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub step_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub threading: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SequenceStep {
+        pub fn builder() -> builder::SequenceStep {
+            Default::default()
+        }
+    }
+    ///A step of a sequence as sent (`id` keeps an existing step on update).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceStepInput {
+        ///Seconds after the previous step.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub delay: ::std::option::Option<i64>,
+        ///An email step's template.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_template_id: ::std::option::Option<::std::string::String>,
+        ///An existing step (`seqstep_…`) to keep.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        ///The kind of step (`email`, `call`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub step_type: ::std::option::Option<::std::string::String>,
+        ///An email step's threading (`old_thread`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub threading: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SequenceStepInput {
+        pub fn builder() -> builder::SequenceStepInput {
+            Default::default()
+        }
+    }
     ///A contact's subscription to a sequence, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SequenceSubscription {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub calls_assigned_to: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -163,7 +435,18 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub start_date: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<::std::string::String>,
+        ///Why the subscription has its status (`manual`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_reason: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -201,8 +484,349 @@ pub mod types {
             Default::default()
         }
     }
+    ///Changes to a sequence; `steps`, when given, is the whole list (steps left out are removed).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSequence {
+        pub name: crate::Patch<::std::string::String>,
+        pub schedule: crate::Patch<SequenceSchedule>,
+        pub steps: crate::Patch<::std::vec::Vec<SequenceStepInput>>,
+        pub timezone: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateSequence {
+        pub fn builder() -> builder::UpdateSequence {
+            Default::default()
+        }
+    }
+    ///Changes to a subscription (e.g. `status`: `paused`).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSequenceSubscription {
+        pub calls_assigned_to: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub status: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateSequenceSubscription {
+        pub fn builder() -> builder::UpdateSequenceSubscription {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateSequence {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            schedule: ::std::result::Result<
+                ::std::option::Option<super::SequenceSchedule>,
+                ::std::string::String,
+            >,
+            steps: ::std::result::Result<
+                ::std::vec::Vec<super::SequenceStepInput>,
+                ::std::string::String,
+            >,
+            timezone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateSequence {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    schedule: Ok(Default::default()),
+                    steps: Ok(Default::default()),
+                    timezone: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSequence {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SequenceSchedule>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schedule: {e}")
+                    });
+                self
+            }
+            pub fn steps<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SequenceStepInput>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.steps = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for steps: {e}")
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSequence> for super::CreateSequence {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSequence,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    schedule: value.schedule?,
+                    steps: value.steps?,
+                    timezone: value.timezone?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSequence> for CreateSequence {
+            fn from(value: super::CreateSequence) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    schedule: Ok(value.schedule),
+                    steps: Ok(value.steps),
+                    timezone: Ok(value.timezone),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSequenceSubscription {
+            calls_assigned_to: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateSequenceSubscription {
+            fn default() -> Self {
+                Self {
+                    calls_assigned_to: Ok(Default::default()),
+                    contact_email: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    sender_account_id: Ok(Default::default()),
+                    sender_email: Ok(Default::default()),
+                    sender_name: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSequenceSubscription {
+            pub fn calls_assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calls_assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for calls_assigned_to: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn contact_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_email: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn sender_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sender_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_email: {e}")
+                    });
+                self
+            }
+            pub fn sender_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender_name: {e}")
+                    });
+                self
+            }
+            pub fn sequence_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sequence_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSequenceSubscription>
+        for super::CreateSequenceSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSequenceSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    calls_assigned_to: value.calls_assigned_to?,
+                    contact_email: value.contact_email?,
+                    contact_id: value.contact_id?,
+                    sender_account_id: value.sender_account_id?,
+                    sender_email: value.sender_email?,
+                    sender_name: value.sender_name?,
+                    sequence_id: value.sequence_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSequenceSubscription>
+        for CreateSequenceSubscription {
+            fn from(value: super::CreateSequenceSubscription) -> Self {
+                Self {
+                    calls_assigned_to: Ok(value.calls_assigned_to),
+                    contact_email: Ok(value.contact_email),
+                    contact_id: Ok(value.contact_id),
+                    sender_account_id: Ok(value.sender_account_id),
+                    sender_email: Ok(value.sender_email),
+                    sender_name: Ok(value.sender_name),
+                    sequence_id: Ok(value.sequence_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct Sequence {
             created_by_id: ::std::result::Result<
@@ -229,8 +853,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            schedule: ::std::result::Result<
+                ::std::option::Option<super::SequenceSchedule>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            steps: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SequenceStep>>,
+                ::std::string::String,
+            >,
+            subscription_counts_by_status: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<::std::string::String, i64>,
+                >,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -252,7 +890,10 @@ pub mod types {
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
+                    schedule: Ok(Default::default()),
                     status: Ok(Default::default()),
+                    steps: Ok(Default::default()),
+                    subscription_counts_by_status: Ok(Default::default()),
                     timezone: Ok(Default::default()),
                     updated_by_id: Ok(Default::default()),
                     extra: Ok(Default::default()),
@@ -332,6 +973,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SequenceSchedule>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schedule: {e}")
+                    });
+                self
+            }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -341,6 +996,38 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn steps<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SequenceStep>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.steps = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for steps: {e}")
+                    });
+                self
+            }
+            pub fn subscription_counts_by_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_counts_by_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_counts_by_status: {e}"
+                        )
                     });
                 self
             }
@@ -396,7 +1083,10 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     organization_id: value.organization_id?,
+                    schedule: value.schedule?,
                     status: value.status?,
+                    steps: value.steps?,
+                    subscription_counts_by_status: value.subscription_counts_by_status?,
                     timezone: value.timezone?,
                     updated_by_id: value.updated_by_id?,
                     extra: value.extra?,
@@ -412,7 +1102,12 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     organization_id: Ok(value.organization_id),
+                    schedule: Ok(value.schedule),
                     status: Ok(value.status),
+                    steps: Ok(value.steps),
+                    subscription_counts_by_status: Ok(
+                        value.subscription_counts_by_status,
+                    ),
                     timezone: Ok(value.timezone),
                     updated_by_id: Ok(value.updated_by_id),
                     extra: Ok(value.extra),
@@ -506,7 +1201,599 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SequenceSchedule {
+            ranges: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SequenceScheduleRange>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SequenceSchedule {
+            fn default() -> Self {
+                Self {
+                    ranges: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SequenceSchedule {
+            pub fn ranges<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SequenceScheduleRange>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ranges = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ranges: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SequenceSchedule> for super::SequenceSchedule {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SequenceSchedule,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ranges: value.ranges?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SequenceSchedule> for SequenceSchedule {
+            fn from(value: super::SequenceSchedule) -> Self {
+                Self {
+                    ranges: Ok(value.ranges),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SequenceScheduleRange {
+            end: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            weekday: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SequenceScheduleRange {
+            fn default() -> Self {
+                Self {
+                    end: Ok(Default::default()),
+                    start: Ok(Default::default()),
+                    weekday: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SequenceScheduleRange {
+            pub fn end<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end: {e}")
+                    });
+                self
+            }
+            pub fn start<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start: {e}")
+                    });
+                self
+            }
+            pub fn weekday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.weekday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for weekday: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SequenceScheduleRange>
+        for super::SequenceScheduleRange {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SequenceScheduleRange,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    end: value.end?,
+                    start: value.start?,
+                    weekday: value.weekday?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SequenceScheduleRange>
+        for SequenceScheduleRange {
+            fn from(value: super::SequenceScheduleRange) -> Self {
+                Self {
+                    end: Ok(value.end),
+                    start: Ok(value.start),
+                    weekday: Ok(value.weekday),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SequenceStep {
+            created_by_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            delay: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            email_template_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            step_allowed_delay: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            step_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            threading: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SequenceStep {
+            fn default() -> Self {
+                Self {
+                    created_by_id: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    delay: Ok(Default::default()),
+                    email_template_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    step_allowed_delay: Ok(Default::default()),
+                    step_type: Ok(Default::default()),
+                    threading: Ok(Default::default()),
+                    updated_by_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SequenceStep {
+            pub fn created_by_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by_id: {e}")
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn delay<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delay = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delay: {e}")
+                    });
+                self
+            }
+            pub fn email_template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_template_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_template_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn step_allowed_delay<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_allowed_delay = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for step_allowed_delay: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn step_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for step_type: {e}")
+                    });
+                self
+            }
+            pub fn threading<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.threading = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for threading: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SequenceStep> for super::SequenceStep {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SequenceStep,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_by_id: value.created_by_id?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    delay: value.delay?,
+                    email_template_id: value.email_template_id?,
+                    id: value.id?,
+                    required: value.required?,
+                    step_allowed_delay: value.step_allowed_delay?,
+                    step_type: value.step_type?,
+                    threading: value.threading?,
+                    updated_by_id: value.updated_by_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SequenceStep> for SequenceStep {
+            fn from(value: super::SequenceStep) -> Self {
+                Self {
+                    created_by_id: Ok(value.created_by_id),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    delay: Ok(value.delay),
+                    email_template_id: Ok(value.email_template_id),
+                    id: Ok(value.id),
+                    required: Ok(value.required),
+                    step_allowed_delay: Ok(value.step_allowed_delay),
+                    step_type: Ok(value.step_type),
+                    threading: Ok(value.threading),
+                    updated_by_id: Ok(value.updated_by_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SequenceStepInput {
+            delay: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            email_template_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            step_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            threading: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SequenceStepInput {
+            fn default() -> Self {
+                Self {
+                    delay: Ok(Default::default()),
+                    email_template_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    step_type: Ok(Default::default()),
+                    threading: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SequenceStepInput {
+            pub fn delay<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delay = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delay: {e}")
+                    });
+                self
+            }
+            pub fn email_template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_template_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_template_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn step_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for step_type: {e}")
+                    });
+                self
+            }
+            pub fn threading<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.threading = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for threading: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SequenceStepInput> for super::SequenceStepInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SequenceStepInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    delay: value.delay?,
+                    email_template_id: value.email_template_id?,
+                    id: value.id?,
+                    required: value.required?,
+                    step_type: value.step_type?,
+                    threading: value.threading?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SequenceStepInput> for SequenceStepInput {
+            fn from(value: super::SequenceStepInput) -> Self {
+                Self {
+                    delay: Ok(value.delay),
+                    email_template_id: Ok(value.email_template_id),
+                    id: Ok(value.id),
+                    required: Ok(value.required),
+                    step_type: Ok(value.step_type),
+                    threading: Ok(value.threading),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SequenceSubscription {
+            calls_assigned_to: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
             contact_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -555,7 +1842,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            start_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status_reason: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -568,6 +1863,7 @@ pub mod types {
         impl ::std::default::Default for SequenceSubscription {
             fn default() -> Self {
                 Self {
+                    calls_assigned_to: Ok(Default::default()),
                     contact_email: Ok(Default::default()),
                     contact_id: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
@@ -580,13 +1876,31 @@ pub mod types {
                     sender_email: Ok(Default::default()),
                     sender_name: Ok(Default::default()),
                     sequence_id: Ok(Default::default()),
+                    start_date: Ok(Default::default()),
                     status: Ok(Default::default()),
+                    status_reason: Ok(Default::default()),
                     updated_by_id: Ok(Default::default()),
                     extra: Ok(Default::default()),
                 }
             }
         }
         impl SequenceSubscription {
+            pub fn calls_assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calls_assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for calls_assigned_to: {e}"
+                        )
+                    });
+                self
+            }
             pub fn contact_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -733,6 +2047,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_date: {e}")
+                    });
+                self
+            }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -742,6 +2068,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn status_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status_reason: {e}")
                     });
                 self
             }
@@ -780,6 +2118,7 @@ pub mod types {
                 value: SequenceSubscription,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    calls_assigned_to: value.calls_assigned_to?,
                     contact_email: value.contact_email?,
                     contact_id: value.contact_id?,
                     created_by_id: value.created_by_id?,
@@ -792,7 +2131,9 @@ pub mod types {
                     sender_email: value.sender_email?,
                     sender_name: value.sender_name?,
                     sequence_id: value.sequence_id?,
+                    start_date: value.start_date?,
                     status: value.status?,
+                    status_reason: value.status_reason?,
                     updated_by_id: value.updated_by_id?,
                     extra: value.extra?,
                 })
@@ -801,6 +2142,7 @@ pub mod types {
         impl ::std::convert::From<super::SequenceSubscription> for SequenceSubscription {
             fn from(value: super::SequenceSubscription) -> Self {
                 Self {
+                    calls_assigned_to: Ok(value.calls_assigned_to),
                     contact_email: Ok(value.contact_email),
                     contact_id: Ok(value.contact_id),
                     created_by_id: Ok(value.created_by_id),
@@ -813,7 +2155,9 @@ pub mod types {
                     sender_email: Ok(value.sender_email),
                     sender_name: Ok(value.sender_name),
                     sequence_id: Ok(value.sequence_id),
+                    start_date: Ok(value.start_date),
                     status: Ok(value.status),
+                    status_reason: Ok(value.status_reason),
                     updated_by_id: Ok(value.updated_by_id),
                     extra: Ok(value.extra),
                 }
@@ -907,11 +2251,590 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSequence {
+            name: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            schedule: ::std::result::Result<
+                crate::Patch<super::SequenceSchedule>,
+                ::std::string::String,
+            >,
+            steps: ::std::result::Result<
+                crate::Patch<::std::vec::Vec<super::SequenceStepInput>>,
+                ::std::string::String,
+            >,
+            timezone: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateSequence {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    schedule: Ok(Default::default()),
+                    steps: Ok(Default::default()),
+                    timezone: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSequence {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn schedule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<super::SequenceSchedule>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schedule: {e}")
+                    });
+                self
+            }
+            pub fn steps<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<super::SequenceStepInput>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.steps = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for steps: {e}")
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSequence> for super::UpdateSequence {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSequence,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    schedule: value.schedule?,
+                    steps: value.steps?,
+                    timezone: value.timezone?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSequence> for UpdateSequence {
+            fn from(value: super::UpdateSequence) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    schedule: Ok(value.schedule),
+                    steps: Ok(value.steps),
+                    timezone: Ok(value.timezone),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSequenceSubscription {
+            calls_assigned_to: ::std::result::Result<
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateSequenceSubscription {
+            fn default() -> Self {
+                Self {
+                    calls_assigned_to: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSequenceSubscription {
+            pub fn calls_assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calls_assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for calls_assigned_to: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSequenceSubscription>
+        for super::UpdateSequenceSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSequenceSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    calls_assigned_to: value.calls_assigned_to?,
+                    status: value.status?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSequenceSubscription>
+        for UpdateSequenceSubscription {
+            fn from(value: super::UpdateSequenceSubscription) -> Self {
+                Self {
+                    calls_assigned_to: Ok(value.calls_assigned_to),
+                    status: Ok(value.status),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESEQUENCE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "schedule", "steps", "timezone"],
+    );
+    impl ::serde::Serialize for CreateSequence {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "schedule" => true,
+                    "steps" => true,
+                    "timezone" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSequence", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(0usize, "name", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.schedule {
+                map.serialize_entry("schedule", v)?;
+            } else if self.extra.null_at(1usize, "schedule", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("schedule", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.steps) {
+                map.serialize_entry("steps", &self.steps)?;
+            } else if self.extra.null_at(2usize, "steps", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("steps", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.timezone {
+                map.serialize_entry("timezone", v)?;
+            } else if self.extra.null_at(3usize, "timezone", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("timezone", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSequence {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSequence;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSequence` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSequence, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<SequenceSchedule> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<SequenceStepInput>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "schedule" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "steps" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSequence {
+                        name: f0,
+                        schedule: f1,
+                        steps: f2.unwrap_or_default(),
+                        timezone: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "calls_assigned_to",
+            "contact_email",
+            "contact_id",
+            "sender_account_id",
+            "sender_email",
+            "sender_name",
+            "sequence_id",
+        ],
+    );
+    impl ::serde::Serialize for CreateSequenceSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "calls_assigned_to" => true,
+                    "contact_email" => true,
+                    "contact_id" => true,
+                    "sender_account_id" => true,
+                    "sender_email" => true,
+                    "sender_name" => true,
+                    "sequence_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSequenceSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.calls_assigned_to) {
+                map.serialize_entry("calls_assigned_to", &self.calls_assigned_to)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "calls_assigned_to",
+                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("calls_assigned_to", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_email {
+                map.serialize_entry("contact_email", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_email", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_account_id {
+                map.serialize_entry("sender_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "sender_account_id",
+                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_account_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_email {
+                map.serialize_entry("sender_email", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "sender_email", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sender_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_name {
+                map.serialize_entry("sender_name", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "sender_name", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sender_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "sequence_id", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSequenceSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSequenceSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSequenceSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSequenceSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "calls_assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "sender_account_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "sender_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "sender_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSequenceSubscription {
+                        calls_assigned_to: f0.unwrap_or_default(),
+                        contact_email: f1,
+                        contact_id: f2,
+                        sender_account_id: f3,
+                        sender_email: f4,
+                        sender_name: f5,
+                        sequence_id: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     impl Sequence {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
+        }
+        ///`steps`, or an empty slice when Close did not send it.
+        pub fn steps(&self) -> &[SequenceStep] {
+            self.steps.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -924,7 +2847,10 @@ pub mod types {
             "id",
             "name",
             "organization_id",
+            "schedule",
             "status",
+            "steps",
+            "subscription_counts_by_status",
             "timezone",
             "updated_by_id",
         ],
@@ -943,7 +2869,12 @@ pub mod types {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "schedule" => !(v.is_null() && self.schedule.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
+                    "steps" => !(v.is_null() && self.steps.is_none()),
+                    "subscription_counts_by_status" => {
+                        !(v.is_null() && self.subscription_counts_by_status.is_none())
+                    }
                     "timezone" => !(v.is_null() && self.timezone.is_none()),
                     "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
                     _ => false,
@@ -986,19 +2917,37 @@ pub mod types {
             {
                 map.serialize_entry("organization_id", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.schedule {
+                map.serialize_entry("schedule", v)?;
+            } else if self.extra.null_at(6usize, "schedule", &SEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("schedule", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
-            } else if self.extra.null_at(6usize, "status", &SEQUENCE_WIRE_KEYS) {
+            } else if self.extra.null_at(7usize, "status", &SEQUENCE_WIRE_KEYS) {
                 map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.steps {
+                map.serialize_entry("steps", v)?;
+            } else if self.extra.null_at(8usize, "steps", &SEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("steps", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_counts_by_status {
+                map.serialize_entry("subscription_counts_by_status", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "subscription_counts_by_status", &SEQUENCE_WIRE_KEYS)
+            {
+                map.serialize_entry("subscription_counts_by_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.timezone {
                 map.serialize_entry("timezone", v)?;
-            } else if self.extra.null_at(7usize, "timezone", &SEQUENCE_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "timezone", &SEQUENCE_WIRE_KEYS) {
                 map.serialize_entry("timezone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_id {
                 map.serialize_entry("updated_by_id", v)?;
-            } else if self.extra.null_at(8usize, "updated_by_id", &SEQUENCE_WIRE_KEYS) {
+            } else if self.extra.null_at(11usize, "updated_by_id", &SEQUENCE_WIRE_KEYS) {
                 map.serialize_entry("updated_by_id", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -1031,9 +2980,14 @@ pub mod types {
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<SequenceSchedule> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::vec::Vec<SequenceStep>> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::collections::BTreeMap<::std::string::String, i64>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -1098,7 +3052,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
+                            "schedule" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -1108,7 +3062,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "timezone" => {
+                            "status" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -1118,13 +3072,43 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_id" => {
+                            "steps" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
                                     &SEQUENCE_WIRE_KEYS,
                                     8usize,
+                                    true,
+                                )?
+                            }
+                            "subscription_counts_by_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SEQUENCE_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SEQUENCE_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SEQUENCE_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1138,9 +3122,12 @@ pub mod types {
                         id: f3,
                         name: f4,
                         organization_id: f5,
-                        status: f6,
-                        timezone: f7,
-                        updated_by_id: f8,
+                        schedule: f6,
+                        status: f7,
+                        steps: f8,
+                        subscription_counts_by_status: f9,
+                        timezone: f10,
+                        updated_by_id: f11,
                         extra,
                     })
                 }
@@ -1251,7 +3238,696 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SequenceSchedule {
+        ///`ranges`, or an empty slice when Close did not send it.
+        pub fn ranges(&self) -> &[SequenceScheduleRange] {
+            self.ranges.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESCHEDULE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["ranges"],
+    );
+    impl ::serde::Serialize for SequenceSchedule {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "ranges" => !(v.is_null() && self.ranges.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceSchedule", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.ranges {
+                map.serialize_entry("ranges", v)?;
+            } else if self.extra.null_at(0usize, "ranges", &SEQUENCESCHEDULE_WIRE_KEYS) {
+                map.serialize_entry("ranges", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceSchedule {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceSchedule;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceSchedule` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceSchedule, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<SequenceScheduleRange>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "ranges" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceSchedule {
+                        ranges: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESCHEDULERANGE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["end", "start", "weekday"],
+    );
+    impl ::serde::Serialize for SequenceScheduleRange {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "end" => !(v.is_null() && self.end.is_none()),
+                    "start" => !(v.is_null() && self.start.is_none()),
+                    "weekday" => !(v.is_null() && self.weekday.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceScheduleRange", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.end {
+                map.serialize_entry("end", v)?;
+            } else if self.extra.null_at(0usize, "end", &SEQUENCESCHEDULERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("end", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start {
+                map.serialize_entry("start", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "start", &SEQUENCESCHEDULERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("start", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.weekday {
+                map.serialize_entry("weekday", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "weekday", &SEQUENCESCHEDULERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("weekday", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceScheduleRange {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceScheduleRange;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceScheduleRange` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceScheduleRange, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "end" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULERANGE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "start" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULERANGE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "weekday" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULERANGE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceScheduleRange {
+                        end: f0,
+                        start: f1,
+                        weekday: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SequenceStep {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESTEP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by_id",
+            "date_created",
+            "date_updated",
+            "delay",
+            "email_template_id",
+            "id",
+            "required",
+            "step_allowed_delay",
+            "step_type",
+            "threading",
+            "updated_by_id",
+        ],
+    );
+    impl ::serde::Serialize for SequenceStep {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "delay" => !(v.is_null() && self.delay.is_none()),
+                    "email_template_id" => {
+                        !(v.is_null() && self.email_template_id.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    "step_allowed_delay" => {
+                        !(v.is_null() && self.step_allowed_delay.is_none())
+                    }
+                    "step_type" => !(v.is_null() && self.step_type.is_none()),
+                    "threading" => !(v.is_null() && self.threading.is_none()),
+                    "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceStep", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by_id {
+                map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "created_by_id", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(1usize, "date_created", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(2usize, "date_updated", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.delay {
+                map.serialize_entry("delay", v)?;
+            } else if self.extra.null_at(3usize, "delay", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("delay", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_template_id {
+                map.serialize_entry("email_template_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "email_template_id", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("email_template_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self.extra.null_at(6usize, "required", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_allowed_delay {
+                map.serialize_entry("step_allowed_delay", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "step_allowed_delay", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("step_allowed_delay", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_type {
+                map.serialize_entry("step_type", v)?;
+            } else if self.extra.null_at(8usize, "step_type", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("step_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.threading {
+                map.serialize_entry("threading", v)?;
+            } else if self.extra.null_at(9usize, "threading", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("threading", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_id {
+                map.serialize_entry("updated_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "updated_by_id", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceStep {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceStep;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceStep` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceStep, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "delay" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "email_template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "step_allowed_delay" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "step_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "threading" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceStep {
+                        created_by_id: f0,
+                        date_created: f1,
+                        date_updated: f2,
+                        delay: f3,
+                        email_template_id: f4,
+                        id: f5,
+                        required: f6,
+                        step_allowed_delay: f7,
+                        step_type: f8,
+                        threading: f9,
+                        updated_by_id: f10,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESTEPINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["delay", "email_template_id", "id", "required", "step_type", "threading"],
+    );
+    impl ::serde::Serialize for SequenceStepInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "delay" => true,
+                    "email_template_id" => true,
+                    "id" => true,
+                    "required" => true,
+                    "step_type" => true,
+                    "threading" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceStepInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.delay {
+                map.serialize_entry("delay", v)?;
+            } else if self.extra.null_at(0usize, "delay", &SEQUENCESTEPINPUT_WIRE_KEYS) {
+                map.serialize_entry("delay", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_template_id {
+                map.serialize_entry("email_template_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "email_template_id", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("email_template_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(2usize, "id", &SEQUENCESTEPINPUT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "required", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_type {
+                map.serialize_entry("step_type", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "step_type", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("step_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.threading {
+                map.serialize_entry("threading", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "threading", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("threading", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceStepInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceStepInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceStepInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceStepInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "delay" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "email_template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "step_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "threading" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceStepInput {
+                        delay: f0,
+                        email_template_id: f1,
+                        id: f2,
+                        required: f3,
+                        step_type: f4,
+                        threading: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl SequenceSubscription {
+        ///`calls_assigned_to`, or an empty slice when Close did not send it.
+        pub fn calls_assigned_to(&self) -> &[::std::string::String] {
+            self.calls_assigned_to.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
@@ -1261,6 +3937,7 @@ pub mod types {
     #[allow(non_upper_case_globals)]
     static SEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
+            "calls_assigned_to",
             "contact_email",
             "contact_id",
             "created_by_id",
@@ -1273,7 +3950,9 @@ pub mod types {
             "sender_email",
             "sender_name",
             "sequence_id",
+            "start_date",
             "status",
+            "status_reason",
             "updated_by_id",
         ],
     );
@@ -1285,6 +3964,9 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "calls_assigned_to" => {
+                        !(v.is_null() && self.calls_assigned_to.is_none())
+                    }
                     "contact_email" => !(v.is_null() && self.contact_email.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
                     "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
@@ -1299,7 +3981,9 @@ pub mod types {
                     "sender_email" => !(v.is_null() && self.sender_email.is_none()),
                     "sender_name" => !(v.is_null() && self.sender_name.is_none()),
                     "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "start_date" => !(v.is_null() && self.start_date.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
+                    "status_reason" => !(v.is_null() && self.status_reason.is_none()),
                     "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
                     _ => false,
                 };
@@ -1310,11 +3994,19 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.calls_assigned_to {
+                map.serialize_entry("calls_assigned_to", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "calls_assigned_to", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("calls_assigned_to", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.contact_email {
                 map.serialize_entry("contact_email", v)?;
             } else if self
                 .extra
-                .null_at(0usize, "contact_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(1usize, "contact_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("contact_email", &())?;
             }
@@ -1322,7 +4014,7 @@ pub mod types {
                 map.serialize_entry("contact_id", v)?;
             } else if self
                 .extra
-                .null_at(1usize, "contact_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(2usize, "contact_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("contact_id", &())?;
             }
@@ -1330,7 +4022,7 @@ pub mod types {
                 map.serialize_entry("created_by_id", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "created_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(3usize, "created_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("created_by_id", &())?;
             }
@@ -1338,7 +4030,7 @@ pub mod types {
                 map.serialize_entry("date_created", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "date_created", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(4usize, "date_created", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
@@ -1346,20 +4038,20 @@ pub mod types {
                 map.serialize_entry("date_updated", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "date_updated", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(5usize, "date_updated", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(5usize, "id", &SEQUENCESUBSCRIPTION_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "id", &SEQUENCESUBSCRIPTION_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
             } else if self
                 .extra
-                .null_at(6usize, "lead_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(7usize, "lead_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("lead_id", &())?;
             }
@@ -1367,7 +4059,7 @@ pub mod types {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "organization_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(8usize, "organization_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -1375,7 +4067,7 @@ pub mod types {
                 map.serialize_entry("sender_account_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "sender_account_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(9usize, "sender_account_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sender_account_id", &())?;
             }
@@ -1383,7 +4075,7 @@ pub mod types {
                 map.serialize_entry("sender_email", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "sender_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(10usize, "sender_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sender_email", &())?;
             }
@@ -1391,7 +4083,7 @@ pub mod types {
                 map.serialize_entry("sender_name", v)?;
             } else if self
                 .extra
-                .null_at(10usize, "sender_name", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(11usize, "sender_name", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sender_name", &())?;
             }
@@ -1399,23 +4091,39 @@ pub mod types {
                 map.serialize_entry("sequence_id", v)?;
             } else if self
                 .extra
-                .null_at(11usize, "sequence_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(12usize, "sequence_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sequence_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start_date {
+                map.serialize_entry("start_date", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "start_date", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("start_date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
             } else if self
                 .extra
-                .null_at(12usize, "status", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(14usize, "status", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_reason {
+                map.serialize_entry("status_reason", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "status_reason", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_id {
                 map.serialize_entry("updated_by_id", v)?;
             } else if self
                 .extra
-                .null_at(13usize, "updated_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(16usize, "updated_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by_id", &())?;
             }
@@ -1443,7 +4151,9 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<SequenceSubscription, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1457,11 +4167,14 @@ pub mod types {
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "contact_email" => {
+                            "calls_assigned_to" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -1471,7 +4184,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "contact_id" => {
+                            "contact_email" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -1481,7 +4194,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by_id" => {
+                            "contact_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -1491,7 +4204,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -1501,7 +4214,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -1511,7 +4224,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -1521,7 +4234,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -1531,7 +4244,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "lead_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -1541,7 +4254,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sender_account_id" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -1551,7 +4264,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sender_email" => {
+                            "sender_account_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -1561,7 +4274,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sender_name" => {
+                            "sender_email" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -1571,7 +4284,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_id" => {
+                            "sender_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -1581,7 +4294,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
+                            "sequence_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f12,
@@ -1591,7 +4304,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_id" => {
+                            "start_date" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f13,
@@ -1601,24 +4314,57 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &SEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "status_reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &SEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &SEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(SequenceSubscription {
-                        contact_email: f0,
-                        contact_id: f1,
-                        created_by_id: f2,
-                        date_created: f3,
-                        date_updated: f4,
-                        id: f5,
-                        lead_id: f6,
-                        organization_id: f7,
-                        sender_account_id: f8,
-                        sender_email: f9,
-                        sender_name: f10,
-                        sequence_id: f11,
-                        status: f12,
-                        updated_by_id: f13,
+                        calls_assigned_to: f0,
+                        contact_email: f1,
+                        contact_id: f2,
+                        created_by_id: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        id: f6,
+                        lead_id: f7,
+                        organization_id: f8,
+                        sender_account_id: f9,
+                        sender_email: f10,
+                        sender_name: f11,
+                        sequence_id: f12,
+                        start_date: f13,
+                        status: f14,
+                        status_reason: f15,
+                        updated_by_id: f16,
                         extra,
                     })
                 }
@@ -1730,6 +4476,162 @@ pub mod types {
                     ::std::result::Result::Ok(SequenceSubscriptionList {
                         data: f0,
                         has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESEQUENCE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "schedule", "steps", "timezone"],
+    );
+    impl ::serde::Serialize for UpdateSequence {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "schedule" => true,
+                    "steps" => true,
+                    "timezone" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSequence", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "schedule", &self.schedule)?;
+            crate::wire::write_patch(&mut map, "steps", &self.steps)?;
+            crate::wire::write_patch(&mut map, "timezone", &self.timezone)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSequence {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSequence;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSequence` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSequence, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            "schedule" => f1 = map.next_value()?,
+                            "steps" => f2 = map.next_value()?,
+                            "timezone" => f3 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSequence {
+                        name: f0,
+                        schedule: f1,
+                        steps: f2,
+                        timezone: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["calls_assigned_to", "status"],
+    );
+    impl ::serde::Serialize for UpdateSequenceSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "calls_assigned_to" => true,
+                    "status" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSequenceSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "calls_assigned_to",
+                &self.calls_assigned_to,
+            )?;
+            crate::wire::write_patch(&mut map, "status", &self.status)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSequenceSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSequenceSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSequenceSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSequenceSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "calls_assigned_to" => f0 = map.next_value()?,
+                            "status" => f1 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSequenceSubscription {
+                        calls_assigned_to: f0,
+                        status: f1,
                         extra,
                     })
                 }
@@ -1970,35 +4872,47 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SequencesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateSequence, String>,
     }
     impl<'a> SequencesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSequence>,
+            <V as std::convert::TryInto<
+                types::CreateSequence,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateSequence` for body failed: {}", s)
                 });
             self
         }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateSequence,
+            ) -> types::builder::CreateSequence,
+        {
+            self.body = self.body.map(f);
+            self
+        }
         ///Sends a `POST` request to `/sequence/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateSequence::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence/", client.baseurl,);
             let build = || {
                 client
@@ -2064,12 +4978,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sequence/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, id, limit, skip } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -2098,14 +5007,14 @@ pub mod builder {
     pub struct SequencesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateSequence, String>,
     }
     impl<'a> SequencesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2122,25 +5031,37 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSequence>,
+            <V as std::convert::TryInto<
+                types::UpdateSequence,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateSequence` for body failed: {}", s)
                 });
             self
         }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateSequence,
+            ) -> types::builder::UpdateSequence,
+        {
+            self.body = self.body.map(f);
+            self
+        }
         ///Sends a `PUT` request to `/sequence/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateSequence::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
@@ -2318,35 +5239,53 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SequencesCreateSubscription<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateSequenceSubscription, String>,
     }
     impl<'a> SequencesCreateSubscription<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSequenceSubscription>,
+            <V as std::convert::TryInto<
+                types::CreateSequenceSubscription,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateSequenceSubscription` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateSequenceSubscription,
+            ) -> types::builder::CreateSequenceSubscription,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/sequence_subscription/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateSequenceSubscription::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence_subscription/", client.baseurl,);
             let build = || {
                 client
@@ -2390,10 +5329,7 @@ pub mod builder {
         ///Sends a `GET` request to `/sequence_subscription/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -2418,14 +5354,14 @@ pub mod builder {
     pub struct SequencesUpdateSubscription<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateSequenceSubscription, String>,
     }
     impl<'a> SequencesUpdateSubscription<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2442,25 +5378,43 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSequenceSubscription>,
+            <V as std::convert::TryInto<
+                types::UpdateSequenceSubscription,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateSequenceSubscription` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateSequenceSubscription,
+            ) -> types::builder::UpdateSequenceSubscription,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/sequence_subscription/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateSequenceSubscription::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/sequence_subscription/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),

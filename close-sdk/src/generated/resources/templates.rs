@@ -14,6 +14,50 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new email template.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateEmailTemplate {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub attachments: ::std::vec::Vec<EmailTemplateAttachmentInput>,
+        ///The body, with template tags (`{{ contact.first_name }}`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub body: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_archived: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_shared: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl CreateEmailTemplate {
+        pub fn builder() -> builder::CreateEmailTemplate {
+            Default::default()
+        }
+    }
     ///`CreateSmsTemplate`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -63,6 +107,11 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailTemplate {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub attachments: ::std::option::Option<::std::vec::Vec<EmailTemplateAttachment>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -118,12 +167,93 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub used_by_sequences: ::std::option::Option<::std::vec::Vec<SequenceRef>>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
     impl EmailTemplate {
         pub fn builder() -> builder::EmailTemplate {
+            Default::default()
+        }
+    }
+    ///A file attached to an email template, as Close answers it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailTemplateAttachment {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub content_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub inline_only: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub size: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl EmailTemplateAttachment {
+        pub fn builder() -> builder::EmailTemplateAttachment {
+            Default::default()
+        }
+    }
+    ///A file (uploaded with `files_create`) attached to an email template.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailTemplateAttachmentInput {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub size: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl EmailTemplateAttachmentInput {
+        pub fn builder() -> builder::EmailTemplateAttachmentInput {
             Default::default()
         }
     }
@@ -335,6 +465,78 @@ pub mod types {
             value.parse()
         }
     }
+    ///An email template rendered for one lead and contact (empty when a search preview has no more entries).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RenderedEmailTemplate {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub body: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_display_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        ///The contact's address it would be sent to.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_display_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl RenderedEmailTemplate {
+        pub fn builder() -> builder::RenderedEmailTemplate {
+            Default::default()
+        }
+    }
+    ///A sequence named by id and name.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceRef {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl SequenceRef {
+        pub fn builder() -> builder::SequenceRef {
+            Default::default()
+        }
+    }
     ///An SMS template, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -467,6 +669,25 @@ pub mod types {
             value.parse()
         }
     }
+    ///Changes to an email template.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateEmailTemplate {
+        pub attachments: crate::Patch<::std::vec::Vec<EmailTemplateAttachmentInput>>,
+        pub body: crate::Patch<::std::string::String>,
+        pub is_archived: crate::Patch<bool>,
+        pub is_shared: crate::Patch<bool>,
+        pub name: crate::Patch<::std::string::String>,
+        pub subject: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl UpdateEmailTemplate {
+        pub fn builder() -> builder::UpdateEmailTemplate {
+            Default::default()
+        }
+    }
     ///`UpdateSmsTemplate`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -503,6 +724,169 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateEmailTemplate {
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<super::EmailTemplateAttachmentInput>,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_shared: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateEmailTemplate {
+            fn default() -> Self {
+                Self {
+                    attachments: Ok(Default::default()),
+                    body: Ok(Default::default()),
+                    is_archived: Ok(Default::default()),
+                    is_shared: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateEmailTemplate {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::EmailTemplateAttachmentInput>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
+                self
+            }
+            pub fn is_archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_archived: {e}")
+                    });
+                self
+            }
+            pub fn is_shared<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_shared = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_shared: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateEmailTemplate>
+        for super::CreateEmailTemplate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateEmailTemplate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    body: value.body?,
+                    is_archived: value.is_archived?,
+                    is_shared: value.is_shared?,
+                    name: value.name?,
+                    subject: value.subject?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateEmailTemplate> for CreateEmailTemplate {
+            fn from(value: super::CreateEmailTemplate) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    body: Ok(value.body),
+                    is_archived: Ok(value.is_archived),
+                    is_shared: Ok(value.is_shared),
+                    name: Ok(value.name),
+                    subject: Ok(value.subject),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateSmsTemplate {
             attachments: ::std::result::Result<
@@ -728,6 +1112,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EmailTemplate {
+            attachments: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EmailTemplateAttachment>>,
+                ::std::string::String,
+            >,
             body: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -772,11 +1160,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            used_by_sequences: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SequenceRef>>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailTemplate {
             fn default() -> Self {
                 Self {
+                    attachments: Ok(Default::default()),
                     body: Ok(Default::default()),
                     created_by: Ok(Default::default()),
                     date_created: Ok(Default::default()),
@@ -788,11 +1181,28 @@ pub mod types {
                     organization_id: Ok(Default::default()),
                     subject: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
+                    used_by_sequences: Ok(Default::default()),
                     extra: Ok(Default::default()),
                 }
             }
         }
         impl EmailTemplate {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::EmailTemplateAttachment>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
             pub fn body<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -925,6 +1335,22 @@ pub mod types {
                     });
                 self
             }
+            pub fn used_by_sequences<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SequenceRef>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used_by_sequences = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for used_by_sequences: {e}"
+                        )
+                    });
+                self
+            }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -947,6 +1373,7 @@ pub mod types {
                 value: EmailTemplate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    attachments: value.attachments?,
                     body: value.body?,
                     created_by: value.created_by?,
                     date_created: value.date_created?,
@@ -958,6 +1385,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     subject: value.subject?,
                     updated_by: value.updated_by?,
+                    used_by_sequences: value.used_by_sequences?,
                     extra: value.extra?,
                 })
             }
@@ -965,6 +1393,7 @@ pub mod types {
         impl ::std::convert::From<super::EmailTemplate> for EmailTemplate {
             fn from(value: super::EmailTemplate) -> Self {
                 Self {
+                    attachments: Ok(value.attachments),
                     body: Ok(value.body),
                     created_by: Ok(value.created_by),
                     date_created: Ok(value.date_created),
@@ -976,6 +1405,292 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     subject: Ok(value.subject),
                     updated_by: Ok(value.updated_by),
+                    used_by_sequences: Ok(value.used_by_sequences),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailTemplateAttachment {
+            content_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            content_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            inline_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for EmailTemplateAttachment {
+            fn default() -> Self {
+                Self {
+                    content_id: Ok(Default::default()),
+                    content_type: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    inline_only: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailTemplateAttachment {
+            pub fn content_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_id: {e}")
+                    });
+                self
+            }
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn inline_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inline_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inline_only: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailTemplateAttachment>
+        for super::EmailTemplateAttachment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailTemplateAttachment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_id: value.content_id?,
+                    content_type: value.content_type?,
+                    filename: value.filename?,
+                    inline_only: value.inline_only?,
+                    size: value.size?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailTemplateAttachment>
+        for EmailTemplateAttachment {
+            fn from(value: super::EmailTemplateAttachment) -> Self {
+                Self {
+                    content_id: Ok(value.content_id),
+                    content_type: Ok(value.content_type),
+                    filename: Ok(value.filename),
+                    inline_only: Ok(value.inline_only),
+                    size: Ok(value.size),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailTemplateAttachmentInput {
+            content_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for EmailTemplateAttachmentInput {
+            fn default() -> Self {
+                Self {
+                    content_type: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailTemplateAttachmentInput {
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailTemplateAttachmentInput>
+        for super::EmailTemplateAttachmentInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailTemplateAttachmentInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_type: value.content_type?,
+                    filename: value.filename?,
+                    size: value.size?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailTemplateAttachmentInput>
+        for EmailTemplateAttachmentInput {
+            fn from(value: super::EmailTemplateAttachmentInput) -> Self {
+                Self {
+                    content_type: Ok(value.content_type),
+                    filename: Ok(value.filename),
+                    size: Ok(value.size),
+                    url: Ok(value.url),
                     extra: Ok(value.extra),
                 }
             }
@@ -1145,6 +1860,271 @@ pub mod types {
                 Self {
                     direction: Ok(value.direction),
                     field: Ok(value.field),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RenderedEmailTemplate {
+            body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lead_display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for RenderedEmailTemplate {
+            fn default() -> Self {
+                Self {
+                    body: Ok(Default::default()),
+                    contact_display_name: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    lead_display_name: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl RenderedEmailTemplate {
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
+                self
+            }
+            pub fn contact_display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contact_display_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn lead_display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lead_display_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RenderedEmailTemplate>
+        for super::RenderedEmailTemplate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RenderedEmailTemplate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    body: value.body?,
+                    contact_display_name: value.contact_display_name?,
+                    contact_id: value.contact_id?,
+                    email: value.email?,
+                    lead_display_name: value.lead_display_name?,
+                    lead_id: value.lead_id?,
+                    subject: value.subject?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RenderedEmailTemplate>
+        for RenderedEmailTemplate {
+            fn from(value: super::RenderedEmailTemplate) -> Self {
+                Self {
+                    body: Ok(value.body),
+                    contact_display_name: Ok(value.contact_display_name),
+                    contact_id: Ok(value.contact_id),
+                    email: Ok(value.email),
+                    lead_display_name: Ok(value.lead_display_name),
+                    lead_id: Ok(value.lead_id),
+                    subject: Ok(value.subject),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SequenceRef {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for SequenceRef {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl SequenceRef {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SequenceRef> for super::SequenceRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SequenceRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SequenceRef> for SequenceRef {
+            fn from(value: super::SequenceRef) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
                     extra: Ok(value.extra),
                 }
             }
@@ -1490,6 +2470,166 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateEmailTemplate {
+            attachments: ::std::result::Result<
+                crate::Patch<::std::vec::Vec<super::EmailTemplateAttachmentInput>>,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_archived: ::std::result::Result<
+                crate::Patch<bool>,
+                ::std::string::String,
+            >,
+            is_shared: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
+            name: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                crate::Patch<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateEmailTemplate {
+            fn default() -> Self {
+                Self {
+                    attachments: Ok(Default::default()),
+                    body: Ok(Default::default()),
+                    is_archived: Ok(Default::default()),
+                    is_shared: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateEmailTemplate {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<super::EmailTemplateAttachmentInput>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
+                self
+            }
+            pub fn is_archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_archived: {e}")
+                    });
+                self
+            }
+            pub fn is_shared<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_shared = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_shared: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateEmailTemplate>
+        for super::UpdateEmailTemplate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateEmailTemplate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    body: value.body?,
+                    is_archived: value.is_archived?,
+                    is_shared: value.is_shared?,
+                    name: value.name?,
+                    subject: value.subject?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateEmailTemplate> for UpdateEmailTemplate {
+            fn from(value: super::UpdateEmailTemplate) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    body: Ok(value.body),
+                    is_archived: Ok(value.is_archived),
+                    is_shared: Ok(value.is_shared),
+                    name: Ok(value.name),
+                    subject: Ok(value.subject),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateSmsTemplate {
             attachments: ::std::result::Result<
                 crate::Patch<::std::vec::Vec<super::UpdateSmsTemplateAttachment>>,
@@ -1730,6 +2870,191 @@ pub mod types {
                     extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEEMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "body", "is_archived", "is_shared", "name", "subject"],
+    );
+    impl ::serde::Serialize for CreateEmailTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => true,
+                    "body" => true,
+                    "is_archived" => true,
+                    "is_shared" => true,
+                    "name" => true,
+                    "subject" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateEmailTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.attachments) {
+                map.serialize_entry("attachments", &self.attachments)?;
+            } else if self
+                .extra
+                .null_at(0usize, "attachments", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.body {
+                map.serialize_entry("body", v)?;
+            } else if self.extra.null_at(1usize, "body", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("body", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_archived {
+                map.serialize_entry("is_archived", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "is_archived", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_archived", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "is_shared", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_shared", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(4usize, "name", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject {
+                map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "subject", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateEmailTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateEmailTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateEmailTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateEmailTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<EmailTemplateAttachmentInput>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "body" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "is_archived" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "is_shared" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "subject" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateEmailTemplate {
+                        attachments: f0.unwrap_or_default(),
+                        body: f1,
+                        is_archived: f2,
+                        is_shared: f3,
+                        name: f4,
+                        subject: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -2003,15 +3328,24 @@ pub mod types {
         }
     }
     impl EmailTemplate {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[EmailTemplateAttachment] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
+        }
+        ///`used_by_sequences`, or an empty slice when Close did not send it.
+        pub fn used_by_sequences(&self) -> &[SequenceRef] {
+            self.used_by_sequences.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
+            "attachments",
             "body",
             "created_by",
             "date_created",
@@ -2023,6 +3357,7 @@ pub mod types {
             "organization_id",
             "subject",
             "updated_by",
+            "used_by_sequences",
         ],
     );
     impl ::serde::Serialize for EmailTemplate {
@@ -2033,6 +3368,7 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "attachments" => !(v.is_null() && self.attachments.is_none()),
                     "body" => !(v.is_null() && self.body.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -2044,6 +3380,9 @@ pub mod types {
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "subject" => !(v.is_null() && self.subject.is_none()),
                     "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "used_by_sequences" => {
+                        !(v.is_null() && self.used_by_sequences.is_none())
+                    }
                     _ => false,
                 };
                 if clash {
@@ -2053,14 +3392,20 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.attachments {
+                map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(0usize, "attachments", &EMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.body {
                 map.serialize_entry("body", v)?;
-            } else if self.extra.null_at(0usize, "body", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(1usize, "body", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("body", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
-            } else if self.extra.null_at(1usize, "created_by", &EMAILTEMPLATE_WIRE_KEYS)
+            } else if self.extra.null_at(2usize, "created_by", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("created_by", &())?;
             }
@@ -2068,7 +3413,7 @@ pub mod types {
                 map.serialize_entry("date_created", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "date_created", &EMAILTEMPLATE_WIRE_KEYS)
+                .null_at(3usize, "date_created", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
@@ -2076,49 +3421,57 @@ pub mod types {
                 map.serialize_entry("date_updated", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "date_updated", &EMAILTEMPLATE_WIRE_KEYS)
+                .null_at(4usize, "date_updated", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(4usize, "id", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(5usize, "id", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_archived {
                 map.serialize_entry("is_archived", v)?;
-            } else if self.extra.null_at(5usize, "is_archived", &EMAILTEMPLATE_WIRE_KEYS)
+            } else if self.extra.null_at(6usize, "is_archived", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("is_archived", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_shared {
                 map.serialize_entry("is_shared", v)?;
-            } else if self.extra.null_at(6usize, "is_shared", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(7usize, "is_shared", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("is_shared", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(7usize, "name", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(8usize, "name", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "organization_id", &EMAILTEMPLATE_WIRE_KEYS)
+                .null_at(9usize, "organization_id", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
-            } else if self.extra.null_at(9usize, "subject", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "subject", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(10usize, "updated_by", &EMAILTEMPLATE_WIRE_KEYS)
+            } else if self.extra.null_at(11usize, "updated_by", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.used_by_sequences {
+                map.serialize_entry("used_by_sequences", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "used_by_sequences", &EMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("used_by_sequences", &())?;
             }
             for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
@@ -2144,22 +3497,26 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<EmailTemplate, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<EmailTemplateAttachment>,
+                    > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::vec::Vec<SequenceRef>> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "body" => {
+                            "attachments" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -2169,7 +3526,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by" => {
+                            "body" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -2179,7 +3536,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -2189,7 +3546,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -2199,7 +3556,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -2209,7 +3566,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_archived" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -2219,7 +3576,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_shared" => {
+                            "is_archived" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -2229,7 +3586,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "is_shared" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -2239,7 +3596,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -2249,7 +3606,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "subject" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -2259,7 +3616,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "subject" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -2269,21 +3626,375 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &EMAILTEMPLATE_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "used_by_sequences" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &EMAILTEMPLATE_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(EmailTemplate {
-                        body: f0,
-                        created_by: f1,
-                        date_created: f2,
-                        date_updated: f3,
-                        id: f4,
-                        is_archived: f5,
-                        is_shared: f6,
-                        name: f7,
-                        organization_id: f8,
-                        subject: f9,
-                        updated_by: f10,
+                        attachments: f0,
+                        body: f1,
+                        created_by: f2,
+                        date_created: f3,
+                        date_updated: f4,
+                        id: f5,
+                        is_archived: f6,
+                        is_shared: f7,
+                        name: f8,
+                        organization_id: f9,
+                        subject: f10,
+                        updated_by: f11,
+                        used_by_sequences: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTEMPLATEATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_id", "content_type", "filename", "inline_only", "size", "url"],
+    );
+    impl ::serde::Serialize for EmailTemplateAttachment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_id" => !(v.is_null() && self.content_id.is_none()),
+                    "content_type" => !(v.is_null() && self.content_type.is_none()),
+                    "filename" => !(v.is_null() && self.filename.is_none()),
+                    "inline_only" => !(v.is_null() && self.inline_only.is_none()),
+                    "size" => !(v.is_null() && self.size.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailTemplateAttachment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_id {
+                map.serialize_entry("content_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_id", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("content_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "content_type", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "filename", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.inline_only {
+                map.serialize_entry("inline_only", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "inline_only", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("inline_only", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "size", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "url", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateAttachment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailTemplateAttachment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailTemplateAttachment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailTemplateAttachment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "inline_only" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailTemplateAttachment {
+                        content_id: f0,
+                        content_type: f1,
+                        filename: f2,
+                        inline_only: f3,
+                        size: f4,
+                        url: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "size", "url"],
+    );
+    impl ::serde::Serialize for EmailTemplateAttachmentInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_type" => true,
+                    "filename" => true,
+                    "size" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailTemplateAttachmentInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_type", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "filename", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "size", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "url", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateAttachmentInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailTemplateAttachmentInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailTemplateAttachmentInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailTemplateAttachmentInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailTemplateAttachmentInput {
+                        content_type: f0,
+                        filename: f1,
+                        size: f2,
+                        url: f3,
                         extra,
                     })
                 }
@@ -2716,6 +4427,333 @@ pub mod types {
                     }
                 },
             )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static RENDEREDEMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "body",
+            "contact_display_name",
+            "contact_id",
+            "email",
+            "lead_display_name",
+            "lead_id",
+            "subject",
+        ],
+    );
+    impl ::serde::Serialize for RenderedEmailTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "body" => !(v.is_null() && self.body.is_none()),
+                    "contact_display_name" => {
+                        !(v.is_null() && self.contact_display_name.is_none())
+                    }
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "email" => !(v.is_null() && self.email.is_none()),
+                    "lead_display_name" => {
+                        !(v.is_null() && self.lead_display_name.is_none())
+                    }
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "subject" => !(v.is_null() && self.subject.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RenderedEmailTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.body {
+                map.serialize_entry("body", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "body", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("body", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_display_name {
+                map.serialize_entry("contact_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_display_name",
+                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "email", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_display_name {
+                map.serialize_entry("lead_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "lead_display_name", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "lead_id", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject {
+                map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "subject", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RenderedEmailTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RenderedEmailTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RenderedEmailTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RenderedEmailTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "body" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "lead_display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "subject" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RenderedEmailTemplate {
+                        body: f0,
+                        contact_display_name: f1,
+                        contact_id: f2,
+                        email: f3,
+                        lead_display_name: f4,
+                        lead_id: f5,
+                        subject: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SequenceRef {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCEREF_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "name"],
+    );
+    impl ::serde::Serialize for SequenceRef {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceRef", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &SEQUENCEREF_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &SEQUENCEREF_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceRef {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceRef;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceRef` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceRef, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCEREF_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCEREF_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceRef {
+                        id: f0,
+                        name: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     impl SmsTemplate {
@@ -3151,6 +5189,97 @@ pub mod types {
                     _ => Self::Unknown(UnknownSmsTemplateStatus(key.into_string())),
                 },
             )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEEMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "body", "is_archived", "is_shared", "name", "subject"],
+    );
+    impl ::serde::Serialize for UpdateEmailTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => true,
+                    "body" => true,
+                    "is_archived" => true,
+                    "is_shared" => true,
+                    "name" => true,
+                    "subject" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateEmailTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "attachments", &self.attachments)?;
+            crate::wire::write_patch(&mut map, "body", &self.body)?;
+            crate::wire::write_patch(&mut map, "is_archived", &self.is_archived)?;
+            crate::wire::write_patch(&mut map, "is_shared", &self.is_shared)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "subject", &self.subject)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateEmailTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateEmailTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateEmailTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateEmailTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => f0 = map.next_value()?,
+                            "body" => f1 = map.next_value()?,
+                            "is_archived" => f2 = map.next_value()?,
+                            "is_shared" => f3 = map.next_value()?,
+                            "name" => f4 = map.next_value()?,
+                            "subject" => f5 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateEmailTemplate {
+                        attachments: f0,
+                        body: f1,
+                        is_archived: f2,
+                        is_shared: f3,
+                        name: f4,
+                        subject: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -3684,14 +5813,14 @@ pub mod builder {
     pub struct EmailTemplatesCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateEmailTemplate, String>,
     }
     impl<'a> EmailTemplatesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 fields: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn fields<V>(mut self, value: V) -> Self
@@ -3709,25 +5838,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateEmailTemplate>,
+            <V as std::convert::TryInto<
+                types::CreateEmailTemplate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateEmailTemplate` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateEmailTemplate,
+            ) -> types::builder::CreateEmailTemplate,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/email_template/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateEmailTemplate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/email_template/", client.baseurl,);
             let build = || {
                 client
@@ -3801,10 +5944,7 @@ pub mod builder {
         ///Sends a `GET` request to `/email_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, id, fields, include_embedded } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -3840,7 +5980,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateEmailTemplate, String>,
     }
     impl<'a> EmailTemplatesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3848,7 +5988,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 fields: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -3878,26 +6018,40 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateEmailTemplate>,
+            <V as std::convert::TryInto<
+                types::UpdateEmailTemplate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateEmailTemplate` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateEmailTemplate,
+            ) -> types::builder::UpdateEmailTemplate,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/email_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateEmailTemplate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::InvalidRequest)?;
             let url = format!(
                 "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
@@ -4187,10 +6341,7 @@ pub mod builder {
         ///Sends a `GET` request to `/email_template/{id}/render/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::RenderedEmailTemplate>, crate::Error> {
             let Self {
                 client,
                 id,
@@ -4370,10 +6521,7 @@ pub mod builder {
         ///Sends a `POST` request to `/sms_template/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4451,10 +6599,7 @@ pub mod builder {
         ///Sends a `GET` request to `/sms_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, id, include_attachments, include_embedded } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let include_attachments = include_attachments
@@ -4544,10 +6689,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/sms_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body
