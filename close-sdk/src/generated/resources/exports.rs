@@ -195,7 +195,10 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub params: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -887,7 +890,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
                     >,
                 >,
                 ::std::string::String,
@@ -1093,7 +1096,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     >,
                 >,
@@ -2065,7 +2068,7 @@ pub mod types {
                     let mut f11: ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     > = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;

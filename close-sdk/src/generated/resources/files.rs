@@ -65,7 +65,10 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub fields: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -255,7 +258,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
                     >,
                 >,
                 ::std::string::String,
@@ -282,7 +285,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     >,
                 >,
@@ -666,7 +669,7 @@ pub mod types {
                     let mut f0: ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;

@@ -95,7 +95,10 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub totals: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, f64>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<f64>,
+            >,
         >,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
@@ -580,7 +583,10 @@ pub mod types {
             )
         )]
         pub queries: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -696,7 +702,10 @@ pub mod types {
             )
         )]
         pub leads_page_urls: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -716,7 +725,10 @@ pub mod types {
             )
         )]
         pub opportunities_page_urls: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -726,7 +738,10 @@ pub mod types {
             )
         )]
         pub queries: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -1094,7 +1109,10 @@ pub mod types {
         pub struct ActivityReportAggregations {
             totals: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::BTreeMap<::std::string::String, f64>,
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::option::Option<f64>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -1113,7 +1131,10 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<f64>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -2668,7 +2689,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
                     >,
                 >,
                 ::std::string::String,
@@ -2779,7 +2800,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     >,
                 >,
@@ -3101,7 +3122,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
                     >,
                 >,
                 ::std::string::String,
@@ -3118,7 +3139,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
                     >,
                 >,
                 ::std::string::String,
@@ -3127,7 +3148,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::std::string::String,
+                        ::std::option::Option<::std::string::String>,
                     >,
                 >,
                 ::std::string::String,
@@ -3240,7 +3261,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     >,
                 >,
@@ -3285,7 +3306,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     >,
                 >,
@@ -3306,7 +3327,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     >,
                 >,
@@ -4041,7 +4062,10 @@ pub mod types {
                 ) -> ::std::result::Result<ActivityReportAggregations, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
-                        ::std::collections::BTreeMap<::std::string::String, f64>,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<f64>,
+                        >,
                     > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -5989,7 +6013,7 @@ pub mod types {
                     let mut f5: ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     > = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -6536,7 +6560,7 @@ pub mod types {
                     let mut f5: ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     > = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -6544,13 +6568,13 @@ pub mod types {
                     let mut f8: ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     > = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
                         >,
                     > = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<i64> = ::std::option::Option::None;

@@ -154,7 +154,10 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub subscription_counts_by_status: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, i64>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<i64>,
+            >,
         >,
         #[cfg_attr(
             feature = "schemars",
@@ -867,7 +870,10 @@ pub mod types {
             >,
             subscription_counts_by_status: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::BTreeMap<::std::string::String, i64>,
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::option::Option<i64>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -1017,7 +1023,10 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::collections::BTreeMap<::std::string::String, i64>,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<i64>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -2984,7 +2993,10 @@ pub mod types {
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::vec::Vec<SequenceStep>> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<
-                        ::std::collections::BTreeMap<::std::string::String, i64>,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<i64>,
+                        >,
                     > = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
