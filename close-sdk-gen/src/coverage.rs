@@ -30,6 +30,11 @@
 //!   `typed` or `none`, i.e. a user never writes or reads raw JSON for it. `no_request_body` and
 //!   `no_response_body` say how many of those are `none`.
 //!
+//! - **Why untyped**: an operation whose body stays untyped because Close gives no shape carries
+//!   `x-close-sdk-untyped: "<reason>"` (set in `openapi/overlay.yaml`, with its source); the
+//!   reason is reported beside the operation (`untyped_reason`, and COVERAGE.md's "why untyped"
+//!   list), so an untyped body is either explained or visibly unexplained.
+//!
 //! Ordering is fixed (resources and operations sorted by name), so the output is the same bytes
 //! for the same spec.
 
@@ -39,6 +44,9 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
 use crate::features::{self, Feature, TAG_PREFIX};
+
+/// The operation extension saying why a body stays untyped (a reason with its source).
+pub const UNTYPED_EXTENSION: &str = "x-close-sdk-untyped";
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -107,6 +115,8 @@ pub struct Operation {
     pub request: Typing,
     /// Success response typing.
     pub response: Typing,
+    /// Why a body stays untyped ([`UNTYPED_EXTENSION`]), if the spec says.
+    pub untyped_reason: Option<String>,
 }
 
 /// Counts over a set of operations.
@@ -219,6 +229,10 @@ impl Coverage {
                     resource,
                     request: request_typing(spec, op),
                     response: response_typing(spec, op),
+                    untyped_reason: op
+                        .get(UNTYPED_EXTENSION)
+                        .and_then(Value::as_str)
+                        .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" ")),
                 });
             }
         }
@@ -303,6 +317,7 @@ impl Coverage {
                     "feature": o.feature,
                     "request": o.request.as_str(),
                     "response": o.response.as_str(),
+                    "untyped_reason": o.untyped_reason,
                 })
             })
             .collect();
@@ -403,6 +418,22 @@ impl Coverage {
             ));
         }
         s.push_str("\n</details>\n\n");
+        let untyped: Vec<&Operation> = self
+            .operations
+            .iter()
+            .filter(|o| !o.request.counts_as_typed() || !o.response.counts_as_typed())
+            .collect();
+        if !untyped.is_empty() {
+            s.push_str("Why untyped (`x-close-sdk-untyped` in `openapi/overlay.yaml`):\n\n");
+            for o in untyped {
+                let reason = o
+                    .untyped_reason
+                    .as_deref()
+                    .unwrap_or("**no reason recorded**");
+                s.push_str(&format!("- `{}`: {}\n", o.id, reason.replace('|', "\\|")));
+            }
+            s.push('\n');
+        }
         s
     }
 
@@ -636,6 +667,7 @@ mod tests {
                 },
                 "/lead/{id}/": {
                     "delete": {"operationId": "leads_delete", "tags": ["subpackage_leads"],
+                               "x-close-sdk-untyped": "response: Close documents\n  none",
                                "responses": ok(json!({"$ref": "#/components/schemas/Empty"}))},
                     "put": {"operationId": "leads_update", "tags": ["subpackage_leads"],
                             "requestBody": json_body(json!({"$ref": "#/components/schemas/Lead"})),
@@ -810,7 +842,7 @@ mod tests {
         assert_eq!(
             v["operations"][0],
             json!({"id": "ping", "method": "GET", "path": "/ping/", "resource": "(untagged)",
-                   "feature": null, "request": "none", "response": "typed"})
+                   "feature": null, "request": "none", "response": "typed", "untyped_reason": null})
         );
         assert_eq!(
             v["resources"][3],
@@ -851,6 +883,30 @@ mod tests {
         );
         // A `|` in a doc line cannot break the table.
         assert!(features.contains("Activities \\| calls"), "{features}");
+    }
+
+    #[test]
+    fn untyped_operations_show_their_reason_or_its_absence() {
+        let c = coverage();
+        assert_eq!(
+            op(&c, "leads_delete").untyped_reason.as_deref(),
+            Some("response: Close documents none")
+        );
+        assert_eq!(op(&c, "leads_list").untyped_reason, None);
+        assert_eq!(
+            c.to_json()["operations"][4]["untyped_reason"],
+            json!("response: Close documents none")
+        );
+        let md = c.readme_coverage();
+        assert!(
+            md.contains("- `leads_delete`: response: Close documents none\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- `leads_create`: **no reason recorded**\n"),
+            "{md}"
+        );
+        assert!(!md.contains("- `leads_list`:"), "{md}");
     }
 
     #[test]

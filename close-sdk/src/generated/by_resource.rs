@@ -128,7 +128,7 @@ pub mod activities {
 #[cfg(feature = "bulk-actions")]
 pub mod bulk_actions {
     #[doc(no_inline)]
-    pub use crate::types::{BulkActionObjectType, BulkActionStatus, BulkDeleteAction, BulkDeleteActionList, BulkEditAction, BulkEditActionList, BulkEditActionType, BulkEmailAction, BulkEmailActionList, BulkEmailContactPreference, BulkSequenceSubscriptionAction, BulkSequenceSubscriptionActionList, BulkSequenceSubscriptionActionType, BulkSequenceSubscriptionContactPreference, UnknownBulkActionObjectType, UnknownBulkActionStatus, UnknownBulkEditActionType, UnknownBulkEmailContactPreference, UnknownBulkSequenceSubscriptionActionType, UnknownBulkSequenceSubscriptionContactPreference};
+    pub use crate::types::{BulkActionObjectType, BulkActionSort, BulkActionStatus, BulkDeleteAction, BulkDeleteActionList, BulkEditAction, BulkEditActionList, BulkEditActionType, BulkEditCustomFieldOperation, BulkEmailAction, BulkEmailActionList, BulkEmailContactPreference, BulkSequenceSubscriptionAction, BulkSequenceSubscriptionActionList, BulkSequenceSubscriptionActionType, BulkSequenceSubscriptionContactPreference, CreateBulkDelete, CreateBulkEdit, CreateBulkEmail, CreateBulkSequenceSubscription, UnknownBulkActionObjectType, UnknownBulkActionStatus, UnknownBulkEditActionType, UnknownBulkEditCustomFieldOperation, UnknownBulkEmailContactPreference, UnknownBulkSequenceSubscriptionActionType, UnknownBulkSequenceSubscriptionContactPreference};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -196,7 +196,7 @@ pub mod comments {
 #[cfg(feature = "connected-accounts")]
 pub mod connected_accounts {
     #[doc(no_inline)]
-    pub use crate::types::{ConnectedAccount, ConnectedAccountList, SendAsAssociation, SendAsListResponse200};
+    pub use crate::types::{BulkSendAs, ConnectedAccount, ConnectedAccountList, CreateSendAs, SendAsAssociation, SendAsListResponse200};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -322,7 +322,7 @@ pub mod custom_fields {
 #[cfg(feature = "custom-objects")]
 pub mod custom_objects {
     #[doc(no_inline)]
-    pub use crate::types::{CustomObject, CustomObjectList, CustomObjectType, CustomObjectTypesListResponse200};
+    pub use crate::types::{CreateCustomObject, CreateCustomObjectType, CustomObject, CustomObjectList, CustomObjectType, CustomObjectTypeField, CustomObjectTypesListResponse200, UpdateCustomObject, UpdateCustomObjectType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -375,6 +375,8 @@ pub mod dialers {
 /// ```
 #[cfg(feature = "events")]
 pub mod events {
+    #[doc(no_inline)]
+    pub use crate::types::{EventRecord};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -403,7 +405,7 @@ pub mod events {
 #[cfg(feature = "exports")]
 pub mod exports {
     #[doc(no_inline)]
-    pub use crate::types::{Export, ExportList};
+    pub use crate::types::{CreateLeadExport, CreateOpportunityExport, Export, ExportDateFormat, ExportFormat, ExportList, LeadExportType, UnknownExportDateFormat, UnknownExportFormat, UnknownLeadExportType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -429,7 +431,7 @@ pub mod exports {
 #[cfg(feature = "field-enrichment")]
 pub mod field_enrichment {
     #[doc(no_inline)]
-    pub use crate::types::{RunFieldEnrichment, RunFieldEnrichmentObjectType, UnknownRunFieldEnrichmentObjectType};
+    pub use crate::types::{FieldEnrichment, RunFieldEnrichment, RunFieldEnrichmentObjectType, UnknownRunFieldEnrichmentObjectType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -455,7 +457,7 @@ pub mod field_enrichment {
 #[cfg(feature = "files")]
 pub mod files {
     #[doc(no_inline)]
-    pub use crate::types::{UploadFile};
+    pub use crate::types::{FileUpload, FileUploadDownload, FileUploadUpload, UploadFile};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -894,7 +896,7 @@ pub mod playbooks {
 #[cfg(feature = "reporting")]
 pub mod reporting {
     #[doc(no_inline)]
-    pub use crate::types::{ReportingGetCustomTransformY, UnknownReportingGetCustomTransformY};
+    pub use crate::types::{ActivityMetric, ActivityMetrics, ActivityReport, ActivityReportAggregations, ActivityReportRequest, FunnelReportRequest, FunnelStage, FunnelStageStatus, FunnelStagesReport, FunnelStagesReportAggregations, FunnelTotals, FunnelTotalsReport, ReportDatetimeRange, ReportQuery, ReportingGetCustomTransformY, SentEmailStats, SentEmailsReport, StatusChangeReport, StatusOverview, StatusTransition, UnknownReportingGetCustomTransformY};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -966,7 +968,7 @@ pub mod roles {
 #[cfg(feature = "scheduling-links")]
 pub mod scheduling_links {
     #[doc(no_inline)]
-    pub use crate::types::{SchedulingLink, SchedulingLinkList, SharedSchedulingLink, SharedSchedulingLinkList};
+    pub use crate::types::{SchedulingLink, SchedulingLinkInput, SchedulingLinkIntegrationInput, SchedulingLinkList, SharedSchedulingLink, SharedSchedulingLinkAssociation, SharedSchedulingLinkAssociationInput, SharedSchedulingLinkInput, SharedSchedulingLinkList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -1000,7 +1002,7 @@ pub mod scheduling_links {
 #[cfg(feature = "sequences")]
 pub mod sequences {
     #[doc(no_inline)]
-    pub use crate::types::{Sequence, SequenceList, SequenceSubscription, SequenceSubscriptionList};
+    pub use crate::types::{CreateSequence, CreateSequenceSubscription, Sequence, SequenceList, SequenceSchedule, SequenceScheduleRange, SequenceStep, SequenceStepInput, SequenceSubscription, SequenceSubscriptionList, UpdateSequence, UpdateSequenceSubscription};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -1103,7 +1105,7 @@ pub mod tasks {
 #[cfg(feature = "templates")]
 pub mod templates {
     #[doc(no_inline)]
-    pub use crate::types::{CreateSmsTemplate, CreateSmsTemplateAttachment, EmailTemplate, EmailTemplateList, EmailTemplatesRenderBulkObjectType, EmailTemplatesRenderContactPreference, EmailTemplatesRenderMode, EmailTemplatesRenderSortItem, EmailTemplatesRenderSortItemDirection, SmsTemplate, SmsTemplateList, SmsTemplateStatus, UnknownEmailTemplatesRenderBulkObjectType, UnknownEmailTemplatesRenderContactPreference, UnknownEmailTemplatesRenderMode, UnknownEmailTemplatesRenderSortItemDirection, UnknownSmsTemplateStatus, UpdateSmsTemplate, UpdateSmsTemplateAttachment};
+    pub use crate::types::{CreateEmailTemplate, CreateSmsTemplate, CreateSmsTemplateAttachment, EmailTemplate, EmailTemplateAttachment, EmailTemplateAttachmentInput, EmailTemplateList, EmailTemplatesRenderBulkObjectType, EmailTemplatesRenderContactPreference, EmailTemplatesRenderMode, EmailTemplatesRenderSortItem, EmailTemplatesRenderSortItemDirection, RenderedEmailTemplate, SequenceRef, SmsTemplate, SmsTemplateList, SmsTemplateStatus, UnknownEmailTemplatesRenderBulkObjectType, UnknownEmailTemplatesRenderContactPreference, UnknownEmailTemplatesRenderMode, UnknownEmailTemplatesRenderSortItemDirection, UnknownSmsTemplateStatus, UpdateEmailTemplate, UpdateSmsTemplate, UpdateSmsTemplateAttachment};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -1131,7 +1133,7 @@ pub mod templates {
 #[cfg(feature = "unsubscribed-emails")]
 pub mod unsubscribed_emails {
     #[doc(no_inline)]
-    pub use crate::types::{CreateUnsubscribedEmail};
+    pub use crate::types::{CreateUnsubscribedEmail, UnsubscribedEmail};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]

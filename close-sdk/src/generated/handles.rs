@@ -1702,7 +1702,10 @@ impl<'a> BulkActionsDelete<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsDeleteCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkDelete>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkDelete,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_delete_create().body(body)
     }
@@ -1754,7 +1757,10 @@ impl<'a> BulkActionsEdit<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsEditCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkEdit>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkEdit,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_edit_create().body(body)
     }
@@ -1806,7 +1812,10 @@ impl<'a> BulkActionsEmail<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsEmailCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkEmail>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkEmail,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_email_create().body(body)
     }
@@ -1861,7 +1870,10 @@ impl<'a> BulkActionsSequenceSubscriptions<'a> {
         body: Body,
     ) -> crate::builder::BulkActionsSequenceSubscriptionsCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateBulkSequenceSubscription>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateBulkSequenceSubscription,
+        >>::Error: std::fmt::Display,
     {
         self.client.bulk_actions_sequence_subscriptions_create().body(body)
     }
@@ -3015,7 +3027,10 @@ impl<'a> CustomObjectTypes<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::CustomObjectTypesCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateCustomObjectType>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateCustomObjectType,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_object_types_create().body(body)
     }
@@ -3057,7 +3072,10 @@ impl<'a> CustomObjectTypes<'a> {
     ) -> crate::builder::CustomObjectTypesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateCustomObjectType>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateCustomObjectType,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_object_types_update().id(id).body(body)
     }
@@ -3092,7 +3110,10 @@ impl<'a> CustomObjects<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::CustomObjectsCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateCustomObject>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateCustomObject,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_objects_create().body(body)
     }
@@ -3137,7 +3158,10 @@ impl<'a> CustomObjects<'a> {
     ) -> crate::builder::CustomObjectsUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateCustomObject>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateCustomObject,
+        >>::Error: std::fmt::Display,
     {
         self.client.custom_objects_update().id(id).body(body)
     }
@@ -3214,7 +3238,10 @@ impl<'a> EmailTemplates<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::EmailTemplatesCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateEmailTemplate>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateEmailTemplate,
+        >>::Error: std::fmt::Display,
     {
         self.client.email_templates_create().body(body)
     }
@@ -3266,7 +3293,10 @@ impl<'a> EmailTemplates<'a> {
     ) -> crate::builder::EmailTemplatesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateEmailTemplate>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateEmailTemplate,
+        >>::Error: std::fmt::Display,
     {
         self.client.email_templates_update().id(id).body(body)
     }
@@ -3343,7 +3373,10 @@ impl<'a> Exports<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create_lead<Body>(self, body: Body) -> crate::builder::ExportsCreateLead<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateLeadExport>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateLeadExport,
+        >>::Error: std::fmt::Display,
     {
         self.client.exports_create_lead().body(body)
     }
@@ -3356,7 +3389,10 @@ impl<'a> Exports<'a> {
         body: Body,
     ) -> crate::builder::ExportsCreateOpportunity<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateOpportunityExport>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateOpportunityExport,
+        >>::Error: std::fmt::Display,
     {
         self.client.exports_create_opportunity().body(body)
     }
@@ -4556,7 +4592,10 @@ impl<'a> Reporting<'a> {
         body: Body,
     ) -> crate::builder::ReportingGetActivity<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::ActivityReportRequest>,
+        <Body as std::convert::TryInto<
+            crate::types::ActivityReportRequest,
+        >>::Error: std::fmt::Display,
     {
         self.client.reporting_get_activity().body(body)
     }
@@ -4582,7 +4621,10 @@ impl<'a> Reporting<'a> {
         body: Body,
     ) -> crate::builder::ReportingGetFunnelStages<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::FunnelReportRequest>,
+        <Body as std::convert::TryInto<
+            crate::types::FunnelReportRequest,
+        >>::Error: std::fmt::Display,
     {
         self.client.reporting_get_funnel_stages().body(body)
     }
@@ -4595,7 +4637,10 @@ impl<'a> Reporting<'a> {
         body: Body,
     ) -> crate::builder::ReportingGetFunnelTotals<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::FunnelReportRequest>,
+        <Body as std::convert::TryInto<
+            crate::types::FunnelReportRequest,
+        >>::Error: std::fmt::Display,
     {
         self.client.reporting_get_funnel_totals().body(body)
     }
@@ -4773,7 +4818,10 @@ impl<'a> SchedulingLinks<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SchedulingLinksCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create().body(body)
     }
@@ -4815,7 +4863,10 @@ impl<'a> SchedulingLinks<'a> {
     ) -> crate::builder::SchedulingLinksUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_update().id(id).body(body)
     }
@@ -4825,7 +4876,7 @@ impl<'a> SchedulingLinks<'a> {
 /// Reached with `client.scheduling_links().integration()` ([`SchedulingLinks::integration`]); compiled with the `scheduling-links` cargo feature.
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client, body: ::serde_json::Value) -> Result<(), close_sdk::Error> {
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::SchedulingLinkIntegrationInput) -> Result<(), close_sdk::Error> {
 /// let value = client.scheduling_links().integration().create(body).await?;
 /// println!("{value:?}");
 /// # Ok(())
@@ -4853,7 +4904,10 @@ impl<'a> SchedulingLinksIntegration<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateIntegration<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SchedulingLinkIntegrationInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SchedulingLinkIntegrationInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_integration().body(body)
     }
@@ -4912,7 +4966,10 @@ impl<'a> SchedulingLinksShared<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateShared<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_shared().body(body)
     }
@@ -4954,7 +5011,10 @@ impl<'a> SchedulingLinksShared<'a> {
     ) -> crate::builder::SchedulingLinksUpdateShared<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_update_shared().id(id).body(body)
     }
@@ -4964,7 +5024,7 @@ impl<'a> SchedulingLinksShared<'a> {
 /// Reached with `client.scheduling_links().shared().associations()` ([`SchedulingLinksShared::associations`]); compiled with the `scheduling-links` cargo feature.
 ///
 /// ```no_run
-/// # async fn run(client: close_sdk::Client, body: ::serde_json::Value) -> Result<(), close_sdk::Error> {
+/// # async fn run(client: close_sdk::Client, body: close_sdk::types::SharedSchedulingLinkAssociationInput) -> Result<(), close_sdk::Error> {
 /// let value = client.scheduling_links().shared().associations().create(body).await?;
 /// println!("{value:?}");
 /// # Ok(())
@@ -4992,7 +5052,10 @@ impl<'a> SchedulingLinksSharedAssociations<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateSharedAssociation<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkAssociationInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkAssociationInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_shared_association().body(body)
     }
@@ -5005,7 +5068,10 @@ impl<'a> SchedulingLinksSharedAssociations<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksDeleteSharedAssociation<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkAssociationInput>,
+        <Body as std::convert::TryInto<
+            crate::types::SharedSchedulingLinkAssociationInput,
+        >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_delete_shared_association().body(body)
     }
@@ -5040,7 +5106,10 @@ impl<'a> SendAs<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn bulk_create<Body>(self, body: Body) -> crate::builder::SendAsBulkCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::BulkSendAs>,
+        <Body as std::convert::TryInto<
+            crate::types::BulkSendAs,
+        >>::Error: std::fmt::Display,
     {
         self.client.send_as_bulk_create().body(body)
     }
@@ -5050,7 +5119,10 @@ impl<'a> SendAs<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SendAsCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateSendAs>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateSendAs,
+        >>::Error: std::fmt::Display,
     {
         self.client.send_as_create().body(body)
     }
@@ -5127,7 +5199,10 @@ impl<'a> Sequences<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SequencesCreate<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateSequence>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateSequence,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_create().body(body)
     }
@@ -5169,7 +5244,10 @@ impl<'a> Sequences<'a> {
     ) -> crate::builder::SequencesUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateSequence>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateSequence,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_update().id(id).body(body)
     }
@@ -5207,7 +5285,10 @@ impl<'a> SequencesSubscriptions<'a> {
         body: Body,
     ) -> crate::builder::SequencesCreateSubscription<'a>
     where
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::CreateSequenceSubscription>,
+        <Body as std::convert::TryInto<
+            crate::types::CreateSequenceSubscription,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_create_subscription().body(body)
     }
@@ -5239,7 +5320,10 @@ impl<'a> SequencesSubscriptions<'a> {
     ) -> crate::builder::SequencesUpdateSubscription<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<::serde_json::Value>,
+        Body: std::convert::TryInto<crate::types::UpdateSequenceSubscription>,
+        <Body as std::convert::TryInto<
+            crate::types::UpdateSequenceSubscription,
+        >>::Error: std::fmt::Display,
     {
         self.client.sequences_update_subscription().id(id).body(body)
     }
@@ -7009,10 +7093,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsUpdate<'a> {
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ConnectedAccount, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7712,10 +7793,7 @@ for crate::builder::CustomFieldsSharedUpdateAssociation<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7743,10 +7821,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesDelete<'
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7777,10 +7852,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a>
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7794,10 +7866,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7825,10 +7894,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsDelete<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7856,10 +7922,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7873,10 +7936,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
 }
 #[cfg(feature = "dialers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Dialer, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7904,10 +7964,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7935,10 +7992,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesDelete<'a> 
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -7967,7 +8021,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesList<'a> {
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::RenderedEmailTemplate,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -7983,10 +8037,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> 
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8000,10 +8051,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> 
 }
 #[cfg(feature = "events")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EventsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::EventRecord, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8034,10 +8082,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8051,10 +8096,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8068,10 +8110,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8099,10 +8138,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
 }
 #[cfg(feature = "field-enrichment")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FieldEnrichment, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8116,10 +8152,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a>
 }
 #[cfg(feature = "files")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FileUpload, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -8786,10 +8819,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesUpdate<'a> {
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9013,10 +9043,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUpdate<'a> {
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetActivity<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ActivityReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9047,10 +9074,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetCustom<'a> {
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FunnelStagesReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9064,10 +9088,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::FunnelTotalsReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9081,10 +9102,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetLeadStatuses<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9099,10 +9117,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetLeadStatuses<
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ReportingGetOpportunityStatuses<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9116,10 +9131,7 @@ for crate::builder::ReportingGetOpportunityStatuses<'a> {
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SentEmailsReport, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9133,10 +9145,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingListActivityMetrics<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::ActivityMetrics, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9220,10 +9229,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesUpdate<'a> {
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9238,10 +9244,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a>
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksCreateIntegration<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9256,7 +9259,7 @@ for crate::builder::SchedulingLinksCreateIntegration<'a> {
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLink,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9274,7 +9277,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShar
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksCreateSharedAssociation<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLinkAssociation,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9334,10 +9337,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDeleteShar
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9351,10 +9351,7 @@ for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9369,7 +9366,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLink,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9416,10 +9413,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9434,7 +9428,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a>
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdateShared<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SharedSchedulingLink,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9467,10 +9461,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsBulkCreate<'a> {
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9512,10 +9503,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDeleteByUser<'a> {
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9546,10 +9534,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9564,7 +9549,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreateSubscription<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscription,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9594,10 +9579,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesDelete<'a> {
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9612,7 +9594,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscription,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9659,10 +9641,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscription
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9677,7 +9656,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscription<'a> {
     type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        crate::types::SequenceSubscription,
         crate::Error,
     >;
     type IntoFuture = ::std::pin::Pin<
@@ -9763,10 +9742,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9794,10 +9770,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesDelete<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9825,10 +9798,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesUpdate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
@@ -9929,10 +9899,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksUpdate<'a> {
 }
 #[cfg(feature = "unsubscribed-emails")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
+    type Output = ::std::result::Result<crate::types::UnsubscribedEmail, crate::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,

@@ -11,6 +11,8 @@ pub use super::client::types::error;
 pub use super::shared::activities_contacts_leads::types::*;
 #[cfg(any(feature = "activities", feature = "leads", feature = "opportunities"))]
 pub use super::shared::activities_leads_opportunities::types::*;
+#[cfg(any(feature = "bulk-actions", feature = "exports"))]
+pub use super::shared::bulk_actions_exports::types::*;
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub use super::shared::contacts_leads::types::*;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
@@ -47,6 +49,8 @@ pub use super::resources::custom_fields::types::*;
 pub use super::resources::custom_objects::types::*;
 #[cfg(feature = "dialers")]
 pub use super::resources::dialers::types::*;
+#[cfg(feature = "events")]
+pub use super::resources::events::types::*;
 #[cfg(feature = "exports")]
 pub use super::resources::exports::types::*;
 #[cfg(feature = "field-enrichment")]

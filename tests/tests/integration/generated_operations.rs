@@ -814,7 +814,7 @@ async fn bulk_actions_delete_create() {
         .client()
         .bulk_actions()
         .delete()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateBulkDelete>())
         .await;
     case.check(result).await;
 }
@@ -850,7 +850,7 @@ async fn bulk_actions_edit_create() {
         .client()
         .bulk_actions()
         .edit()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateBulkEdit>())
         .await;
     case.check(result).await;
 }
@@ -886,7 +886,7 @@ async fn bulk_actions_email_create() {
         .client()
         .bulk_actions()
         .email()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateBulkEmail>())
         .await;
     case.check(result).await;
 }
@@ -922,7 +922,7 @@ async fn bulk_actions_sequence_subscriptions_create() {
         .client()
         .bulk_actions()
         .sequence_subscriptions()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateBulkSequenceSubscription>())
         .await;
     case.check(result).await;
 }
@@ -1604,7 +1604,7 @@ async fn custom_object_types_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .custom_object_types()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateCustomObjectType>())
         .await;
     case.check(result).await;
 }
@@ -1648,7 +1648,7 @@ async fn custom_object_types_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .custom_object_types()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::UpdateCustomObjectType>())
         .await;
     case.check(result).await;
 }
@@ -1659,7 +1659,7 @@ async fn custom_objects_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .custom_objects()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateCustomObject>())
         .await;
     case.check(result).await;
 }
@@ -1703,7 +1703,7 @@ async fn custom_objects_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .custom_objects()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::UpdateCustomObject>())
         .await;
     case.check(result).await;
 }
@@ -1736,7 +1736,7 @@ async fn email_templates_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .email_templates()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateEmailTemplate>())
         .await;
     case.check(result).await;
 }
@@ -1791,7 +1791,7 @@ async fn email_templates_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .email_templates()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::UpdateEmailTemplate>())
         .await;
     case.check(result).await;
 }
@@ -1824,7 +1824,7 @@ async fn exports_create_lead() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .exports()
-        .create_lead(case.body::<serde_json::Value>())
+        .create_lead(case.body::<close_sdk::types::CreateLeadExport>())
         .await;
     case.check(result).await;
 }
@@ -1835,7 +1835,7 @@ async fn exports_create_opportunity() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .exports()
-        .create_opportunity(case.body::<serde_json::Value>())
+        .create_opportunity(case.body::<close_sdk::types::CreateOpportunityExport>())
         .await;
     case.check(result).await;
 }
@@ -2572,7 +2572,7 @@ async fn reporting_get_activity() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .reporting()
-        .get_activity(case.body::<serde_json::Value>())
+        .get_activity(case.body::<close_sdk::types::ActivityReportRequest>())
         .await;
     case.check(result).await;
 }
@@ -2594,7 +2594,7 @@ async fn reporting_get_funnel_stages() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .reporting()
-        .get_funnel_stages(case.body::<serde_json::Value>())
+        .get_funnel_stages(case.body::<close_sdk::types::FunnelReportRequest>())
         .await;
     case.check(result).await;
 }
@@ -2605,7 +2605,7 @@ async fn reporting_get_funnel_totals() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .reporting()
-        .get_funnel_totals(case.body::<serde_json::Value>())
+        .get_funnel_totals(case.body::<close_sdk::types::FunnelReportRequest>())
         .await;
     case.check(result).await;
 }
@@ -2715,7 +2715,7 @@ async fn scheduling_links_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .scheduling_links()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::SchedulingLinkInput>())
         .await;
     case.check(result).await;
 }
@@ -2727,7 +2727,7 @@ async fn scheduling_links_create_integration() {
         .client()
         .scheduling_links()
         .integration()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::SchedulingLinkIntegrationInput>())
         .await;
     case.check(result).await;
 }
@@ -2739,7 +2739,7 @@ async fn scheduling_links_create_shared() {
         .client()
         .scheduling_links()
         .shared()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::SharedSchedulingLinkInput>())
         .await;
     case.check(result).await;
 }
@@ -2752,7 +2752,7 @@ async fn scheduling_links_create_shared_association() {
         .scheduling_links()
         .shared()
         .associations()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::SharedSchedulingLinkAssociationInput>())
         .await;
     case.check(result).await;
 }
@@ -2794,13 +2794,13 @@ async fn scheduling_links_delete_shared() {
 
 #[tokio::test]
 async fn scheduling_links_delete_shared_association() {
-    let mut case = Case::start("scheduling_links_delete_shared_association", "POST", "/shared_scheduling_link_association/unmap/", "/shared_scheduling_link_association/unmap/", &[], 200, true).await;
+    let mut case = Case::start("scheduling_links_delete_shared_association", "POST", "/shared_scheduling_link_association/unmap/", "/shared_scheduling_link_association/unmap/", &[], 204, false).await;
     let result: Result<_, close_sdk::Error> = case
         .client()
         .scheduling_links()
         .shared()
         .associations()
-        .delete(case.body::<serde_json::Value>())
+        .delete(case.body::<close_sdk::types::SharedSchedulingLinkAssociationInput>())
         .await;
     case.check(result).await;
 }
@@ -2857,7 +2857,7 @@ async fn scheduling_links_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .scheduling_links()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::SchedulingLinkInput>())
         .await;
     case.check(result).await;
 }
@@ -2869,7 +2869,7 @@ async fn scheduling_links_update_shared() {
         .client()
         .scheduling_links()
         .shared()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::SharedSchedulingLinkInput>())
         .await;
     case.check(result).await;
 }
@@ -2880,7 +2880,7 @@ async fn send_as_bulk_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .send_as()
-        .bulk_create(case.body::<serde_json::Value>())
+        .bulk_create(case.body::<close_sdk::types::BulkSendAs>())
         .await;
     case.check(result).await;
 }
@@ -2891,7 +2891,7 @@ async fn send_as_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .send_as()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateSendAs>())
         .await;
     case.check(result).await;
 }
@@ -2946,7 +2946,7 @@ async fn sequences_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .sequences()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateSequence>())
         .await;
     case.check(result).await;
 }
@@ -2958,7 +2958,7 @@ async fn sequences_create_subscription() {
         .client()
         .sequences()
         .subscriptions()
-        .create(case.body::<serde_json::Value>())
+        .create(case.body::<close_sdk::types::CreateSequenceSubscription>())
         .await;
     case.check(result).await;
 }
@@ -3026,7 +3026,7 @@ async fn sequences_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .sequences()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::UpdateSequence>())
         .await;
     case.check(result).await;
 }
@@ -3038,7 +3038,7 @@ async fn sequences_update_subscription() {
         .client()
         .sequences()
         .subscriptions()
-        .update("id-1", case.body::<serde_json::Value>())
+        .update("id-1", case.body::<close_sdk::types::UpdateSequenceSubscription>())
         .await;
     case.check(result).await;
 }

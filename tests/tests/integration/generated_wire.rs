@@ -449,6 +449,11 @@ fn response_bulk_actions_delete_create() {
 }
 
 #[test]
+fn request_createbulkdelete_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateBulkDelete>("bulk_actions_delete_create", request_base::<close_sdk::types::CreateBulkDelete>("post", "/bulk_action/delete/"), &["results_limit", "s_query", "send_done_email", "sort"], |t| &mut *t.extra);
+}
+
+#[test]
 fn response_bulk_actions_delete_get() {
     response_roundtrip::<close_sdk::types::BulkDeleteAction>("bulk_actions_delete_get", "get", "/bulk_action/delete/{id}/", Depth::All);
 }
@@ -461,6 +466,11 @@ fn response_bulk_actions_delete_list() {
 #[test]
 fn response_bulk_actions_edit_create() {
     response_roundtrip::<close_sdk::types::BulkEditAction>("bulk_actions_edit_create", "post", "/bulk_action/edit/", Depth::All);
+}
+
+#[test]
+fn request_createbulkedit_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateBulkEdit>("bulk_actions_edit_create", request_base::<close_sdk::types::CreateBulkEdit>("post", "/bulk_action/edit/"), &["custom_field_id", "custom_field_name", "custom_field_operation", "custom_field_value", "custom_field_values", "lead_status_id", "results_limit", "s_query", "send_done_email", "sort", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -479,6 +489,11 @@ fn response_bulk_actions_email_create() {
 }
 
 #[test]
+fn request_createbulkemail_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateBulkEmail>("bulk_actions_email_create", request_base::<close_sdk::types::CreateBulkEmail>("post", "/bulk_action/email/"), &["contact_preference", "results_limit", "s_query", "send_done_email", "sort", "template_id"], |t| &mut *t.extra);
+}
+
+#[test]
 fn response_bulk_actions_email_get() {
     response_roundtrip::<close_sdk::types::BulkEmailAction>("bulk_actions_email_get", "get", "/bulk_action/email/{id}/", Depth::All);
 }
@@ -491,6 +506,11 @@ fn response_bulk_actions_email_list() {
 #[test]
 fn response_bulk_actions_sequence_subscriptions_create() {
     response_roundtrip::<close_sdk::types::BulkSequenceSubscriptionAction>("bulk_actions_sequence_subscriptions_create", "post", "/bulk_action/sequence_subscription/", Depth::All);
+}
+
+#[test]
+fn request_createbulksequencesubscription_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateBulkSequenceSubscription>("bulk_actions_sequence_subscriptions_create", request_base::<close_sdk::types::CreateBulkSequenceSubscription>("post", "/bulk_action/sequence_subscription/"), &["action_type", "contact_preference", "results_limit", "s_query", "send_done_email", "sender_account_id", "sender_email", "sender_name", "sequence_id", "sort"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -832,8 +852,58 @@ fn update_updatesharedcustomfieldassociation_unchanged_clear_set() {
 }
 
 #[test]
+fn response_custom_object_types_create() {
+    response_roundtrip::<close_sdk::types::CustomObjectType>("custom_object_types_create", "post", "/custom_object_type/", Depth::All);
+}
+
+#[test]
+fn request_createcustomobjecttype_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateCustomObjectType>("custom_object_types_create", request_base::<close_sdk::types::CreateCustomObjectType>("post", "/custom_object_type/"), &["api_create_only", "description", "editable_with_roles", "name", "name_plural"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_custom_object_types_get() {
+    response_roundtrip::<close_sdk::types::CustomObjectType>("custom_object_types_get", "get", "/custom_object_type/{id}/", Depth::All);
+}
+
+#[test]
 fn response_custom_object_types_list() {
     response_roundtrip::<close_sdk::types::CustomObjectTypesListResponse200>("custom_object_types_list", "get", "/custom_object_type/", Depth::All);
+}
+
+#[test]
+fn response_custom_object_types_update() {
+    response_roundtrip::<close_sdk::types::CustomObjectType>("custom_object_types_update", "put", "/custom_object_type/{id}/", Depth::All);
+}
+
+#[test]
+fn request_updatecustomobjecttype_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateCustomObjectType>("custom_object_types_update", request_base::<close_sdk::types::UpdateCustomObjectType>("put", "/custom_object_type/{id}/"), &["api_create_only", "description", "editable_with_roles", "name", "name_plural"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updatecustomobjecttype_unchanged_clear_set() {
+    let base = request_minimal("put", "/custom_object_type/{id}/");
+    patch_member::<close_sdk::types::UpdateCustomObjectType>("custom_object_types_update", base.clone(), "api_create_only", None);
+    patch_member::<close_sdk::types::UpdateCustomObjectType>("custom_object_types_update", base.clone(), "description", None);
+    patch_member::<close_sdk::types::UpdateCustomObjectType>("custom_object_types_update", base.clone(), "editable_with_roles", None);
+    patch_member::<close_sdk::types::UpdateCustomObjectType>("custom_object_types_update", base.clone(), "name", Some(serde_json::json!("Managed Resource")));
+    patch_member::<close_sdk::types::UpdateCustomObjectType>("custom_object_types_update", base.clone(), "name_plural", Some(serde_json::json!("Managed Resources")));
+}
+
+#[test]
+fn response_custom_objects_create() {
+    response_roundtrip::<close_sdk::types::CustomObject>("custom_objects_create", "post", "/custom_object/", Depth::All);
+}
+
+#[test]
+fn request_createcustomobject_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateCustomObject>("custom_objects_create", request_base::<close_sdk::types::CreateCustomObject>("post", "/custom_object/"), &["custom_object_type_id", "lead_id", "name"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_custom_objects_get() {
+    response_roundtrip::<close_sdk::types::CustomObject>("custom_objects_get", "get", "/custom_object/{id}/", Depth::All);
 }
 
 #[test]
@@ -842,8 +912,95 @@ fn response_custom_objects_list() {
 }
 
 #[test]
+fn response_custom_objects_update() {
+    response_roundtrip::<close_sdk::types::CustomObject>("custom_objects_update", "put", "/custom_object/{id}/", Depth::All);
+}
+
+#[test]
+fn request_updatecustomobject_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateCustomObject>("custom_objects_update", request_base::<close_sdk::types::UpdateCustomObject>("put", "/custom_object/{id}/"), &["name"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updatecustomobject_unchanged_clear_set() {
+    let base = request_minimal("put", "/custom_object/{id}/");
+    patch_member::<close_sdk::types::UpdateCustomObject>("custom_objects_update", base.clone(), "name", Some(serde_json::json!("Updated Resource")));
+}
+
+#[test]
+fn response_email_templates_create() {
+    response_roundtrip::<close_sdk::types::EmailTemplate>("email_templates_create", "post", "/email_template/", Depth::All);
+}
+
+#[test]
+fn request_createemailtemplate_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateEmailTemplate>("email_templates_create", request_base::<close_sdk::types::CreateEmailTemplate>("post", "/email_template/"), &["attachments", "body", "is_archived", "is_shared", "name", "subject"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_email_templates_get() {
+    response_roundtrip::<close_sdk::types::EmailTemplate>("email_templates_get", "get", "/email_template/{id}/", Depth::All);
+}
+
+#[test]
 fn response_email_templates_list() {
     response_roundtrip::<close_sdk::types::EmailTemplateList>("email_templates_list", "get", "/email_template/", Depth::All);
+}
+
+#[test]
+fn response_email_templates_render() {
+    response_roundtrip::<close_sdk::types::RenderedEmailTemplate>("email_templates_render", "get", "/email_template/{id}/render/", Depth::All);
+}
+
+#[test]
+fn response_email_templates_update() {
+    response_roundtrip::<close_sdk::types::EmailTemplate>("email_templates_update", "put", "/email_template/{id}/", Depth::All);
+}
+
+#[test]
+fn request_updateemailtemplate_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", request_base::<close_sdk::types::UpdateEmailTemplate>("put", "/email_template/{id}/"), &["attachments", "body", "is_archived", "is_shared", "name", "subject"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updateemailtemplate_unchanged_clear_set() {
+    let base = request_minimal("put", "/email_template/{id}/");
+    patch_member::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", base.clone(), "attachments", None);
+    patch_member::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", base.clone(), "body", None);
+    patch_member::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", base.clone(), "is_archived", None);
+    patch_member::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", base.clone(), "is_shared", Some(serde_json::json!(true)));
+    patch_member::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", base.clone(), "name", None);
+    patch_member::<close_sdk::types::UpdateEmailTemplate>("email_templates_update", base.clone(), "subject", None);
+}
+
+#[test]
+fn response_events_get() {
+    response_roundtrip::<close_sdk::types::EventRecord>("events_get", "get", "/event/{id}/", Depth::All);
+}
+
+#[test]
+fn response_exports_create_lead() {
+    response_roundtrip::<close_sdk::types::Export>("exports_create_lead", "post", "/export/lead/", Depth::All);
+}
+
+#[test]
+fn request_createleadexport_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateLeadExport>("exports_create_lead", request_base::<close_sdk::types::CreateLeadExport>("post", "/export/lead/"), &["date_format", "fields", "format", "include_activities", "include_addresses", "include_custom_objects", "include_smart_fields", "results_limit", "s_query", "send_done_email", "sort", "type"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_exports_create_opportunity() {
+    response_roundtrip::<close_sdk::types::Export>("exports_create_opportunity", "post", "/export/opportunity/", Depth::All);
+}
+
+#[test]
+fn request_createopportunityexport_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateOpportunityExport>("exports_create_opportunity", request_base::<close_sdk::types::CreateOpportunityExport>("post", "/export/opportunity/"), &["date_format", "fields", "format", "params", "send_done_email"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_exports_get() {
+    response_roundtrip::<close_sdk::types::Export>("exports_get", "get", "/export/{id}/", Depth::All);
 }
 
 #[test]
@@ -854,6 +1011,11 @@ fn response_exports_list() {
 #[test]
 fn request_runfieldenrichment_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::RunFieldEnrichment>("field_enrichment_create", request_base::<close_sdk::types::RunFieldEnrichment>("post", "/enrich_field/"), &["field_id", "object_id", "object_type", "organization_id", "overwrite_existing_value", "set_new_value"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_files_create() {
+    response_roundtrip::<close_sdk::types::FileUpload>("files_create", "post", "/files/upload/", Depth::All);
 }
 
 #[test]
@@ -1212,6 +1374,11 @@ fn update_updateoutcome_unchanged_clear_set() {
 }
 
 #[test]
+fn response_phone_numbers_create() {
+    response_roundtrip::<close_sdk::types::PhoneNumber>("phone_numbers_create", "post", "/phone_number/request/internal/", Depth::All);
+}
+
+#[test]
 fn request_createphonenumber_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::CreatePhoneNumber>("phone_numbers_create", request_base::<close_sdk::types::CreatePhoneNumber>("post", "/phone_number/request/internal/"), &["bundle_id", "carrier_type", "country", "prefix", "sharing", "with_mms", "with_sms"], |t| &mut *t.extra);
 }
@@ -1302,6 +1469,16 @@ fn update_updateplaybook_unchanged_clear_set() {
 }
 
 #[test]
+fn request_activityreportrequest_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::ActivityReportRequest>("reporting_get_activity", request_base::<close_sdk::types::ActivityReportRequest>("post", "/report/activity/"), &["datetime_range", "metrics", "query", "relative_range", "type", "users"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_funnelreportrequest_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::FunnelReportRequest>("reporting_get_funnel_stages", request_base::<close_sdk::types::FunnelReportRequest>("post", "/report/funnel/opportunity/stages/"), &["cohort_datetime_range", "cohort_relative_range", "compared_custom_range", "compared_datetime_range", "compared_relative_range", "pipeline", "query", "report_datetime_range", "report_relative_range", "type", "users"], |t| &mut *t.extra);
+}
+
+#[test]
 fn response_roles_create() {
     response_roundtrip::<close_sdk::types::RoleDefinition>("roles_create", "post", "/role/", Depth::All);
 }
@@ -1341,6 +1518,66 @@ fn update_updaterole_unchanged_clear_set() {
 }
 
 #[test]
+fn request_schedulinglinkinput_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::SchedulingLinkInput>("scheduling_links_create", request_base::<close_sdk::types::SchedulingLinkInput>("post", "/scheduling_link/"), &["description", "name", "url"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_schedulinglinkintegrationinput_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::SchedulingLinkIntegrationInput>("scheduling_links_create_integration", request_base::<close_sdk::types::SchedulingLinkIntegrationInput>("post", "/scheduling_link/integration/"), &["description", "duration_in_minutes", "name", "source_id", "source_type", "url"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_sharedschedulinglinkinput_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::SharedSchedulingLinkInput>("scheduling_links_create_shared", request_base::<close_sdk::types::SharedSchedulingLinkInput>("post", "/shared_scheduling_link/"), &["description", "name"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_sharedschedulinglinkassociationinput_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::SharedSchedulingLinkAssociationInput>("scheduling_links_create_shared_association", request_base::<close_sdk::types::SharedSchedulingLinkAssociationInput>("post", "/shared_scheduling_link_association/"), &["organization_id", "shared_scheduling_link_id", "url", "user_id", "user_scheduling_link_id"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_bulksendas_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::BulkSendAs>("send_as_bulk_create", request_base::<close_sdk::types::BulkSendAs>("post", "/send_as/bulk/"), &["allowed_user_ids", "disallowed_user_ids"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_createsendas_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateSendAs>("send_as_create", request_base::<close_sdk::types::CreateSendAs>("post", "/send_as/"), &["allowed_user_id", "allowing_user_id"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_sequences_create() {
+    response_roundtrip::<close_sdk::types::Sequence>("sequences_create", "post", "/sequence/", Depth::All);
+}
+
+#[test]
+fn request_createsequence_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateSequence>("sequences_create", request_base::<close_sdk::types::CreateSequence>("post", "/sequence/"), &["name", "schedule", "steps", "timezone"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_sequences_create_subscription() {
+    response_roundtrip::<close_sdk::types::SequenceSubscription>("sequences_create_subscription", "post", "/sequence_subscription/", Depth::All);
+}
+
+#[test]
+fn request_createsequencesubscription_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateSequenceSubscription>("sequences_create_subscription", request_base::<close_sdk::types::CreateSequenceSubscription>("post", "/sequence_subscription/"), &["calls_assigned_to", "contact_email", "contact_id", "sender_account_id", "sender_email", "sender_name", "sequence_id"], |t| &mut *t.extra);
+}
+
+#[test]
+fn response_sequences_get() {
+    response_roundtrip::<close_sdk::types::Sequence>("sequences_get", "get", "/sequence/{id}/", Depth::All);
+}
+
+#[test]
+fn response_sequences_get_subscription() {
+    response_roundtrip::<close_sdk::types::SequenceSubscription>("sequences_get_subscription", "get", "/sequence_subscription/{id}/", Depth::All);
+}
+
+#[test]
 fn response_sequences_list() {
     response_roundtrip::<close_sdk::types::SequenceList>("sequences_list", "get", "/sequence/", Depth::All);
 }
@@ -1348,6 +1585,42 @@ fn response_sequences_list() {
 #[test]
 fn response_sequences_list_subscriptions() {
     response_roundtrip::<close_sdk::types::SequenceSubscriptionList>("sequences_list_subscriptions", "get", "/sequence_subscription/", Depth::All);
+}
+
+#[test]
+fn response_sequences_update() {
+    response_roundtrip::<close_sdk::types::Sequence>("sequences_update", "put", "/sequence/{id}/", Depth::All);
+}
+
+#[test]
+fn request_updatesequence_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateSequence>("sequences_update", request_base::<close_sdk::types::UpdateSequence>("put", "/sequence/{id}/"), &["name", "schedule", "steps", "timezone"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updatesequence_unchanged_clear_set() {
+    let base = request_minimal("put", "/sequence/{id}/");
+    patch_member::<close_sdk::types::UpdateSequence>("sequences_update", base.clone(), "name", Some(serde_json::json!("My New Sequence Name")));
+    patch_member::<close_sdk::types::UpdateSequence>("sequences_update", base.clone(), "schedule", None);
+    patch_member::<close_sdk::types::UpdateSequence>("sequences_update", base.clone(), "steps", Some(serde_json::json!([{"id":"seqstep_3fdjsr0thQshwVXo8rWG47"},{"id":"seqstep_0yMcp2AXxJh27sWsNpH0f1"},{"id":"seqstep_kjsd324toiweuroo812394"}])));
+    patch_member::<close_sdk::types::UpdateSequence>("sequences_update", base.clone(), "timezone", None);
+}
+
+#[test]
+fn response_sequences_update_subscription() {
+    response_roundtrip::<close_sdk::types::SequenceSubscription>("sequences_update_subscription", "put", "/sequence_subscription/{id}/", Depth::All);
+}
+
+#[test]
+fn request_updatesequencesubscription_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateSequenceSubscription>("sequences_update_subscription", request_base::<close_sdk::types::UpdateSequenceSubscription>("put", "/sequence_subscription/{id}/"), &["calls_assigned_to", "status"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updatesequencesubscription_unchanged_clear_set() {
+    let base = request_minimal("put", "/sequence_subscription/{id}/");
+    patch_member::<close_sdk::types::UpdateSequenceSubscription>("sequences_update_subscription", base.clone(), "calls_assigned_to", None);
+    patch_member::<close_sdk::types::UpdateSequenceSubscription>("sequences_update_subscription", base.clone(), "status", Some(serde_json::json!("paused")));
 }
 
 #[test]
@@ -1389,13 +1662,28 @@ fn update_updatesmartview_unchanged_clear_set() {
 }
 
 #[test]
+fn response_sms_templates_create() {
+    response_roundtrip::<close_sdk::types::SmsTemplate>("sms_templates_create", "post", "/sms_template/", Depth::All);
+}
+
+#[test]
 fn request_createsmstemplate_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::CreateSmsTemplate>("sms_templates_create", request_base::<close_sdk::types::CreateSmsTemplate>("post", "/sms_template/"), &["attachments", "is_shared", "name", "text"], |t| &mut *t.extra);
 }
 
 #[test]
+fn response_sms_templates_get() {
+    response_roundtrip::<close_sdk::types::SmsTemplate>("sms_templates_get", "get", "/sms_template/{id}/", Depth::All);
+}
+
+#[test]
 fn response_sms_templates_list() {
     response_roundtrip::<close_sdk::types::SmsTemplateList>("sms_templates_list", "get", "/sms_template/", Depth::All);
+}
+
+#[test]
+fn response_sms_templates_update() {
+    response_roundtrip::<close_sdk::types::SmsTemplate>("sms_templates_update", "put", "/sms_template/{id}/", Depth::All);
 }
 
 #[test]

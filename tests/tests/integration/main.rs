@@ -89,6 +89,7 @@ mod schema;
 mod search;
 mod secrets;
 mod stream_cancellation;
+mod typed_bodies;
 mod typed_filters;
 mod tz_offset;
 mod users;

@@ -12,6 +12,14 @@ async fn bulk_actions_edit_create_sends_the_request_and_decodes_the_documented_e
     let server = MockServer::start_async().await;
     let request = request_example("post", "/bulk_action/edit/");
     let example = response_example("post", "/bulk_action/edit/");
+    // The typed body carries every member of the example (nulls are not sent).
+    let typed_request: close_sdk::types::CreateBulkEdit =
+        serde_json::from_value(request.clone()).unwrap();
+    assert_eq!(
+        without_empty(&serde_json::to_value(&typed_request).unwrap()),
+        without_empty(&request)
+    );
+    let request = serde_json::to_value(&typed_request).unwrap();
     let mock = expect_call(
         &server,
         POST,
@@ -23,7 +31,7 @@ async fn bulk_actions_edit_create_sends_the_request_and_decodes_the_documented_e
     .await;
     let response = api_key_client(&server)
         .bulk_actions_edit_create()
-        .body(request.clone())
+        .body(typed_request)
         .send()
         .await
         .unwrap();

@@ -44,5 +44,8 @@ async fn field_enrichment_create_sends_the_request_and_decodes_the_response() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(serde_json::Value::Object(response.into_inner()), example);
+    assert_eq!(
+        without_empty(&serde_json::to_value(response.into_inner()).unwrap()),
+        without_empty(&example)
+    );
 }

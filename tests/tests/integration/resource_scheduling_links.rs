@@ -24,6 +24,14 @@ async fn scheduling_links_create_sends_the_request_and_decodes_the_response() {
         "url": "https://example.com/intro",
         "duration": 30
     });
+    // The typed body carries every member of the example (nulls are not sent).
+    let typed_request: close_sdk::types::SchedulingLinkInput =
+        serde_json::from_value(request.clone()).unwrap();
+    assert_eq!(
+        without_empty(&serde_json::to_value(&typed_request).unwrap()),
+        without_empty(&request)
+    );
+    let request = serde_json::to_value(&typed_request).unwrap();
     let mock = expect_call(
         &server,
         POST,
@@ -35,10 +43,13 @@ async fn scheduling_links_create_sends_the_request_and_decodes_the_response() {
     .await;
     let response = api_key_client(&server)
         .scheduling_links_create()
-        .body(request.clone())
+        .body(typed_request)
         .send()
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(serde_json::Value::Object(response.into_inner()), example);
+    assert_eq!(
+        without_empty(&serde_json::to_value(response.into_inner()).unwrap()),
+        without_empty(&example)
+    );
 }

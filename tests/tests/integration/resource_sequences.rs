@@ -12,13 +12,24 @@ async fn sequences_create_sends_the_request_and_decodes_the_documented_example()
     let server = MockServer::start_async().await;
     let request = request_example("post", "/sequence/");
     let example = response_example("post", "/sequence/");
+    // The typed body carries every member of the example (nulls are not sent).
+    let typed_request: close_sdk::types::CreateSequence =
+        serde_json::from_value(request.clone()).unwrap();
+    assert_eq!(
+        without_empty(&serde_json::to_value(&typed_request).unwrap()),
+        without_empty(&request)
+    );
+    let request = serde_json::to_value(&typed_request).unwrap();
     let mock = expect_call(&server, POST, "/sequence/", Some(&request), 200, &example).await;
     let response = api_key_client(&server)
         .sequences_create()
-        .body(request.clone())
+        .body(typed_request)
         .send()
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(serde_json::Value::Object(response.into_inner()), example);
+    assert_eq!(
+        without_empty(&serde_json::to_value(response.into_inner()).unwrap()),
+        without_empty(&example)
+    );
 }

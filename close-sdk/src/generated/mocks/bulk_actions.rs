@@ -104,7 +104,7 @@ impl BulkActionsDeleteCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateBulkDelete) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -329,7 +329,7 @@ impl BulkActionsEditCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateBulkEdit) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -564,7 +564,7 @@ impl BulkActionsEmailCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateBulkEmail) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -793,7 +793,7 @@ impl BulkActionsSequenceSubscriptionsCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateBulkSequenceSubscription) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

@@ -154,10 +154,7 @@ impl ConnectedAccountsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::ConnectedAccount) -> Self {
         Self(
             self
                 .0
@@ -284,7 +281,7 @@ impl SendAsCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateSendAs) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -296,11 +293,7 @@ impl SendAsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::SendAsAssociation) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -423,7 +416,7 @@ impl SendAsBulkCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::BulkSendAs) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -503,10 +496,7 @@ impl SendAsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SendAsAssociation) -> Self {
         Self(
             self
                 .0

@@ -87,7 +87,7 @@ impl CustomObjectsCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomObject) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -99,11 +99,7 @@ impl CustomObjectsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomObject) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -167,10 +163,7 @@ impl CustomObjectsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomObject) -> Self {
         Self(
             self
                 .0
@@ -224,7 +217,7 @@ impl CustomObjectsUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomObject) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -236,10 +229,7 @@ impl CustomObjectsUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomObject) -> Self {
         Self(
             self
                 .0
@@ -404,7 +394,7 @@ impl CustomObjectTypesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomObjectType) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -416,11 +406,7 @@ impl CustomObjectTypesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomObjectType) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -486,10 +472,7 @@ impl CustomObjectTypesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomObjectType) -> Self {
         Self(
             self
                 .0
@@ -545,7 +528,7 @@ impl CustomObjectTypesUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomObjectType) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -557,10 +540,7 @@ impl CustomObjectTypesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomObjectType) -> Self {
         Self(
             self
                 .0

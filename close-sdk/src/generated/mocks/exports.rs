@@ -104,7 +104,7 @@ impl ExportsCreateLeadWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateLeadExport) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -116,11 +116,7 @@ impl ExportsCreateLeadThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::Export) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -170,7 +166,7 @@ impl ExportsCreateOpportunityWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateOpportunityExport) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -182,11 +178,7 @@ impl ExportsCreateOpportunityThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::Export) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -260,10 +252,7 @@ impl ExportsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Export) -> Self {
         Self(
             self
                 .0

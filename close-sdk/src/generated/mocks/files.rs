@@ -28,11 +28,7 @@ impl FilesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::FileUpload) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self

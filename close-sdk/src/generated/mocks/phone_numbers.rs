@@ -630,11 +630,7 @@ impl PhoneNumbersCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &crate::types::PhoneNumber) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self

@@ -16,7 +16,7 @@ impl ReportingGetActivityWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::ActivityReportRequest) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -28,11 +28,7 @@ impl ReportingGetActivityThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::ActivityReport) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -91,10 +87,7 @@ impl ReportingListActivityMetricsThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::ActivityMetrics) -> Self {
         Self(
             self
                 .0
@@ -291,7 +284,7 @@ impl ReportingGetFunnelStagesWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::FunnelReportRequest) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -303,11 +296,7 @@ impl ReportingGetFunnelStagesThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::FunnelStagesReport) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -359,7 +348,7 @@ impl ReportingGetFunnelTotalsWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::FunnelReportRequest) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -371,11 +360,7 @@ impl ReportingGetFunnelTotalsThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::FunnelTotalsReport) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -471,10 +456,7 @@ impl ReportingGetSentEmailsThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SentEmailsReport) -> Self {
         Self(
             self
                 .0
@@ -581,10 +563,7 @@ impl ReportingGetLeadStatusesThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::StatusChangeReport) -> Self {
         Self(
             self
                 .0
@@ -701,10 +680,7 @@ impl ReportingGetOpportunityStatusesThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::StatusChangeReport) -> Self {
         Self(
             self
                 .0

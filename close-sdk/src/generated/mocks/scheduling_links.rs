@@ -74,7 +74,7 @@ impl SchedulingLinksCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SchedulingLinkInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -86,11 +86,7 @@ impl SchedulingLinksCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::SchedulingLink) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -142,7 +138,7 @@ impl SchedulingLinksCreateIntegrationWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SchedulingLinkIntegrationInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -154,11 +150,7 @@ impl SchedulingLinksCreateIntegrationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::SchedulingLink) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -284,10 +276,7 @@ impl SchedulingLinksGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SchedulingLink) -> Self {
         Self(
             self
                 .0
@@ -341,7 +330,7 @@ impl SchedulingLinksUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SchedulingLinkInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -353,10 +342,7 @@ impl SchedulingLinksUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SchedulingLink) -> Self {
         Self(
             self
                 .0
@@ -521,7 +507,7 @@ impl SchedulingLinksCreateSharedWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SharedSchedulingLinkInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -533,11 +519,7 @@ impl SchedulingLinksCreateSharedThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::SharedSchedulingLink) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -605,10 +587,7 @@ impl SchedulingLinksGetSharedThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedSchedulingLink) -> Self {
         Self(
             self
                 .0
@@ -666,7 +645,7 @@ impl SchedulingLinksUpdateSharedWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SharedSchedulingLinkInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -678,10 +657,7 @@ impl SchedulingLinksUpdateSharedThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedSchedulingLink) -> Self {
         Self(
             self
                 .0
@@ -794,7 +770,7 @@ impl SchedulingLinksCreateSharedAssociationWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SharedSchedulingLinkAssociationInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -809,7 +785,7 @@ impl SchedulingLinksCreateSharedAssociationThen {
     pub fn success(
         self,
         status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        value: &types::SharedSchedulingLinkAssociation,
     ) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
@@ -863,7 +839,7 @@ impl SchedulingLinksDeleteSharedAssociationWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::SharedSchedulingLinkAssociationInput) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -875,19 +851,9 @@ impl SchedulingLinksDeleteSharedAssociationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16) -> Self {
         assert_eq!(status / 100u16, 2u16);
-        Self(
-            self
-                .0
-                .status(status)
-                .header("content-type", "application/json")
-                .json_body_obj(value),
-        )
+        Self(self.0.status(status))
     }
     pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
         Self(

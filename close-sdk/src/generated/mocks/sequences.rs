@@ -94,7 +94,7 @@ impl SequencesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateSequence) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -106,11 +106,7 @@ impl SequencesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::Sequence) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -194,10 +190,7 @@ impl SequencesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Sequence) -> Self {
         Self(
             self
                 .0
@@ -251,7 +244,7 @@ impl SequencesUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateSequence) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -263,10 +256,7 @@ impl SequencesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Sequence) -> Self {
         Self(
             self
                 .0
@@ -481,7 +471,7 @@ impl SequencesCreateSubscriptionWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateSequenceSubscription) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -493,11 +483,7 @@ impl SequencesCreateSubscriptionThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::SequenceSubscription) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -565,10 +551,7 @@ impl SequencesGetSubscriptionThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SequenceSubscription) -> Self {
         Self(
             self
                 .0
@@ -626,7 +609,7 @@ impl SequencesUpdateSubscriptionWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateSequenceSubscription) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -638,10 +621,7 @@ impl SequencesUpdateSubscriptionThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SequenceSubscription) -> Self {
         Self(
             self
                 .0

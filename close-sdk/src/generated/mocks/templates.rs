@@ -124,7 +124,7 @@ impl EmailTemplatesCreateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateEmailTemplate) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -136,11 +136,7 @@ impl EmailTemplatesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::EmailTemplate) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -224,10 +220,7 @@ impl EmailTemplatesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailTemplate) -> Self {
         Self(
             self
                 .0
@@ -291,7 +284,7 @@ impl EmailTemplatesUpdateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateEmailTemplate) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -303,10 +296,7 @@ impl EmailTemplatesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailTemplate) -> Self {
         Self(
             self
                 .0
@@ -578,10 +568,7 @@ impl EmailTemplatesRenderThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::RenderedEmailTemplate) -> Self {
         Self(
             self
                 .0
@@ -720,11 +707,7 @@ impl SmsTemplatesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::SmsTemplate) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -808,10 +791,7 @@ impl SmsTemplatesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SmsTemplate) -> Self {
         Self(
             self
                 .0
@@ -877,10 +857,7 @@ impl SmsTemplatesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SmsTemplate) -> Self {
         Self(
             self
                 .0

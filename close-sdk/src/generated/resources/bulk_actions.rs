@@ -457,6 +457,51 @@ pub mod types {
             value.parse()
         }
     }
+    ///How `set_custom_field` changes a field that accepts several values (Close assumes `replace`).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum BulkEditCustomFieldOperation {
+        #[cfg_attr(feature = "schemars", serde(rename = "replace"))]
+        Replace,
+        #[cfg_attr(feature = "schemars", serde(rename = "add"))]
+        Add,
+        #[cfg_attr(feature = "schemars", serde(rename = "remove"))]
+        Remove,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownBulkEditCustomFieldOperation),
+    }
+    impl ::std::str::FromStr for BulkEditCustomFieldOperation {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "replace" => Ok(Self::Replace),
+                "add" => Ok(Self::Add),
+                "remove" => Ok(Self::Remove),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkEditCustomFieldOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkEditCustomFieldOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`BulkEmailAction`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -881,6 +926,208 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
+    }
+    ///A bulk delete of the leads an Advanced Filtering query selects.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkDelete {
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A bulk edit of the leads an Advanced Filtering query selects; the members besides `type` depend on it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkEdit {
+        ///`clear_custom_field`/`set_custom_field`: the custom field (or give `custom_field_name`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_id: ::std::option::Option<::std::string::String>,
+        ///`clear_custom_field`/`set_custom_field`: the exact name of the custom field.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_operation: ::std::option::Option<BulkEditCustomFieldOperation>,
+        ///`set_custom_field`: the new value.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_value: ::std::option::Option<::serde_json::Value>,
+        ///`set_custom_field`: several values, for a field that accepts them.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub custom_field_values: ::std::vec::Vec<::serde_json::Value>,
+        ///`set_lead_status`: the lead status to set.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_status_id: ::std::option::Option<::std::string::String>,
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        #[cfg_attr(feature = "schemars", serde(rename = "type"))]
+        pub type_: BulkEditActionType,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A bulk email from a template to the leads an Advanced Filtering query selects.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkEmail {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_preference: ::std::option::Option<BulkEmailContactPreference>,
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        ///The email template (`tmpl_…`) to send.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub template_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A bulk subscribe, pause or resume of sequence subscriptions for the leads an Advanced Filtering query selects. `subscribe` needs `sequence_id`, `sender_account_id`, `sender_name`, `sender_email` and `contact_preference`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateBulkSequenceSubscription {
+        pub action_type: BulkSequenceSubscriptionActionType,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_preference: ::std::option::Option<
+            BulkSequenceSubscriptionContactPreference,
+        >,
+        ///Most leads to act on.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the bulk action is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        ///The email account (`emailacct_…`) the sequence sends from.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_account_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_name: ::std::option::Option<::std::string::String>,
+        ///The sequence; without it, `pause`/`resume`/`resume_finished` act on every sequence.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     ///A value of [`BulkActionObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkActionObjectType::as_str`] reads it).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2228,6 +2475,61 @@ pub mod types {
                         Self::ClearCustomObjectCustomField
                     }
                     _ => Self::Unknown(UnknownBulkEditActionType(key.into_string())),
+                },
+            )
+        }
+    }
+    ///A value of [`BulkEditCustomFieldOperation`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEditCustomFieldOperation::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkEditCustomFieldOperation(::std::string::String);
+    impl UnknownBulkEditCustomFieldOperation {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl BulkEditCustomFieldOperation {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Replace => "replace",
+                Self::Add => "add",
+                Self::Remove => "remove",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkEditCustomFieldOperation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkEditCustomFieldOperation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEditCustomFieldOperation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkEditCustomFieldOperation` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "replace" => Self::Replace,
+                    "add" => Self::Add,
+                    "remove" => Self::Remove,
+                    _ => {
+                        Self::Unknown(
+                            UnknownBulkEditCustomFieldOperation(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -3832,6 +4134,1068 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKDELETE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["results_limit", "s_query", "send_done_email", "sort"],
+    );
+    impl ::serde::Serialize for CreateBulkDelete {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBulkDelete", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "results_limit", &CREATEBULKDELETE_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(1usize, "s_query", &CREATEBULKDELETE_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "send_done_email", &CREATEBULKDELETE_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(3usize, "sort", &CREATEBULKDELETE_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkDelete {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkDelete;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkDelete` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkDelete, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKDELETE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkDelete {
+                        results_limit: f0,
+                        s_query: f1.unwrap_or_default(),
+                        send_done_email: f2,
+                        sort: f3.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKEDIT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "custom_field_id",
+            "custom_field_name",
+            "custom_field_operation",
+            "custom_field_value",
+            "custom_field_values",
+            "lead_status_id",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for CreateBulkEdit {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_field_id" => true,
+                    "custom_field_name" => true,
+                    "custom_field_operation" => true,
+                    "custom_field_value" => true,
+                    "custom_field_values" => true,
+                    "lead_status_id" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBulkEdit", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.custom_field_id {
+                map.serialize_entry("custom_field_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "custom_field_id", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_name {
+                map.serialize_entry("custom_field_name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "custom_field_name", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_operation {
+                map.serialize_entry("custom_field_operation", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "custom_field_operation", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_operation", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_value {
+                map.serialize_entry("custom_field_value", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "custom_field_value", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_value", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.custom_field_values) {
+                map.serialize_entry("custom_field_values", &self.custom_field_values)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_field_values", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_status_id {
+                map.serialize_entry("lead_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "lead_status_id", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "results_limit", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(7usize, "s_query", &CREATEBULKEDIT_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "send_done_email", &CREATEBULKEDIT_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(9usize, "sort", &CREATEBULKEDIT_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkEdit {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkEdit;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkEdit` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkEdit, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<BulkEditCustomFieldOperation> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<BulkEditActionType> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_field_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_operation" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "lead_status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CREATEBULKEDIT_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkEdit {
+                        custom_field_id: f0,
+                        custom_field_name: f1,
+                        custom_field_operation: f2,
+                        custom_field_value: f3,
+                        custom_field_values: f4.unwrap_or_default(),
+                        lead_status_id: f5,
+                        results_limit: f6,
+                        s_query: f7.unwrap_or_default(),
+                        send_done_email: f8,
+                        sort: f9.unwrap_or_default(),
+                        type_: match f10 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("type"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKEMAIL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "contact_preference",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "template_id",
+        ],
+    );
+    impl ::serde::Serialize for CreateBulkEmail {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "contact_preference" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    "template_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBulkEmail", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_preference {
+                map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "contact_preference", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_preference", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "results_limit", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(2usize, "s_query", &CREATEBULKEMAIL_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "send_done_email", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(4usize, "sort", &CREATEBULKEMAIL_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_id {
+                map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "template_id", &CREATEBULKEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkEmail {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkEmail;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkEmail` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkEmail, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<BulkEmailContactPreference> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_preference" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEBULKEMAIL_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkEmail {
+                        contact_preference: f0,
+                        results_limit: f1,
+                        s_query: f2.unwrap_or_default(),
+                        send_done_email: f3,
+                        sort: f4.unwrap_or_default(),
+                        template_id: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "action_type",
+            "contact_preference",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sender_account_id",
+            "sender_email",
+            "sender_name",
+            "sequence_id",
+            "sort",
+        ],
+    );
+    impl ::serde::Serialize for CreateBulkSequenceSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action_type" => true,
+                    "contact_preference" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sender_account_id" => true,
+                    "sender_email" => true,
+                    "sender_name" => true,
+                    "sequence_id" => true,
+                    "sort" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CreateBulkSequenceSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("action_type", &self.action_type)?;
+            if let ::std::option::Option::Some(v) = &self.contact_preference {
+                map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_preference",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_preference", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "results_limit",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self
+                .extra
+                .null_at(3usize, "s_query", &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "send_done_email",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_account_id {
+                map.serialize_entry("sender_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "sender_account_id",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_account_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_email {
+                map.serialize_entry("sender_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "sender_email",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_name {
+                map.serialize_entry("sender_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "sender_name",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "sequence_id",
+                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self
+                .extra
+                .null_at(9usize, "sort", &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sort", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBulkSequenceSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBulkSequenceSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBulkSequenceSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBulkSequenceSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        BulkSequenceSubscriptionActionType,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        BulkSequenceSubscriptionContactPreference,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_preference" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "sender_account_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "sender_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "sender_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBulkSequenceSubscription {
+                        action_type: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "action_type",
+                                    ),
+                                );
+                            }
+                        },
+                        contact_preference: f1,
+                        results_limit: f2,
+                        s_query: f3.unwrap_or_default(),
+                        send_done_email: f4,
+                        sender_account_id: f5,
+                        sender_email: f6,
+                        sender_name: f7,
+                        sequence_id: f8,
+                        sort: f9.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CreateBulkDelete {
+        /// The `CreateBulkDelete` with only its required members (`s_query`, `sort`) set. Set others with struct update syntax: `CreateBulkDelete { .., ..CreateBulkDelete::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            s_query: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            sort: impl ::std::convert::Into<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+            >,
+        ) -> Self {
+            Self {
+                results_limit: ::std::default::Default::default(),
+                s_query: s_query.into(),
+                send_done_email: ::std::default::Default::default(),
+                sort: sort.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateBulkEdit {
+        /// The `CreateBulkEdit` with only its required members (`custom_field_values`, `s_query`, `sort`, `type_`) set. Set others with struct update syntax: `CreateBulkEdit { .., ..CreateBulkEdit::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            custom_field_values: impl ::std::convert::Into<
+                ::std::vec::Vec<::serde_json::Value>,
+            >,
+            s_query: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            sort: impl ::std::convert::Into<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+            >,
+            type_: impl ::std::convert::Into<BulkEditActionType>,
+        ) -> Self {
+            Self {
+                custom_field_id: ::std::default::Default::default(),
+                custom_field_name: ::std::default::Default::default(),
+                custom_field_operation: ::std::default::Default::default(),
+                custom_field_value: ::std::default::Default::default(),
+                custom_field_values: custom_field_values.into(),
+                lead_status_id: ::std::default::Default::default(),
+                results_limit: ::std::default::Default::default(),
+                s_query: s_query.into(),
+                send_done_email: ::std::default::Default::default(),
+                sort: sort.into(),
+                type_: type_.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateBulkEmail {
+        /// The `CreateBulkEmail` with only its required members (`s_query`, `sort`) set. Set others with struct update syntax: `CreateBulkEmail { .., ..CreateBulkEmail::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            s_query: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            sort: impl ::std::convert::Into<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+            >,
+        ) -> Self {
+            Self {
+                contact_preference: ::std::default::Default::default(),
+                results_limit: ::std::default::Default::default(),
+                s_query: s_query.into(),
+                send_done_email: ::std::default::Default::default(),
+                sort: sort.into(),
+                template_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateBulkSequenceSubscription {
+        /// The `CreateBulkSequenceSubscription` with only its required members (`action_type`, `s_query`, `sort`) set. Set others with struct update syntax: `CreateBulkSequenceSubscription { .., ..CreateBulkSequenceSubscription::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            action_type: impl ::std::convert::Into<BulkSequenceSubscriptionActionType>,
+            s_query: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            sort: impl ::std::convert::Into<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+            >,
+        ) -> Self {
+            Self {
+                action_type: action_type.into(),
+                contact_preference: ::std::default::Default::default(),
+                results_limit: ::std::default::Default::default(),
+                s_query: s_query.into(),
+                send_done_email: ::std::default::Default::default(),
+                sender_account_id: ::std::default::Default::default(),
+                sender_email: ::std::default::Default::default(),
+                sender_name: ::std::default::Default::default(),
+                sequence_id: ::std::default::Default::default(),
+                sort: sort.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -4171,7 +5535,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateBulkDelete, String>,
     }
     impl<'a> BulkActionsDeleteCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4182,12 +5546,15 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkDelete>,
+            <V as std::convert::TryInto<
+                types::CreateBulkDelete,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateBulkDelete` for body failed: {}", s)
                 });
             self
         }
@@ -4356,7 +5723,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateBulkEdit, String>,
     }
     impl<'a> BulkActionsEditCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4367,12 +5734,15 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkEdit>,
+            <V as std::convert::TryInto<
+                types::CreateBulkEdit,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateBulkEdit` for body failed: {}", s)
                 });
             self
         }
@@ -4558,7 +5928,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateBulkEmail, String>,
     }
     impl<'a> BulkActionsEmailCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4569,12 +5939,15 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkEmail>,
+            <V as std::convert::TryInto<
+                types::CreateBulkEmail,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateBulkEmail` for body failed: {}", s)
                 });
             self
         }
@@ -4746,7 +6119,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateBulkSequenceSubscription, String>,
     }
     impl<'a> BulkActionsSequenceSubscriptionsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4757,12 +6130,18 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateBulkSequenceSubscription>,
+            <V as std::convert::TryInto<
+                types::CreateBulkSequenceSubscription,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateBulkSequenceSubscription` for body failed: {}",
+                        s
+                    )
                 });
             self
         }

@@ -14,6 +14,24 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///Allows and disallows many users to send as the caller in one request.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BulkSendAs {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub allowed_user_ids: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub disallowed_user_ids: ::std::vec::Vec<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A connected account (email, Zoom, Microsoft, Calendly), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -63,6 +81,16 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///Allows `allowed_user_id` to send as `allowing_user_id` (which must be the caller).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSendAs {
+        pub allowed_user_id: ::std::string::String,
+        pub allowing_user_id: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A Send As association (one user allowed to send as another), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -103,6 +131,113 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKSENDAS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["allowed_user_ids", "disallowed_user_ids"],
+    );
+    impl ::serde::Serialize for BulkSendAs {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "allowed_user_ids" => true,
+                    "disallowed_user_ids" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkSendAs", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.allowed_user_ids) {
+                map.serialize_entry("allowed_user_ids", &self.allowed_user_ids)?;
+            } else if self
+                .extra
+                .null_at(0usize, "allowed_user_ids", &BULKSENDAS_WIRE_KEYS)
+            {
+                map.serialize_entry("allowed_user_ids", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.disallowed_user_ids) {
+                map.serialize_entry("disallowed_user_ids", &self.disallowed_user_ids)?;
+            } else if self
+                .extra
+                .null_at(1usize, "disallowed_user_ids", &BULKSENDAS_WIRE_KEYS)
+            {
+                map.serialize_entry("disallowed_user_ids", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkSendAs {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkSendAs;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkSendAs` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkSendAs, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "allowed_user_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKSENDAS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "disallowed_user_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKSENDAS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkSendAs {
+                        allowed_user_ids: f0.unwrap_or_default(),
+                        disallowed_user_ids: f1.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     impl ConnectedAccount {
         /// `id`, or `None` when Close did not send it.
@@ -356,6 +491,113 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESENDAS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["allowed_user_id", "allowing_user_id"],
+    );
+    impl ::serde::Serialize for CreateSendAs {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "allowed_user_id" => true,
+                    "allowing_user_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSendAs", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("allowed_user_id", &self.allowed_user_id)?;
+            map.serialize_entry("allowing_user_id", &self.allowing_user_id)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSendAs {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSendAs;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSendAs` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSendAs, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "allowed_user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESENDAS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "allowing_user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESENDAS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSendAs {
+                        allowed_user_id: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "allowed_user_id",
+                                    ),
+                                );
+                            }
+                        },
+                        allowing_user_id: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "allowing_user_id",
+                                    ),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl SendAsAssociation {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -594,6 +836,38 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl BulkSendAs {
+        /// The `BulkSendAs` with only its required members (`allowed_user_ids`, `disallowed_user_ids`) set. Set others with struct update syntax: `BulkSendAs { .., ..BulkSendAs::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            allowed_user_ids: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            disallowed_user_ids: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                allowed_user_ids: allowed_user_ids.into(),
+                disallowed_user_ids: disallowed_user_ids.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateSendAs {
+        /// The `CreateSendAs` with only its required members (`allowed_user_id`, `allowing_user_id`) set. Set others with struct update syntax: `CreateSendAs { .., ..CreateSendAs::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            allowed_user_id: impl ::std::convert::Into<::std::string::String>,
+            allowing_user_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                allowed_user_id: allowed_user_id.into(),
+                allowing_user_id: allowing_user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
 }
@@ -846,10 +1120,7 @@ pub mod builder {
         ///Sends a `GET` request to `/connected_account/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::ConnectedAccount>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -950,7 +1221,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SendAsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateSendAs, String>,
     }
     impl<'a> SendAsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -961,22 +1232,20 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSendAs>,
+            <V as std::convert::TryInto<types::CreateSendAs>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateSendAs` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/send_as/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/send_as/", client.baseurl,);
@@ -1071,7 +1340,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SendAsBulkCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::BulkSendAs, String>,
     }
     impl<'a> SendAsBulkCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1082,12 +1351,13 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::BulkSendAs>,
+            <V as std::convert::TryInto<types::BulkSendAs>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `BulkSendAs` for body failed: {}", s)
                 });
             self
         }
@@ -1143,10 +1413,7 @@ pub mod builder {
         ///Sends a `GET` request to `/send_as/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(

@@ -14,6 +14,44 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new custom object on a lead; custom field values are `custom.{field_id}` members (the map).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateCustomObject {
+        pub custom_object_type_id: ::std::string::String,
+        pub lead_id: ::std::string::String,
+        pub name: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A new custom object type (create it before its custom fields).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateCustomObjectType {
+        ///Only API clients may create instances.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub api_create_only: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Only users with these roles may edit instances (anyone by default).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
+        pub name: ::std::string::String,
+        pub name_plural: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A custom object (an instance of a custom object type on a lead), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -98,6 +136,13 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub back_reference_fields: ::std::option::Option<
+            ::std::vec::Vec<CustomObjectTypeField>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -114,6 +159,18 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub fields: ::std::option::Option<::std::vec::Vec<CustomObjectTypeField>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -143,6 +200,64 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///A custom field of a custom object type, as the type's answer lists it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomObjectTypeField {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub back_reference_is_visible: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub referenced_custom_type_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///`CustomObjectTypesListResponse200`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -155,6 +270,328 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
+    }
+    ///Changes to a custom object; custom field values are `custom.{field_id}` members (the map, `null` clears one).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomObject {
+        pub name: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///Changes to a custom object type.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomObjectType {
+        pub api_create_only: crate::Patch<bool>,
+        pub description: crate::Patch<::std::string::String>,
+        pub editable_with_roles: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub name: crate::Patch<::std::string::String>,
+        pub name_plural: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMOBJECT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_object_type_id", "lead_id", "name"],
+    );
+    impl ::serde::Serialize for CreateCustomObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_object_type_id" => true,
+                    "lead_id" => true,
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateCustomObject", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("custom_object_type_id", &self.custom_object_type_id)?;
+            map.serialize_entry("lead_id", &self.lead_id)?;
+            map.serialize_entry("name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateCustomObject;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateCustomObject` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateCustomObject, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_object_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateCustomObject {
+                        custom_object_type_id: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "custom_object_type_id",
+                                    ),
+                                );
+                            }
+                        },
+                        lead_id: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("lead_id"),
+                                );
+                            }
+                        },
+                        name: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMOBJECTTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["api_create_only", "description", "editable_with_roles", "name", "name_plural"],
+    );
+    impl ::serde::Serialize for CreateCustomObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "api_create_only" => true,
+                    "description" => true,
+                    "editable_with_roles" => true,
+                    "name" => true,
+                    "name_plural" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateCustomObjectType", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.api_create_only {
+                map.serialize_entry("api_create_only", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "api_create_only", &CREATECUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("api_create_only", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "description", &CREATECUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
+                map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "editable_with_roles",
+                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("name_plural", &self.name_plural)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateCustomObjectType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateCustomObjectType` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateCustomObjectType, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "api_create_only" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "name_plural" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATECUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateCustomObjectType {
+                        api_create_only: f0,
+                        description: f1,
+                        editable_with_roles: f2.unwrap_or_default(),
+                        name: match f3 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        name_plural: match f4 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "name_plural",
+                                    ),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     impl CustomObject {
         /// `id`, or `None` when Close did not send it.
@@ -510,6 +947,18 @@ pub mod types {
         }
     }
     impl CustomObjectType {
+        ///`back_reference_fields`, or an empty slice when Close did not send it.
+        pub fn back_reference_fields(&self) -> &[CustomObjectTypeField] {
+            self.back_reference_fields.as_deref().unwrap_or_default()
+        }
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        ///`fields`, or an empty slice when Close did not send it.
+        pub fn fields(&self) -> &[CustomObjectTypeField] {
+            self.fields.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
@@ -520,10 +969,13 @@ pub mod types {
     static CUSTOMOBJECTTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "api_create_only",
+            "back_reference_fields",
             "created_by",
             "date_created",
             "date_updated",
             "description",
+            "editable_with_roles",
+            "fields",
             "id",
             "name",
             "name_plural",
@@ -540,10 +992,17 @@ pub mod types {
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "api_create_only" => !(v.is_null() && self.api_create_only.is_none()),
+                    "back_reference_fields" => {
+                        !(v.is_null() && self.back_reference_fields.is_none())
+                    }
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
                     "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "fields" => !(v.is_null() && self.fields.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
                     "name_plural" => !(v.is_null() && self.name_plural.is_none()),
@@ -566,11 +1025,19 @@ pub mod types {
             {
                 map.serialize_entry("api_create_only", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.back_reference_fields {
+                map.serialize_entry("back_reference_fields", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "back_reference_fields", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("back_reference_fields", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
             } else if self
                 .extra
-                .null_at(1usize, "created_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(2usize, "created_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("created_by", &())?;
             }
@@ -578,7 +1045,7 @@ pub mod types {
                 map.serialize_entry("date_created", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "date_created", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(3usize, "date_created", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
@@ -586,7 +1053,7 @@ pub mod types {
                 map.serialize_entry("date_updated", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "date_updated", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(4usize, "date_updated", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
@@ -594,25 +1061,38 @@ pub mod types {
                 map.serialize_entry("description", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "description", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(5usize, "description", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("description", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "editable_with_roles", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.fields {
+                map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(7usize, "fields", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
+                map.serialize_entry("fields", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(5usize, "id", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
+            } else if self.extra.null_at(8usize, "id", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(6usize, "name", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
+            } else if self.extra.null_at(9usize, "name", &CUSTOMOBJECTTYPE_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name_plural {
                 map.serialize_entry("name_plural", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "name_plural", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(10usize, "name_plural", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("name_plural", &())?;
             }
@@ -620,7 +1100,7 @@ pub mod types {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "organization_id", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(11usize, "organization_id", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -628,7 +1108,7 @@ pub mod types {
                 map.serialize_entry("updated_by", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "updated_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
+                .null_at(12usize, "updated_by", &CUSTOMOBJECTTYPE_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
             }
@@ -657,15 +1137,24 @@ pub mod types {
                 ) -> ::std::result::Result<CustomObjectType, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<CustomObjectTypeField>,
+                    > = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::std::vec::Vec<CustomObjectTypeField>,
+                    > = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -680,7 +1169,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by" => {
+                            "back_reference_fields" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -690,7 +1179,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -700,7 +1189,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -710,7 +1199,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "description" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -720,7 +1209,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -730,7 +1219,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "editable_with_roles" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -740,7 +1229,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name_plural" => {
+                            "fields" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -750,7 +1239,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -760,7 +1249,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -770,20 +1259,343 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "name_plural" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPE_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(CustomObjectType {
                         api_create_only: f0,
-                        created_by: f1,
-                        date_created: f2,
-                        date_updated: f3,
-                        description: f4,
-                        id: f5,
-                        name: f6,
-                        name_plural: f7,
-                        organization_id: f8,
-                        updated_by: f9,
+                        back_reference_fields: f1,
+                        created_by: f2,
+                        date_created: f3,
+                        date_updated: f4,
+                        description: f5,
+                        editable_with_roles: f6,
+                        fields: f7,
+                        id: f8,
+                        name: f9,
+                        name_plural: f10,
+                        organization_id: f11,
+                        updated_by: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CustomObjectTypeField {
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMOBJECTTYPEFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "back_reference_is_visible",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "referenced_custom_type_id",
+            "required",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for CustomObjectTypeField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => {
+                        !(v.is_null() && self.accepts_multiple_values.is_none())
+                    }
+                    "back_reference_is_visible" => {
+                        !(v.is_null() && self.back_reference_is_visible.is_none())
+                    }
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "referenced_custom_type_id" => {
+                        !(v.is_null() && self.referenced_custom_type_id.is_none())
+                    }
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomObjectTypeField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "accepts_multiple_values",
+                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.back_reference_is_visible {
+                map.serialize_entry("back_reference_is_visible", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "back_reference_is_visible",
+                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("back_reference_is_visible", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "description", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "editable_with_roles", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "name", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.referenced_custom_type_id {
+                map.serialize_entry("referenced_custom_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "referenced_custom_type_id",
+                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("referenced_custom_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "required", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "type", &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomObjectTypeField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomObjectTypeField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomObjectTypeField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomObjectTypeField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "back_reference_is_visible" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "referenced_custom_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CUSTOMOBJECTTYPEFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomObjectTypeField {
+                        accepts_multiple_values: f0,
+                        back_reference_is_visible: f1,
+                        description: f2,
+                        editable_with_roles: f3,
+                        id: f4,
+                        name: f5,
+                        referenced_custom_type_id: f6,
+                        required: f7,
+                        type_: f8,
                         extra,
                     })
                 }
@@ -881,6 +1693,202 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMOBJECT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name"],
+    );
+    impl ::serde::Serialize for UpdateCustomObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateCustomObject", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomObject;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomObject` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomObject, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomObject {
+                        name: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMOBJECTTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["api_create_only", "description", "editable_with_roles", "name", "name_plural"],
+    );
+    impl ::serde::Serialize for UpdateCustomObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "api_create_only" => true,
+                    "description" => true,
+                    "editable_with_roles" => true,
+                    "name" => true,
+                    "name_plural" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateCustomObjectType", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "api_create_only",
+                &self.api_create_only,
+            )?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(
+                &mut map,
+                "editable_with_roles",
+                &self.editable_with_roles,
+            )?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "name_plural", &self.name_plural)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomObjectType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomObjectType` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomObjectType, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "api_create_only" => f0 = map.next_value()?,
+                            "description" => f1 = map.next_value()?,
+                            "editable_with_roles" => f2 = map.next_value()?,
+                            "name" => f3 = map.next_value()?,
+                            "name_plural" => f4 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomObjectType {
+                        api_create_only: f0,
+                        description: f1,
+                        editable_with_roles: f2,
+                        name: f3,
+                        name_plural: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CreateCustomObject {
+        /// The `CreateCustomObject` with only its required members (`custom_object_type_id`, `lead_id`, `name`) set. Set others with struct update syntax: `CreateCustomObject { .., ..CreateCustomObject::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            custom_object_type_id: impl ::std::convert::Into<::std::string::String>,
+            lead_id: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                custom_object_type_id: custom_object_type_id.into(),
+                lead_id: lead_id.into(),
+                name: name.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateCustomObjectType {
+        /// The `CreateCustomObjectType` with only its required members (`editable_with_roles`, `name`, `name_plural`) set. Set others with struct update syntax: `CreateCustomObjectType { .., ..CreateCustomObjectType::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            editable_with_roles: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            name: impl ::std::convert::Into<::std::string::String>,
+            name_plural: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                api_create_only: ::std::default::Default::default(),
+                description: ::std::default::Default::default(),
+                editable_with_roles: editable_with_roles.into(),
+                name: name.into(),
+                name_plural: name_plural.into(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
 }
@@ -1145,7 +2153,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomObjectsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateCustomObject, String>,
     }
     impl<'a> CustomObjectsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1156,22 +2164,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomObject>,
+            <V as std::convert::TryInto<
+                types::CreateCustomObject,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomObject` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/custom_object/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_object/", client.baseurl,);
@@ -1217,10 +2225,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_object/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1245,7 +2250,7 @@ pub mod builder {
     pub struct CustomObjectsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::UpdateCustomObject, String>,
     }
     impl<'a> CustomObjectsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1269,22 +2274,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomObject>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomObject,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomObject` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `PUT` request to `/custom_object/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1387,7 +2392,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1398,22 +2403,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomObjectType>,
+            <V as std::convert::TryInto<
+                types::CreateCustomObjectType,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateCustomObjectType` for body failed: {}", s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/custom_object_type/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_object_type/", client.baseurl,);
@@ -1459,10 +2466,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1487,7 +2491,7 @@ pub mod builder {
     pub struct CustomObjectTypesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::UpdateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1511,22 +2515,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomObjectType>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomObjectType,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateCustomObjectType` for body failed: {}", s
+                    )
                 });
             self
         }
         ///Sends a `PUT` request to `/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;

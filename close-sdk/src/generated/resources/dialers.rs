@@ -899,12 +899,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/dialer/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Dialer>, crate::Error> {
             let Self { client, id, organization_id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;

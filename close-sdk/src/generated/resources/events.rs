@@ -14,6 +14,424 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///One entry of the event log (what changed, on which object, by whom). The object after the change, `data`, is read from the map: the generator's list check (close-sdk-gen/src/paginate.rs) takes any `data` member for a list.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EventRecord {
+        ///`created`, `updated`, `deleted`, …
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub action: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub changed_fields: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        ///The request behind the change (`request_method`, `request_path`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub meta: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub object_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///The changed members before the change.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub previous_data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    impl EventRecord {
+        ///`changed_fields`, or an empty slice when Close did not send it.
+        pub fn changed_fields(&self) -> &[::std::string::String] {
+            self.changed_fields.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EVENTRECORD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "action",
+            "changed_fields",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_id",
+            "meta",
+            "object_id",
+            "object_type",
+            "organization_id",
+            "previous_data",
+            "request_id",
+            "user_id",
+        ],
+    );
+    impl ::serde::Serialize for EventRecord {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action" => !(v.is_null() && self.action.is_none()),
+                    "changed_fields" => !(v.is_null() && self.changed_fields.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "meta" => !(v.is_null() && self.meta.is_none()),
+                    "object_id" => !(v.is_null() && self.object_id.is_none()),
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "previous_data" => !(v.is_null() && self.previous_data.is_none()),
+                    "request_id" => !(v.is_null() && self.request_id.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EventRecord", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.action {
+                map.serialize_entry("action", v)?;
+            } else if self.extra.null_at(0usize, "action", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("action", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.changed_fields {
+                map.serialize_entry("changed_fields", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "changed_fields", &EVENTRECORD_WIRE_KEYS)
+            {
+                map.serialize_entry("changed_fields", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(2usize, "date_created", &EVENTRECORD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(3usize, "date_updated", &EVENTRECORD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(5usize, "lead_id", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.meta {
+                map.serialize_entry("meta", v)?;
+            } else if self.extra.null_at(6usize, "meta", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("meta", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_id {
+                map.serialize_entry("object_id", v)?;
+            } else if self.extra.null_at(7usize, "object_id", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("object_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self.extra.null_at(8usize, "object_type", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &EVENTRECORD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.previous_data {
+                map.serialize_entry("previous_data", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "previous_data", &EVENTRECORD_WIRE_KEYS)
+            {
+                map.serialize_entry("previous_data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.request_id {
+                map.serialize_entry("request_id", v)?;
+            } else if self.extra.null_at(11usize, "request_id", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("request_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(12usize, "user_id", &EVENTRECORD_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EventRecord {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EventRecord;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EventRecord` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EventRecord, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "changed_fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "meta" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "object_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "previous_data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "request_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &EVENTRECORD_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EventRecord {
+                        action: f0,
+                        changed_fields: f1,
+                        date_created: f2,
+                        date_updated: f3,
+                        id: f4,
+                        lead_id: f5,
+                        meta: f6,
+                        object_id: f7,
+                        object_type: f8,
+                        organization_id: f9,
+                        previous_data: f10,
+                        request_id: f11,
+                        user_id: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
 }
 #[doc(hidden)]
 impl Client {
@@ -401,10 +819,7 @@ pub mod builder {
         ///Sends a `GET` request to `/event/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EventRecord>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(

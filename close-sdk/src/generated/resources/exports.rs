@@ -14,6 +14,111 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///An export of the leads an Advanced Filtering query selects (all leads without one).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateLeadExport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_format: ::std::option::Option<ExportDateFormat>,
+        ///Only these fields (all by default).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub fields: ::std::vec::Vec<::std::string::String>,
+        pub format: ExportFormat,
+        ///Activities too (`leads` type, `json` format only).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub include_activities: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub include_addresses: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub include_custom_objects: ::std::option::Option<bool>,
+        ///Smart fields too (`leads`/`json`, or any `csv`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub include_smart_fields: ::std::option::Option<bool>,
+        ///Most leads to export.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query selecting the leads.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+        )]
+        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`false`: no confirmation email when the export is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        #[cfg_attr(feature = "schemars", serde(rename = "type"))]
+        pub type_: LeadExportType,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///An export of the opportunities the `/opportunity/` filters in `params` select.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateOpportunityExport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_format: ::std::option::Option<ExportDateFormat>,
+        ///Only these fields (all by default).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub fields: ::std::vec::Vec<::std::string::String>,
+        pub format: ExportFormat,
+        ///Filters of `GET /opportunity/` (`{"status_id": "…", "user_id__in": "a,b"}`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                default,
+                skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+            )
+        )]
+        pub params: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        ///`false`: no confirmation email when the export is done.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///An export (its status and download URL), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -32,7 +137,23 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub date_format: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<::std::string::String>,
+        ///Where the finished file is downloaded (null until then).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub download_url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -58,11 +179,40 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub organization_id: ::std::option::Option<::std::string::String>,
+        ///An opportunity export's filters.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub params: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub results_limit: ::std::option::Option<i64>,
+        ///The Advanced Filtering query the export ran.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub s_query: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::types::BulkActionSort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -85,6 +235,91 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///How dates are written in a CSV export (Close assumes `original`).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ExportDateFormat {
+        #[cfg_attr(feature = "schemars", serde(rename = "original"))]
+        Original,
+        #[cfg_attr(feature = "schemars", serde(rename = "iso8601"))]
+        Iso8601,
+        #[cfg_attr(feature = "schemars", serde(rename = "excel"))]
+        Excel,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownExportDateFormat),
+    }
+    impl ::std::str::FromStr for ExportDateFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "original" => Ok(Self::Original),
+                "iso8601" => Ok(Self::Iso8601),
+                "excel" => Ok(Self::Excel),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ExportDateFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ExportDateFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Format of the exported file.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ExportFormat {
+        #[cfg_attr(feature = "schemars", serde(rename = "csv"))]
+        Csv,
+        #[cfg_attr(feature = "schemars", serde(rename = "json"))]
+        Json,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownExportFormat),
+    }
+    impl ::std::str::FromStr for ExportFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "csv" => Ok(Self::Csv),
+                "json" => Ok(Self::Json),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ExportFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ExportFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`ExportList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -103,10 +338,559 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///One CSV row per lead, contact or opportunity (for JSON, `leads` is the superset).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum LeadExportType {
+        #[cfg_attr(feature = "schemars", serde(rename = "leads"))]
+        Leads,
+        #[cfg_attr(feature = "schemars", serde(rename = "contacts"))]
+        Contacts,
+        #[cfg_attr(feature = "schemars", serde(rename = "lead_opps"))]
+        LeadOpps,
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(UnknownLeadExportType),
+    }
+    impl ::std::str::FromStr for LeadExportType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "leads" => Ok(Self::Leads),
+                "contacts" => Ok(Self::Contacts),
+                "lead_opps" => Ok(Self::LeadOpps),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LeadExportType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LeadExportType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEADEXPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_format",
+            "fields",
+            "format",
+            "include_activities",
+            "include_addresses",
+            "include_custom_objects",
+            "include_smart_fields",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for CreateLeadExport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "date_format" => true,
+                    "fields" => true,
+                    "format" => true,
+                    "include_activities" => true,
+                    "include_addresses" => true,
+                    "include_custom_objects" => true,
+                    "include_smart_fields" => true,
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => true,
+                    "send_done_email" => true,
+                    "sort" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateLeadExport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.date_format {
+                map.serialize_entry("date_format", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "date_format", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("date_format", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.fields) {
+                map.serialize_entry("fields", &self.fields)?;
+            } else if self.extra.null_at(1usize, "fields", &CREATELEADEXPORT_WIRE_KEYS) {
+                map.serialize_entry("fields", &())?;
+            }
+            map.serialize_entry("format", &self.format)?;
+            if let ::std::option::Option::Some(v) = &self.include_activities {
+                map.serialize_entry("include_activities", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "include_activities", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("include_activities", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.include_addresses {
+                map.serialize_entry("include_addresses", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "include_addresses", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("include_addresses", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.include_custom_objects {
+                map.serialize_entry("include_custom_objects", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "include_custom_objects", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("include_custom_objects", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.include_smart_fields {
+                map.serialize_entry("include_smart_fields", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "include_smart_fields", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("include_smart_fields", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "results_limit", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if !::serde_json::Map::is_empty(&self.s_query) {
+                map.serialize_entry("s_query", &self.s_query)?;
+            } else if self.extra.null_at(8usize, "s_query", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "send_done_email", &CREATELEADEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.sort) {
+                map.serialize_entry("sort", &self.sort)?;
+            } else if self.extra.null_at(10usize, "sort", &CREATELEADEXPORT_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateLeadExport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateLeadExport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateLeadExport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateLeadExport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<ExportDateFormat> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<ExportFormat> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<LeadExportType> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "date_format" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "format" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "include_activities" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "include_addresses" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "include_custom_objects" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "include_smart_fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CREATELEADEXPORT_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateLeadExport {
+                        date_format: f0,
+                        fields: f1.unwrap_or_default(),
+                        format: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("format"),
+                                );
+                            }
+                        },
+                        include_activities: f3,
+                        include_addresses: f4,
+                        include_custom_objects: f5,
+                        include_smart_fields: f6,
+                        results_limit: f7,
+                        s_query: f8.unwrap_or_default(),
+                        send_done_email: f9,
+                        sort: f10.unwrap_or_default(),
+                        type_: match f11 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("type"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEOPPORTUNITYEXPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["date_format", "fields", "format", "params", "send_done_email"],
+    );
+    impl ::serde::Serialize for CreateOpportunityExport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "date_format" => true,
+                    "fields" => true,
+                    "format" => true,
+                    "params" => true,
+                    "send_done_email" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateOpportunityExport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.date_format {
+                map.serialize_entry("date_format", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "date_format", &CREATEOPPORTUNITYEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("date_format", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.fields) {
+                map.serialize_entry("fields", &self.fields)?;
+            } else if self
+                .extra
+                .null_at(1usize, "fields", &CREATEOPPORTUNITYEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("fields", &())?;
+            }
+            map.serialize_entry("format", &self.format)?;
+            if !::std::collections::BTreeMap::is_empty(&self.params) {
+                map.serialize_entry("params", &self.params)?;
+            } else if self
+                .extra
+                .null_at(3usize, "params", &CREATEOPPORTUNITYEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("params", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "send_done_email", &CREATEOPPORTUNITYEXPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateOpportunityExport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateOpportunityExport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateOpportunityExport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateOpportunityExport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<ExportDateFormat> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<ExportFormat> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "date_format" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITYEXPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITYEXPORT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "format" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITYEXPORT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "params" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITYEXPORT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITYEXPORT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateOpportunityExport {
+                        date_format: f0,
+                        fields: f1.unwrap_or_default(),
+                        format: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("format"),
+                                );
+                            }
+                        },
+                        params: f3.unwrap_or_default(),
+                        send_done_email: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl Export {
+        ///`fields`, or an empty slice when Close did not send it.
+        pub fn fields(&self) -> &[::std::string::String] {
+            self.fields.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
+        }
+        ///`sort`, or an empty slice when Close did not send it.
+        pub fn sort(&self) -> &[crate::types::BulkActionSort] {
+            self.sort.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -115,13 +899,20 @@ pub mod types {
         &[
             "created_by",
             "date_created",
+            "date_format",
             "date_updated",
+            "download_url",
+            "fields",
             "format",
             "id",
             "n_docs",
             "n_docs_processed",
             "organization_id",
+            "params",
+            "results_limit",
+            "s_query",
             "send_done_email",
+            "sort",
             "status",
             "type",
             "updated_by",
@@ -137,7 +928,10 @@ pub mod types {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_format" => !(v.is_null() && self.date_format.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "download_url" => !(v.is_null() && self.download_url.is_none()),
+                    "fields" => !(v.is_null() && self.fields.is_none()),
                     "format" => !(v.is_null() && self.format.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
                     "n_docs" => !(v.is_null() && self.n_docs.is_none()),
@@ -145,7 +939,11 @@ pub mod types {
                         !(v.is_null() && self.n_docs_processed.is_none())
                     }
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "params" => !(v.is_null() && self.params.is_none()),
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => !(v.is_null() && self.s_query.is_none()),
                     "send_done_email" => !(v.is_null() && self.send_done_email.is_none()),
+                    "sort" => !(v.is_null() && self.sort.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
                     "updated_by" => !(v.is_null() && self.updated_by.is_none()),
@@ -168,54 +966,89 @@ pub mod types {
             } else if self.extra.null_at(1usize, "date_created", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("date_created", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.date_format {
+                map.serialize_entry("date_format", v)?;
+            } else if self.extra.null_at(2usize, "date_format", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("date_format", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
-            } else if self.extra.null_at(2usize, "date_updated", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "date_updated", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.download_url {
+                map.serialize_entry("download_url", v)?;
+            } else if self.extra.null_at(4usize, "download_url", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("download_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.fields {
+                map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(5usize, "fields", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.format {
                 map.serialize_entry("format", v)?;
-            } else if self.extra.null_at(3usize, "format", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "format", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("format", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(4usize, "id", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(7usize, "id", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_docs {
                 map.serialize_entry("n_docs", v)?;
-            } else if self.extra.null_at(5usize, "n_docs", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(8usize, "n_docs", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("n_docs", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_docs_processed {
                 map.serialize_entry("n_docs_processed", v)?;
-            } else if self.extra.null_at(6usize, "n_docs_processed", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(9usize, "n_docs_processed", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("n_docs_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
-            } else if self.extra.null_at(7usize, "organization_id", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "organization_id", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.params {
+                map.serialize_entry("params", v)?;
+            } else if self.extra.null_at(11usize, "params", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("params", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self.extra.null_at(12usize, "results_limit", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(13usize, "s_query", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_done_email {
                 map.serialize_entry("send_done_email", v)?;
-            } else if self.extra.null_at(8usize, "send_done_email", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(14usize, "send_done_email", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sort {
+                map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(15usize, "sort", &EXPORT_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
-            } else if self.extra.null_at(9usize, "status", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(16usize, "status", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(10usize, "type", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(17usize, "type", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(11usize, "updated_by", &EXPORT_WIRE_KEYS) {
+            } else if self.extra.null_at(18usize, "updated_by", &EXPORT_WIRE_KEYS) {
                 map.serialize_entry("updated_by", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -247,13 +1080,31 @@ pub mod types {
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                    > = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -278,7 +1129,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_format" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -288,7 +1139,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "format" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -298,7 +1149,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "download_url" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -308,8 +1159,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "n_docs" => {
-                                crate::wire::number(
+                            "fields" => {
+                                crate::wire::field(
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
@@ -318,8 +1169,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "n_docs_processed" => {
-                                crate::wire::number(
+                            "format" => {
+                                crate::wire::field(
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
@@ -328,7 +1179,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -338,8 +1189,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "send_done_email" => {
-                                crate::wire::field(
+                            "n_docs" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
@@ -348,8 +1199,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
-                                crate::wire::field(
+                            "n_docs_processed" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
@@ -358,7 +1209,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -368,7 +1219,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "params" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -378,27 +1229,204 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &EXPORT_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(Export {
                         created_by: f0,
                         date_created: f1,
-                        date_updated: f2,
-                        format: f3,
-                        id: f4,
-                        n_docs: f5,
-                        n_docs_processed: f6,
-                        organization_id: f7,
-                        send_done_email: f8,
-                        status: f9,
-                        type_: f10,
-                        updated_by: f11,
+                        date_format: f2,
+                        date_updated: f3,
+                        download_url: f4,
+                        fields: f5,
+                        format: f6,
+                        id: f7,
+                        n_docs: f8,
+                        n_docs_processed: f9,
+                        organization_id: f10,
+                        params: f11,
+                        results_limit: f12,
+                        s_query: f13,
+                        send_done_email: f14,
+                        sort: f15,
+                        status: f16,
+                        type_: f17,
+                        updated_by: f18,
                         extra,
                     })
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    ///A value of [`ExportDateFormat`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownExportDateFormat::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownExportDateFormat(::std::string::String);
+    impl UnknownExportDateFormat {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ExportDateFormat {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Original => "original",
+                Self::Iso8601 => "iso8601",
+                Self::Excel => "excel",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ExportDateFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ExportDateFormat {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ExportDateFormat {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `ExportDateFormat` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "original" => Self::Original,
+                    "iso8601" => Self::Iso8601,
+                    "excel" => Self::Excel,
+                    _ => Self::Unknown(UnknownExportDateFormat(key.into_string())),
+                },
+            )
+        }
+    }
+    ///A value of [`ExportFormat`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownExportFormat::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownExportFormat(::std::string::String);
+    impl UnknownExportFormat {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ExportFormat {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Csv => "csv",
+                Self::Json => "json",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ExportFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ExportFormat {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ExportFormat {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `ExportFormat` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "csv" => Self::Csv,
+                    "json" => Self::Json,
+                    _ => Self::Unknown(UnknownExportFormat(key.into_string())),
+                },
+            )
         }
     }
     impl ExportList {
@@ -502,6 +1530,111 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    ///A value of [`LeadExportType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownLeadExportType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownLeadExportType(::std::string::String);
+    impl UnknownLeadExportType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl LeadExportType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Leads => "leads",
+                Self::Contacts => "contacts",
+                Self::LeadOpps => "lead_opps",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for LeadExportType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for LeadExportType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LeadExportType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `LeadExportType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "leads" => Self::Leads,
+                    "contacts" => Self::Contacts,
+                    "lead_opps" => Self::LeadOpps,
+                    _ => Self::Unknown(UnknownLeadExportType(key.into_string())),
+                },
+            )
+        }
+    }
+    impl CreateLeadExport {
+        /// The `CreateLeadExport` with only its required members (`fields`, `format`, `s_query`, `sort`, `type_`) set. Set others with struct update syntax: `CreateLeadExport { .., ..CreateLeadExport::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            fields: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            format: impl ::std::convert::Into<ExportFormat>,
+            s_query: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            sort: impl ::std::convert::Into<
+                ::std::vec::Vec<crate::types::BulkActionSort>,
+            >,
+            type_: impl ::std::convert::Into<LeadExportType>,
+        ) -> Self {
+            Self {
+                date_format: ::std::default::Default::default(),
+                fields: fields.into(),
+                format: format.into(),
+                include_activities: ::std::default::Default::default(),
+                include_addresses: ::std::default::Default::default(),
+                include_custom_objects: ::std::default::Default::default(),
+                include_smart_fields: ::std::default::Default::default(),
+                results_limit: ::std::default::Default::default(),
+                s_query: s_query.into(),
+                send_done_email: ::std::default::Default::default(),
+                sort: sort.into(),
+                type_: type_.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateOpportunityExport {
+        /// The `CreateOpportunityExport` with only its required members (`fields`, `format`, `params`) set. Set others with struct update syntax: `CreateOpportunityExport { .., ..CreateOpportunityExport::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            fields: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            format: impl ::std::convert::Into<ExportFormat>,
+            params: impl ::std::convert::Into<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                date_format: ::std::default::Default::default(),
+                fields: fields.into(),
+                format: format.into(),
+                params: params.into(),
+                send_done_email: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
 }
@@ -708,7 +1841,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ExportsCreateLead<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateLeadExport, String>,
     }
     impl<'a> ExportsCreateLead<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -719,22 +1852,20 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateLeadExport>,
+            <V as std::convert::TryInto<
+                types::CreateLeadExport,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateLeadExport` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/export/lead/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/export/lead/", client.baseurl,);
@@ -756,7 +1887,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ExportsCreateOpportunity<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateOpportunityExport, String>,
     }
     impl<'a> ExportsCreateOpportunity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -767,22 +1898,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateOpportunityExport>,
+            <V as std::convert::TryInto<
+                types::CreateOpportunityExport,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateOpportunityExport` for body failed: {}", s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/export/opportunity/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/export/opportunity/", client.baseurl,);
@@ -841,12 +1972,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/export/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;

@@ -14,6 +14,51 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///The value AI found for a custom field of a lead or contact, with its confidence and reasoning.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FieldEnrichment {
+        ///e.g. `high`.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub confidence: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub field_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub object_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub reasoning: ::std::option::Option<::std::string::String>,
+        ///The enriched value (the field's type).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value: ::std::option::Option<::serde_json::Value>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///`RunFieldEnrichment`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -78,6 +123,213 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FIELDENRICHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "confidence",
+            "field_id",
+            "object_id",
+            "object_type",
+            "organization_id",
+            "reasoning",
+            "value",
+        ],
+    );
+    impl ::serde::Serialize for FieldEnrichment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "confidence" => !(v.is_null() && self.confidence.is_none()),
+                    "field_id" => !(v.is_null() && self.field_id.is_none()),
+                    "object_id" => !(v.is_null() && self.object_id.is_none()),
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "reasoning" => !(v.is_null() && self.reasoning.is_none()),
+                    "value" => !(v.is_null() && self.value.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FieldEnrichment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.confidence {
+                map.serialize_entry("confidence", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "confidence", &FIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("confidence", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.field_id {
+                map.serialize_entry("field_id", v)?;
+            } else if self.extra.null_at(1usize, "field_id", &FIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("field_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_id {
+                map.serialize_entry("object_id", v)?;
+            } else if self.extra.null_at(2usize, "object_id", &FIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("object_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "object_type", &FIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "organization_id", &FIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.reasoning {
+                map.serialize_entry("reasoning", v)?;
+            } else if self.extra.null_at(5usize, "reasoning", &FIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("reasoning", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value {
+                map.serialize_entry("value", v)?;
+            } else if self.extra.null_at(6usize, "value", &FIELDENRICHMENT_WIRE_KEYS) {
+                map.serialize_entry("value", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FieldEnrichment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FieldEnrichment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FieldEnrichment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FieldEnrichment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "confidence" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "field_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "reasoning" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &FIELDENRICHMENT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FieldEnrichment {
+                        confidence: f0,
+                        field_id: f1,
+                        object_id: f2,
+                        object_type: f3,
+                        organization_id: f4,
+                        reasoning: f5,
+                        value: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -422,10 +674,7 @@ pub mod builder {
         ///Sends a `POST` request to `/enrich_field/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::FieldEnrichment>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/enrich_field/", client.baseurl,);

@@ -14,6 +14,61 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///Where to upload a file: POST `upload.fields` and the file as a form to `upload.url`; afterwards it is at `download.url`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FileUpload {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub download: ::std::option::Option<FileUploadDownload>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub upload: ::std::option::Option<FileUploadUpload>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`FileUploadDownload`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FileUploadDownload {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`FileUploadUpload`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FileUploadUpload {
+        ///The form fields to send with the file.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub fields: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///`UploadFile`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -23,6 +78,284 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FILEUPLOAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["download", "upload"],
+    );
+    impl ::serde::Serialize for FileUpload {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "download" => !(v.is_null() && self.download.is_none()),
+                    "upload" => !(v.is_null() && self.upload.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FileUpload", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.download {
+                map.serialize_entry("download", v)?;
+            } else if self.extra.null_at(0usize, "download", &FILEUPLOAD_WIRE_KEYS) {
+                map.serialize_entry("download", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.upload {
+                map.serialize_entry("upload", v)?;
+            } else if self.extra.null_at(1usize, "upload", &FILEUPLOAD_WIRE_KEYS) {
+                map.serialize_entry("upload", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FileUpload {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FileUpload;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FileUpload` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FileUpload, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<FileUploadDownload> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<FileUploadUpload> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "download" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FILEUPLOAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "upload" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FILEUPLOAD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FileUpload {
+                        download: f0,
+                        upload: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FILEUPLOADDOWNLOAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["url"],
+    );
+    impl ::serde::Serialize for FileUploadDownload {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FileUploadDownload", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(0usize, "url", &FILEUPLOADDOWNLOAD_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FileUploadDownload {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FileUploadDownload;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FileUploadDownload` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FileUploadDownload, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FILEUPLOADDOWNLOAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FileUploadDownload {
+                        url: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FILEUPLOADUPLOAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["fields", "url"],
+    );
+    impl ::serde::Serialize for FileUploadUpload {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "fields" => !(v.is_null() && self.fields.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FileUploadUpload", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.fields {
+                map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(0usize, "fields", &FILEUPLOADUPLOAD_WIRE_KEYS) {
+                map.serialize_entry("fields", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(1usize, "url", &FILEUPLOADUPLOAD_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FileUploadUpload {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FileUploadUpload;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FileUploadUpload` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FileUploadUpload, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FILEUPLOADUPLOAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FILEUPLOADUPLOAD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FileUploadUpload {
+                        fields: f0,
+                        url: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -200,10 +533,7 @@ pub mod builder {
         ///Sends a `POST` request to `/files/upload/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::FileUpload>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/files/upload/", client.baseurl,);

@@ -2415,10 +2415,7 @@ pub mod builder {
         ///Sends a `POST` request to `/phone_number/request/internal/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/phone_number/request/internal/", client.baseurl,);

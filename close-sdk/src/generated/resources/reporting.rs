@@ -14,6 +14,420 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A metric an activity report can use.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityMetric {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub key: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`ActivityMetrics`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityMetrics {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub metrics: ::std::option::Option<::std::vec::Vec<ActivityMetric>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///An activity report; the totals map metric keys to values, as does each row of `data` (one period or user). `data` (the rows) is read from the map: the generator's list check (close-sdk-gen/src/paginate.rs) takes any `data` member for a list to paginate, and this POST is not one.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityReport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub aggregations: ::std::option::Option<ActivityReportAggregations>,
+        ///The search queries behind each metric.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub queries: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`ActivityReportAggregations`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityReportAggregations {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub totals: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<f64>,
+            >,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///An activity report: per period (`overview`) or per user (`comparison`); give `datetime_range` or `relative_range`.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityReportRequest {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub datetime_range: ::std::option::Option<ReportDatetimeRange>,
+        ///Metric keys (`calls.outbound.all.count`; see `reporting_list_activity_metrics`).
+        pub metrics: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub query: ::std::option::Option<ReportQuery>,
+        ///`today`, `this-week`, `this-month`, `this-quarter`, `this-year`, `yesterday`, `last-week`, `last-month`, `last-quarter`, `last-year` or `all-time`.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub relative_range: ::std::option::Option<::std::string::String>,
+        ///`overview` or `comparison`.
+        #[cfg_attr(feature = "schemars", serde(rename = "type"))]
+        pub type_: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub users: ::std::vec::Vec<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///An opportunity funnel report (stages or totals) of a pipeline.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelReportRequest {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub cohort_datetime_range: ::std::option::Option<ReportDatetimeRange>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub cohort_relative_range: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub compared_custom_range: ::std::option::Option<ReportDatetimeRange>,
+        ///`same-days-last-week`, `same-days-last-month`, `same-days-last-quarter` or `same-days-last-year`.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub compared_datetime_range: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub compared_relative_range: ::std::option::Option<::std::string::String>,
+        ///The pipeline (`pipe_…`) whose statuses are the funnel.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub pipeline: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub query: ::std::option::Option<ReportQuery>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub report_datetime_range: ::std::option::Option<ReportDatetimeRange>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub report_relative_range: ::std::option::Option<::std::string::String>,
+        ///`created-cohort` or `active-stage-cohort`.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///User or group ids (all users when empty).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub users: ::std::vec::Vec<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///One status of a funnel with its counts, values and rates.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelStage {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub average_time_to_advance: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count_conversion_rate: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count_lost: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count_lost_ratio: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status: ::std::option::Option<FunnelStageStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_conversion_rate: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_lost: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_lost_ratio: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub weighted_value: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub weighted_value_conversion_rate: ::std::option::Option<f64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`FunnelStageStatus`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelStageStatus {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A funnel stages report, aggregated (`aggregations`) and per user (`data`: `user_id` and `stages`). `data` (the rows) is read from the map: the generator's list check (close-sdk-gen/src/paginate.rs) takes any `data` member for a list to paginate, and this POST is not one.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelStagesReport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub aggregations: ::std::option::Option<FunnelStagesReportAggregations>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`FunnelStagesReportAggregations`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelStagesReportAggregations {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub stages: ::std::option::Option<::std::vec::Vec<FunnelStage>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A funnel's totals (aggregated, or one user's with `user_id`).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelTotals {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub average_time_to_win: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub average_value_annualized_per_won_opportunity: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count_total_complete: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count_total_won: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count_win_rate: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sales_velocity: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_total_complete: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_total_won: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_win_rate: ::std::option::Option<f64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A funnel totals report, aggregated (`aggregations`) and per user (`data`, each a `FunnelTotals` with `user_id`). `data` (the rows) is read from the map: the generator's list check (close-sdk-gen/src/paginate.rs) takes any `data` member for a list to paginate, and this POST is not one.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct FunnelTotalsReport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub aggregations: ::std::option::Option<FunnelTotals>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A time range (`start`, `end`, ISO 8601).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ReportDatetimeRange {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub end: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub start: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A filter of a report; Close allows only `{"type": "saved_search", "saved_search_id": …}`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ReportQuery {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub saved_search_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///`ReportingGetCustomTransformY`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -60,6 +474,2391 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///Sent, opened and answered counts of all emails or of one template.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SentEmailStats {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_shared: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub opened: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub percentage_opened: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub percentage_responded: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_queries",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub queries: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub responded: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub template_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub template_url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub total: ::std::option::Option<i64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///`SentEmailsReport`
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SentEmailsReport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sent_email_stats: ::std::option::Option<::std::vec::Vec<SentEmailStats>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A lead or opportunity status change report.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct StatusChangeReport {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_overview: ::std::option::Option<::std::vec::Vec<StatusOverview>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_transitions: ::std::option::Option<::std::vec::Vec<StatusTransition>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_transitions_summary: ::std::option::Option<
+            ::std::vec::Vec<StatusTransition>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///One status in a status change report, with its counts over the period.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct StatusOverview {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub change: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub change_percent: ::std::option::Option<f64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub ended: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub entered: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub gained: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_leads_page_urls",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub leads_page_urls: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub left: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lost: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_opportunities_page_urls",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub opportunities_page_urls: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_queries",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub queries: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub started: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_is_deleted: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_label: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///How many leads or opportunities went from one status to another (`from_*` null for created ones).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct StatusTransition {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub from_status_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub from_status_is_deleted: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub from_status_label: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_leads_page_url",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub leads_page_url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_opportunities_page_url",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub opportunities_page_url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_query",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub query: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub to_status_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub to_status_is_deleted: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub to_status_label: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYMETRIC_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "key", "name"],
+    );
+    impl ::serde::Serialize for ActivityMetric {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "key" => !(v.is_null() && self.key.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActivityMetric", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &ACTIVITYMETRIC_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.key {
+                map.serialize_entry("key", v)?;
+            } else if self.extra.null_at(1usize, "key", &ACTIVITYMETRIC_WIRE_KEYS) {
+                map.serialize_entry("key", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(2usize, "name", &ACTIVITYMETRIC_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityMetric {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActivityMetric;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActivityMetric` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActivityMetric, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVITYMETRIC_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "key" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ACTIVITYMETRIC_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ACTIVITYMETRIC_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActivityMetric {
+                        description: f0,
+                        key: f1,
+                        name: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ActivityMetrics {
+        ///`metrics`, or an empty slice when Close did not send it.
+        pub fn metrics(&self) -> &[ActivityMetric] {
+            self.metrics.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYMETRICS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["metrics"],
+    );
+    impl ::serde::Serialize for ActivityMetrics {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "metrics" => !(v.is_null() && self.metrics.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActivityMetrics", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.metrics {
+                map.serialize_entry("metrics", v)?;
+            } else if self.extra.null_at(0usize, "metrics", &ACTIVITYMETRICS_WIRE_KEYS) {
+                map.serialize_entry("metrics", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityMetrics {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActivityMetrics;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActivityMetrics` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActivityMetrics, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<ActivityMetric>> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "metrics" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVITYMETRICS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActivityMetrics {
+                        metrics: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYREPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["aggregations", "queries"],
+    );
+    impl ::serde::Serialize for ActivityReport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "aggregations" => !(v.is_null() && self.aggregations.is_none()),
+                    "queries" => !(v.is_null() && self.queries.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActivityReport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.aggregations {
+                map.serialize_entry("aggregations", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "aggregations", &ACTIVITYREPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("aggregations", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.queries {
+                map.serialize_entry("queries", v)?;
+            } else if self.extra.null_at(1usize, "queries", &ACTIVITYREPORT_WIRE_KEYS) {
+                map.serialize_entry("queries", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityReport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActivityReport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActivityReport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActivityReport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<ActivityReportAggregations> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "aggregations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVITYREPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "queries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ACTIVITYREPORT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActivityReport {
+                        aggregations: f0,
+                        queries: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYREPORTAGGREGATIONS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["totals"],
+    );
+    impl ::serde::Serialize for ActivityReportAggregations {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "totals" => !(v.is_null() && self.totals.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActivityReportAggregations", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.totals {
+                map.serialize_entry("totals", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "totals", &ACTIVITYREPORTAGGREGATIONS_WIRE_KEYS)
+            {
+                map.serialize_entry("totals", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityReportAggregations {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActivityReportAggregations;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActivityReportAggregations` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActivityReportAggregations, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<f64>,
+                        >,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "totals" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVITYREPORTAGGREGATIONS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActivityReportAggregations {
+                        totals: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYREPORTREQUEST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["datetime_range", "metrics", "query", "relative_range", "type", "users"],
+    );
+    impl ::serde::Serialize for ActivityReportRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "datetime_range" => true,
+                    "metrics" => true,
+                    "query" => true,
+                    "relative_range" => true,
+                    "type" => true,
+                    "users" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActivityReportRequest", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.datetime_range {
+                map.serialize_entry("datetime_range", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "datetime_range", &ACTIVITYREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("datetime_range", &())?;
+            }
+            map.serialize_entry("metrics", &self.metrics)?;
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "query", &ACTIVITYREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.relative_range {
+                map.serialize_entry("relative_range", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "relative_range", &ACTIVITYREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("relative_range", &())?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            if !::std::vec::Vec::is_empty(&self.users) {
+                map.serialize_entry("users", &self.users)?;
+            } else if self
+                .extra
+                .null_at(5usize, "users", &ACTIVITYREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityReportRequest {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActivityReportRequest;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActivityReportRequest` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActivityReportRequest, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<ReportDatetimeRange> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<ReportQuery> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "datetime_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVITYREPORTREQUEST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "metrics" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ACTIVITYREPORTREQUEST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ACTIVITYREPORTREQUEST_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "relative_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ACTIVITYREPORTREQUEST_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &ACTIVITYREPORTREQUEST_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "users" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &ACTIVITYREPORTREQUEST_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActivityReportRequest {
+                        datetime_range: f0,
+                        metrics: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("metrics"),
+                                );
+                            }
+                        },
+                        query: f2,
+                        relative_range: f3,
+                        type_: match f4 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("type"),
+                                );
+                            }
+                        },
+                        users: f5.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELREPORTREQUEST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "cohort_datetime_range",
+            "cohort_relative_range",
+            "compared_custom_range",
+            "compared_datetime_range",
+            "compared_relative_range",
+            "pipeline",
+            "query",
+            "report_datetime_range",
+            "report_relative_range",
+            "type",
+            "users",
+        ],
+    );
+    impl ::serde::Serialize for FunnelReportRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "cohort_datetime_range" => true,
+                    "cohort_relative_range" => true,
+                    "compared_custom_range" => true,
+                    "compared_datetime_range" => true,
+                    "compared_relative_range" => true,
+                    "pipeline" => true,
+                    "query" => true,
+                    "report_datetime_range" => true,
+                    "report_relative_range" => true,
+                    "type" => true,
+                    "users" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FunnelReportRequest", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.cohort_datetime_range {
+                map.serialize_entry("cohort_datetime_range", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "cohort_datetime_range", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("cohort_datetime_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.cohort_relative_range {
+                map.serialize_entry("cohort_relative_range", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "cohort_relative_range", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("cohort_relative_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.compared_custom_range {
+                map.serialize_entry("compared_custom_range", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "compared_custom_range", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("compared_custom_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.compared_datetime_range {
+                map.serialize_entry("compared_datetime_range", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "compared_datetime_range",
+                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("compared_datetime_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.compared_relative_range {
+                map.serialize_entry("compared_relative_range", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "compared_relative_range",
+                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("compared_relative_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pipeline {
+                map.serialize_entry("pipeline", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "pipeline", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(6usize, "query", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.report_datetime_range {
+                map.serialize_entry("report_datetime_range", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "report_datetime_range", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("report_datetime_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.report_relative_range {
+                map.serialize_entry("report_relative_range", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "report_relative_range", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("report_relative_range", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(9usize, "type", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.users) {
+                map.serialize_entry("users", &self.users)?;
+            } else if self
+                .extra
+                .null_at(10usize, "users", &FUNNELREPORTREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelReportRequest {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelReportRequest;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelReportRequest` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelReportRequest, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<ReportDatetimeRange> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<ReportDatetimeRange> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<ReportQuery> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<ReportDatetimeRange> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "cohort_datetime_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "cohort_relative_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "compared_custom_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "compared_datetime_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "compared_relative_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "pipeline" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "report_datetime_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "report_relative_range" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "users" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &FUNNELREPORTREQUEST_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelReportRequest {
+                        cohort_datetime_range: f0,
+                        cohort_relative_range: f1,
+                        compared_custom_range: f2,
+                        compared_datetime_range: f3,
+                        compared_relative_range: f4,
+                        pipeline: f5,
+                        query: f6,
+                        report_datetime_range: f7,
+                        report_relative_range: f8,
+                        type_: f9,
+                        users: f10.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELSTAGE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "average_time_to_advance",
+            "count",
+            "count_conversion_rate",
+            "count_lost",
+            "count_lost_ratio",
+            "status",
+            "value",
+            "value_conversion_rate",
+            "value_lost",
+            "value_lost_ratio",
+            "weighted_value",
+            "weighted_value_conversion_rate",
+        ],
+    );
+    impl ::serde::Serialize for FunnelStage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "average_time_to_advance" => {
+                        !(v.is_null() && self.average_time_to_advance.is_none())
+                    }
+                    "count" => !(v.is_null() && self.count.is_none()),
+                    "count_conversion_rate" => {
+                        !(v.is_null() && self.count_conversion_rate.is_none())
+                    }
+                    "count_lost" => !(v.is_null() && self.count_lost.is_none()),
+                    "count_lost_ratio" => {
+                        !(v.is_null() && self.count_lost_ratio.is_none())
+                    }
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "value" => !(v.is_null() && self.value.is_none()),
+                    "value_conversion_rate" => {
+                        !(v.is_null() && self.value_conversion_rate.is_none())
+                    }
+                    "value_lost" => !(v.is_null() && self.value_lost.is_none()),
+                    "value_lost_ratio" => {
+                        !(v.is_null() && self.value_lost_ratio.is_none())
+                    }
+                    "weighted_value" => !(v.is_null() && self.weighted_value.is_none()),
+                    "weighted_value_conversion_rate" => {
+                        !(v.is_null() && self.weighted_value_conversion_rate.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FunnelStage", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.average_time_to_advance {
+                map.serialize_entry("average_time_to_advance", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "average_time_to_advance", &FUNNELSTAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("average_time_to_advance", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count {
+                map.serialize_entry("count", v)?;
+            } else if self.extra.null_at(1usize, "count", &FUNNELSTAGE_WIRE_KEYS) {
+                map.serialize_entry("count", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count_conversion_rate {
+                map.serialize_entry("count_conversion_rate", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "count_conversion_rate", &FUNNELSTAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("count_conversion_rate", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count_lost {
+                map.serialize_entry("count_lost", v)?;
+            } else if self.extra.null_at(3usize, "count_lost", &FUNNELSTAGE_WIRE_KEYS) {
+                map.serialize_entry("count_lost", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count_lost_ratio {
+                map.serialize_entry("count_lost_ratio", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "count_lost_ratio", &FUNNELSTAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("count_lost_ratio", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(5usize, "status", &FUNNELSTAGE_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value {
+                map.serialize_entry("value", v)?;
+            } else if self.extra.null_at(6usize, "value", &FUNNELSTAGE_WIRE_KEYS) {
+                map.serialize_entry("value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_conversion_rate {
+                map.serialize_entry("value_conversion_rate", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "value_conversion_rate", &FUNNELSTAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("value_conversion_rate", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_lost {
+                map.serialize_entry("value_lost", v)?;
+            } else if self.extra.null_at(8usize, "value_lost", &FUNNELSTAGE_WIRE_KEYS) {
+                map.serialize_entry("value_lost", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_lost_ratio {
+                map.serialize_entry("value_lost_ratio", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "value_lost_ratio", &FUNNELSTAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("value_lost_ratio", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.weighted_value {
+                map.serialize_entry("weighted_value", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "weighted_value", &FUNNELSTAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("weighted_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.weighted_value_conversion_rate
+            {
+                map.serialize_entry("weighted_value_conversion_rate", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    11usize,
+                    "weighted_value_conversion_rate",
+                    &FUNNELSTAGE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("weighted_value_conversion_rate", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelStage {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelStage;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelStage` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelStage, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<FunnelStageStatus> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<f64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "average_time_to_advance" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "count_conversion_rate" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "count_lost" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "count_lost_ratio" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "value_conversion_rate" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "value_lost" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "value_lost_ratio" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "weighted_value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "weighted_value_conversion_rate" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &FUNNELSTAGE_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelStage {
+                        average_time_to_advance: f0,
+                        count: f1,
+                        count_conversion_rate: f2,
+                        count_lost: f3,
+                        count_lost_ratio: f4,
+                        status: f5,
+                        value: f6,
+                        value_conversion_rate: f7,
+                        value_lost: f8,
+                        value_lost_ratio: f9,
+                        weighted_value: f10,
+                        weighted_value_conversion_rate: f11,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl FunnelStageStatus {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELSTAGESTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label", "type"],
+    );
+    impl ::serde::Serialize for FunnelStageStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "label" => !(v.is_null() && self.label.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FunnelStageStatus", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &FUNNELSTAGESTATUS_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(1usize, "label", &FUNNELSTAGESTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &FUNNELSTAGESTATUS_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelStageStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelStageStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelStageStatus` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelStageStatus, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELSTAGESTATUS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FUNNELSTAGESTATUS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &FUNNELSTAGESTATUS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelStageStatus {
+                        id: f0,
+                        label: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELSTAGESREPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["aggregations"],
+    );
+    impl ::serde::Serialize for FunnelStagesReport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "aggregations" => !(v.is_null() && self.aggregations.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FunnelStagesReport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.aggregations {
+                map.serialize_entry("aggregations", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "aggregations", &FUNNELSTAGESREPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("aggregations", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelStagesReport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelStagesReport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelStagesReport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelStagesReport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<FunnelStagesReportAggregations> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "aggregations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELSTAGESREPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelStagesReport {
+                        aggregations: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl FunnelStagesReportAggregations {
+        ///`stages`, or an empty slice when Close did not send it.
+        pub fn stages(&self) -> &[FunnelStage] {
+            self.stages.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELSTAGESREPORTAGGREGATIONS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["stages"],
+    );
+    impl ::serde::Serialize for FunnelStagesReportAggregations {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "stages" => !(v.is_null() && self.stages.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("FunnelStagesReportAggregations", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.stages {
+                map.serialize_entry("stages", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "stages", &FUNNELSTAGESREPORTAGGREGATIONS_WIRE_KEYS)
+            {
+                map.serialize_entry("stages", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelStagesReportAggregations {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelStagesReportAggregations;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelStagesReportAggregations` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelStagesReportAggregations, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<FunnelStage>> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "stages" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELSTAGESREPORTAGGREGATIONS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelStagesReportAggregations {
+                        stages: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELTOTALS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "average_time_to_win",
+            "average_value_annualized_per_won_opportunity",
+            "count",
+            "count_total_complete",
+            "count_total_won",
+            "count_win_rate",
+            "sales_velocity",
+            "user_id",
+            "value_total_complete",
+            "value_total_won",
+            "value_win_rate",
+        ],
+    );
+    impl ::serde::Serialize for FunnelTotals {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "average_time_to_win" => {
+                        !(v.is_null() && self.average_time_to_win.is_none())
+                    }
+                    "average_value_annualized_per_won_opportunity" => {
+                        !(v.is_null()
+                            && self
+                                .average_value_annualized_per_won_opportunity
+                                .is_none())
+                    }
+                    "count" => !(v.is_null() && self.count.is_none()),
+                    "count_total_complete" => {
+                        !(v.is_null() && self.count_total_complete.is_none())
+                    }
+                    "count_total_won" => !(v.is_null() && self.count_total_won.is_none()),
+                    "count_win_rate" => !(v.is_null() && self.count_win_rate.is_none()),
+                    "sales_velocity" => !(v.is_null() && self.sales_velocity.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "value_total_complete" => {
+                        !(v.is_null() && self.value_total_complete.is_none())
+                    }
+                    "value_total_won" => !(v.is_null() && self.value_total_won.is_none()),
+                    "value_win_rate" => !(v.is_null() && self.value_win_rate.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FunnelTotals", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.average_time_to_win {
+                map.serialize_entry("average_time_to_win", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "average_time_to_win", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("average_time_to_win", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self
+                .average_value_annualized_per_won_opportunity
+            {
+                map.serialize_entry("average_value_annualized_per_won_opportunity", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "average_value_annualized_per_won_opportunity",
+                    &FUNNELTOTALS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry(
+                    "average_value_annualized_per_won_opportunity",
+                    &(),
+                )?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count {
+                map.serialize_entry("count", v)?;
+            } else if self.extra.null_at(2usize, "count", &FUNNELTOTALS_WIRE_KEYS) {
+                map.serialize_entry("count", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count_total_complete {
+                map.serialize_entry("count_total_complete", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "count_total_complete", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("count_total_complete", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count_total_won {
+                map.serialize_entry("count_total_won", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "count_total_won", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("count_total_won", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.count_win_rate {
+                map.serialize_entry("count_win_rate", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "count_win_rate", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("count_win_rate", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sales_velocity {
+                map.serialize_entry("sales_velocity", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "sales_velocity", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("sales_velocity", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(7usize, "user_id", &FUNNELTOTALS_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_total_complete {
+                map.serialize_entry("value_total_complete", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "value_total_complete", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("value_total_complete", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_total_won {
+                map.serialize_entry("value_total_won", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "value_total_won", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("value_total_won", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_win_rate {
+                map.serialize_entry("value_win_rate", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "value_win_rate", &FUNNELTOTALS_WIRE_KEYS)
+            {
+                map.serialize_entry("value_win_rate", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelTotals {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelTotals;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelTotals` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelTotals, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<f64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "average_time_to_win" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "average_value_annualized_per_won_opportunity" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "count_total_complete" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "count_total_won" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "count_win_rate" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "sales_velocity" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "value_total_complete" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "value_total_won" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "value_win_rate" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &FUNNELTOTALS_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelTotals {
+                        average_time_to_win: f0,
+                        average_value_annualized_per_won_opportunity: f1,
+                        count: f2,
+                        count_total_complete: f3,
+                        count_total_won: f4,
+                        count_win_rate: f5,
+                        sales_velocity: f6,
+                        user_id: f7,
+                        value_total_complete: f8,
+                        value_total_won: f9,
+                        value_win_rate: f10,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FUNNELTOTALSREPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["aggregations"],
+    );
+    impl ::serde::Serialize for FunnelTotalsReport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "aggregations" => !(v.is_null() && self.aggregations.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("FunnelTotalsReport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.aggregations {
+                map.serialize_entry("aggregations", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "aggregations", &FUNNELTOTALSREPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("aggregations", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FunnelTotalsReport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = FunnelTotalsReport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `FunnelTotalsReport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<FunnelTotalsReport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<FunnelTotals> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "aggregations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &FUNNELTOTALSREPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(FunnelTotalsReport {
+                        aggregations: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static REPORTDATETIMERANGE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["end", "start"],
+    );
+    impl ::serde::Serialize for ReportDatetimeRange {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "end" => true,
+                    "start" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ReportDatetimeRange", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.end {
+                map.serialize_entry("end", v)?;
+            } else if self.extra.null_at(0usize, "end", &REPORTDATETIMERANGE_WIRE_KEYS) {
+                map.serialize_entry("end", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start {
+                map.serialize_entry("start", v)?;
+            } else if self.extra.null_at(1usize, "start", &REPORTDATETIMERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("start", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportDatetimeRange {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ReportDatetimeRange;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ReportDatetimeRange` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ReportDatetimeRange, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "end" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &REPORTDATETIMERANGE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "start" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &REPORTDATETIMERANGE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ReportDatetimeRange {
+                        end: f0,
+                        start: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static REPORTQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["saved_search_id", "type"],
+    );
+    impl ::serde::Serialize for ReportQuery {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "saved_search_id" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ReportQuery", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.saved_search_id {
+                map.serialize_entry("saved_search_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "saved_search_id", &REPORTQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("saved_search_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(1usize, "type", &REPORTQUERY_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportQuery {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ReportQuery;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ReportQuery` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ReportQuery, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "saved_search_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &REPORTQUERY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &REPORTQUERY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ReportQuery {
+                        saved_search_id: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     ///A value of [`ReportingGetCustomTransformY`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownReportingGetCustomTransformY::as_str`] reads it).
@@ -117,6 +2916,1211 @@ pub mod types {
                     }
                 },
             )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SENTEMAILSTATS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "is_shared",
+            "name",
+            "opened",
+            "percentage_opened",
+            "percentage_responded",
+            "_queries",
+            "responded",
+            "template_id",
+            "template_url",
+            "total",
+        ],
+    );
+    impl ::serde::Serialize for SentEmailStats {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "is_shared" => !(v.is_null() && self.is_shared.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "opened" => !(v.is_null() && self.opened.is_none()),
+                    "percentage_opened" => {
+                        !(v.is_null() && self.percentage_opened.is_none())
+                    }
+                    "percentage_responded" => {
+                        !(v.is_null() && self.percentage_responded.is_none())
+                    }
+                    "_queries" => !(v.is_null() && self.queries.is_none()),
+                    "responded" => !(v.is_null() && self.responded.is_none()),
+                    "template_id" => !(v.is_null() && self.template_id.is_none()),
+                    "template_url" => !(v.is_null() && self.template_url.is_none()),
+                    "total" => !(v.is_null() && self.total.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SentEmailStats", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self.extra.null_at(0usize, "is_shared", &SENTEMAILSTATS_WIRE_KEYS)
+            {
+                map.serialize_entry("is_shared", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &SENTEMAILSTATS_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opened {
+                map.serialize_entry("opened", v)?;
+            } else if self.extra.null_at(2usize, "opened", &SENTEMAILSTATS_WIRE_KEYS) {
+                map.serialize_entry("opened", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.percentage_opened {
+                map.serialize_entry("percentage_opened", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "percentage_opened", &SENTEMAILSTATS_WIRE_KEYS)
+            {
+                map.serialize_entry("percentage_opened", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.percentage_responded {
+                map.serialize_entry("percentage_responded", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "percentage_responded", &SENTEMAILSTATS_WIRE_KEYS)
+            {
+                map.serialize_entry("percentage_responded", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.queries {
+                map.serialize_entry("_queries", v)?;
+            } else if self.extra.null_at(5usize, "_queries", &SENTEMAILSTATS_WIRE_KEYS) {
+                map.serialize_entry("_queries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.responded {
+                map.serialize_entry("responded", v)?;
+            } else if self.extra.null_at(6usize, "responded", &SENTEMAILSTATS_WIRE_KEYS)
+            {
+                map.serialize_entry("responded", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_id {
+                map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "template_id", &SENTEMAILSTATS_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_url {
+                map.serialize_entry("template_url", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "template_url", &SENTEMAILSTATS_WIRE_KEYS)
+            {
+                map.serialize_entry("template_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total {
+                map.serialize_entry("total", v)?;
+            } else if self.extra.null_at(9usize, "total", &SENTEMAILSTATS_WIRE_KEYS) {
+                map.serialize_entry("total", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SentEmailStats {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SentEmailStats;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SentEmailStats` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SentEmailStats, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<i64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "is_shared" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "opened" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "percentage_opened" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "percentage_responded" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "_queries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "responded" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "template_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "total" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SENTEMAILSTATS_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SentEmailStats {
+                        is_shared: f0,
+                        name: f1,
+                        opened: f2,
+                        percentage_opened: f3,
+                        percentage_responded: f4,
+                        queries: f5,
+                        responded: f6,
+                        template_id: f7,
+                        template_url: f8,
+                        total: f9,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SentEmailsReport {
+        ///`sent_email_stats`, or an empty slice when Close did not send it.
+        pub fn sent_email_stats(&self) -> &[SentEmailStats] {
+            self.sent_email_stats.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SENTEMAILSREPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["sent_email_stats"],
+    );
+    impl ::serde::Serialize for SentEmailsReport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "sent_email_stats" => {
+                        !(v.is_null() && self.sent_email_stats.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SentEmailsReport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.sent_email_stats {
+                map.serialize_entry("sent_email_stats", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "sent_email_stats", &SENTEMAILSREPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("sent_email_stats", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SentEmailsReport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SentEmailsReport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SentEmailsReport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SentEmailsReport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<SentEmailStats>> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "sent_email_stats" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SENTEMAILSREPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SentEmailsReport {
+                        sent_email_stats: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl StatusChangeReport {
+        ///`status_overview`, or an empty slice when Close did not send it.
+        pub fn status_overview(&self) -> &[StatusOverview] {
+            self.status_overview.as_deref().unwrap_or_default()
+        }
+        ///`status_transitions`, or an empty slice when Close did not send it.
+        pub fn status_transitions(&self) -> &[StatusTransition] {
+            self.status_transitions.as_deref().unwrap_or_default()
+        }
+        ///`status_transitions_summary`, or an empty slice when Close did not send it.
+        pub fn status_transitions_summary(&self) -> &[StatusTransition] {
+            self.status_transitions_summary.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static STATUSCHANGEREPORT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["status_overview", "status_transitions", "status_transitions_summary"],
+    );
+    impl ::serde::Serialize for StatusChangeReport {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "status_overview" => !(v.is_null() && self.status_overview.is_none()),
+                    "status_transitions" => {
+                        !(v.is_null() && self.status_transitions.is_none())
+                    }
+                    "status_transitions_summary" => {
+                        !(v.is_null() && self.status_transitions_summary.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("StatusChangeReport", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.status_overview {
+                map.serialize_entry("status_overview", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "status_overview", &STATUSCHANGEREPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("status_overview", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_transitions {
+                map.serialize_entry("status_transitions", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "status_transitions", &STATUSCHANGEREPORT_WIRE_KEYS)
+            {
+                map.serialize_entry("status_transitions", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_transitions_summary {
+                map.serialize_entry("status_transitions_summary", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "status_transitions_summary",
+                    &STATUSCHANGEREPORT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("status_transitions_summary", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusChangeReport {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = StatusChangeReport;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `StatusChangeReport` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StatusChangeReport, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<StatusOverview>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<StatusTransition>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<StatusTransition>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "status_overview" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &STATUSCHANGEREPORT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "status_transitions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &STATUSCHANGEREPORT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "status_transitions_summary" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &STATUSCHANGEREPORT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(StatusChangeReport {
+                        status_overview: f0,
+                        status_transitions: f1,
+                        status_transitions_summary: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static STATUSOVERVIEW_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "change",
+            "change_percent",
+            "ended",
+            "entered",
+            "gained",
+            "_leads_page_urls",
+            "left",
+            "lost",
+            "_opportunities_page_urls",
+            "_queries",
+            "started",
+            "status_id",
+            "status_is_deleted",
+            "status_label",
+        ],
+    );
+    impl ::serde::Serialize for StatusOverview {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "change" => !(v.is_null() && self.change.is_none()),
+                    "change_percent" => !(v.is_null() && self.change_percent.is_none()),
+                    "ended" => !(v.is_null() && self.ended.is_none()),
+                    "entered" => !(v.is_null() && self.entered.is_none()),
+                    "gained" => !(v.is_null() && self.gained.is_none()),
+                    "_leads_page_urls" => {
+                        !(v.is_null() && self.leads_page_urls.is_none())
+                    }
+                    "left" => !(v.is_null() && self.left.is_none()),
+                    "lost" => !(v.is_null() && self.lost.is_none()),
+                    "_opportunities_page_urls" => {
+                        !(v.is_null() && self.opportunities_page_urls.is_none())
+                    }
+                    "_queries" => !(v.is_null() && self.queries.is_none()),
+                    "started" => !(v.is_null() && self.started.is_none()),
+                    "status_id" => !(v.is_null() && self.status_id.is_none()),
+                    "status_is_deleted" => {
+                        !(v.is_null() && self.status_is_deleted.is_none())
+                    }
+                    "status_label" => !(v.is_null() && self.status_label.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("StatusOverview", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.change {
+                map.serialize_entry("change", v)?;
+            } else if self.extra.null_at(0usize, "change", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("change", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.change_percent {
+                map.serialize_entry("change_percent", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "change_percent", &STATUSOVERVIEW_WIRE_KEYS)
+            {
+                map.serialize_entry("change_percent", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.ended {
+                map.serialize_entry("ended", v)?;
+            } else if self.extra.null_at(2usize, "ended", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("ended", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.entered {
+                map.serialize_entry("entered", v)?;
+            } else if self.extra.null_at(3usize, "entered", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("entered", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.gained {
+                map.serialize_entry("gained", v)?;
+            } else if self.extra.null_at(4usize, "gained", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("gained", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.leads_page_urls {
+                map.serialize_entry("_leads_page_urls", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "_leads_page_urls", &STATUSOVERVIEW_WIRE_KEYS)
+            {
+                map.serialize_entry("_leads_page_urls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.left {
+                map.serialize_entry("left", v)?;
+            } else if self.extra.null_at(6usize, "left", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("left", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lost {
+                map.serialize_entry("lost", v)?;
+            } else if self.extra.null_at(7usize, "lost", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("lost", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunities_page_urls {
+                map.serialize_entry("_opportunities_page_urls", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "_opportunities_page_urls", &STATUSOVERVIEW_WIRE_KEYS)
+            {
+                map.serialize_entry("_opportunities_page_urls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.queries {
+                map.serialize_entry("_queries", v)?;
+            } else if self.extra.null_at(9usize, "_queries", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("_queries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.started {
+                map.serialize_entry("started", v)?;
+            } else if self.extra.null_at(10usize, "started", &STATUSOVERVIEW_WIRE_KEYS) {
+                map.serialize_entry("started", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_id {
+                map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(11usize, "status_id", &STATUSOVERVIEW_WIRE_KEYS)
+            {
+                map.serialize_entry("status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_is_deleted {
+                map.serialize_entry("status_is_deleted", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "status_is_deleted", &STATUSOVERVIEW_WIRE_KEYS)
+            {
+                map.serialize_entry("status_is_deleted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_label {
+                map.serialize_entry("status_label", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "status_label", &STATUSOVERVIEW_WIRE_KEYS)
+            {
+                map.serialize_entry("status_label", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusOverview {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = StatusOverview;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `StatusOverview` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StatusOverview, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<::std::string::String>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "change" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "change_percent" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "ended" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "entered" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "gained" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "_leads_page_urls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "left" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "lost" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "_opportunities_page_urls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "_queries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "started" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "status_is_deleted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "status_label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &STATUSOVERVIEW_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(StatusOverview {
+                        change: f0,
+                        change_percent: f1,
+                        ended: f2,
+                        entered: f3,
+                        gained: f4,
+                        leads_page_urls: f5,
+                        left: f6,
+                        lost: f7,
+                        opportunities_page_urls: f8,
+                        queries: f9,
+                        started: f10,
+                        status_id: f11,
+                        status_is_deleted: f12,
+                        status_label: f13,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static STATUSTRANSITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "count",
+            "from_status_id",
+            "from_status_is_deleted",
+            "from_status_label",
+            "_leads_page_url",
+            "_opportunities_page_url",
+            "_query",
+            "to_status_id",
+            "to_status_is_deleted",
+            "to_status_label",
+        ],
+    );
+    impl ::serde::Serialize for StatusTransition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "count" => !(v.is_null() && self.count.is_none()),
+                    "from_status_id" => !(v.is_null() && self.from_status_id.is_none()),
+                    "from_status_is_deleted" => {
+                        !(v.is_null() && self.from_status_is_deleted.is_none())
+                    }
+                    "from_status_label" => {
+                        !(v.is_null() && self.from_status_label.is_none())
+                    }
+                    "_leads_page_url" => !(v.is_null() && self.leads_page_url.is_none()),
+                    "_opportunities_page_url" => {
+                        !(v.is_null() && self.opportunities_page_url.is_none())
+                    }
+                    "_query" => !(v.is_null() && self.query.is_none()),
+                    "to_status_id" => !(v.is_null() && self.to_status_id.is_none()),
+                    "to_status_is_deleted" => {
+                        !(v.is_null() && self.to_status_is_deleted.is_none())
+                    }
+                    "to_status_label" => !(v.is_null() && self.to_status_label.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("StatusTransition", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.count {
+                map.serialize_entry("count", v)?;
+            } else if self.extra.null_at(0usize, "count", &STATUSTRANSITION_WIRE_KEYS) {
+                map.serialize_entry("count", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.from_status_id {
+                map.serialize_entry("from_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "from_status_id", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("from_status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.from_status_is_deleted {
+                map.serialize_entry("from_status_is_deleted", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "from_status_is_deleted", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("from_status_is_deleted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.from_status_label {
+                map.serialize_entry("from_status_label", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "from_status_label", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("from_status_label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.leads_page_url {
+                map.serialize_entry("_leads_page_url", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "_leads_page_url", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("_leads_page_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunities_page_url {
+                map.serialize_entry("_opportunities_page_url", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "_opportunities_page_url", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("_opportunities_page_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("_query", v)?;
+            } else if self.extra.null_at(6usize, "_query", &STATUSTRANSITION_WIRE_KEYS) {
+                map.serialize_entry("_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.to_status_id {
+                map.serialize_entry("to_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "to_status_id", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("to_status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.to_status_is_deleted {
+                map.serialize_entry("to_status_is_deleted", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "to_status_is_deleted", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("to_status_is_deleted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.to_status_label {
+                map.serialize_entry("to_status_label", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "to_status_label", &STATUSTRANSITION_WIRE_KEYS)
+            {
+                map.serialize_entry("to_status_label", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusTransition {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = StatusTransition;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `StatusTransition` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StatusTransition, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "from_status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "from_status_is_deleted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "from_status_label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "_leads_page_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "_opportunities_page_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "to_status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "to_status_is_deleted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "to_status_label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &STATUSTRANSITION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(StatusTransition {
+                        count: f0,
+                        from_status_id: f1,
+                        from_status_is_deleted: f2,
+                        from_status_label: f3,
+                        leads_page_url: f4,
+                        opportunities_page_url: f5,
+                        query: f6,
+                        to_status_id: f7,
+                        to_status_is_deleted: f8,
+                        to_status_label: f9,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ActivityReportRequest {
+        /// The `ActivityReportRequest` with only its required members (`metrics`, `type_`, `users`) set. Set others with struct update syntax: `ActivityReportRequest { .., ..ActivityReportRequest::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            metrics: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            type_: impl ::std::convert::Into<::std::string::String>,
+            users: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            Self {
+                datetime_range: ::std::default::Default::default(),
+                metrics: metrics.into(),
+                query: ::std::default::Default::default(),
+                relative_range: ::std::default::Default::default(),
+                type_: type_.into(),
+                users: users.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl FunnelReportRequest {
+        /// The `FunnelReportRequest` with only its required members (`users`) set. Set others with struct update syntax: `FunnelReportRequest { .., ..FunnelReportRequest::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            users: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cohort_datetime_range: ::std::default::Default::default(),
+                cohort_relative_range: ::std::default::Default::default(),
+                compared_custom_range: ::std::default::Default::default(),
+                compared_datetime_range: ::std::default::Default::default(),
+                compared_relative_range: ::std::default::Default::default(),
+                pipeline: ::std::default::Default::default(),
+                query: ::std::default::Default::default(),
+                report_datetime_range: ::std::default::Default::default(),
+                report_relative_range: ::std::default::Default::default(),
+                type_: ::std::default::Default::default(),
+                users: users.into(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
 }
@@ -455,7 +4459,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReportingGetActivity<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::ActivityReportRequest, String>,
     }
     impl<'a> ReportingGetActivity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -466,22 +4470,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::ActivityReportRequest>,
+            <V as std::convert::TryInto<
+                types::ActivityReportRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ActivityReportRequest` for body failed: {}", s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/report/activity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::ActivityReport>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/activity/", client.baseurl,);
@@ -511,10 +4517,7 @@ pub mod builder {
         ///Sends a `GET` request to `/report/activity/metrics/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::ActivityMetrics>, crate::Error> {
             let Self { client } = self;
             let url = format!("{}/report/activity/metrics/", client.baseurl,);
             let build = || {
@@ -730,7 +4733,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelStages<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::FunnelReportRequest, String>,
     }
     impl<'a> ReportingGetFunnelStages<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -741,22 +4744,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::FunnelReportRequest>,
+            <V as std::convert::TryInto<
+                types::FunnelReportRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `FunnelReportRequest` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/report/funnel/opportunity/stages/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::FunnelStagesReport>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/funnel/opportunity/stages/", client.baseurl,);
@@ -778,7 +4781,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelTotals<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::FunnelReportRequest, String>,
     }
     impl<'a> ReportingGetFunnelTotals<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -789,22 +4792,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::FunnelReportRequest>,
+            <V as std::convert::TryInto<
+                types::FunnelReportRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `FunnelReportRequest` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/report/funnel/opportunity/totals/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::FunnelTotalsReport>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/funnel/opportunity/totals/", client.baseurl,);
@@ -895,10 +4898,7 @@ pub mod builder {
         ///Sends a `GET` request to `/report/sent_emails/{org_id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SentEmailsReport>, crate::Error> {
             let Self { client, org_id, date_end, date_start, user_id } = self;
             let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
             let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
@@ -1012,10 +5012,7 @@ pub mod builder {
         ///Sends a `GET` request to `/report/statuses/lead/{org_id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::StatusChangeReport>, crate::Error> {
             let Self { client, org_id, date_end, date_start, query, smart_view_id } = self;
             let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
             let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
@@ -1148,10 +5145,7 @@ pub mod builder {
         ///Sends a `GET` request to `/report/statuses/opportunity/{org_id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::StatusChangeReport>, crate::Error> {
             let Self {
                 client,
                 org_id,

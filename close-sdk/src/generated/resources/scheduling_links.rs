@@ -22,6 +22,16 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub duration_in_minutes: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -32,12 +42,32 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub oauth_client_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub source: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub template_tag: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(
@@ -56,6 +86,56 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A user scheduling link as sent (create or update).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SchedulingLinkInput {
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        pub url: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A scheduling link an OAuth application creates or updates, identified by its `source_id`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SchedulingLinkIntegrationInput {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub duration_in_minutes: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The application's id for the link: the same `source_id` updates it.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -91,6 +171,11 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub duration_in_minutes: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -111,6 +196,16 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub source_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub template_tag: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -120,6 +215,92 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A shared scheduling link's mapping for a user.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedSchedulingLinkAssociation {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub shared_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///Maps (or unmaps) a shared scheduling link for a user, to one of the user's links or to a URL.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedSchedulingLinkAssociationInput {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub shared_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_scheduling_link_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A shared scheduling link as sent (create or update).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedSchedulingLinkInput {
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -151,7 +332,21 @@ pub mod types {
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static SCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["id", "name", "organization_id", "source", "type", "url", "user_id"],
+        &[
+            "description",
+            "duration_in_minutes",
+            "id",
+            "name",
+            "oauth_client_id",
+            "organization_id",
+            "source",
+            "source_id",
+            "source_type",
+            "template_tag",
+            "type",
+            "url",
+            "user_id",
+        ],
     );
     impl ::serde::Serialize for SchedulingLink {
         fn serialize<S: ::serde::Serializer>(
@@ -161,10 +356,18 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "duration_in_minutes" => {
+                        !(v.is_null() && self.duration_in_minutes.is_none())
+                    }
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
+                    "oauth_client_id" => !(v.is_null() && self.oauth_client_id.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "source" => !(v.is_null() && self.source.is_none()),
+                    "source_id" => !(v.is_null() && self.source_id.is_none()),
+                    "source_type" => !(v.is_null() && self.source_type.is_none()),
+                    "template_tag" => !(v.is_null() && self.template_tag.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
                     "url" => !(v.is_null() && self.url.is_none()),
                     "user_id" => !(v.is_null() && self.user_id.is_none()),
@@ -177,42 +380,88 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.duration_in_minutes {
+                map.serialize_entry("duration_in_minutes", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "duration_in_minutes", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("duration_in_minutes", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(0usize, "id", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "id", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(1usize, "name", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "name", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.oauth_client_id {
+                map.serialize_entry("oauth_client_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "oauth_client_id", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("oauth_client_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "organization_id", &SCHEDULINGLINK_WIRE_KEYS)
+                .null_at(5usize, "organization_id", &SCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
-            } else if self.extra.null_at(3usize, "source", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "source", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("source", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_id {
+                map.serialize_entry("source_id", v)?;
+            } else if self.extra.null_at(7usize, "source_id", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_type {
+                map.serialize_entry("source_type", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "source_type", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_tag {
+                map.serialize_entry("template_tag", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "template_tag", &SCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("template_tag", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(4usize, "type", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "type", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
-            } else if self.extra.null_at(5usize, "url", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(11usize, "url", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
-            } else if self.extra.null_at(6usize, "user_id", &SCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(12usize, "user_id", &SCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("user_id", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -240,17 +489,23 @@ pub mod types {
                 ) -> ::std::result::Result<SchedulingLink, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "id" => {
+                            "description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -260,8 +515,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
-                                crate::wire::field(
+                            "duration_in_minutes" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
@@ -270,7 +525,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -280,7 +535,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "source" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -290,7 +545,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "oauth_client_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -300,7 +555,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "url" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -310,7 +565,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_id" => {
+                            "source" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -320,17 +575,367 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "source_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "source_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "template_tag" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &SCHEDULINGLINK_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(SchedulingLink {
-                        id: f0,
+                        description: f0,
+                        duration_in_minutes: f1,
+                        id: f2,
+                        name: f3,
+                        oauth_client_id: f4,
+                        organization_id: f5,
+                        source: f6,
+                        source_id: f7,
+                        source_type: f8,
+                        template_tag: f9,
+                        type_: f10,
+                        url: f11,
+                        user_id: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SCHEDULINGLINKINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "url"],
+    );
+    impl ::serde::Serialize for SchedulingLinkInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SchedulingLinkInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SchedulingLinkInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SchedulingLinkInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SchedulingLinkInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SchedulingLinkInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            "url" => f2 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SchedulingLinkInput {
+                        description: f0,
                         name: f1,
-                        organization_id: f2,
-                        source: f3,
-                        type_: f4,
+                        url: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "description",
+            "duration_in_minutes",
+            "name",
+            "source_id",
+            "source_type",
+            "url",
+        ],
+    );
+    impl ::serde::Serialize for SchedulingLinkIntegrationInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "duration_in_minutes" => true,
+                    "name" => true,
+                    "source_id" => true,
+                    "source_type" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SchedulingLinkIntegrationInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "description",
+                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.duration_in_minutes {
+                map.serialize_entry("duration_in_minutes", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "duration_in_minutes",
+                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("duration_in_minutes", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "name", &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_id {
+                map.serialize_entry("source_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "source_id", &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("source_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_type {
+                map.serialize_entry("source_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "source_type",
+                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("source_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "url", &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SchedulingLinkIntegrationInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SchedulingLinkIntegrationInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SchedulingLinkIntegrationInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SchedulingLinkIntegrationInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "duration_in_minutes" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "source_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "source_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SCHEDULINGLINKINTEGRATIONINPUT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SchedulingLinkIntegrationInput {
+                        description: f0,
+                        duration_in_minutes: f1,
+                        name: f2,
+                        source_id: f3,
+                        source_type: f4,
                         url: f5,
-                        user_id: f6,
                         extra,
                     })
                 }
@@ -455,12 +1060,17 @@ pub mod types {
     static SHAREDSCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "description",
+            "duration_in_minutes",
             "id",
             "name",
             "organization_id",
             "source",
+            "source_id",
+            "source_type",
             "template_tag",
             "type",
+            "url",
+            "user_id",
         ],
     );
     impl ::serde::Serialize for SharedSchedulingLink {
@@ -472,12 +1082,19 @@ pub mod types {
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "description" => !(v.is_null() && self.description.is_none()),
+                    "duration_in_minutes" => {
+                        !(v.is_null() && self.duration_in_minutes.is_none())
+                    }
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "source" => !(v.is_null() && self.source.is_none()),
+                    "source_id" => !(v.is_null() && self.source_id.is_none()),
+                    "source_type" => !(v.is_null() && self.source_type.is_none()),
                     "template_tag" => !(v.is_null() && self.template_tag.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
                     _ => false,
                 };
                 if clash {
@@ -495,14 +1112,22 @@ pub mod types {
             {
                 map.serialize_entry("description", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.duration_in_minutes {
+                map.serialize_entry("duration_in_minutes", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "duration_in_minutes", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("duration_in_minutes", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(1usize, "id", &SHAREDSCHEDULINGLINK_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "id", &SHAREDSCHEDULINGLINK_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(2usize, "name", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            } else if self.extra.null_at(3usize, "name", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("name", &())?;
             }
@@ -510,7 +1135,7 @@ pub mod types {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "organization_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+                .null_at(4usize, "organization_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -518,23 +1143,53 @@ pub mod types {
                 map.serialize_entry("source", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "source", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+                .null_at(5usize, "source", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("source", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_id {
+                map.serialize_entry("source_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "source_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source_type {
+                map.serialize_entry("source_type", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "source_type", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("source_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_tag {
                 map.serialize_entry("template_tag", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "template_tag", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+                .null_at(8usize, "template_tag", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("template_tag", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(6usize, "type", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            } else if self.extra.null_at(9usize, "type", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
             {
                 map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(10usize, "url", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_id", &SHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
@@ -561,12 +1216,17 @@ pub mod types {
                 ) -> ::std::result::Result<SharedSchedulingLink, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -581,8 +1241,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
-                                crate::wire::field(
+                            "duration_in_minutes" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
@@ -591,7 +1251,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -601,7 +1261,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -611,7 +1271,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "source" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -621,7 +1281,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "template_tag" => {
+                            "source" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -631,7 +1291,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "source_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -641,17 +1301,526 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "source_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "template_tag" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(SharedSchedulingLink {
                         description: f0,
-                        id: f1,
-                        name: f2,
-                        organization_id: f3,
-                        source: f4,
-                        template_tag: f5,
-                        type_: f6,
+                        duration_in_minutes: f1,
+                        id: f2,
+                        name: f3,
+                        organization_id: f4,
+                        source: f5,
+                        source_id: f6,
+                        source_type: f7,
+                        template_tag: f8,
+                        type_: f9,
+                        url: f10,
+                        user_id: f11,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "organization_id",
+            "shared_scheduling_link_id",
+            "url",
+            "user_id",
+            "user_scheduling_link_id",
+        ],
+    );
+    impl ::serde::Serialize for SharedSchedulingLinkAssociation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "shared_scheduling_link_id" => {
+                        !(v.is_null() && self.shared_scheduling_link_id.is_none())
+                    }
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_scheduling_link_id" => {
+                        !(v.is_null() && self.user_scheduling_link_id.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SharedSchedulingLinkAssociation", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "organization_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.shared_scheduling_link_id {
+                map.serialize_entry("shared_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "shared_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("shared_scheduling_link_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "url", &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "user_id", &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_scheduling_link_id {
+                map.serialize_entry("user_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "user_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_scheduling_link_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkAssociation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedSchedulingLinkAssociation;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedSchedulingLinkAssociation` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedSchedulingLinkAssociation, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "shared_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "user_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedSchedulingLinkAssociation {
+                        organization_id: f0,
+                        shared_scheduling_link_id: f1,
+                        url: f2,
+                        user_id: f3,
+                        user_scheduling_link_id: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "organization_id",
+            "shared_scheduling_link_id",
+            "url",
+            "user_id",
+            "user_scheduling_link_id",
+        ],
+    );
+    impl ::serde::Serialize for SharedSchedulingLinkAssociationInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "organization_id" => true,
+                    "shared_scheduling_link_id" => true,
+                    "url" => true,
+                    "user_id" => true,
+                    "user_scheduling_link_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SharedSchedulingLinkAssociationInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "organization_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.shared_scheduling_link_id {
+                map.serialize_entry("shared_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "shared_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("shared_scheduling_link_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "url", &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "user_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_scheduling_link_id {
+                map.serialize_entry("user_scheduling_link_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "user_scheduling_link_id",
+                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_scheduling_link_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkAssociationInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedSchedulingLinkAssociationInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedSchedulingLinkAssociationInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    SharedSchedulingLinkAssociationInput,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "shared_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "user_scheduling_link_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHAREDSCHEDULINGLINKASSOCIATIONINPUT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedSchedulingLinkAssociationInput {
+                        organization_id: f0,
+                        shared_scheduling_link_id: f1,
+                        url: f2,
+                        user_id: f3,
+                        user_scheduling_link_id: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDSCHEDULINGLINKINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name"],
+    );
+    impl ::serde::Serialize for SharedSchedulingLinkInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SharedSchedulingLinkInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedSchedulingLinkInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedSchedulingLinkInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedSchedulingLinkInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedSchedulingLinkInput {
+                        description: f0,
+                        name: f1,
                         extra,
                     })
                 }
@@ -1039,7 +2208,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1050,22 +2219,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `SchedulingLinkInput` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/scheduling_link/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/scheduling_link/", client.baseurl,);
@@ -1087,7 +2256,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateIntegration<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SchedulingLinkIntegrationInput, String>,
     }
     impl<'a> SchedulingLinksCreateIntegration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1098,22 +2267,25 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SchedulingLinkIntegrationInput>,
+            <V as std::convert::TryInto<
+                types::SchedulingLinkIntegrationInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SchedulingLinkIntegrationInput` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/scheduling_link/integration/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/scheduling_link/integration/", client.baseurl,);
@@ -1205,10 +2377,7 @@ pub mod builder {
         ///Sends a `GET` request to `/scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1233,7 +2402,7 @@ pub mod builder {
     pub struct SchedulingLinksUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1257,22 +2426,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `SchedulingLinkInput` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `PUT` request to `/scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1372,7 +2541,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateShared<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SharedSchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksCreateShared<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1383,22 +2552,25 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkInput` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/shared_scheduling_link/", client.baseurl,);
@@ -1444,10 +2616,7 @@ pub mod builder {
         ///Sends a `GET` request to `/shared_scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1472,7 +2641,7 @@ pub mod builder {
     pub struct SchedulingLinksUpdateShared<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SharedSchedulingLinkInput, String>,
     }
     impl<'a> SchedulingLinksUpdateShared<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1496,22 +2665,25 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkInput` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         ///Sends a `PUT` request to `/shared_scheduling_link/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1583,7 +2755,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateSharedAssociation<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksCreateSharedAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1594,12 +2766,18 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkAssociationInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkAssociationInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkAssociationInput` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
@@ -1607,7 +2785,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::SharedSchedulingLinkAssociation>,
             crate::Error,
         > {
             let Self { client, body } = self;
@@ -1631,7 +2809,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteSharedAssociation<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksDeleteSharedAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1642,22 +2820,23 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::SharedSchedulingLinkAssociationInput>,
+            <V as std::convert::TryInto<
+                types::SharedSchedulingLinkAssociationInput,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SharedSchedulingLinkAssociationInput` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link_association/unmap/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1674,7 +2853,7 @@ pub mod builder {
                     .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 242usize, 200..=299, &build).await
+            crate::runtime::send_empty(client, 242usize, 200..=299, &build).await
         }
     }
     impl<'a> SchedulingLinksList<'a> {

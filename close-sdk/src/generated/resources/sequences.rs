@@ -14,6 +14,81 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new sequence.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSequence {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub schedule: ::std::option::Option<SequenceSchedule>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub steps: ::std::vec::Vec<SequenceStepInput>,
+        ///IANA time zone of the schedule (`America/Los_Angeles`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub timezone: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///Subscribes a contact to a sequence.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSequenceSubscription {
+        ///Users (`user_…`) assigned the sequence's call steps.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub calls_assigned_to: ::std::vec::Vec<::std::string::String>,
+        ///The contact's address the sequence writes to.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        ///The email account (`emailacct_…`) it sends from.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_account_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A sequence (workflow) with its steps, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -52,7 +127,28 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub schedule: ::std::option::Option<SequenceSchedule>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub steps: ::std::option::Option<::std::vec::Vec<SequenceStep>>,
+        ///How many subscriptions are in each status (`active`, `paused`, `finished`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscription_counts_by_status: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<i64>,
+            >,
+        >,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -85,10 +181,159 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///When a sequence sends, as weekly windows.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceSchedule {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub ranges: ::std::option::Option<::std::vec::Vec<SequenceScheduleRange>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A weekly sending window: `weekday` (1 = Monday … 7), `start` and `end` as `HH:MM`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceScheduleRange {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub end: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub start: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub weekday: ::std::option::Option<i64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A step of a sequence, as Close answers it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceStep {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub delay: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_template_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub step_allowed_delay: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub step_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub threading: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A step of a sequence as sent (`id` keeps an existing step on update).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceStepInput {
+        ///Seconds after the previous step.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub delay: ::std::option::Option<i64>,
+        ///An email step's template.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_template_id: ::std::option::Option<::std::string::String>,
+        ///An existing step (`seqstep_…`) to keep.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        ///The kind of step (`email`, `call`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub step_type: ::std::option::Option<::std::string::String>,
+        ///An email step's threading (`old_thread`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub threading: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A contact's subscription to a sequence, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SequenceSubscription {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub calls_assigned_to: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -153,7 +398,18 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub start_date: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<::std::string::String>,
+        ///Why the subscription has its status (`manual`, …).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_reason: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -181,10 +437,397 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///Changes to a sequence; `steps`, when given, is the whole list (steps left out are removed).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSequence {
+        pub name: crate::Patch<::std::string::String>,
+        pub schedule: crate::Patch<SequenceSchedule>,
+        pub steps: crate::Patch<::std::vec::Vec<SequenceStepInput>>,
+        pub timezone: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///Changes to a subscription (e.g. `status`: `paused`).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSequenceSubscription {
+        pub calls_assigned_to: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub status: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESEQUENCE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "schedule", "steps", "timezone"],
+    );
+    impl ::serde::Serialize for CreateSequence {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "schedule" => true,
+                    "steps" => true,
+                    "timezone" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSequence", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(0usize, "name", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.schedule {
+                map.serialize_entry("schedule", v)?;
+            } else if self.extra.null_at(1usize, "schedule", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("schedule", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.steps) {
+                map.serialize_entry("steps", &self.steps)?;
+            } else if self.extra.null_at(2usize, "steps", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("steps", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.timezone {
+                map.serialize_entry("timezone", v)?;
+            } else if self.extra.null_at(3usize, "timezone", &CREATESEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("timezone", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSequence {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSequence;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSequence` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSequence, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<SequenceSchedule> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<SequenceStepInput>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "schedule" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "steps" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATESEQUENCE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSequence {
+                        name: f0,
+                        schedule: f1,
+                        steps: f2.unwrap_or_default(),
+                        timezone: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "calls_assigned_to",
+            "contact_email",
+            "contact_id",
+            "sender_account_id",
+            "sender_email",
+            "sender_name",
+            "sequence_id",
+        ],
+    );
+    impl ::serde::Serialize for CreateSequenceSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "calls_assigned_to" => true,
+                    "contact_email" => true,
+                    "contact_id" => true,
+                    "sender_account_id" => true,
+                    "sender_email" => true,
+                    "sender_name" => true,
+                    "sequence_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSequenceSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.calls_assigned_to) {
+                map.serialize_entry("calls_assigned_to", &self.calls_assigned_to)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "calls_assigned_to",
+                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("calls_assigned_to", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_email {
+                map.serialize_entry("contact_email", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_email", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_account_id {
+                map.serialize_entry("sender_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "sender_account_id",
+                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_account_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_email {
+                map.serialize_entry("sender_email", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "sender_email", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sender_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_name {
+                map.serialize_entry("sender_name", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "sender_name", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sender_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "sequence_id", &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSequenceSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSequenceSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSequenceSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSequenceSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "calls_assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "sender_account_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "sender_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "sender_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATESEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSequenceSubscription {
+                        calls_assigned_to: f0.unwrap_or_default(),
+                        contact_email: f1,
+                        contact_id: f2,
+                        sender_account_id: f3,
+                        sender_email: f4,
+                        sender_name: f5,
+                        sequence_id: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl Sequence {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
+        }
+        ///`steps`, or an empty slice when Close did not send it.
+        pub fn steps(&self) -> &[SequenceStep] {
+            self.steps.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
@@ -197,7 +840,10 @@ pub mod types {
             "id",
             "name",
             "organization_id",
+            "schedule",
             "status",
+            "steps",
+            "subscription_counts_by_status",
             "timezone",
             "updated_by_id",
         ],
@@ -216,7 +862,12 @@ pub mod types {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "schedule" => !(v.is_null() && self.schedule.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
+                    "steps" => !(v.is_null() && self.steps.is_none()),
+                    "subscription_counts_by_status" => {
+                        !(v.is_null() && self.subscription_counts_by_status.is_none())
+                    }
                     "timezone" => !(v.is_null() && self.timezone.is_none()),
                     "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
                     _ => false,
@@ -259,19 +910,37 @@ pub mod types {
             {
                 map.serialize_entry("organization_id", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.schedule {
+                map.serialize_entry("schedule", v)?;
+            } else if self.extra.null_at(6usize, "schedule", &SEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("schedule", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
-            } else if self.extra.null_at(6usize, "status", &SEQUENCE_WIRE_KEYS) {
+            } else if self.extra.null_at(7usize, "status", &SEQUENCE_WIRE_KEYS) {
                 map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.steps {
+                map.serialize_entry("steps", v)?;
+            } else if self.extra.null_at(8usize, "steps", &SEQUENCE_WIRE_KEYS) {
+                map.serialize_entry("steps", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_counts_by_status {
+                map.serialize_entry("subscription_counts_by_status", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "subscription_counts_by_status", &SEQUENCE_WIRE_KEYS)
+            {
+                map.serialize_entry("subscription_counts_by_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.timezone {
                 map.serialize_entry("timezone", v)?;
-            } else if self.extra.null_at(7usize, "timezone", &SEQUENCE_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "timezone", &SEQUENCE_WIRE_KEYS) {
                 map.serialize_entry("timezone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_id {
                 map.serialize_entry("updated_by_id", v)?;
-            } else if self.extra.null_at(8usize, "updated_by_id", &SEQUENCE_WIRE_KEYS) {
+            } else if self.extra.null_at(11usize, "updated_by_id", &SEQUENCE_WIRE_KEYS) {
                 map.serialize_entry("updated_by_id", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -304,9 +973,17 @@ pub mod types {
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<SequenceSchedule> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::vec::Vec<SequenceStep>> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::option::Option<i64>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -371,7 +1048,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
+                            "schedule" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -381,7 +1058,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "timezone" => {
+                            "status" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -391,13 +1068,43 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_id" => {
+                            "steps" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
                                     &SEQUENCE_WIRE_KEYS,
                                     8usize,
+                                    true,
+                                )?
+                            }
+                            "subscription_counts_by_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SEQUENCE_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SEQUENCE_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SEQUENCE_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -411,9 +1118,12 @@ pub mod types {
                         id: f3,
                         name: f4,
                         organization_id: f5,
-                        status: f6,
-                        timezone: f7,
-                        updated_by_id: f8,
+                        schedule: f6,
+                        status: f7,
+                        steps: f8,
+                        subscription_counts_by_status: f9,
+                        timezone: f10,
+                        updated_by_id: f11,
                         extra,
                     })
                 }
@@ -524,7 +1234,696 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl SequenceSchedule {
+        ///`ranges`, or an empty slice when Close did not send it.
+        pub fn ranges(&self) -> &[SequenceScheduleRange] {
+            self.ranges.as_deref().unwrap_or_default()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESCHEDULE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["ranges"],
+    );
+    impl ::serde::Serialize for SequenceSchedule {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "ranges" => !(v.is_null() && self.ranges.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceSchedule", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.ranges {
+                map.serialize_entry("ranges", v)?;
+            } else if self.extra.null_at(0usize, "ranges", &SEQUENCESCHEDULE_WIRE_KEYS) {
+                map.serialize_entry("ranges", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceSchedule {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceSchedule;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceSchedule` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceSchedule, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<SequenceScheduleRange>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "ranges" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceSchedule {
+                        ranges: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESCHEDULERANGE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["end", "start", "weekday"],
+    );
+    impl ::serde::Serialize for SequenceScheduleRange {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "end" => !(v.is_null() && self.end.is_none()),
+                    "start" => !(v.is_null() && self.start.is_none()),
+                    "weekday" => !(v.is_null() && self.weekday.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceScheduleRange", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.end {
+                map.serialize_entry("end", v)?;
+            } else if self.extra.null_at(0usize, "end", &SEQUENCESCHEDULERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("end", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start {
+                map.serialize_entry("start", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "start", &SEQUENCESCHEDULERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("start", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.weekday {
+                map.serialize_entry("weekday", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "weekday", &SEQUENCESCHEDULERANGE_WIRE_KEYS)
+            {
+                map.serialize_entry("weekday", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceScheduleRange {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceScheduleRange;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceScheduleRange` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceScheduleRange, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "end" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULERANGE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "start" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULERANGE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "weekday" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SEQUENCESCHEDULERANGE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceScheduleRange {
+                        end: f0,
+                        start: f1,
+                        weekday: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SequenceStep {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESTEP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by_id",
+            "date_created",
+            "date_updated",
+            "delay",
+            "email_template_id",
+            "id",
+            "required",
+            "step_allowed_delay",
+            "step_type",
+            "threading",
+            "updated_by_id",
+        ],
+    );
+    impl ::serde::Serialize for SequenceStep {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "delay" => !(v.is_null() && self.delay.is_none()),
+                    "email_template_id" => {
+                        !(v.is_null() && self.email_template_id.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    "step_allowed_delay" => {
+                        !(v.is_null() && self.step_allowed_delay.is_none())
+                    }
+                    "step_type" => !(v.is_null() && self.step_type.is_none()),
+                    "threading" => !(v.is_null() && self.threading.is_none()),
+                    "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceStep", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by_id {
+                map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "created_by_id", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(1usize, "date_created", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(2usize, "date_updated", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.delay {
+                map.serialize_entry("delay", v)?;
+            } else if self.extra.null_at(3usize, "delay", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("delay", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_template_id {
+                map.serialize_entry("email_template_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "email_template_id", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("email_template_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self.extra.null_at(6usize, "required", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_allowed_delay {
+                map.serialize_entry("step_allowed_delay", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "step_allowed_delay", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("step_allowed_delay", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_type {
+                map.serialize_entry("step_type", v)?;
+            } else if self.extra.null_at(8usize, "step_type", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("step_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.threading {
+                map.serialize_entry("threading", v)?;
+            } else if self.extra.null_at(9usize, "threading", &SEQUENCESTEP_WIRE_KEYS) {
+                map.serialize_entry("threading", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_id {
+                map.serialize_entry("updated_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "updated_by_id", &SEQUENCESTEP_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceStep {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceStep;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceStep` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceStep, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "delay" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "email_template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "step_allowed_delay" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "step_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "threading" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SEQUENCESTEP_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceStep {
+                        created_by_id: f0,
+                        date_created: f1,
+                        date_updated: f2,
+                        delay: f3,
+                        email_template_id: f4,
+                        id: f5,
+                        required: f6,
+                        step_allowed_delay: f7,
+                        step_type: f8,
+                        threading: f9,
+                        updated_by_id: f10,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCESTEPINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["delay", "email_template_id", "id", "required", "step_type", "threading"],
+    );
+    impl ::serde::Serialize for SequenceStepInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "delay" => true,
+                    "email_template_id" => true,
+                    "id" => true,
+                    "required" => true,
+                    "step_type" => true,
+                    "threading" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceStepInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.delay {
+                map.serialize_entry("delay", v)?;
+            } else if self.extra.null_at(0usize, "delay", &SEQUENCESTEPINPUT_WIRE_KEYS) {
+                map.serialize_entry("delay", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_template_id {
+                map.serialize_entry("email_template_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "email_template_id", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("email_template_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(2usize, "id", &SEQUENCESTEPINPUT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "required", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_type {
+                map.serialize_entry("step_type", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "step_type", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("step_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.threading {
+                map.serialize_entry("threading", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "threading", &SEQUENCESTEPINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("threading", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceStepInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceStepInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceStepInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceStepInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "delay" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "email_template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "step_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "threading" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SEQUENCESTEPINPUT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceStepInput {
+                        delay: f0,
+                        email_template_id: f1,
+                        id: f2,
+                        required: f3,
+                        step_type: f4,
+                        threading: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl SequenceSubscription {
+        ///`calls_assigned_to`, or an empty slice when Close did not send it.
+        pub fn calls_assigned_to(&self) -> &[::std::string::String] {
+            self.calls_assigned_to.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
@@ -534,6 +1933,7 @@ pub mod types {
     #[allow(non_upper_case_globals)]
     static SEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
+            "calls_assigned_to",
             "contact_email",
             "contact_id",
             "created_by_id",
@@ -546,7 +1946,9 @@ pub mod types {
             "sender_email",
             "sender_name",
             "sequence_id",
+            "start_date",
             "status",
+            "status_reason",
             "updated_by_id",
         ],
     );
@@ -558,6 +1960,9 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "calls_assigned_to" => {
+                        !(v.is_null() && self.calls_assigned_to.is_none())
+                    }
                     "contact_email" => !(v.is_null() && self.contact_email.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
                     "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
@@ -572,7 +1977,9 @@ pub mod types {
                     "sender_email" => !(v.is_null() && self.sender_email.is_none()),
                     "sender_name" => !(v.is_null() && self.sender_name.is_none()),
                     "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "start_date" => !(v.is_null() && self.start_date.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
+                    "status_reason" => !(v.is_null() && self.status_reason.is_none()),
                     "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
                     _ => false,
                 };
@@ -583,11 +1990,19 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.calls_assigned_to {
+                map.serialize_entry("calls_assigned_to", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "calls_assigned_to", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("calls_assigned_to", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.contact_email {
                 map.serialize_entry("contact_email", v)?;
             } else if self
                 .extra
-                .null_at(0usize, "contact_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(1usize, "contact_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("contact_email", &())?;
             }
@@ -595,7 +2010,7 @@ pub mod types {
                 map.serialize_entry("contact_id", v)?;
             } else if self
                 .extra
-                .null_at(1usize, "contact_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(2usize, "contact_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("contact_id", &())?;
             }
@@ -603,7 +2018,7 @@ pub mod types {
                 map.serialize_entry("created_by_id", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "created_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(3usize, "created_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("created_by_id", &())?;
             }
@@ -611,7 +2026,7 @@ pub mod types {
                 map.serialize_entry("date_created", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "date_created", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(4usize, "date_created", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
@@ -619,20 +2034,20 @@ pub mod types {
                 map.serialize_entry("date_updated", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "date_updated", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(5usize, "date_updated", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(5usize, "id", &SEQUENCESUBSCRIPTION_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "id", &SEQUENCESUBSCRIPTION_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
             } else if self
                 .extra
-                .null_at(6usize, "lead_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(7usize, "lead_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("lead_id", &())?;
             }
@@ -640,7 +2055,7 @@ pub mod types {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "organization_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(8usize, "organization_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -648,7 +2063,7 @@ pub mod types {
                 map.serialize_entry("sender_account_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "sender_account_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(9usize, "sender_account_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sender_account_id", &())?;
             }
@@ -656,7 +2071,7 @@ pub mod types {
                 map.serialize_entry("sender_email", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "sender_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(10usize, "sender_email", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sender_email", &())?;
             }
@@ -664,7 +2079,7 @@ pub mod types {
                 map.serialize_entry("sender_name", v)?;
             } else if self
                 .extra
-                .null_at(10usize, "sender_name", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(11usize, "sender_name", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sender_name", &())?;
             }
@@ -672,23 +2087,39 @@ pub mod types {
                 map.serialize_entry("sequence_id", v)?;
             } else if self
                 .extra
-                .null_at(11usize, "sequence_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(12usize, "sequence_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("sequence_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start_date {
+                map.serialize_entry("start_date", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "start_date", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("start_date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
             } else if self
                 .extra
-                .null_at(12usize, "status", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(14usize, "status", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_reason {
+                map.serialize_entry("status_reason", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "status_reason", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_id {
                 map.serialize_entry("updated_by_id", v)?;
             } else if self
                 .extra
-                .null_at(13usize, "updated_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
+                .null_at(16usize, "updated_by_id", &SEQUENCESUBSCRIPTION_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by_id", &())?;
             }
@@ -716,7 +2147,9 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<SequenceSubscription, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -730,11 +2163,14 @@ pub mod types {
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "contact_email" => {
+                            "calls_assigned_to" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -744,7 +2180,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "contact_id" => {
+                            "contact_email" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -754,7 +2190,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by_id" => {
+                            "contact_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -764,7 +2200,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -774,7 +2210,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -784,7 +2220,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -794,7 +2230,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -804,7 +2240,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "lead_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -814,7 +2250,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sender_account_id" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -824,7 +2260,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sender_email" => {
+                            "sender_account_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -834,7 +2270,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sender_name" => {
+                            "sender_email" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -844,7 +2280,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_id" => {
+                            "sender_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -854,7 +2290,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
+                            "sequence_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f12,
@@ -864,7 +2300,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_id" => {
+                            "start_date" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f13,
@@ -874,24 +2310,57 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &SEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "status_reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &SEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &SEQUENCESUBSCRIPTION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(SequenceSubscription {
-                        contact_email: f0,
-                        contact_id: f1,
-                        created_by_id: f2,
-                        date_created: f3,
-                        date_updated: f4,
-                        id: f5,
-                        lead_id: f6,
-                        organization_id: f7,
-                        sender_account_id: f8,
-                        sender_email: f9,
-                        sender_name: f10,
-                        sequence_id: f11,
-                        status: f12,
-                        updated_by_id: f13,
+                        calls_assigned_to: f0,
+                        contact_email: f1,
+                        contact_id: f2,
+                        created_by_id: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        id: f6,
+                        lead_id: f7,
+                        organization_id: f8,
+                        sender_account_id: f9,
+                        sender_email: f10,
+                        sender_name: f11,
+                        sequence_id: f12,
+                        start_date: f13,
+                        status: f14,
+                        status_reason: f15,
+                        updated_by_id: f16,
                         extra,
                     })
                 }
@@ -1008,6 +2477,197 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESEQUENCE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "schedule", "steps", "timezone"],
+    );
+    impl ::serde::Serialize for UpdateSequence {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "schedule" => true,
+                    "steps" => true,
+                    "timezone" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSequence", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "schedule", &self.schedule)?;
+            crate::wire::write_patch(&mut map, "steps", &self.steps)?;
+            crate::wire::write_patch(&mut map, "timezone", &self.timezone)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSequence {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSequence;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSequence` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSequence, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            "schedule" => f1 = map.next_value()?,
+                            "steps" => f2 = map.next_value()?,
+                            "timezone" => f3 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSequence {
+                        name: f0,
+                        schedule: f1,
+                        steps: f2,
+                        timezone: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESEQUENCESUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["calls_assigned_to", "status"],
+    );
+    impl ::serde::Serialize for UpdateSequenceSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "calls_assigned_to" => true,
+                    "status" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSequenceSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "calls_assigned_to",
+                &self.calls_assigned_to,
+            )?;
+            crate::wire::write_patch(&mut map, "status", &self.status)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSequenceSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSequenceSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSequenceSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSequenceSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "calls_assigned_to" => f0 = map.next_value()?,
+                            "status" => f1 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSequenceSubscription {
+                        calls_assigned_to: f0,
+                        status: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CreateSequence {
+        /// The `CreateSequence` with only its required members (`steps`) set. Set others with struct update syntax: `CreateSequence { .., ..CreateSequence::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            steps: impl ::std::convert::Into<::std::vec::Vec<SequenceStepInput>>,
+        ) -> Self {
+            Self {
+                name: ::std::default::Default::default(),
+                schedule: ::std::default::Default::default(),
+                steps: steps.into(),
+                timezone: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl CreateSequenceSubscription {
+        /// The `CreateSequenceSubscription` with only its required members (`calls_assigned_to`) set. Set others with struct update syntax: `CreateSequenceSubscription { .., ..CreateSequenceSubscription::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            calls_assigned_to: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                calls_assigned_to: calls_assigned_to.into(),
+                contact_email: ::std::default::Default::default(),
+                contact_id: ::std::default::Default::default(),
+                sender_account_id: ::std::default::Default::default(),
+                sender_email: ::std::default::Default::default(),
+                sender_name: ::std::default::Default::default(),
+                sequence_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
 }
@@ -1243,7 +2903,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SequencesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateSequence, String>,
     }
     impl<'a> SequencesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1254,22 +2914,20 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSequence>,
+            <V as std::convert::TryInto<
+                types::CreateSequence,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateSequence` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/sequence/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence/", client.baseurl,);
@@ -1337,12 +2995,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sequence/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, id, limit, skip } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -1371,7 +3024,7 @@ pub mod builder {
     pub struct SequencesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::UpdateSequence, String>,
     }
     impl<'a> SequencesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1395,22 +3048,20 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSequence>,
+            <V as std::convert::TryInto<
+                types::UpdateSequence,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `UpdateSequence` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `PUT` request to `/sequence/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1591,7 +3242,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SequencesCreateSubscription<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateSequenceSubscription, String>,
     }
     impl<'a> SequencesCreateSubscription<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1602,22 +3253,25 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSequenceSubscription>,
+            <V as std::convert::TryInto<
+                types::CreateSequenceSubscription,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateSequenceSubscription` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         ///Sends a `POST` request to `/sequence_subscription/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence_subscription/", client.baseurl,);
@@ -1663,10 +3317,7 @@ pub mod builder {
         ///Sends a `GET` request to `/sequence_subscription/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = format!(
@@ -1691,7 +3342,7 @@ pub mod builder {
     pub struct SequencesUpdateSubscription<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::UpdateSequenceSubscription, String>,
     }
     impl<'a> SequencesUpdateSubscription<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1715,22 +3366,25 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSequenceSubscription>,
+            <V as std::convert::TryInto<
+                types::UpdateSequenceSubscription,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateSequenceSubscription` for body failed: {}",
+                        s
+                    )
                 });
             self
         }
         ///Sends a `PUT` request to `/sequence_subscription/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;

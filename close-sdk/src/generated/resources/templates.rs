@@ -14,6 +14,45 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new email template.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateEmailTemplate {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
+        pub attachments: ::std::vec::Vec<EmailTemplateAttachmentInput>,
+        ///The body, with template tags (`{{ contact.first_name }}`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub body: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_archived: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_shared: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///`CreateSmsTemplate`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -53,6 +92,11 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailTemplate {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub attachments: ::std::option::Option<::std::vec::Vec<EmailTemplateAttachment>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -108,6 +152,77 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub used_by_sequences: ::std::option::Option<::std::vec::Vec<SequenceRef>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A file attached to an email template, as Close answers it.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailTemplateAttachment {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub content_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub inline_only: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub size: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A file (uploaded with `files_create`) attached to an email template.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailTemplateAttachmentInput {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub size: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -310,6 +425,68 @@ pub mod types {
             value.parse()
         }
     }
+    ///An email template rendered for one lead and contact (empty when a search preview has no more entries).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct RenderedEmailTemplate {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub body: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_display_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        ///The contact's address it would be sent to.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_display_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A sequence named by id and name.
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SequenceRef {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///An SMS template, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -432,6 +609,20 @@ pub mod types {
             value.parse()
         }
     }
+    ///Changes to an email template.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateEmailTemplate {
+        pub attachments: crate::Patch<::std::vec::Vec<EmailTemplateAttachmentInput>>,
+        pub body: crate::Patch<::std::string::String>,
+        pub is_archived: crate::Patch<bool>,
+        pub is_shared: crate::Patch<bool>,
+        pub name: crate::Patch<::std::string::String>,
+        pub subject: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///`UpdateSmsTemplate`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -455,6 +646,191 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEEMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "body", "is_archived", "is_shared", "name", "subject"],
+    );
+    impl ::serde::Serialize for CreateEmailTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => true,
+                    "body" => true,
+                    "is_archived" => true,
+                    "is_shared" => true,
+                    "name" => true,
+                    "subject" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateEmailTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.attachments) {
+                map.serialize_entry("attachments", &self.attachments)?;
+            } else if self
+                .extra
+                .null_at(0usize, "attachments", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.body {
+                map.serialize_entry("body", v)?;
+            } else if self.extra.null_at(1usize, "body", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("body", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_archived {
+                map.serialize_entry("is_archived", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "is_archived", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_archived", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "is_shared", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_shared", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(4usize, "name", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject {
+                map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "subject", &CREATEEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateEmailTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateEmailTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateEmailTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateEmailTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<EmailTemplateAttachmentInput>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "body" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "is_archived" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "is_shared" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "subject" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEEMAILTEMPLATE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateEmailTemplate {
+                        attachments: f0.unwrap_or_default(),
+                        body: f1,
+                        is_archived: f2,
+                        is_shared: f3,
+                        name: f4,
+                        subject: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
@@ -727,15 +1103,24 @@ pub mod types {
         }
     }
     impl EmailTemplate {
+        ///`attachments`, or an empty slice when Close did not send it.
+        pub fn attachments(&self) -> &[EmailTemplateAttachment] {
+            self.attachments.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
+        }
+        ///`used_by_sequences`, or an empty slice when Close did not send it.
+        pub fn used_by_sequences(&self) -> &[SequenceRef] {
+            self.used_by_sequences.as_deref().unwrap_or_default()
         }
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
+            "attachments",
             "body",
             "created_by",
             "date_created",
@@ -747,6 +1132,7 @@ pub mod types {
             "organization_id",
             "subject",
             "updated_by",
+            "used_by_sequences",
         ],
     );
     impl ::serde::Serialize for EmailTemplate {
@@ -757,6 +1143,7 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "attachments" => !(v.is_null() && self.attachments.is_none()),
                     "body" => !(v.is_null() && self.body.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -768,6 +1155,9 @@ pub mod types {
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "subject" => !(v.is_null() && self.subject.is_none()),
                     "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "used_by_sequences" => {
+                        !(v.is_null() && self.used_by_sequences.is_none())
+                    }
                     _ => false,
                 };
                 if clash {
@@ -777,14 +1167,20 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.attachments {
+                map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(0usize, "attachments", &EMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.body {
                 map.serialize_entry("body", v)?;
-            } else if self.extra.null_at(0usize, "body", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(1usize, "body", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("body", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
-            } else if self.extra.null_at(1usize, "created_by", &EMAILTEMPLATE_WIRE_KEYS)
+            } else if self.extra.null_at(2usize, "created_by", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("created_by", &())?;
             }
@@ -792,7 +1188,7 @@ pub mod types {
                 map.serialize_entry("date_created", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "date_created", &EMAILTEMPLATE_WIRE_KEYS)
+                .null_at(3usize, "date_created", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
@@ -800,49 +1196,57 @@ pub mod types {
                 map.serialize_entry("date_updated", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "date_updated", &EMAILTEMPLATE_WIRE_KEYS)
+                .null_at(4usize, "date_updated", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(4usize, "id", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(5usize, "id", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_archived {
                 map.serialize_entry("is_archived", v)?;
-            } else if self.extra.null_at(5usize, "is_archived", &EMAILTEMPLATE_WIRE_KEYS)
+            } else if self.extra.null_at(6usize, "is_archived", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("is_archived", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_shared {
                 map.serialize_entry("is_shared", v)?;
-            } else if self.extra.null_at(6usize, "is_shared", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(7usize, "is_shared", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("is_shared", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(7usize, "name", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(8usize, "name", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "organization_id", &EMAILTEMPLATE_WIRE_KEYS)
+                .null_at(9usize, "organization_id", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
-            } else if self.extra.null_at(9usize, "subject", &EMAILTEMPLATE_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "subject", &EMAILTEMPLATE_WIRE_KEYS) {
                 map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(10usize, "updated_by", &EMAILTEMPLATE_WIRE_KEYS)
+            } else if self.extra.null_at(11usize, "updated_by", &EMAILTEMPLATE_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.used_by_sequences {
+                map.serialize_entry("used_by_sequences", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "used_by_sequences", &EMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("used_by_sequences", &())?;
             }
             for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
@@ -868,22 +1272,26 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<EmailTemplate, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<EmailTemplateAttachment>,
+                    > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::vec::Vec<SequenceRef>> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "body" => {
+                            "attachments" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -893,7 +1301,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by" => {
+                            "body" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -903,7 +1311,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -913,7 +1321,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -923,7 +1331,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -933,7 +1341,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_archived" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -943,7 +1351,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_shared" => {
+                            "is_archived" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -953,7 +1361,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "is_shared" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -963,7 +1371,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -973,7 +1381,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "subject" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -983,7 +1391,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "subject" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -993,21 +1401,375 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &EMAILTEMPLATE_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "used_by_sequences" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &EMAILTEMPLATE_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(EmailTemplate {
-                        body: f0,
-                        created_by: f1,
-                        date_created: f2,
-                        date_updated: f3,
-                        id: f4,
-                        is_archived: f5,
-                        is_shared: f6,
-                        name: f7,
-                        organization_id: f8,
-                        subject: f9,
-                        updated_by: f10,
+                        attachments: f0,
+                        body: f1,
+                        created_by: f2,
+                        date_created: f3,
+                        date_updated: f4,
+                        id: f5,
+                        is_archived: f6,
+                        is_shared: f7,
+                        name: f8,
+                        organization_id: f9,
+                        subject: f10,
+                        updated_by: f11,
+                        used_by_sequences: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTEMPLATEATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_id", "content_type", "filename", "inline_only", "size", "url"],
+    );
+    impl ::serde::Serialize for EmailTemplateAttachment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_id" => !(v.is_null() && self.content_id.is_none()),
+                    "content_type" => !(v.is_null() && self.content_type.is_none()),
+                    "filename" => !(v.is_null() && self.filename.is_none()),
+                    "inline_only" => !(v.is_null() && self.inline_only.is_none()),
+                    "size" => !(v.is_null() && self.size.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailTemplateAttachment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_id {
+                map.serialize_entry("content_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_id", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("content_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "content_type", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "filename", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.inline_only {
+                map.serialize_entry("inline_only", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "inline_only", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("inline_only", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "size", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "url", &EMAILTEMPLATEATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateAttachment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailTemplateAttachment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailTemplateAttachment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailTemplateAttachment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "inline_only" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailTemplateAttachment {
+                        content_id: f0,
+                        content_type: f1,
+                        filename: f2,
+                        inline_only: f3,
+                        size: f4,
+                        url: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "size", "url"],
+    );
+    impl ::serde::Serialize for EmailTemplateAttachmentInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_type" => true,
+                    "filename" => true,
+                    "size" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailTemplateAttachmentInput", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_type", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "filename", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "size", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "url", &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateAttachmentInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailTemplateAttachmentInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailTemplateAttachmentInput` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailTemplateAttachmentInput, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &EMAILTEMPLATEATTACHMENTINPUT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailTemplateAttachmentInput {
+                        content_type: f0,
+                        filename: f1,
+                        size: f2,
+                        url: f3,
                         extra,
                     })
                 }
@@ -1440,6 +2202,333 @@ pub mod types {
                     }
                 },
             )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static RENDEREDEMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "body",
+            "contact_display_name",
+            "contact_id",
+            "email",
+            "lead_display_name",
+            "lead_id",
+            "subject",
+        ],
+    );
+    impl ::serde::Serialize for RenderedEmailTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "body" => !(v.is_null() && self.body.is_none()),
+                    "contact_display_name" => {
+                        !(v.is_null() && self.contact_display_name.is_none())
+                    }
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "email" => !(v.is_null() && self.email.is_none()),
+                    "lead_display_name" => {
+                        !(v.is_null() && self.lead_display_name.is_none())
+                    }
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "subject" => !(v.is_null() && self.subject.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RenderedEmailTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.body {
+                map.serialize_entry("body", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "body", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("body", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_display_name {
+                map.serialize_entry("contact_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_display_name",
+                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "email", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_display_name {
+                map.serialize_entry("lead_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "lead_display_name", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "lead_id", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject {
+                map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "subject", &RENDEREDEMAILTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RenderedEmailTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RenderedEmailTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RenderedEmailTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RenderedEmailTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "body" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "lead_display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "subject" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &RENDEREDEMAILTEMPLATE_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RenderedEmailTemplate {
+                        body: f0,
+                        contact_display_name: f1,
+                        contact_id: f2,
+                        email: f3,
+                        lead_display_name: f4,
+                        lead_id: f5,
+                        subject: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SequenceRef {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SEQUENCEREF_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "name"],
+    );
+    impl ::serde::Serialize for SequenceRef {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SequenceRef", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &SEQUENCEREF_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &SEQUENCEREF_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SequenceRef {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SequenceRef;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SequenceRef` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SequenceRef, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SEQUENCEREF_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SEQUENCEREF_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SequenceRef {
+                        id: f0,
+                        name: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
     impl SmsTemplate {
@@ -1879,6 +2968,97 @@ pub mod types {
     }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
+    static UPDATEEMAILTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "body", "is_archived", "is_shared", "name", "subject"],
+    );
+    impl ::serde::Serialize for UpdateEmailTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => true,
+                    "body" => true,
+                    "is_archived" => true,
+                    "is_shared" => true,
+                    "name" => true,
+                    "subject" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateEmailTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "attachments", &self.attachments)?;
+            crate::wire::write_patch(&mut map, "body", &self.body)?;
+            crate::wire::write_patch(&mut map, "is_archived", &self.is_archived)?;
+            crate::wire::write_patch(&mut map, "is_shared", &self.is_shared)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "subject", &self.subject)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateEmailTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateEmailTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateEmailTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateEmailTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => f0 = map.next_value()?,
+                            "body" => f1 = map.next_value()?,
+                            "is_archived" => f2 = map.next_value()?,
+                            "is_shared" => f3 = map.next_value()?,
+                            "name" => f4 = map.next_value()?,
+                            "subject" => f5 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateEmailTemplate {
+                        attachments: f0,
+                        body: f1,
+                        is_archived: f2,
+                        is_shared: f3,
+                        name: f4,
+                        subject: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
     static UPDATESMSTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &["attachments", "is_shared", "name", "status", "text"],
     );
@@ -2087,6 +3267,25 @@ pub mod types {
                 }
             }
             deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CreateEmailTemplate {
+        /// The `CreateEmailTemplate` with only its required members (`attachments`) set. Set others with struct update syntax: `CreateEmailTemplate { .., ..CreateEmailTemplate::new(..) }`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            attachments: impl ::std::convert::Into<
+                ::std::vec::Vec<EmailTemplateAttachmentInput>,
+            >,
+        ) -> Self {
+            Self {
+                attachments: attachments.into(),
+                body: ::std::default::Default::default(),
+                is_archived: ::std::default::Default::default(),
+                is_shared: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                subject: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
         }
     }
     impl CreateSmsTemplate {
@@ -2472,7 +3671,7 @@ pub mod builder {
     pub struct EmailTemplatesCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::CreateEmailTemplate, String>,
     }
     impl<'a> EmailTemplatesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2497,22 +3696,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateEmailTemplate>,
+            <V as std::convert::TryInto<
+                types::CreateEmailTemplate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `CreateEmailTemplate` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `POST` request to `/email_template/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2589,10 +3788,7 @@ pub mod builder {
         ///Sends a `GET` request to `/email_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, id, fields, include_embedded } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -2628,7 +3824,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::UpdateEmailTemplate, String>,
     }
     impl<'a> EmailTemplatesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2666,22 +3862,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateEmailTemplate>,
+            <V as std::convert::TryInto<
+                types::UpdateEmailTemplate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map_err(|s| {
+                    format!("conversion to `UpdateEmailTemplate` for body failed: {}", s)
                 });
             self
         }
         ///Sends a `PUT` request to `/email_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -2975,10 +4171,7 @@ pub mod builder {
         ///Sends a `GET` request to `/email_template/{id}/render/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::RenderedEmailTemplate>, crate::Error> {
             let Self {
                 client,
                 id,
@@ -3148,10 +4341,7 @@ pub mod builder {
         ///Sends a `POST` request to `/sms_template/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sms_template/", client.baseurl,);
@@ -3225,10 +4415,7 @@ pub mod builder {
         ///Sends a `GET` request to `/sms_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, id, include_attachments, include_embedded } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let include_attachments = include_attachments
@@ -3308,10 +4495,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/sms_template/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
-        > {
+        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
