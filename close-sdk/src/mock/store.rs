@@ -506,7 +506,15 @@ impl Store {
         let all: Vec<Value> = self
             .all(kind)
             .filter(|v| activity.is_none_or(|t| v["_type"] == t))
-            .filter(|v| filters.iter().all(|(k, want)| matches(v, k, want)))
+            .filter(|v| {
+                // Repeated parameters are alternatives (`_type=Note&_type=Call`).
+                filters.iter().all(|(k, _)| {
+                    filters
+                        .iter()
+                        .filter(|(k2, _)| k2 == k)
+                        .any(|(_, want)| matches(v, k, want))
+                })
+            })
             // Close lists activities newest first.
             .map(|v| self.render(kind, v))
             .collect();
@@ -760,21 +768,19 @@ fn lead_of(v: &Value) -> Option<String> {
     v["lead_id"].as_str().map(str::to_string)
 }
 
-/// Whether stored object `v` passes query filter `key=want`: `field` (equal), `field__in`
-/// (one of a comma-separated list). Bounds and other operators are not evaluated.
+/// Whether stored object `v` passes query filter `key=want`: `field` or `field__in`, equal to
+/// one of the comma-separated values. Bounds and other operators are not evaluated.
 fn matches(v: &Value, key: &str, want: &str) -> bool {
     let text = |f: &Value| match f {
         Value::String(s) => Some(s.clone()),
         Value::Bool(_) | Value::Number(_) => Some(f.to_string()),
         _ => None,
     };
-    if let Some(field) = key.strip_suffix("__in") {
-        return text(&v[field]).is_some_and(|t| want.split(',').any(|w| w == t));
-    }
-    if key.contains("__") || v.get(key).is_none() {
+    let field = key.strip_suffix("__in").unwrap_or(key);
+    if field.contains("__") || v.get(field).is_none() {
         return true;
     }
-    text(&v[key]).is_none_or(|t| t == want)
+    text(&v[field]).is_some_and(|t| want.split(',').any(|w| w == t))
 }
 
 /// 64 hex digits (32 bytes), as Close's `signature_key`s are.

@@ -36,6 +36,7 @@ mod hot_path;
 mod import_leads;
 mod long_filters;
 mod memberships;
+mod mock_sales;
 mod mock_crm;
 mod newcomer_one_api;
 mod newcomer_tolerant;
