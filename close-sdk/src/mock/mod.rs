@@ -1,7 +1,69 @@
-//! Test helpers for code that uses close-sdk (feature `mock`): typed httpmock mocks for every
-//! operation, and [`MockClose`], a small stateful stand-in for Close: Memberships, and (with the
-//! features `leads`, `contacts` and `custom-fields`) custom field definitions, leads with nested
-//! contacts, and contacts.
+//! Test helpers for code that uses close-sdk (feature `mock`): [`MockClose`], a stateful
+//! stand-in for Close on loopback; [`fixture`], typed values built from Close's documented
+//! examples; and typed httpmock mocks for every operation ([`MockServerExt`]).
+//!
+//! # Testing an app with `MockClose`
+//!
+//! Point the app's [`crate::Client`] at [`MockClose::base_url`]; the app's requests are real
+//! HTTP, answered as Close documents them, and what it creates can be read back, listed, changed
+//! and deleted. Webhook subscriptions receive signed deliveries and the event log records every
+//! change, so code that reacts to events can be tested end to end.
+//!
+//! ```
+//! # #[cfg(all(feature = "leads", feature = "opportunities", feature = "opportunity-statuses",
+//! #           feature = "events"))]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use close_sdk::events::{EventFilter, ObjectType};
+//! use close_sdk::mock::MockClose;
+//! use close_sdk::prelude::*;
+//! use close_sdk::types::{CreateLead, CreateOpportunity, UpdateOpportunity};
+//! use serde_json::json;
+//!
+//! /// The code under test: marks every open opportunity of a lead as won.
+//! async fn win_all(client: &Client, lead_id: &str) -> Result<usize, Box<dyn std::error::Error>> {
+//!     let statuses = client.opportunity_statuses().list().await?;
+//!     let won = statuses.data.unwrap_or_default().into_iter()
+//!         .find(|s| s.label.as_deref() == Some("Won")).and_then(|s| s.id).unwrap_or_default();
+//!     let open = client.opportunities().list().lead_id(lead_id).status_type("active").await?;
+//!     let mut n = 0;
+//!     for opp in open.data.unwrap_or_default() {
+//!         let body: UpdateOpportunity = serde_json::from_value(json!({"status_id": won}))?;
+//!         client.opportunities().update(opp.id.unwrap_or_default(), body).await?;
+//!         n += 1;
+//!     }
+//!     Ok(n)
+//! }
+//!
+//! let close = MockClose::start().await;
+//! let client = Client::builder().api_key("test").base_url(close.base_url()).build()?;
+//!
+//! // Arrange through the API, as the app would.
+//! let lead: CreateLead = serde_json::from_value(json!({"name": "Bluth Company"}))?;
+//! let lead_id = client.leads().create(lead).await?.id.unwrap_or_default();
+//! for value in [1000, 2500] {
+//!     let body: CreateOpportunity =
+//!         serde_json::from_value(json!({"lead_id": lead_id, "value": value}))?;
+//!     client.opportunities().create(body).await?;
+//! }
+//!
+//! // Act.
+//! assert_eq!(win_all(&client, &lead_id).await?, 2);
+//!
+//! // Assert on the state, and on the event log Close would have written.
+//! let won = client.opportunities().list().lead_id(lead_id.as_str()).status_type("won").await?;
+//! assert_eq!(won.data.unwrap_or_default().len(), 2);
+//! let filter = EventFilter::new().object_type(ObjectType::Opportunity).action("updated");
+//! let changes = client.list_events(filter, 50).collect_all().await?;
+//! assert_eq!(changes.len(), 2);
+//! assert!(changes.iter().all(|e| e.changed("status_id")));
+//! # Ok(()) }
+//! # #[cfg(not(all(feature = "leads", feature = "opportunities", feature = "opportunity-statuses",
+//! #               feature = "events")))]
+//! # fn main() {}
+//! ```
+//!
+//! A typed httpmock mock for one operation, when a test needs a precise answer:
 //!
 //! ```
 //! use close_sdk::mock::{MockClose, MockServerExt};
@@ -20,7 +82,7 @@
 //! assert_eq!(client.pinned_views("memb_1").await?, ["save_1"]);
 //! mock.assert();
 //!
-//! // …or a whole mock Close that answers every Memberships operation.
+//! // …or a whole mock Close.
 //! let close = MockClose::start().await;
 //! let client = Client::builder().api_key("test").base_url(close.base_url()).build()?;
 //! let m = client.create_membership("ann@salesteam.com", Role::User).await?;
@@ -29,8 +91,10 @@
 //! ```
 //!
 //! What the mock checks and answers is modelled on Close's documentation and examples; where
-//! Close does not document a detail (the exact wording of a validation message, say), the mock
-//! picks a plausible one. It is a stand-in for tests and demos, not a replica.
+//! Close does not document a detail (the exact wording of a validation message, the default
+//! status of a new opportunity), the mock picks a plausible one, and says so in
+//! [`MockClose`]'s docs. It is a stand-in for tests and demos, not a replica: it does not
+//! consolidate events, evaluate webhook `extra_filter`s, date-bound filters or search queries.
 
 #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
 mod crm;

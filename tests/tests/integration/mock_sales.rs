@@ -79,10 +79,7 @@ async fn a_sales_flow_pages_changes_status_completes_a_task_and_logs_every_chang
         pages.push((page.data.as_ref().unwrap().len(), page.has_more));
         seen.extend(page.data.unwrap().into_iter().filter_map(|o| o.id));
     }
-    assert_eq!(
-        pages,
-        [(3, Some(true)), (3, Some(true)), (1, Some(false))]
-    );
+    assert_eq!(pages, [(3, Some(true)), (3, Some(true)), (1, Some(false))]);
     assert_eq!(seen, ids, "every opportunity of the lead once, in order");
 
     // A status change: the derived members follow, and Close's status-change activity appears.
@@ -96,7 +93,10 @@ async fn a_sales_flow_pages_changes_status_completes_a_task_and_logs_every_chang
         .expect("Close's example organization has a Won status");
     let updated = client
         .opportunities()
-        .update(&ids[0], body::<t::UpdateOpportunity>(json!({"status_id": won})))
+        .update(
+            &ids[0],
+            body::<t::UpdateOpportunity>(json!({"status_id": won})),
+        )
         .await
         .unwrap();
     assert_eq!(serde_json::to_value(&updated.status_type).unwrap(), "won");
@@ -120,14 +120,19 @@ async fn a_sales_flow_pages_changes_status_completes_a_task_and_logs_every_chang
     // A task completed; a note and a call; the generic activity list by lead and type.
     let task = client
         .tasks()
-        .create(body::<t::CreateTask>(json!({"lead_id": bluth, "text": "Send the contract", "date": "2026-12-08"})))
+        .create(body::<t::CreateTask>(
+            json!({"lead_id": bluth, "text": "Send the contract", "date": "2026-12-08"}),
+        ))
         .await
         .unwrap();
     assert_eq!(task.is_complete, Some(false));
     let task_id = task.id.unwrap();
     let done = client
         .tasks()
-        .update(&task_id, body::<t::UpdateTask>(json!({"is_complete": true})))
+        .update(
+            &task_id,
+            body::<t::UpdateTask>(json!({"is_complete": true})),
+        )
         .await
         .unwrap();
     assert_eq!(done.is_complete, Some(true));
@@ -136,14 +141,21 @@ async fn a_sales_flow_pages_changes_status_completes_a_task_and_logs_every_chang
     let note = client
         .activities()
         .notes()
-        .create(body::<t::CreateNoteActivity>(json!({"lead_id": bluth, "note": "Gob wants a suit."})))
+        .create(body::<t::CreateNoteActivity>(
+            json!({"lead_id": bluth, "note": "Gob wants a suit."}),
+        ))
         .await
         .unwrap();
-    assert_eq!(serde_json::to_value(&note).unwrap()["note"], "Gob wants a suit.");
+    assert_eq!(
+        serde_json::to_value(&note).unwrap()["note"],
+        "Gob wants a suit."
+    );
     client
         .activities()
         .calls()
-        .create(body::<t::CreateCallActivity>(json!({"lead_id": bluth, "direction": "outbound", "duration": 153, "note": "Talked."})))
+        .create(body::<t::CreateCallActivity>(
+            json!({"lead_id": bluth, "direction": "outbound", "duration": 153, "note": "Talked."}),
+        ))
         .await
         .unwrap();
     let notes_and_calls = client
@@ -194,7 +206,15 @@ async fn a_sales_flow_pages_changes_status_completes_a_task_and_logs_every_chang
         .any(|e| e.object_type.as_str().starts_with("task.") && e.changed("is_complete")));
     // 7 opportunities + lead + status change (update, activity) + task (create, update,
     // completion) + note + call.
-    assert_eq!(events.len(), 7 + 1 + 2 + 3 + 2, "{:#?}", events.iter().map(|e| (e.object_type.as_str().into_owned(), e.action.to_string())).collect::<Vec<_>>());
+    assert_eq!(
+        events.len(),
+        7 + 1 + 2 + 3 + 2,
+        "{:#?}",
+        events
+            .iter()
+            .map(|e| (e.object_type.as_str().into_owned(), e.action.to_string()))
+            .collect::<Vec<_>>()
+    );
     let first = client.get_event(&events[0].id).await.unwrap();
     assert_eq!(first, events[0]);
 
@@ -224,7 +244,10 @@ async fn a_subscribed_change_is_delivered_signed_and_passes_the_sdks_verifier() 
         .await
         .expect("subscription");
     let key = sub.signature_key.clone().expect("a signature key");
-    assert!(!format!("{sub:?}").contains(&key.expose_hex()), "no key in Debug");
+    assert!(
+        !format!("{sub:?}").contains(&key.expose_hex()),
+        "no key in Debug"
+    );
     assert!(!format!("{close:?}").contains(&key.expose_hex()));
     let listed = client.webhooks().list().await.unwrap();
     assert_eq!(listed.data.unwrap().len(), 1);
@@ -243,9 +266,7 @@ async fn a_subscribed_change_is_delivered_signed_and_passes_the_sdks_verifier() 
         .unwrap();
 
     // Only the update is subscribed: one delivery.
-    let done = close
-        .wait_for_deliveries(1, Duration::from_secs(10))
-        .await;
+    let done = close.wait_for_deliveries(1, Duration::from_secs(10)).await;
     assert_eq!(done.len(), 1, "{done:?}");
     assert!(done[0].succeeded() && done[0].attempts == 1, "{done:?}");
     let requests = received.lock().unwrap().clone();
@@ -290,7 +311,14 @@ async fn a_subscribed_change_is_delivered_signed_and_passes_the_sdks_verifier() 
         .delete(sub.id.as_deref().unwrap())
         .await
         .unwrap();
-    assert!(client.webhooks().list().await.unwrap().data.unwrap().is_empty());
+    assert!(client
+        .webhooks()
+        .list()
+        .await
+        .unwrap()
+        .data
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -298,7 +326,11 @@ async fn an_unmodelled_operation_answers_its_documented_example() {
     let close = MockClose::start().await;
     let client = client(&close);
     // Smart views are not modelled: Close's documented example of `GET /saved_search/` comes back.
-    let views = client.smart_views().list().await.expect("the documented example");
+    let views = client
+        .smart_views()
+        .list()
+        .await
+        .expect("the documented example");
     let names: Vec<_> = views
         .data
         .unwrap()
@@ -326,7 +358,10 @@ async fn what_the_mock_does_not_implement_is_a_404_that_says_so() {
     assert_eq!(v["path"], "/no_such_thing/");
     assert!(v["operation"].is_null());
     let error = v["error"].as_str().unwrap();
-    assert!(error.contains("does not implement GET /no_such_thing/"), "{error}");
+    assert!(
+        error.contains("does not implement GET /no_such_thing/"),
+        "{error}"
+    );
 
     // An operation Close documents without an example: named, through the SDK's error.
     let client = client(&close);
@@ -353,7 +388,10 @@ fn fixtures_start_from_the_documented_example_and_take_overrides() {
     assert_eq!(serde_json::to_value(&opp.status_type).unwrap(), "won");
     assert_eq!(opp.note, None);
     assert_eq!(opp.lead_name.as_deref(), Some("Bluth Company"));
-    assert_eq!(opp.id, plain.id, "what is not overridden is the documented example's");
+    assert_eq!(
+        opp.id, plain.id,
+        "what is not overridden is the documented example's"
+    );
     // A request body too, and a type Close documents no example of is an error, not a guess.
     let create: t::CreateTask = fixture::<t::CreateTask>().with("text", "Call back").build();
     assert_eq!(create.text.as_deref(), Some("Call back"));
@@ -363,4 +401,25 @@ fn fixtures_start_from_the_documented_example_and_take_overrides() {
     assert!(err.to_string().contains("NoSuchSchema"), "{err}");
     let bad = fixture::<Opportunity>().with("value", "lots").try_build();
     assert!(bad.is_err());
+}
+
+#[tokio::test]
+async fn a_mock_of_your_own_takes_precedence_over_what_mock_close_answers() {
+    let close = MockClose::start().await;
+    let client = client(&close);
+    let mut fault = close
+        .mock(|when, then| {
+            when.method("GET").path("/opportunity/");
+            then.status(503);
+        })
+        .await;
+    let err = client.opportunities().list().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    fault.delete_async().await;
+    let ok = client
+        .opportunities()
+        .list()
+        .await
+        .expect("MockClose answers again");
+    assert_eq!(ok.data.unwrap().len(), 0);
 }
