@@ -39,7 +39,9 @@ fn index(spec: &Value, schemas: &mut BTreeMap<String, Value>, name: &str, exampl
         .entry(name.to_string())
         .or_insert_with(|| example.clone());
     let item = spec
-        .pointer(&format!("/components/schemas/{name}/properties/data/items/$ref"))
+        .pointer(&format!(
+            "/components/schemas/{name}/properties/data/items/$ref"
+        ))
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"));
     if let (Some(item), Some(first)) = (item, example.get("data").and_then(|d| d.get(0))) {

@@ -39,12 +39,15 @@ pub fn fixture<T: DeserializeOwned + Serialize>() -> Fixture<T> {
     Fixture::of_schema(name)
 }
 
+/// One [`Fixture::edit`].
+type Edit<T> = Box<dyn FnOnce(&mut T)>;
+
 /// A [`fixture`] being built: overrides by JSON member ([`Fixture::with`]) or on the typed
 /// value ([`Fixture::edit`]), then [`Fixture::build`].
 pub struct Fixture<T> {
     schema: String,
     value: Result<Value, FixtureError>,
-    edits: Vec<Box<dyn FnOnce(&mut T)>>,
+    edits: Vec<Edit<T>>,
     _type: PhantomData<fn() -> T>,
 }
 

@@ -164,7 +164,7 @@ pub const MOCK_USER_ID: &str = "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA
 pub struct MockClose {
     server: MockServer,
     shared: Arc<Shared>,
-    fallback: Mutex<usize>,
+    fallback: tokio::sync::Mutex<usize>,
 }
 
 /// Configures a [`MockClose`] before it starts: custom field definitions, a 429 burst.
@@ -214,7 +214,7 @@ impl MockCloseBuilder {
         MockClose {
             server,
             shared,
-            fallback: Mutex::new(fallback),
+            fallback: tokio::sync::Mutex::new(fallback),
         }
     }
 }
@@ -274,12 +274,15 @@ impl MockClose {
     where
         F: FnOnce(httpmock::When, httpmock::Then),
     {
-        let mut fallback = lock(&self.fallback);
+        // Cancel-safe: the catch-all is replaced only after its successor is in place, so a
+        // dropped future leaves at worst two catch-alls (the next call removes the stale one).
+        let mut fallback = self.fallback.lock().await;
+        let mock = self.server.mock_async(config).await;
+        let next = install(&self.server, &self.shared).await;
         httpmock::Mock::new(*fallback, &self.server)
             .delete_async()
             .await;
-        let mock = self.server.mock_async(config).await;
-        *fallback = install(&self.server, &self.shared).await;
+        *fallback = next;
         mock
     }
 

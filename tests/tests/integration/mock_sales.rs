@@ -407,7 +407,7 @@ fn fixtures_start_from_the_documented_example_and_take_overrides() {
 async fn a_mock_of_your_own_takes_precedence_over_what_mock_close_answers() {
     let close = MockClose::start().await;
     let client = client(&close);
-    let mut fault = close
+    let fault = close
         .mock(|when, then| {
             when.method("GET").path("/opportunity/");
             then.status(503);
