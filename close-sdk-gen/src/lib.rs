@@ -37,6 +37,7 @@ pub mod features;
 pub mod handles;
 pub mod json;
 pub mod layout;
+pub mod mock_examples;
 pub mod normalize;
 pub mod operations;
 pub mod overlay;
@@ -111,6 +112,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
         contents: operations::operations_source(&spec)?,
     });
     files.push(secrets::secrets_file(&spec)?);
+    files.push(mock_examples::mock_examples_file(&spec)?);
     files.push(GeneratedFile {
         path: conformance::CONFORMANCE_TEST.into(),
         contents: conformance::conformance_source(&spec)?,

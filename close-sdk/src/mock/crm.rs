@@ -2,16 +2,14 @@
 //! nested contacts, and contacts, kept in memory and answered in Close's documented shapes
 //! (`openapi/upstream/examples/close-{leads,contacts,custom-fields-lead}-api-openapi.yml`).
 
-use std::sync::Arc;
-
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::{json, Map, Value};
 
+use super::store::Change;
 use super::{
-    body, close_id, field_error, json_response, lock, seed_of, MockCloseBuilder, Shared,
+    body, close_id, field_error, json_response, lock, seed_of, MockCloseBuilder,
     MOCK_ORGANIZATION_ID, MOCK_USER_ID,
 };
-use crate::generated::httpmock::MockServerExt;
 use crate::EmailAddress;
 
 /// The status new leads get (Close's documented example, "Potential").
@@ -93,6 +91,22 @@ impl super::MockClose {
     }
 }
 
+impl Crm {
+    /// Every lead's id and name, for the objects that show `lead_name`.
+    pub(super) fn lead_names(&self) -> Vec<(String, String)> {
+        self.leads
+            .iter()
+            .map(|l| {
+                let id = l["id"].as_str().unwrap_or_default().to_string();
+                (
+                    id,
+                    l["display_name"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
 /// One defined custom field: its object, its definition as Close returns it.
 struct Field {
     object: Object,
@@ -111,6 +125,8 @@ pub(super) struct Crm {
     leads: Vec<Value>,
     contacts: Vec<Value>,
     created: u64,
+    /// What the event log must record, taken by the caller after each request.
+    pub(super) changes: Vec<Change>,
 }
 
 impl Crm {
@@ -148,6 +164,7 @@ impl Crm {
             leads: Vec::new(),
             contacts: Vec::new(),
             created: 0,
+            changes: Vec::new(),
         }
     }
 
@@ -331,8 +348,14 @@ impl Crm {
         });
         copy_custom(&input, &mut lead);
         self.leads.push(lead);
+        for c in &contacts {
+            self.changes.push(created("contact", c));
+        }
         self.contacts.extend(contacts);
         let stored = self.leads.last().map(|l| self.render_lead(l));
+        if let Some(l) = &stored {
+            self.changes.push(created("lead", l));
+        }
         json_response(200, &stored.unwrap_or_default())
     }
 
@@ -361,6 +384,7 @@ impl Crm {
         if let Err(e) = self.check_custom(Object::Lead, &changes) {
             return e;
         }
+        let before = self.leads[i].clone();
         let lead = &mut self.leads[i];
         for (key, value) in changes {
             match key.as_str() {
@@ -372,8 +396,35 @@ impl Crm {
         if let Some(name) = lead["name"].as_str().map(str::to_string) {
             lead["display_name"] = json!(name);
         }
-        lead["date_updated"] = json!(now());
+        let changed: Vec<String> = lead
+            .as_object()
+            .into_iter()
+            .flatten()
+            .chain(before.as_object().into_iter().flatten())
+            .filter(|(k, _)| before.get(k.as_str()) != lead.get(k.as_str()))
+            .map(|(k, _)| k.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !changed.is_empty() {
+            lead["date_updated"] = json!(now());
+        }
         let out = self.render_lead(&self.leads[i]);
+        if !changed.is_empty() {
+            let previous: Map<String, Value> = changed
+                .iter()
+                .map(|k| (k.clone(), before.get(k).cloned().unwrap_or(Value::Null)))
+                .collect();
+            self.changes.push(Change {
+                object_type: "lead".into(),
+                action: "updated",
+                object_id: out["id"].as_str().unwrap_or_default().to_string(),
+                lead_id: out["id"].as_str().map(str::to_string),
+                data: out.clone(),
+                previous_data: Value::Object(previous),
+                changed_fields: changed,
+            });
+        }
         json_response(200, &out)
     }
 
@@ -382,8 +433,18 @@ impl Crm {
         let Some(i) = self.lead_index(&id) else {
             return not_found("lead");
         };
+        let gone = self.render_lead(&self.leads[i]);
         self.leads.remove(i);
         self.contacts.retain(|c| c["lead_id"] != id.as_str());
+        self.changes.push(Change {
+            object_type: "lead".into(),
+            action: "deleted",
+            object_id: id.clone(),
+            lead_id: Some(id.clone()),
+            data: Value::Null,
+            previous_data: gone,
+            changed_fields: Vec::new(),
+        });
         json_response(200, &json!({}))
     }
 
@@ -415,6 +476,7 @@ impl Crm {
         };
         match self.new_contact(&input, &lead_id) {
             Ok(contact) => {
+                self.changes.push(created("contact", &contact));
                 self.contacts.push(contact.clone());
                 json_response(200, &contact)
             }
@@ -459,52 +521,40 @@ impl Crm {
     }
 }
 
-/// Registers the CRM operations on `server`.
-pub(super) fn install(server: &MockServer, shared: &Arc<Shared>) {
-    let on = |f: fn(&mut Crm, &HttpMockRequest) -> HttpMockResponse| {
-        let state = shared.clone();
-        shared.serve(move |req| f(&mut lock(&state.crm), req))
-    };
-    server.leads_create(|_, then| {
-        then.into_inner().respond_with(on(Crm::create_lead));
-    });
-    server.leads_list(|_, then| {
-        then.into_inner().respond_with(on(Crm::list_leads));
-    });
-    server.leads_get(|_, then| {
-        then.into_inner().respond_with(on(Crm::get_lead));
-    });
-    server.leads_update(|_, then| {
-        then.into_inner().respond_with(on(Crm::update_lead));
-    });
-    server.leads_delete(|_, then| {
-        then.into_inner().respond_with(on(Crm::delete_lead));
-    });
-    server.contacts_create(|_, then| {
-        then.into_inner().respond_with(on(Crm::create_contact));
-    });
-    server.contacts_list(|_, then| {
-        then.into_inner().respond_with(on(Crm::list_contacts));
-    });
-    server.contacts_get(|_, then| {
-        then.into_inner().respond_with(on(Crm::get_contact));
-    });
-    server.custom_fields_lead_list(|_, then| {
-        then.into_inner()
-            .respond_with(on(|crm, req| crm.list_fields(Object::Lead, req)));
-    });
-    server.custom_fields_lead_get(|_, then| {
-        then.into_inner()
-            .respond_with(on(|crm, req| crm.get_field(Object::Lead, req)));
-    });
-    server.custom_fields_contact_list(|_, then| {
-        then.into_inner()
-            .respond_with(on(|crm, req| crm.list_fields(Object::Contact, req)));
-    });
-    server.custom_fields_contact_get(|_, then| {
-        then.into_inner()
-            .respond_with(on(|crm, req| crm.get_field(Object::Contact, req)));
-    });
+/// Answers a CRM operation (`None`: `op` is not one).
+pub(super) fn handle(op: &str, crm: &mut Crm, req: &HttpMockRequest) -> Option<HttpMockResponse> {
+    Some(match op {
+        "leads_create" => crm.create_lead(req),
+        "leads_list" => crm.list_leads(req),
+        "leads_get" => crm.get_lead(req),
+        "leads_update" => crm.update_lead(req),
+        "leads_delete" => crm.delete_lead(req),
+        "contacts_create" => crm.create_contact(req),
+        "contacts_list" => crm.list_contacts(req),
+        "contacts_get" => crm.get_contact(req),
+        "custom_fields_lead_list" => crm.list_fields(Object::Lead, req),
+        "custom_fields_lead_get" => crm.get_field(Object::Lead, req),
+        "custom_fields_contact_list" => crm.list_fields(Object::Contact, req),
+        "custom_fields_contact_get" => crm.get_field(Object::Contact, req),
+        _ => return None,
+    })
+}
+
+/// The event-log change for a created lead or contact.
+fn created(object_type: &str, v: &Value) -> Change {
+    let id = v["id"].as_str().unwrap_or_default().to_string();
+    Change {
+        object_type: object_type.into(),
+        action: "created",
+        lead_id: v["lead_id"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| Some(id.clone())),
+        object_id: id,
+        data: v.clone(),
+        previous_data: json!({}),
+        changed_fields: Vec::new(),
+    }
 }
 
 /// Checks one custom field value against its definition; `null` always passes (it clears).

@@ -2,52 +2,36 @@
 //! back, `{count}` for bulk updates, and a 400 with `field-errors` for an invalid email or role.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::{json, Value};
 
-use super::{
-    body, close_id, field_error, json_response, path_id, seed_of, Shared, MOCK_ORGANIZATION_ID,
-};
-use crate::generated::httpmock::MockServerExt;
+use super::{body, close_id, field_error, json_response, path_id, seed_of, MOCK_ORGANIZATION_ID};
 use crate::{EmailAddress, Role};
 
-/// Registers every Memberships operation on `server`.
-pub(super) fn install(server: &MockServer, shared: &Arc<Shared>) {
-    let counter = Arc::new(AtomicU64::new(0));
-    server.memberships_create(|_, then| {
-        let counter = counter.clone();
-        then.into_inner()
-            .respond_with(shared.serve(move |req| create(req, &counter)));
-    });
-    server.memberships_update(|_, then| {
-        then.into_inner().respond_with(shared.serve(update));
-    });
-    server.memberships_bulk_update(|_, then| {
-        then.into_inner().respond_with(shared.serve(bulk_update));
-    });
-    server.memberships_delete(|_, then| {
-        then.into_inner()
-            .respond_with(shared.serve(|_| HttpMockResponse::builder().status(200).build()));
-    });
-    server.memberships_get_pinned_views(|_, then| {
-        then.into_inner().respond_with(shared.serve(|_| {
-            json_response(
-                200,
-                &json!({"saved_view_ids": ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]}),
-            )
-        }));
-    });
-    server.memberships_update_pinned_views(|_, then| {
-        then.into_inner()
-            .respond_with(shared.serve(|req| match body(req) {
-                Some(v) if v.get("saved_view_ids").is_some_and(Value::is_array) => {
-                    json_response(200, &v)
-                }
-                _ => field_error("saved_view_ids", "This field is required."),
-            }));
-    });
+/// Answers a Memberships operation (`None`: `op` is not one).
+pub(super) fn handle(
+    op: &str,
+    req: &HttpMockRequest,
+    counter: &AtomicU64,
+) -> Option<HttpMockResponse> {
+    Some(match op {
+        "memberships_create" => create(req, counter),
+        "memberships_update" => update(req),
+        "memberships_bulk_update" => bulk_update(req),
+        "memberships_delete" => HttpMockResponse::builder().status(200).build(),
+        "memberships_get_pinned_views" => json_response(
+            200,
+            &json!({"saved_view_ids": ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]}),
+        ),
+        "memberships_update_pinned_views" => match body(req) {
+            Some(v) if v.get("saved_view_ids").is_some_and(Value::is_array) => {
+                json_response(200, &v)
+            }
+            _ => field_error("saved_view_ids", "This field is required."),
+        },
+        _ => return None,
+    })
 }
 
 fn membership(id: &str, user_id: &str, role_id: &str) -> Value {

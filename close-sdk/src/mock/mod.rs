@@ -1,7 +1,69 @@
-//! Test helpers for code that uses close-sdk (feature `mock`): typed httpmock mocks for every
-//! operation, and [`MockClose`], a small stateful stand-in for Close: Memberships, and (with the
-//! features `leads`, `contacts` and `custom-fields`) custom field definitions, leads with nested
-//! contacts, and contacts.
+//! Test helpers for code that uses close-sdk (feature `mock`): [`MockClose`], a stateful
+//! stand-in for Close on loopback; [`fixture`], typed values built from Close's documented
+//! examples; and typed httpmock mocks for every operation ([`MockServerExt`]).
+//!
+//! # Testing an app with `MockClose`
+//!
+//! Point the app's [`crate::Client`] at [`MockClose::base_url`]; the app's requests are real
+//! HTTP, answered as Close documents them, and what it creates can be read back, listed, changed
+//! and deleted. Webhook subscriptions receive signed deliveries and the event log records every
+//! change, so code that reacts to events can be tested end to end.
+//!
+//! ```
+//! # #[cfg(all(feature = "leads", feature = "opportunities", feature = "opportunity-statuses",
+//! #           feature = "events"))]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use close_sdk::events::{EventFilter, ObjectType};
+//! use close_sdk::mock::MockClose;
+//! use close_sdk::prelude::*;
+//! use close_sdk::types::{CreateLead, CreateOpportunity, UpdateOpportunity};
+//! use serde_json::json;
+//!
+//! /// The code under test: marks every open opportunity of a lead as won.
+//! async fn win_all(client: &Client, lead_id: &str) -> Result<usize, Box<dyn std::error::Error>> {
+//!     let statuses = client.opportunity_statuses().list().await?;
+//!     let won = statuses.data.unwrap_or_default().into_iter()
+//!         .find(|s| s.label.as_deref() == Some("Won")).and_then(|s| s.id).unwrap_or_default();
+//!     let open = client.opportunities().list().lead_id(lead_id).status_type("active").await?;
+//!     let mut n = 0;
+//!     for opp in open.data.unwrap_or_default() {
+//!         let body: UpdateOpportunity = serde_json::from_value(json!({"status_id": won}))?;
+//!         client.opportunities().update(opp.id.unwrap_or_default(), body).await?;
+//!         n += 1;
+//!     }
+//!     Ok(n)
+//! }
+//!
+//! let close = MockClose::start().await;
+//! let client = Client::builder().api_key("test").base_url(close.base_url()).build()?;
+//!
+//! // Arrange through the API, as the app would.
+//! let lead: CreateLead = serde_json::from_value(json!({"name": "Bluth Company"}))?;
+//! let lead_id = client.leads().create(lead).await?.id.unwrap_or_default();
+//! for value in [1000, 2500] {
+//!     let body: CreateOpportunity =
+//!         serde_json::from_value(json!({"lead_id": lead_id, "value": value}))?;
+//!     client.opportunities().create(body).await?;
+//! }
+//!
+//! // Act.
+//! assert_eq!(win_all(&client, &lead_id).await?, 2);
+//!
+//! // Assert on the state, and on the event log Close would have written.
+//! let won = client.opportunities().list().lead_id(lead_id.as_str()).status_type("won").await?;
+//! assert_eq!(won.data.unwrap_or_default().len(), 2);
+//! let filter = EventFilter::new().object_type(ObjectType::Opportunity).action("updated");
+//! let changes = client.list_events(filter, 50).collect_all().await?;
+//! assert_eq!(changes.len(), 2);
+//! assert!(changes.iter().all(|e| e.changed("status_id")));
+//! # Ok(()) }
+//! # #[cfg(not(all(feature = "leads", feature = "opportunities", feature = "opportunity-statuses",
+//! #               feature = "events")))]
+//! # fn main() {}
+//! ```
+//!
+//! A typed httpmock mock for one operation, when a test needs a precise answer:
 //!
 //! ```
 //! use close_sdk::mock::{MockClose, MockServerExt};
@@ -20,7 +82,7 @@
 //! assert_eq!(client.pinned_views("memb_1").await?, ["save_1"]);
 //! mock.assert();
 //!
-//! // …or a whole mock Close that answers every Memberships operation.
+//! // …or a whole mock Close.
 //! let close = MockClose::start().await;
 //! let client = Client::builder().api_key("test").base_url(close.base_url()).build()?;
 //! let m = client.create_membership("ann@salesteam.com", Role::User).await?;
@@ -29,21 +91,32 @@
 //! ```
 //!
 //! What the mock checks and answers is modelled on Close's documentation and examples; where
-//! Close does not document a detail (the exact wording of a validation message, say), the mock
-//! picks a plausible one. It is a stand-in for tests and demos, not a replica.
+//! Close does not document a detail (the exact wording of a validation message, the default
+//! status of a new opportunity), the mock picks a plausible one, and says so in
+//! [`MockClose`]'s docs. It is a stand-in for tests and demos, not a replica: it does not
+//! consolidate events, evaluate webhook `extra_filter`s, date-bound filters or search queries.
 
 #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
 mod crm;
+mod deliver;
+mod examples;
+mod fixture;
 mod memberships;
+mod store;
 
+use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{json, Value};
 
 pub use crate::generated::httpmock::operations;
 pub use crate::generated::httpmock::MockServerExt;
+pub use deliver::DeliveryRecord;
+pub use fixture::{fixture, Fixture, FixtureError};
 
 /// The organization everything in a [`MockClose`] belongs to (Close's documented example).
 pub const MOCK_ORGANIZATION_ID: &str = "orga_RbREgmiiwcr1w2b4cOnCMQaQPSIFxMqAD2Dh243uxcH";
@@ -55,16 +128,43 @@ pub const MOCK_USER_ID: &str = "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA
 /// what is created: ids in Close's format, Close's response shapes (they decode into the SDK's
 /// types), and a 400 with `field-errors` where Close would refuse the input.
 ///
+/// Stateful (what is created can be read, listed, changed and deleted):
 /// - Memberships: every operation; an invalid email or role is a 400.
 /// - With the features `leads`, `contacts` and `custom-fields`: lead and contact custom field
 ///   definitions (list with `_skip`/`_limit` and `has_more`, get), leads (create with nested
 ///   contacts, get, list, update, delete) and contacts (create, get, list by `lead_id`). Custom
 ///   field values (`custom.cf_…`) are checked against the definitions; an invalid email is a 400.
-/// - [`MockClose::rate_limit_burst`] makes the next requests answer 429 with Close's
-///   `RateLimit` and `Retry-After` headers.
+/// - Opportunities, tasks, notes, calls and emails (create, get, list, update, delete), the
+///   generic `GET /activity/` list, and the activities Close records by itself (an
+///   opportunity's status change, a task's completion; listed by their typed endpoints). Lists
+///   answer `{data, has_more}` for `_skip`/`_limit` and filter by equality on a member
+///   (`lead_id=…`, `status_type=won`, `is_complete=false`, `_type=Note`) or by `…__in` lists;
+///   other filters (date bounds, `query`) are not evaluated.
+/// - Lead statuses, opportunity statuses and pipelines (create, list, update, delete), starting
+///   with the ones in Close's documented examples; a pipeline lists its opportunity statuses,
+///   and an opportunity's `status_label`, `status_type`, `pipeline_id` follow its `status_id`.
+/// - Webhook subscriptions (create, list, get, update, delete). When something above changes,
+///   the change is recorded in the event log and, for every active subscription whose `events`
+///   name its `object_type` and `action`, POSTed to the subscription's URL as Close's
+///   `{"event", "subscription_id"}` envelope, signed with the subscription's `signature_key`
+///   (with the feature `webhooks`; see [`MockClose::deliveries`]).
+/// - The event log: `GET /event/` (newest first; `object_type`, `object_id`, `lead_id`,
+///   `action`, `user_id`, `request_id` and `date_updated__…` filters; `_limit` and `_cursor`)
+///   and `GET /event/{id}/`, in Close's event format.
+///
+/// Every other operation answers its documented success example (Close's per-tag examples,
+/// carried into `openapi/close.json`), or, for a delete Close documents without a body, 204.
+/// What it cannot answer (no documented example; no operation with that method and path) is a
+/// 404 whose JSON `error` names the operation (or method and path) and says the mock does not
+/// implement it.
+///
+/// [`MockClose::rate_limit_burst`] makes the next requests answer 429 with Close's `RateLimit`
+/// and `Retry-After` headers. Everything the mock holds is bounded (events, objects, delivery
+/// queue and outcomes); its delivery task ends when the mock is dropped.
 pub struct MockClose {
     server: MockServer,
     shared: Arc<Shared>,
+    fallback: tokio::sync::Mutex<usize>,
 }
 
 /// Configures a [`MockClose`] before it starts: custom field definitions, a 429 burst.
@@ -73,6 +173,14 @@ pub struct MockCloseBuilder {
     burst: Range<usize>,
     #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
     fields: Vec<crm::FieldSpec>,
+}
+
+impl fmt::Debug for MockCloseBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockCloseBuilder")
+            .field("burst", &self.burst)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MockCloseBuilder {
@@ -88,7 +196,7 @@ impl MockCloseBuilder {
         self
     }
 
-    /// Starts the server.
+    /// Starts the server (and, on a tokio runtime, the task that makes webhook deliveries).
     pub async fn start(self) -> MockClose {
         let server = MockServer::start_async().await;
         let shared = Arc::new(Shared {
@@ -96,14 +204,32 @@ impl MockCloseBuilder {
                 log: Vec::new(),
                 limited: self.burst,
             }),
+            memberships: AtomicU64::new(0),
             #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
             crm: Mutex::new(crm::Crm::new(self.fields)),
+            store: Mutex::new(store::Store::new()),
+            deliveries: deliver::Deliveries::start(),
         });
-        memberships::install(&server, &shared);
-        #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
-        crm::install(&server, &shared);
-        MockClose { server, shared }
+        let fallback = install(&server, &shared).await;
+        MockClose {
+            server,
+            shared,
+            fallback: tokio::sync::Mutex::new(fallback),
+        }
     }
+}
+
+/// Registers the one mock that answers everything, last; returns its id.
+async fn install(server: &MockServer, shared: &Arc<Shared>) -> usize {
+    let state = shared.clone();
+    let answer = shared.serve(move |req| state.answer(req));
+    server
+        .mock_async(move |when, then| {
+            let _ = when.any_request();
+            let _ = then.respond_with(answer);
+        })
+        .await
+        .id()
 }
 
 impl MockClose {
@@ -122,9 +248,42 @@ impl MockClose {
         self.server.base_url()
     }
 
-    /// The underlying httpmock server, to add mocks of your own.
+    /// The underlying httpmock server. Mocks added to it directly come after the mock's own
+    /// catch-all and never match; add yours with [`MockClose::mock`].
     pub fn server(&self) -> &MockServer {
         &self.server
+    }
+
+    /// Adds a mock of your own (configured as with httpmock's `MockServer::mock`) that takes
+    /// precedence over everything [`MockClose`] answers: e.g. a fault for one operation.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let close = close_sdk::mock::MockClose::start().await;
+    /// let mock = close
+    ///     .mock(|when, then| {
+    ///         when.method("GET").path("/me/");
+    ///         then.status(503);
+    ///     })
+    ///     .await;
+    /// # let _ = mock;
+    /// # }
+    /// ```
+    pub async fn mock<F>(&self, config: F) -> httpmock::Mock<'_>
+    where
+        F: FnOnce(httpmock::When, httpmock::Then),
+    {
+        // Cancel-safe: the catch-all is replaced only after its successor is in place, so a
+        // dropped future leaves at worst two catch-alls (the next call removes the stale one).
+        let mut fallback = self.fallback.lock().await;
+        let mock = self.server.mock_async(config).await;
+        let next = install(&self.server, &self.shared).await;
+        httpmock::Mock::new(*fallback, &self.server)
+            .delete_async()
+            .await;
+        *fallback = next;
+        mock
     }
 
     /// Makes the next `n` requests answer 429 Too Many Requests with
@@ -135,8 +294,8 @@ impl MockClose {
         traffic.limited = next..next.saturating_add(n);
     }
 
-    /// Every request the mock answered so far, in order, as `"METHOD /path/"` (429s included,
-    /// requests no operation matched excluded).
+    /// Every request the mock answered so far, in order, as `"METHOD /path/"` (429s and 404s
+    /// included; mocks added with [`MockClose::mock`] excluded).
     pub fn requests(&self) -> Vec<String> {
         lock(&self.shared.traffic).log.clone()
     }
@@ -149,13 +308,56 @@ impl MockClose {
             .filter(|r| *r == method_and_path)
             .count()
     }
+
+    /// The event log, newest first, in Close's event format (what `GET /event/` lists).
+    pub fn events(&self) -> Vec<Value> {
+        lock(&self.shared.store).events().cloned().collect()
+    }
+
+    /// The webhook deliveries made so far (or given up on), oldest first.
+    pub fn deliveries(&self) -> Vec<DeliveryRecord> {
+        lock(&self.shared.deliveries.done).iter().cloned().collect()
+    }
+
+    /// Waits until `n` deliveries have been made (or given up on), at most `timeout`; returns
+    /// the deliveries then made.
+    pub async fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> Vec<DeliveryRecord> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let done = self.deliveries();
+            if done.len() >= n || tokio::time::Instant::now() >= deadline {
+                return done;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl fmt::Debug for MockClose {
+    /// The address and what the mock holds, never a webhook's `signature_key`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockClose")
+            .field("base_url", &self.base_url())
+            .field("requests", &lock(&self.shared.traffic).log.len())
+            .field("events", &lock(&self.shared.store).events().count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for MockClose {
+    fn drop(&mut self) {
+        self.shared.deliveries.stop();
+    }
 }
 
 /// State shared by every handler of one [`MockClose`].
 pub(crate) struct Shared {
     traffic: Mutex<Traffic>,
+    memberships: AtomicU64,
     #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
     crm: Mutex<crm::Crm>,
+    store: Mutex<store::Store>,
+    deliveries: deliver::Deliveries,
 }
 
 impl Shared {
@@ -172,9 +374,11 @@ impl Shared {
             let limited = {
                 let mut traffic = lock(&shared.traffic);
                 let index = traffic.log.len();
-                traffic
-                    .log
-                    .push(format!("{} {}", req.method_str(), req.uri().path()));
+                if traffic.log.len() < MAX_LOG {
+                    traffic
+                        .log
+                        .push(format!("{} {}", req.method_str(), req.uri().path()));
+                }
                 traffic.limited.contains(&index)
             };
             if limited {
@@ -189,6 +393,98 @@ impl Shared {
             f(req)
         }
     }
+
+    /// Answers one request: the stateful parts, else the documented example, else a 404 that
+    /// says what the mock does not implement.
+    fn answer(&self, req: &HttpMockRequest) -> HttpMockResponse {
+        let method = req.method_str().to_ascii_uppercase();
+        let path = req.uri().path().to_string();
+        let Some(op) = examples::find(&method, &path) else {
+            return unimplemented(
+                None,
+                &method,
+                &path,
+                "no Close operation has this method and path",
+            );
+        };
+        if let Some(r) = memberships::handle(op.id, req, &self.memberships) {
+            return r;
+        }
+        #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
+        {
+            let (answer, changes, names) = {
+                let mut crm = lock(&self.crm);
+                let answer = crm::handle(op.id, &mut crm, req);
+                (answer, std::mem::take(&mut crm.changes), crm.lead_names())
+            };
+            if let Some(r) = answer {
+                lock(&self.store).lead_names = names;
+                self.commit(changes, &method, &path);
+                return r;
+            }
+        }
+        let mut changes = Vec::new();
+        let answer = lock(&self.store).handle(op.id, req, &mut changes);
+        if let Some((status, body)) = answer {
+            self.commit(changes, &method, &path);
+            return match body {
+                Some(v) => json_response(status, &v),
+                None => HttpMockResponse::builder().status(status).build(),
+            };
+        }
+        match examples::operation(op.id) {
+            examples::Documented::Example(status, v) => json_response(status, v),
+            examples::Documented::NoContent(status) => {
+                HttpMockResponse::builder().status(status).build()
+            }
+            examples::Documented::Undocumented => unimplemented(
+                Some(op.id),
+                &method,
+                &path,
+                "Close documents no example answer for it",
+            ),
+        }
+    }
+
+    /// Records changes in the event log and queues the webhook deliveries they cause.
+    fn commit(&self, changes: Vec<store::Change>, method: &str, path: &str) {
+        if changes.is_empty() {
+            return;
+        }
+        let outgoing: Vec<store::Outgoing> = {
+            let mut store = lock(&self.store);
+            changes
+                .into_iter()
+                .flat_map(|c| {
+                    let event = store.record(c, method, path);
+                    store.deliveries(&event)
+                })
+                .collect()
+        };
+        for out in outgoing {
+            self.deliveries.send(out);
+        }
+    }
+}
+
+/// The most requests [`MockClose::requests`] keeps.
+const MAX_LOG: usize = 100_000;
+
+/// The 404 for what the mock does not implement.
+fn unimplemented(op: Option<&str>, method: &str, path: &str, why: &str) -> HttpMockResponse {
+    let what = match op {
+        Some(op) => format!("{op} ({method} {path})"),
+        None => format!("{method} {path}"),
+    };
+    json_response(
+        404,
+        &json!({
+            "error": format!("MockClose does not implement {what}: {why}."),
+            "operation": op,
+            "method": method,
+            "path": path,
+        }),
+    )
 }
 
 /// The requests answered so far, and which of them (by index) answer 429.

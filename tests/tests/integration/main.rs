@@ -38,6 +38,7 @@ mod import_leads;
 mod long_filters;
 mod memberships;
 mod mock_crm;
+mod mock_sales;
 mod newcomer_one_api;
 mod newcomer_tolerant;
 mod oauth;
