@@ -105,6 +105,8 @@ mod jobs;
 mod page;
 mod query;
 mod request;
+#[cfg(feature = "schemars")]
+mod schema;
 mod wire;
 
 pub use client::{Search, SearchBuilder};

@@ -188,9 +188,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -200,11 +198,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -325,9 +319,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -337,11 +329,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -550,9 +538,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -567,11 +553,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -750,9 +732,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -782,11 +762,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -975,9 +951,7 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<crate::search::Query>,
                 ::std::string::String,
             >,
             send_done_email: ::std::result::Result<
@@ -985,11 +959,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -1181,11 +1151,7 @@ pub mod types {
             }
             pub fn s_query<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::search::Query>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.s_query = value
@@ -1212,11 +1178,7 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1467,9 +1429,7 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<crate::search::Query>,
                 ::std::string::String,
             >,
             send_done_email: ::std::result::Result<
@@ -1477,11 +1437,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -1706,11 +1662,7 @@ pub mod types {
             }
             pub fn s_query<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::search::Query>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.s_query = value
@@ -1737,11 +1689,7 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2007,9 +1955,7 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<crate::search::Query>,
                 ::std::string::String,
             >,
             send_done_email: ::std::result::Result<
@@ -2021,11 +1967,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -2238,11 +2180,7 @@ pub mod types {
             }
             pub fn s_query<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::search::Query>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.s_query = value
@@ -2281,11 +2219,7 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2558,9 +2492,7 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<crate::search::Query>,
                 ::std::string::String,
             >,
             send_done_email: ::std::result::Result<
@@ -2584,11 +2516,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -2833,11 +2761,7 @@ pub mod types {
             }
             pub fn s_query<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::search::Query>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.s_query = value
@@ -2914,11 +2838,7 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3252,9 +3172,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -3478,14 +3396,10 @@ pub mod types {
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3806,9 +3720,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -4056,14 +3968,10 @@ pub mod types {
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<BulkEditActionType> = ::std::option::Option::None;
@@ -4488,9 +4396,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -4740,15 +4646,11 @@ pub mod types {
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -5162,9 +5064,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -5554,18 +5454,14 @@ pub mod types {
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f21: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f22: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
