@@ -248,7 +248,10 @@ impl SearchRequest {
             }
         }
         for sort in self.sort() {
-            if let Some(why) = sort.field.problem() {
+            let (Some(field), Some(_)) = (&sort.field, &sort.direction) else {
+                return Err("a sort key needs a `field` and a text `direction`".into());
+            };
+            if let Some(why) = field.problem() {
                 return Err(format!("sort: {why}"));
             }
         }
