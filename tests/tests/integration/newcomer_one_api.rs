@@ -187,9 +187,10 @@ fn defect_search_has_no_paginate() {
         .expect("client");
     let query = close_sdk::search::Query::contact_title("CEO");
     // Both are lazy: nothing is sent (port 9 would refuse), and both are dropped unpolled.
-    let mut lists: Vec<close_sdk::Paginated<close_sdk::types::Lead>> = Vec::new();
-    lists.push(client.leads().list().paginate());
-    lists.push(client.search().leads(query.clone()).paginate());
+    let lists: Vec<close_sdk::Paginated<close_sdk::types::Lead>> = vec![
+        client.leads().list().paginate(),
+        client.search().leads(query.clone()).paginate(),
+    ];
     assert_eq!(lists.len(), 2);
     fn one_page<F>(_: F)
     where
