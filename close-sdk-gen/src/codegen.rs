@@ -104,6 +104,9 @@ pub fn settings() -> GenerationSettings {
             "crate::IdList",
             [TypeImpl::Display].into_iter(),
         );
+    // `s_query` (exports, bulk actions, smart views) and its `sort`: the crate's search types
+    // (the rule that marks them is `search_query`).
+    crate::search_query::with_conversions(&mut s);
     s
 }
 

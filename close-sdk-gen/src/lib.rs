@@ -46,6 +46,7 @@ pub mod paginate;
 pub mod query_types;
 pub mod renames;
 pub mod rules;
+pub mod search_query;
 pub mod secrets;
 pub mod spec_diff;
 pub mod spec_update;

@@ -35,6 +35,9 @@
 //!     can remove any key ("specify which fields you require", Close's docs) and older accounts
 //!     omit keys; a key Close did not send must never read as a real `""`, `0` or `false`.
 //!     Request-only schemas keep `required` (strict sending).
+//! 11. [`crate::search_query::apply`]: every `s_query` property (exports, bulk actions, smart
+//!     views) is the crate's search type, `close_sdk::search::Query` or `SearchRequest`, and a
+//!     `sort` beside a bare query is a list of `close_sdk::search::Sort` (see that module).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,6 +69,8 @@ pub fn apply(doc: &mut Value) -> Result<()> {
     accept_any_2xx(doc);
     defaults_are_documentation(doc);
     tolerant_responses(doc);
+    // After the relaxing above, so a response's `s_query` keeps its `nullable`.
+    crate::search_query::apply(doc);
     Ok(())
 }
 

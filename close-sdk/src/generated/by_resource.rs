@@ -128,7 +128,7 @@ pub mod activities {
 #[cfg(feature = "bulk-actions")]
 pub mod bulk_actions {
     #[doc(no_inline)]
-    pub use crate::types::{BulkActionObjectType, BulkActionSort, BulkActionStatus, BulkDeleteAction, BulkDeleteActionList, BulkEditAction, BulkEditActionList, BulkEditActionType, BulkEditCustomFieldOperation, BulkEmailAction, BulkEmailActionList, BulkEmailContactPreference, BulkSequenceSubscriptionAction, BulkSequenceSubscriptionActionList, BulkSequenceSubscriptionActionType, BulkSequenceSubscriptionContactPreference, CreateBulkDelete, CreateBulkEdit, CreateBulkEmail, CreateBulkSequenceSubscription, UnknownBulkActionObjectType, UnknownBulkActionStatus, UnknownBulkEditActionType, UnknownBulkEditCustomFieldOperation, UnknownBulkEmailContactPreference, UnknownBulkSequenceSubscriptionActionType, UnknownBulkSequenceSubscriptionContactPreference};
+    pub use crate::types::{BulkActionObjectType, BulkActionStatus, BulkDeleteAction, BulkDeleteActionList, BulkEditAction, BulkEditActionList, BulkEditActionType, BulkEditCustomFieldOperation, BulkEmailAction, BulkEmailActionList, BulkEmailContactPreference, BulkSequenceSubscriptionAction, BulkSequenceSubscriptionActionList, BulkSequenceSubscriptionActionType, BulkSequenceSubscriptionContactPreference, CreateBulkDelete, CreateBulkEdit, CreateBulkEmail, CreateBulkSequenceSubscription, UnknownBulkActionObjectType, UnknownBulkActionStatus, UnknownBulkEditActionType, UnknownBulkEditCustomFieldOperation, UnknownBulkEmailContactPreference, UnknownBulkSequenceSubscriptionActionType, UnknownBulkSequenceSubscriptionContactPreference};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
@@ -1032,7 +1032,7 @@ pub mod sequences {
 #[cfg(feature = "smart-views")]
 pub mod smart_views {
     #[doc(no_inline)]
-    pub use crate::types::{CreateSmartView, CreateSmartViewSQuery, CreateSmartViewSQueryQuery, CreateSmartViewSQueryQueryQueriesItem, CreateSmartViewSQueryQueryQueriesItemCondition, CreateSmartViewSQueryQueryQueriesItemField, SharingSettings, SmartView, SmartViewList, SmartViewType, UnknownSmartViewType, UpdateSmartView, UpdateSmartViewSQuery, UpdateSmartViewSQueryQuery, UpdateSmartViewSQueryQueryQueriesItem, UpdateSmartViewSQueryQueryQueriesItemCondition, UpdateSmartViewSQueryQueryQueriesItemField};
+    pub use crate::types::{CreateSmartView, SharingSettings, SmartView, SmartViewList, SmartViewType, UnknownSmartViewType, UpdateSmartView};
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::generated::resources::smart_views::types::{SavedSearch, SavedSearchList, SavedSearchType, SharingSettingsEmbeddedResponse, UnknownSavedSearchType};

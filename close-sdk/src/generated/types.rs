@@ -11,8 +11,6 @@ pub use super::client::types::error;
 pub use super::shared::activities_contacts_leads::types::*;
 #[cfg(any(feature = "activities", feature = "leads", feature = "opportunities"))]
 pub use super::shared::activities_leads_opportunities::types::*;
-#[cfg(any(feature = "bulk-actions", feature = "exports"))]
-pub use super::shared::bulk_actions_exports::types::*;
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub use super::shared::contacts_leads::types::*;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]

@@ -35,7 +35,7 @@ impl Client {
     /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
     /// let ceos = Query::field(Field::contact("title"), Condition::text(TextMode::FullWords, "CEO"));
     /// let contacts: Vec<close_sdk::types::Contact> =
-    ///     client.search().contacts(ceos).fields(["id", "name", "title"]).stream().try_collect().await?;
+    ///     client.search().contacts(ceos).fields(["id", "name", "title"]).paginate().try_collect().await?;
     /// # Ok(()) }
     /// ```
     pub fn search(&self) -> Search<'_> {
@@ -111,13 +111,13 @@ impl<'a> Search<'a> {
     }
 }
 
-/// A search being built: what to return, in which order, how many; then [`send`](Self::send)
-/// (the first page), [`stream`](Self::stream) (every result, page by page) or
-/// [`count`](Self::count).
+/// A search being built: what to return, in which order, how many; then `.await` (the first
+/// page, as [`send`](Self::send)), [`paginate`](Self::paginate) (every result, page by page, the
+/// [`Paginated`] every list returns) or [`count`](Self::count).
 ///
 /// Mistakes (an empty `and`, a page size or limit of 0, an empty field list, a query for
 /// another object type) are reported as [`Error::InvalidRequest`] and nothing is sent.
-#[must_use = "nothing is sent until `.send()`, `.stream()` or `.count()` is used"]
+#[must_use = "nothing is sent until it is awaited or `.paginate()` or `.count()` is used"]
 pub struct SearchBuilder<'a, T> {
     client: &'a Client,
     object_type: Option<ObjectType>,
@@ -251,28 +251,30 @@ impl<T: DeserializeOwned + Send + 'static> SearchBuilder<'_, T> {
         typed(page)
     }
 
-    /// Every result, fetched page by page as the stream is consumed (Close's `cursor`).
+    /// Every result, fetched page by page as the stream is read (Close's `cursor`): the same
+    /// [`Paginated`] every list's `.paginate()` returns (`client.leads().list().paginate()`).
     ///
     /// - Lazy and cancel-safe: a page is requested only when the previous one is used up and
     ///   the stream is polled again; dropping the stream drops the request in flight and sends
     ///   nothing more (nothing is spawned).
     /// - It ends after a page without a cursor, after an empty page, after `limit` results, or
-    ///   with the first error, which it yields.
+    ///   with the first error, which it yields. A search that cannot be sent (see
+    ///   [`SearchBuilder`]) is the stream's only item, and nothing is sent.
     /// - It cannot loop: an answer whose cursor was received before in this stream, or whose
     ///   results repeat an earlier page's, ends it with [`Error::Decode`] (that answer's results
     ///   are not yielded), and it requests at most [`MAX_PAGES`] pages.
     ///
     /// ```no_run
-    /// use close_sdk::search::{Query, ObjectType};
+    /// use close_sdk::search::Query;
     /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-    /// let mut leads = client.search().leads(Query::saved_search("save_xxx")).page_size(100).stream();
+    /// let mut leads = client.search().leads(Query::saved_search("save_xxx")).page_size(100).paginate();
     /// while let Some(lead) = leads.next().await {
     ///     let lead = lead?;
     ///     # let _ = lead;
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn stream(self) -> Paginated<T> {
+    pub fn paginate(self) -> Paginated<T> {
         let request = match self.checked() {
             Ok(request) => request.clone(),
             Err(e) => return Paginated::failed(e),
@@ -299,6 +301,12 @@ impl<T: DeserializeOwned + Send + 'static> SearchBuilder<'_, T> {
         Paginated::from_stream(items)
     }
 
+    /// The former name of [`paginate`](Self::paginate), which every list uses.
+    #[deprecated(note = "use `.paginate()`, as for every other list")]
+    pub fn stream(self) -> Paginated<T> {
+        self.paginate()
+    }
+
     /// The number of matches: sends the query with `include_counts` and `results_limit` 0 (as
     /// Close's page does for counts) and returns the answer's `count`.
     pub async fn count(self) -> Result<Count, Error> {
@@ -313,6 +321,27 @@ impl<T: DeserializeOwned + Send + 'static> SearchBuilder<'_, T> {
                 "the search answered without `count` although `include_counts` was sent",
             )
         })
+    }
+}
+
+/// `.await` on a search sends it and returns its first page (or the page at
+/// [`cursor`](SearchBuilder::cursor)), as `.await` on any request does; the same as
+/// [`send`](SearchBuilder::send).
+///
+/// ```no_run
+/// use close_sdk::search::Query;
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let page = client.search().contacts(Query::contact_title("CEO")).page_size(10).await?;
+/// println!("{} contacts, next page at {:?}", page.data.len(), page.cursor);
+/// # Ok(()) }
+/// ```
+impl<'a, T: DeserializeOwned + Send + 'static> std::future::IntoFuture for SearchBuilder<'a, T> {
+    type Output = Result<SearchPage<T>, Error>;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 

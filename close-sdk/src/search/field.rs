@@ -261,24 +261,77 @@ vocabulary! {
 /// let newest = Sort::desc(Field::lead("date_created"));
 /// assert_eq!(serde_json::to_value(&newest).unwrap()["direction"], "desc");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sort {
-    /// The direction.
-    pub direction: Direction,
-    /// The field.
-    pub field: Field,
-    /// Members the SDK does not know, kept as they came.
-    #[serde(flatten)]
+    /// The direction (`None` only in a stored sort key without a text `direction`; such a
+    /// member is kept among the unknown ones and written back as it came).
+    pub direction: Option<Direction>,
+    /// The field (`None` only in a stored sort key without `field`).
+    pub field: Option<Field>,
+    /// Members the SDK does not know (and a `direction` that is not text), kept as they came.
     extra: serde_json::Map<String, Value>,
+}
+
+/// Writes `direction` and `field` when set, then the kept members (a kept member of the same
+/// name as a set one is not written: the typed value wins, so no key is written twice).
+impl Serialize for Sort {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        if let Some(direction) = &self.direction {
+            map.serialize_entry("direction", direction)?;
+        }
+        if let Some(field) = &self.field {
+            map.serialize_entry("field", field)?;
+        }
+        for (k, v) in &self.extra {
+            let typed = (k == "direction" && self.direction.is_some())
+                || (k == "field" && self.field.is_some());
+            if !typed {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Reads any JSON object: a text `direction` and any `field` (a field kind the SDK does not
+/// know is [`Field::Raw`]) typed, everything else kept, so a stored sort key never fails to
+/// read and is written back unchanged. Only a value that is not an object is an error.
+impl<'de> Deserialize<'de> for Sort {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::<String, Value>::deserialize(d)?;
+        let mut sort = Sort {
+            direction: None,
+            field: None,
+            extra: serde_json::Map::new(),
+        };
+        for (key, value) in map {
+            match (key.as_str(), &value) {
+                ("direction", Value::String(text)) => {
+                    sort.direction = Some(Direction::from(text.as_str()));
+                }
+                ("field", _) => sort.field = Some(Field::deserialize(value).map_err(de_error)?),
+                _ => {
+                    sort.extra.insert(key, value);
+                }
+            }
+        }
+        Ok(sort)
+    }
+}
+
+fn de_error<E: serde::de::Error>(e: serde_json::Error) -> E {
+    E::custom(e)
 }
 
 impl Sort {
     /// A sort key.
     pub fn new(field: Field, direction: Direction) -> Self {
         Sort {
-            direction,
-            field,
+            direction: Some(direction),
+            field: Some(field),
             extra: serde_json::Map::new(),
         }
     }
@@ -291,5 +344,35 @@ impl Sort {
     /// Descending by `field`.
     pub fn desc(field: Field) -> Self {
         Sort::new(field, Direction::Desc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stored_sort_keys_of_any_shape_read_and_write_back_unchanged() {
+        for v in [
+            json!({"direction": "desc", "field": {"type": "regular_field",
+                   "object_type": "lead", "field_name": "date_created"}}),
+            json!({"direction": null, "field": {"type": "smart_field", "name": "x"}}),
+            json!({"direction": 1}),
+            json!({"field": null, "nulls_last": true}),
+            json!({}),
+        ] {
+            let sort: Sort = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&sort).unwrap(), v);
+        }
+        let mut sort: Sort = serde_json::from_value(json!({"direction": null})).unwrap();
+        assert_eq!(sort.direction, None);
+        sort.direction = Some(Direction::Asc);
+        assert_eq!(
+            serde_json::to_value(&sort).unwrap(),
+            json!({"direction": "asc"}),
+            "the typed direction replaces the kept one, written once"
+        );
+        assert!(serde_json::from_value::<Sort>(json!("asc")).is_err());
     }
 }

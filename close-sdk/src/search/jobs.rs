@@ -14,7 +14,7 @@ impl Query {
     /// ```no_run
     /// use close_sdk::search::{ObjectType, Query};
     /// # async fn run(client: close_sdk::Client, since: close_sdk::Timestamp) -> Result<(), close_sdk::Error> {
-    /// let leads = client.search().leads(Query::updated_since(ObjectType::LEAD, &since)).stream();
+    /// let leads = client.search().leads(Query::updated_since(ObjectType::LEAD, &since)).paginate();
     /// # Ok(()) }
     /// ```
     pub fn updated_since(object_type: ObjectType, since: &Timestamp) -> Query {
@@ -29,7 +29,7 @@ impl Query {
     /// ```no_run
     /// use close_sdk::search::Query;
     /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-    /// let ceos = client.search().contacts(Query::contact_title("CEO")).stream();
+    /// let ceos = client.search().contacts(Query::contact_title("CEO")).paginate();
     /// # Ok(()) }
     /// ```
     pub fn contact_title(title: impl Into<String>) -> Query {
@@ -68,7 +68,7 @@ impl Query {
     /// ```no_run
     /// use close_sdk::search::Query;
     /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-    /// let deals = client.search().leads(Query::in_status_with_opportunity_above("stat_xxx", 500_000)).stream();
+    /// let deals = client.search().leads(Query::in_status_with_opportunity_above("stat_xxx", 500_000)).paginate();
     /// # Ok(()) }
     /// ```
     pub fn in_status_with_opportunity_above(

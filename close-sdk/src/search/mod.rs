@@ -7,15 +7,22 @@
 //! of smart views, exports and bulk actions: a [`SearchRequest`] reads a smart view's
 //! `s_query` and writes it back unchanged.
 //!
+//! A search is a request like any other: `client.search()` is its handle, `.leads(query)` (or
+//! `.contacts`, `.query`, `.request`) its request, `.await` sends it and gives the first page,
+//! and `.paginate()` gives every result as the [`Paginated`](crate::Paginated) stream every
+//! list returns (Close's cursor paging: lazy, cancel-safe, a cursor received twice is an
+//! error, not a loop).
+//!
 //! ```no_run
 //! use close_sdk::search::{Field, Query, Sort};
 //! use futures_util::TryStreamExt;
 //!
 //! # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-//! let ceos = client.search().contacts(Query::contact_title("CEO"))
+//! let ceos: Vec<close_sdk::types::Contact> = client.search().contacts(Query::contact_title("CEO"))
 //!     .fields(["id", "name", "title"]).sort(Sort::asc(Field::contact("name")))
-//!     .stream().try_collect::<Vec<_>>().await?;
-//! # Ok(()) }
+//!     .paginate().try_collect().await?;
+//! let first_page = client.search().contacts(Query::contact_title("CEO")).page_size(10).await?;
+//! # let _ = (ceos, first_page); Ok(()) }
 //! ```
 //!
 //! # The common jobs, one line each
@@ -24,14 +31,54 @@
 //! # use close_sdk::search::{ObjectType, Query};
 //! # async fn run(client: close_sdk::Client, since: close_sdk::Timestamp) {
 //! // Leads updated since `since`.
-//! let updated = client.search().leads(Query::updated_since(ObjectType::LEAD, &since)).stream();
+//! let updated = client.search().leads(Query::updated_since(ObjectType::LEAD, &since)).paginate();
 //! // Contacts with a given title.
-//! let ceos = client.search().contacts(Query::contact_title("CEO")).stream();
+//! let ceos = client.search().contacts(Query::contact_title("CEO")).paginate();
 //! // Leads in a status with an opportunity above a value.
-//! let deals = client.search().leads(Query::in_status_with_opportunity_above("stat_xxx", 500_000)).stream();
+//! let deals = client.search().leads(Query::in_status_with_opportunity_above("stat_xxx", 500_000)).paginate();
 //! // The leads of a smart view.
-//! let view = client.search().leads(Query::saved_search("save_xxx")).stream();
+//! let view = client.search().leads(Query::saved_search("save_xxx")).paginate();
 //! # }
+//! ```
+//!
+//! # The same query in exports, bulk actions and smart views
+//!
+//! Wherever a body carries Close's `s_query` (exports, the four bulk actions, smart views) the
+//! generated type holds this module's types, not a JSON map: a bare [`Query`] beside
+//! `results_limit` and a `sort` list of [`Sort`] (exports and bulk actions), or a whole
+//! [`SearchRequest`] with its own `query`, `results_limit` and `sort` (a smart view's
+//! `s_query`). Reading one never fails on a query the SDK does not model: it is kept as
+//! [`Query::Raw`] and written back unchanged. The body of Close's lead-export example, built
+//! with the typed query:
+//!
+//! ```
+//! use close_sdk::search::{Condition, Field, ObjectType, Query, Sort, TextMode};
+//!
+//! let acme = Query::and([
+//!     Query::object_type(ObjectType::LEAD),
+//!     Query::field(Field::lead("name"), Condition::text(TextMode::FullWords, "ACME Inc.")),
+//! ]);
+//! // `POST /export/lead/` (`client.exports().create_lead(body)`): the query, no results limit,
+//! // newest first.
+//! let body = serde_json::json!({
+//!     "format": "csv", "type": "leads", "date_format": "iso8601", "send_done_email": false,
+//!     "s_query": acme, "results_limit": null, "sort": [Sort::desc(Field::lead("date_created"))],
+//! });
+//! assert_eq!(body["s_query"]["queries"][1]["condition"]["value"], "ACME Inc.");
+//! assert_eq!(body["sort"][0]["field"]["field_name"], "date_created");
+//! ```
+//!
+//! A smart view's stored query, searched again as it is:
+//!
+//! ```no_run
+//! # #[cfg(feature = "smart-views")]
+//! # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+//! let view = client.smart_views().get("save_xxx").await?;
+//! if let Some(s_query) = view.s_query {
+//!     let mut leads = client.search().request(s_query).paginate();
+//!     # let _ = leads.next().await;
+//! }
+//! # Ok(()) }
 //! ```
 //!
 //! # Results
@@ -88,7 +135,7 @@
 //!   already asks for it or is a `saved_search`, which public code sends bare.
 //! - **Retries.** A search changes nothing, so it is retried like a GET (it goes as an
 //!   idempotent raw request: its own rate-limit group is "anything else").
-//! - **Paging.** The stream ends on a `null`, absent or empty cursor, on an empty page (even
+//! - **Paging.** `.paginate()`'s stream ends on a `null`, absent or empty cursor, on an empty page (even
 //!   with a cursor), and after `results_limit` results; a cursor received twice, or a page
 //!   repeating an earlier one, ends it with [`crate::Error::Decode`]. It does not work around
 //!   the 30-second cursor expiry or the 10,000-object cap: Close's error comes through.
@@ -105,6 +152,8 @@ mod jobs;
 mod page;
 mod query;
 mod request;
+#[cfg(feature = "schemars")]
+mod schema;
 mod wire;
 
 pub use client::{Search, SearchBuilder};

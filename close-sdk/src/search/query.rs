@@ -475,16 +475,17 @@ impl Serialize for Query {
     }
 }
 
-/// Reads any JSON object with a text `type`: a kind the SDK knows, written exactly as it would
-/// write it, becomes its variant; anything else becomes [`Query::Raw`]. Anything that is not
-/// such an object is an error (it is not a query).
+/// Reads any JSON value: a kind the SDK knows, written exactly as it would write it, becomes its
+/// variant; anything else (another kind, a known kind with a member the SDK does not know, even
+/// a value that is not an object with a text `type`) becomes [`Query::Raw`] and is written back
+/// unchanged. Reading never fails on a query Close stored (a smart view saved in Close's app, a
+/// bulk action's `s_query`); sending a `Raw` that is not an object with a text `type` through
+/// [`Client::search`](crate::Client::search) is refused by [`Query::validate`].
 impl<'de> Deserialize<'de> for Query {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
         if type_of(&v).is_none() {
-            return Err(serde::de::Error::custom(
-                "a query is a JSON object with a text `type` member",
-            ));
+            return Ok(Query::Raw(v));
         }
         Ok(match exactly::<QueryWire>(&v) {
             Some(QueryWire::And(c)) => Query::And(c),
@@ -528,9 +529,18 @@ mod tests {
     }
 
     #[test]
-    fn non_objects_are_not_queries() {
-        assert!(serde_json::from_value::<Query>(json!("and")).is_err());
-        assert!(serde_json::from_value::<Query>(json!({"queries": []})).is_err());
+    fn non_queries_read_as_raw_and_are_refused_when_sent() {
+        for v in [
+            json!("and"),
+            json!({"queries": []}),
+            json!(null),
+            json!([1]),
+        ] {
+            let q: Query = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(q, Query::Raw(v.clone()));
+            assert_eq!(serde_json::to_value(&q).unwrap(), v);
+            assert!(q.validate().is_err(), "{v}");
+        }
     }
 
     #[test]

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::field::{ObjectType, Sort};
 use super::query::Query;
-use super::wire::present;
+use super::wire::exactly;
 
 /// The body of an Advanced Filtering request: the query and how to return its results.
 ///
@@ -38,56 +39,76 @@ use super::wire::present;
 /// assert_eq!(request.results_limit(), None);
 /// assert_eq!(serde_json::to_value(&request).unwrap(), s_query);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchRequest {
-    query: Query,
-    #[serde(
-        rename = "_fields",
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// `None` only when read from a body without `query` (then nothing is written for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<Query>,
+    #[serde(rename = "_fields", skip_serializing_if = "Option::is_none")]
     fields: Option<Option<BTreeMap<String, Vec<String>>>>,
-    #[serde(
-        rename = "_limit",
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "_limit", skip_serializing_if = "Option::is_none")]
     page_size: Option<Option<u32>>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     cursor: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     results_limit: Option<Option<u32>>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     include_counts: Option<Option<bool>>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     sort: Option<Option<Vec<Sort>>>,
     #[serde(flatten)]
     extra: Map<String, Value>,
+}
+
+/// What [`SearchRequest::query`] gives for a body read without a `query` member.
+static NO_QUERY: Query = Query::Raw(Value::Null);
+
+/// `value` as `T` if it reads as `T` and writes back exactly (see [`exactly`]).
+fn member<T: DeserializeOwned + Serialize>(value: &Value) -> Option<T> {
+    exactly(value)
+}
+
+/// Reads any JSON object, never failing on what it holds: `query` as a [`Query`] (which keeps
+/// kinds it does not know as [`Query::Raw`]); each other member the SDK knows as its type when
+/// it reads and writes back exactly, otherwise (a `_limit` written as text, a sort key of a
+/// shape the SDK does not know, …) kept as it came among [`extra`](Self::extra); members the
+/// SDK does not know kept too. So a smart view's stored `s_query` always decodes and is written
+/// back as the same JSON. Only a value that is not an object is an error.
+impl<'de> Deserialize<'de> for SearchRequest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = Map::<String, Value>::deserialize(d)?;
+        let mut r = SearchRequest::empty();
+        for (key, value) in map {
+            let kept = match key.as_str() {
+                "query" => member(&value).map(|q| r.query = Some(q)),
+                "_fields" => member(&value).map(|v| r.fields = Some(v)),
+                "_limit" => member(&value).map(|v| r.page_size = Some(v)),
+                "cursor" => member(&value).map(|v| r.cursor = Some(v)),
+                "results_limit" => member(&value).map(|v| r.results_limit = Some(v)),
+                "include_counts" => member(&value).map(|v| r.include_counts = Some(v)),
+                "sort" => member(&value).map(|v| r.sort = Some(v)),
+                _ => None,
+            };
+            if kept.is_none() {
+                r.extra.insert(key, value);
+            }
+        }
+        Ok(r)
+    }
 }
 
 impl SearchRequest {
     /// A request for `query`, with nothing else set.
     pub fn new(query: Query) -> Self {
         SearchRequest {
-            query,
+            query: Some(query),
+            ..SearchRequest::empty()
+        }
+    }
+
+    fn empty() -> Self {
+        SearchRequest {
+            query: None,
             fields: None,
             page_size: None,
             cursor: None,
@@ -98,14 +119,16 @@ impl SearchRequest {
         }
     }
 
-    /// The query.
+    /// The query (`Query::Raw(Value::Null)` for a body read without one, which
+    /// [`validate`](Self::validate) refuses).
     pub fn query(&self) -> &Query {
-        &self.query
+        self.query.as_ref().unwrap_or(&NO_QUERY)
     }
 
     /// Replaces the query.
     pub fn set_query(&mut self, query: Query) {
-        self.query = query;
+        self.extra.remove("query");
+        self.query = Some(query);
     }
 
     /// `_fields`: the fields to return, per object type.
@@ -115,6 +138,7 @@ impl SearchRequest {
 
     /// Sets the fields to return for objects of `object_type`.
     pub fn set_fields(&mut self, object_type: &ObjectType, fields: Vec<String>) {
+        self.extra.remove("_fields");
         self.fields
             .get_or_insert(None)
             .get_or_insert_with(BTreeMap::new)
@@ -128,6 +152,7 @@ impl SearchRequest {
 
     /// Sets `_limit`.
     pub fn set_page_size(&mut self, page_size: u32) {
+        self.extra.remove("_limit");
         self.page_size = Some(Some(page_size));
     }
 
@@ -138,6 +163,7 @@ impl SearchRequest {
 
     /// Sets (or, with `None`, removes) `cursor`.
     pub fn set_cursor(&mut self, cursor: Option<String>) {
+        self.extra.remove("cursor");
         self.cursor = cursor.map(Some);
     }
 
@@ -149,6 +175,7 @@ impl SearchRequest {
     /// Sets `results_limit`: `Some(n)` for at most `n` results, `None` for no limit (written
     /// `"results_limit": null`, as Close writes it in smart views).
     pub fn set_results_limit(&mut self, limit: Option<u32>) {
+        self.extra.remove("results_limit");
         self.results_limit = Some(limit);
     }
 
@@ -159,6 +186,7 @@ impl SearchRequest {
 
     /// Sets `include_counts`.
     pub fn set_include_counts(&mut self, include: bool) {
+        self.extra.remove("include_counts");
         self.include_counts = Some(Some(include));
     }
 
@@ -172,11 +200,13 @@ impl SearchRequest {
 
     /// Sets the sort keys (an empty list is written `"sort": []`, as Close writes it).
     pub fn set_sort(&mut self, sort: Vec<Sort>) {
+        self.extra.remove("sort");
         self.sort = Some(Some(sort));
     }
 
     /// Adds a sort key after those already set.
     pub fn push_sort(&mut self, sort: Sort) {
+        self.extra.remove("sort");
         self.sort
             .get_or_insert(None)
             .get_or_insert_with(Vec::new)
@@ -192,7 +222,7 @@ impl SearchRequest {
     /// ([`Query::validate`]), a zero `_limit` or `results_limit`, an empty or blank `_fields`
     /// list, a sort on an invalid field.
     pub fn validate(&self) -> Result<(), String> {
-        self.query.validate()?;
+        self.query().validate()?;
         if self.page_size() == Some(0) {
             return Err("a page size (`_limit`) of 0 asks for nothing; use at least 1".into());
         }
@@ -218,7 +248,10 @@ impl SearchRequest {
             }
         }
         for sort in self.sort() {
-            if let Some(why) = sort.field.problem() {
+            let (Some(field), Some(_)) = (&sort.field, &sort.direction) else {
+                return Err("a sort key needs a `field` and a text `direction`".into());
+            };
+            if let Some(why) = field.problem() {
                 return Err(format!("sort: {why}"));
             }
         }
@@ -245,6 +278,33 @@ mod tests {
             let r: SearchRequest = serde_json::from_value(v.clone()).unwrap();
             assert_eq!(serde_json::to_value(&r).unwrap(), v);
         }
+    }
+
+    #[test]
+    fn shapes_the_sdk_does_not_model_are_kept_exactly_and_never_fail() {
+        for v in [
+            // No `query`, members of the wrong type, an unknown sort shape, unknown members.
+            json!({}),
+            json!({"query": "lead_status:active", "_limit": "10", "results_limit": -1,
+                   "sort": [{"by": "name"}], "include_counts": "yes", "cursor": 7,
+                   "_fields": ["id"], "future": {"x": 1}}),
+            json!({"query": {"type": "future_kind", "x": [1, 2]}, "sort": null,
+                   "results_limit": null}),
+        ] {
+            let r: SearchRequest = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&r).unwrap(), v);
+        }
+        let r: SearchRequest = serde_json::from_value(json!({"_limit": "10"})).unwrap();
+        assert_eq!(r.query(), &Query::Raw(Value::Null));
+        assert!(r.validate().is_err(), "no query: not sendable");
+        let mut r = r;
+        r.set_page_size(5);
+        r.set_query(Query::match_all());
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"query": {"type": "match_all"}, "_limit": 5}),
+            "a setter replaces the member it kept raw (never written twice)"
+        );
     }
 
     #[test]

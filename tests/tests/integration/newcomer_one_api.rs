@@ -170,16 +170,39 @@ fn defect_no_slice_accessors_on_lists() {
     }
 }
 
-/// Defect: "leads matching a query" — `client.leads().list()` has no `query` setter (Close
-/// deprecated it for Advanced Filtering), and the search that replaces it ends in `.stream()`,
-/// not `.paginate()` like every other list; a newcomer who learned `.paginate()` from README
-/// does not find it on `client.search().leads(q)`.
+/// Was a defect: "leads matching a query" — `client.leads().list()` has no `query` setter (Close
+/// deprecated it for Advanced Filtering), and the search that replaces it ended in `.stream()`,
+/// not `.paginate()` like every other list. Now `client.search().leads(q).paginate()` is in the
+/// API and returns the very type a generated list's `.paginate()` does, and `.await` on the
+/// search gives one page, as `.await` on any request gives its answer.
 #[test]
-#[ignore = "defect: search's lazy list is .stream(), not .paginate() like every other list"]
 fn defect_search_has_no_paginate() {
     assert!(has_item(
         "search::client::SearchBuilder < '_ , T >::paginate"
     ));
+    let client = close_sdk::Client::builder()
+        .api_key("api_offline")
+        .base_url("http://127.0.0.1:9/api/v1")
+        .build()
+        .expect("client");
+    let query = close_sdk::search::Query::contact_title("CEO");
+    // Both are lazy: nothing is sent (port 9 would refuse), and both are dropped unpolled.
+    let lists: Vec<close_sdk::Paginated<close_sdk::types::Lead>> = vec![
+        client.leads().list().paginate(),
+        client.search().leads(query.clone()).paginate(),
+    ];
+    assert_eq!(lists.len(), 2);
+    fn one_page<F>(_: F)
+    where
+        F: std::future::IntoFuture<
+            Output = Result<
+                close_sdk::search::SearchPage<close_sdk::types::Lead>,
+                close_sdk::Error,
+            >,
+        >,
+    {
+    }
+    one_page(client.search().leads(query));
 }
 
 /// Defect: the request's docs name a hidden method. `LeadsList`'s page says "Builder for
@@ -198,7 +221,7 @@ fn defect_builder_docs_name_hidden_methods() {
     );
 }
 
-/// The leads matching a query, the documented way: `client.search().leads(query).stream()`
+/// The leads matching a query, the documented way: `client.search().leads(query).paginate()`
 /// answers typed leads.
 #[tokio::test]
 async fn job1_leads_matching_a_query_through_search() {
@@ -217,7 +240,7 @@ async fn job1_leads_matching_a_query_through_search() {
         .search()
         .leads(query)
         .fields(["id", "display_name"])
-        .stream()
+        .paginate()
         .collect_all()
         .await
         .expect("search");

@@ -486,7 +486,7 @@ async fn a_stream_follows_the_cursor_across_three_pages_as_typed_leads() {
         .search()
         .leads(Query::match_all())
         .page_size(2)
-        .stream();
+        .paginate();
     let (ids, errors) = drain(stream).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(ids, ["lead_1", "lead_2", "lead_3", "lead_4", "lead_5"]);
@@ -516,7 +516,7 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error() {
             .search()
             .leads(Query::match_all())
             .page_size(2)
-            .stream(),
+            .paginate(),
     )
     .await;
     assert_eq!(
@@ -558,7 +558,7 @@ async fn a_page_repeating_an_earlier_one_ends_the_stream_with_an_error() {
             .search()
             .leads(Query::match_all())
             .page_size(2)
-            .stream(),
+            .paginate(),
     )
     .await;
     assert_eq!(ids, ["lead_1", "lead_2"]);
@@ -592,7 +592,7 @@ async fn dropping_a_stream_after_its_first_item_sends_nothing_more_and_the_clien
         .search()
         .leads(Query::match_all())
         .page_size(2)
-        .stream();
+        .paginate();
     let item = tokio::time::timeout(BOUND, stream.next()).await.unwrap();
     assert!(item.unwrap().is_ok());
     drop(stream);
@@ -638,7 +638,7 @@ async fn dropping_a_stream_during_its_request_leaves_the_client_usable() {
         .search()
         .leads(Query::match_all())
         .page_size(2)
-        .stream();
+        .paginate();
     let cut = tokio::time::timeout(Duration::from_millis(200), stream.next()).await;
     assert!(cut.is_err(), "the request was still in flight");
     drop(stream);
@@ -767,12 +767,12 @@ async fn the_common_jobs_send_exactly_these_bodies() {
         // The four jobs, one line each, as the module documents them.
         let a = search
             .leads(Query::updated_since(ObjectType::LEAD, &since))
-            .stream();
-        let b = search.contacts(Query::contact_title("CEO")).stream();
+            .paginate();
+        let b = search.contacts(Query::contact_title("CEO")).paginate();
         let c = search
             .leads(Query::in_status_with_opportunity_above("stat_xxx", 500_000))
-            .stream();
-        let d = search.leads(Query::saved_search("save_xxx")).stream();
+            .paginate();
+        let d = search.leads(Query::saved_search("save_xxx")).paginate();
         assert!(drain(a).await.1.is_empty());
         assert!(drain(b).await.1.is_empty());
         assert!(drain(c).await.1.is_empty());
@@ -866,7 +866,7 @@ async fn invalid_searches_are_refused_before_anything_is_sent() {
             other => panic!("{what}: {other:?}"),
         }
     }
-    let (ids, errors) = drain(search.contacts(Query::and([])).stream()).await;
+    let (ids, errors) = drain(search.contacts(Query::and([])).paginate()).await;
     assert!(ids.is_empty());
     assert!(
         matches!(errors.as_slice(), [Error::InvalidRequest(_)]),

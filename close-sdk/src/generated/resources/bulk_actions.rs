@@ -188,9 +188,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -200,11 +198,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -315,9 +309,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -327,11 +319,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -575,9 +563,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -592,11 +578,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -765,9 +747,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -797,11 +777,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -940,9 +916,9 @@ pub mod types {
         ///The Advanced Filtering query selecting the leads.
         #[cfg_attr(
             feature = "schemars",
-            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+            serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         ///`false`: no confirmation email when the bulk action is done.
         #[cfg_attr(
             feature = "schemars",
@@ -953,7 +929,7 @@ pub mod types {
             feature = "schemars",
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
-        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        pub sort: ::std::vec::Vec<crate::search::Sort>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -1006,9 +982,9 @@ pub mod types {
         ///The Advanced Filtering query selecting the leads.
         #[cfg_attr(
             feature = "schemars",
-            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+            serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         ///`false`: no confirmation email when the bulk action is done.
         #[cfg_attr(
             feature = "schemars",
@@ -1019,7 +995,7 @@ pub mod types {
             feature = "schemars",
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
-        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        pub sort: ::std::vec::Vec<crate::search::Sort>,
         #[cfg_attr(feature = "schemars", serde(rename = "type"))]
         pub type_: BulkEditActionType,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
@@ -1044,9 +1020,9 @@ pub mod types {
         ///The Advanced Filtering query selecting the leads.
         #[cfg_attr(
             feature = "schemars",
-            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+            serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         ///`false`: no confirmation email when the bulk action is done.
         #[cfg_attr(
             feature = "schemars",
@@ -1057,7 +1033,7 @@ pub mod types {
             feature = "schemars",
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
-        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        pub sort: ::std::vec::Vec<crate::search::Sort>,
         ///The email template (`tmpl_…`) to send.
         #[cfg_attr(
             feature = "schemars",
@@ -1089,9 +1065,9 @@ pub mod types {
         ///The Advanced Filtering query selecting the leads.
         #[cfg_attr(
             feature = "schemars",
-            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+            serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         ///`false`: no confirmation email when the bulk action is done.
         #[cfg_attr(
             feature = "schemars",
@@ -1124,7 +1100,7 @@ pub mod types {
             feature = "schemars",
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
-        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        pub sort: ::std::vec::Vec<crate::search::Sort>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -1249,9 +1225,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -1475,14 +1449,10 @@ pub mod types {
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1803,9 +1773,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -2053,14 +2021,10 @@ pub mod types {
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<BulkEditActionType> = ::std::option::Option::None;
@@ -2540,9 +2504,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -2792,15 +2754,11 @@ pub mod types {
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3214,9 +3172,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(
-            &self,
-        ) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -3606,18 +3562,14 @@ pub mod types {
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f21: ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f22: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
                     let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -4168,8 +4120,8 @@ pub mod types {
             {
                 map.serialize_entry("results_limit", &())?;
             }
-            if !::serde_json::Map::is_empty(&self.s_query) {
-                map.serialize_entry("s_query", &self.s_query)?;
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
             } else if self.extra.null_at(1usize, "s_query", &CREATEBULKDELETE_WIRE_KEYS)
             {
                 map.serialize_entry("s_query", &())?;
@@ -4212,12 +4164,10 @@ pub mod types {
                 ) -> ::std::result::Result<CreateBulkDelete, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -4268,7 +4218,7 @@ pub mod types {
                     }
                     ::std::result::Result::Ok(CreateBulkDelete {
                         results_limit: f0,
-                        s_query: f1.unwrap_or_default(),
+                        s_query: f1,
                         send_done_email: f2,
                         sort: f3.unwrap_or_default(),
                         extra,
@@ -4379,8 +4329,8 @@ pub mod types {
             {
                 map.serialize_entry("results_limit", &())?;
             }
-            if !::serde_json::Map::is_empty(&self.s_query) {
-                map.serialize_entry("s_query", &self.s_query)?;
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
             } else if self.extra.null_at(7usize, "s_query", &CREATEBULKEDIT_WIRE_KEYS) {
                 map.serialize_entry("s_query", &())?;
             }
@@ -4431,12 +4381,10 @@ pub mod types {
                     > = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<BulkEditActionType> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -4564,7 +4512,7 @@ pub mod types {
                         custom_field_values: f4.unwrap_or_default(),
                         lead_status_id: f5,
                         results_limit: f6,
-                        s_query: f7.unwrap_or_default(),
+                        s_query: f7,
                         send_done_email: f8,
                         sort: f9.unwrap_or_default(),
                         type_: match f10 {
@@ -4633,8 +4581,8 @@ pub mod types {
             {
                 map.serialize_entry("results_limit", &())?;
             }
-            if !::serde_json::Map::is_empty(&self.s_query) {
-                map.serialize_entry("s_query", &self.s_query)?;
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
             } else if self.extra.null_at(2usize, "s_query", &CREATEBULKEMAIL_WIRE_KEYS) {
                 map.serialize_entry("s_query", &())?;
             }
@@ -4685,12 +4633,10 @@ pub mod types {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<BulkEmailContactPreference> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -4763,7 +4709,7 @@ pub mod types {
                     ::std::result::Result::Ok(CreateBulkEmail {
                         contact_preference: f0,
                         results_limit: f1,
-                        s_query: f2.unwrap_or_default(),
+                        s_query: f2,
                         send_done_email: f3,
                         sort: f4.unwrap_or_default(),
                         template_id: f5,
@@ -4844,8 +4790,8 @@ pub mod types {
             {
                 map.serialize_entry("results_limit", &())?;
             }
-            if !::serde_json::Map::is_empty(&self.s_query) {
-                map.serialize_entry("s_query", &self.s_query)?;
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
             } else if self
                 .extra
                 .null_at(3usize, "s_query", &CREATEBULKSEQUENCESUBSCRIPTION_WIRE_KEYS)
@@ -4951,16 +4897,14 @@ pub mod types {
                         BulkSequenceSubscriptionContactPreference,
                     > = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -5082,7 +5026,7 @@ pub mod types {
                         },
                         contact_preference: f1,
                         results_limit: f2,
-                        s_query: f3.unwrap_or_default(),
+                        s_query: f3,
                         send_done_email: f4,
                         sender_account_id: f5,
                         sender_email: f6,
@@ -5097,19 +5041,14 @@ pub mod types {
         }
     }
     impl CreateBulkDelete {
-        /// The `CreateBulkDelete` with only its required members (`s_query`, `sort`) set. Set others with struct update syntax: `CreateBulkDelete { .., ..CreateBulkDelete::new(..) }`.
+        /// The `CreateBulkDelete` with only its required members (`sort`) set. Set others with struct update syntax: `CreateBulkDelete { .., ..CreateBulkDelete::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            s_query: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            sort: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::BulkActionSort>,
-            >,
+            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
         ) -> Self {
             Self {
                 results_limit: ::std::default::Default::default(),
-                s_query: s_query.into(),
+                s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
                 sort: sort.into(),
                 extra: ::std::default::Default::default(),
@@ -5117,18 +5056,13 @@ pub mod types {
         }
     }
     impl CreateBulkEdit {
-        /// The `CreateBulkEdit` with only its required members (`custom_field_values`, `s_query`, `sort`, `type_`) set. Set others with struct update syntax: `CreateBulkEdit { .., ..CreateBulkEdit::new(..) }`.
+        /// The `CreateBulkEdit` with only its required members (`custom_field_values`, `sort`, `type_`) set. Set others with struct update syntax: `CreateBulkEdit { .., ..CreateBulkEdit::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             custom_field_values: impl ::std::convert::Into<
                 ::std::vec::Vec<::serde_json::Value>,
             >,
-            s_query: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            sort: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::BulkActionSort>,
-            >,
+            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
             type_: impl ::std::convert::Into<BulkEditActionType>,
         ) -> Self {
             Self {
@@ -5139,7 +5073,7 @@ pub mod types {
                 custom_field_values: custom_field_values.into(),
                 lead_status_id: ::std::default::Default::default(),
                 results_limit: ::std::default::Default::default(),
-                s_query: s_query.into(),
+                s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
                 sort: sort.into(),
                 type_: type_.into(),
@@ -5148,20 +5082,15 @@ pub mod types {
         }
     }
     impl CreateBulkEmail {
-        /// The `CreateBulkEmail` with only its required members (`s_query`, `sort`) set. Set others with struct update syntax: `CreateBulkEmail { .., ..CreateBulkEmail::new(..) }`.
+        /// The `CreateBulkEmail` with only its required members (`sort`) set. Set others with struct update syntax: `CreateBulkEmail { .., ..CreateBulkEmail::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            s_query: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            sort: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::BulkActionSort>,
-            >,
+            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
         ) -> Self {
             Self {
                 contact_preference: ::std::default::Default::default(),
                 results_limit: ::std::default::Default::default(),
-                s_query: s_query.into(),
+                s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
                 sort: sort.into(),
                 template_id: ::std::default::Default::default(),
@@ -5170,22 +5099,17 @@ pub mod types {
         }
     }
     impl CreateBulkSequenceSubscription {
-        /// The `CreateBulkSequenceSubscription` with only its required members (`action_type`, `s_query`, `sort`) set. Set others with struct update syntax: `CreateBulkSequenceSubscription { .., ..CreateBulkSequenceSubscription::new(..) }`.
+        /// The `CreateBulkSequenceSubscription` with only its required members (`action_type`, `sort`) set. Set others with struct update syntax: `CreateBulkSequenceSubscription { .., ..CreateBulkSequenceSubscription::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             action_type: impl ::std::convert::Into<BulkSequenceSubscriptionActionType>,
-            s_query: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            sort: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::BulkActionSort>,
-            >,
+            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
         ) -> Self {
             Self {
                 action_type: action_type.into(),
                 contact_preference: ::std::default::Default::default(),
                 results_limit: ::std::default::Default::default(),
-                s_query: s_query.into(),
+                s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
                 sender_account_id: ::std::default::Default::default(),
                 sender_email: ::std::default::Default::default(),

@@ -61,9 +61,9 @@ pub mod types {
         ///The Advanced Filtering query selecting the leads.
         #[cfg_attr(
             feature = "schemars",
-            serde(default, skip_serializing_if = "::serde_json::Map::is_empty")
+            serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         ///`false`: no confirmation email when the export is done.
         #[cfg_attr(
             feature = "schemars",
@@ -74,7 +74,7 @@ pub mod types {
             feature = "schemars",
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
-        pub sort: ::std::vec::Vec<crate::types::BulkActionSort>,
+        pub sort: ::std::vec::Vec<crate::search::Sort>,
         #[cfg_attr(feature = "schemars", serde(rename = "type"))]
         pub type_: LeadExportType,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
@@ -200,9 +200,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub s_query: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub s_query: ::std::option::Option<crate::search::Query>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -212,7 +210,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub sort: ::std::option::Option<::std::vec::Vec<crate::types::BulkActionSort>>,
+        pub sort: ::std::option::Option<::std::vec::Vec<crate::search::Sort>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -483,8 +481,8 @@ pub mod types {
             {
                 map.serialize_entry("results_limit", &())?;
             }
-            if !::serde_json::Map::is_empty(&self.s_query) {
-                map.serialize_entry("s_query", &self.s_query)?;
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
             } else if self.extra.null_at(8usize, "s_query", &CREATELEADEXPORT_WIRE_KEYS)
             {
                 map.serialize_entry("s_query", &())?;
@@ -537,12 +535,10 @@ pub mod types {
                     let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<LeadExportType> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -688,7 +684,7 @@ pub mod types {
                         include_custom_objects: f5,
                         include_smart_fields: f6,
                         results_limit: f7,
-                        s_query: f8.unwrap_or_default(),
+                        s_query: f8,
                         send_done_email: f9,
                         sort: f10.unwrap_or_default(),
                         type_: match f11 {
@@ -889,7 +885,7 @@ pub mod types {
             self.id.as_deref()
         }
         ///`sort`, or an empty slice when Close did not send it.
-        pub fn sort(&self) -> &[crate::types::BulkActionSort] {
+        pub fn sort(&self) -> &[crate::search::Sort] {
             self.sort.as_deref().unwrap_or_default()
         }
     }
@@ -1095,12 +1091,10 @@ pub mod types {
                         >,
                     > = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<crate::search::Query> = ::std::option::Option::None;
                     let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f15: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::BulkActionSort>,
+                        ::std::vec::Vec<crate::search::Sort>,
                     > = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1584,17 +1578,12 @@ pub mod types {
         }
     }
     impl CreateLeadExport {
-        /// The `CreateLeadExport` with only its required members (`fields`, `format`, `s_query`, `sort`, `type_`) set. Set others with struct update syntax: `CreateLeadExport { .., ..CreateLeadExport::new(..) }`.
+        /// The `CreateLeadExport` with only its required members (`fields`, `format`, `sort`, `type_`) set. Set others with struct update syntax: `CreateLeadExport { .., ..CreateLeadExport::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             fields: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
             format: impl ::std::convert::Into<ExportFormat>,
-            s_query: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            sort: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::BulkActionSort>,
-            >,
+            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
             type_: impl ::std::convert::Into<LeadExportType>,
         ) -> Self {
             Self {
@@ -1606,7 +1595,7 @@ pub mod types {
                 include_custom_objects: ::std::default::Default::default(),
                 include_smart_fields: ::std::default::Default::default(),
                 results_limit: ::std::default::Default::default(),
-                s_query: s_query.into(),
+                s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
                 sort: sort.into(),
                 type_: type_.into(),

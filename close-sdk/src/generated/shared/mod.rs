@@ -9,8 +9,6 @@
 pub mod activities_contacts_leads;
 #[cfg(any(feature = "activities", feature = "leads", feature = "opportunities"))]
 pub mod activities_leads_opportunities;
-#[cfg(any(feature = "bulk-actions", feature = "exports"))]
-pub mod bulk_actions_exports;
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub mod contacts_leads;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
