@@ -212,15 +212,23 @@ pub fn constructors(file: &mut syn::File) -> usize {
             if !s.generics.params.is_empty() || has_new.contains(&s.ident.to_string()) {
                 continue;
             }
-            let optional = |ty: &syn::Type| {
-                let t = flat(ty).replace(' ', "");
+            // Optional: an `Option`, a `Patch`, the catch-all, or a member serde defaults when
+            // absent (a list with a documented default: `serde(default, …)`, kept for schemars).
+            let optional = |f: &syn::Field| {
+                let t = flat(&f.ty).replace(' ', "");
                 ["::std::option::Option<", "Option<", "crate::Patch<"]
                     .iter()
                     .any(|p| t.starts_with(p))
                     || t == "crate::Extra"
+                    || f.attrs.iter().any(|a| {
+                        let a = flat(a);
+                        a.contains("serde (default")
+                            || a.contains(" default ,")
+                            || a.contains(" default)")
+                    })
             };
             let required: Vec<&syn::Field> =
-                fields.named.iter().filter(|f| !optional(&f.ty)).collect();
+                fields.named.iter().filter(|f| !optional(f)).collect();
             if required.is_empty() {
                 continue;
             }
@@ -231,7 +239,7 @@ pub fn constructors(file: &mut syn::File) -> usize {
             });
             let inits = fields.named.iter().map(|f| {
                 let id = &f.ident;
-                if optional(&f.ty) {
+                if optional(f) {
                     quote::quote!(#id: ::std::default::Default::default())
                 } else {
                     quote::quote!(#id: #id.into())
@@ -349,6 +357,10 @@ mod tests {
                     pub extra: crate::Extra,
                 }
                 pub struct UpdateNote { pub note: crate::Patch<String>, pub extra: crate::Extra }
+                pub struct ListBody {
+                    #[cfg_attr(feature = "schemars", serde(default, skip_serializing_if = "::std::vec::Vec::is_empty"))]
+                    pub fields: ::std::vec::Vec<String>,
+                }
                 pub struct Kept { pub id: String }
                 impl Kept { pub fn new() -> Self { todo!() } }
             }
@@ -360,6 +372,7 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("implUpdateNote"), "{out}");
+        assert!(!out.contains("implListBody"), "{out}");
     }
 
     #[test]

@@ -14,7 +14,10 @@
 use std::time::Duration;
 
 use close_sdk::search::{Condition, Field, ObjectType, Query, SearchRequest, Sort, TextMode};
-use close_sdk::types::{BulkDeleteAction, CreateSmartView, SmartView, UpdateSmartView};
+use close_sdk::types::{
+    BulkDeleteAction, CreateBulkDelete, CreateLeadExport, CreateSmartView, ExportDateFormat,
+    ExportFormat, LeadExportType, SmartView, UpdateSmartView,
+};
 use close_sdk::Patch;
 use close_sdk_tests::resources::*;
 use close_sdk_tests::*;
@@ -90,8 +93,18 @@ async fn a_smart_view_is_created_with_a_typed_search_exactly_as_closes_example()
 async fn a_bulk_delete_sends_a_typed_query_and_reads_it_back_typed() {
     // `POST /bulk_action/delete/`, Close's request example.
     let documented = request_example("post", "/bulk_action/delete/");
-    let body = json!({"s_query": acme(), "results_limit": null, "sort": newest_first()});
-    assert_eq!(body, documented);
+    // Built typed. Close's example also says `"results_limit": null`, which an unset typed member
+    // leaves out (the same request: no limit); every other key is Close's, byte for byte.
+    let body = CreateBulkDelete {
+        s_query: Some(acme()),
+        sort: newest_first(),
+        ..Default::default()
+    };
+    let mut expected = documented.clone();
+    expected.as_object_mut().unwrap().remove("results_limit");
+    assert_eq!(serde_json::to_value(&body).unwrap(), expected);
+    // Close's exact JSON, decoded, goes out exactly as written (the `null` remembered).
+    let body: CreateBulkDelete = serde_json::from_value(documented.clone()).unwrap();
 
     let server = MockServer::start_async().await;
     let answer = response_example("post", "/bulk_action/delete/");
@@ -120,11 +133,19 @@ async fn a_bulk_delete_sends_a_typed_query_and_reads_it_back_typed() {
 async fn a_lead_export_sends_a_typed_query_exactly_as_closes_example() {
     // `POST /export/lead/`, Close's request example.
     let documented = request_example("post", "/export/lead/");
-    let body = json!({
-        "date_format": "iso8601", "format": "csv", "type": "leads", "send_done_email": false,
-        "s_query": acme(), "results_limit": null, "sort": newest_first(),
-    });
-    assert_eq!(body, documented);
+    // Built typed (the example's `"results_limit": null` is an unset member, left out).
+    let body = CreateLeadExport {
+        date_format: Some(ExportDateFormat::Iso8601),
+        send_done_email: Some(false),
+        s_query: Some(acme()),
+        sort: newest_first(),
+        ..CreateLeadExport::new(ExportFormat::Csv, LeadExportType::Leads)
+    };
+    let mut expected = documented.clone();
+    expected.as_object_mut().unwrap().remove("results_limit");
+    assert_eq!(serde_json::to_value(&body).unwrap(), expected);
+    // Close's exact JSON, decoded, goes out exactly as written.
+    let body: CreateLeadExport = serde_json::from_value(documented.clone()).unwrap();
 
     let server = MockServer::start_async().await;
     let answer = response_example("post", "/export/lead/");

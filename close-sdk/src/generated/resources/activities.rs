@@ -29833,23 +29833,6 @@ pub mod types {
             }
         }
     }
-    impl CreateCustomActivityType {
-        /// The `CreateCustomActivityType` with only its required members (`editable_with_roles`) set. Set others with struct update syntax: `CreateCustomActivityType { .., ..CreateCustomActivityType::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            editable_with_roles: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        ) -> Self {
-            Self {
-                api_create_only: ::std::default::Default::default(),
-                description: ::std::default::Default::default(),
-                editable_with_roles: editable_with_roles.into(),
-                name: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
     impl CreateEmailActivity {
         /// The `CreateEmailActivity` with only its required members (`lead_id`, `status`) set. Set others with struct update syntax: `CreateEmailActivity { .., ..CreateEmailActivity::new(..) }`.
         #[allow(clippy::too_many_arguments)]
@@ -29996,13 +29979,10 @@ pub mod types {
         }
     }
     impl CreateWhatsAppMessage {
-        /// The `CreateWhatsAppMessage` with only its required members (`activity_at`, `attachments`, `contact_id`, `direction`, `external_whatsapp_message_id`, `lead_id`, `local_phone`, `message_markdown`, `remote_phone`) set. Set others with struct update syntax: `CreateWhatsAppMessage { .., ..CreateWhatsAppMessage::new(..) }`.
+        /// The `CreateWhatsAppMessage` with only its required members (`activity_at`, `contact_id`, `direction`, `external_whatsapp_message_id`, `lead_id`, `local_phone`, `message_markdown`, `remote_phone`) set. Set others with struct update syntax: `CreateWhatsAppMessage { .., ..CreateWhatsAppMessage::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             activity_at: impl ::std::convert::Into<crate::Timestamp>,
-            attachments: impl ::std::convert::Into<
-                ::std::vec::Vec<WhatsAppAttachmentData>,
-            >,
             contact_id: impl ::std::convert::Into<::std::string::String>,
             direction: impl ::std::convert::Into<CommunicationDirection>,
             external_whatsapp_message_id: impl ::std::convert::Into<
@@ -30015,7 +29995,7 @@ pub mod types {
         ) -> Self {
             Self {
                 activity_at: activity_at.into(),
-                attachments: attachments.into(),
+                attachments: ::std::default::Default::default(),
                 contact_id: contact_id.into(),
                 direction: direction.into(),
                 external_whatsapp_message_id: external_whatsapp_message_id.into(),

@@ -5040,70 +5040,31 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreateBulkDelete {
-        /// The `CreateBulkDelete` with only its required members (`sort`) set. Set others with struct update syntax: `CreateBulkDelete { .., ..CreateBulkDelete::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
-        ) -> Self {
-            Self {
-                results_limit: ::std::default::Default::default(),
-                s_query: ::std::default::Default::default(),
-                send_done_email: ::std::default::Default::default(),
-                sort: sort.into(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
     impl CreateBulkEdit {
-        /// The `CreateBulkEdit` with only its required members (`custom_field_values`, `sort`, `type_`) set. Set others with struct update syntax: `CreateBulkEdit { .., ..CreateBulkEdit::new(..) }`.
+        /// The `CreateBulkEdit` with only its required members (`type_`) set. Set others with struct update syntax: `CreateBulkEdit { .., ..CreateBulkEdit::new(..) }`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            custom_field_values: impl ::std::convert::Into<
-                ::std::vec::Vec<::serde_json::Value>,
-            >,
-            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
-            type_: impl ::std::convert::Into<BulkEditActionType>,
-        ) -> Self {
+        pub fn new(type_: impl ::std::convert::Into<BulkEditActionType>) -> Self {
             Self {
                 custom_field_id: ::std::default::Default::default(),
                 custom_field_name: ::std::default::Default::default(),
                 custom_field_operation: ::std::default::Default::default(),
                 custom_field_value: ::std::default::Default::default(),
-                custom_field_values: custom_field_values.into(),
+                custom_field_values: ::std::default::Default::default(),
                 lead_status_id: ::std::default::Default::default(),
                 results_limit: ::std::default::Default::default(),
                 s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
-                sort: sort.into(),
+                sort: ::std::default::Default::default(),
                 type_: type_.into(),
                 extra: ::std::default::Default::default(),
             }
         }
     }
-    impl CreateBulkEmail {
-        /// The `CreateBulkEmail` with only its required members (`sort`) set. Set others with struct update syntax: `CreateBulkEmail { .., ..CreateBulkEmail::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
-        ) -> Self {
-            Self {
-                contact_preference: ::std::default::Default::default(),
-                results_limit: ::std::default::Default::default(),
-                s_query: ::std::default::Default::default(),
-                send_done_email: ::std::default::Default::default(),
-                sort: sort.into(),
-                template_id: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
     impl CreateBulkSequenceSubscription {
-        /// The `CreateBulkSequenceSubscription` with only its required members (`action_type`, `sort`) set. Set others with struct update syntax: `CreateBulkSequenceSubscription { .., ..CreateBulkSequenceSubscription::new(..) }`.
+        /// The `CreateBulkSequenceSubscription` with only its required members (`action_type`) set. Set others with struct update syntax: `CreateBulkSequenceSubscription { .., ..CreateBulkSequenceSubscription::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             action_type: impl ::std::convert::Into<BulkSequenceSubscriptionActionType>,
-            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
         ) -> Self {
             Self {
                 action_type: action_type.into(),
@@ -5115,7 +5076,7 @@ pub mod types {
                 sender_email: ::std::default::Default::default(),
                 sender_name: ::std::default::Default::default(),
                 sequence_id: ::std::default::Default::default(),
-                sort: sort.into(),
+                sort: ::std::default::Default::default(),
                 extra: ::std::default::Default::default(),
             }
         }

@@ -838,24 +838,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl BulkSendAs {
-        /// The `BulkSendAs` with only its required members (`allowed_user_ids`, `disallowed_user_ids`) set. Set others with struct update syntax: `BulkSendAs { .., ..BulkSendAs::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            allowed_user_ids: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            disallowed_user_ids: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        ) -> Self {
-            Self {
-                allowed_user_ids: allowed_user_ids.into(),
-                disallowed_user_ids: disallowed_user_ids.into(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
     impl CreateSendAs {
         /// The `CreateSendAs` with only its required members (`allowed_user_id`, `allowing_user_id`) set. Set others with struct update syntax: `CreateSendAs { .., ..CreateSendAs::new(..) }`.
         #[allow(clippy::too_many_arguments)]

@@ -3558,45 +3558,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreateCustomField {
-        /// The `CreateCustomField` with only its required members (`choices`, `editable_with_roles`) set. Set others with struct update syntax: `CreateCustomField { .., ..CreateCustomField::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            choices: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-            editable_with_roles: impl ::std::convert::Into<
-                ::std::vec::Vec<::serde_json::Value>,
-            >,
-        ) -> Self {
-            Self {
-                accepts_multiple_values: ::std::default::Default::default(),
-                choices: choices.into(),
-                custom_activity_type_id: ::std::default::Default::default(),
-                custom_object_type_id: ::std::default::Default::default(),
-                description: ::std::default::Default::default(),
-                editable_with_roles: editable_with_roles.into(),
-                name: ::std::default::Default::default(),
-                required: ::std::default::Default::default(),
-                type_: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
-    impl CreateSharedCustomFieldAssociation {
-        /// The `CreateSharedCustomFieldAssociation` with only its required members (`editable_with_roles`) set. Set others with struct update syntax: `CreateSharedCustomFieldAssociation { .., ..CreateSharedCustomFieldAssociation::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            editable_with_roles: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        ) -> Self {
-            Self {
-                editable_with_roles: editable_with_roles.into(),
-                object_type: ::std::default::Default::default(),
-                required: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
 }
 #[doc(hidden)]
 impl Client {

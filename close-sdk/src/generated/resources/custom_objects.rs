@@ -1872,19 +1872,16 @@ pub mod types {
         }
     }
     impl CreateCustomObjectType {
-        /// The `CreateCustomObjectType` with only its required members (`editable_with_roles`, `name`, `name_plural`) set. Set others with struct update syntax: `CreateCustomObjectType { .., ..CreateCustomObjectType::new(..) }`.
+        /// The `CreateCustomObjectType` with only its required members (`name`, `name_plural`) set. Set others with struct update syntax: `CreateCustomObjectType { .., ..CreateCustomObjectType::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            editable_with_roles: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
             name: impl ::std::convert::Into<::std::string::String>,
             name_plural: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
                 api_create_only: ::std::default::Default::default(),
                 description: ::std::default::Default::default(),
-                editable_with_roles: editable_with_roles.into(),
+                editable_with_roles: ::std::default::Default::default(),
                 name: name.into(),
                 name_plural: name_plural.into(),
                 extra: ::std::default::Default::default(),

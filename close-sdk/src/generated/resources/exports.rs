@@ -1578,17 +1578,15 @@ pub mod types {
         }
     }
     impl CreateLeadExport {
-        /// The `CreateLeadExport` with only its required members (`fields`, `format`, `sort`, `type_`) set. Set others with struct update syntax: `CreateLeadExport { .., ..CreateLeadExport::new(..) }`.
+        /// The `CreateLeadExport` with only its required members (`format`, `type_`) set. Set others with struct update syntax: `CreateLeadExport { .., ..CreateLeadExport::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            fields: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
             format: impl ::std::convert::Into<ExportFormat>,
-            sort: impl ::std::convert::Into<::std::vec::Vec<crate::search::Sort>>,
             type_: impl ::std::convert::Into<LeadExportType>,
         ) -> Self {
             Self {
                 date_format: ::std::default::Default::default(),
-                fields: fields.into(),
+                fields: ::std::default::Default::default(),
                 format: format.into(),
                 include_activities: ::std::default::Default::default(),
                 include_addresses: ::std::default::Default::default(),
@@ -1597,30 +1595,21 @@ pub mod types {
                 results_limit: ::std::default::Default::default(),
                 s_query: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
-                sort: sort.into(),
+                sort: ::std::default::Default::default(),
                 type_: type_.into(),
                 extra: ::std::default::Default::default(),
             }
         }
     }
     impl CreateOpportunityExport {
-        /// The `CreateOpportunityExport` with only its required members (`fields`, `format`, `params`) set. Set others with struct update syntax: `CreateOpportunityExport { .., ..CreateOpportunityExport::new(..) }`.
+        /// The `CreateOpportunityExport` with only its required members (`format`) set. Set others with struct update syntax: `CreateOpportunityExport { .., ..CreateOpportunityExport::new(..) }`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            fields: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-            format: impl ::std::convert::Into<ExportFormat>,
-            params: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
-        ) -> Self {
+        pub fn new(format: impl ::std::convert::Into<ExportFormat>) -> Self {
             Self {
                 date_format: ::std::default::Default::default(),
-                fields: fields.into(),
+                fields: ::std::default::Default::default(),
                 format: format.into(),
-                params: params.into(),
+                params: ::std::default::Default::default(),
                 send_done_email: ::std::default::Default::default(),
                 extra: ::std::default::Default::default(),
             }

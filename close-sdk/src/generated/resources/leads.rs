@@ -2638,48 +2638,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreateLead {
-        /// The `CreateLead` with only its required members (`addresses`, `contacts`) set. Set others with struct update syntax: `CreateLead { .., ..CreateLead::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            addresses: impl ::std::convert::Into<
-                ::std::vec::Vec<CreateLeadAddressesItem>,
-            >,
-            contacts: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::CreateContact>,
-            >,
-        ) -> Self {
-            Self {
-                addresses: addresses.into(),
-                contacts: contacts.into(),
-                description: ::std::default::Default::default(),
-                name: ::std::default::Default::default(),
-                status_id: ::std::default::Default::default(),
-                url: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
-    impl UpdateLeadContactsItem {
-        /// The `UpdateLeadContactsItem` with only its required members (`emails`, `phones`) set. Set others with struct update syntax: `UpdateLeadContactsItem { .., ..UpdateLeadContactsItem::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            emails: impl ::std::convert::Into<
-                ::std::vec::Vec<UpdateLeadContactsItemEmailsItem>,
-            >,
-            phones: impl ::std::convert::Into<
-                ::std::vec::Vec<UpdateLeadContactsItemPhonesItem>,
-            >,
-        ) -> Self {
-            Self {
-                emails: emails.into(),
-                name: ::std::default::Default::default(),
-                phones: phones.into(),
-                title: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
 }
 #[doc(hidden)]
 impl Client {

@@ -526,21 +526,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreatePipeline {
-        /// The `CreatePipeline` with only its required members (`statuses`) set. Set others with struct update syntax: `CreatePipeline { .., ..CreatePipeline::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            statuses: impl ::std::convert::Into<
-                ::std::vec::Vec<CreatePipelineStatusesItem>,
-            >,
-        ) -> Self {
-            Self {
-                name: ::std::default::Default::default(),
-                statuses: statuses.into(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
 }
 #[doc(hidden)]
 impl Client {

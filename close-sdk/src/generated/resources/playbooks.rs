@@ -887,22 +887,14 @@ pub mod types {
         }
     }
     impl CreatePlaybook {
-        /// The `CreatePlaybook` with only its required members (`custom_field_ids`, `name`, `outcome_ids`) set. Set others with struct update syntax: `CreatePlaybook { .., ..CreatePlaybook::new(..) }`.
+        /// The `CreatePlaybook` with only its required members (`name`) set. Set others with struct update syntax: `CreatePlaybook { .., ..CreatePlaybook::new(..) }`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            custom_field_ids: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            name: impl ::std::convert::Into<::std::string::String>,
-            outcome_ids: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        ) -> Self {
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
-                custom_field_ids: custom_field_ids.into(),
+                custom_field_ids: ::std::default::Default::default(),
                 description: ::std::default::Default::default(),
                 name: name.into(),
-                outcome_ids: outcome_ids.into(),
+                outcome_ids: ::std::default::Default::default(),
                 summary_guidance: ::std::default::Default::default(),
                 extra: ::std::default::Default::default(),
             }

@@ -4083,12 +4083,11 @@ pub mod types {
         }
     }
     impl ActivityReportRequest {
-        /// The `ActivityReportRequest` with only its required members (`metrics`, `type_`, `users`) set. Set others with struct update syntax: `ActivityReportRequest { .., ..ActivityReportRequest::new(..) }`.
+        /// The `ActivityReportRequest` with only its required members (`metrics`, `type_`) set. Set others with struct update syntax: `ActivityReportRequest { .., ..ActivityReportRequest::new(..) }`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             metrics: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
             type_: impl ::std::convert::Into<::std::string::String>,
-            users: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
         ) -> Self {
             Self {
                 datetime_range: ::std::default::Default::default(),
@@ -4096,29 +4095,7 @@ pub mod types {
                 query: ::std::default::Default::default(),
                 relative_range: ::std::default::Default::default(),
                 type_: type_.into(),
-                users: users.into(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
-    impl FunnelReportRequest {
-        /// The `FunnelReportRequest` with only its required members (`users`) set. Set others with struct update syntax: `FunnelReportRequest { .., ..FunnelReportRequest::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            users: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            Self {
-                cohort_datetime_range: ::std::default::Default::default(),
-                cohort_relative_range: ::std::default::Default::default(),
-                compared_custom_range: ::std::default::Default::default(),
-                compared_datetime_range: ::std::default::Default::default(),
-                compared_relative_range: ::std::default::Default::default(),
-                pipeline: ::std::default::Default::default(),
-                query: ::std::default::Default::default(),
-                report_datetime_range: ::std::default::Default::default(),
-                report_relative_range: ::std::default::Default::default(),
-                type_: ::std::default::Default::default(),
-                users: users.into(),
+                users: ::std::default::Default::default(),
                 extra: ::std::default::Default::default(),
             }
         }

@@ -832,17 +832,12 @@ pub mod types {
         }
     }
     impl CreateRole {
-        /// The `CreateRole` with only its required members (`name`, `permissions`) set. Set others with struct update syntax: `CreateRole { .., ..CreateRole::new(..) }`.
+        /// The `CreateRole` with only its required members (`name`) set. Set others with struct update syntax: `CreateRole { .., ..CreateRole::new(..) }`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            name: impl ::std::convert::Into<RoleName>,
-            permissions: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        ) -> Self {
+        pub fn new(name: impl ::std::convert::Into<RoleName>) -> Self {
             Self {
                 name: name.into(),
-                permissions: permissions.into(),
+                permissions: ::std::default::Default::default(),
                 visibility_user_lcf_behavior: ::std::default::Default::default(),
                 visibility_user_lcf_ids: ::std::default::Default::default(),
                 extra: ::std::default::Default::default(),

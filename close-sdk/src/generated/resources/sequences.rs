@@ -2635,41 +2635,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreateSequence {
-        /// The `CreateSequence` with only its required members (`steps`) set. Set others with struct update syntax: `CreateSequence { .., ..CreateSequence::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            steps: impl ::std::convert::Into<::std::vec::Vec<SequenceStepInput>>,
-        ) -> Self {
-            Self {
-                name: ::std::default::Default::default(),
-                schedule: ::std::default::Default::default(),
-                steps: steps.into(),
-                timezone: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
-    impl CreateSequenceSubscription {
-        /// The `CreateSequenceSubscription` with only its required members (`calls_assigned_to`) set. Set others with struct update syntax: `CreateSequenceSubscription { .., ..CreateSequenceSubscription::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            calls_assigned_to: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        ) -> Self {
-            Self {
-                calls_assigned_to: calls_assigned_to.into(),
-                contact_email: ::std::default::Default::default(),
-                contact_id: ::std::default::Default::default(),
-                sender_account_id: ::std::default::Default::default(),
-                sender_email: ::std::default::Default::default(),
-                sender_name: ::std::default::Default::default(),
-                sequence_id: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
 }
 #[doc(hidden)]
 impl Client {

@@ -3269,36 +3269,12 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreateEmailTemplate {
-        /// The `CreateEmailTemplate` with only its required members (`attachments`) set. Set others with struct update syntax: `CreateEmailTemplate { .., ..CreateEmailTemplate::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            attachments: impl ::std::convert::Into<
-                ::std::vec::Vec<EmailTemplateAttachmentInput>,
-            >,
-        ) -> Self {
-            Self {
-                attachments: attachments.into(),
-                body: ::std::default::Default::default(),
-                is_archived: ::std::default::Default::default(),
-                is_shared: ::std::default::Default::default(),
-                name: ::std::default::Default::default(),
-                subject: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
     impl CreateSmsTemplate {
-        /// The `CreateSmsTemplate` with only its required members (`attachments`, `name`) set. Set others with struct update syntax: `CreateSmsTemplate { .., ..CreateSmsTemplate::new(..) }`.
+        /// The `CreateSmsTemplate` with only its required members (`name`) set. Set others with struct update syntax: `CreateSmsTemplate { .., ..CreateSmsTemplate::new(..) }`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            attachments: impl ::std::convert::Into<
-                ::std::vec::Vec<CreateSmsTemplateAttachment>,
-            >,
-            name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
-                attachments: attachments.into(),
+                attachments: ::std::default::Default::default(),
                 is_shared: ::std::default::Default::default(),
                 name: name.into(),
                 text: ::std::default::Default::default(),

@@ -2320,23 +2320,4 @@ pub mod types {
             )
         }
     }
-    impl CreateContact {
-        /// The `CreateContact` with only its required members (`emails`, `phones`, `urls`) set. Set others with struct update syntax: `CreateContact { .., ..CreateContact::new(..) }`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            emails: impl ::std::convert::Into<::std::vec::Vec<CreateContactEmailsItem>>,
-            phones: impl ::std::convert::Into<::std::vec::Vec<CreateContactPhonesItem>>,
-            urls: impl ::std::convert::Into<::std::vec::Vec<CreateContactUrlsItem>>,
-        ) -> Self {
-            Self {
-                emails: emails.into(),
-                lead_id: ::std::default::Default::default(),
-                name: ::std::default::Default::default(),
-                phones: phones.into(),
-                title: ::std::default::Default::default(),
-                urls: urls.into(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-    }
 }
