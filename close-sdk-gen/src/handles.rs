@@ -839,7 +839,7 @@ impl Plan {
             ),
         };
         let mut s = format!(
-            "/// {doc}\n///\n/// Reached with {reached}; compiled with {feature_text}.\n///\n{example}#[cfg({cfg})]\n#[derive(Clone, Copy)]\npub struct {name}<'a> {{\nclient: &'a crate::Client,\n}}\n\n\
+            "/// {doc}\n///\n/// Reached with {reached}; compiled with {feature_text}.\n///\n{example}#[cfg({cfg})]\n#[derive(Clone, Copy)]\npub struct {name}<'a> {{\n/// The client (crate code reaches other handles through it, e.g. a lookup over two resources).\npub(crate) client: &'a crate::Client,\n}}\n\n\
              #[cfg({cfg})]\nimpl ::std::fmt::Debug for {name}<'_> {{\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n// The client holds credentials: the handle shows only its name.\nf.debug_struct({name:?}).finish_non_exhaustive()\n}}\n}}\n\n\
              #[cfg({cfg})]\nimpl<'a> {name}<'a> {{\n",
             doc = e.doc,

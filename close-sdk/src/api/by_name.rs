@@ -52,6 +52,18 @@ fn whole<T>(
     super::call::needed(data, "data")
 }
 
+/// The email asked for, trimmed; blank or without `@` is [`Error::InvalidRequest`] naming `what`.
+#[allow(dead_code)] // unused in a build without users or memberships
+fn an_email<'e>(what: &str, email: &'e str) -> Result<&'e str, Error> {
+    let email = wanted(what, email)?;
+    if !email.contains('@') {
+        return Err(Error::InvalidRequest(format!(
+            "looking up {what}: {email:?} is not an email address (no `@`)"
+        )));
+    }
+    Ok(email)
+}
+
 /// The one item of `items` for which `matches` holds: `None` when none does,
 /// [`Error::Ambiguous`] when several do. Reads `items` to the end (or its first error).
 async fn the_one<T>(
@@ -251,12 +263,7 @@ impl crate::handles::Users<'_> {
     /// # }
     /// ```
     pub async fn by_email(self, email: &str) -> Result<Option<crate::types::User>, Error> {
-        let email = wanted("users by email", email)?;
-        if !email.contains('@') {
-            return Err(Error::InvalidRequest(format!(
-                "looking up users by email: {email:?} is not an email address (no `@`)"
-            )));
-        }
+        let email = an_email("users by email", email)?;
         let wanted_lower = email.to_lowercase();
         the_one(
             "users",
@@ -269,6 +276,115 @@ impl crate::handles::Users<'_> {
             },
             |user| user.id.as_deref(),
         )
+        .await
+    }
+}
+
+/// A membership of `GET /organization/{organization_id}/`'s active `memberships` (Close lists an
+/// organization's memberships there and nowhere else: "Memberships connect a User with one or
+/// more Organizations", developer.close.com/api/resources/memberships; the organization's page
+/// documents `memberships` and `inactive_memberships`). `what` names the lookup in errors;
+/// `matches` picks the membership.
+#[cfg(all(feature = "memberships", feature = "organizations"))]
+async fn membership_where(
+    client: &crate::Client,
+    what: &'static str,
+    organization_id: &str,
+    key: &str,
+    matches: impl Fn(&crate::types::OrganizationMembership) -> bool,
+) -> Result<Option<crate::types::OrganizationMembership>, Error> {
+    let organization_id = organization_id.trim();
+    if organization_id.is_empty() {
+        return Err(Error::InvalidRequest(format!(
+            "looking up {what}: the organization id is blank"
+        )));
+    }
+    let organization = client.organizations().get(organization_id).await?;
+    let active = organization.memberships.unwrap_or_default();
+    the_one(
+        what,
+        key,
+        futures_util::stream::iter(active.into_iter().map(Ok)),
+        matches,
+        |m| m.id.as_deref(),
+    )
+    .await
+}
+
+#[cfg(all(feature = "memberships", feature = "organizations"))]
+impl crate::handles::Memberships<'_> {
+    /// The active membership of user `user_id` in organization `organization_id` (a user's
+    /// organizations are [`User::organizations`](crate::types::User::organizations)): one
+    /// request, `GET /organization/{organization_id}/`, whose `memberships` Close lists there
+    /// (it documents no filter of memberships by user). Its `id` is what
+    /// `client.memberships().update(id, ..)` and `.delete(id)` take.
+    ///
+    /// `Ok(None)` when the user has no active membership there (a user who left is in the
+    /// organization's `inactive_memberships`); [`Error::Ambiguous`](crate::Error::Ambiguous)
+    /// if Close lists two for the user; a blank id is
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// use close_sdk::prelude::*;
+    /// use close_sdk::types::UpdateMembership;
+    ///
+    /// let user = client.users().get_me().await?;
+    /// let (Some(user_id), Some(org_id)) = (user.id.as_deref(), user.organizations().first()) else {
+    ///     return Ok(());
+    /// };
+    /// if let Some(membership) = client.memberships().by_user(org_id, user_id).await? {
+    ///     let change = UpdateMembership { role_id: Patch::Set(Role::Superuser), ..Default::default() };
+    ///     client.memberships().update(membership.id.unwrap_or_default(), change).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_user(
+        self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Option<crate::types::OrganizationMembership>, Error> {
+        let user_id = user_id.trim();
+        if user_id.is_empty() {
+            return Err(Error::InvalidRequest(
+                "looking up memberships by user: the user id is blank".into(),
+            ));
+        }
+        membership_where(self.client, "memberships", organization_id, user_id, |m| {
+            m.user_id.as_deref() == Some(user_id)
+        })
+        .await
+    }
+
+    /// The active membership in organization `organization_id` of the user whose email is
+    /// `email`, compared as [`Users::by_email`](crate::handles::Users::by_email) does (trimmed,
+    /// case-insensitive): one request, `GET /organization/{organization_id}/`, whose
+    /// memberships carry their user's `user_email`.
+    ///
+    /// `Ok(None)` when no active membership has it; [`Error::Ambiguous`](crate::Error::Ambiguous)
+    /// when several do; a blank id, or an `email` that is blank or has no `@`, is
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// let found = client.memberships().by_email("orga_…", "gob@bluth.example").await?;
+    /// # let _ = found;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_email(
+        self,
+        organization_id: &str,
+        email: &str,
+    ) -> Result<Option<crate::types::OrganizationMembership>, Error> {
+        let email = an_email("memberships by email", email)?;
+        let lower = email.to_lowercase();
+        membership_where(self.client, "memberships", organization_id, email, |m| {
+            m.user_email
+                .as_deref()
+                .is_some_and(|e| e.trim().to_lowercase() == lower)
+        })
         .await
     }
 }

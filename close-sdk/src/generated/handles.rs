@@ -320,7 +320,8 @@ impl crate::Client {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct Activities<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for Activities<'_> {
@@ -464,7 +465,8 @@ impl<'a> Activities<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesCalls<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesCalls<'_> {
@@ -547,7 +549,8 @@ impl<'a> ActivitiesCalls<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesCreations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesCreations<'_> {
@@ -589,7 +592,8 @@ impl<'a> ActivitiesCreations<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesCustom<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesCustom<'_> {
@@ -678,7 +682,8 @@ impl<'a> ActivitiesCustom<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesEmailThreads<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesEmailThreads<'_> {
@@ -730,7 +735,8 @@ impl<'a> ActivitiesEmailThreads<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesEmails<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesEmails<'_> {
@@ -813,7 +819,8 @@ impl<'a> ActivitiesEmails<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesFormSubmissions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesFormSubmissions<'_> {
@@ -868,7 +875,8 @@ impl<'a> ActivitiesFormSubmissions<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesLeadMerges<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesLeadMerges<'_> {
@@ -910,7 +918,8 @@ impl<'a> ActivitiesLeadMerges<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesLeadStatusChanges<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesLeadStatusChanges<'_> {
@@ -981,7 +990,8 @@ impl<'a> ActivitiesLeadStatusChanges<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesMeetings<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesMeetings<'_> {
@@ -1069,7 +1079,8 @@ impl<'a> ActivitiesMeetings<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesNotes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesNotes<'_> {
@@ -1152,7 +1163,8 @@ impl<'a> ActivitiesNotes<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesOpportunityStatusChanges<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesOpportunityStatusChanges<'_> {
@@ -1226,7 +1238,8 @@ impl<'a> ActivitiesOpportunityStatusChanges<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesSms<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesSms<'_> {
@@ -1309,7 +1322,8 @@ impl<'a> ActivitiesSms<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesTaskCompletions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesTaskCompletions<'_> {
@@ -1364,7 +1378,8 @@ impl<'a> ActivitiesTaskCompletions<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesWhatsappMessages<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesWhatsappMessages<'_> {
@@ -1453,7 +1468,8 @@ impl<'a> ActivitiesWhatsappMessages<'a> {
 #[cfg(feature = "phone-numbers")]
 #[derive(Clone, Copy)]
 pub struct BlockedPhoneNumbers<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "phone-numbers")]
 impl ::std::fmt::Debug for BlockedPhoneNumbers<'_> {
@@ -1562,7 +1578,8 @@ impl<'a> BlockedPhoneNumbers<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActions<'_> {
@@ -1619,7 +1636,8 @@ impl<'a> BulkActions<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsDelete<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsDelete<'_> {
@@ -1671,7 +1689,8 @@ impl<'a> BulkActionsDelete<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsEdit<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsEdit<'_> {
@@ -1723,7 +1742,8 @@ impl<'a> BulkActionsEdit<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsEmail<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsEmail<'_> {
@@ -1775,7 +1795,8 @@ impl<'a> BulkActionsEmail<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsSequenceSubscriptions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsSequenceSubscriptions<'_> {
@@ -1833,7 +1854,8 @@ impl<'a> BulkActionsSequenceSubscriptions<'a> {
 #[cfg(feature = "comments")]
 #[derive(Clone, Copy)]
 pub struct Comments<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "comments")]
 impl ::std::fmt::Debug for Comments<'_> {
@@ -1924,7 +1946,8 @@ impl<'a> Comments<'a> {
 #[cfg(feature = "comments")]
 #[derive(Clone, Copy)]
 pub struct CommentsThreads<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "comments")]
 impl ::std::fmt::Debug for CommentsThreads<'_> {
@@ -1966,7 +1989,8 @@ impl<'a> CommentsThreads<'a> {
 #[cfg(feature = "connected-accounts")]
 #[derive(Clone, Copy)]
 pub struct ConnectedAccounts<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "connected-accounts")]
 impl ::std::fmt::Debug for ConnectedAccounts<'_> {
@@ -2008,7 +2032,8 @@ impl<'a> ConnectedAccounts<'a> {
 #[cfg(feature = "contacts")]
 #[derive(Clone, Copy)]
 pub struct Contacts<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "contacts")]
 impl ::std::fmt::Debug for Contacts<'_> {
@@ -2088,7 +2113,8 @@ impl<'a> Contacts<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct CustomActivityTypes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for CustomActivityTypes<'_> {
@@ -2174,7 +2200,8 @@ impl<'a> CustomActivityTypes<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFields<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFields<'_> {
@@ -2255,7 +2282,8 @@ impl<'a> CustomFields<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsActivity<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsActivity<'_> {
@@ -2341,7 +2369,8 @@ impl<'a> CustomFieldsActivity<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsContact<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsContact<'_> {
@@ -2427,7 +2456,8 @@ impl<'a> CustomFieldsContact<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsCustomObject<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsCustomObject<'_> {
@@ -2513,7 +2543,8 @@ impl<'a> CustomFieldsCustomObject<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsLead<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsLead<'_> {
@@ -2596,7 +2627,8 @@ impl<'a> CustomFieldsLead<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsOpportunity<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsOpportunity<'_> {
@@ -2682,7 +2714,8 @@ impl<'a> CustomFieldsOpportunity<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsSchemas<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsSchemas<'_> {
@@ -2738,7 +2771,8 @@ impl<'a> CustomFieldsSchemas<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsShared<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsShared<'_> {
@@ -2829,7 +2863,8 @@ impl<'a> CustomFieldsShared<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsSharedAssociations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsSharedAssociations<'_> {
@@ -2932,7 +2967,8 @@ impl<'a> CustomFieldsSharedAssociations<'a> {
 #[cfg(feature = "custom-objects")]
 #[derive(Clone, Copy)]
 pub struct CustomObjectTypes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-objects")]
 impl ::std::fmt::Debug for CustomObjectTypes<'_> {
@@ -3009,7 +3045,8 @@ impl<'a> CustomObjectTypes<'a> {
 #[cfg(feature = "custom-objects")]
 #[derive(Clone, Copy)]
 pub struct CustomObjects<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-objects")]
 impl ::std::fmt::Debug for CustomObjects<'_> {
@@ -3089,7 +3126,8 @@ impl<'a> CustomObjects<'a> {
 #[cfg(feature = "dialers")]
 #[derive(Clone, Copy)]
 pub struct Dialers<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "dialers")]
 impl ::std::fmt::Debug for Dialers<'_> {
@@ -3131,7 +3169,8 @@ impl<'a> Dialers<'a> {
 #[cfg(feature = "templates")]
 #[derive(Clone, Copy)]
 pub struct EmailTemplates<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "templates")]
 impl ::std::fmt::Debug for EmailTemplates<'_> {
@@ -3218,7 +3257,8 @@ impl<'a> EmailTemplates<'a> {
 #[cfg(feature = "events")]
 #[derive(Clone, Copy)]
 pub struct Events<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "events")]
 impl ::std::fmt::Debug for Events<'_> {
@@ -3260,7 +3300,8 @@ impl<'a> Events<'a> {
 #[cfg(feature = "exports")]
 #[derive(Clone, Copy)]
 pub struct Exports<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "exports")]
 impl ::std::fmt::Debug for Exports<'_> {
@@ -3325,7 +3366,8 @@ impl<'a> Exports<'a> {
 #[cfg(feature = "field-enrichment")]
 #[derive(Clone, Copy)]
 pub struct FieldEnrichment<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "field-enrichment")]
 impl ::std::fmt::Debug for FieldEnrichment<'_> {
@@ -3363,7 +3405,8 @@ impl<'a> FieldEnrichment<'a> {
 #[cfg(feature = "files")]
 #[derive(Clone, Copy)]
 pub struct Files<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "files")]
 impl ::std::fmt::Debug for Files<'_> {
@@ -3401,7 +3444,8 @@ impl<'a> Files<'a> {
 #[cfg(feature = "groups")]
 #[derive(Clone, Copy)]
 pub struct Groups<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "groups")]
 impl ::std::fmt::Debug for Groups<'_> {
@@ -3513,7 +3557,8 @@ impl<'a> Groups<'a> {
 #[cfg(feature = "integration-links")]
 #[derive(Clone, Copy)]
 pub struct IntegrationLinks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "integration-links")]
 impl ::std::fmt::Debug for IntegrationLinks<'_> {
@@ -3596,7 +3641,8 @@ impl<'a> IntegrationLinks<'a> {
 #[cfg(feature = "lead-statuses")]
 #[derive(Clone, Copy)]
 pub struct LeadStatuses<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "lead-statuses")]
 impl ::std::fmt::Debug for LeadStatuses<'_> {
@@ -3669,7 +3715,8 @@ impl<'a> LeadStatuses<'a> {
 #[cfg(feature = "leads")]
 #[derive(Clone, Copy)]
 pub struct Leads<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "leads")]
 impl ::std::fmt::Debug for Leads<'_> {
@@ -3761,7 +3808,8 @@ impl<'a> Leads<'a> {
 #[cfg(feature = "memberships")]
 #[derive(Clone, Copy)]
 pub struct Memberships<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "memberships")]
 impl ::std::fmt::Debug for Memberships<'_> {
@@ -3874,7 +3922,8 @@ impl<'a> Memberships<'a> {
 #[cfg(feature = "opportunities")]
 #[derive(Clone, Copy)]
 pub struct Opportunities<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "opportunities")]
 impl ::std::fmt::Debug for Opportunities<'_> {
@@ -3957,7 +4006,8 @@ impl<'a> Opportunities<'a> {
 #[cfg(feature = "opportunity-statuses")]
 #[derive(Clone, Copy)]
 pub struct OpportunityStatuses<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "opportunity-statuses")]
 impl ::std::fmt::Debug for OpportunityStatuses<'_> {
@@ -4033,7 +4083,8 @@ impl<'a> OpportunityStatuses<'a> {
 #[cfg(feature = "organizations")]
 #[derive(Clone, Copy)]
 pub struct Organizations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "organizations")]
 impl ::std::fmt::Debug for Organizations<'_> {
@@ -4086,7 +4137,8 @@ impl<'a> Organizations<'a> {
 #[cfg(feature = "outcomes")]
 #[derive(Clone, Copy)]
 pub struct Outcomes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "outcomes")]
 impl ::std::fmt::Debug for Outcomes<'_> {
@@ -4169,7 +4221,8 @@ impl<'a> Outcomes<'a> {
 #[cfg(feature = "phone-numbers")]
 #[derive(Clone, Copy)]
 pub struct PhoneNumbers<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "phone-numbers")]
 impl ::std::fmt::Debug for PhoneNumbers<'_> {
@@ -4252,7 +4305,8 @@ impl<'a> PhoneNumbers<'a> {
 #[cfg(feature = "pipelines")]
 #[derive(Clone, Copy)]
 pub struct Pipelines<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "pipelines")]
 impl ::std::fmt::Debug for Pipelines<'_> {
@@ -4325,7 +4379,8 @@ impl<'a> Pipelines<'a> {
 #[cfg(feature = "playbooks")]
 #[derive(Clone, Copy)]
 pub struct Playbooks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "playbooks")]
 impl ::std::fmt::Debug for Playbooks<'_> {
@@ -4428,7 +4483,8 @@ impl<'a> Playbooks<'a> {
 #[cfg(feature = "reporting")]
 #[derive(Clone, Copy)]
 pub struct Reporting<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "reporting")]
 impl ::std::fmt::Debug for Reporting<'_> {
@@ -4553,7 +4609,8 @@ impl<'a> Reporting<'a> {
 #[cfg(feature = "roles")]
 #[derive(Clone, Copy)]
 pub struct Roles<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "roles")]
 impl ::std::fmt::Debug for Roles<'_> {
@@ -4632,7 +4689,8 @@ impl<'a> Roles<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinks<'_> {
@@ -4725,7 +4783,8 @@ impl<'a> SchedulingLinks<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinksIntegration<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinksIntegration<'_> {
@@ -4776,7 +4835,8 @@ impl<'a> SchedulingLinksIntegration<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinksShared<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinksShared<'_> {
@@ -4864,7 +4924,8 @@ impl<'a> SchedulingLinksShared<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinksSharedAssociations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinksSharedAssociations<'_> {
@@ -4915,7 +4976,8 @@ impl<'a> SchedulingLinksSharedAssociations<'a> {
 #[cfg(feature = "connected-accounts")]
 #[derive(Clone, Copy)]
 pub struct SendAs<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "connected-accounts")]
 impl ::std::fmt::Debug for SendAs<'_> {
@@ -4994,7 +5056,8 @@ impl<'a> SendAs<'a> {
 #[cfg(feature = "sequences")]
 #[derive(Clone, Copy)]
 pub struct Sequences<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "sequences")]
 impl ::std::fmt::Debug for Sequences<'_> {
@@ -5079,7 +5142,8 @@ impl<'a> Sequences<'a> {
 #[cfg(feature = "sequences")]
 #[derive(Clone, Copy)]
 pub struct SequencesSubscriptions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "sequences")]
 impl ::std::fmt::Debug for SequencesSubscriptions<'_> {
@@ -5149,7 +5213,8 @@ impl<'a> SequencesSubscriptions<'a> {
 #[cfg(feature = "smart-views")]
 #[derive(Clone, Copy)]
 pub struct SmartViews<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "smart-views")]
 impl ::std::fmt::Debug for SmartViews<'_> {
@@ -5232,7 +5297,8 @@ impl<'a> SmartViews<'a> {
 #[cfg(feature = "templates")]
 #[derive(Clone, Copy)]
 pub struct SmsTemplates<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "templates")]
 impl ::std::fmt::Debug for SmsTemplates<'_> {
@@ -5315,7 +5381,8 @@ impl<'a> SmsTemplates<'a> {
 #[cfg(feature = "tasks")]
 #[derive(Clone, Copy)]
 pub struct Tasks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "tasks")]
 impl ::std::fmt::Debug for Tasks<'_> {
@@ -5407,7 +5474,8 @@ impl<'a> Tasks<'a> {
 #[cfg(feature = "unsubscribed-emails")]
 #[derive(Clone, Copy)]
 pub struct UnsubscribedEmails<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "unsubscribed-emails")]
 impl ::std::fmt::Debug for UnsubscribedEmails<'_> {
@@ -5465,7 +5533,8 @@ impl<'a> UnsubscribedEmails<'a> {
 #[cfg(feature = "users")]
 #[derive(Clone, Copy)]
 pub struct Users<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "users")]
 impl ::std::fmt::Debug for Users<'_> {
@@ -5521,7 +5590,8 @@ impl<'a> Users<'a> {
 #[cfg(feature = "webhooks")]
 #[derive(Clone, Copy)]
 pub struct Webhooks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "webhooks")]
 impl ::std::fmt::Debug for Webhooks<'_> {

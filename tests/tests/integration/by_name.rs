@@ -250,3 +250,59 @@ async fn two_users_whose_emails_differ_only_in_case_are_ambiguous() {
     );
     assert!(err.to_string().contains("2 users match"), "{err}");
 }
+
+/// `memberships().by_user` and `.by_email` over `GET /organization/{id}/`: one request per
+/// lookup, active memberships only (an inactive one is `None`), blank input refused with nothing
+/// sent.
+#[tokio::test]
+async fn memberships_are_found_by_user_and_by_email_on_the_organization() {
+    let server = MockServer::start_async().await;
+    let org = json!({
+        "id": "orga_1",
+        "memberships": [
+            {"id": "memb_a", "user_id": "user_a", "user_email": "Gob@Bluth.example"},
+            {"id": "memb_b", "user_id": "user_b", "user_email": "lucille@bluth.example"},
+        ],
+        "inactive_memberships": [
+            {"id": "memb_c", "user_id": "user_c", "user_email": "buster@bluth.example"},
+        ],
+    });
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/organization/orga_1/");
+            then.status(200).json_body(org.clone());
+        })
+        .await;
+    let client = api_key_client(&server);
+    let m = client.memberships();
+
+    let b = bounded(m.by_user("orga_1", " user_b ")).await.unwrap();
+    assert_eq!(b.and_then(|b| b.id).as_deref(), Some("memb_b"));
+    let a = bounded(m.by_email("orga_1", "gob@bluth.EXAMPLE"))
+        .await
+        .unwrap();
+    assert_eq!(a.and_then(|a| a.id).as_deref(), Some("memb_a"));
+    assert!(bounded(m.by_user("orga_1", "user_c"))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(bounded(m.by_email("orga_1", "buster@bluth.example"))
+        .await
+        .unwrap()
+        .is_none());
+    mock.assert_calls_async(4).await;
+
+    for (org, user) in [("", "user_a"), ("orga_1", " "), ("  ", "")] {
+        assert!(matches!(
+            bounded(m.by_user(org, user)).await,
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+    for (org, email) in [("orga_1", "gob"), ("orga_1", ""), ("", "gob@bluth.example")] {
+        assert!(matches!(
+            bounded(m.by_email(org, email)).await,
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+    mock.assert_calls_async(4).await;
+}

@@ -531,17 +531,67 @@ async fn job4_user_into_group_and_role_change() {
     update.assert_async().await;
 }
 
-/// Defect: from a user to their membership takes three calls and a search through the
-/// organization's memberships; a newcomer looks for `client.memberships().by_user(user_id)` (or
-/// a `membership_for_user`) next to `users().by_email`, and the docs do not say how to get there.
-#[test]
-#[ignore = "defect: no user -> membership lookup; needs organizations().get() and a search by hand"]
-fn defect_no_membership_lookup_by_user() {
-    let s = api_surface();
+/// Was a defect: from a user to their membership took a search by hand through the
+/// organization's memberships; `client.memberships().by_user(org_id, user_id)` is the lookup (the
+/// organization's id is the user's, as Close lists memberships only on the organization), over
+/// a real `GET /organization/{id}/` answer; Close's documented example, whose three memberships
+/// share one `user_id`, is ambiguous, and the lookup says so instead of picking one.
+#[tokio::test]
+async fn a_membership_is_found_by_user() {
     assert!(
-        s.contains("::by_user\t") || s.contains("::membership_for_user\t"),
-        "no membership lookup by user"
+        has_item("api::by_name::handles :: Memberships < '_ >::by_user"),
+        "by_user is not in the public surface"
     );
+    let server = MockServer::start_async().await;
+    let org = corpus("organization/closex-mock-organization-2013-docs.json");
+    let org_id = org["id"].as_str().expect("the example's id").to_string();
+    let wanted = &org["memberships"][1];
+    let user_id = wanted["user_id"].as_str().expect("a user_id").to_string();
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/organization/{org_id}/"));
+            then.status(200).json_body(org.clone());
+        })
+        .await;
+    let client = api_key_client(&server);
+    let found = client
+        .memberships()
+        .by_user(&org_id, &user_id)
+        .await
+        .expect("lookup")
+        .expect("the user's membership");
+    assert_eq!(found.id.as_deref(), wanted["id"].as_str());
+    assert_eq!(found.user_id.as_deref(), Some(user_id.as_str()));
+    let none = client
+        .memberships()
+        .by_user(&org_id, "user_nobody")
+        .await
+        .expect("lookup");
+    assert!(none.is_none());
+    mock.assert_calls_async(2).await;
+
+    let documented = response_example("get", "/organization/{id}/");
+    let doc_id = documented["id"]
+        .as_str()
+        .expect("the example's id")
+        .to_string();
+    let shared_user = documented["memberships"][0]["user_id"]
+        .as_str()
+        .expect("a user_id")
+        .to_string();
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/organization/{doc_id}/"));
+            then.status(200).json_body(documented.clone());
+        })
+        .await;
+    match client.memberships().by_user(&doc_id, &shared_user).await {
+        Err(close_sdk::Error::Ambiguous { count, ids, .. }) => {
+            assert_eq!(count, 3);
+            assert_eq!(ids.len(), 3);
+        }
+        other => panic!("expected Ambiguous, got {other:?}"),
+    }
 }
 
 /// Defect: `groups().add_member(group_id, body)` needs an `AddGroupMember` body built by hand
