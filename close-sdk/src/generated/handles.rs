@@ -3457,21 +3457,21 @@ impl ::std::fmt::Debug for Groups<'_> {
 impl<'a> Groups<'a> {
     /// `POST /group/{group_id}/member/`: Add a User to a Group.
     ///
-    /// Operation `groups_add_member`. Arguments: `group_id`, `body`. Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
+    /// Operation `groups_add_member`. Arguments: `group_id`, `user_id` (its text converts into the body, [`AddGroupMember`]; a built body works too). Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn add_member<GroupId, Body>(
+    pub fn add_member<GroupId, UserId>(
         self,
         group_id: GroupId,
-        body: Body,
+        user_id: UserId,
     ) -> crate::builder::GroupsAddMember<'a>
     where
         GroupId: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::AddGroupMember>,
-        <Body as std::convert::TryInto<
+        UserId: std::convert::TryInto<crate::types::AddGroupMember>,
+        <UserId as std::convert::TryInto<
             crate::types::AddGroupMember,
         >>::Error: std::fmt::Display,
     {
-        self.client.groups_add_member().group_id(group_id).body(body)
+        self.client.groups_add_member().group_id(group_id).body(user_id)
     }
     /// `POST /group/`: Create a Group.
     ///
@@ -9989,5 +9989,35 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksUpdate<'a> {
         ::std::boxed::Box::pin(async move {
             crate::runtime::output(self.send().await).await
         })
+    }
+}
+#[cfg(feature = "groups")]
+impl ::std::convert::From<&str> for crate::types::AddGroupMember {
+    /// The body of [`client.groups().add_member(..)`](crate::handles::Groups::add_member) from its one member, `user_id`.
+    fn from(value: &str) -> Self {
+        Self {
+            user_id: value.to_string(),
+            extra: crate::Extra::default(),
+        }
+    }
+}
+#[cfg(feature = "groups")]
+impl ::std::convert::From<::std::string::String> for crate::types::AddGroupMember {
+    /// The body of [`client.groups().add_member(..)`](crate::handles::Groups::add_member) from its one member, `user_id`.
+    fn from(value: ::std::string::String) -> Self {
+        Self {
+            user_id: value,
+            extra: crate::Extra::default(),
+        }
+    }
+}
+#[cfg(feature = "groups")]
+impl ::std::convert::From<&::std::string::String> for crate::types::AddGroupMember {
+    /// The body of [`client.groups().add_member(..)`](crate::handles::Groups::add_member) from its one member, `user_id`.
+    fn from(value: &::std::string::String) -> Self {
+        Self {
+            user_id: value.clone(),
+            extra: crate::Extra::default(),
+        }
     }
 }

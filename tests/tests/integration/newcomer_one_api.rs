@@ -60,14 +60,14 @@ struct Probe<T>(std::marker::PhantomData<T>);
 fn probe<T>() -> Probe<T> {
     Probe(std::marker::PhantomData)
 }
-// Unused while every probed type lacks the impl (the probes are the ignored defects).
-#[allow(dead_code)]
 trait FromStrRef {
     fn converts_from_str(&self) -> bool {
         true
     }
 }
 impl<T: From<&'static str>> FromStrRef for Probe<T> {}
+// Unused while every probed type has the impl (a probe that fails would use it).
+#[allow(dead_code)]
 trait NotFromStrRef {
     fn converts_from_str(&self) -> bool {
         false
@@ -421,7 +421,7 @@ fn defect_activity_not_convertible_to_its_kind() {
 // Job 4: a user by email, into a group by name, their membership's role
 // ---------------------------------------------------------------------------------------------
 
-/// `users().by_email`, `groups().by_name`, `groups().add_member(group_id, body)`, then the
+/// `users().by_email`, `groups().by_name`, `groups().add_member(group_id, user_id)`, then the
 /// membership found on the organization and `memberships().update(id, role)`.
 #[tokio::test]
 async fn job4_user_into_group_and_role_change() {
@@ -500,7 +500,7 @@ async fn job4_user_into_group_and_role_change() {
     let gid = group.id.clone().expect("group id");
     let member = client
         .groups()
-        .add_member(gid, AddGroupMember::builder().user_id(uid.clone()))
+        .add_member(gid, uid.as_str())
         .await
         .expect("add");
     assert_eq!(member.user_id.as_deref(), Some(uid.as_str()));
@@ -594,13 +594,43 @@ async fn a_membership_is_found_by_user() {
     }
 }
 
-/// Defect: `groups().add_member(group_id, body)` needs an `AddGroupMember` body built by hand
-/// (`AddGroupMember::builder().user_id(..)`) for its one member; a newcomer writes
-/// `add_member(group_id, user_id)`, which does not compile (no `From<&str> for AddGroupMember`).
-#[test]
-#[ignore = "defect: groups().add_member(group, user_id) needs a hand-built AddGroupMember body"]
-fn defect_add_member_takes_a_body_not_a_user_id() {
-    assert!((&probe::<AddGroupMember>()).converts_from_str());
+/// Was a defect: `groups().add_member(group_id, body)` needed an `AddGroupMember` body built by
+/// hand for its one member; `add_member(group_id, user_id)` is the call now (the body converts
+/// from the user id), and a built body still works.
+#[tokio::test]
+async fn add_member_takes_the_user_id() {
+    #[allow(clippy::needless_borrow)] // the probe needs the borrow to pick its impl
+    let converts = (&probe::<AddGroupMember>()).converts_from_str();
+    assert!(converts);
+    let server = MockServer::start_async().await;
+    let add = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/group/group_1/member/")
+                .json_body(json!({"user_id": "user_1"}));
+            then.status(200).json_body(json!({"user_id": "user_1"}));
+        })
+        .await;
+    let client = api_key_client(&server);
+    let uid = String::from("user_1");
+    for member in [
+        client.groups().add_member("group_1", "user_1").await,
+        client.groups().add_member("group_1", &uid).await,
+        client.groups().add_member("group_1", uid.clone()).await,
+        client
+            .groups()
+            .add_member(
+                "group_1",
+                AddGroupMember {
+                    user_id: uid.clone(),
+                    extra: Default::default(),
+                },
+            )
+            .await,
+    ] {
+        assert_eq!(member.expect("add").user_id.as_deref(), Some("user_1"));
+    }
+    add.assert_calls_async(4).await;
 }
 
 // ---------------------------------------------------------------------------------------------
