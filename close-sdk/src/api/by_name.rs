@@ -4,9 +4,9 @@
 //!
 //! Every lookup works the same way:
 //! - the name is trimmed; a blank one is [`Error::InvalidRequest`] and nothing is sent;
-//! - it reads the whole list: every page through the list request's `.paginate()` where Close's
-//!   list pages, else the one list request (an answer with `has_more: true` there is
-//!   [`Error::InvalidResponse`]: the lookup would have missed items);
+//! - it reads the whole list through the list request's generated `.paginate()`: every page
+//!   where Close's list pages, else its one answer (an answer with `has_more: true` there ends
+//!   the lookup with `.paginate()`'s [`Error::InvalidResponse`]: it would have missed items);
 //! - it compares each item's name, trimmed, with the name **exactly** (case-sensitive, as
 //!   Close's UI shows names: "Active" and "active" are different statuses);
 //! - it returns `Ok(None)` when nothing matches, the item when one does, and
@@ -33,23 +33,6 @@ fn wanted<'n>(what: &str, name: &'n str) -> Result<&'n str, Error> {
         )));
     }
     Ok(name)
-}
-
-/// The items of a list Close answers in one request, refusing an answer that says there is
-/// more (`has_more: true`): a lookup over part of the list could miss the item.
-#[allow(dead_code)] // unused in a build without any of the one-request lists
-fn whole<T>(
-    operation_id: &str,
-    data: Option<Vec<T>>,
-    has_more: Option<bool>,
-) -> Result<Vec<T>, Error> {
-    if has_more == Some(true) {
-        return Err(Error::InvalidResponse(format!(
-            "{operation_id} answered `has_more: true`, but it takes no `_skip`: a lookup by name \
-             would miss items"
-        )));
-    }
-    super::call::needed(data, "data")
 }
 
 /// The email asked for, trimmed; blank or without `@` is [`Error::InvalidRequest`] naming `what`.
@@ -108,8 +91,7 @@ fn named(member: Option<&str>, name: &str) -> bool {
     member.is_some_and(|m| m.trim() == name)
 }
 
-/// One `by_name` on one handle. `list = paginate` reads every page with the list request's
-/// `.paginate()`; `list = once(op)` sends the one list request of operation `op`.
+/// One `by_name` on one handle, reading the list with its request's `.paginate()`.
 macro_rules! by_name {
     (
         feature = $feature:literal,
@@ -119,14 +101,12 @@ macro_rules! by_name {
         item = $item:ident,
         what = $what:literal,
         member = $member:ident,
-        path = $path:literal,
-        list = $($list:tt)+
+        path = $path:literal
     ) => {
         #[cfg(feature = $feature)]
         impl crate::handles::$handle<'_> {
             #[doc = concat!("The one ", $what, " whose `", stringify!($member), "` is `name`: ")]
-            #[doc = by_name!(@how $($list)+)]
-            #[doc = concat!("`", $path, "`, compared after trimming, case-sensitive.")]
+            #[doc = concat!("every item of `", $path, "` (its `.paginate()`), compared after trimming, case-sensitive.")]
             ///
             /// `Ok(None)` when none is; [`Error::Ambiguous`](crate::Error::Ambiguous) (with their
             /// ids) when several are; a blank `name` is
@@ -142,7 +122,7 @@ macro_rules! by_name {
             /// ```
             pub async fn by_name(self, name: &str) -> Result<Option<crate::types::$item>, Error> {
                 let name = wanted($what, name)?;
-                let items = by_name!(@items self, $($list)+);
+                let items = self.list().paginate();
                 the_one(
                     $what,
                     name,
@@ -154,70 +134,63 @@ macro_rules! by_name {
             }
         }
     };
-    (@how paginate) => { "every page of " };
-    (@how once($op:literal)) => { "one request (Close's list has no pages), " };
-    (@items $self:ident, paginate) => { $self.list().paginate() };
-    (@items $self:ident, once($op:literal)) => {{
-        let list = $self.list().await?;
-        futures_util::stream::iter(whole($op, list.data, list.has_more)?.into_iter().map(Ok))
-    }};
 }
 
 by_name! {
     feature = "opportunity-statuses", handle = OpportunityStatuses,
     call = "opportunity_statuses()", example = "Active", item = OpportunityStatus, what = "opportunity statuses",
-    member = label, path = "GET /status/opportunity/", list = once("opportunity_statuses_list")
+    member = label, path = "GET /status/opportunity/"
 }
 by_name! {
     feature = "lead-statuses", handle = LeadStatuses,
     call = "lead_statuses()", example = "Potential", item = LeadStatus, what = "lead statuses",
-    member = label, path = "GET /status/lead/", list = once("lead_statuses_list")
+    member = label, path = "GET /status/lead/"
 }
 by_name! {
     feature = "pipelines", handle = Pipelines,
     call = "pipelines()", example = "Sales", item = Pipeline, what = "pipelines",
-    member = name, path = "GET /pipeline/", list = once("pipelines_list")
+    member = name, path = "GET /pipeline/"
 }
 by_name! {
     feature = "roles", handle = Roles,
     call = "roles()", example = "Sales Rep", item = RoleDefinition, what = "roles",
-    member = name, path = "GET /role/", list = paginate
+    member = name, path = "GET /role/"
 }
 by_name! {
     feature = "groups", handle = Groups,
     call = "groups()", example = "Support", item = Group, what = "groups",
-    member = name, path = "GET /group/", list = paginate
+    member = name, path = "GET /group/"
 }
 by_name! {
     feature = "smart-views", handle = SmartViews,
     call = "smart_views()", example = "My leads", item = SmartView, what = "smart views",
-    member = name, path = "GET /saved_search/", list = paginate
+    member = name, path = "GET /saved_search/"
 }
 by_name! {
     feature = "activities", handle = CustomActivityTypes,
     call = "custom_activity_types()", example = "Onboarding call", item = CustomActivityType, what = "custom activity types",
-    member = name, path = "GET /custom_activity/", list = once("custom_activity_types_list")
+    member = name, path = "GET /custom_activity/"
 }
 by_name! {
     feature = "outcomes", handle = Outcomes,
     call = "outcomes()", example = "Interested", item = Outcome, what = "outcomes",
-    member = name, path = "GET /outcome/", list = paginate
+    member = name, path = "GET /outcome/"
 }
 by_name! {
     feature = "custom-fields", handle = CustomFieldsLead,
     call = "custom_fields().lead()", example = "Industry", item = CustomField, what = "lead custom fields",
-    member = name, path = "GET /custom_field/lead/", list = paginate
+    member = name, path = "GET /custom_field/lead/"
 }
 by_name! {
     feature = "custom-fields", handle = CustomFieldsContact,
     call = "custom_fields().contact()", example = "Birthday", item = CustomField, what = "contact custom fields",
-    member = name, path = "GET /custom_field/contact/", list = paginate
+    member = name, path = "GET /custom_field/contact/"
 }
 by_name! {
     feature = "custom-fields", handle = CustomFieldsOpportunity,
     call = "custom_fields().opportunity()", example = "Contract length", item = CustomField,
     what = "opportunity custom fields",
-    member = name, path = "GET /custom_field/opportunity/", list = paginate
+    member = name, path = "GET /custom_field/opportunity/"
 }
 // One list for every custom activity type's fields: a name two types use is ambiguous here
 // (the error lists both ids).
@@ -225,22 +198,20 @@ by_name! {
     feature = "custom-fields", handle = CustomFieldsActivity,
     call = "custom_fields().activity()", example = "Agenda", item = CustomField,
     what = "activity custom fields (of every custom activity type)",
-    member = name, path = "GET /custom_field/activity/", list = paginate
+    member = name, path = "GET /custom_field/activity/"
 }
 // One list for every custom object type's fields, as above.
 by_name! {
     feature = "custom-fields", handle = CustomFieldsCustomObject,
     call = "custom_fields().custom_object()", example = "Serial number", item = CustomField,
     what = "custom object custom fields (of every custom object type)",
-    member = name, path = "GET /custom_field/custom_object_type/",
-    list = once("custom_fields_custom_object_list")
+    member = name, path = "GET /custom_field/custom_object_type/"
 }
 by_name! {
     feature = "custom-fields", handle = CustomFieldsShared,
     call = "custom_fields().shared()", example = "Region", item = SharedCustomField, what = "shared custom fields",
-    member = name, path = "GET /custom_field/shared/", list = once("custom_fields_shared_list")
+    member = name, path = "GET /custom_field/shared/"
 }
-
 #[cfg(feature = "users")]
 impl crate::handles::Users<'_> {
     /// The one user whose `email` is `email`: every page of `GET /user/`, compared after
@@ -405,23 +376,6 @@ mod tests {
         assert!(named(Some(" Active "), "Active"));
         assert!(!named(Some("active"), "Active"));
         assert!(!named(None, "Active"));
-    }
-
-    #[test]
-    fn a_one_request_list_that_says_there_is_more_is_refused() {
-        assert_eq!(whole("x_list", Some(vec![1]), None).unwrap(), vec![1]);
-        assert_eq!(
-            whole("x_list", Some(vec![1]), Some(false)).unwrap(),
-            vec![1]
-        );
-        assert!(matches!(
-            whole("x_list", Some(vec![1]), Some(true)),
-            Err(Error::InvalidResponse(_))
-        ));
-        assert!(matches!(
-            whole::<u8>("x_list", None, None),
-            Err(Error::InvalidResponse(_))
-        ));
     }
 
     #[test]
