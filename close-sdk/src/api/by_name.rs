@@ -15,9 +15,6 @@
 //! Dropping the future stops it (no request is sent after that, none runs in the background);
 //! it sends at most as many requests as the list has pages, within [`Paginated`]'s cap.
 //!
-//! Email templates and SMS templates have names too, but their list answers are untyped in
-//! Close's document (a JSON object), so they have no lookup here.
-//!
 //! [`Paginated`]: crate::Paginated
 
 use futures_util::{Stream, StreamExt};
@@ -212,6 +209,17 @@ by_name! {
     call = "custom_fields().shared()", example = "Region", item = SharedCustomField, what = "shared custom fields",
     member = name, path = "GET /custom_field/shared/"
 }
+by_name! {
+    feature = "templates", handle = EmailTemplates,
+    call = "email_templates()", example = "Follow-up", item = EmailTemplate, what = "email templates",
+    member = name, path = "GET /email_template/"
+}
+by_name! {
+    feature = "templates", handle = SmsTemplates,
+    call = "sms_templates()", example = "Reminder", item = SmsTemplate, what = "SMS templates",
+    member = name, path = "GET /sms_template/"
+}
+
 #[cfg(feature = "users")]
 impl crate::handles::Users<'_> {
     /// The one user whose `email` is `email`: every page of `GET /user/`, compared after

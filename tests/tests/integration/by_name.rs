@@ -144,6 +144,15 @@ lookup_test!(
     "name",
     |c, n| c.custom_fields().shared().by_name(n)
 );
+lookup_test!(
+    email_template_by_name,
+    "/email_template/",
+    "name",
+    |c, n| c.email_templates().by_name(n)
+);
+lookup_test!(sms_template_by_name, "/sms_template/", "name", |c, n| c
+    .sms_templates()
+    .by_name(n));
 
 #[tokio::test]
 async fn a_paged_list_is_read_to_its_last_page() {
