@@ -88,136 +88,478 @@ fn named(member: Option<&str>, name: &str) -> bool {
     member.is_some_and(|m| m.trim() == name)
 }
 
-/// One `by_name` on one handle, reading the list with its request's `.paginate()`.
-macro_rules! by_name {
-    (
-        feature = $feature:literal,
-        handle = $handle:ident,
-        call = $call:literal,
-        example = $example:literal,
-        item = $item:ident,
-        what = $what:literal,
-        member = $member:ident,
-        path = $path:literal
-    ) => {
-        #[cfg(feature = $feature)]
-        impl crate::handles::$handle<'_> {
-            #[doc = concat!("The one ", $what, " whose `", stringify!($member), "` is `name`: ")]
-            #[doc = concat!("every item of `", $path, "` (its `.paginate()`), compared after trimming, case-sensitive.")]
-            ///
-            /// `Ok(None)` when none is; [`Error::Ambiguous`](crate::Error::Ambiguous) (with their
-            /// ids) when several are; a blank `name` is
-            /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
-            ///
-            /// ```no_run
-            /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-            #[doc = concat!("if let Some(found) = client.", $call, ".by_name(\"", $example, "\").await? {")]
-            ///     println!("{:?}", found.id);
-            /// }
-            /// # Ok(())
-            /// # }
-            /// ```
-            pub async fn by_name(self, name: &str) -> Result<Option<crate::types::$item>, Error> {
-                let name = wanted($what, name)?;
-                let items = self.list().paginate();
-                the_one(
-                    $what,
-                    name,
-                    items,
-                    |item: &crate::types::$item| named(item.$member.as_deref(), name),
-                    |item| item.id.as_deref(),
-                )
-                .await
-            }
-        }
-    };
+/// The one item of `items` whose `name_of` is `name` (see the module docs): trims and checks
+/// `name`, then reads `items` to the end.
+#[allow(dead_code)] // unused in a build whose only lookups are by email or by user
+async fn lookup<T>(
+    what: &'static str,
+    name: &str,
+    items: impl Stream<Item = Result<T, Error>> + Unpin,
+    name_of: impl Fn(&T) -> Option<&str>,
+    id: impl Fn(&T) -> Option<&str>,
+) -> Result<Option<T>, Error> {
+    let name = wanted(what, name)?;
+    the_one(what, name, items, |item| named(name_of(item), name), id).await
 }
 
-by_name! {
-    feature = "opportunity-statuses", handle = OpportunityStatuses,
-    call = "opportunity_statuses()", example = "Active", item = OpportunityStatus, what = "opportunity statuses",
-    member = label, path = "GET /status/opportunity/"
+#[cfg(feature = "opportunity-statuses")]
+impl crate::handles::OpportunityStatuses<'_> {
+    /// The one of the opportunity statuses whose `label` is `name`: every item of
+    /// `GET /status/opportunity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.opportunity_statuses().by_name("Active").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(
+        self,
+        name: &str,
+    ) -> Result<Option<crate::types::OpportunityStatus>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "opportunity statuses",
+            name,
+            items,
+            |i| i.label.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "lead-statuses", handle = LeadStatuses,
-    call = "lead_statuses()", example = "Potential", item = LeadStatus, what = "lead statuses",
-    member = label, path = "GET /status/lead/"
+
+#[cfg(feature = "lead-statuses")]
+impl crate::handles::LeadStatuses<'_> {
+    /// The one of the lead statuses whose `label` is `name`: every item of
+    /// `GET /status/lead/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.lead_statuses().by_name("Potential").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::LeadStatus>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "lead statuses",
+            name,
+            items,
+            |i| i.label.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "pipelines", handle = Pipelines,
-    call = "pipelines()", example = "Sales", item = Pipeline, what = "pipelines",
-    member = name, path = "GET /pipeline/"
+
+#[cfg(feature = "pipelines")]
+impl crate::handles::Pipelines<'_> {
+    /// The one of the pipelines whose `name` is `name`: every item of
+    /// `GET /pipeline/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.pipelines().by_name("Sales").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Pipeline>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "pipelines",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "roles", handle = Roles,
-    call = "roles()", example = "Sales Rep", item = RoleDefinition, what = "roles",
-    member = name, path = "GET /role/"
+
+#[cfg(feature = "roles")]
+impl crate::handles::Roles<'_> {
+    /// The one of the roles whose `name` is `name`: every item of
+    /// `GET /role/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.roles().by_name("Sales Rep").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::RoleDefinition>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "roles",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "groups", handle = Groups,
-    call = "groups()", example = "Support", item = Group, what = "groups",
-    member = name, path = "GET /group/"
+
+#[cfg(feature = "groups")]
+impl crate::handles::Groups<'_> {
+    /// The one of the groups whose `name` is `name`: every item of
+    /// `GET /group/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.groups().by_name("Support").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Group>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "groups",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "smart-views", handle = SmartViews,
-    call = "smart_views()", example = "My leads", item = SmartView, what = "smart views",
-    member = name, path = "GET /saved_search/"
+
+#[cfg(feature = "smart-views")]
+impl crate::handles::SmartViews<'_> {
+    /// The one of the smart views whose `name` is `name`: every item of
+    /// `GET /saved_search/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.smart_views().by_name("My leads").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::SmartView>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "smart views",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "activities", handle = CustomActivityTypes,
-    call = "custom_activity_types()", example = "Onboarding call", item = CustomActivityType, what = "custom activity types",
-    member = name, path = "GET /custom_activity/"
+
+#[cfg(feature = "activities")]
+impl crate::handles::CustomActivityTypes<'_> {
+    /// The one of the custom activity types whose `name` is `name`: every item of
+    /// `GET /custom_activity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_activity_types().by_name("Onboarding call").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(
+        self,
+        name: &str,
+    ) -> Result<Option<crate::types::CustomActivityType>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "custom activity types",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "outcomes", handle = Outcomes,
-    call = "outcomes()", example = "Interested", item = Outcome, what = "outcomes",
-    member = name, path = "GET /outcome/"
+
+#[cfg(feature = "outcomes")]
+impl crate::handles::Outcomes<'_> {
+    /// The one of the outcomes whose `name` is `name`: every item of
+    /// `GET /outcome/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.outcomes().by_name("Interested").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Outcome>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "outcomes",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsLead,
-    call = "custom_fields().lead()", example = "Industry", item = CustomField, what = "lead custom fields",
-    member = name, path = "GET /custom_field/lead/"
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsLead<'_> {
+    /// The one of the lead custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/lead/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().lead().by_name("Industry").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "lead custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsContact,
-    call = "custom_fields().contact()", example = "Birthday", item = CustomField, what = "contact custom fields",
-    member = name, path = "GET /custom_field/contact/"
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsContact<'_> {
+    /// The one of the contact custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/contact/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().contact().by_name("Birthday").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "contact custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsOpportunity,
-    call = "custom_fields().opportunity()", example = "Contract length", item = CustomField,
-    what = "opportunity custom fields",
-    member = name, path = "GET /custom_field/opportunity/"
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsOpportunity<'_> {
+    /// The one of the opportunity custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/opportunity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().opportunity().by_name("Contract length").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "opportunity custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
+
 // One list for every custom activity type's fields: a name two types use is ambiguous here
 // (the error lists both ids).
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsActivity,
-    call = "custom_fields().activity()", example = "Agenda", item = CustomField,
-    what = "activity custom fields (of every custom activity type)",
-    member = name, path = "GET /custom_field/activity/"
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsActivity<'_> {
+    /// The one of the activity custom fields (of every custom activity type) whose `name` is `name`: every item of
+    /// `GET /custom_field/activity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().activity().by_name("Agenda").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "activity custom fields (of every custom activity type)",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
+
 // One list for every custom object type's fields, as above.
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsCustomObject,
-    call = "custom_fields().custom_object()", example = "Serial number", item = CustomField,
-    what = "custom object custom fields (of every custom object type)",
-    member = name, path = "GET /custom_field/custom_object_type/"
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsCustomObject<'_> {
+    /// The one of the custom object custom fields (of every custom object type) whose `name` is `name`: every item of
+    /// `GET /custom_field/custom_object_type/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().custom_object().by_name("Serial number").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "custom object custom fields (of every custom object type)",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsShared,
-    call = "custom_fields().shared()", example = "Region", item = SharedCustomField, what = "shared custom fields",
-    member = name, path = "GET /custom_field/shared/"
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsShared<'_> {
+    /// The one of the shared custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/shared/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().shared().by_name("Region").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(
+        self,
+        name: &str,
+    ) -> Result<Option<crate::types::SharedCustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "shared custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "templates", handle = EmailTemplates,
-    call = "email_templates()", example = "Follow-up", item = EmailTemplate, what = "email templates",
-    member = name, path = "GET /email_template/"
+
+#[cfg(feature = "templates")]
+impl crate::handles::EmailTemplates<'_> {
+    /// The one of the email templates whose `name` is `name`: every item of
+    /// `GET /email_template/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.email_templates().by_name("Follow-up").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::EmailTemplate>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "email templates",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "templates", handle = SmsTemplates,
-    call = "sms_templates()", example = "Reminder", item = SmsTemplate, what = "SMS templates",
-    member = name, path = "GET /sms_template/"
+
+#[cfg(feature = "templates")]
+impl crate::handles::SmsTemplates<'_> {
+    /// The one of the SMS templates whose `name` is `name`: every item of
+    /// `GET /sms_template/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.sms_templates().by_name("Reminder").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::SmsTemplate>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "SMS templates",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
 
 #[cfg(feature = "users")]
