@@ -25,16 +25,19 @@ use crate::Error;
 /// use close_sdk::types::Activity;
 /// use close_sdk::TypedActivity;
 ///
-/// # fn run() -> Result<(), close_sdk::Error> {
-/// let activity: Activity = serde_json::from_value(serde_json::json!({
-///     "_type": "Call", "id": "acti_1", "duration": 90, "disposition": "answered"
-/// }))?;
+/// # fn run(activity: Activity) -> Result<(), close_sdk::Error> {
+/// // `activity` from `client.activities().list().paginate()`
 /// match activity.into_kind()? {
-///     TypedActivity::Call(call) => assert_eq!(call.duration, Some(90)),
-///     other => panic!("not a call: {other:?}"),
+///     TypedActivity::Call(call) => println!("a call of {:?} s", call.duration),
+///     TypedActivity::Note(note) => println!("a note: {:?}", note.id),
+///     other => println!("another kind: {other:?}"),
 /// }
 /// # Ok(()) }
-/// # run().unwrap();
+/// let call: Activity = serde_json::from_value(serde_json::json!({
+///     "_type": "Call", "id": "acti_1", "duration": 90, "disposition": "answered"
+/// }))
+/// .unwrap();
+/// run(call).unwrap();
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -154,7 +157,7 @@ mod tests {
         let TypedActivity::Note(note) = &typed else {
             panic!("{typed:?}")
         };
-        assert_eq!(note.note.as_deref(), Some("Met"));
+        assert_eq!(note.id.as_deref(), Some("acti_1"));
         assert_eq!(typed.to_json().unwrap(), sent);
 
         for other in [

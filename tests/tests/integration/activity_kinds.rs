@@ -142,7 +142,7 @@ async fn the_generic_list_matched_on_typed_kinds() {
                 seen.push("call");
             }
             TypedActivity::Note(n) => {
-                assert_eq!(n.note.as_deref(), note["note"].as_str());
+                assert_eq!(n.id.as_deref(), note["id"].as_str());
                 seen.push("note");
             }
             TypedActivity::Other(a) => {
