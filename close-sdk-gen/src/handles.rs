@@ -62,6 +62,22 @@ pub struct Table {
     /// Operations placed by hand, by operationId.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationEntry>,
+    /// Operations whose body is its one member, by operationId.
+    #[serde(default)]
+    pub bodies: BTreeMap<String, BodyEntry>,
+}
+
+/// An operation whose request body has one member, a required string, and nothing else: the
+/// body converts from that member's value (`From<&str>`, `From<String>`, `From<&String>`), and
+/// the handle method's argument is named after the member, so
+/// `client.groups().add_member(group_id, user_id)` is the call (a built body still works).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyEntry {
+    /// The body's one member (`user_id`).
+    pub member: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// One handle of the table.
@@ -435,6 +451,8 @@ fn required_setters(spec: &Value) -> Result<BTreeMap<String, Vec<String>>> {
 struct Arg {
     /// The setter (and argument) name.
     name: String,
+    /// The argument's name in the handle method (the setter's, or a one-member body's member).
+    param: String,
     /// The generic parameter's new name.
     generic: syn::Ident,
     /// The setter's generics, renamed.
@@ -499,6 +517,7 @@ pub fn struct_name(handle: &str) -> String {
 pub struct Plan {
     table: Table,
     methods: BTreeMap<String, Method>,
+    one_member_bodies: Vec<OneMemberBody>,
 }
 
 /// Builds the plan from the generated parts and the spec.
@@ -521,6 +540,12 @@ pub fn plan(parts: &[PartOutput], spec: &Value) -> Result<Plan> {
     let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
     let places = assign(&table, &ids)?;
     check_all_used(&table, &places)?;
+    for id in table.bodies.keys() {
+        if !places.contains_key(id) {
+            bail!("{HANDLES_TABLE}: `bodies` names `{id}`, which is no operationId");
+        }
+    }
+    let mut one_member_bodies = Vec::new();
     let mut methods = BTreeMap::new();
     for op in &ops {
         let Some((b, feature)) = builders.get(&op.id) else {
@@ -534,7 +559,11 @@ pub fn plan(parts: &[PartOutput], spec: &Value) -> Result<Plan> {
                     op.id
                 );
             };
-            let generic = syn::Ident::new(&pascal(name), proc_macro2::Span::call_site());
+            let param = match table.bodies.get(&op.id) {
+                Some(e) if name == "body" => e.member.clone(),
+                _ => name.clone(),
+            };
+            let generic = syn::Ident::new(&pascal(&param), proc_macro2::Span::call_site());
             let mut generics = setter.generics.clone();
             let params: Vec<syn::Ident> = generics.type_params().map(|t| t.ident.clone()).collect();
             let [from] = params.as_slice() else {
@@ -560,8 +589,28 @@ pub fn plan(parts: &[PartOutput], spec: &Value) -> Result<Plan> {
             let target = try_into_target(&generics);
             args.push(Arg {
                 name: name.clone(),
+                param,
                 generic,
                 generics,
+                target,
+            });
+        }
+        if let Some(e) = table.bodies.get(&op.id) {
+            check_one_member_body(spec, &op.id, &e.member)?;
+            let Some(target) = args
+                .iter()
+                .find(|a| a.name == "body")
+                .and_then(|a| a.target.clone())
+            else {
+                bail!(
+                    "{HANDLES_TABLE}: `bodies.{}`: the operation's body setter names no type",
+                    op.id
+                );
+            };
+            one_member_bodies.push(OneMemberBody {
+                id: op.id.clone(),
+                feature,
+                member: e.member.clone(),
                 target,
             });
         }
@@ -581,7 +630,62 @@ pub fn plan(parts: &[PartOutput], spec: &Value) -> Result<Plan> {
             },
         );
     }
-    Ok(Plan { table, methods })
+    Ok(Plan {
+        table,
+        methods,
+        one_member_bodies,
+    })
+}
+
+/// A body that converts from its one member's value (a [`BodyEntry`], checked).
+struct OneMemberBody {
+    id: String,
+    feature: &'static str,
+    member: String,
+    target: syn::Type,
+}
+
+/// Fails unless the request body of operation `id` in `spec` is an object whose only member is
+/// `member`, a required string (what [`BodyEntry`] may say of it).
+fn check_one_member_body(spec: &Value, id: &str, member: &str) -> Result<()> {
+    let paths = spec.get("paths").and_then(Value::as_object);
+    let op = paths
+        .into_iter()
+        .flat_map(|p| p.values())
+        .flat_map(|item| crate::rules::METHODS.iter().filter_map(|m| item.get(*m)))
+        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(id));
+    let schema = op
+        .and_then(|op| op.pointer("/requestBody/content/application~1json/schema"))
+        .and_then(|raw| resolve(spec, raw));
+    let Some(schema) = schema else {
+        bail!("{HANDLES_TABLE}: `bodies.{id}`: the operation has no JSON request body");
+    };
+    let members: Vec<&String> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.keys())
+        .collect();
+    let required = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|m| m == member));
+    let string = schema
+        .pointer(&format!("/properties/{member}/type"))
+        .and_then(Value::as_str)
+        == Some("string");
+    let nullable = schema
+        .pointer(&format!("/properties/{member}/nullable"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if members != [member] || !required || !string || nullable {
+        bail!(
+            "{HANDLES_TABLE}: `bodies.{id}`: the body must have exactly one member, `{member}`, a \
+             required non-null string; it has {members:?} (required: {required}, string: \
+             {string}, nullable: {nullable})"
+        );
+    }
+    Ok(())
 }
 
 /// `crate::…` → `close_sdk::…`, for doc examples (which are another crate).
@@ -637,7 +741,7 @@ impl Plan {
                 let new = format!(
                     "///The request of [`client.{call}({args})`](crate::handles::{h}::{method}); optional parameters are its setters, `.await` it or `.send()` it.",
                     call = m.place.call(),
-                    args = m.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
+                    args = m.args.iter().map(|a| a.param.as_str()).collect::<Vec<_>>().join(", "),
                     h = struct_name(&m.place.handle),
                     method = m.place.method,
                 );
@@ -663,7 +767,7 @@ impl Plan {
     pub fn arg_names(&self, id: &str) -> Vec<String> {
         self.methods
             .get(id)
-            .map(|m| m.args.iter().map(|a| a.name.clone()).collect())
+            .map(|m| m.args.iter().map(|a| a.param.clone()).collect())
             .unwrap_or_default()
     }
 
@@ -812,6 +916,32 @@ impl Plan {
                 out = tokens(&m.output),
             ));
         }
+        for b in &self.one_member_bodies {
+            let m = &self.methods[&b.id];
+            let ty = tokens(&b.target);
+            let field = builder_method(&b.member);
+            let doc = format!(
+                "/// The body of [`client.{call}(..)`](crate::handles::{h}::{method}) from its one member, `{member}`.\n",
+                call = m.place.call(),
+                h = struct_name(&m.place.handle),
+                method = m.place.method,
+                member = b.member,
+            );
+            for (from, value) in [
+                ("&str", "value.to_string()"),
+                ("::std::string::String", "value"),
+                ("&::std::string::String", "value.clone()"),
+            ] {
+                s.push_str(&format!(
+                    "#[cfg(feature = {feature:?})]\n\
+                     impl ::std::convert::From<{from}> for {ty} {{\n\
+                     {doc}fn from(value: {from}) -> Self {{\n\
+                     Self {{ {field}: {value}, extra: crate::Extra::default() }}\n\
+                     }}\n}}\n",
+                    feature = b.feature,
+                ));
+            }
+        }
         let file = syn::parse_file(&s).context("parsing the generated handles")?;
         Ok(crate::codegen::unparse(&file))
     }
@@ -839,7 +969,7 @@ impl Plan {
             ),
         };
         let mut s = format!(
-            "/// {doc}\n///\n/// Reached with {reached}; compiled with {feature_text}.\n///\n{example}#[cfg({cfg})]\n#[derive(Clone, Copy)]\npub struct {name}<'a> {{\nclient: &'a crate::Client,\n}}\n\n\
+            "/// {doc}\n///\n/// Reached with {reached}; compiled with {feature_text}.\n///\n{example}#[cfg({cfg})]\n#[derive(Clone, Copy)]\npub struct {name}<'a> {{\n/// The client (crate code reaches other handles through it, e.g. a lookup over two resources).\npub(crate) client: &'a crate::Client,\n}}\n\n\
              #[cfg({cfg})]\nimpl ::std::fmt::Debug for {name}<'_> {{\nfn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n// The client holds credentials: the handle shows only its name.\nf.debug_struct({name:?}).finish_non_exhaustive()\n}}\n}}\n\n\
              #[cfg({cfg})]\nimpl<'a> {name}<'a> {{\n",
             doc = e.doc,
@@ -880,8 +1010,8 @@ impl Plan {
                         preds.push(format!("{}: {}", tp.ident, tokens_of_bounds(&tp.bounds)));
                     }
                 }
-                params.push(format!("{}: {}", a.name, a.generic));
-                call.push_str(&format!(".{}({})", a.name, a.name));
+                params.push(format!("{}: {}", a.param, a.generic));
+                call.push_str(&format!(".{}({})", a.name, a.param));
             }
             let generics = if generics.is_empty() {
                 String::new()
@@ -905,7 +1035,15 @@ impl Plan {
                     " Arguments: {}.",
                     m.args
                         .iter()
-                        .map(|a| format!("`{}`", a.name))
+                        .map(|a| if a.param == a.name {
+                            format!("`{}`", a.name)
+                        } else {
+                            format!(
+                                "`{}` (its text converts into the body, [`{}`]; a built body works too)",
+                                a.param,
+                                a.target.as_ref().map(|t| tokens(t).replace("crate::types::", "")).unwrap_or_default()
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 )
@@ -1058,6 +1196,38 @@ mod tests {
         );
         let places = assign(&t, &["leads_get"]).unwrap();
         assert!(check_all_used(&t, &places).is_err());
+    }
+
+    #[test]
+    fn a_one_member_body_is_checked_against_the_spec() {
+        let spec = serde_json::json!({
+            "paths": {"/group/{group_id}/member/": {"post": {
+                "operationId": "groups_add_member",
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/AddGroupMember"}}}}
+            }}},
+            "components": {"schemas": {
+                "AddGroupMember": {"type": "object", "required": ["user_id"],
+                    "properties": {"user_id": {"type": "string"}}},
+            }}
+        });
+        check_one_member_body(&spec, "groups_add_member", "user_id").unwrap();
+        for (member, why) in [("group_id", "another member")] {
+            let e = check_one_member_body(&spec, "groups_add_member", member).unwrap_err();
+            assert!(e.to_string().contains("exactly one member"), "{why}: {e}");
+        }
+        let mut two = spec.clone();
+        two["components"]["schemas"]["AddGroupMember"]["properties"]["role"] =
+            serde_json::json!({"type": "string"});
+        assert!(check_one_member_body(&two, "groups_add_member", "user_id").is_err());
+        let mut optional = spec.clone();
+        optional["components"]["schemas"]["AddGroupMember"]["required"] = serde_json::json!([]);
+        assert!(check_one_member_body(&optional, "groups_add_member", "user_id").is_err());
+        let mut number = spec.clone();
+        number["components"]["schemas"]["AddGroupMember"]["properties"]["user_id"] =
+            serde_json::json!({"type": "integer"});
+        assert!(check_one_member_body(&number, "groups_add_member", "user_id").is_err());
+        assert!(check_one_member_body(&spec, "nope", "user_id").is_err());
     }
 
     #[test]

@@ -347,7 +347,7 @@ fn doc(list: &OffsetList, call: &str) -> Vec<String> {
                 l.extend(
                     [
                         "An answer saying `has_more: true` ends the stream, after its items, with",
-                        "[`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.",
+                        "[`Error::InvalidResponse`](crate::Error::InvalidResponse) instead of silently leaving the rest out.",
                     ]
                     .iter()
                     .map(|l| l.to_string()),

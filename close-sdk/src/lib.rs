@@ -130,6 +130,8 @@ mod wire;
 
 #[cfg(feature = "activities")]
 pub use api::activities::{ActivitiesExt, ActivityFilter};
+#[cfg(feature = "activities")]
+pub use api::activity_kind::TypedActivity;
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub use api::contacts::NewContact;
 #[cfg(feature = "contacts")]

@@ -112,7 +112,7 @@ where
 /// The `.paginate()` of a list Close documents without `_skip`/`_limit`: `fetch` sends its one
 /// request (when the stream is first read) and returns the answer's `data` and `has_more`. The
 /// items are the stream; an answer with `has_more: true` ends it, after its items, with
-/// [`Error::Decode`] naming `operation_id` (the rest cannot be asked for, and a silently short
+/// [`Error::InvalidResponse`] naming `operation_id` ([`more_than_one_answer`]) (the rest cannot be asked for, and a silently short
 /// list is worse than an error). Nothing more is sent.
 #[allow(dead_code)] // unused only in a build with no such list
 pub(crate) fn single_page<T, Fut>(operation_id: &'static str, fetch: Fut) -> Paginated<T>
@@ -133,16 +133,15 @@ where
     })
 }
 
-/// The error ending a single-answer list whose answer said `has_more: true`.
+/// The error ending a single-answer list whose answer said `has_more: true`:
+/// [`Error::InvalidResponse`] naming the operation and what Close sent. The items that answer
+/// held come before it in the stream, so nothing Close sent is dropped.
 fn more_than_one_answer(operation_id: &str) -> Error {
-    Error::Decode {
-        body: "{\"has_more\": true, ...}".to_string(),
-        source: serde::de::Error::custom(format!(
-            "{operation_id} answered `has_more: true`, but Close documents no `_skip`/`_limit` \
-             for it, so the rest of the list cannot be requested; the items before this error \
-             are all that one answer held"
-        )),
-    }
+    Error::InvalidResponse(format!(
+        "{operation_id} answered `has_more: true`, but Close documents no `_skip`/`_limit` for \
+         it, so the rest of the list cannot be requested; the items before this error are all \
+         that one answer held"
+    ))
 }
 
 /// A page request as the generated builders' `i64` `_skip` and `_limit`.

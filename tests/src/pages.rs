@@ -156,7 +156,8 @@ pub async fn one_answer<T: Serialize + Send + 'static>(
 }
 
 /// A single-answer list whose answer says `has_more: true`: the stream yields its two items,
-/// then one [`Error::Decode`] (the rest cannot be asked for), then ends, after one request.
+/// then one [`Error::InvalidResponse`] naming the operation (the rest cannot be asked for), then
+/// ends, after one request.
 pub async fn one_answer_with_more<T: Serialize + Send + 'static>(
     template: &str,
     path: &str,
@@ -189,7 +190,7 @@ pub async fn one_answer_with_more<T: Serialize + Send + 'static>(
     assert_eq!(got, 2, "{template}: the answer's items first");
     assert_eq!(errors.len(), 1, "{template}: {errors:?}");
     assert!(
-        matches!(&errors[0], Error::Decode { source, .. } if source.to_string().contains("has_more")),
+        matches!(&errors[0], Error::InvalidResponse(msg) if msg.contains("_list") && msg.contains("answered `has_more: true`")),
         "{template}: {:?}",
         errors[0]
     );

@@ -4,9 +4,9 @@
 //!
 //! Every lookup works the same way:
 //! - the name is trimmed; a blank one is [`Error::InvalidRequest`] and nothing is sent;
-//! - it reads the whole list: every page through the list request's `.paginate()` where Close's
-//!   list pages, else the one list request (an answer with `has_more: true` there is
-//!   [`Error::InvalidResponse`]: the lookup would have missed items);
+//! - it reads the whole list through the list request's generated `.paginate()`: every page
+//!   where Close's list pages, else its one answer (an answer with `has_more: true` there ends
+//!   the lookup with `.paginate()`'s [`Error::InvalidResponse`]: it would have missed items);
 //! - it compares each item's name, trimmed, with the name **exactly** (case-sensitive, as
 //!   Close's UI shows names: "Active" and "active" are different statuses);
 //! - it returns `Ok(None)` when nothing matches, the item when one does, and
@@ -14,9 +14,6 @@
 //!
 //! Dropping the future stops it (no request is sent after that, none runs in the background);
 //! it sends at most as many requests as the list has pages, within [`Paginated`]'s cap.
-//!
-//! Email templates and SMS templates have names too, but their list answers are untyped in
-//! Close's document (a JSON object), so they have no lookup here.
 //!
 //! [`Paginated`]: crate::Paginated
 
@@ -35,21 +32,16 @@ fn wanted<'n>(what: &str, name: &'n str) -> Result<&'n str, Error> {
     Ok(name)
 }
 
-/// The items of a list Close answers in one request, refusing an answer that says there is
-/// more (`has_more: true`): a lookup over part of the list could miss the item.
-#[allow(dead_code)] // unused in a build without any of the one-request lists
-fn whole<T>(
-    operation_id: &str,
-    data: Option<Vec<T>>,
-    has_more: Option<bool>,
-) -> Result<Vec<T>, Error> {
-    if has_more == Some(true) {
-        return Err(Error::InvalidResponse(format!(
-            "{operation_id} answered `has_more: true`, but it takes no `_skip`: a lookup by name \
-             would miss items"
+/// The email asked for, trimmed; blank or without `@` is [`Error::InvalidRequest`] naming `what`.
+#[allow(dead_code)] // unused in a build without users or memberships
+fn an_email<'e>(what: &str, email: &'e str) -> Result<&'e str, Error> {
+    let email = wanted(what, email)?;
+    if !email.contains('@') {
+        return Err(Error::InvalidRequest(format!(
+            "looking up {what}: {email:?} is not an email address (no `@`)"
         )));
     }
-    super::call::needed(data, "data")
+    Ok(email)
 }
 
 /// The one item of `items` for which `matches` holds: `None` when none does,
@@ -96,137 +88,478 @@ fn named(member: Option<&str>, name: &str) -> bool {
     member.is_some_and(|m| m.trim() == name)
 }
 
-/// One `by_name` on one handle. `list = paginate` reads every page with the list request's
-/// `.paginate()`; `list = once(op)` sends the one list request of operation `op`.
-macro_rules! by_name {
-    (
-        feature = $feature:literal,
-        handle = $handle:ident,
-        call = $call:literal,
-        example = $example:literal,
-        item = $item:ident,
-        what = $what:literal,
-        member = $member:ident,
-        path = $path:literal,
-        list = $($list:tt)+
-    ) => {
-        #[cfg(feature = $feature)]
-        impl crate::handles::$handle<'_> {
-            #[doc = concat!("The one ", $what, " whose `", stringify!($member), "` is `name`: ")]
-            #[doc = by_name!(@how $($list)+)]
-            #[doc = concat!("`", $path, "`, compared after trimming, case-sensitive.")]
-            ///
-            /// `Ok(None)` when none is; [`Error::Ambiguous`](crate::Error::Ambiguous) (with their
-            /// ids) when several are; a blank `name` is
-            /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
-            ///
-            /// ```no_run
-            /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-            #[doc = concat!("if let Some(found) = client.", $call, ".by_name(\"", $example, "\").await? {")]
-            ///     println!("{:?}", found.id);
-            /// }
-            /// # Ok(())
-            /// # }
-            /// ```
-            pub async fn by_name(self, name: &str) -> Result<Option<crate::types::$item>, Error> {
-                let name = wanted($what, name)?;
-                let items = by_name!(@items self, $($list)+);
-                the_one(
-                    $what,
-                    name,
-                    items,
-                    |item: &crate::types::$item| named(item.$member.as_deref(), name),
-                    |item| item.id.as_deref(),
-                )
-                .await
-            }
-        }
-    };
-    (@how paginate) => { "every page of " };
-    (@how once($op:literal)) => { "one request (Close's list has no pages), " };
-    (@items $self:ident, paginate) => { $self.list().paginate() };
-    (@items $self:ident, once($op:literal)) => {{
-        let list = $self.list().await?;
-        futures_util::stream::iter(whole($op, list.data, list.has_more)?.into_iter().map(Ok))
-    }};
+/// The one item of `items` whose `name_of` is `name` (see the module docs): trims and checks
+/// `name`, then reads `items` to the end.
+#[allow(dead_code)] // unused in a build whose only lookups are by email or by user
+async fn lookup<T>(
+    what: &'static str,
+    name: &str,
+    items: impl Stream<Item = Result<T, Error>> + Unpin,
+    name_of: impl Fn(&T) -> Option<&str>,
+    id: impl Fn(&T) -> Option<&str>,
+) -> Result<Option<T>, Error> {
+    let name = wanted(what, name)?;
+    the_one(what, name, items, |item| named(name_of(item), name), id).await
 }
 
-by_name! {
-    feature = "opportunity-statuses", handle = OpportunityStatuses,
-    call = "opportunity_statuses()", example = "Active", item = OpportunityStatus, what = "opportunity statuses",
-    member = label, path = "GET /status/opportunity/", list = once("opportunity_statuses_list")
+#[cfg(feature = "opportunity-statuses")]
+impl crate::handles::OpportunityStatuses<'_> {
+    /// The one of the opportunity statuses whose `label` is `name`: every item of
+    /// `GET /status/opportunity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.opportunity_statuses().by_name("Active").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(
+        self,
+        name: &str,
+    ) -> Result<Option<crate::types::OpportunityStatus>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "opportunity statuses",
+            name,
+            items,
+            |i| i.label.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "lead-statuses", handle = LeadStatuses,
-    call = "lead_statuses()", example = "Potential", item = LeadStatus, what = "lead statuses",
-    member = label, path = "GET /status/lead/", list = once("lead_statuses_list")
+
+#[cfg(feature = "lead-statuses")]
+impl crate::handles::LeadStatuses<'_> {
+    /// The one of the lead statuses whose `label` is `name`: every item of
+    /// `GET /status/lead/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.lead_statuses().by_name("Potential").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::LeadStatus>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "lead statuses",
+            name,
+            items,
+            |i| i.label.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "pipelines", handle = Pipelines,
-    call = "pipelines()", example = "Sales", item = Pipeline, what = "pipelines",
-    member = name, path = "GET /pipeline/", list = once("pipelines_list")
+
+#[cfg(feature = "pipelines")]
+impl crate::handles::Pipelines<'_> {
+    /// The one of the pipelines whose `name` is `name`: every item of
+    /// `GET /pipeline/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.pipelines().by_name("Sales").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Pipeline>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "pipelines",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "roles", handle = Roles,
-    call = "roles()", example = "Sales Rep", item = RoleDefinition, what = "roles",
-    member = name, path = "GET /role/", list = paginate
+
+#[cfg(feature = "roles")]
+impl crate::handles::Roles<'_> {
+    /// The one of the roles whose `name` is `name`: every item of
+    /// `GET /role/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.roles().by_name("Sales Rep").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::RoleDefinition>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "roles",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "groups", handle = Groups,
-    call = "groups()", example = "Support", item = Group, what = "groups",
-    member = name, path = "GET /group/", list = paginate
+
+#[cfg(feature = "groups")]
+impl crate::handles::Groups<'_> {
+    /// The one of the groups whose `name` is `name`: every item of
+    /// `GET /group/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.groups().by_name("Support").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Group>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "groups",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "smart-views", handle = SmartViews,
-    call = "smart_views()", example = "My leads", item = SmartView, what = "smart views",
-    member = name, path = "GET /saved_search/", list = paginate
+
+#[cfg(feature = "smart-views")]
+impl crate::handles::SmartViews<'_> {
+    /// The one of the smart views whose `name` is `name`: every item of
+    /// `GET /saved_search/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.smart_views().by_name("My leads").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::SmartView>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "smart views",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "activities", handle = CustomActivityTypes,
-    call = "custom_activity_types()", example = "Onboarding call", item = CustomActivityType, what = "custom activity types",
-    member = name, path = "GET /custom_activity/", list = once("custom_activity_types_list")
+
+#[cfg(feature = "activities")]
+impl crate::handles::CustomActivityTypes<'_> {
+    /// The one of the custom activity types whose `name` is `name`: every item of
+    /// `GET /custom_activity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_activity_types().by_name("Onboarding call").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(
+        self,
+        name: &str,
+    ) -> Result<Option<crate::types::CustomActivityType>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "custom activity types",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "outcomes", handle = Outcomes,
-    call = "outcomes()", example = "Interested", item = Outcome, what = "outcomes",
-    member = name, path = "GET /outcome/", list = paginate
+
+#[cfg(feature = "outcomes")]
+impl crate::handles::Outcomes<'_> {
+    /// The one of the outcomes whose `name` is `name`: every item of
+    /// `GET /outcome/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.outcomes().by_name("Interested").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Outcome>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "outcomes",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsLead,
-    call = "custom_fields().lead()", example = "Industry", item = CustomField, what = "lead custom fields",
-    member = name, path = "GET /custom_field/lead/", list = paginate
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsLead<'_> {
+    /// The one of the lead custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/lead/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().lead().by_name("Industry").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "lead custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsContact,
-    call = "custom_fields().contact()", example = "Birthday", item = CustomField, what = "contact custom fields",
-    member = name, path = "GET /custom_field/contact/", list = paginate
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsContact<'_> {
+    /// The one of the contact custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/contact/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().contact().by_name("Birthday").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "contact custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsOpportunity,
-    call = "custom_fields().opportunity()", example = "Contract length", item = CustomField,
-    what = "opportunity custom fields",
-    member = name, path = "GET /custom_field/opportunity/", list = paginate
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsOpportunity<'_> {
+    /// The one of the opportunity custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/opportunity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().opportunity().by_name("Contract length").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "opportunity custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
+
 // One list for every custom activity type's fields: a name two types use is ambiguous here
 // (the error lists both ids).
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsActivity,
-    call = "custom_fields().activity()", example = "Agenda", item = CustomField,
-    what = "activity custom fields (of every custom activity type)",
-    member = name, path = "GET /custom_field/activity/", list = paginate
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsActivity<'_> {
+    /// The one of the activity custom fields (of every custom activity type) whose `name` is `name`: every item of
+    /// `GET /custom_field/activity/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().activity().by_name("Agenda").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "activity custom fields (of every custom activity type)",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
+
 // One list for every custom object type's fields, as above.
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsCustomObject,
-    call = "custom_fields().custom_object()", example = "Serial number", item = CustomField,
-    what = "custom object custom fields (of every custom object type)",
-    member = name, path = "GET /custom_field/custom_object_type/",
-    list = once("custom_fields_custom_object_list")
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsCustomObject<'_> {
+    /// The one of the custom object custom fields (of every custom object type) whose `name` is `name`: every item of
+    /// `GET /custom_field/custom_object_type/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().custom_object().by_name("Serial number").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "custom object custom fields (of every custom object type)",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
-by_name! {
-    feature = "custom-fields", handle = CustomFieldsShared,
-    call = "custom_fields().shared()", example = "Region", item = SharedCustomField, what = "shared custom fields",
-    member = name, path = "GET /custom_field/shared/", list = once("custom_fields_shared_list")
+
+#[cfg(feature = "custom-fields")]
+impl crate::handles::CustomFieldsShared<'_> {
+    /// The one of the shared custom fields whose `name` is `name`: every item of
+    /// `GET /custom_field/shared/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.custom_fields().shared().by_name("Region").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(
+        self,
+        name: &str,
+    ) -> Result<Option<crate::types::SharedCustomField>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "shared custom fields",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
+}
+
+#[cfg(feature = "templates")]
+impl crate::handles::EmailTemplates<'_> {
+    /// The one of the email templates whose `name` is `name`: every item of
+    /// `GET /email_template/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.email_templates().by_name("Follow-up").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::EmailTemplate>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "email templates",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
+}
+
+#[cfg(feature = "templates")]
+impl crate::handles::SmsTemplates<'_> {
+    /// The one of the SMS templates whose `name` is `name`: every item of
+    /// `GET /sms_template/` (its `.paginate()`), compared after trimming, case-sensitive.
+    /// `Ok(None)` when none is; [`Error::Ambiguous`] (with their ids) when several are; a blank
+    /// `name` is [`Error::InvalidRequest`] and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// if let Some(found) = client.sms_templates().by_name("Reminder").await? {
+    ///     println!("{:?}", found.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_name(self, name: &str) -> Result<Option<crate::types::SmsTemplate>, Error> {
+        let items = self.list().paginate();
+        lookup(
+            "SMS templates",
+            name,
+            items,
+            |i| i.name.as_deref(),
+            |i| i.id.as_deref(),
+        )
+        .await
+    }
 }
 
 #[cfg(feature = "users")]
@@ -251,12 +584,7 @@ impl crate::handles::Users<'_> {
     /// # }
     /// ```
     pub async fn by_email(self, email: &str) -> Result<Option<crate::types::User>, Error> {
-        let email = wanted("users by email", email)?;
-        if !email.contains('@') {
-            return Err(Error::InvalidRequest(format!(
-                "looking up users by email: {email:?} is not an email address (no `@`)"
-            )));
-        }
+        let email = an_email("users by email", email)?;
         let wanted_lower = email.to_lowercase();
         the_one(
             "users",
@@ -269,6 +597,115 @@ impl crate::handles::Users<'_> {
             },
             |user| user.id.as_deref(),
         )
+        .await
+    }
+}
+
+/// A membership of `GET /organization/{organization_id}/`'s active `memberships` (Close lists an
+/// organization's memberships there and nowhere else: "Memberships connect a User with one or
+/// more Organizations", developer.close.com/api/resources/memberships; the organization's page
+/// documents `memberships` and `inactive_memberships`). `what` names the lookup in errors;
+/// `matches` picks the membership.
+#[cfg(all(feature = "memberships", feature = "organizations"))]
+async fn membership_where(
+    client: &crate::Client,
+    what: &'static str,
+    organization_id: &str,
+    key: &str,
+    matches: impl Fn(&crate::types::OrganizationMembership) -> bool,
+) -> Result<Option<crate::types::OrganizationMembership>, Error> {
+    let organization_id = organization_id.trim();
+    if organization_id.is_empty() {
+        return Err(Error::InvalidRequest(format!(
+            "looking up {what}: the organization id is blank"
+        )));
+    }
+    let organization = client.organizations().get(organization_id).await?;
+    let active = organization.memberships.unwrap_or_default();
+    the_one(
+        what,
+        key,
+        futures_util::stream::iter(active.into_iter().map(Ok)),
+        matches,
+        |m| m.id.as_deref(),
+    )
+    .await
+}
+
+#[cfg(all(feature = "memberships", feature = "organizations"))]
+impl crate::handles::Memberships<'_> {
+    /// The active membership of user `user_id` in organization `organization_id` (a user's
+    /// organizations are [`User::organizations`](crate::types::User::organizations)): one
+    /// request, `GET /organization/{organization_id}/`, whose `memberships` Close lists there
+    /// (it documents no filter of memberships by user). Its `id` is what
+    /// `client.memberships().update(id, ..)` and `.delete(id)` take.
+    ///
+    /// `Ok(None)` when the user has no active membership there (a user who left is in the
+    /// organization's `inactive_memberships`); [`Error::Ambiguous`](crate::Error::Ambiguous)
+    /// if Close lists two for the user; a blank id is
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// use close_sdk::prelude::*;
+    /// use close_sdk::types::UpdateMembership;
+    ///
+    /// let user = client.users().get_me().await?;
+    /// let (Some(user_id), Some(org_id)) = (user.id.as_deref(), user.organizations().first()) else {
+    ///     return Ok(());
+    /// };
+    /// if let Some(membership) = client.memberships().by_user(org_id, user_id).await? {
+    ///     let change = UpdateMembership { role_id: Patch::Set(Role::Superuser), ..Default::default() };
+    ///     client.memberships().update(membership.id.unwrap_or_default(), change).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_user(
+        self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Option<crate::types::OrganizationMembership>, Error> {
+        let user_id = user_id.trim();
+        if user_id.is_empty() {
+            return Err(Error::InvalidRequest(
+                "looking up memberships by user: the user id is blank".into(),
+            ));
+        }
+        membership_where(self.client, "memberships", organization_id, user_id, |m| {
+            m.user_id.as_deref() == Some(user_id)
+        })
+        .await
+    }
+
+    /// The active membership in organization `organization_id` of the user whose email is
+    /// `email`, compared as [`Users::by_email`](crate::handles::Users::by_email) does (trimmed,
+    /// case-insensitive): one request, `GET /organization/{organization_id}/`, whose
+    /// memberships carry their user's `user_email`.
+    ///
+    /// `Ok(None)` when no active membership has it; [`Error::Ambiguous`](crate::Error::Ambiguous)
+    /// when several do; a blank id, or an `email` that is blank or has no `@`, is
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// let found = client.memberships().by_email("orga_…", "gob@bluth.example").await?;
+    /// # let _ = found;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn by_email(
+        self,
+        organization_id: &str,
+        email: &str,
+    ) -> Result<Option<crate::types::OrganizationMembership>, Error> {
+        let email = an_email("memberships by email", email)?;
+        let lower = email.to_lowercase();
+        membership_where(self.client, "memberships", organization_id, email, |m| {
+            m.user_email
+                .as_deref()
+                .is_some_and(|e| e.trim().to_lowercase() == lower)
+        })
         .await
     }
 }
@@ -289,23 +726,6 @@ mod tests {
         assert!(named(Some(" Active "), "Active"));
         assert!(!named(Some("active"), "Active"));
         assert!(!named(None, "Active"));
-    }
-
-    #[test]
-    fn a_one_request_list_that_says_there_is_more_is_refused() {
-        assert_eq!(whole("x_list", Some(vec![1]), None).unwrap(), vec![1]);
-        assert_eq!(
-            whole("x_list", Some(vec![1]), Some(false)).unwrap(),
-            vec![1]
-        );
-        assert!(matches!(
-            whole("x_list", Some(vec![1]), Some(true)),
-            Err(Error::InvalidResponse(_))
-        ));
-        assert!(matches!(
-            whole::<u8>("x_list", None, None),
-            Err(Error::InvalidResponse(_))
-        ));
     }
 
     #[test]

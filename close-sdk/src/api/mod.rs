@@ -5,6 +5,8 @@
 // are unused.
 #[cfg(feature = "activities")]
 pub(crate) mod activities;
+#[cfg(feature = "activities")]
+pub(crate) mod activity_kind;
 #[cfg_attr(
     not(any(
         feature = "activities",
@@ -27,11 +29,13 @@ pub(crate) mod call;
     feature = "custom-fields",
     feature = "groups",
     feature = "lead-statuses",
+    all(feature = "memberships", feature = "organizations"),
     feature = "opportunity-statuses",
     feature = "outcomes",
     feature = "pipelines",
     feature = "roles",
     feature = "smart-views",
+    feature = "templates",
     feature = "users"
 ))]
 pub(crate) mod by_name;

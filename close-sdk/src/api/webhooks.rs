@@ -2,12 +2,9 @@
 
 use std::future::Future;
 
-use serde::Deserialize;
-
 use progenitor_client::encode_path;
 
 use super::call::path_id;
-use super::pagination::{Page, Paginated, DEFAULT_PAGE_SIZE};
 use super::request::{send, send_ignoring_body};
 use crate::webhooks::{NewSubscription, SubscriptionUpdate, WebhookSubscription};
 use crate::{Client, Error};
@@ -35,10 +32,10 @@ use crate::{Client, Error};
 /// # Ok(()) }
 /// ```
 pub trait WebhooksExt {
-    /// `GET /webhook/`: the organization's subscriptions, every page: `has_more` is followed
-    /// by Close's general offset rule (as for `/role/` and `/group/`): the first request has no
-    /// `_skip`/`_limit` (Close's default page), later ones `_skip` = subscriptions received so
-    /// far. A page repeating one already received fails the call instead of looping.
+    /// `GET /webhook/`: the organization's subscriptions, through
+    /// `client.webhooks().list().paginate()`: Close documents no `_skip`/`_limit` for this list,
+    /// so it is one request, and an answer saying `has_more: true` is
+    /// [`Error::InvalidResponse`] (never a silently short list).
     fn list_webhooks(&self)
         -> impl Future<Output = Result<Vec<WebhookSubscription>, Error>> + Send;
 
@@ -66,52 +63,9 @@ pub trait WebhooksExt {
     fn delete_webhook(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
-/// `GET /webhook/` is documented without an example answer: a list, or Close's usual
-/// `{"data": [...], "has_more": ...}`, are both accepted.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum SubscriptionList {
-    Page {
-        data: Vec<WebhookSubscription>,
-        #[serde(default)]
-        has_more: bool,
-    },
-    Bare(Vec<WebhookSubscription>),
-}
-
 impl WebhooksExt for Client {
     async fn list_webhooks(&self) -> Result<Vec<WebhookSubscription>, Error> {
-        let client = self.clone();
-        Paginated::new(DEFAULT_PAGE_SIZE, move |page| {
-            let client = client.clone();
-            async move {
-                let query: Vec<(&'static str, String)> = match page.skip {
-                    0 => Vec::new(),
-                    skip => vec![("_skip", skip.to_string())],
-                };
-                let list: SubscriptionList = send(
-                    &client,
-                    "webhooks_list",
-                    reqwest::Method::GET,
-                    "/webhook/",
-                    &query,
-                    None::<&()>,
-                )
-                .await?;
-                Ok(match list {
-                    SubscriptionList::Page { data, has_more } => Page {
-                        items: data,
-                        has_more,
-                    },
-                    SubscriptionList::Bare(items) => Page {
-                        items,
-                        has_more: false,
-                    },
-                })
-            }
-        })
-        .collect_all()
-        .await
+        self.webhooks().list().paginate().collect_all().await
     }
 
     async fn create_webhook(

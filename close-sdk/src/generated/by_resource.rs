@@ -500,7 +500,7 @@ pub mod forms {
 /// |---|---|---|
 /// | [`groups().list()`](crate::handles::Groups::list) | `GET /group/` | List Groups for your organization |
 /// | [`groups().create(body)`](crate::handles::Groups::create) | `POST /group/` | Create a Group |
-/// | [`groups().add_member(group_id, body)`](crate::handles::Groups::add_member) | `POST /group/{group_id}/member/` | Add a User to a Group |
+/// | [`groups().add_member(group_id, user_id)`](crate::handles::Groups::add_member) | `POST /group/{group_id}/member/` | Add a User to a Group |
 /// | [`groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member) | `DELETE /group/{group_id}/member/{user_id}/` | Remove a User from a Group |
 /// | [`groups().get(id)`](crate::handles::Groups::get) | `GET /group/{id}/` | Fetch an individual Group |
 /// | [`groups().update(id, body)`](crate::handles::Groups::update) | `PUT /group/{id}/` | Update a Group |

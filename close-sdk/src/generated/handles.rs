@@ -327,7 +327,8 @@ impl crate::Client {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct Activities<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for Activities<'_> {
@@ -479,7 +480,8 @@ impl<'a> Activities<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesCalls<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesCalls<'_> {
@@ -562,7 +564,8 @@ impl<'a> ActivitiesCalls<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesCreations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesCreations<'_> {
@@ -604,7 +607,8 @@ impl<'a> ActivitiesCreations<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesCustom<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesCustom<'_> {
@@ -693,7 +697,8 @@ impl<'a> ActivitiesCustom<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesEmailThreads<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesEmailThreads<'_> {
@@ -745,7 +750,8 @@ impl<'a> ActivitiesEmailThreads<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesEmails<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesEmails<'_> {
@@ -828,7 +834,8 @@ impl<'a> ActivitiesEmails<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesFormSubmissions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesFormSubmissions<'_> {
@@ -883,7 +890,8 @@ impl<'a> ActivitiesFormSubmissions<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesImportUpdates<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesImportUpdates<'_> {
@@ -935,7 +943,8 @@ impl<'a> ActivitiesImportUpdates<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesLeadMerges<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesLeadMerges<'_> {
@@ -977,7 +986,8 @@ impl<'a> ActivitiesLeadMerges<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesLeadStatusChanges<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesLeadStatusChanges<'_> {
@@ -1048,7 +1058,8 @@ impl<'a> ActivitiesLeadStatusChanges<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesMeetings<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesMeetings<'_> {
@@ -1136,7 +1147,8 @@ impl<'a> ActivitiesMeetings<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesNotes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesNotes<'_> {
@@ -1219,7 +1231,8 @@ impl<'a> ActivitiesNotes<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesOpportunityStatusChanges<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesOpportunityStatusChanges<'_> {
@@ -1293,7 +1306,8 @@ impl<'a> ActivitiesOpportunityStatusChanges<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesSms<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesSms<'_> {
@@ -1376,7 +1390,8 @@ impl<'a> ActivitiesSms<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesTaskCompletions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesTaskCompletions<'_> {
@@ -1431,7 +1446,8 @@ impl<'a> ActivitiesTaskCompletions<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct ActivitiesWhatsappMessages<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for ActivitiesWhatsappMessages<'_> {
@@ -1520,7 +1536,8 @@ impl<'a> ActivitiesWhatsappMessages<'a> {
 #[cfg(feature = "phone-numbers")]
 #[derive(Clone, Copy)]
 pub struct BlockedPhoneNumbers<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "phone-numbers")]
 impl ::std::fmt::Debug for BlockedPhoneNumbers<'_> {
@@ -1629,7 +1646,8 @@ impl<'a> BlockedPhoneNumbers<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActions<'_> {
@@ -1686,7 +1704,8 @@ impl<'a> BulkActions<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsDelete<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsDelete<'_> {
@@ -1741,7 +1760,8 @@ impl<'a> BulkActionsDelete<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsEdit<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsEdit<'_> {
@@ -1796,7 +1816,8 @@ impl<'a> BulkActionsEdit<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsEmail<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsEmail<'_> {
@@ -1851,7 +1872,8 @@ impl<'a> BulkActionsEmail<'a> {
 #[cfg(feature = "bulk-actions")]
 #[derive(Clone, Copy)]
 pub struct BulkActionsSequenceSubscriptions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "bulk-actions")]
 impl ::std::fmt::Debug for BulkActionsSequenceSubscriptions<'_> {
@@ -1912,7 +1934,8 @@ impl<'a> BulkActionsSequenceSubscriptions<'a> {
 #[cfg(feature = "comments")]
 #[derive(Clone, Copy)]
 pub struct Comments<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "comments")]
 impl ::std::fmt::Debug for Comments<'_> {
@@ -2003,7 +2026,8 @@ impl<'a> Comments<'a> {
 #[cfg(feature = "comments")]
 #[derive(Clone, Copy)]
 pub struct CommentsThreads<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "comments")]
 impl ::std::fmt::Debug for CommentsThreads<'_> {
@@ -2045,7 +2069,8 @@ impl<'a> CommentsThreads<'a> {
 #[cfg(feature = "connected-accounts")]
 #[derive(Clone, Copy)]
 pub struct ConnectedAccounts<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "connected-accounts")]
 impl ::std::fmt::Debug for ConnectedAccounts<'_> {
@@ -2087,7 +2112,8 @@ impl<'a> ConnectedAccounts<'a> {
 #[cfg(feature = "contacts")]
 #[derive(Clone, Copy)]
 pub struct Contacts<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "contacts")]
 impl ::std::fmt::Debug for Contacts<'_> {
@@ -2167,7 +2193,8 @@ impl<'a> Contacts<'a> {
 #[cfg(feature = "activities")]
 #[derive(Clone, Copy)]
 pub struct CustomActivityTypes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "activities")]
 impl ::std::fmt::Debug for CustomActivityTypes<'_> {
@@ -2253,7 +2280,8 @@ impl<'a> CustomActivityTypes<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFields<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFields<'_> {
@@ -2334,7 +2362,8 @@ impl<'a> CustomFields<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsActivity<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsActivity<'_> {
@@ -2420,7 +2449,8 @@ impl<'a> CustomFieldsActivity<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsContact<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsContact<'_> {
@@ -2506,7 +2536,8 @@ impl<'a> CustomFieldsContact<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsCustomObject<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsCustomObject<'_> {
@@ -2592,7 +2623,8 @@ impl<'a> CustomFieldsCustomObject<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsLead<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsLead<'_> {
@@ -2675,7 +2707,8 @@ impl<'a> CustomFieldsLead<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsOpportunity<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsOpportunity<'_> {
@@ -2761,7 +2794,8 @@ impl<'a> CustomFieldsOpportunity<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsSchemas<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsSchemas<'_> {
@@ -2817,7 +2851,8 @@ impl<'a> CustomFieldsSchemas<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsShared<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsShared<'_> {
@@ -2908,7 +2943,8 @@ impl<'a> CustomFieldsShared<'a> {
 #[cfg(feature = "custom-fields")]
 #[derive(Clone, Copy)]
 pub struct CustomFieldsSharedAssociations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-fields")]
 impl ::std::fmt::Debug for CustomFieldsSharedAssociations<'_> {
@@ -3011,7 +3047,8 @@ impl<'a> CustomFieldsSharedAssociations<'a> {
 #[cfg(feature = "custom-objects")]
 #[derive(Clone, Copy)]
 pub struct CustomObjectTypes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-objects")]
 impl ::std::fmt::Debug for CustomObjectTypes<'_> {
@@ -3094,7 +3131,8 @@ impl<'a> CustomObjectTypes<'a> {
 #[cfg(feature = "custom-objects")]
 #[derive(Clone, Copy)]
 pub struct CustomObjects<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "custom-objects")]
 impl ::std::fmt::Debug for CustomObjects<'_> {
@@ -3180,7 +3218,8 @@ impl<'a> CustomObjects<'a> {
 #[cfg(feature = "dialers")]
 #[derive(Clone, Copy)]
 pub struct Dialers<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "dialers")]
 impl ::std::fmt::Debug for Dialers<'_> {
@@ -3222,7 +3261,8 @@ impl<'a> Dialers<'a> {
 #[cfg(feature = "templates")]
 #[derive(Clone, Copy)]
 pub struct EmailTemplates<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "templates")]
 impl ::std::fmt::Debug for EmailTemplates<'_> {
@@ -3315,7 +3355,8 @@ impl<'a> EmailTemplates<'a> {
 #[cfg(feature = "events")]
 #[derive(Clone, Copy)]
 pub struct Events<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "events")]
 impl ::std::fmt::Debug for Events<'_> {
@@ -3357,7 +3398,8 @@ impl<'a> Events<'a> {
 #[cfg(feature = "exports")]
 #[derive(Clone, Copy)]
 pub struct Exports<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "exports")]
 impl ::std::fmt::Debug for Exports<'_> {
@@ -3428,7 +3470,8 @@ impl<'a> Exports<'a> {
 #[cfg(feature = "field-enrichment")]
 #[derive(Clone, Copy)]
 pub struct FieldEnrichment<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "field-enrichment")]
 impl ::std::fmt::Debug for FieldEnrichment<'_> {
@@ -3466,7 +3509,8 @@ impl<'a> FieldEnrichment<'a> {
 #[cfg(feature = "files")]
 #[derive(Clone, Copy)]
 pub struct Files<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "files")]
 impl ::std::fmt::Debug for Files<'_> {
@@ -3504,7 +3548,8 @@ impl<'a> Files<'a> {
 #[cfg(feature = "forms")]
 #[derive(Clone, Copy)]
 pub struct Forms<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "forms")]
 impl ::std::fmt::Debug for Forms<'_> {
@@ -3546,7 +3591,8 @@ impl<'a> Forms<'a> {
 #[cfg(feature = "groups")]
 #[derive(Clone, Copy)]
 pub struct Groups<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "groups")]
 impl ::std::fmt::Debug for Groups<'_> {
@@ -3558,21 +3604,21 @@ impl ::std::fmt::Debug for Groups<'_> {
 impl<'a> Groups<'a> {
     /// `POST /group/{group_id}/member/`: Add a User to a Group.
     ///
-    /// Operation `groups_add_member`. Arguments: `group_id`, `body`. Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
+    /// Operation `groups_add_member`. Arguments: `group_id`, `user_id` (its text converts into the body, [`AddGroupMember`]; a built body works too). Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn add_member<GroupId, Body>(
+    pub fn add_member<GroupId, UserId>(
         self,
         group_id: GroupId,
-        body: Body,
+        user_id: UserId,
     ) -> crate::builder::GroupsAddMember<'a>
     where
         GroupId: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::AddGroupMember>,
-        <Body as std::convert::TryInto<
+        UserId: std::convert::TryInto<crate::types::AddGroupMember>,
+        <UserId as std::convert::TryInto<
             crate::types::AddGroupMember,
         >>::Error: std::fmt::Display,
     {
-        self.client.groups_add_member().group_id(group_id).body(body)
+        self.client.groups_add_member().group_id(group_id).body(user_id)
     }
     /// `POST /group/`: Create a Group.
     ///
@@ -3658,7 +3704,8 @@ impl<'a> Groups<'a> {
 #[cfg(feature = "integration-links")]
 #[derive(Clone, Copy)]
 pub struct IntegrationLinks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "integration-links")]
 impl ::std::fmt::Debug for IntegrationLinks<'_> {
@@ -3741,7 +3788,8 @@ impl<'a> IntegrationLinks<'a> {
 #[cfg(feature = "lead-statuses")]
 #[derive(Clone, Copy)]
 pub struct LeadStatuses<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "lead-statuses")]
 impl ::std::fmt::Debug for LeadStatuses<'_> {
@@ -3814,7 +3862,8 @@ impl<'a> LeadStatuses<'a> {
 #[cfg(feature = "leads")]
 #[derive(Clone, Copy)]
 pub struct Leads<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "leads")]
 impl ::std::fmt::Debug for Leads<'_> {
@@ -3906,7 +3955,8 @@ impl<'a> Leads<'a> {
 #[cfg(feature = "memberships")]
 #[derive(Clone, Copy)]
 pub struct Memberships<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "memberships")]
 impl ::std::fmt::Debug for Memberships<'_> {
@@ -4019,7 +4069,8 @@ impl<'a> Memberships<'a> {
 #[cfg(feature = "opportunities")]
 #[derive(Clone, Copy)]
 pub struct Opportunities<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "opportunities")]
 impl ::std::fmt::Debug for Opportunities<'_> {
@@ -4102,7 +4153,8 @@ impl<'a> Opportunities<'a> {
 #[cfg(feature = "opportunity-statuses")]
 #[derive(Clone, Copy)]
 pub struct OpportunityStatuses<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "opportunity-statuses")]
 impl ::std::fmt::Debug for OpportunityStatuses<'_> {
@@ -4178,7 +4230,8 @@ impl<'a> OpportunityStatuses<'a> {
 #[cfg(feature = "organizations")]
 #[derive(Clone, Copy)]
 pub struct Organizations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "organizations")]
 impl ::std::fmt::Debug for Organizations<'_> {
@@ -4231,7 +4284,8 @@ impl<'a> Organizations<'a> {
 #[cfg(feature = "outcomes")]
 #[derive(Clone, Copy)]
 pub struct Outcomes<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "outcomes")]
 impl ::std::fmt::Debug for Outcomes<'_> {
@@ -4314,7 +4368,8 @@ impl<'a> Outcomes<'a> {
 #[cfg(feature = "phone-numbers")]
 #[derive(Clone, Copy)]
 pub struct PhoneNumbers<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "phone-numbers")]
 impl ::std::fmt::Debug for PhoneNumbers<'_> {
@@ -4397,7 +4452,8 @@ impl<'a> PhoneNumbers<'a> {
 #[cfg(feature = "pipelines")]
 #[derive(Clone, Copy)]
 pub struct Pipelines<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "pipelines")]
 impl ::std::fmt::Debug for Pipelines<'_> {
@@ -4470,7 +4526,8 @@ impl<'a> Pipelines<'a> {
 #[cfg(feature = "playbooks")]
 #[derive(Clone, Copy)]
 pub struct Playbooks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "playbooks")]
 impl ::std::fmt::Debug for Playbooks<'_> {
@@ -4573,7 +4630,8 @@ impl<'a> Playbooks<'a> {
 #[cfg(feature = "reporting")]
 #[derive(Clone, Copy)]
 pub struct Reporting<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "reporting")]
 impl ::std::fmt::Debug for Reporting<'_> {
@@ -4707,7 +4765,8 @@ impl<'a> Reporting<'a> {
 #[cfg(feature = "roles")]
 #[derive(Clone, Copy)]
 pub struct Roles<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "roles")]
 impl ::std::fmt::Debug for Roles<'_> {
@@ -4786,7 +4845,8 @@ impl<'a> Roles<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinks<'_> {
@@ -4885,7 +4945,8 @@ impl<'a> SchedulingLinks<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinksIntegration<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinksIntegration<'_> {
@@ -4939,7 +5000,8 @@ impl<'a> SchedulingLinksIntegration<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinksShared<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinksShared<'_> {
@@ -5033,7 +5095,8 @@ impl<'a> SchedulingLinksShared<'a> {
 #[cfg(feature = "scheduling-links")]
 #[derive(Clone, Copy)]
 pub struct SchedulingLinksSharedAssociations<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "scheduling-links")]
 impl ::std::fmt::Debug for SchedulingLinksSharedAssociations<'_> {
@@ -5090,7 +5153,8 @@ impl<'a> SchedulingLinksSharedAssociations<'a> {
 #[cfg(feature = "connected-accounts")]
 #[derive(Clone, Copy)]
 pub struct SendAs<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "connected-accounts")]
 impl ::std::fmt::Debug for SendAs<'_> {
@@ -5175,7 +5239,8 @@ impl<'a> SendAs<'a> {
 #[cfg(feature = "sequences")]
 #[derive(Clone, Copy)]
 pub struct Sequences<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "sequences")]
 impl ::std::fmt::Debug for Sequences<'_> {
@@ -5266,7 +5331,8 @@ impl<'a> Sequences<'a> {
 #[cfg(feature = "sequences")]
 #[derive(Clone, Copy)]
 pub struct SequencesSubscriptions<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "sequences")]
 impl ::std::fmt::Debug for SequencesSubscriptions<'_> {
@@ -5342,7 +5408,8 @@ impl<'a> SequencesSubscriptions<'a> {
 #[cfg(feature = "smart-views")]
 #[derive(Clone, Copy)]
 pub struct SmartViews<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "smart-views")]
 impl ::std::fmt::Debug for SmartViews<'_> {
@@ -5425,7 +5492,8 @@ impl<'a> SmartViews<'a> {
 #[cfg(feature = "templates")]
 #[derive(Clone, Copy)]
 pub struct SmsTemplates<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "templates")]
 impl ::std::fmt::Debug for SmsTemplates<'_> {
@@ -5508,7 +5576,8 @@ impl<'a> SmsTemplates<'a> {
 #[cfg(feature = "tasks")]
 #[derive(Clone, Copy)]
 pub struct Tasks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "tasks")]
 impl ::std::fmt::Debug for Tasks<'_> {
@@ -5600,7 +5669,8 @@ impl<'a> Tasks<'a> {
 #[cfg(feature = "unsubscribed-emails")]
 #[derive(Clone, Copy)]
 pub struct UnsubscribedEmails<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "unsubscribed-emails")]
 impl ::std::fmt::Debug for UnsubscribedEmails<'_> {
@@ -5658,7 +5728,8 @@ impl<'a> UnsubscribedEmails<'a> {
 #[cfg(feature = "users")]
 #[derive(Clone, Copy)]
 pub struct Users<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "users")]
 impl ::std::fmt::Debug for Users<'_> {
@@ -5714,7 +5785,8 @@ impl<'a> Users<'a> {
 #[cfg(feature = "webhooks")]
 #[derive(Clone, Copy)]
 pub struct Webhooks<'a> {
-    client: &'a crate::Client,
+    /// The client (crate code reaches other handles through it, e.g. a lookup over two resources).
+    pub(crate) client: &'a crate::Client,
 }
 #[cfg(feature = "webhooks")]
 impl ::std::fmt::Debug for Webhooks<'_> {
@@ -10072,5 +10144,35 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksUpdate<'a> {
         ::std::boxed::Box::pin(async move {
             crate::runtime::output(self.send().await).await
         })
+    }
+}
+#[cfg(feature = "groups")]
+impl ::std::convert::From<&str> for crate::types::AddGroupMember {
+    /// The body of [`client.groups().add_member(..)`](crate::handles::Groups::add_member) from its one member, `user_id`.
+    fn from(value: &str) -> Self {
+        Self {
+            user_id: value.to_string(),
+            extra: crate::Extra::default(),
+        }
+    }
+}
+#[cfg(feature = "groups")]
+impl ::std::convert::From<::std::string::String> for crate::types::AddGroupMember {
+    /// The body of [`client.groups().add_member(..)`](crate::handles::Groups::add_member) from its one member, `user_id`.
+    fn from(value: ::std::string::String) -> Self {
+        Self {
+            user_id: value,
+            extra: crate::Extra::default(),
+        }
+    }
+}
+#[cfg(feature = "groups")]
+impl ::std::convert::From<&::std::string::String> for crate::types::AddGroupMember {
+    /// The body of [`client.groups().add_member(..)`](crate::handles::Groups::add_member) from its one member, `user_id`.
+    fn from(value: &::std::string::String) -> Self {
+        Self {
+            user_id: value.clone(),
+            extra: crate::Extra::default(),
+        }
     }
 }

@@ -144,6 +144,15 @@ lookup_test!(
     "name",
     |c, n| c.custom_fields().shared().by_name(n)
 );
+lookup_test!(
+    email_template_by_name,
+    "/email_template/",
+    "name",
+    |c, n| c.email_templates().by_name(n)
+);
+lookup_test!(sms_template_by_name, "/sms_template/", "name", |c, n| c
+    .sms_templates()
+    .by_name(n));
 
 #[tokio::test]
 async fn a_paged_list_is_read_to_its_last_page() {
@@ -249,4 +258,86 @@ async fn two_users_whose_emails_differ_only_in_case_are_ambiguous() {
         "{err:?}"
     );
     assert!(err.to_string().contains("2 users match"), "{err}");
+}
+
+/// `memberships().by_user` and `.by_email` over `GET /organization/{id}/`: one request per
+/// lookup, active memberships only (an inactive one is `None`), blank input refused with nothing
+/// sent.
+#[tokio::test]
+async fn memberships_are_found_by_user_and_by_email_on_the_organization() {
+    let server = MockServer::start_async().await;
+    let org = json!({
+        "id": "orga_1",
+        "memberships": [
+            {"id": "memb_a", "user_id": "user_a", "user_email": "Gob@Bluth.example"},
+            {"id": "memb_b", "user_id": "user_b", "user_email": "lucille@bluth.example"},
+        ],
+        "inactive_memberships": [
+            {"id": "memb_c", "user_id": "user_c", "user_email": "buster@bluth.example"},
+        ],
+    });
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/organization/orga_1/");
+            then.status(200).json_body(org.clone());
+        })
+        .await;
+    let client = api_key_client(&server);
+    let m = client.memberships();
+
+    let b = bounded(m.by_user("orga_1", " user_b ")).await.unwrap();
+    assert_eq!(b.and_then(|b| b.id).as_deref(), Some("memb_b"));
+    let a = bounded(m.by_email("orga_1", "gob@bluth.EXAMPLE"))
+        .await
+        .unwrap();
+    assert_eq!(a.and_then(|a| a.id).as_deref(), Some("memb_a"));
+    assert!(bounded(m.by_user("orga_1", "user_c"))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(bounded(m.by_email("orga_1", "buster@bluth.example"))
+        .await
+        .unwrap()
+        .is_none());
+    mock.assert_calls_async(4).await;
+
+    for (org, user) in [("", "user_a"), ("orga_1", " "), ("  ", "")] {
+        assert!(matches!(
+            bounded(m.by_user(org, user)).await,
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+    for (org, email) in [("orga_1", "gob"), ("orga_1", ""), ("", "gob@bluth.example")] {
+        assert!(matches!(
+            bounded(m.by_email(org, email)).await,
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+    mock.assert_calls_async(4).await;
+}
+
+/// Every `by_name` is in the public surface snapshot (`cargo xtask api` reads the methods: they
+/// are written out, not made by a macro it cannot expand).
+#[test]
+fn every_by_name_is_in_the_public_surface() {
+    let surface =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../close-sdk-api.txt"))
+            .expect("close-sdk-api.txt");
+    let lookups: Vec<&str> = surface
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .filter(|k| k.ends_with("::by_name"))
+        .collect();
+    for handle in [
+        "OpportunityStatuses",
+        "CustomFieldsShared",
+        "EmailTemplates",
+        "SmsTemplates",
+    ] {
+        assert!(
+            lookups.iter().any(|k| k.contains(&format!(" {handle} <"))),
+            "{handle}::by_name missing: {lookups:?}"
+        );
+    }
+    assert_eq!(lookups.len(), 16, "{lookups:?}");
 }

@@ -1,5 +1,6 @@
 //! close-sdk's integration tests, one binary (one link step): real HTTP to loopback servers.
 
+mod activity_kinds;
 mod attack2_follower;
 mod attack2_queries;
 mod attack2_secrets;

@@ -978,7 +978,7 @@ pub mod builder {
             crate::runtime::send(client, 163usize, 200..=299, &build).await
         }
     }
-    ///The request of [`client.groups().add_member(group_id, body)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
+    ///The request of [`client.groups().add_member(group_id, user_id)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
     #[derive(Debug, Clone)]
     pub struct GroupsAddMember<'a> {
         client: &'a super::Client,

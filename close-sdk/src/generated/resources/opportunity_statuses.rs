@@ -919,7 +919,7 @@ pub mod builder {
         /// documents no `_skip`/`_limit` for this list, so one answer holds all of it. A setter's
         /// failed conversion is the stream's only error, and nothing is sent.
         /// An answer saying `has_more: true` ends the stream, after its items, with
-        /// [`Error::Decode`](crate::Error::Decode) instead of silently leaving the rest out.
+        /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) instead of silently leaving the rest out.
         /// Lazy and cancel-safe: see [`Paginated`](crate::Paginated).
         ///
         /// ```no_run
