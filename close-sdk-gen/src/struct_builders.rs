@@ -227,8 +227,7 @@ pub fn constructors(file: &mut syn::File) -> usize {
                             || a.contains(" default)")
                     })
             };
-            let required: Vec<&syn::Field> =
-                fields.named.iter().filter(|f| !optional(f)).collect();
+            let required: Vec<&syn::Field> = fields.named.iter().filter(|f| !optional(f)).collect();
             if required.is_empty() {
                 continue;
             }
