@@ -199,8 +199,11 @@ pub mod rate_limit {
 pub use rate_limit::RateLimit;
 
 /// The README's Rust examples, compiled and run as doc tests. (`cfg(doctest)` only: the
-/// packaged crate, which has no `../../README.md`, never reads these files.)
-#[cfg(doctest)]
+/// packaged crate, which has no `../../README.md`, never reads these files.) They show the
+/// whole crate, so they run where every resource and the mocks are built, as in
+/// `cargo test --workspace` (or `cargo test -p close-sdk --doc --features full,mock`): the README
+/// needs no `#[cfg(feature = …)]` line a reader would see.
+#[cfg(all(doctest, feature = "full", feature = "mock"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
