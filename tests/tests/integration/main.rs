@@ -26,6 +26,7 @@ mod errors;
 mod event_log;
 mod follower_position;
 mod forms;
+mod forms_edges;
 #[rustfmt::skip]
 mod generated_operations;
 #[rustfmt::skip]
@@ -39,6 +40,7 @@ mod import_leads;
 mod long_filters;
 mod memberships;
 mod mock_crm;
+mod mock_edges;
 mod mock_sales;
 mod newcomer_one_api;
 mod newcomer_tolerant;
@@ -89,10 +91,12 @@ mod resource_webhooks;
 mod roles;
 mod schema;
 mod search;
+mod search_edges;
 mod search_paginate;
 mod secrets;
 mod stream_cancellation;
 mod typed_bodies;
+mod typed_bodies_edges;
 mod typed_filters;
 mod typed_s_query;
 mod tz_offset;
