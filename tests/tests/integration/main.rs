@@ -38,6 +38,7 @@ mod groups;
 mod hot_path;
 mod import_leads;
 mod long_filters;
+mod lookup_edges;
 mod memberships;
 mod mock_crm;
 mod mock_edges;
