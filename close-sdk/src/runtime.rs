@@ -128,6 +128,10 @@ where
                 return Err(more_than_one_answer(operation_id));
             };
             let (data, has_more) = first.await?;
+            // An empty answer would end the stream before the check below is reached.
+            if has_more == Some(true) && data.as_ref().is_none_or(Vec::is_empty) {
+                return Err(more_than_one_answer(operation_id));
+            }
             Page::from_envelope(data, Some(has_more.unwrap_or(false)))
         }
     })

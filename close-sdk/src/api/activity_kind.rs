@@ -8,13 +8,13 @@
 //! typed value encodes to the JSON the generic list answered (the corpus test
 //! `activity_kinds.rs` checks this on real payloads). Which struct a kind has is the table of
 //! Close's per-kind endpoints (`/activity/call/` answers `CallActivity`, …); a kind without one
-//! (`ImportUpdate`, a kind this SDK does not know, or no `_type`) stays an [`Activity`].
+//! (a kind this SDK does not know, or no `_type`) stays an [`Activity`].
 
 use crate::types::{
     Activity, ActivityKind, CallActivity, CreatedActivity, CustomActivity, EmailActivity,
-    EmailThreadActivity, FormSubmissionActivity, LeadMergeActivity, LeadStatusChangeActivity,
-    MeetingActivity, NoteActivity, OpportunityStatusChangeActivity, SmsActivity,
-    TaskCompletionActivity, WhatsAppMessageActivity,
+    EmailThreadActivity, FormSubmissionActivity, ImportUpdateActivity, LeadMergeActivity,
+    LeadStatusChangeActivity, MeetingActivity, NoteActivity, OpportunityStatusChangeActivity,
+    SmsActivity, TaskCompletionActivity, WhatsAppMessageActivity,
 };
 use crate::Error;
 
@@ -54,6 +54,8 @@ pub enum TypedActivity {
     EmailThread(EmailThreadActivity),
     /// `_type: "FormSubmission"` (`/activity/form_submission/`).
     FormSubmission(FormSubmissionActivity),
+    /// `_type: "ImportUpdate"` (`/activity/import_update/`).
+    ImportUpdate(ImportUpdateActivity),
     /// `_type: "LeadMerge"` (`/activity/lead_merge/`).
     LeadMerge(LeadMergeActivity),
     /// `_type: "LeadStatusChange"` (`/activity/status_change/lead/`).
@@ -70,8 +72,8 @@ pub enum TypedActivity {
     TaskCompleted(TaskCompletionActivity),
     /// `_type: "WhatsAppMessage"` (`/activity/whatsapp_message/`).
     WhatsAppMessage(WhatsAppMessageActivity),
-    /// A kind without a struct of its own (`ImportUpdate`, a kind this SDK does not know, or
-    /// no `_type`): the activity as it came.
+    /// A kind without a struct of its own (a kind this SDK does not know, or no `_type`): the
+    /// activity as it came.
     Other(Activity),
 }
 
@@ -111,9 +113,8 @@ impl Activity {
             Some(ActivityKind::Sms) => TypedActivity::Sms(reread(&self)?),
             Some(ActivityKind::TaskCompleted) => TypedActivity::TaskCompleted(reread(&self)?),
             Some(ActivityKind::WhatsAppMessage) => TypedActivity::WhatsAppMessage(reread(&self)?),
-            Some(ActivityKind::ImportUpdate) | Some(ActivityKind::Unknown(_)) | None => {
-                TypedActivity::Other(self)
-            }
+            Some(ActivityKind::ImportUpdate) => TypedActivity::ImportUpdate(reread(&self)?),
+            Some(ActivityKind::Unknown(_)) | None => TypedActivity::Other(self),
         })
     }
 }
@@ -128,6 +129,7 @@ impl TypedActivity {
             TypedActivity::Email(a) => serde_json::to_value(a),
             TypedActivity::EmailThread(a) => serde_json::to_value(a),
             TypedActivity::FormSubmission(a) => serde_json::to_value(a),
+            TypedActivity::ImportUpdate(a) => serde_json::to_value(a),
             TypedActivity::LeadMerge(a) => serde_json::to_value(a),
             TypedActivity::LeadStatusChange(a) => serde_json::to_value(a),
             TypedActivity::Meeting(a) => serde_json::to_value(a),

@@ -26,6 +26,9 @@ const BACKOFF: Duration = Duration::from_millis(200);
 const TIMEOUT: Duration = Duration::from_secs(5);
 /// The most outcomes kept (the oldest go first).
 const KEPT: usize = 10_000;
+/// Deliveries in flight at once: a receiver that hangs holds up only its own deliveries (and at
+/// most this many), not every other subscription's.
+const PARALLEL: usize = 16;
 
 /// The outcome of one webhook delivery the mock made (or gave up on).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,28 +129,46 @@ fn push(done: &Mutex<VecDeque<DeliveryRecord>>, record: DeliveryRecord) {
 
 async fn run(mut rx: mpsc::Receiver<Outgoing>, done: Arc<Mutex<VecDeque<DeliveryRecord>>>) {
     let client = crate::transport::http_client::http_client(TIMEOUT, TIMEOUT).ok();
+    // Owned by this task: aborting the worker drops the set, which aborts every delivery in it.
+    let mut in_flight = tokio::task::JoinSet::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
     while let Some(out) = rx.recv().await {
-        let mut record = DeliveryRecord {
-            subscription_id: out.subscription_id.clone(),
-            event_id: out.event_id.clone(),
-            url: out.url.clone(),
-            status: None,
-            attempts: 0,
+        while in_flight.try_join_next().is_some() {}
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            break;
         };
-        if let Some(client) = &client {
-            for attempt in 1..=ATTEMPTS {
-                record.attempts = attempt;
-                record.status = post(client, &out).await;
-                if record.succeeded() {
-                    break;
-                }
-                if attempt < ATTEMPTS {
-                    tokio::time::sleep(BACKOFF).await;
-                }
+        let (client, done) = (client.clone(), done.clone());
+        in_flight.spawn(async move {
+            let record = deliver(client.as_ref(), &out).await;
+            push(&done, record);
+            drop(permit);
+        });
+    }
+    while in_flight.join_next().await.is_some() {}
+}
+
+/// One delivery: up to [`ATTEMPTS`] signed POSTs, [`BACKOFF`] apart, until one succeeds.
+async fn deliver(client: Option<&reqwest::Client>, out: &Outgoing) -> DeliveryRecord {
+    let mut record = DeliveryRecord {
+        subscription_id: out.subscription_id.clone(),
+        event_id: out.event_id.clone(),
+        url: out.url.clone(),
+        status: None,
+        attempts: 0,
+    };
+    if let Some(client) = client {
+        for attempt in 1..=ATTEMPTS {
+            record.attempts = attempt;
+            record.status = post(client, out).await;
+            if record.succeeded() {
+                break;
+            }
+            if attempt < ATTEMPTS {
+                tokio::time::sleep(BACKOFF).await;
             }
         }
-        push(&done, record);
     }
+    record
 }
 
 /// One signed POST; the receiver's status, or `None`.

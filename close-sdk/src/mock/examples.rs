@@ -45,9 +45,26 @@ pub(super) fn operation(id: &str) -> Documented {
     }
 }
 
-/// The documented example of schema `name` (a response's, else a request's).
+/// The documented example of schema `name` (a response's, else a request's). `name` may be the
+/// schema's name or the Rust type's the generator made of it (`SmsActivity` for `SMSActivity`,
+/// `CustomObjectTypesListResponse200` for `custom_object_types_list_Response_200`): both are
+/// compared ASCII case-insensitively without `_`.
 pub(super) fn schema(name: &str) -> Option<&'static Value> {
-    all()["schemas"].get(name)
+    let schemas = all()["schemas"].as_object()?;
+    if let Some(v) = schemas.get(name) {
+        return Some(v);
+    }
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let wanted = key(name);
+    schemas
+        .iter()
+        .find(|(schema, _)| key(schema) == wanted)
+        .map(|(_, v)| v)
 }
 
 /// The operation whose method and path template match a request's method and concrete path:

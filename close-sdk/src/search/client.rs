@@ -261,7 +261,8 @@ impl<T: DeserializeOwned + Send + 'static> SearchBuilder<'_, T> {
     ///   with the first error, which it yields. A search that cannot be sent (see
     ///   [`SearchBuilder`]) is the stream's only item, and nothing is sent.
     /// - It cannot loop: an answer whose cursor was received before in this stream, or whose
-    ///   results repeat an earlier page's, ends it with [`Error::Decode`] (that answer's results
+    ///   results repeat an earlier page's (by the ids of its first and last results, when they
+    ///   have ids), ends it with [`Error::Decode`] (that answer's results
     ///   are not yielded), and it requests at most [`MAX_PAGES`] pages.
     ///
     /// ```no_run
@@ -464,10 +465,15 @@ fn decode_error(body: &str, why: &str) -> Error {
 
 /// A 64-bit hash of a non-empty page: its length and its first and last results as JSON.
 fn fingerprint(items: &[Value]) -> Option<u64> {
-    let (first, last) = (items.first()?, items.last()?);
+    // By the ids of its first and last results: results without an id (`_fields` that leave it
+    // out) cannot tell two pages apart, as two real pages of `{"title": "CEO"}` are equal, so such
+    // pages are not fingerprinted (the cursor check and `MAX_PAGES` still bound the stream).
+    let id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_owned);
+    let (first, last) = (id(items.first()?)?, id(items.last()?)?);
     let mut hasher = DefaultHasher::new();
     hasher.write_usize(items.len());
-    hasher.write(first.to_string().as_bytes());
-    hasher.write(last.to_string().as_bytes());
+    hasher.write(first.as_bytes());
+    hasher.write_u8(0);
+    hasher.write(last.as_bytes());
     Some(hasher.finish())
 }

@@ -54,6 +54,7 @@ fn kind_of(t: &TypedActivity) -> &'static str {
         TypedActivity::Email(_) => "Email",
         TypedActivity::EmailThread(_) => "EmailThread",
         TypedActivity::FormSubmission(_) => "FormSubmission",
+        TypedActivity::ImportUpdate(_) => "ImportUpdate",
         TypedActivity::LeadMerge(_) => "LeadMerge",
         TypedActivity::LeadStatusChange(_) => "LeadStatusChange",
         TypedActivity::Meeting(_) => "Meeting",
@@ -145,12 +146,12 @@ async fn the_generic_list_matched_on_typed_kinds() {
                 assert_eq!(n.id.as_deref(), note["id"].as_str());
                 seen.push("note");
             }
-            TypedActivity::Other(a) => {
+            TypedActivity::ImportUpdate(a) => {
                 assert_eq!(a.id.as_deref(), Some("acti_import"));
-                seen.push("other");
+                seen.push("import update");
             }
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(seen, ["call", "note", "other"]);
+    assert_eq!(seen, ["call", "note", "import update"]);
 }

@@ -55,7 +55,6 @@ async fn drain(mut stream: Paginated<Value>) -> (Vec<Value>, Vec<Error>) {
 /// results are all `{"__object_type": "contact", "title": "CEO"}`: two such pages are two
 /// different pages of contacts, not a server "repeating" a page.
 #[tokio::test]
-#[ignore = "defect: search paging refuses two legitimate pages of id-less results (`_fields` without `id`) as a repeated page"]
 async fn pages_of_results_without_ids_are_not_taken_for_a_repeated_page() {
     let server = LoopbackServer::start(|req| {
         let ceo = json!({"__object_type": "contact", "title": "CEO"});
@@ -337,7 +336,7 @@ fn a_query_built_100k_deep_is_refused_without_overflowing_the_stack() {
 /// overflow a worker-sized stack either. It does: `Query`'s drop is recursive. (A stack
 /// overflow aborts the whole test binary, so run this one alone.)
 #[test]
-#[ignore = "defect: dropping a Query nested 100k deep (built in code) overflows a 2 MiB stack and aborts the process (recursive drop)"]
+#[ignore = "limitation: dropping a Query nested 100k deep (built in code) overflows a 2 MiB stack and aborts the process (recursive drop)"]
 fn dropping_a_query_built_100k_deep_does_not_overflow_the_stack() {
     let joined = std::thread::Builder::new()
         .stack_size(2 << 20)

@@ -3375,18 +3375,39 @@ pub mod types {
     pub enum FormSubmissionActivityValues {
         String(::std::string::String),
         Boolean(bool),
-    }
-    impl ::std::fmt::Display for FormSubmissionActivityValues {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
-        }
+        Integer(i64),
+        Number(f64),
+        Array(::std::vec::Vec<::serde_json::Value>),
+        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     }
     impl ::std::convert::From<bool> for FormSubmissionActivityValues {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
+        }
+    }
+    impl ::std::convert::From<i64> for FormSubmissionActivityValues {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
+    impl ::std::convert::From<f64> for FormSubmissionActivityValues {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>>
+    for FormSubmissionActivityValues {
+        fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for FormSubmissionActivityValues {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self::Object(value)
         }
     }
     ///`FormSubmissionActivityValuesByName`
@@ -3396,18 +3417,39 @@ pub mod types {
     pub enum FormSubmissionActivityValuesByName {
         String(::std::string::String),
         Boolean(bool),
-    }
-    impl ::std::fmt::Display for FormSubmissionActivityValuesByName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
-        }
+        Integer(i64),
+        Number(f64),
+        Array(::std::vec::Vec<::serde_json::Value>),
+        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     }
     impl ::std::convert::From<bool> for FormSubmissionActivityValuesByName {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
+        }
+    }
+    impl ::std::convert::From<i64> for FormSubmissionActivityValuesByName {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
+    impl ::std::convert::From<f64> for FormSubmissionActivityValuesByName {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>>
+    for FormSubmissionActivityValuesByName {
+        fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for FormSubmissionActivityValuesByName {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self::Object(value)
         }
     }
     ///`ImportUpdateActivity`
