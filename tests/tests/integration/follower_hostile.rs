@@ -1,5 +1,5 @@
-//! Hostile review of the event-log follower (issue 13): servers that ask for absurd waits,
-//! cursors that cycle, and a catch-up larger than one scan (fixed by catching up in time
+//! The event-log follower against hostile servers: absurd waits asked for, cursors that
+//! cycle, and a catch-up larger than one scan (fixed by catching up in time
 //! slices, see `close_sdk::events` follow module).
 
 use std::sync::atomic::{AtomicUsize, Ordering};

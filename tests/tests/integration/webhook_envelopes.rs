@@ -1,4 +1,4 @@
-//! Hostile review of webhook receiving (issue 13): envelopes Close could plausibly send that a
+//! Webhook receiving: envelopes Close could plausibly send that a
 //! verified delivery must still decode, and the axum extractor's body limit. Each test is
 //! `#[ignore]`d with the defect it shows until the fix lands.
 

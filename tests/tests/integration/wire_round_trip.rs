@@ -1,5 +1,5 @@
-//! Adversarial review of issue 19 (generated serde impls, `Extra`, lenient numbers, string
-//! enums): each test reproduced a defect (now fixed, kept as a regression), except one
+//! Round trips through the generated serde impls (`Extra`, remembered nulls, lenient numbers,
+//! unknown string enum values): each test reproduced a defect (now fixed, kept as a regression), except one
 //! documented limitation, ignored.
 
 use close_sdk::types::{Lead, Opportunity, OutcomeType};

@@ -1,4 +1,5 @@
-//! A newcomer's six jobs with the one API (issue 20), written from README, GUIDE and the rustdoc
+//! First use of the one API (handles, `.paginate()`, search, typed filters, by-name lookups):
+//! a newcomer's six jobs, written from README, GUIDE and the rustdoc
 //! as someone who knows octocrab / async-openai / Stainless SDKs would write them, against a
 //! loopback httpmock server answering REAL Close payloads (`tests/fixtures/corpus/`) and Close's
 //! documented examples (`openapi/close.json`):

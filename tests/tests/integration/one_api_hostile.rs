@@ -1,4 +1,4 @@
-//! Hostile review of issue 20 ("One API"): the one door (`runtime`, `transport::hooks`), the
+//! The one API against hostile servers and inputs: the one door (`runtime`, `transport::hooks`), the
 //! generated handles, `.paginate()` on every list, typed filters, by-name lookups and bodies
 //! whose catch-all repeats a typed key. Every test talks real HTTP to loopback; every loop is
 //! bounded in count and time. Tests marked `#[ignore = "defect: …"]` show a defect; the others

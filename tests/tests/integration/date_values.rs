@@ -1,4 +1,4 @@
-//! Hostile review of `Date` (issue 11's crate-owned `format: date` value): what it encodes
+//! `Date` (the crate-owned `format: date` value) at the edges of its range: what it encodes
 //! must be a date it (and Close) can read back. `#[ignore]`d with the defect until the fix lands.
 
 use close_sdk::{Date, DateOrTimestamp};

@@ -1,5 +1,8 @@
-//! Third hostile review of issue 13 (the event-log follower and webhooks). Each test showed one
-//! defect, fixed since; it now holds the behaviour expected instead.
+//! The event-log follower and webhooks at their edges: an event at the earliest instant, a huge
+//! scan limit, a stored position from the future, a burst larger than one scan, an event that
+//! does not decode, a zero poll interval, more pages of webhooks, an odd subscription id in a
+//! verified delivery. Each test showed one defect, fixed since; it now holds the behaviour
+//! expected instead.
 
 use std::time::Duration;
 

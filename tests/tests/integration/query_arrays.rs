@@ -1,4 +1,4 @@
-//! Hostile review of how the generated builders put arrays in the query (issue 11).
+//! How the generated builders put arrays in the query.
 //! `#[ignore]`d with the defect until the fix lands.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! A newcomer's first programs against the tolerant types (issue 19), served real Close payloads
+//! First use of the tolerant types: a newcomer's first programs, served real Close payloads
 //! from `tests/fixtures/corpus/` by a loopback httpmock server: list leads with `_fields`, read a
 //! lead's contacts' emails, clear and set members with `Patch`, set a custom field, read an
 //! opportunity's value, branch on mixed activities, decode a webhook delivery.

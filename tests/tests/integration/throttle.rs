@@ -1,4 +1,4 @@
-//! Attacks on the rate-limit throttle (`transport/throttle.rs`): many clones of one client
+//! The rate-limit throttle under load (`transport/throttle.rs`): many clones of one client
 //! hammering one operation against a server that counts requests per window.
 
 use std::time::Duration;

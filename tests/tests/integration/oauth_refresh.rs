@@ -1,4 +1,5 @@
-//! Attacks on OAuth token refresh (`auth/token_refresh.rs`).
+//! OAuth token refresh (`auth/token_refresh.rs`): a slow early refresh must not hold calls
+//! that a still-valid token can make.
 
 use std::time::{Duration, Instant, SystemTime};
 

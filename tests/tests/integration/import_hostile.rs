@@ -1,5 +1,7 @@
-//! Attack on issue 12 (core CRM typed end to end): each test showed one defect (now fixed) or
-//! checks one defence that held up.
+//! The CSV lead import (the `import_leads` example, run in process) and the custom-field
+//! catalog's cell parsing against hostile files and servers: cells sent exactly or refused,
+//! malformed headers and rows, line numbers, ids that must not reach the wire, a catalog whose
+//! pages never end. Each test showed one defect (now fixed) or checks one defence that held up.
 
 // The extension traits' old names, deprecated where a handle call does the same, keep
 // working: these tests call them on purpose.
@@ -85,7 +87,7 @@ async fn run_example(args: &[&str], key: Option<&str>) -> (u8, String, String) {
 
 fn csv_file(name: &str, text: &str) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!(
-        "close-sdk-attack3-{name}-{}.csv",
+        "close-sdk-import-hostile-{name}-{}.csv",
         std::process::id()
     ));
     std::fs::write(&path, text).expect("temp file");

@@ -1,4 +1,4 @@
-//! Hostile review of where a webhook subscription's `signature_key` can surface (issue 13):
+//! Where a webhook subscription's `signature_key` could surface:
 //! the generated list builder's untyped answer and the decode error of a subscription answer.
 //! Each test is `#[ignore]`d with the defect it shows until the fix lands.
 

@@ -1,6 +1,6 @@
-//! Hostile review of issue 18 ("hostile input round 4"): the one redaction at the error exit
-//! (`close-sdk/src/redact.rs`). A hostile or careless server answers an error whose text holds
-//! a secret in a form the redaction does not take out. Each test showed a defect, fixed since.
+//! The one redaction at the error exit (`close-sdk/src/redact.rs`): a hostile or careless
+//! server answers an error whose text holds a secret in a form the redaction does not take
+//! out. Each test showed a defect, fixed since.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Attacks on the request path (`transport/`): a deadline that does not bound the attempt in
+//! The request path's limits (`transport/`): a deadline that does not bound the attempt in
 //! flight, a 2xx body read without bound, and redirects that re-send requests elsewhere. Each
 //! test failed on the code it was written against (5bfa34b + issue 10's first fixes).
 

@@ -1,4 +1,4 @@
-//! Attacks on path safety through the generated builders.
+//! Path safety through the generated builders: ids that would move a request elsewhere.
 
 // The extension traits' old names, deprecated where a handle call does the same, keep
 // working: these tests call them on purpose.
