@@ -8,13 +8,13 @@
 //! builder's `send()` return the crate's one error type, `close_sdk::Error`, and gave
 //! `groups_update` its own body `UpdateGroup`; issue 20's size round removed typify's struct
 //! builders (`types::builder::*`) and with them the request builders' `body_map` (bodies are
-//! struct literals; see `close-sdk-gen/src/struct_builders.rs`). Types renamed by `openapi/renames.yaml` are
+//! struct literals; see `close-sdk-gen/src/codegen/struct_builders.rs`). Types renamed by `openapi/renames.yaml` are
 //! compared under their new names (their old names stay as deprecated aliases, which
 //! `tests/tests/integration/old_names.rs` compiles against).
 
 use std::path::{Path, PathBuf};
 
-use close_sdk_gen::api_surface;
+use close_sdk_gen::report::api_surface;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,11 +1,11 @@
-//! close-sdk's `[features]` agree with the tag→feature table (`close_sdk_gen::features`): one
+//! close-sdk's `[features]` agree with the tag→feature table (`close_sdk_gen::openapi::features`): one
 //! cargo feature per resource group, `full` enabling all of them, the default keeping today's
 //! five resources.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use close_sdk_gen::features::{DEFAULT_FEATURES, FEATURES};
+use close_sdk_gen::openapi::features::{DEFAULT_FEATURES, FEATURES};
 
 /// `name = [..]` entries of close-sdk/Cargo.toml's `[features]` table (values as strings).
 fn cargo_features() -> Vec<(String, Vec<String>)> {

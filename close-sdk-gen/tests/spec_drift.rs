@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use close_sdk_gen::json::parse_document;
-use close_sdk_gen::overlay::Overlay;
-use close_sdk_gen::spec_diff::{self, ChangeKind, ClassifiedBy, Report, Severity};
-use close_sdk_gen::upstream::Pinned;
+use close_sdk_gen::drift::spec_diff::{self, ChangeKind, ClassifiedBy, Report, Severity};
+use close_sdk_gen::openapi::json::parse_document;
+use close_sdk_gen::openapi::overlay::Overlay;
+use close_sdk_gen::openapi::upstream::Pinned;
 use serde_json::{json, Value};
 
 fn fixtures() -> PathBuf {
@@ -184,7 +184,7 @@ fn docs_only_changes_pass_even_fail_on_any() {
 }
 
 fn normalised(mut doc: Value) -> Value {
-    close_sdk_gen::normalize::to_openapi_3_0(&mut doc).unwrap();
+    close_sdk_gen::openapi::normalize::to_openapi_3_0(&mut doc).unwrap();
     doc
 }
 
@@ -336,7 +336,7 @@ fn operations_only_in_the_pinned_extracts_are_listed() {
     assert!(r
         .to_text()
         .contains("Delete a membership (openapi/overlay.yaml adds it)"));
-    // The five the generator adopts from their extracts (close-sdk-gen/src/adopted.rs) are
+    // The five the generator adopts from their extracts (close-sdk-gen/src/openapi/adopted.rs) are
     // generated, not missing; the other eight are missing from the SDK.
     let generated: Vec<String> = r
         .extract_only

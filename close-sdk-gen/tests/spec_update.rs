@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use close_sdk_gen::spec_update;
-use close_sdk_gen::upstream::{sha256_hex, Pinned, Provenance, Role};
+use close_sdk_gen::drift::spec_update;
+use close_sdk_gen::openapi::upstream::{sha256_hex, Pinned, Provenance, Role};
 
 const DOCUMENT: &str = "close-openapi.yml";
 
@@ -219,7 +219,7 @@ fn a_document_with_a_tag_of_no_feature_fails_naming_features_rs_and_writes_nothi
     let dir = scratch();
     let root = dir.path();
     let mut live: serde_json::Value =
-        close_sdk_gen::json::parse_document(&pinned_text(root), "document").unwrap();
+        close_sdk_gen::openapi::json::parse_document(&pinned_text(root), "document").unwrap();
     live["paths"]["/territory/"] = serde_json::json!({"get": {"operationId": "list",
         "tags": ["subpackage_territories"], "responses": {"200": {"description": "ok"}}}});
     let before = snapshot(root);

@@ -27,13 +27,14 @@
 //!   fields cannot be loaded (e.g. Close answers 5xx; then no row is sent), 2 on bad arguments
 //!   or a bad input file, 3 when Close refuses the credentials.
 
-use std::io::{IsTerminal, Write};
-use std::time::Duration;
+mod common;
+
+use std::io::Write;
 
 use close_sdk::custom_fields::{CustomFieldCatalog, CustomFieldChanges, CustomFieldObject};
 use close_sdk::mock::MockClose;
-use close_sdk::prelude::*;
 use close_sdk::types::{CreateContact, CreateLead};
+use common::{one_line, Accepts, Report};
 use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 
@@ -58,15 +59,8 @@ const DEFAULT_CONCURRENCY: usize = 4;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let code = run(
-        &args,
-        &env,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr(),
-    )
-    .await;
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    let code = run(&common::args(), &common::env, &mut out, &mut err).await;
     std::process::ExitCode::from(code)
 }
 
@@ -75,48 +69,13 @@ const EXIT_ROWS_FAILED: u8 = 1;
 const EXIT_BAD_INPUT: u8 = 2;
 const EXIT_AUTH: u8 = 3;
 
-/// Parsed command line.
-struct Options {
-    csv: Option<String>,
-    base_url: Option<String>,
-    concurrency: usize,
-    json: bool,
-    demo: bool,
-}
-
-fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut opts = Options {
-        csv: None,
-        base_url: None,
-        concurrency: DEFAULT_CONCURRENCY,
-        json: false,
-        demo: false,
+fn parse_args(args: &[String]) -> Result<common::Options, String> {
+    let accepts = Accepts {
+        default_concurrency: DEFAULT_CONCURRENCY,
+        max_concurrency: 64,
+        demo: true,
     };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match arg.as_str() {
-            "--csv" => opts.csv = Some(value("--csv")?),
-            "--base-url" => opts.base_url = Some(value("--base-url")?),
-            "--concurrency" => {
-                let v = value("--concurrency")?;
-                opts.concurrency =
-                    v.parse()
-                        .ok()
-                        .filter(|n| (1..=64).contains(n))
-                        .ok_or(format!(
-                            "--concurrency must be a number from 1 to 64, not {v:?}"
-                        ))?;
-            }
-            "--json" => opts.json = true,
-            "--demo" => opts.demo = true,
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
+    let opts = common::parse_args(args, &accepts)?;
     if opts.csv.is_none() && !opts.demo {
         return Err("--csv FILE (or --demo) is required".into());
     }
@@ -343,20 +302,6 @@ fn build_lead<'a>(
     Ok(lead)
 }
 
-/// `s` on one line: control characters (newlines, escapes, …) and Unicode line separators
-/// are written as escapes, so a cell cannot forge or hide lines of plain-text output.
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// Runs the tool; returns the exit code. `env` reads environment variables.
 pub async fn run(
     args: &[String],
@@ -376,10 +321,10 @@ pub async fn run(
         }
     };
     let (source, text) = match &opts.csv {
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match common::read_file(path) {
             Ok(t) => (path.clone(), t),
             Err(e) => {
-                let _ = writeln!(err, "error: cannot read {path}: {e}");
+                let _ = writeln!(err, "error: {e}");
                 return EXIT_BAD_INPUT;
             }
         },
@@ -394,44 +339,18 @@ pub async fn run(
     };
 
     // Credentials, or the embedded mock for --demo or when there are none and no server named.
-    let key = env("CLOSE_API_KEY");
-    let token = env("CLOSE_ACCESS_TOKEN");
-    let mut mock_close = None;
-    let mut builder = Client::builder().retry_policy(close_sdk::RetryPolicy::default());
-    builder = match (opts.demo, &key, &token, &opts.base_url) {
-        (false, Some(k), _, _) => builder.api_key(k),
-        (false, None, Some(t), _) => builder.bearer_token(t),
-        (false, None, None, Some(_)) => {
-            let _ = writeln!(
-                err,
-                "error: set CLOSE_API_KEY (or CLOSE_ACCESS_TOKEN) to use --base-url"
-            );
-            return EXIT_BAD_INPUT;
-        }
-        _ => {
-            let mock = demo_close().await;
-            let _ = writeln!(
-                err,
-                "Demo mode: importing into an embedded mock Close at {} (no API key used).",
-                mock.base_url()
-            );
-            let b = builder.api_key("demo").base_url(mock.base_url());
-            mock_close = Some(mock);
-            b
-        }
+    let announce = |url: &str| {
+        format!("Demo mode: importing into an embedded mock Close at {url} (no API key used).")
     };
-    if let Some(url) = opts.base_url.as_ref().or(env("CLOSE_BASE_URL").as_ref()) {
-        if mock_close.is_none() {
-            builder = builder.base_url(url);
-        }
-    }
-    let client = match builder.build() {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let base_url = opts.base_url.as_deref();
+    let (client, _mock) =
+        match common::client(env, base_url, opts.demo, demo_close(), announce, err).await {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        };
 
     let catalog = match CustomFieldCatalog::load(&client, CustomFieldObject::Lead).await {
         Ok(c) => c,
@@ -455,29 +374,15 @@ pub async fn run(
     };
 
     let total = rows.len() + invalid.len();
-    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut report = Report::new(
+        out,
+        opts.json,
+        ("company", "lead_id"),
+        (total, rows.len(), "leads"),
+    );
     for bad in &invalid {
-        report(
-            out,
-            opts.json,
-            bad.line,
-            &bad.company,
-            "invalid",
-            Err(&bad.reason),
-        );
+        report.invalid(bad.line, &bad.company, &bad.reason);
     }
-    let bar = (!opts.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(rows.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} leads, {per_sec}, ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(200));
-        bar
-    });
-
     let client = &client;
     let mut outcomes = futures_util::stream::iter(rows)
         .map(|row| async move {
@@ -487,53 +392,11 @@ pub async fn run(
         .buffer_unordered(opts.concurrency);
     while let Some((line, company, result)) = outcomes.next().await {
         match result {
-            Ok(id) => {
-                ok += 1;
-                match &bar {
-                    Some(bar) => bar.inc(1),
-                    None => report(
-                        out,
-                        opts.json,
-                        line,
-                        &company,
-                        "ok",
-                        Ok(id.as_deref().unwrap_or("(no id in the answer)")),
-                    ),
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                let msg = e.to_string();
-                match &bar {
-                    Some(bar) => {
-                        bar.println(format!(
-                            "line {line}: {}: failed: {}",
-                            one_line(&company),
-                            one_line(&msg)
-                        ));
-                        bar.inc(1);
-                    }
-                    None => report(out, opts.json, line, &company, "failed", Err(&msg)),
-                }
-            }
+            Ok(id) => report.ok(line, &company, id.as_deref()),
+            Err(e) => report.failed(line, &company, &e.to_string()),
         }
     }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let summary =
-        json!({"summary": {"total": total, "ok": ok, "failed": failed, "invalid": invalid.len()}});
-    if opts.json {
-        let _ = writeln!(out, "{summary}");
-    } else {
-        let _ = writeln!(
-            out,
-            "{total} rows: {ok} ok, {failed} failed, {} invalid",
-            invalid.len()
-        );
-    }
-    let _ = out.flush();
-    if ok == total {
+    if report.finish() {
         0
     } else {
         EXIT_ROWS_FAILED
@@ -552,30 +415,4 @@ async fn demo_close() -> MockClose {
         .lead_custom_field("Renewal date", "date", &[])
         .start()
         .await
-}
-
-/// Prints one row's outcome: a JSON object with `--json`, else one plain line.
-fn report(
-    out: &mut dyn Write,
-    as_json: bool,
-    line: u64,
-    company: &str,
-    status: &str,
-    detail: Result<&str, &str>,
-) {
-    let text = if as_json {
-        let mut v = json!({"line": line, "company": company, "status": status});
-        match detail {
-            Ok(id) => v["lead_id"] = json!(id),
-            Err(e) => v["error"] = json!(e),
-        }
-        v.to_string()
-    } else {
-        let company = one_line(company);
-        match detail {
-            Ok(id) => format!("line {line}: {company}: {status} {}", one_line(id)),
-            Err(e) => format!("line {line}: {company}: {status}: {}", one_line(e)),
-        }
-    };
-    let _ = writeln!(out, "{text}");
 }

@@ -14,74 +14,42 @@
 //!   per row and a final `{"summary": …}` line.
 //! - Exits 0 when every row is ok, 1 otherwise, 2 on bad arguments or an unreadable file.
 
-use std::io::{IsTerminal, Write};
-use std::time::Duration;
+mod common;
+
+use std::io::Write;
 
 use close_sdk::mock::MockClose;
 use close_sdk::prelude::*;
 use close_sdk::provisioning::DEFAULT_CONCURRENCY;
+use common::{Accepts, Report};
 use futures_util::StreamExt;
-use serde_json::json;
 
 const USAGE: &str = "usage: provision --csv FILE [--base-url URL] [--concurrency N] [--json]";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let code = run(
-        &args,
-        &env,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr(),
-    )
-    .await;
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    let code = run(&common::args(), &common::env, &mut out, &mut err).await;
     std::process::ExitCode::from(code)
 }
 
 /// Parsed command line.
 struct Options {
     csv: String,
-    base_url: Option<String>,
-    concurrency: usize,
-    json: bool,
+    common: common::Options,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut opts = Options {
-        csv: String::new(),
-        base_url: None,
-        concurrency: DEFAULT_CONCURRENCY,
-        json: false,
+    let accepts = Accepts {
+        default_concurrency: DEFAULT_CONCURRENCY,
+        max_concurrency: 256,
+        demo: false,
     };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match arg.as_str() {
-            "--csv" => opts.csv = value("--csv")?,
-            "--base-url" => opts.base_url = Some(value("--base-url")?),
-            "--concurrency" => {
-                let v = value("--concurrency")?;
-                opts.concurrency =
-                    v.parse()
-                        .ok()
-                        .filter(|n| (1..=256).contains(n))
-                        .ok_or(format!(
-                            "--concurrency must be a number from 1 to 256, not {v:?}"
-                        ))?;
-            }
-            "--json" => opts.json = true,
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    if opts.csv.is_empty() {
+    let common = common::parse_args(args, &accepts)?;
+    let Some(csv) = common.csv.clone() else {
         return Err("--csv FILE is required".into());
-    }
-    Ok(opts)
+    };
+    Ok(Options { csv, common })
 }
 
 /// One CSV row that can be sent.
@@ -158,10 +126,10 @@ pub async fn run(
             return 2;
         }
     };
-    let text = match std::fs::read_to_string(&opts.csv) {
+    let text = match common::read_file(&opts.csv) {
         Ok(t) => t,
         Err(e) => {
-            let _ = writeln!(err, "error: cannot read {}: {e}", opts.csv);
+            let _ = writeln!(err, "error: {e}");
             return 2;
         }
     };
@@ -174,148 +142,44 @@ pub async fn run(
     };
 
     // Credentials, and the embedded mock when there are none and no server was named.
-    let key = env("CLOSE_API_KEY");
-    let token = env("CLOSE_ACCESS_TOKEN");
-    let mut _mock = None;
-    let mut builder = Client::builder().retry_policy(close_sdk::RetryPolicy::default());
-    builder = match (&key, &token, &opts.base_url) {
-        (Some(k), _, _) => builder.api_key(k),
-        (None, Some(t), _) => builder.bearer_token(t),
-        (None, None, Some(_)) => {
-            let _ = writeln!(
-                err,
-                "error: set CLOSE_API_KEY (or CLOSE_ACCESS_TOKEN) to use --base-url"
-            );
-            return 2;
-        }
-        (None, None, None) => {
-            let mock = MockClose::start().await;
-            let _ = writeln!(
-                err,
-                "No CLOSE_API_KEY or CLOSE_ACCESS_TOKEN: provisioning against an embedded mock Close at {} (demo mode).",
-                mock.base_url()
-            );
-            let b = builder.api_key("demo").base_url(mock.base_url());
-            _mock = Some(mock);
-            b
-        }
+    let announce = |url: &str| {
+        format!("No CLOSE_API_KEY or CLOSE_ACCESS_TOKEN: provisioning against an embedded mock Close at {url} (demo mode).")
     };
-    if let Some(url) = opts.base_url.as_ref().or(env("CLOSE_BASE_URL").as_ref()) {
-        if _mock.is_none() {
-            builder = builder.base_url(url);
-        }
-    }
-    let client = match builder.build() {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return 2;
-        }
-    };
+    let base_url = opts.common.base_url.as_deref();
+    let (client, _mock) =
+        match common::client(env, base_url, false, MockClose::start(), announce, err).await {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return 2;
+            }
+        };
 
     let total = rows.len() + invalid.len();
-    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut report = Report::new(
+        out,
+        opts.common.json,
+        ("email", "membership_id"),
+        (total, rows.len(), "rows"),
+    );
     for bad in &invalid {
-        report(
-            out,
-            opts.json,
-            bad.line,
-            &bad.email,
-            "invalid",
-            Err(&bad.reason),
-        );
+        report.invalid(bad.line, &bad.email, &bad.reason);
     }
-    let bar = (!opts.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(rows.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} rows, {per_sec}, ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(200));
-        bar
-    });
-
     let lines: Vec<(u64, String)> = rows.iter().map(|r| (r.line, r.email.clone())).collect();
     let mut outcomes = client.provision_memberships(
         rows.into_iter().map(|r| (r.email, r.role)),
-        opts.concurrency,
+        opts.common.concurrency,
     );
     while let Some(outcome) = outcomes.next().await {
         let (line, email) = &lines[outcome.index];
         match &outcome.result {
-            Ok(m) => {
-                ok += 1;
-                if let Some(bar) = &bar {
-                    bar.inc(1);
-                } else {
-                    report(
-                        out,
-                        opts.json,
-                        *line,
-                        email,
-                        "ok",
-                        Ok(m.id.as_deref().unwrap_or("(no id in the answer)")),
-                    );
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                let msg = e.to_string();
-                match &bar {
-                    Some(bar) => {
-                        bar.println(format!("line {line}: {email}: failed: {msg}"));
-                        bar.inc(1);
-                    }
-                    None => report(out, opts.json, *line, email, "failed", Err(&msg)),
-                }
-            }
+            Ok(m) => report.ok(*line, email, m.id.as_deref()),
+            Err(e) => report.failed(*line, email, &e.to_string()),
         }
     }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let summary =
-        json!({"summary": {"total": total, "ok": ok, "failed": failed, "invalid": invalid.len()}});
-    if opts.json {
-        let _ = writeln!(out, "{summary}");
-    } else {
-        let _ = writeln!(
-            out,
-            "{total} rows: {ok} ok, {failed} failed, {} invalid",
-            invalid.len()
-        );
-    }
-    let _ = out.flush();
-    if ok == total {
+    if report.finish() {
         0
     } else {
         1
     }
-}
-
-/// Prints one row's outcome: a JSON object with `--json`, else one plain line.
-fn report(
-    out: &mut dyn Write,
-    as_json: bool,
-    line: u64,
-    email: &str,
-    status: &str,
-    detail: Result<&str, &str>,
-) {
-    let text = if as_json {
-        let mut v = json!({"line": line, "email": email, "status": status});
-        match detail {
-            Ok(id) => v["membership_id"] = json!(id),
-            Err(e) => v["error"] = json!(e),
-        }
-        v.to_string()
-    } else {
-        match detail {
-            Ok(id) => format!("line {line}: {email}: {status} {id}"),
-            Err(e) => format!("line {line}: {email}: {status}: {e}"),
-        }
-    };
-    let _ = writeln!(out, "{text}");
 }

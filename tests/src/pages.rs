@@ -1,5 +1,5 @@
 //! The checks behind the generated pagination test (`tests/integration/generated_pagination.rs`,
-//! written by close-sdk-gen/src/paginate.rs): one generic function per scenario, called once per
+//! written by close-sdk-gen/src/codegen/paginate.rs): one generic function per scenario, called once per
 //! paginated operation with its builder's `.paginate()`.
 
 use std::sync::OnceLock;

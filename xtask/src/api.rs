@@ -4,7 +4,7 @@
 //! No semver checker fits CI here (`cargo install cargo-semver-checks` alone takes longer than
 //! CI's whole budget on its 2 cores, see BENCHMARKS.md, "CI cost"), so every change to the public
 //! surface must show up as a diff of this file instead, where a reviewer sees it and the
-//! CHANGELOG can name it. The items are `close_sdk_gen::api_surface`'s (structs and their pub
+//! CHANGELOG can name it. The items are `close_sdk_gen::report::api_surface`'s (structs and their pub
 //! fields, enums and variants, functions, inherent methods, type aliases, consts, traits, trait
 //! impls), plus what the SDK's hand-written layer adds: `pub use` re-exports and the methods of
 //! public traits (the extension traits). Generated items are keyed as the crate re-exports them
@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use close_sdk_gen::api_surface::{self, Surface};
+use close_sdk_gen::report::api_surface::{self, Surface};
 use quote::ToTokens;
 use syn::{Item, TraitItem, Visibility};
 

@@ -1,5 +1,5 @@
 //! `cargo xtask coverage`: operations per resource and feature, typed or not, from
-//! `openapi/close.json` (definitions in `close_sdk_gen::coverage`); COVERAGE.md's generated
+//! `openapi/close.json` (definitions in `close_sdk_gen::report::coverage`); COVERAGE.md's generated
 //! tables (README.md points there; it kept the tables until 0.2).
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
-use close_sdk_gen::coverage::Coverage;
+use close_sdk_gen::report::coverage::Coverage;
 use close_sdk_gen::EFFECTIVE_SPEC;
 
 /// The file the tables are written into, relative to the workspace root. (The flags keep their
@@ -37,7 +37,7 @@ pub struct CoverageArgs {
 /// Runs `coverage`.
 pub fn run(args: &CoverageArgs, default_root: &Path) -> Result<ExitCode> {
     if args.features_list {
-        for f in close_sdk_gen::features::FEATURES {
+        for f in close_sdk_gen::openapi::features::FEATURES {
             println!("{}", f.name);
         }
         return Ok(ExitCode::SUCCESS);
@@ -51,14 +51,14 @@ pub fn run(args: &CoverageArgs, default_root: &Path) -> Result<ExitCode> {
     let coverage = Coverage::of(&spec)?;
     for r in coverage.resources.iter().filter(|r| r.feature.is_none()) {
         eprintln!(
-            "note: tag {:?} ({} operations) has no feature in close-sdk-gen/src/features.rs",
+            "note: tag {:?} ({} operations) has no feature in close-sdk-gen/src/openapi/features.rs",
             r.name, r.counts.operations
         );
     }
     if args.json {
         println!(
             "{}",
-            close_sdk_gen::json::to_canonical_string(&coverage.to_json()).trim_end()
+            close_sdk_gen::openapi::json::to_canonical_string(&coverage.to_json()).trim_end()
         );
         return Ok(ExitCode::SUCCESS);
     }

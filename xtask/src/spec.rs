@@ -9,10 +9,11 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use close_sdk_gen::overlay::Overlay;
-use close_sdk_gen::spec_diff::{self, FailOn};
-use close_sdk_gen::upstream::Pinned;
-use close_sdk_gen::{spec_update, OVERLAY, UPSTREAM_DIR};
+use close_sdk_gen::drift::spec_diff::{self, FailOn};
+use close_sdk_gen::drift::spec_update;
+use close_sdk_gen::openapi::overlay::Overlay;
+use close_sdk_gen::openapi::upstream::Pinned;
+use close_sdk_gen::{OVERLAY, UPSTREAM_DIR};
 
 use crate::fetch::read_source;
 

@@ -111,7 +111,7 @@ fn features_list_is_every_feature_once() {
     let o = xtask(&["coverage", "--features-list"]);
     assert_eq!(o.status.code(), Some(0));
     let listed: Vec<String> = text(&o.stdout).lines().map(String::from).collect();
-    let expected: Vec<String> = close_sdk_gen::features::FEATURES
+    let expected: Vec<String> = close_sdk_gen::openapi::features::FEATURES
         .iter()
         .map(|f| f.name.to_string())
         .collect();

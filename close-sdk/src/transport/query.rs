@@ -12,7 +12,7 @@
 //! filter at all) are refused before anything is sent. Everything else is serialised exactly
 //! as progenitor does.
 //!
-//! The generator types the filters (`close-sdk-gen/src/query_types.rs`): a date filter takes a
+//! The generator types the filters (`close-sdk-gen/src/openapi/query_types.rs`): a date filter takes a
 //! [`DateOrTimestamp`](crate::DateOrTimestamp), sent as its text (`2026-01-31` or
 //! `2026-01-31T08:00:00+00:00`, the `+` percent-encoded); an id list an
 //! [`IdList`](crate::IdList), whose ids are each checked by the path-safety id rule and sent

@@ -1,5 +1,5 @@
 //! Forms and ImportUpdate activities (operations the SDK adopts from Close's per-tag extracts,
-//! close-sdk-gen/src/adopted.rs) end to end over loopback through their handles: exact method and
+//! close-sdk-gen/src/openapi/adopted.rs) end to end over loopback through their handles: exact method and
 //! path, the API key, decoding of the extracts' documented examples (carried into
 //! `openapi/close.json`), `.paginate()` over three pages; and a form submission's `values` read
 //! by field name through the form's definitions.

@@ -1,4 +1,4 @@
-//! The generated `.paginate()` of a list builder (close-sdk-gen/src/paginate.rs), beyond what the
+//! The generated `.paginate()` of a list builder (close-sdk-gen/src/codegen/paginate.rs), beyond what the
 //! generated per-operation test checks: bad page sizes, offsets and setter values are the
 //! stream's first error with nothing sent, the caller's `skip` is the first page's offset, and
 //! a dropped stream sends nothing more.

@@ -78,6 +78,6 @@ fn effective_spec_is_openapi_3_0_3_with_one_error_schema() {
     }
     // Close's whole document (286 operations) plus `DELETE /membership/{id}/`, which Close serves
     // but the document lacks (openapi/overlay.yaml), plus the 5 Forms and ImportUpdate operations
-    // adopted from the pinned extracts (close-sdk-gen/src/adopted.rs).
+    // adopted from the pinned extracts (close-sdk-gen/src/openapi/adopted.rs).
     assert_eq!(operations, 292);
 }

@@ -1,4 +1,4 @@
-//! Typed filters on the generated requests (issue 20, `close-sdk-gen/src/query_types.rs` and the
+//! Typed filters on the generated requests (issue 20, `close-sdk-gen/src/openapi/query_types.rs` and the
 //! overlay's "Typed query filters"): the exact query string a date, a timestamp, an enum, an
 //! unknown enum value and an id list from a slice go out as, and a hostile id refused with
 //! nothing sent.

@@ -1,6 +1,6 @@
 //! The typed `s_query` (issue 21): wherever a body carries Close's search query (exports, bulk
 //! actions, smart views) the generated type holds `close_sdk::search`'s types (the generator
-//! rule `close-sdk-gen/src/search_query.rs`). Over loopback, each request body is compared,
+//! rule `close-sdk-gen/src/openapi/search_query.rs`). Over loopback, each request body is compared,
 //! exactly, with the request example of Close's own per-tag extract carried in
 //! `openapi/close.json` (api-evangelist/close at 08451fdc, see `openapi/upstream/provenance.json`:
 //! close-smart-views-api-openapi.yml, close-bulk-actions-delete-api-openapi.yml,
