@@ -24,6 +24,12 @@ mod documented_examples;
 mod email_in_path;
 mod errors;
 mod event_log;
+mod first_activities;
+mod first_bodies;
+mod first_errors;
+mod first_forms;
+mod first_mock_app;
+mod first_sync;
 mod follower_position;
 mod forms;
 #[rustfmt::skip]
