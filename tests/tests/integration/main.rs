@@ -14,17 +14,20 @@ mod error_redaction;
 mod errors;
 mod event_log;
 mod events_hostile;
+mod first_activities;
+mod first_bodies;
+mod first_errors;
+mod first_forms;
+mod first_mock_app;
+mod first_sync;
 mod first_use;
 mod first_use_tolerant;
 mod follower_hostile;
 mod follower_position;
 mod forms;
 mod forms_edges;
-#[rustfmt::skip]
 mod generated_operations;
-#[rustfmt::skip]
 mod generated_pagination;
-#[rustfmt::skip]
 mod generated_wire;
 mod groups;
 mod hot_path;
@@ -105,3 +108,6 @@ mod webhook_envelopes;
 mod webhooks;
 mod wire_props;
 mod wire_round_trip;
+#[rustfmt::skip]
+#[rustfmt::skip]
+#[rustfmt::skip]
