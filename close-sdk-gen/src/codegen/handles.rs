@@ -1043,7 +1043,7 @@ impl Plan {
                             format!("`{}`", a.name)
                         } else {
                             format!(
-                                "`{}` (its text converts into the body, [`{}`]; a built body works too)",
+                                "`{}` (its text converts into the body, [`{1}`](crate::types::{1}); a built body works too)",
                                 a.param,
                                 a.target.as_ref().map(|t| tokens(t).replace("crate::types::", "")).unwrap_or_default()
                             )

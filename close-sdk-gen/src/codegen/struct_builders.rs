@@ -203,8 +203,22 @@ pub fn constructors(file: &mut syn::File) -> usize {
                 _ => None,
             })
             .collect();
+        let has_default: std::collections::BTreeSet<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Impl(imp)
+                    if imp
+                        .trait_
+                        .as_ref()
+                        .is_some_and(|t| flat(&t.1).ends_with("Default")) =>
+                {
+                    Some(flat(&imp.self_ty))
+                }
+                _ => None,
+            })
+            .collect();
         let mut new_items: Vec<Item> = Vec::new();
-        for i in items.iter() {
+        for i in items.iter_mut() {
             let Item::Struct(s) = i else { continue };
             let syn::Fields::Named(fields) = &s.fields else {
                 continue;
@@ -229,6 +243,17 @@ pub fn constructors(file: &mut syn::File) -> usize {
             };
             let required: Vec<&syn::Field> = fields.named.iter().filter(|f| !optional(f)).collect();
             if required.is_empty() {
+                // Every member optional: `Default` (typify leaves it out of structs with a
+                // catch-all map), so `UpdateLead { name: .., ..Default::default() }` works for
+                // every such body without a hand-written impl.
+                let derived = s
+                    .attrs
+                    .iter()
+                    .any(|a| a.path().is_ident("derive") && flat(a).contains("Default"));
+                if !derived && !has_default.contains(&s.ident.to_string()) {
+                    s.attrs.push(syn::parse_quote!(#[derive(Default)]));
+                    added += 1;
+                }
                 continue;
             }
             let name = &s.ident;
@@ -364,7 +389,8 @@ mod tests {
                 impl Kept { pub fn new() -> Self { todo!() } }
             }
         };
-        assert_eq!(constructors(&mut file), 1);
+        // One constructor, and `Default` for the two structs with no required member.
+        assert_eq!(constructors(&mut file), 3);
         let out = flat(&file).replace(' ', "");
         assert!(
             out.contains("pubfnnew(lead_id:impl::std::convert::Into<::std::string::String>)->Self{Self{lead_id:lead_id.into(),note:::std::default::Default::default(),extra:::std::default::Default::default()}}"),
@@ -372,6 +398,14 @@ mod tests {
         );
         assert!(!out.contains("implUpdateNote"), "{out}");
         assert!(!out.contains("implListBody"), "{out}");
+        assert!(
+            out.contains("#[derive(Default)]pubstructUpdateNote"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("#[derive(Default)]pubstructCreateNote"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -103,36 +103,8 @@ impl From<NewContact> for CreateContact {
     }
 }
 
-/// Nothing set: a contact without name, emails, phones or URLs.
-impl Default for CreateContact {
-    fn default() -> Self {
-        CreateContact {
-            emails: Vec::new(),
-            lead_id: None,
-            name: None,
-            phones: Vec::new(),
-            title: None,
-            urls: Vec::new(),
-            extra: Default::default(),
-        }
-    }
-}
-
 /// Nothing to change yet: set the members to change (`..Default::default()`).
 #[cfg(feature = "contacts")]
-impl Default for crate::types::UpdateContact {
-    fn default() -> Self {
-        crate::types::UpdateContact {
-            emails: Default::default(),
-            lead_id: Default::default(),
-            name: Default::default(),
-            phones: Default::default(),
-            title: Default::default(),
-            urls: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 
 /// Checks the emails, phone numbers and URLs of a contact list item (`what` names it in
 /// errors, e.g. `contacts[0]`): each must be present and well-formed.

@@ -78,36 +78,6 @@ impl From<NewLead> for CreateLead {
     }
 }
 
-/// Nothing set: a lead with Close's defaults (no name, the first status).
-impl Default for CreateLead {
-    fn default() -> Self {
-        CreateLead {
-            addresses: Vec::new(),
-            contacts: Vec::new(),
-            description: None,
-            name: None,
-            status_id: None,
-            url: None,
-            extra: Default::default(),
-        }
-    }
-}
-
-/// Nothing to change yet: set the members to change (`..Default::default()`).
-impl Default for UpdateLead {
-    fn default() -> Self {
-        UpdateLead {
-            addresses: Default::default(),
-            contacts: Default::default(),
-            description: Default::default(),
-            name: Default::default(),
-            status_id: Default::default(),
-            url: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-
 /// The Leads API as one call each, over the generated builders. Input is checked before
 /// anything is sent.
 ///

@@ -119,44 +119,6 @@ impl OpportunityFilter {
     }
 }
 
-/// Nothing set yet: set `lead_id` and what else the opportunity has (`..Default::default()`).
-impl Default for CreateOpportunity {
-    fn default() -> Self {
-        CreateOpportunity {
-            attachments: None,
-            confidence: None,
-            contact_id: None,
-            created_by: None,
-            custom_fields: None,
-            date_created: None,
-            date_won: None,
-            lead_id: None,
-            note: None,
-            pipeline_id: None,
-            status_id: None,
-            user_id: None,
-            value: None,
-            value_period: None,
-            extra: Default::default(),
-        }
-    }
-}
-
-/// Nothing to change yet: set the members to change (`..Default::default()`).
-impl Default for UpdateOpportunity {
-    fn default() -> Self {
-        UpdateOpportunity {
-            confidence: Default::default(),
-            lead_id: Default::default(),
-            note_html: Default::default(),
-            status_id: Default::default(),
-            value: Default::default(),
-            value_period: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-
 /// The Opportunities API as one call each, over the generated builders. Input is checked
 /// before anything is sent.
 ///

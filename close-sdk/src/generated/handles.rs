@@ -3604,7 +3604,7 @@ impl ::std::fmt::Debug for Groups<'_> {
 impl<'a> Groups<'a> {
     /// `POST /group/{group_id}/member/`: Add a User to a Group.
     ///
-    /// Operation `groups_add_member`. Arguments: `group_id`, `user_id` (its text converts into the body, [`AddGroupMember`]; a built body works too). Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
+    /// Operation `groups_add_member`. Arguments: `group_id`, `user_id` (its text converts into the body, [`AddGroupMember`](crate::types::AddGroupMember); a built body works too). Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn add_member<GroupId, UserId>(
         self,

@@ -222,7 +222,6 @@ async fn fixtures_for_the_apps_logic() {
 /// `UpdateOpportunity` types only `confidence`, `lead_id`, `note_html`, `status_id`, `value`,
 /// `value_period`, so "update the note" or "set the close date" goes through `extra`, unchecked.
 #[test]
-#[ignore = "defect: UpdateOpportunity lacks note, date_won, user_id, contact_id that Close's opportunities extract documents"]
 fn update_opportunity_types_what_close_documents() {
     let body: UpdateOpportunity = serde_json::from_value(serde_json::json!({
         "note": "Signed.", "date_won": "2026-12-01", "user_id": "user_x", "contact_id": "cont_x"

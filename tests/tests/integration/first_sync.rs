@@ -168,7 +168,6 @@ async fn export_sends_the_same_query_the_search_sent() {
 /// README's Search section teaches `.stream()`, which the rustdoc marks deprecated ("use
 /// `.paginate()`, as for every other list"): a newcomer copying the README gets a warning.
 #[test]
-#[ignore = "defect: README's Search example uses the deprecated SearchBuilder::stream()"]
 fn readme_search_example_uses_paginate() {
     let readme = include_str!("../../../README.md");
     let search = readme.split("## Search").nth(1).expect("a Search section");

@@ -1282,16 +1282,20 @@ fn response_opportunities_update() {
 
 #[test]
 fn request_updateopportunity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateOpportunity>("opportunities_update", request_base::<close_sdk::types::UpdateOpportunity>("put", "/opportunity/{id}/"), &["confidence", "lead_id", "note_html", "status_id", "value", "value_period"], |t| &mut *t.extra);
+    hostile_extra::<close_sdk::types::UpdateOpportunity>("opportunities_update", request_base::<close_sdk::types::UpdateOpportunity>("put", "/opportunity/{id}/"), &["confidence", "contact_id", "date_won", "lead_id", "note", "note_html", "status_id", "user_id", "value", "value_period"], |t| &mut *t.extra);
 }
 
 #[test]
 fn update_updateopportunity_unchanged_clear_set() {
     let base = request_minimal("put", "/opportunity/{id}/");
     patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "confidence", None);
+    patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "contact_id", None);
+    patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "date_won", None);
     patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "lead_id", None);
+    patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "note", None);
     patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "note_html", None);
     patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "status_id", Some(serde_json::json!("stat_5ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk")));
+    patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "user_id", None);
     patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "value", None);
     patch_member::<close_sdk::types::UpdateOpportunity>("opportunities_update", base.clone(), "value_period", None);
 }

@@ -17,6 +17,7 @@ pub mod types {
     ///Any activity, as the generic activity list returns it: the members every activity has are typed, the rest of each type's members are kept in a map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Activity {
         #[cfg_attr(
             feature = "schemars",
@@ -402,6 +403,7 @@ pub mod types {
     ///`CallActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CallActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -1877,6 +1879,7 @@ pub mod types {
     ///The "lead/contact created" activity.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CreatedActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -2065,6 +2068,7 @@ pub mod types {
     ///A custom activity instance; its fields are `custom.cf_…` members, kept in a map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -2212,6 +2216,7 @@ pub mod types {
     ///A custom activity type (the definition custom activities are created from).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomActivityType {
         #[cfg_attr(
             feature = "schemars",
@@ -2282,6 +2287,7 @@ pub mod types {
     ///A custom field of a custom activity type, as the type lists it (define fields with the activity custom field API).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomActivityTypeField {
         #[cfg_attr(
             feature = "schemars",
@@ -2354,6 +2360,7 @@ pub mod types {
     ///`EmailActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct EmailActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -2687,6 +2694,7 @@ pub mod types {
     ///An email thread activity (a conversation of email activities).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct EmailThreadActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -3212,6 +3220,7 @@ pub mod types {
     ///`FormSubmissionActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FormSubmissionActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -3569,6 +3578,7 @@ pub mod types {
     ///The activity recording that a lead was merged into this one.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct LeadMergeActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -3706,6 +3716,7 @@ pub mod types {
     ///A lead status change activity.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct LeadStatusChangeActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -3832,6 +3843,7 @@ pub mod types {
     ///A meeting activity (a calendar event with a lead's contacts).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct MeetingActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -4300,6 +4312,7 @@ pub mod types {
     ///`NoteActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct NoteActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -4404,6 +4417,7 @@ pub mod types {
     ///An opportunity status change activity.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct OpportunityStatusChangeActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -4679,6 +4693,7 @@ pub mod types {
     ///`SmsActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SmsActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -4928,6 +4943,7 @@ pub mod types {
     ///The activity recording that a task was completed.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct TaskCompletionActivity {
         #[cfg_attr(
             feature = "schemars",
@@ -5134,6 +5150,7 @@ pub mod types {
     ///`UpdateCustomActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UpdateCustomActivity {
         pub activity_at: crate::Patch<crate::Timestamp>,
         pub contact_id: crate::Patch<::std::string::String>,
@@ -5331,6 +5348,7 @@ pub mod types {
     ///Members of a meeting activity to change.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UpdateMeetingActivity {
         pub outcome_id: crate::Patch<::std::string::String>,
         pub user_note_html: crate::Patch<::std::string::String>,
@@ -5642,6 +5660,7 @@ pub mod types {
     ///`WhatsAppMessageActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct WhatsAppMessageActivity {
         #[cfg_attr(
             feature = "schemars",

@@ -35,6 +35,7 @@ pub mod types {
     ///A connected account (email, Zoom, Microsoft, Calendly), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct ConnectedAccount {
         #[cfg_attr(
             feature = "schemars",
@@ -94,6 +95,7 @@ pub mod types {
     ///A Send As association (one user allowed to send as another), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SendAsAssociation {
         #[cfg_attr(
             feature = "schemars",

@@ -35,6 +35,7 @@ pub mod types {
     ///Members of a contact to change (a partial update); custom fields as `custom.cf_…` members.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UpdateContact {
         pub emails: crate::Patch<::std::vec::Vec<UpdateContactEmailsItem>>,
         pub lead_id: crate::Patch<::std::string::String>,

@@ -122,6 +122,7 @@ pub mod types {
     ///A custom field definition of one object type (lead, contact, opportunity, activity or custom object); `type` is `text`, `number`, `date`, `datetime`, `choices`, `user`, `contact`, `hidden`, … (documented values, kept open: an unknown value still decodes).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomField {
         #[cfg_attr(
             feature = "schemars",

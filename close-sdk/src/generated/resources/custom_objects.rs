@@ -55,6 +55,7 @@ pub mod types {
     ///A custom object (an instance of a custom object type on a lead), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomObject {
         #[cfg_attr(
             feature = "schemars",
@@ -126,6 +127,7 @@ pub mod types {
     ///A custom object type, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomObjectType {
         #[cfg_attr(
             feature = "schemars",
@@ -203,6 +205,7 @@ pub mod types {
     ///A custom field of a custom object type, as the type's answer lists it.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CustomObjectTypeField {
         #[cfg_attr(
             feature = "schemars",
@@ -274,6 +277,7 @@ pub mod types {
     ///Changes to a custom object; custom field values are `custom.{field_id}` members (the map, `null` clears one).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UpdateCustomObject {
         pub name: crate::Patch<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).

@@ -17,6 +17,7 @@ pub mod types {
     ///A dialer session, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Dialer {
         #[cfg_attr(
             feature = "schemars",

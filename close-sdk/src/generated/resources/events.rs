@@ -17,6 +17,7 @@ pub mod types {
     ///One entry of the event log (what changed, on which object, by whom). The object after the change, `data`, is read from the map: the generator's list check (close-sdk-gen/src/codegen/paginate.rs) takes any `data` member for a list.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct EventRecord {
         ///`created`, `updated`, `deleted`, …
         #[cfg_attr(

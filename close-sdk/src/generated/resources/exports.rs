@@ -122,6 +122,7 @@ pub mod types {
     ///An export (its status and download URL), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Export {
         #[cfg_attr(
             feature = "schemars",

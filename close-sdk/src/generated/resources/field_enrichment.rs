@@ -17,6 +17,7 @@ pub mod types {
     ///The value AI found for a custom field of a lead or contact, with its confidence and reasoning.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FieldEnrichment {
         ///e.g. `high`.
         #[cfg_attr(

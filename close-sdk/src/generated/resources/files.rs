@@ -17,6 +17,7 @@ pub mod types {
     ///Where to upload a file: POST `upload.fields` and the file as a form to `upload.url`; afterwards it is at `download.url`.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FileUpload {
         #[cfg_attr(
             feature = "schemars",
@@ -35,6 +36,7 @@ pub mod types {
     ///`FileUploadDownload`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FileUploadDownload {
         #[cfg_attr(
             feature = "schemars",
@@ -48,6 +50,7 @@ pub mod types {
     ///`FileUploadUpload`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FileUploadUpload {
         ///The form fields to send with the file.
         #[cfg_attr(

@@ -17,6 +17,7 @@ pub mod types {
     ///A lead to create, optionally with nested `contacts` and `addresses`; custom fields as `custom.cf_…` members.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CreateLead {
         #[cfg_attr(
             feature = "schemars",
@@ -99,6 +100,7 @@ pub mod types {
     ///`Lead`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Lead {
         #[cfg_attr(
             feature = "schemars",
@@ -353,6 +355,7 @@ pub mod types {
     ///Members of a lead to change (a partial update); custom fields as `custom.cf_…` members.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UpdateLead {
         pub addresses: crate::Patch<::std::vec::Vec<UpdateLeadAddressesItem>>,
         pub contacts: crate::Patch<::std::vec::Vec<UpdateLeadContactsItem>>,

@@ -33,6 +33,7 @@ pub mod types {
     ///`CreateOpportunity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CreateOpportunity {
         #[cfg_attr(
             feature = "schemars",
@@ -258,11 +259,16 @@ pub mod types {
     ///Members of an opportunity to change (a partial update); custom fields as `custom.cf_…` members.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UpdateOpportunity {
         pub confidence: crate::Patch<i64>,
+        pub contact_id: crate::Patch<::std::string::String>,
+        pub date_won: crate::Patch<crate::Date>,
         pub lead_id: crate::Patch<::std::string::String>,
+        pub note: crate::Patch<::std::string::String>,
         pub note_html: crate::Patch<::std::string::String>,
         pub status_id: crate::Patch<::std::string::String>,
+        pub user_id: crate::Patch<::std::string::String>,
         pub value: crate::Patch<i64>,
         pub value_period: crate::Patch<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
@@ -1476,7 +1482,18 @@ pub mod types {
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static UPDATEOPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["confidence", "lead_id", "note_html", "status_id", "value", "value_period"],
+        &[
+            "confidence",
+            "contact_id",
+            "date_won",
+            "lead_id",
+            "note",
+            "note_html",
+            "status_id",
+            "user_id",
+            "value",
+            "value_period",
+        ],
     );
     impl ::serde::Serialize for UpdateOpportunity {
         fn serialize<S: ::serde::Serializer>(
@@ -1487,9 +1504,13 @@ pub mod types {
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "confidence" => true,
+                    "contact_id" => true,
+                    "date_won" => true,
                     "lead_id" => true,
+                    "note" => true,
                     "note_html" => true,
                     "status_id" => true,
+                    "user_id" => true,
                     "value" => true,
                     "value_period" => true,
                     _ => false,
@@ -1502,9 +1523,13 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             crate::wire::write_patch(&mut map, "confidence", &self.confidence)?;
+            crate::wire::write_patch(&mut map, "contact_id", &self.contact_id)?;
+            crate::wire::write_patch(&mut map, "date_won", &self.date_won)?;
             crate::wire::write_patch(&mut map, "lead_id", &self.lead_id)?;
+            crate::wire::write_patch(&mut map, "note", &self.note)?;
             crate::wire::write_patch(&mut map, "note_html", &self.note_html)?;
             crate::wire::write_patch(&mut map, "status_id", &self.status_id)?;
+            crate::wire::write_patch(&mut map, "user_id", &self.user_id)?;
             crate::wire::write_patch(&mut map, "value", &self.value)?;
             crate::wire::write_patch(&mut map, "value_period", &self.value_period)?;
             for (k, v) in self.extra.iter() {
@@ -1537,26 +1562,38 @@ pub mod types {
                     let mut f3 = crate::Patch::Unchanged;
                     let mut f4 = crate::Patch::Unchanged;
                     let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    let mut f7 = crate::Patch::Unchanged;
+                    let mut f8 = crate::Patch::Unchanged;
+                    let mut f9 = crate::Patch::Unchanged;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
                             "confidence" => f0 = map.next_value()?,
-                            "lead_id" => f1 = map.next_value()?,
-                            "note_html" => f2 = map.next_value()?,
-                            "status_id" => f3 = map.next_value()?,
-                            "value" => f4 = map.next_value()?,
-                            "value_period" => f5 = map.next_value()?,
+                            "contact_id" => f1 = map.next_value()?,
+                            "date_won" => f2 = map.next_value()?,
+                            "lead_id" => f3 = map.next_value()?,
+                            "note" => f4 = map.next_value()?,
+                            "note_html" => f5 = map.next_value()?,
+                            "status_id" => f6 = map.next_value()?,
+                            "user_id" => f7 = map.next_value()?,
+                            "value" => f8 = map.next_value()?,
+                            "value_period" => f9 = map.next_value()?,
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(UpdateOpportunity {
                         confidence: f0,
-                        lead_id: f1,
-                        note_html: f2,
-                        status_id: f3,
-                        value: f4,
-                        value_period: f5,
+                        contact_id: f1,
+                        date_won: f2,
+                        lead_id: f3,
+                        note: f4,
+                        note_html: f5,
+                        status_id: f6,
+                        user_id: f7,
+                        value: f8,
+                        value_period: f9,
                         extra,
                     })
                 }

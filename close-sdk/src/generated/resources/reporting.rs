@@ -17,6 +17,7 @@ pub mod types {
     ///A metric an activity report can use.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct ActivityMetric {
         #[cfg_attr(
             feature = "schemars",
@@ -40,6 +41,7 @@ pub mod types {
     ///`ActivityMetrics`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct ActivityMetrics {
         #[cfg_attr(
             feature = "schemars",
@@ -53,6 +55,7 @@ pub mod types {
     ///An activity report; the totals map metric keys to values, as does each row of `data` (one period or user). `data` (the rows) is read from the map: the generator's list check (close-sdk-gen/src/codegen/paginate.rs) takes any `data` member for a list to paginate, and this POST is not one.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct ActivityReport {
         #[cfg_attr(
             feature = "schemars",
@@ -74,6 +77,7 @@ pub mod types {
     ///`ActivityReportAggregations`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct ActivityReportAggregations {
         #[cfg_attr(
             feature = "schemars",
@@ -196,6 +200,7 @@ pub mod types {
     ///One status of a funnel with its counts, values and rates.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FunnelStage {
         #[cfg_attr(
             feature = "schemars",
@@ -264,6 +269,7 @@ pub mod types {
     ///`FunnelStageStatus`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FunnelStageStatus {
         #[cfg_attr(
             feature = "schemars",
@@ -290,6 +296,7 @@ pub mod types {
     ///A funnel stages report, aggregated (`aggregations`) and per user (`data`: `user_id` and `stages`). `data` (the rows) is read from the map: the generator's list check (close-sdk-gen/src/codegen/paginate.rs) takes any `data` member for a list to paginate, and this POST is not one.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FunnelStagesReport {
         #[cfg_attr(
             feature = "schemars",
@@ -303,6 +310,7 @@ pub mod types {
     ///`FunnelStagesReportAggregations`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FunnelStagesReportAggregations {
         #[cfg_attr(
             feature = "schemars",
@@ -316,6 +324,7 @@ pub mod types {
     ///A funnel's totals (aggregated, or one user's with `user_id`).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FunnelTotals {
         #[cfg_attr(
             feature = "schemars",
@@ -379,6 +388,7 @@ pub mod types {
     ///A funnel totals report, aggregated (`aggregations`) and per user (`data`, each a `FunnelTotals` with `user_id`). `data` (the rows) is read from the map: the generator's list check (close-sdk-gen/src/codegen/paginate.rs) takes any `data` member for a list to paginate, and this POST is not one.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct FunnelTotalsReport {
         #[cfg_attr(
             feature = "schemars",
@@ -479,6 +489,7 @@ pub mod types {
     ///Sent, opened and answered counts of all emails or of one template.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SentEmailStats {
         #[cfg_attr(
             feature = "schemars",
@@ -545,6 +556,7 @@ pub mod types {
     ///`SentEmailsReport`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SentEmailsReport {
         #[cfg_attr(
             feature = "schemars",
@@ -558,6 +570,7 @@ pub mod types {
     ///A lead or opportunity status change report.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct StatusChangeReport {
         #[cfg_attr(
             feature = "schemars",
@@ -583,6 +596,7 @@ pub mod types {
     ///One status in a status change report, with its counts over the period.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct StatusOverview {
         #[cfg_attr(
             feature = "schemars",
@@ -685,6 +699,7 @@ pub mod types {
     ///How many leads or opportunities went from one status to another (`from_*` null for created ones).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct StatusTransition {
         #[cfg_attr(
             feature = "schemars",

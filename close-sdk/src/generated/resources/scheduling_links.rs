@@ -17,6 +17,7 @@ pub mod types {
     ///A user scheduling link, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SchedulingLink {
         #[cfg_attr(
             feature = "schemars",
@@ -161,6 +162,7 @@ pub mod types {
     ///A shared scheduling link (a template tag each user maps to a link), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SharedSchedulingLink {
         #[cfg_attr(
             feature = "schemars",
@@ -232,6 +234,7 @@ pub mod types {
     ///A shared scheduling link's mapping for a user.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SharedSchedulingLinkAssociation {
         #[cfg_attr(
             feature = "schemars",

@@ -92,6 +92,7 @@ pub mod types {
     ///A sequence (workflow) with its steps, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Sequence {
         #[cfg_attr(
             feature = "schemars",
@@ -220,6 +221,7 @@ pub mod types {
     ///A step of a sequence, as Close answers it.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SequenceStep {
         #[cfg_attr(
             feature = "schemars",
@@ -326,6 +328,7 @@ pub mod types {
     ///A contact's subscription to a sequence, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SequenceSubscription {
         #[cfg_attr(
             feature = "schemars",

@@ -91,6 +91,7 @@ pub mod types {
     ///An email template, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct EmailTemplate {
         #[cfg_attr(
             feature = "schemars",
@@ -164,6 +165,7 @@ pub mod types {
     ///A file attached to an email template, as Close answers it.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct EmailTemplateAttachment {
         #[cfg_attr(
             feature = "schemars",
@@ -428,6 +430,7 @@ pub mod types {
     ///An email template rendered for one lead and contact (empty when a search preview has no more entries).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct RenderedEmailTemplate {
         #[cfg_attr(
             feature = "schemars",
@@ -472,6 +475,7 @@ pub mod types {
     ///A sequence named by id and name.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SequenceRef {
         #[cfg_attr(
             feature = "schemars",
@@ -490,6 +494,7 @@ pub mod types {
     ///An SMS template, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct SmsTemplate {
         #[cfg_attr(
             feature = "schemars",

@@ -26,6 +26,7 @@ pub mod types {
     ///An unsubscribed email address.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct UnsubscribedEmail {
         #[cfg_attr(
             feature = "schemars",

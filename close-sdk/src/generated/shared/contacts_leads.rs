@@ -75,6 +75,7 @@ pub mod types {
     ///`Contact`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Contact {
         #[cfg_attr(
             feature = "schemars",
@@ -236,6 +237,7 @@ pub mod types {
     ///A contact to create on a lead; custom fields as `custom.cf_…` members.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct CreateContact {
         #[cfg_attr(
             feature = "schemars",

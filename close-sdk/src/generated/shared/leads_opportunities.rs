@@ -54,6 +54,7 @@ pub mod types {
     ///`Opportunity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
     pub struct Opportunity {
         #[cfg_attr(
             feature = "schemars",
