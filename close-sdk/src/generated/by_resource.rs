@@ -968,7 +968,7 @@ pub mod roles {
 #[cfg(feature = "scheduling-links")]
 pub mod scheduling_links {
     #[doc(no_inline)]
-    pub use crate::types::{SchedulingLink, SchedulingLinkInput, SchedulingLinkIntegrationInput, SchedulingLinkList, SharedSchedulingLink, SharedSchedulingLinkAssociation, SharedSchedulingLinkAssociationInput, SharedSchedulingLinkInput, SharedSchedulingLinkList};
+    pub use crate::types::{CreateSchedulingLink, CreateSharedSchedulingLink, SchedulingLink, SchedulingLinkIntegrationInput, SchedulingLinkList, SharedSchedulingLink, SharedSchedulingLinkAssociation, SharedSchedulingLinkAssociationInput, SharedSchedulingLinkList, UpdateSchedulingLink, UpdateSharedSchedulingLink};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]

@@ -4878,9 +4878,9 @@ impl<'a> SchedulingLinks<'a> {
     /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
     pub fn create<Body>(self, body: Body) -> crate::builder::SchedulingLinksCreate<'a>
     where
-        Body: std::convert::TryInto<crate::types::SchedulingLinkInput>,
+        Body: std::convert::TryInto<crate::types::CreateSchedulingLink>,
         <Body as std::convert::TryInto<
-            crate::types::SchedulingLinkInput,
+            crate::types::CreateSchedulingLink,
         >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create().body(body)
@@ -4923,9 +4923,9 @@ impl<'a> SchedulingLinks<'a> {
     ) -> crate::builder::SchedulingLinksUpdate<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::SchedulingLinkInput>,
+        Body: std::convert::TryInto<crate::types::UpdateSchedulingLink>,
         <Body as std::convert::TryInto<
-            crate::types::SchedulingLinkInput,
+            crate::types::UpdateSchedulingLink,
         >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_update().id(id).body(body)
@@ -5028,9 +5028,9 @@ impl<'a> SchedulingLinksShared<'a> {
         body: Body,
     ) -> crate::builder::SchedulingLinksCreateShared<'a>
     where
-        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkInput>,
+        Body: std::convert::TryInto<crate::types::CreateSharedSchedulingLink>,
         <Body as std::convert::TryInto<
-            crate::types::SharedSchedulingLinkInput,
+            crate::types::CreateSharedSchedulingLink,
         >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_create_shared().body(body)
@@ -5073,9 +5073,9 @@ impl<'a> SchedulingLinksShared<'a> {
     ) -> crate::builder::SchedulingLinksUpdateShared<'a>
     where
         Id: std::convert::TryInto<::std::string::String>,
-        Body: std::convert::TryInto<crate::types::SharedSchedulingLinkInput>,
+        Body: std::convert::TryInto<crate::types::UpdateSharedSchedulingLink>,
         <Body as std::convert::TryInto<
-            crate::types::SharedSchedulingLinkInput,
+            crate::types::UpdateSharedSchedulingLink,
         >>::Error: std::fmt::Display,
     {
         self.client.scheduling_links_update_shared().id(id).body(body)

@@ -48,24 +48,31 @@
 //! `results_limit` and a `sort` list of [`Sort`] (exports and bulk actions), or a whole
 //! [`SearchRequest`] with its own `query`, `results_limit` and `sort` (a smart view's
 //! `s_query`). Reading one never fails on a query the SDK does not model: it is kept as
-//! [`Query::Raw`] and written back unchanged. The body of Close's lead-export example, built
-//! with the typed query:
+//! [`Query::Raw`] and written back unchanged. These bodies send the query as given: where
+//! `client.search().leads(q)` adds the `object_type` query, an export or a bulk action does
+//! not, so give it [`Query::for_objects`] (the query as the search sent it). Close's lead-export
+//! example, built typed:
 //!
 //! ```
+//! # #[cfg(feature = "exports")] {
 //! use close_sdk::search::{Condition, Field, ObjectType, Query, Sort, TextMode};
+//! use close_sdk::types::{CreateLeadExport, ExportDateFormat, ExportFormat, LeadExportType};
 //!
-//! let acme = Query::and([
-//!     Query::object_type(ObjectType::LEAD),
-//!     Query::field(Field::lead("name"), Condition::text(TextMode::FullWords, "ACME Inc.")),
-//! ]);
-//! // `POST /export/lead/` (`client.exports().create_lead(body)`): the query, no results limit,
-//! // newest first.
-//! let body = serde_json::json!({
-//!     "format": "csv", "type": "leads", "date_format": "iso8601", "send_done_email": false,
-//!     "s_query": acme, "results_limit": null, "sort": [Sort::desc(Field::lead("date_created"))],
-//! });
-//! assert_eq!(body["s_query"]["queries"][1]["condition"]["value"], "ACME Inc.");
-//! assert_eq!(body["sort"][0]["field"]["field_name"], "date_created");
+//! let acme = Query::field(Field::lead("name"), Condition::text(TextMode::FullWords, "ACME Inc."));
+//! // `POST /export/lead/` (`client.exports().create_lead(body)`): the query, newest first.
+//! let body = CreateLeadExport {
+//!     date_format: Some(ExportDateFormat::Iso8601),
+//!     send_done_email: Some(false),
+//!     s_query: Some(acme.for_objects(ObjectType::LEAD)?),
+//!     sort: vec![Sort::desc(Field::lead("date_created"))],
+//!     ..CreateLeadExport::new(ExportFormat::Csv, LeadExportType::Leads)
+//! };
+//! let sent = serde_json::to_value(&body).unwrap();
+//! assert_eq!(sent["s_query"]["queries"][0]["object_type"], "lead");
+//! assert_eq!(sent["s_query"]["queries"][1]["condition"]["value"], "ACME Inc.");
+//! assert_eq!(sent["sort"][0]["field"]["field_name"], "date_created");
+//! # }
+//! # Ok::<(), close_sdk::Error>(())
 //! ```
 //!
 //! A smart view's stored query, searched again as it is:

@@ -396,6 +396,33 @@ impl Query {
     /// - an un-negated `and` gets `{"type": "object_type", …}` as its first part;
     /// - anything else becomes `{"type": "and", "queries": [object_type, query]}`.
     pub(crate) fn restricted_to(self, object_type: &ObjectType) -> Result<Query, String> {
+        self.restrict(object_type)
+    }
+
+    /// This query as a search for `object_type` sends it (see `restricted_to` above): what to put
+    /// in an export's, a bulk action's or a smart view's `s_query`, which are sent as given, so
+    /// that they select what `client.search().leads(query)` selected.
+    ///
+    /// ```
+    /// use close_sdk::search::{ObjectType, Query};
+    ///
+    /// let since: close_sdk::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+    /// let query = Query::updated_since(ObjectType::LEAD, &since);
+    /// // e.g. `CreateLeadExport { s_query: Some(s_query), .. }`
+    /// let s_query = query.for_objects(ObjectType::LEAD)?;
+    /// let sent = serde_json::to_value(&s_query).unwrap();
+    /// assert_eq!(sent["queries"][0]["object_type"], "lead");
+    /// # Ok::<(), close_sdk::Error>(())
+    /// ```
+    ///
+    /// Fails ([`Error::InvalidRequest`](crate::Error::InvalidRequest)) for a query that asks
+    /// for objects of another type.
+    pub fn for_objects(self, object_type: ObjectType) -> Result<Query, crate::Error> {
+        self.restrict(&object_type)
+            .map_err(crate::Error::InvalidRequest)
+    }
+
+    fn restrict(self, object_type: &ObjectType) -> Result<Query, String> {
         if let Some(asked) = self.asked_object_type() {
             return if asked == object_type {
                 Ok(self)

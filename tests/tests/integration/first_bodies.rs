@@ -11,8 +11,8 @@ use close_sdk::search::{Condition, Field, ObjectType, Query, Sort, TextMode};
 use close_sdk::types::{
     BulkEditActionType, BulkSequenceSubscriptionActionType,
     BulkSequenceSubscriptionContactPreference, CreateBulkEdit, CreateBulkSequenceSubscription,
-    CreateCustomObject, CreateEmailTemplate, CreateSequenceSubscription,
-    EmailTemplateAttachmentInput, SchedulingLinkInput,
+    CreateCustomObject, CreateEmailTemplate, CreateSchedulingLink, CreateSequenceSubscription,
+    EmailTemplateAttachmentInput,
 };
 use serde_json::{json, Value};
 
@@ -197,10 +197,10 @@ async fn scheduling_link_create() {
                "description": "Description of Example Scheduling Link"}),
     )
     .await;
-    let body = SchedulingLinkInput {
-        name: Patch::Set("Example Scheduling Link".into()),
-        url: Patch::Set("https://example.com/schedule".into()),
-        description: Patch::Set("Description of Example Scheduling Link".into()),
+    let body = CreateSchedulingLink {
+        name: Some("Example Scheduling Link".into()),
+        url: Some("https://example.com/schedule".into()),
+        description: Some("Description of Example Scheduling Link".into()),
         ..Default::default()
     };
     client(&server)
@@ -211,21 +211,26 @@ async fn scheduling_link_create() {
     mock.assert_async().await;
 }
 
-/// The create body of a scheduling link is `SchedulingLinkInput` (not `CreateSchedulingLink`
-/// like every other create body) and holds update semantics: `Patch<String>` members. Nothing
-/// stops `Patch::Clear` on a create, which sends `"name": null` to Close.
-#[tokio::test]
-#[ignore = "defect: scheduling link create body is SchedulingLinkInput with Patch members; a create can send name: null"]
-async fn scheduling_link_create_cannot_send_null() {
-    let body = SchedulingLinkInput {
-        name: Patch::Clear,
-        url: Patch::Set("https://example.com/schedule".into()),
+/// Was a defect: the create body of a scheduling link was `SchedulingLinkInput`, shared with the
+/// update, so its members were `Patch`es and a create could send `"name": null`. A create has its
+/// own body now, `CreateSchedulingLink`, whose unset members are left out.
+#[test]
+fn scheduling_link_create_cannot_send_null() {
+    let body = CreateSchedulingLink {
+        name: None,
+        url: Some("https://example.com/schedule".into()),
         ..Default::default()
     };
     let json = serde_json::to_value(&body).expect("encode");
-    assert!(
-        json.get("name").is_none_or(|v| !v.is_null()),
-        "a create body sends {json}"
+    assert_eq!(json, json!({"url": "https://example.com/schedule"}));
+    // The update keeps `Patch`: clearing a member is an update's to do.
+    let update = close_sdk::types::UpdateSchedulingLink {
+        description: Patch::Clear,
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&update).expect("encode"),
+        json!({"description": null})
     );
 }
 

@@ -2715,7 +2715,7 @@ async fn scheduling_links_create() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .scheduling_links()
-        .create(case.body::<close_sdk::types::SchedulingLinkInput>())
+        .create(case.body::<close_sdk::types::CreateSchedulingLink>())
         .await;
     case.check(result).await;
 }
@@ -2739,7 +2739,7 @@ async fn scheduling_links_create_shared() {
         .client()
         .scheduling_links()
         .shared()
-        .create(case.body::<close_sdk::types::SharedSchedulingLinkInput>())
+        .create(case.body::<close_sdk::types::CreateSharedSchedulingLink>())
         .await;
     case.check(result).await;
 }
@@ -2857,7 +2857,7 @@ async fn scheduling_links_update() {
     let result: Result<_, close_sdk::Error> = case
         .client()
         .scheduling_links()
-        .update("id-1", case.body::<close_sdk::types::SchedulingLinkInput>())
+        .update("id-1", case.body::<close_sdk::types::UpdateSchedulingLink>())
         .await;
     case.check(result).await;
 }
@@ -2869,7 +2869,7 @@ async fn scheduling_links_update_shared() {
         .client()
         .scheduling_links()
         .shared()
-        .update("id-1", case.body::<close_sdk::types::SharedSchedulingLinkInput>())
+        .update("id-1", case.body::<close_sdk::types::UpdateSharedSchedulingLink>())
         .await;
     case.check(result).await;
 }

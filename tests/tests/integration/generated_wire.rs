@@ -1522,8 +1522,8 @@ fn update_updaterole_unchanged_clear_set() {
 }
 
 #[test]
-fn request_schedulinglinkinput_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::SchedulingLinkInput>("scheduling_links_create", request_base::<close_sdk::types::SchedulingLinkInput>("post", "/scheduling_link/"), &["description", "name", "url"], |t| &mut *t.extra);
+fn request_createschedulinglink_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateSchedulingLink>("scheduling_links_create", request_base::<close_sdk::types::CreateSchedulingLink>("post", "/scheduling_link/"), &["description", "name", "url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1532,13 +1532,38 @@ fn request_schedulinglinkintegrationinput_refuses_hostile_extra() {
 }
 
 #[test]
-fn request_sharedschedulinglinkinput_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::SharedSchedulingLinkInput>("scheduling_links_create_shared", request_base::<close_sdk::types::SharedSchedulingLinkInput>("post", "/shared_scheduling_link/"), &["description", "name"], |t| &mut *t.extra);
+fn request_createsharedschedulinglink_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::CreateSharedSchedulingLink>("scheduling_links_create_shared", request_base::<close_sdk::types::CreateSharedSchedulingLink>("post", "/shared_scheduling_link/"), &["description", "name"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_sharedschedulinglinkassociationinput_refuses_hostile_extra() {
     hostile_extra::<close_sdk::types::SharedSchedulingLinkAssociationInput>("scheduling_links_create_shared_association", request_base::<close_sdk::types::SharedSchedulingLinkAssociationInput>("post", "/shared_scheduling_link_association/"), &["organization_id", "shared_scheduling_link_id", "url", "user_id", "user_scheduling_link_id"], |t| &mut *t.extra);
+}
+
+#[test]
+fn request_updateschedulinglink_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateSchedulingLink>("scheduling_links_update", request_base::<close_sdk::types::UpdateSchedulingLink>("put", "/scheduling_link/{id}/"), &["description", "name", "url"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updateschedulinglink_unchanged_clear_set() {
+    let base = request_minimal("put", "/scheduling_link/{id}/");
+    patch_member::<close_sdk::types::UpdateSchedulingLink>("scheduling_links_update", base.clone(), "description", None);
+    patch_member::<close_sdk::types::UpdateSchedulingLink>("scheduling_links_update", base.clone(), "name", None);
+    patch_member::<close_sdk::types::UpdateSchedulingLink>("scheduling_links_update", base.clone(), "url", None);
+}
+
+#[test]
+fn request_updatesharedschedulinglink_refuses_hostile_extra() {
+    hostile_extra::<close_sdk::types::UpdateSharedSchedulingLink>("scheduling_links_update_shared", request_base::<close_sdk::types::UpdateSharedSchedulingLink>("put", "/shared_scheduling_link/{id}/"), &["description", "name"], |t| &mut *t.extra);
+}
+
+#[test]
+fn update_updatesharedschedulinglink_unchanged_clear_set() {
+    let base = request_minimal("put", "/shared_scheduling_link/{id}/");
+    patch_member::<close_sdk::types::UpdateSharedSchedulingLink>("scheduling_links_update_shared", base.clone(), "description", None);
+    patch_member::<close_sdk::types::UpdateSharedSchedulingLink>("scheduling_links_update_shared", base.clone(), "name", None);
 }
 
 #[test]

@@ -25,7 +25,7 @@ async fn scheduling_links_create_sends_the_request_and_decodes_the_response() {
         "duration": 30
     });
     // The typed body carries every member of the example (nulls are not sent).
-    let typed_request: close_sdk::types::SchedulingLinkInput =
+    let typed_request: close_sdk::types::CreateSchedulingLink =
         serde_json::from_value(request.clone()).unwrap();
     assert_eq!(
         without_empty(&serde_json::to_value(&typed_request).unwrap()),

@@ -204,7 +204,7 @@ fn catalogue_examples() -> Vec<(&'static str, Check, Value)> {
         // openapi/close-scheduling-links-api-openapi.yml
         (
             "scheduling_links_create request",
-            check::<t::SchedulingLinkInput>,
+            check::<t::CreateSchedulingLink>,
             json!({"description": "Description of Example Scheduling Link", "name": "Example Scheduling Link", "url": "example.com/schedule"}),
         ),
         (
@@ -221,7 +221,7 @@ fn catalogue_examples() -> Vec<(&'static str, Check, Value)> {
         ),
         (
             "scheduling_links_create_shared request",
-            check::<t::SharedSchedulingLinkInput>,
+            check::<t::CreateSharedSchedulingLink>,
             json!({"name": "Name", "description": "Description"}),
         ),
         (

@@ -74,7 +74,7 @@ impl SchedulingLinksCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::SchedulingLinkInput) -> Self {
+    pub fn body(self, value: &types::CreateSchedulingLink) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -330,7 +330,7 @@ impl SchedulingLinksUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &types::SchedulingLinkInput) -> Self {
+    pub fn body(self, value: &types::UpdateSchedulingLink) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -507,7 +507,7 @@ impl SchedulingLinksCreateSharedWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::SharedSchedulingLinkInput) -> Self {
+    pub fn body(self, value: &types::CreateSharedSchedulingLink) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -645,7 +645,7 @@ impl SchedulingLinksUpdateSharedWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &types::SharedSchedulingLinkInput) -> Self {
+    pub fn body(self, value: &types::UpdateSharedSchedulingLink) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

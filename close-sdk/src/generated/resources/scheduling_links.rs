@@ -14,6 +14,47 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A new user scheduling link.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSchedulingLink {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///A new shared scheduling link.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSharedSchedulingLink {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A user scheduling link, as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -87,17 +128,6 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
-    ///A user scheduling link as sent (create or update).
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SchedulingLinkInput {
-        pub description: crate::Patch<::std::string::String>,
-        pub name: crate::Patch<::std::string::String>,
-        pub url: crate::Patch<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -298,16 +328,6 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
-    ///A shared scheduling link as sent (create or update).
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SharedSchedulingLinkInput {
-        pub description: crate::Patch<::std::string::String>,
-        pub name: crate::Patch<::std::string::String>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
     ///`SharedSchedulingLinkList`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -325,6 +345,250 @@ pub mod types {
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
+    }
+    ///The members of a user scheduling link to change.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSchedulingLink {
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        pub url: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    ///The members of a shared scheduling link to change.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSharedSchedulingLink {
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "url"],
+    );
+    impl ::serde::Serialize for CreateSchedulingLink {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSchedulingLink", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &CREATESCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &CREATESCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(2usize, "url", &CREATESCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSchedulingLink {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSchedulingLink;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSchedulingLink` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSchedulingLink, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESCHEDULINGLINK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESCHEDULINGLINK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESCHEDULINGLINK_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSchedulingLink {
+                        description: f0,
+                        name: f1,
+                        url: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESHAREDSCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name"],
+    );
+    impl ::serde::Serialize for CreateSharedSchedulingLink {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSharedSchedulingLink", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &CREATESHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &CREATESHAREDSCHEDULINGLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSharedSchedulingLink {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSharedSchedulingLink;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSharedSchedulingLink` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSharedSchedulingLink, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESHAREDSCHEDULINGLINK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSharedSchedulingLink {
+                        description: f0,
+                        name: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
     }
     impl SchedulingLink {
         /// `id`, or `None` when Close did not send it.
@@ -655,82 +919,6 @@ pub mod types {
                         type_: f10,
                         url: f11,
                         user_id: f12,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static SCHEDULINGLINKINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["description", "name", "url"],
-    );
-    impl ::serde::Serialize for SchedulingLinkInput {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "description" => true,
-                    "name" => true,
-                    "url" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SchedulingLinkInput", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            crate::wire::write_patch(&mut map, "description", &self.description)?;
-            crate::wire::write_patch(&mut map, "name", &self.name)?;
-            crate::wire::write_patch(&mut map, "url", &self.url)?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SchedulingLinkInput {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SchedulingLinkInput;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `SchedulingLinkInput` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<SchedulingLinkInput, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0 = crate::Patch::Unchanged;
-                    let mut f1 = crate::Patch::Unchanged;
-                    let mut f2 = crate::Patch::Unchanged;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "description" => f0 = map.next_value()?,
-                            "name" => f1 = map.next_value()?,
-                            "url" => f2 = map.next_value()?,
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(SchedulingLinkInput {
-                        description: f0,
-                        name: f1,
-                        url: f2,
                         extra,
                     })
                 }
@@ -1760,77 +1948,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static SHAREDSCHEDULINGLINKINPUT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["description", "name"],
-    );
-    impl ::serde::Serialize for SharedSchedulingLinkInput {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "description" => true,
-                    "name" => true,
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SharedSchedulingLinkInput", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            crate::wire::write_patch(&mut map, "description", &self.description)?;
-            crate::wire::write_patch(&mut map, "name", &self.name)?;
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkInput {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SharedSchedulingLinkInput;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `SharedSchedulingLinkInput` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<SharedSchedulingLinkInput, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0 = crate::Patch::Unchanged;
-                    let mut f1 = crate::Patch::Unchanged;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "description" => f0 = map.next_value()?,
-                            "name" => f1 = map.next_value()?,
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(SharedSchedulingLinkInput {
-                        description: f0,
-                        name: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl SharedSchedulingLinkList {
         ///`data`, or an empty slice when Close did not send it.
         pub fn data(&self) -> &[SharedSchedulingLink] {
@@ -1935,6 +2052,153 @@ pub mod types {
                     ::std::result::Result::Ok(SharedSchedulingLinkList {
                         data: f0,
                         has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "url"],
+    );
+    impl ::serde::Serialize for UpdateSchedulingLink {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSchedulingLink", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSchedulingLink {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSchedulingLink;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSchedulingLink` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSchedulingLink, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            "url" => f2 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSchedulingLink {
+                        description: f0,
+                        name: f1,
+                        url: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESHAREDSCHEDULINGLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name"],
+    );
+    impl ::serde::Serialize for UpdateSharedSchedulingLink {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSharedSchedulingLink", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSharedSchedulingLink {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSharedSchedulingLink;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSharedSchedulingLink` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSharedSchedulingLink, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSharedSchedulingLink {
+                        description: f0,
+                        name: f1,
                         extra,
                     })
                 }
@@ -2211,7 +2475,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::SchedulingLinkInput, String>,
+        body: Result<types::CreateSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2222,15 +2486,17 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SchedulingLinkInput>,
+            V: std::convert::TryInto<types::CreateSchedulingLink>,
             <V as std::convert::TryInto<
-                types::SchedulingLinkInput,
+                types::CreateSchedulingLink,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map_err(|s| {
-                    format!("conversion to `SchedulingLinkInput` for body failed: {}", s)
+                    format!(
+                        "conversion to `CreateSchedulingLink` for body failed: {}", s
+                    )
                 });
             self
         }
@@ -2405,7 +2671,7 @@ pub mod builder {
     pub struct SchedulingLinksUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::SchedulingLinkInput, String>,
+        body: Result<types::UpdateSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2429,15 +2695,17 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SchedulingLinkInput>,
+            V: std::convert::TryInto<types::UpdateSchedulingLink>,
             <V as std::convert::TryInto<
-                types::SchedulingLinkInput,
+                types::UpdateSchedulingLink,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map_err(|s| {
-                    format!("conversion to `SchedulingLinkInput` for body failed: {}", s)
+                    format!(
+                        "conversion to `UpdateSchedulingLink` for body failed: {}", s
+                    )
                 });
             self
         }
@@ -2544,7 +2812,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateShared<'a> {
         client: &'a super::Client,
-        body: Result<types::SharedSchedulingLinkInput, String>,
+        body: Result<types::CreateSharedSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksCreateShared<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2555,16 +2823,16 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SharedSchedulingLinkInput>,
+            V: std::convert::TryInto<types::CreateSharedSchedulingLink>,
             <V as std::convert::TryInto<
-                types::SharedSchedulingLinkInput,
+                types::CreateSharedSchedulingLink,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map_err(|s| {
                     format!(
-                        "conversion to `SharedSchedulingLinkInput` for body failed: {}",
+                        "conversion to `CreateSharedSchedulingLink` for body failed: {}",
                         s
                     )
                 });
@@ -2644,7 +2912,7 @@ pub mod builder {
     pub struct SchedulingLinksUpdateShared<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::SharedSchedulingLinkInput, String>,
+        body: Result<types::UpdateSharedSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksUpdateShared<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2668,16 +2936,16 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SharedSchedulingLinkInput>,
+            V: std::convert::TryInto<types::UpdateSharedSchedulingLink>,
             <V as std::convert::TryInto<
-                types::SharedSchedulingLinkInput,
+                types::UpdateSharedSchedulingLink,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map_err(|s| {
                     format!(
-                        "conversion to `SharedSchedulingLinkInput` for body failed: {}",
+                        "conversion to `UpdateSharedSchedulingLink` for body failed: {}",
                         s
                     )
                 });
