@@ -106,7 +106,6 @@ mod store;
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -129,7 +128,13 @@ pub const MOCK_USER_ID: &str = "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA
 /// types), and a 400 with `field-errors` where Close would refuse the input.
 ///
 /// Stateful (what is created can be read, listed, changed and deleted):
-/// - Memberships: every operation; an invalid email or role is a 400.
+/// - Memberships: every operation; an invalid email or role is a 400. The organization
+///   (`GET /organization/{id}/`) lists them as Close does: it starts with the three members of
+///   Close's example organization ([`MOCK_USER_ID`] is the first), a created membership is in
+///   its `memberships`, a deleted one moves to its `inactive_memberships`; so
+///   `memberships().by_user` and `by_email` find them. Creating one for an email that already
+///   has an active membership answers that membership, as Close "ensures an active
+///   membership".
 /// - With the features `leads`, `contacts` and `custom-fields`: lead and contact custom field
 ///   definitions (list with `_skip`/`_limit` and `has_more`, get), leads (create with nested
 ///   contacts, get, list, update, delete) and contacts (create, get, list by `lead_id`). Custom
@@ -204,7 +209,7 @@ impl MockCloseBuilder {
                 log: Vec::new(),
                 limited: self.burst,
             }),
-            memberships: AtomicU64::new(0),
+            memberships: Mutex::new(memberships::Members::new()),
             #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
             crm: Mutex::new(crm::Crm::new(self.fields)),
             store: Mutex::new(store::Store::new()),
@@ -353,7 +358,7 @@ impl Drop for MockClose {
 /// State shared by every handler of one [`MockClose`].
 pub(crate) struct Shared {
     traffic: Mutex<Traffic>,
-    memberships: AtomicU64,
+    memberships: Mutex<memberships::Members>,
     #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
     crm: Mutex<crm::Crm>,
     store: Mutex<store::Store>,
@@ -407,7 +412,8 @@ impl Shared {
                 "no Close operation has this method and path",
             );
         };
-        if let Some(r) = memberships::handle(op.id, req, &self.memberships) {
+        let answer = memberships::handle(op.id, req, &mut lock(&self.memberships));
+        if let Some(r) = answer {
             return r;
         }
         #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]

@@ -180,7 +180,6 @@ async fn membership_by_user_then_add_to_group() {
 /// memberships all carry the same user (`MOCK_USER_ID`): `by_user` on the mock's own user is
 /// `Error::Ambiguous`, so an app that looks its membership up cannot be tested on the mock.
 #[tokio::test]
-#[ignore = "defect: MockClose's organization lists MOCK_USER_ID in 3 memberships, so memberships().by_user on the mock is Ambiguous"]
 async fn mock_by_user_finds_the_mock_user() {
     let close = MockClose::start().await;
     let client = Client::builder()
@@ -199,7 +198,6 @@ async fn mock_by_user_finds_the_mock_user() {
 /// organization it answers: `by_email`/`by_user` (which read `GET /organization/{id}/`) do not
 /// find the user the app just invited.
 #[tokio::test]
-#[ignore = "defect: MockClose's organization does not list memberships created on it, so memberships().by_email/by_user miss them"]
 async fn mock_membership_is_found_by_email() {
     let close = MockClose::start().await;
     let client = Client::builder()
@@ -217,4 +215,69 @@ async fn mock_membership_is_found_by_email() {
         .await
         .expect("lookup");
     assert_eq!(found.and_then(|m| m.id), created.id);
+}
+
+/// The mock's organization follows its memberships as Close documents: its starting members
+/// have one user each, "Create a membership" ensures one active membership per email (a second
+/// create answers the same one), and "Delete a membership" deactivates it (it moves from
+/// `memberships` to `inactive_memberships`, and `by_email` no longer finds it).
+#[tokio::test]
+async fn mock_organization_follows_its_memberships() {
+    let close = MockClose::start().await;
+    let client = Client::builder()
+        .api_key("test")
+        .base_url(close.base_url())
+        .build()
+        .expect("client");
+    let org = client
+        .organizations()
+        .get(MOCK_ORGANIZATION_ID)
+        .await
+        .expect("organization");
+    let start = org.memberships.unwrap_or_default();
+    let mut users: Vec<_> = start.iter().filter_map(|m| m.user_id.clone()).collect();
+    users.sort();
+    users.dedup();
+    assert_eq!((start.len(), users.len()), (3, 3), "{start:?}");
+
+    let created = client
+        .create_membership("gob@bluth.example", Role::User)
+        .await
+        .expect("created");
+    let again = client
+        .create_membership("GOB@bluth.example", Role::User)
+        .await
+        .expect("created again");
+    assert_eq!(again.id, created.id);
+    let id = created.id.clone().unwrap_or_default();
+    let by_user = client
+        .memberships()
+        .by_user(
+            MOCK_ORGANIZATION_ID,
+            created.user_id.as_deref().unwrap_or("-"),
+        )
+        .await
+        .expect("lookup");
+    assert_eq!(by_user.and_then(|m| m.id), created.id);
+
+    client.memberships().delete(&id).await.expect("deleted");
+    let org = client
+        .organizations()
+        .get(MOCK_ORGANIZATION_ID)
+        .await
+        .expect("organization");
+    let ids = |ms: Option<Vec<close_sdk::types::OrganizationMembership>>| -> Vec<String> {
+        ms.unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| m.id)
+            .collect()
+    };
+    assert_eq!(ids(org.memberships).len(), 3);
+    assert_eq!(ids(org.inactive_memberships), vec![id.clone()]);
+    let found = client
+        .memberships()
+        .by_email(MOCK_ORGANIZATION_ID, "gob@bluth.example")
+        .await
+        .expect("lookup");
+    assert!(found.is_none(), "{found:?}");
 }

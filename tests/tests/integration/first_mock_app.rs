@@ -236,7 +236,6 @@ fn update_opportunity_types_what_close_documents() {
 /// operation"), though it keeps opportunities, tasks, activities, statuses, pipelines and
 /// webhooks (the rustdoc of `MockClose`, and the test above): a newcomer would not look there.
 #[test]
-#[ignore = "defect: GUIDE.md describes MockClose as a stand-in for the Memberships API only"]
 fn guide_describes_mock_close_as_the_crm() {
     let guide = include_str!("../../../GUIDE.md");
     assert!(
