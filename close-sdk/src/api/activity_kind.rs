@@ -162,8 +162,13 @@ mod tests {
         assert_eq!(note.id.as_deref(), Some("acti_1"));
         assert_eq!(typed.to_json().unwrap(), sent);
 
+        let import = json!({"_type": "ImportUpdate", "id": "a"});
+        let a: Activity = serde_json::from_value(import.clone()).unwrap();
+        let typed = a.into_kind().unwrap();
+        assert!(matches!(typed, TypedActivity::ImportUpdate(_)), "{typed:?}");
+        assert_eq!(typed.to_json().unwrap(), import);
+
         for other in [
-            json!({"_type": "ImportUpdate", "id": "a"}),
             json!({"_type": "Zzz"}),
             json!({}),
         ] {
