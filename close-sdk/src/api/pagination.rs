@@ -352,6 +352,9 @@ impl LoopGuard {
                         items.len()
                     ),
                     source: serde::de::Error::custom(why),
+                    call: None,
+                    content_type: None,
+                    type_name: None,
                 })
             }
             None => Ok(()),

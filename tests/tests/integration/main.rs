@@ -26,8 +26,11 @@ mod follower_hostile;
 mod follower_position;
 mod forms;
 mod forms_edges;
+#[rustfmt::skip]
 mod generated_operations;
+#[rustfmt::skip]
 mod generated_pagination;
+#[rustfmt::skip]
 mod generated_wire;
 mod groups;
 mod hot_path;
@@ -108,6 +111,3 @@ mod webhook_envelopes;
 mod webhooks;
 mod wire_props;
 mod wire_round_trip;
-#[rustfmt::skip]
-#[rustfmt::skip]
-#[rustfmt::skip]
