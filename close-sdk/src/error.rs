@@ -44,6 +44,18 @@ impl fmt::Display for CallSite {
     }
 }
 
+/// Where a success body that did not decode ([`Error::Decode`]) came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeContext {
+    /// The call whose answer it was, when known.
+    pub call: Option<CallSite>,
+    /// The answer's `Content-Type`, when it had one (cut to 100 bytes).
+    pub content_type: Option<String>,
+    /// The Rust type it was read as, module paths left out (e.g. `Lead`), when known.
+    pub type_name: Option<String>,
+}
+
 /// A duration for a message: whole seconds as `120s`, otherwise to the millisecond.
 fn secs(d: Duration) -> String {
     if d.subsec_nanos() == 0 {
@@ -112,12 +124,8 @@ pub enum Error {
         body: String,
         /// Why it did not decode.
         source: serde_json::Error,
-        /// The call whose answer it was, when known.
-        call: Option<CallSite>,
-        /// The answer's `Content-Type`, when it had one.
-        content_type: Option<String>,
-        /// The Rust type it was read as (module paths left out, e.g. `Lead`), when known.
-        type_name: Option<String>,
+        /// Which call's answer it was and what it was read as, when known.
+        context: Option<Box<DecodeContext>>,
     },
     /// A by-name lookup (e.g. `client.opportunity_statuses().by_name("Active")`) found two or
     /// more items with that name; the SDK does not pick one. Look the item up by its id.
@@ -443,9 +451,7 @@ impl Error {
         Error::Decode {
             body: truncate(&String::from_utf8_lossy(&clean), MAX_RAW_BODY),
             source,
-            call: None,
-            content_type: None,
-            type_name: None,
+            context: None,
         }
     }
 
@@ -458,19 +464,15 @@ impl Error {
         type_name: &'static str,
     ) -> Self {
         let mut e = Error::decode(body, source);
-        if let Error::Decode {
-            call: c,
-            content_type,
-            type_name: t,
-            ..
-        } = &mut e
-        {
-            *c = call;
-            *content_type = headers
-                .get(http::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| truncate(v, 100));
-            *t = Some(short_type_name(type_name));
+        if let Error::Decode { context, .. } = &mut e {
+            *context = Some(Box::new(DecodeContext {
+                call,
+                content_type: headers
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| truncate(v, 100)),
+                type_name: Some(short_type_name(type_name)),
+            }));
         }
         e
     }
@@ -619,11 +621,15 @@ impl fmt::Display for Error {
             Error::Decode {
                 body,
                 source,
-                call,
-                content_type,
-                type_name,
+                context,
             } => {
                 f.write_str("unexpected response body")?;
+                let none = DecodeContext::default();
+                let DecodeContext {
+                    call,
+                    content_type,
+                    type_name,
+                } = context.as_deref().unwrap_or(&none);
                 if let Some(call) = call {
                     write!(f, " from {call}")?;
                 }

@@ -352,9 +352,7 @@ impl LoopGuard {
                         items.len()
                     ),
                     source: serde::de::Error::custom(why),
-                    call: None,
-                    content_type: None,
-                    type_name: None,
+                    context: None,
                 })
             }
             None => Ok(()),
