@@ -1,8 +1,9 @@
 //! `close_sdk::Error`: one error type for every failure.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 #[cfg(feature = "schemars")]
@@ -17,6 +18,68 @@ pub(crate) struct RetryRecord {
     pub(crate) attempts: u32,
     /// A server-requested wait that was above the policy's limit: `(requested, limit)`.
     pub(crate) refused_wait: Option<(Duration, Duration)>,
+    /// The call the answer came from.
+    pub(crate) call: Option<CallSite>,
+}
+
+/// Which call an error came from: the operation id, the method and the path.
+///
+/// `Display` reads `leads_get (GET /lead/{lead_id}/)`. The path is the operation's template
+/// for a generated operation, the request's own path (never its query) otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallSite {
+    /// The operation id (e.g. `"leads_get"`; `"raw_request"` for a raw request that matches no
+    /// generated operation).
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: http::Method,
+    /// The path template (e.g. `/lead/{lead_id}/`), or the request's path without its query.
+    pub path: Cow<'static, str>,
+}
+
+impl fmt::Display for CallSite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} {})", self.operation, self.method, self.path)
+    }
+}
+
+/// Where a success body that did not decode ([`Error::Decode`]) came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeContext {
+    /// The call whose answer it was, when known.
+    pub call: Option<CallSite>,
+    /// The answer's `Content-Type`, when it had one (cut to 100 bytes).
+    pub content_type: Option<String>,
+    /// The Rust type it was read as, module paths left out (e.g. `Lead`), when known.
+    pub type_name: Option<String>,
+}
+
+/// A duration for a message: whole seconds as `120s`, otherwise to the millisecond.
+fn secs(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.3}s", d.as_secs_f64())
+    }
+}
+
+/// A Rust type's name without its module paths (`Vec<close_sdk::types::Lead>` → `Vec<Lead>`).
+pub(crate) fn short_type_name(full: &'static str) -> String {
+    let mut out = String::new();
+    let mut ident = String::new();
+    for c in full.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            ident.push(c);
+        } else {
+            out.push_str(ident.rsplit("::").next().unwrap_or_default());
+            ident.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(ident.rsplit("::").next().unwrap_or_default());
+    out
 }
 /// At most this many bytes of a non-JSON body are kept in an error.
 pub(crate) const MAX_RAW_BODY: usize = 8 * 1024;
@@ -61,6 +124,8 @@ pub enum Error {
         body: String,
         /// Why it did not decode.
         source: serde_json::Error,
+        /// Which call's answer it was and what it was read as, when known.
+        context: Option<Box<DecodeContext>>,
     },
     /// A by-name lookup (e.g. `client.opportunity_statuses().by_name("Active")`) found two or
     /// more items with that name; the SDK does not pick one. Look the item up by its id.
@@ -92,6 +157,8 @@ pub struct ApiError {
     /// What Close's documentation gives as the reason for this status on this operation, when
     /// the SDK knows it (e.g. a 403 from creating a membership); quoted in `Display`.
     pub documented_reason: Option<&'static str>,
+    /// The call that got this answer, when known (`Display` names it).
+    pub call: Option<CallSite>,
 }
 
 impl ApiError {
@@ -107,7 +174,72 @@ impl ApiError {
             rate_limit,
             attempts: 1,
             documented_reason: None,
+            call: None,
         }
+    }
+
+    /// The wait Close asked for before trying again, read from the answer: for a 429 the
+    /// `RateLimit` reset, `Retry-After` (seconds or an HTTP date) or the legacy body's
+    /// `rate_reset`; for a transient status (502–504) `Retry-After` (or the reset of a used-up
+    /// window); for any other status, none.
+    /// The same reading the retry policy acts on. `None` when the answer asks for no wait.
+    ///
+    /// ```
+    /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+    /// match client.users().get_me().await {
+    ///     Err(e) if e.retry_after().is_some() => {
+    ///         println!("try again in {:?}", e.retry_after());
+    ///     }
+    ///     other => { other?; }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::transport::retry::server_wait(
+            self.status,
+            &self.headers,
+            || self.body.rate_reset(),
+            SystemTime::now(),
+        )
+    }
+
+    /// `Display` without the wait (for an error that says the wait itself).
+    fn write(&self, f: &mut fmt::Formatter<'_>, with_wait: bool) -> fmt::Result {
+        if self.status.is_success() {
+            write!(f, "unexpected status {}", self.status)?;
+        } else {
+            write!(f, "{}", self.status)?;
+        }
+        if let Some(call) = &self.call {
+            write!(f, " from {call}")?;
+        }
+        let msg = self.body.message();
+        if !msg.is_empty() {
+            write!(f, ": {msg}")?;
+        }
+        if let Some(reason) = self.documented_reason {
+            write!(f, " (Close documents: \"{reason}\")")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        if with_wait {
+            // A legacy body's `rate_reset` is in the message already when it has no `message`.
+            let said = match &self.body.error {
+                Some(ErrorDetail::Object(o)) if !o.contains_key("message") => self
+                    .body
+                    .rate_reset()
+                    .and_then(|s| Duration::try_from_secs_f64(s).ok()),
+                _ => None,
+            };
+            match self.retry_after() {
+                Some(wait) if Some(wait) != said => {
+                    write!(f, " (Close asks to wait {} before retrying)", secs(wait))?
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -319,7 +451,30 @@ impl Error {
         Error::Decode {
             body: truncate(&String::from_utf8_lossy(&clean), MAX_RAW_BODY),
             source,
+            context: None,
         }
+    }
+
+    /// [`Error::decode`] for the answer of `call`, read as the type named `type_name`.
+    pub(crate) fn decode_answer(
+        body: &[u8],
+        source: serde_json::Error,
+        call: Option<CallSite>,
+        headers: &http::HeaderMap,
+        type_name: &'static str,
+    ) -> Self {
+        let mut e = Error::decode(body, source);
+        if let Error::Decode { context, .. } = &mut e {
+            *context = Some(Box::new(DecodeContext {
+                call,
+                content_type: headers
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| truncate(v, 100)),
+                type_name: Some(short_type_name(type_name)),
+            }));
+        }
+        e
     }
 
     /// An answer with a status the operation does not document (e.g. 429, 500), or, from the
@@ -335,6 +490,7 @@ impl Error {
         let body = crate::redact::error_answer(&mut headers, bytes::Bytes::copy_from_slice(body));
         let mut api = ApiError::new(status, headers, ErrorBody::from_bytes(&body));
         api.attempts = record.as_ref().map_or(1, |r| r.attempts);
+        api.call = record.as_ref().and_then(|r| r.call.clone());
         match record.and_then(|r| r.refused_wait) {
             Some((requested, limit)) => Error::ServerWaitTooLong {
                 requested,
@@ -404,6 +560,16 @@ impl Error {
         }
     }
 
+    /// The wait Close asked for before trying again (e.g. a 429's `Retry-After`, seconds or an
+    /// HTTP date), when the error is an answer that asked for one: see
+    /// [`ApiError::retry_after`]. For [`Error::ServerWaitTooLong`], the wait that was refused.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::ServerWaitTooLong { requested, .. } => Some(*requested),
+            _ => self.api_error().and_then(ApiError::retry_after),
+        }
+    }
+
     /// Validation messages by field (`field-errors`), empty unless Close sent some.
     pub fn field_errors(&self) -> Option<&BTreeMap<String, Value>> {
         self.api_error()
@@ -437,15 +603,57 @@ impl fmt::Display for Error {
                 write_chain(f, e)
             }
             Error::Api(api) => fmt::Display::fmt(api, f),
-            Error::ServerWaitTooLong { requested, limit, error } => write!(
-                f,
-                "{error} (Close asked to wait {:.3}s, more than the {:.3}s the retry policy allows; not retried)",
-                requested.as_secs_f64(),
-                limit.as_secs_f64()
-            ),
+            Error::ServerWaitTooLong {
+                requested,
+                limit,
+                error,
+            } => {
+                error.write(f, false)?;
+                write!(
+                    f,
+                    " (Close asked to wait {:.3}s, more than the {:.3}s the retry policy allows; not retried)",
+                    requested.as_secs_f64(),
+                    limit.as_secs_f64()
+                )
+            }
             Error::Auth(msg) => write!(f, "authentication failed: {msg}"),
             Error::InvalidResponse(msg) => write!(f, "answer refused: {msg}"),
-            Error::Decode { source, .. } => write!(f, "unexpected response body: {source}"),
+            Error::Decode {
+                body,
+                source,
+                context,
+            } => {
+                f.write_str("unexpected response body")?;
+                let none = DecodeContext::default();
+                let DecodeContext {
+                    call,
+                    content_type,
+                    type_name,
+                } = context.as_deref().unwrap_or(&none);
+                if let Some(call) = call {
+                    write!(f, " from {call}")?;
+                }
+                if let Some(t) = type_name {
+                    write!(f, ", read as {t}")?;
+                }
+                let start = body.trim_start();
+                if source.is_syntax() && !start.starts_with(['{', '[']) {
+                    // Not JSON at all (e.g. a proxy's HTML page): say what came instead.
+                    f.write_str(": not JSON")?;
+                    if let Some(ct) = content_type {
+                        write!(f, " ({ct})")?;
+                    }
+                    let first = start
+                        .lines()
+                        .map(str::trim)
+                        .find(|l| !l.is_empty())
+                        .unwrap_or_default();
+                    if !first.is_empty() {
+                        write!(f, ", starting {:?}", truncate(first, 200))?;
+                    }
+                }
+                write!(f, ": {source}")
+            }
             Error::Ambiguous {
                 what,
                 name,
@@ -464,22 +672,7 @@ impl fmt::Display for Error {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.status.is_success() {
-            write!(f, "unexpected status {}", self.status)?;
-        } else {
-            write!(f, "{}", self.status)?;
-        }
-        let msg = self.body.message();
-        if !msg.is_empty() {
-            write!(f, ": {msg}")?;
-        }
-        if let Some(reason) = self.documented_reason {
-            write!(f, " (Close documents: \"{reason}\")")?;
-        }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
-        }
-        Ok(())
+        self.write(f, true)
     }
 }
 
@@ -573,6 +766,7 @@ mod tests {
         let record = RetryRecord {
             attempts: 1,
             refused_wait: Some((Duration::from_secs(90_000), Duration::from_secs(60))),
+            call: None,
         };
         let status = StatusCode::TOO_MANY_REQUESTS;
         match Error::unexpected(status, http::HeaderMap::new(), Some(record), body) {
@@ -587,6 +781,7 @@ mod tests {
         let record = RetryRecord {
             attempts: 3,
             refused_wait: None,
+            call: None,
         };
         let status = StatusCode::SERVICE_UNAVAILABLE;
         let e = Error::unexpected(
@@ -629,6 +824,56 @@ mod tests {
         );
         let b = ErrorBody::from_bytes(br#"{"error": "x", "signature_key": "058bfb6a"}"#);
         assert_eq!(b.other["signature_key"], "<redacted>");
+    }
+
+    #[test]
+    fn the_call_and_the_wait_are_in_the_line() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("retry-after", http::HeaderValue::from_static("7"));
+        let record = RetryRecord {
+            attempts: 1,
+            refused_wait: None,
+            call: Some(CallSite {
+                operation: "leads_get",
+                method: http::Method::GET,
+                path: Cow::Borrowed("/lead/{id}/"),
+            }),
+        };
+        let e = Error::unexpected(
+            StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            Some(record),
+            br#"{"error": "slow down"}"#,
+        );
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(
+            e.to_string(),
+            "429 Too Many Requests from leads_get (GET /lead/{id}/): slow down \
+             (Close asks to wait 7s before retrying)"
+        );
+        // A 400's headers ask for no wait.
+        let mut headers = http::HeaderMap::new();
+        headers.insert("retry-after", http::HeaderValue::from_static("7"));
+        let e = Error::unexpected(StatusCode::BAD_REQUEST, headers, None, b"{}");
+        assert_eq!(e.retry_after(), None);
+        assert_eq!(
+            short_type_name("alloc::vec::Vec<close_sdk::types::Lead>"),
+            "Vec<Lead>"
+        );
+    }
+
+    #[test]
+    fn a_non_json_success_says_what_came() {
+        let body = b"<html>\n<body>Sign in</body></html>";
+        let source = serde_json::from_slice::<u8>(body).unwrap_err();
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", http::HeaderValue::from_static("text/html"));
+        let e = Error::decode_answer(body, source, None, &headers, "close_sdk::types::Me");
+        assert_eq!(
+            e.to_string(),
+            "unexpected response body, read as Me: not JSON (text/html), starting \"<html>\": \
+             expected value at line 1 column 1"
+        );
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub use api::webhooks::WebhooksExt;
 pub use auth::oauth;
 pub use auth::Credentials;
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
+pub use error::{ApiError, CallSite, DecodeContext, Error, ErrorBody, ErrorDetail};
 #[allow(unused_imports)] // empty when no resource feature is on
 pub use generated::by_resource::*;
 pub use generated::{builder, handles, types, ByteStream, Client, ResponseValue};

@@ -203,7 +203,14 @@ pub(crate) fn with_path<T: serde::de::DeserializeOwned>(
             if path.is_empty() || path == "." {
                 return error;
             }
-            de::Error::custom(format_args!("{path}: {}", e.into_inner()))
+            let inner = e.into_inner().to_string();
+            // The innermost value may name its key already (`` `contacts`: … ``): say it once.
+            let rest = inner
+                .strip_prefix('`')
+                .and_then(|r| r.split_once("`: "))
+                .filter(|(key, _)| path.ends_with(key))
+                .map_or(inner.as_str(), |(_, rest)| rest);
+            de::Error::custom(format_args!("{path}: {rest}"))
         }
         Ok(_) => error,
     }

@@ -352,6 +352,7 @@ impl LoopGuard {
                         items.len()
                     ),
                     source: serde::de::Error::custom(why),
+                    context: None,
                 })
             }
             None => Ok(()),

@@ -34,6 +34,7 @@
 //!   decode, or has a status the operation does not document, is redacted where its error is
 //!   made, knowing the client's own credentials.
 
+use std::borrow::Cow;
 use std::ops::RangeInclusive;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -51,7 +52,7 @@ use super::headers::RateLimit;
 use super::operations::{idempotent_at, operation_index, path_template, OPERATION_COUNT};
 use super::retry::{decide, wait_after_429, Attempt, Decision, Failure, Outcome, DEFAULT_429_WAIT};
 use super::throttle::Group;
-use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
+use crate::error::{truncate, CallSite, RetryRecord, MAX_RAW_BODY};
 use crate::generated::operations::OPERATIONS;
 use crate::{Client, Error};
 
@@ -133,7 +134,13 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
             let e = crate::wire::with_path::<T>(&answer.body, e);
             let known = client_secrets(&client.inner().authorizer, None);
             let (body, e) = crate::redact::undecodable_bytes(answer.body, e, known);
-            Err(Error::decode(&body, e))
+            Err(Error::decode_answer(
+                &body,
+                e,
+                record.call,
+                &answer.headers,
+                std::any::type_name::<T>(),
+            ))
         }
     }
 }
@@ -213,6 +220,16 @@ pub(crate) async fn call(
     }
     .map_err(Error::InvalidRequest)?;
     let method = first.method().clone();
+    // Named in every error made from the answer: the template, or the request's own path
+    // (never its query).
+    let site = CallSite {
+        operation: id,
+        method: method.clone(),
+        path: match index.and_then(|i| OPERATIONS.get(i)) {
+            Some(op) => Cow::Borrowed(op.path),
+            None => Cow::Owned(first.url().path().to_string()),
+        },
+    };
     let authorization = ctx.authorizer.header().await.map_err(Error::Auth)?;
     let span = request_span(id, &method);
     let group = ctx.throttle.group_at(index.unwrap_or(OPERATION_COUNT));
@@ -223,13 +240,17 @@ pub(crate) async fn call(
         authorization,
     };
     let call = Call::new(ctx, source, idempotent, group, span.clone());
-    let Ended { outcome, record } = send_with_retries(client.client(), call)
+    let Ended {
+        outcome,
+        mut record,
+    } = send_with_retries(client.client(), call)
         .instrument(span)
         .await;
     let answer = outcome.map_err(Error::from_reqwest)?;
     if let Some(reason) = answer.refused {
         return Err(Error::InvalidResponse(reason.into()));
     }
+    record.call = Some(site);
     Ok((answer, record))
 }
 
@@ -554,6 +575,7 @@ impl<'a> Call<'a> {
             record: RetryRecord {
                 attempts: self.attempts,
                 refused_wait,
+                call: None,
             },
         }
     }

@@ -42,7 +42,7 @@ async fn validation_error_with_field_errors() {
     .await;
     assert_eq!(
         err.to_string(),
-        "400 Bad Request: email: Enter a valid email address."
+        "400 Bad Request from memberships_create (POST /membership/): email: Enter a valid email address."
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     let fields = err.field_errors().unwrap();
@@ -52,7 +52,10 @@ async fn validation_error_with_field_errors() {
 #[tokio::test]
 async fn unauthorized_forbidden_and_not_found() {
     let e = create_against(401, r#"{"error": "Unauthorized"}"#, "application/json").await;
-    assert_eq!(e.to_string(), "401 Unauthorized: Unauthorized");
+    assert_eq!(
+        e.to_string(),
+        "401 Unauthorized from memberships_create (POST /membership/): Unauthorized"
+    );
     let e = create_against(
         403,
         r#"{"error": "The verified domain restriction is disabled."}"#,
@@ -92,7 +95,8 @@ async fn undocumented_429_keeps_body_and_rate_limit() {
     );
     assert_eq!(
         e.to_string(),
-        "429 Too Many Requests: API call count exceeded"
+        "429 Too Many Requests from memberships_create (POST /membership/): API call count exceeded \
+         (Close asks to wait 0.512s before retrying)"
     );
 }
 
@@ -111,7 +115,9 @@ async fn undocumented_503_with_an_html_page_keeps_the_raw_text() {
         Some("<html><body>Service Unavailable</body></html>")
     );
     assert!(
-        e.to_string().starts_with("503 Service Unavailable: <html>"),
+        e.to_string().starts_with(
+            "503 Service Unavailable from memberships_create (POST /membership/): <html>"
+        ),
         "{e}"
     );
 }

@@ -44,10 +44,8 @@ async fn a_404_says_not_found_and_closes_message() {
     );
 }
 
-/// Which call failed is not in the line: a service making many calls logs `404 Not Found:
-/// Lead matching query does not exist.` with nothing saying `GET /lead/{id}/` or `leads_get`.
+/// Which call failed is in the line: `404 Not Found from leads_get (GET /lead/{lead_id}/): …`.
 #[tokio::test]
-#[ignore = "defect: Error::Api's Display names neither the operation nor the method and path that failed"]
 async fn a_404_names_the_call() {
     let server = MockServer::start_async().await;
     server
@@ -195,11 +193,9 @@ async fn ambiguous_names_give_the_ids() {
     );
 }
 
-/// A proxy's HTML page with a 200: the line is `unexpected response body: expected value at
-/// line 1 column 1`; it does not say the body was HTML (or its first bytes, or its content
-/// type), though `Error::Decode` holds the body.
+/// A proxy's HTML page with a 200: the line says it was not JSON, its content type and how
+/// the body starts.
 #[tokio::test]
-#[ignore = "defect: a non-JSON 2xx decode error's Display does not say what came back (content type or body start)"]
 async fn an_html_200_says_it_was_html() {
     let server = MockServer::start_async().await;
     server
@@ -219,10 +215,8 @@ async fn an_html_200_says_it_was_html() {
     assert!(line.contains("html") || line.contains("Sign in"), "{line}");
 }
 
-/// The decode line repeats the member (`contacts: \`contacts\`: …`) and says neither which
-/// call nor which type was being read.
+/// The decode line names the member once, the call and the type being read.
 #[tokio::test]
-#[ignore = "defect: Error::Decode's Display repeats the member path and names neither the operation nor the type"]
 async fn a_decode_error_names_the_call_once() {
     let server = MockServer::start_async().await;
     server
@@ -246,10 +240,8 @@ async fn a_decode_error_names_the_call_once() {
 }
 
 /// With `RetryPolicy::none()` (an app that schedules its own retries) a 429 asking for 5 s
-/// reads `429 Too Many Requests: Too many requests`: the wait Close asked for is not in the
-/// line, and neither `Error` nor `ApiError` has an accessor for it (only raw `headers`).
+/// says the wait, and `retry_after()` gives it.
 #[tokio::test]
-#[ignore = "defect: a 429's Display (retries off) omits the Retry-After wait, and Error/ApiError have no retry_after accessor"]
 async fn a_429_with_retries_off_says_when_to_retry() {
     let server = MockServer::start_async().await;
     server
@@ -268,4 +260,12 @@ async fn a_429_with_retries_off_says_when_to_retry() {
         line.contains('5') && (line.contains("wait") || line.contains("retry")),
         "{line}"
     );
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(5)));
+    assert_eq!(
+        err.api_error().and_then(|a| a.retry_after()),
+        Some(Duration::from_secs(5))
+    );
+    // Retries off: no retry policy refused the wait, and the line does not say one did.
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert!(!line.contains("retry policy allows"), "{line}");
 }

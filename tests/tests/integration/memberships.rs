@@ -354,7 +354,7 @@ async fn admin_is_sent_and_closes_403_comes_back_typed_with_the_documented_reaso
     assert_eq!(
         e.to_string(),
         format!(
-            "403 Forbidden: You cannot grant this role. (Close documents: \"{DOCUMENTED_403}\")"
+            "403 Forbidden from memberships_create (POST /membership/): You cannot grant this role. (Close documents: \"{DOCUMENTED_403}\")"
         )
     );
     assert!(!e.to_string().contains('\n'));
@@ -376,7 +376,7 @@ async fn a_403_with_a_plain_text_body_still_says_what_close_documents() {
     assert_eq!(e.status().map(|s| s.as_u16()), Some(403), "{e:?}");
     assert_eq!(
         e.to_string(),
-        format!("403 Forbidden: Forbidden (Close documents: \"{DOCUMENTED_403}\")")
+        format!("403 Forbidden from memberships_create (POST /membership/): Forbidden (Close documents: \"{DOCUMENTED_403}\")")
     );
     // Other statuses carry no documented reason.
     let server = MockServer::start_async().await;

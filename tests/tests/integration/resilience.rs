@@ -204,7 +204,10 @@ async fn errors_that_are_not_transient_are_not_retried() {
     let e = bounded(client.update_membership("memb_1", Default::default()))
         .await
         .unwrap_err();
-    assert_eq!(e.to_string(), "400 Bad Request: role_id: Invalid role.");
+    assert_eq!(
+        e.to_string(),
+        "400 Bad Request from memberships_update (PUT /membership/{id}/): role_id: Invalid role."
+    );
     assert_eq!(
         (failing.calls_async().await, bad.calls_async().await),
         (1, 1)
@@ -230,7 +233,8 @@ async fn max_attempts_is_respected_and_reported() {
     assert_eq!(e.api_error().unwrap().attempts, 4);
     assert_eq!(
         e.to_string(),
-        "503 Service Unavailable: maintenance (after 4 attempts)"
+        "503 Service Unavailable from memberships_get_pinned_views \
+         (GET /membership/{id}/pinned_views/): maintenance (after 4 attempts)"
     );
 
     // Retries off: exactly one request.
