@@ -143,6 +143,7 @@ pub enum Error {
 
 /// A non-success answer from Close: status, headers and the parsed error body.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,

@@ -168,10 +168,7 @@ mod tests {
         assert!(matches!(typed, TypedActivity::ImportUpdate(_)), "{typed:?}");
         assert_eq!(typed.to_json().unwrap(), import);
 
-        for other in [
-            json!({"_type": "Zzz"}),
-            json!({}),
-        ] {
+        for other in [json!({"_type": "Zzz"}), json!({})] {
             let a: Activity = serde_json::from_value(other.clone()).unwrap();
             let typed = a.into_kind().unwrap();
             assert!(matches!(typed, TypedActivity::Other(_)), "{typed:?}");

@@ -103,9 +103,6 @@ impl From<NewContact> for CreateContact {
     }
 }
 
-/// Nothing to change yet: set the members to change (`..Default::default()`).
-#[cfg(feature = "contacts")]
-
 /// Checks the emails, phone numbers and URLs of a contact list item (`what` names it in
 /// errors, e.g. `contacts[0]`): each must be present and well-formed.
 pub(crate) fn check_channels<'a>(
