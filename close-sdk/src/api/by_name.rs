@@ -651,7 +651,8 @@ impl crate::handles::Memberships<'_> {
     /// use close_sdk::types::UpdateMembership;
     ///
     /// let user = client.users().get_me().await?;
-    /// let (Some(user_id), Some(org_id)) = (user.id.as_deref(), user.organizations().first()) else {
+    /// let org_id = user.organizations().first().and_then(|o| o.id.as_deref());
+    /// let (Some(user_id), Some(org_id)) = (user.id.as_deref(), org_id) else {
     ///     return Ok(());
     /// };
     /// if let Some(membership) = client.memberships().by_user(org_id, user_id).await? {
