@@ -279,7 +279,7 @@ pub(crate) fn decide(
         None => fallback,
     };
     let in_time = attempt.time_left.is_none_or(|left| wait < left);
-    if attempts_left && in_time {
+    if in_time {
         Decision::Retry { wait, reason }
     } else {
         Decision::Done
