@@ -457,21 +457,20 @@ impl Error {
     }
 
     /// [`Error::decode`] for the answer of `call`, read as the type named `type_name`.
+    /// `content_type`: the answer's, already cleaned of the client's secrets by the caller
+    /// (it is shown in the message).
     pub(crate) fn decode_answer(
         body: &[u8],
         source: serde_json::Error,
         call: Option<CallSite>,
-        headers: &http::HeaderMap,
+        content_type: Option<&str>,
         type_name: &'static str,
     ) -> Self {
         let mut e = Error::decode(body, source);
         if let Error::Decode { context, .. } = &mut e {
             *context = Some(Box::new(DecodeContext {
                 call,
-                content_type: headers
-                    .get(http::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| truncate(v, 100)),
+                content_type: content_type.map(|v| truncate(v, 100)),
                 type_name: Some(short_type_name(type_name)),
             }));
         }
@@ -867,9 +866,13 @@ mod tests {
     fn a_non_json_success_says_what_came() {
         let body = b"<html>\n<body>Sign in</body></html>";
         let source = serde_json::from_slice::<u8>(body).unwrap_err();
-        let mut headers = http::HeaderMap::new();
-        headers.insert("content-type", http::HeaderValue::from_static("text/html"));
-        let e = Error::decode_answer(body, source, None, &headers, "close_sdk::types::Me");
+        let e = Error::decode_answer(
+            body,
+            source,
+            None,
+            Some("text/html"),
+            "close_sdk::types::Me",
+        );
         assert_eq!(
             e.to_string(),
             "unexpected response body, read as Me: not JSON (text/html), starting \"<html>\": \

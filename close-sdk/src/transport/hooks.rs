@@ -133,12 +133,24 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
             // The one error that holds a success body: redacted, and the decoder's message.
             let e = crate::wire::with_path::<T>(&answer.body, e);
             let known = client_secrets(&client.inner().authorizer, None);
+            // The content type is quoted in the message: never a value marked sensitive, and
+            // without the client's secrets (a server echoing a credential there).
+            let content_type = answer
+                .headers
+                .get(CONTENT_TYPE)
+                .filter(|v| !v.is_sensitive())
+                .and_then(|v| v.to_str().ok())
+                .map(|v| {
+                    client_secrets(&client.inner().authorizer, None)
+                        .scrub(v)
+                        .into_owned()
+                });
             let (body, e) = crate::redact::undecodable_bytes(answer.body, e, known);
             Err(Error::decode_answer(
                 &body,
                 e,
                 record.call,
-                &answer.headers,
+                content_type.as_deref(),
                 std::any::type_name::<T>(),
             ))
         }

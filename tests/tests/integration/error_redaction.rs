@@ -247,3 +247,18 @@ async fn the_token_endpoint_echoing_the_sent_secrets_does_not_show_them() {
     );
     assert!(shown.contains("invalid_grant"), "{shown}");
 }
+
+/// A 2xx that is not JSON: the decode error quotes the answer's content type, so a server
+/// echoing the API key there must not put it in the message (the content type goes through the
+/// client's known secrets).
+#[tokio::test]
+async fn a_content_type_echoing_the_key_is_not_shown() {
+    let reply = Reply::Respond {
+        status: 200,
+        headers: vec![("content-type".into(), format!("text/{API_KEY}"))],
+        body: b"<html>not json</html>".to_vec(),
+    };
+    let shown = error_shown(reply).await;
+    assert!(shown.contains("not JSON"), "{shown}");
+    assert!(!shown.contains(API_KEY), "{shown}");
+}
