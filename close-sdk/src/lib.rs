@@ -152,6 +152,7 @@ pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
 #[cfg(feature = "memberships")]
 pub use api::provisioning::{self, ProvisioningExt};
 pub use api::raw::RawRequest;
+pub use api::request_future::RequestFuture;
 #[cfg(feature = "roles")]
 pub use api::roles::{RoleCatalog, RolesExt};
 #[cfg(feature = "tasks")]

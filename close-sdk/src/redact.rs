@@ -325,12 +325,26 @@ pub(crate) fn mark_sensitive(headers: &mut HeaderMap) {
             continue;
         }
         let known_name = name == CONTENT_TYPE;
+        // Close's own JSON content type names nothing: compared, not scanned.
+        if known_name && is_json_content_type(value.as_bytes()) {
+            continue;
+        }
         if (!known_name && sensitive_name(name.as_str()))
             || mentions_secret_member(value.as_bytes())
         {
             value.set_sensitive(true);
         }
     }
+}
+
+/// Whether a `content-type` value is exactly JSON's (`application/json`, with or without
+/// `; charset=utf-8`, in any case): such a value names no secret member.
+fn is_json_content_type(value: &[u8]) -> bool {
+    const JSON: &[u8] = b"application/json";
+    const CHARSET: &[u8] = b"; charset=utf-8";
+    value.len() >= JSON.len()
+        && value[..JSON.len()].eq_ignore_ascii_case(JSON)
+        && (value.len() == JSON.len() || value[JSON.len()..].eq_ignore_ascii_case(CHARSET))
 }
 
 /// Whether `text` holds one of [`patterns`] (ASCII case-insensitively, `-` as `_`) anywhere.

@@ -21,16 +21,60 @@ pub(crate) use crate::transport::query::QueryParam;
 /// refuses to generate one it cannot rewrite.
 impl progenitor_client::ClientHooks<ClientContext> for Client {}
 
-/// Sends the request `build` makes as the operation at `index` of the generated table, and
-/// decodes a status in `success` as `T` (every generated `send()` with a JSON success).
+/// Sends the request `build` makes as the operation at `index` of the generated table (every
+/// generated `send()` with a JSON success): the answer when its status is in `success`, for
+/// [`decode`]; any other status is the one [`Error`]. Not generic: one future for every
+/// operation.
+#[allow(unused_imports)] // unused only in a build with no resource feature
+pub(crate) use crate::transport::hooks::send_checked as send;
+
+/// The answer [`send`] read, decoded as `T` with its status and headers (the only part of a
+/// call compiled per response type).
 #[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) async fn send<T: serde::de::DeserializeOwned>(
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     client: &Client,
-    index: usize,
-    success: RangeInclusive<u16>,
-    build: &(dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync),
+    (answer, record): (crate::transport::hooks::Answer, crate::error::RetryRecord),
 ) -> Result<ResponseValue<T>, Error> {
-    crate::transport::hooks::send_typed(client, index, success, build).await
+    crate::transport::hooks::decode_answer(client, answer, record)
+}
+
+/// `request` with `body` as its JSON body (reqwest's `RequestBuilder::json`, with only the
+/// serialisation generic). A body that cannot be serialised (a catch-all key that names a
+/// typed field, …) fails the request's `build()` with the serialiser's message, as reqwest's
+/// own `json` does, and nothing is sent.
+#[allow(dead_code)] // unused only in a build with no JSON body
+pub(crate) fn json<B: serde::Serialize + ?Sized>(
+    request: reqwest::RequestBuilder,
+    body: &B,
+) -> reqwest::RequestBuilder {
+    json_bytes(request, serde_json::to_vec(body))
+}
+
+/// [`json`]'s part that does not depend on the body's type.
+fn json_bytes(
+    request: reqwest::RequestBuilder,
+    body: Result<Vec<u8>, serde_json::Error>,
+) -> reqwest::RequestBuilder {
+    match body {
+        Ok(bytes) => request
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .body(bytes),
+        // reqwest's own builder error, carrying the same message.
+        Err(e) => request.json(&Unserialisable(e.to_string())),
+    }
+}
+
+/// A body whose serialisation failed: serialising it fails again with the same message, so
+/// reqwest makes its builder error from it.
+struct Unserialisable(String);
+
+impl serde::Serialize for Unserialisable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(&self.0))
+    }
 }
 
 /// [`send`] for an operation whose success answer is empty.
@@ -49,6 +93,15 @@ pub(crate) async fn send_empty(
 #[allow(dead_code)] // unused only in a build with no resource feature
 pub(crate) async fn output<T>(result: Result<ResponseValue<T>, Error>) -> Result<T, Error> {
     result.map(ResponseValue::into_inner)
+}
+
+/// What `.await` on a generated request gives: its `send()` future with the decoded value alone
+/// (no status and headers), one future type for every operation.
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) fn value<'a, T: 'a>(
+    send: impl Future<Output = Result<ResponseValue<T>, Error>> + Send + 'a,
+) -> crate::RequestFuture<'a, T> {
+    crate::RequestFuture::new(send)
 }
 
 /// The page size a list request asked for with its `_limit` setter, checked: absent is

@@ -187,33 +187,126 @@ pub(crate) fn write_patch<M: serde::ser::SerializeMap, T: serde::Serialize>(
     }
 }
 
-/// For a body that failed to decode as `T` (the error path only: a good decode never comes
-/// here): `error` again, its message prefixed with the path of the bad value
-/// (`contacts[1].emails: …`), found by decoding once more with `serde_path_to_error`. The
-/// caller redacts the result as it did `error`.
+/// For a body that failed to decode (the error path only: a good decode never comes here):
+/// `error` again, its message prefixed with the path of the bad value
+/// (`contacts[1].emails: …`), read off the JSON text at the position `error` names. Not
+/// generic, so no type's decoder is compiled twice for its error path. The caller redacts the
+/// result as it did `error`.
 #[cold]
-pub(crate) fn with_path<T: serde::de::DeserializeOwned>(
-    json: &[u8],
-    error: serde_json::Error,
-) -> serde_json::Error {
-    let mut d = serde_json::Deserializer::from_slice(json);
-    match serde_path_to_error::deserialize::<_, T>(&mut d) {
-        Err(e) => {
-            let path = e.path().to_string();
-            if path.is_empty() || path == "." {
-                return error;
-            }
-            let inner = e.into_inner().to_string();
-            // The innermost value may name its key already (`` `contacts`: … ``): say it once.
-            let rest = inner
-                .strip_prefix('`')
-                .and_then(|r| r.split_once("`: "))
-                .filter(|(key, _)| path.ends_with(key))
-                .map_or(inner.as_str(), |(_, rest)| rest);
-            de::Error::custom(format_args!("{path}: {rest}"))
-        }
-        Ok(_) => error,
+#[inline(never)]
+pub(crate) fn with_path(json: &[u8], error: serde_json::Error) -> serde_json::Error {
+    let path = match json_path_at(json, error.line(), error.column()) {
+        Some(path) if !path.is_empty() => path,
+        _ => return error,
+    };
+    let inner = error.to_string();
+    // The innermost value may name its key already (`` `contacts`: … ``): say it once.
+    let rest = inner
+        .strip_prefix('`')
+        .and_then(|r| r.split_once("`: "))
+        .filter(|(key, _)| path.ends_with(key))
+        .map_or(inner.as_str(), |(_, rest)| rest);
+    de::Error::custom(format_args!("{path}: {rest}"))
+}
+
+/// One open container while [`json_path_at`] walks a document.
+enum Open {
+    /// An object and the last key read in it (raw, as written between its quotes).
+    Object(Option<(usize, usize)>),
+    /// An array and the index of the element being read.
+    Array(usize),
+}
+
+/// The path (`contacts[1].emails`, `[0].id`) of the value at serde_json's error position
+/// (`line` and `column` as its errors count them, from 1), found by one pass over the text up
+/// to that byte: every container opened and not yet closed there, with the key or index being
+/// read in it. A position on a closing `}` or `]` (serde_json reports a missing field there)
+/// names that container itself. `None` for a position outside the text or at the top level.
+pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<String> {
+    if line == 0 {
+        return None;
     }
+    let line_start = if line == 1 {
+        0
+    } else {
+        json.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map(|(i, _)| i + 1)?
+    };
+    let at = line_start + column.saturating_sub(1);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut i = 0;
+    while i < at.min(json.len()) {
+        match json[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < json.len() && json[end] != b'"' {
+                    end += if json[end] == b'\\' { 2 } else { 1 };
+                }
+                // A string in an object where a key is due is the key.
+                if let Some(Open::Object(key)) = stack.last_mut() {
+                    if key_due(json, i) {
+                        *key = Some((start, end.min(json.len())));
+                    }
+                }
+                i = end + 1;
+                continue;
+            }
+            b'{' => stack.push(Open::Object(None)),
+            b'[' => stack.push(Open::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(Open::Array(n)) = stack.last_mut() {
+                    *n += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if matches!(json.get(at), Some(b'}' | b']')) {
+        stack.pop();
+    }
+    let mut path = String::new();
+    for open in &stack {
+        match open {
+            Open::Array(n) => path.push_str(&format!("[{n}]")),
+            Open::Object(Some((start, end))) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                let raw = json.get(*start..*end).unwrap_or_default();
+                let raw = String::from_utf8_lossy(raw);
+                // An escaped key reads as Close meant it; one that does not unescape stays raw.
+                match serde_json::from_str::<String>(&format!("\"{raw}\"")) {
+                    Ok(key) => path.push_str(&key),
+                    Err(_) => path.push_str(&raw),
+                }
+            }
+            Open::Object(None) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push('?');
+            }
+        }
+    }
+    Some(path)
+}
+
+/// Whether the string starting at `quote` is in a key's place: the last non-blank byte before
+/// it opens an object or ends a member (`{` or `,`).
+fn key_due(json: &[u8], quote: usize) -> bool {
+    json[..quote]
+        .iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b','))
 }
 
 /// A number type a generated field may have.
@@ -431,5 +524,78 @@ mod tests {
         assert!(num::<i64>("\"1.\"").is_err());
         assert!(num::<u64>("\"-1.0\"").is_err());
         assert_eq!(num::<f64>("\"1e3\"").unwrap(), Some(1000.0));
+    }
+
+    /// The message [`with_path`] gives for `json` decoded as `T`.
+    fn path_message<T: serde::de::DeserializeOwned>(json: &str) -> String {
+        let Err(e) = serde_json::from_str::<T>(json) else {
+            panic!("{json} decoded");
+        };
+        with_path(json.as_bytes(), e).to_string()
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        contacts: Vec<Contact>,
+        #[serde(default)]
+        note: Option<String>,
+        #[serde(default)]
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Contact {
+        emails: Vec<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        b: u8,
+        c: u8,
+    }
+
+    #[test]
+    fn the_path_names_the_bad_value_as_serde_path_to_error_did() {
+        let m = path_message::<Doc>(r#"{"contacts":[{"emails":[]},{"emails":"x"}]}"#);
+        assert!(m.starts_with("contacts[1].emails: invalid type"), "{m}");
+        let m = path_message::<Doc>(r#"{"contacts":[{"emails":["a",7]}]}"#);
+        assert!(m.starts_with("contacts[0].emails[1]: invalid type"), "{m}");
+        // A missing field: serde_json points at the object's `}`, the path names the object.
+        let m = path_message::<Doc>(r#"{"contacts":[],"inner":{"b":1}}"#);
+        assert!(m.starts_with("inner: missing field `c`"), "{m}");
+        // Strings holding brackets, commas, colons and escaped quotes are skipped whole.
+        let m = path_message::<Doc>(r#"{"note":"a,[{\"b\":}]","contacts":[{"emails":{}}]}"#);
+        assert!(m.starts_with("contacts[0].emails: invalid type"), "{m}");
+        // Pretty-printed over several lines.
+        let m = path_message::<Doc>(
+            "{\n  \"contacts\": [\n    {\"emails\": []},\n    {\"emails\": 5}\n  ]\n}",
+        );
+        assert!(m.starts_with("contacts[1].emails: invalid type"), "{m}");
+        // A top-level array.
+        let m = path_message::<Vec<Inner>>(r#"[{"b":1,"c":2},{"b":"x","c":2}]"#);
+        assert!(m.starts_with("[1].b: invalid type"), "{m}");
+    }
+
+    #[test]
+    fn an_escaped_key_is_named_as_close_meant_it() {
+        let m = path_message::<std::collections::BTreeMap<String, Inner>>(
+            r#"{"a\u0062":{"b":1,"c":"x"}}"#,
+        );
+        assert!(m.starts_with("ab.c: invalid type"), "{m}");
+    }
+
+    #[test]
+    fn an_error_with_no_path_keeps_its_message() {
+        let e = serde_json::from_str::<Inner>("[1]").unwrap_err();
+        let before = e.to_string();
+        assert_eq!(with_path(b"[1]", e).to_string(), before);
+        // Positions outside the text name nothing (and never panic).
+        assert_eq!(json_path_at(b"{}", 9, 1), None);
+        assert_eq!(json_path_at(b"", 1, 50), Some(String::new()));
+        assert_eq!(json_path_at(b"{\"a\":[", 1, 100), Some("a[0]".into()));
+        assert_eq!(json_path_at(b"{\"a\":\"\\", 1, 100), Some("a".into()));
     }
 }

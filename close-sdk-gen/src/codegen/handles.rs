@@ -13,7 +13,7 @@
 //!   each handed to progenitor's setter with the setter's own bounds (read from the builder with
 //!   syn), returning the builder so optional parameters stay setters;
 //! - `IntoFuture` for every builder: `.await` sends it and returns `Result<T, close_sdk::Error>`
-//!   through `crate::runtime::output` (status and headers stay reachable through `.send()`).
+//!   through `crate::runtime::value` (status and headers stay reachable through `.send()`).
 //!
 //! The body is an argument whenever an operation has one: Close's document marks none of its 109
 //! request bodies `required`, yet progenitor's builders always send one, and a create or update
@@ -911,9 +911,9 @@ impl Plan {
                 "#[cfg(feature = {feature:?})]\n\
                  impl<'a> ::std::future::IntoFuture for crate::builder::{b}<'a> {{\n\
                  type Output = ::std::result::Result<{out}, crate::Error>;\n\
-                 type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;\n\
+                 type IntoFuture = crate::RequestFuture<'a, {out}>;\n\
                  fn into_future(self) -> Self::IntoFuture {{\n\
-                 ::std::boxed::Box::pin(async move {{ crate::runtime::output(self.send().await).await }})\n\
+                 crate::runtime::value(self.send())\n\
                  }}\n}}\n",
                 feature = m.feature,
                 b = m.builder,

@@ -501,12 +501,21 @@ fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result
     out.push(syn::parse_quote! {
         let build = || #chain;
     });
-    let send: syn::Expr = if empty {
-        syn::parse_quote!(crate::runtime::send_empty(client, #position, #success, &build).await)
+    if empty {
+        out.push(Stmt::Expr(
+            syn::parse_quote!(crate::runtime::send_empty(client, #position, #success, &build).await),
+            None,
+        ));
     } else {
-        syn::parse_quote!(crate::runtime::send(client, #position, #success, &build).await)
-    };
-    out.push(Stmt::Expr(send, None));
+        // The call's future is the same for every operation; only the decode is per type.
+        out.push(syn::parse_quote! {
+            let answer = crate::runtime::send(client, #position, #success, &build).await?;
+        });
+        out.push(Stmt::Expr(
+            syn::parse_quote!(crate::runtime::decode(client, answer)),
+            None,
+        ));
+    }
     block.stmts = out;
     Ok(())
 }
@@ -533,7 +542,14 @@ fn lend_chain(expr: syn::Expr) -> Option<syn::Expr> {
         call.receiver = Box::new(receiver);
         return Some(Expr::MethodCall(call));
     }
-    if !["header", "json", "query", "build"].contains(&call.method.to_string().as_str()) {
+    if call.method == "json" {
+        // `crate::runtime::json(…, &body)`: the body serialised by the one generic line, the rest
+        // of reqwest's `json` (its header and error handling) compiled once, not per body type.
+        let args = &call.args;
+        let receiver = lend_chain(receiver)?;
+        return Some(syn::parse_quote!(crate::runtime::json(#receiver, #args)));
+    }
+    if !["header", "query", "build"].contains(&call.method.to_string().as_str()) {
         return None;
     }
     call.receiver = Box::new(lend_chain(receiver)?);
@@ -691,12 +707,15 @@ mod tests {
         assert_eq!(one_door(&mut file, &positions).unwrap(), 2);
         let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
         assert!(
-            out.contains("letbuild=||{client.client.post(url.as_str())"),
+            out.contains("letbuild=||{crate::runtime::json(client.client.post(url.as_str())"),
             "{out}"
         );
-        assert!(out.contains(".json(&body).build()};"), "{out}");
+        assert!(out.contains(",&body,).build()};"), "{out}");
         assert!(
-            out.contains("crate::runtime::send(client,7usize,200u16..=200u16,&build).await"),
+            out.contains(
+                "letanswer=crate::runtime::send(client,7usize,200u16..=200u16,&build).await?;\
+                 crate::runtime::decode(client,answer)"
+            ),
             "{out}"
         );
         assert!(

@@ -58,6 +58,7 @@ pub mod pagination;
 pub mod provisioning;
 pub(crate) mod raw;
 pub(crate) mod request;
+pub(crate) mod request_future;
 #[cfg(feature = "roles")]
 pub(crate) mod roles;
 #[cfg(feature = "tasks")]

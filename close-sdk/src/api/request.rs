@@ -59,7 +59,7 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         bytes
     };
     serde_json::from_slice(json)
-        .map_err(|source| Error::decode(bytes, crate::wire::with_path::<T>(json, source)))
+        .map_err(|source| Error::decode(bytes, crate::wire::with_path(json, source)))
 }
 
 /// Sends `method {base URL}{path}?{query}` with an optional JSON `body` through the request

@@ -5858,202 +5858,118 @@ impl<'a> Webhooks<'a> {
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsCreate<'a> {
     type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsGet<'a> {
     type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsList<'a> {
     type Output = ::std::result::Result<crate::types::CallActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsGet<'a> {
     type Output = ::std::result::Result<crate::types::CreatedActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CreatedActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsList<'a> {
     type Output = ::std::result::Result<crate::types::CreatedActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CreatedActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesList<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsGet<'a> {
     type Output = ::std::result::Result<crate::types::EmailThreadActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailThreadActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6062,100 +5978,58 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsLis
         crate::types::EmailThreadActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailThreadActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsCreate<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsGet<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsList<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesFormSubmissionsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6164,15 +6038,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesFormSubmissions
         crate::types::FormSubmissionActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FormSubmissionActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6182,30 +6050,18 @@ for crate::builder::ActivitiesFormSubmissionsList<'a> {
         crate::types::FormSubmissionActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FormSubmissionActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesImportUpdatesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6214,15 +6070,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesGe
         crate::types::ImportUpdateActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ImportUpdateActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6231,29 +6081,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesLi
         crate::types::ImportUpdateActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ImportUpdateActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesGet<'a> {
     type Output = ::std::result::Result<crate::types::LeadMergeActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadMergeActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6262,15 +6100,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesList<
         crate::types::LeadMergeActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadMergeActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6280,30 +6112,18 @@ for crate::builder::ActivitiesLeadStatusChangesCreate<'a> {
         crate::types::LeadStatusChangeActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusChangeActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesLeadStatusChangesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6313,15 +6133,9 @@ for crate::builder::ActivitiesLeadStatusChangesGet<'a> {
         crate::types::LeadStatusChangeActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusChangeActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6331,170 +6145,101 @@ for crate::builder::ActivitiesLeadStatusChangesList<'a> {
         crate::types::LeadStatusChangeActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::LeadStatusChangeActivityList,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesList<'a> {
     type Output = ::std::result::Result<crate::types::ActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesMeetingsCreateIntegration<'a> {
     type Output = ::std::result::Result<crate::types::MeetingIntegration, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingIntegration>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsGet<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsList<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesCreate<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesGet<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesList<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6504,30 +6249,21 @@ for crate::builder::ActivitiesOpportunityStatusChangesCreate<'a> {
         crate::types::OpportunityStatusChangeActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::OpportunityStatusChangeActivity,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesOpportunityStatusChangesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6537,15 +6273,12 @@ for crate::builder::ActivitiesOpportunityStatusChangesGet<'a> {
         crate::types::OpportunityStatusChangeActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::OpportunityStatusChangeActivity,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6555,100 +6288,61 @@ for crate::builder::ActivitiesOpportunityStatusChangesList<'a> {
         crate::types::OpportunityStatusChangeActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::OpportunityStatusChangeActivityList,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsCreate<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsGet<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsList<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesTaskCompletionsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6657,15 +6351,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesTaskCompletions
         crate::types::TaskCompletionActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::TaskCompletionActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6675,15 +6363,9 @@ for crate::builder::ActivitiesTaskCompletionsList<'a> {
         crate::types::TaskCompletionActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::TaskCompletionActivityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6693,30 +6375,18 @@ for crate::builder::ActivitiesWhatsappMessagesCreate<'a> {
         crate::types::WhatsAppMessageActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesWhatsappMessagesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6726,15 +6396,9 @@ for crate::builder::ActivitiesWhatsappMessagesGet<'a> {
         crate::types::WhatsAppMessageActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6744,15 +6408,12 @@ for crate::builder::ActivitiesWhatsappMessagesList<'a> {
         crate::types::WhatsAppMessageActivityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::WhatsAppMessageActivityList,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -6762,57 +6423,33 @@ for crate::builder::ActivitiesWhatsappMessagesUpdate<'a> {
         crate::types::WhatsAppMessageActivity,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersCreate<'a> {
     type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersGet<'a> {
     type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
@@ -6822,15 +6459,9 @@ for crate::builder::BlockedPhoneNumbersGetSettings<'a> {
         crate::types::BlockedPhoneNumberSettings,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberSettings>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
@@ -6839,29 +6470,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersList<'
         crate::types::BlockedPhoneNumberList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersUpdate<'a> {
     type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
@@ -6871,43 +6490,25 @@ for crate::builder::BlockedPhoneNumbersUpdateSettings<'a> {
         crate::types::BlockedPhoneNumberSettings,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberSettings>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteCreate<'a> {
     type Output = ::std::result::Result<crate::types::BulkDeleteAction, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteAction>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkDeleteAction, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteAction>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
@@ -6916,99 +6517,57 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteList<'a>
         crate::types::BulkDeleteActionList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteActionList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditCreate<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditAction, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditAction>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditAction, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditAction>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditList<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditActionList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditActionList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailCreate<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailAction, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailAction>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailAction, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailAction>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailList<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailActionList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailActionList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
@@ -7018,15 +6577,12 @@ for crate::builder::BulkActionsSequenceSubscriptionsCreate<'a> {
         crate::types::BulkSequenceSubscriptionAction,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::BulkSequenceSubscriptionAction,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
@@ -7036,15 +6592,12 @@ for crate::builder::BulkActionsSequenceSubscriptionsGet<'a> {
         crate::types::BulkSequenceSubscriptionAction,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::BulkSequenceSubscriptionAction,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "bulk-actions")]
@@ -7054,127 +6607,76 @@ for crate::builder::BulkActionsSequenceSubscriptionsList<'a> {
         crate::types::BulkSequenceSubscriptionActionList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::BulkSequenceSubscriptionActionList,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGet<'a> {
     type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGetThread<'a> {
     type Output = ::std::result::Result<crate::types::CommentThread, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CommentThread>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsList<'a> {
     type Output = ::std::result::Result<crate::types::CommentList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CommentList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsListThreads<'a> {
     type Output = ::std::result::Result<crate::types::CommentThreadList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CommentThreadList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsGet<'a> {
     type Output = ::std::result::Result<crate::types::ConnectedAccount, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ConnectedAccount>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
@@ -7183,127 +6685,73 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsList<'a>
         crate::types::ConnectedAccountList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ConnectedAccountList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "contacts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "contacts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "contacts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsGet<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "contacts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsList<'a> {
     type Output = ::std::result::Result<crate::types::ContactList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ContactList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "contacts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
@@ -7312,427 +6760,247 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesList<'
         crate::types::CustomActivityTypeList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityTypeList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldSchema, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldSchema>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldSchema, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldSchema>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsCustomObjectCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsCustomObjectDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsCustomObjectUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsOpportunityCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsOpportunityDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsOpportunityUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedCreate<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
@@ -7742,58 +7010,37 @@ for crate::builder::CustomFieldsSharedCreateAssociation<'a> {
         crate::types::SharedCustomFieldAssociation,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::SharedCustomFieldAssociation,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsSharedDeleteAssociation<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedGet<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
@@ -7803,15 +7050,12 @@ for crate::builder::CustomFieldsSharedGetAssociation<'a> {
         crate::types::SharedCustomFieldAssociation,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::SharedCustomFieldAssociation,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
@@ -7820,29 +7064,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedList<'a
         crate::types::SharedCustomFieldList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomFieldList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-fields")]
@@ -7852,57 +7084,36 @@ for crate::builder::CustomFieldsSharedUpdateAssociation<'a> {
         crate::types::SharedCustomFieldAssociation,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::SharedCustomFieldAssociation,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
@@ -7911,183 +7122,108 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a>
         crate::types::CustomObjectTypesListResponse200,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::CustomObjectTypesListResponse200,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "dialers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersGet<'a> {
     type Output = ::std::result::Result<crate::types::Dialer, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Dialer>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "dialers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
     type Output = ::std::result::Result<crate::types::DialerList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::DialerList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesCreate<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesGet<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesList<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplateList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplateList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
@@ -8096,43 +7232,25 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> 
         crate::types::RenderedEmailTemplate,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::RenderedEmailTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "events")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EventsGet<'a> {
     type Output = ::std::result::Result<crate::types::EventRecord, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::EventRecord>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "events")]
@@ -8141,407 +7259,236 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
     type Output = ::std::result::Result<crate::types::Export, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<'a> {
     type Output = ::std::result::Result<crate::types::Export, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
     type Output = ::std::result::Result<crate::types::Export, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "exports")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
     type Output = ::std::result::Result<crate::types::ExportList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ExportList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "field-enrichment")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a> {
     type Output = ::std::result::Result<crate::types::FieldEnrichment, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FieldEnrichment>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "files")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
     type Output = ::std::result::Result<crate::types::FileUpload, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FileUpload>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "forms")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FormsGet<'a> {
     type Output = ::std::result::Result<crate::types::Form, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Form>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "forms")]
 impl<'a> ::std::future::IntoFuture for crate::builder::FormsList<'a> {
     type Output = ::std::result::Result<crate::types::FormList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FormList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsAddMember<'a> {
     type Output = ::std::result::Result<crate::types::GroupMember, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::GroupMember>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsGet<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsList<'a> {
     type Output = ::std::result::Result<crate::types::GroupList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::GroupList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsRemoveMember<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "integration-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksCreate<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "integration-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "integration-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksGet<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "integration-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksList<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLinkList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLinkList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "integration-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "lead-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesCreate<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatus, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatus>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "lead-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "lead-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesList<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatusList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "lead-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatus, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatus>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "leads")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "leads")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "leads")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsGet<'a> {
     type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "leads")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsList<'a> {
     type Output = ::std::result::Result<crate::types::LeadList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "leads")]
@@ -8550,29 +7497,20 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsMerge<'a> {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "leads")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "memberships")]
@@ -8581,183 +7519,108 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsBulkUpdate<'a>
         crate::types::BulkUpdateMembershipsResult,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::BulkUpdateMembershipsResult,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "memberships")]
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Membership, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Membership>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "memberships")]
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "memberships")]
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsGetPinnedViews<'a> {
     type Output = ::std::result::Result<crate::types::PinnedViews, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PinnedViews>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "memberships")]
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Membership, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Membership>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "memberships")]
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdatePinnedViews<'a> {
     type Output = ::std::result::Result<crate::types::PinnedViews, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PinnedViews>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesGet<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesList<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunity-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesCreate<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityStatus, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatus>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunity-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunity-statuses")]
@@ -8766,365 +7629,209 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesList<'
         crate::types::OpportunityStatusList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatusList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "opportunity-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityStatus, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatus>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "organizations")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsGet<'a> {
     type Output = ::std::result::Result<crate::types::Organization, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Organization>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "organizations")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Organization, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Organization>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "outcomes")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "outcomes")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "outcomes")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesGet<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "outcomes")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesList<'a> {
     type Output = ::std::result::Result<crate::types::OutcomeList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::OutcomeList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "outcomes")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersCreate<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersGet<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersList<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumberList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumberList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersUpdate<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "pipelines")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Pipeline, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Pipeline>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "pipelines")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "pipelines")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesList<'a> {
     type Output = ::std::result::Result<crate::types::PipelineList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PipelineList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "pipelines")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Pipeline, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Pipeline>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksArchive<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksCreate<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksGet<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksList<'a> {
     type Output = ::std::result::Result<crate::types::PlaybookList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::PlaybookList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUnarchive<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetActivity<'a> {
     type Output = ::std::result::Result<crate::types::ActivityReport, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityReport>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
@@ -9133,199 +7840,118 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetCustom<'a> {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<'a> {
     type Output = ::std::result::Result<crate::types::FunnelStagesReport, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FunnelStagesReport>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<'a> {
     type Output = ::std::result::Result<crate::types::FunnelTotalsReport, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::FunnelTotalsReport>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetLeadStatuses<'a> {
     type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::StatusChangeReport>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::ReportingGetOpportunityStatuses<'a> {
     type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::StatusChangeReport>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a> {
     type Output = ::std::result::Result<crate::types::SentEmailsReport, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SentEmailsReport>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "reporting")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingListActivityMetrics<'a> {
     type Output = ::std::result::Result<crate::types::ActivityMetrics, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityMetrics>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "roles")]
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesCreate<'a> {
     type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "roles")]
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "roles")]
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesGet<'a> {
     type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "roles")]
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesList<'a> {
     type Output = ::std::result::Result<crate::types::RoleList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "roles")]
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksCreateIntegration<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
@@ -9334,15 +7960,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShar
         crate::types::SharedSchedulingLink,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
@@ -9352,87 +7972,54 @@ for crate::builder::SchedulingLinksCreateSharedAssociation<'a> {
         crate::types::SharedSchedulingLinkAssociation,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        crate::types::SharedSchedulingLinkAssociation,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksDeleteIntegration<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDeleteShared<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
@@ -9441,29 +8028,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<
         crate::types::SharedSchedulingLink,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksList<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLinkList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLinkList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
@@ -9472,29 +8047,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared
         crate::types::SharedSchedulingLinkList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLinkList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "scheduling-links")]
@@ -9503,15 +8066,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdateShar
         crate::types::SharedSchedulingLink,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
@@ -9520,71 +8077,44 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsBulkCreate<'a> {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsCreate<'a> {
     type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsAssociation>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDeleteByUser<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsGet<'a> {
     type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsAssociation>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "connected-accounts")]
@@ -9593,29 +8123,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
         crate::types::SendAsListResponse200,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsListResponse200>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
@@ -9624,43 +8142,25 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreateSubscripti
         crate::types::SequenceSubscription,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
@@ -9669,29 +8169,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<
         crate::types::SequenceSubscription,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesList<'a> {
     type Output = ::std::result::Result<crate::types::SequenceList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
@@ -9700,29 +8188,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscription
         crate::types::SequenceSubscriptionList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscriptionList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "sequences")]
@@ -9731,155 +8207,89 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscripti
         crate::types::SequenceSubscription,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsCreate<'a> {
     type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsGet<'a> {
     type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsList<'a> {
     type Output = ::std::result::Result<crate::types::SmartViewList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartViewList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesCreate<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplateList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplateList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "templates")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "tasks")]
@@ -9888,113 +8298,65 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksBulkUpdate<'a> {
         crate::types::BulkUpdateTasksResult,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkUpdateTasksResult>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "tasks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksCreate<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "tasks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "tasks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksGet<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "tasks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksList<'a> {
     type Output = ::std::result::Result<crate::types::TaskList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::TaskList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "tasks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "unsubscribed-emails")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsCreate<'a> {
     type Output = ::std::result::Result<crate::types::UnsubscribedEmail, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::UnsubscribedEmail>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "unsubscribed-emails")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "unsubscribed-emails")]
@@ -10003,57 +8365,36 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsList<'a
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = crate::RequestFuture<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "users")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UsersGet<'a> {
     type Output = ::std::result::Result<crate::types::User, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::User>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "users")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UsersGetMe<'a> {
     type Output = ::std::result::Result<crate::types::Me, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::Me>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "users")]
 impl<'a> ::std::future::IntoFuture for crate::builder::UsersList<'a> {
     type Output = ::std::result::Result<crate::types::UserList, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::UserList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "users")]
@@ -10062,57 +8403,33 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UsersListAvailabilities<'
         crate::types::UserAvailabilityList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::UserAvailabilityList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "webhooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksCreate<'a> {
     type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "webhooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, ()>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "webhooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksGet<'a> {
     type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "webhooks")]
@@ -10121,29 +8438,17 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksList<'a> {
         crate::types::WebhookSubscriptionList,
         crate::Error,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscriptionList>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "webhooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(async move {
-            crate::runtime::output(self.send().await).await
-        })
+        crate::runtime::value(self.send())
     }
 }
 #[cfg(feature = "groups")]

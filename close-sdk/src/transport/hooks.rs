@@ -2,7 +2,7 @@
 //! [`call`]: a generated operation's `send()` (through [`crate::runtime`], which
 //! close-sdk-gen's `one_door` makes every `send()` call) by its position in the generated
 //! operation table, and the hand-written calls no operation expresses (raw requests, the event
-//! log's cursor, `/webhook/` answers, search) by name. [`send_typed`], [`send_empty`] and
+//! log's cursor, `/webhook/` answers, search) by name. [`send_checked`] with [`decode_answer`], [`send_empty`] and
 //! [`send_raw`] turn what it read into the one result type, `Result<_, crate::Error>`, built once.
 //!
 //! - Before sending: the path check of the first request's URL (refused as
@@ -115,46 +115,71 @@ pub(crate) enum Route {
 /// retry.
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
 
-/// [`call`] for a generated operation whose success answer is JSON: a status in `success`
-/// decodes as `T` with its status and headers; anything else is the one [`Error`].
-pub(crate) async fn send_typed<T: DeserializeOwned>(
+/// [`call`] for a generated operation whose success answer is JSON, with a status outside
+/// `success` made the one [`Error`]: the answer for [`decode_answer`], and what was tried.
+///
+/// Only the decode is generic: the call itself is one future for every operation, and a body
+/// that does not decode is made an error by one function ([`undecodable`]), so each response
+/// type adds its decoder and nothing else to a build.
+pub(crate) async fn send_checked(
     client: &Client,
     index: usize,
     success: RangeInclusive<u16>,
     build: Build<'_>,
-) -> Result<ResponseValue<T>, Error> {
+) -> Result<(Answer, RetryRecord), Error> {
     let (answer, record) = call(client, Route::Table(index), build).await?;
-    if !success.contains(&answer.status.as_u16()) {
-        return Err(unexpected(client, answer, record));
+    if success.contains(&answer.status.as_u16()) {
+        Ok((answer, record))
+    } else {
+        Err(unexpected(client, answer, record))
     }
+}
+
+/// A success answer decoded as `T` with its status and headers, or the decode error.
+pub(crate) fn decode_answer<T: DeserializeOwned>(
+    client: &Client,
+    answer: Answer,
+    record: RetryRecord,
+) -> Result<ResponseValue<T>, Error> {
     match serde_json::from_slice(&answer.body) {
         Ok(inner) => Ok(ResponseValue::new(inner, answer.status, answer.headers)),
-        Err(e) => {
-            // The one error that holds a success body: redacted, and the decoder's message.
-            let e = crate::wire::with_path::<T>(&answer.body, e);
-            let known = client_secrets(&client.inner().authorizer, None);
-            // The content type is quoted in the message: never a value marked sensitive, and
-            // without the client's secrets (a server echoing a credential there).
-            let content_type = answer
-                .headers
-                .get(CONTENT_TYPE)
-                .filter(|v| !v.is_sensitive())
-                .and_then(|v| v.to_str().ok())
-                .map(|v| {
-                    client_secrets(&client.inner().authorizer, None)
-                        .scrub(v)
-                        .into_owned()
-                });
-            let (body, e) = crate::redact::undecodable_bytes(answer.body, e, known);
-            Err(Error::decode_answer(
-                &body,
-                e,
-                record.call,
-                content_type.as_deref(),
-                std::any::type_name::<T>(),
-            ))
-        }
+        Err(e) => Err(undecodable(
+            client,
+            answer,
+            record,
+            e,
+            std::any::type_name::<T>(),
+        )),
     }
+}
+
+/// The error of a success body that did not decode as `type_name`: the one error that holds a
+/// success body, redacted, with the decoder's message and the path of the bad value.
+#[cold]
+#[inline(never)]
+fn undecodable(
+    client: &Client,
+    answer: Answer,
+    record: RetryRecord,
+    e: serde_json::Error,
+    type_name: &'static str,
+) -> Error {
+    let e = crate::wire::with_path(&answer.body, e);
+    let known = client_secrets(&client.inner().authorizer, None);
+    // The content type is quoted in the message: never a value marked sensitive, and
+    // without the client's secrets (a server echoing a credential there).
+    let content_type = answer
+        .headers
+        .get(CONTENT_TYPE)
+        .filter(|v| !v.is_sensitive())
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            client_secrets(&client.inner().authorizer, None)
+                .scrub(v)
+                .into_owned()
+        });
+    let (body, e) = crate::redact::undecodable_bytes(answer.body, e, known);
+    Error::decode_answer(&body, e, record.call, content_type.as_deref(), type_name)
 }
 
 /// [`call`] for a generated operation whose success answer is empty: a status in `success` is

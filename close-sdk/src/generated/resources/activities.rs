@@ -32399,7 +32399,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
                     .build()
             };
-            crate::runtime::send(client, 32usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 32usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().calls().list()`](crate::handles::ActivitiesCalls::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -32756,7 +32758,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 3usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 3usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().calls().create(body)`](crate::handles::ActivitiesCalls::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -32794,17 +32798,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/call/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 0usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 0usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().calls().get(id)`](crate::handles::ActivitiesCalls::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -32852,7 +32861,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 2usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 2usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -32908,17 +32919,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 4usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 4usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33321,7 +33338,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 6usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 6usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().creations().get(id)`](crate::handles::ActivitiesCreations::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33369,7 +33388,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 5usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 5usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().custom().list()`](crate::handles::ActivitiesCustom::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33774,7 +33795,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 10usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 10usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().custom().create(body)`](crate::handles::ActivitiesCustom::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33814,17 +33837,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/custom/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 7usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 7usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().custom().get(id)`](crate::handles::ActivitiesCustom::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33872,7 +33900,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 9usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 9usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33930,17 +33960,23 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 11usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 11usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34343,7 +34379,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 18usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 18usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().emails().create(body)`](crate::handles::ActivitiesEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34381,17 +34419,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/email/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 15usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 15usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().emails().get(id)`](crate::handles::ActivitiesEmails::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34439,7 +34482,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 17usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 17usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34495,17 +34540,23 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 19usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 19usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34908,7 +34959,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 14usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 14usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34956,7 +35009,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 13usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 13usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35486,7 +35541,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
                     .build()
             };
-            crate::runtime::send(client, 22usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 22usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35551,7 +35608,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 21usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 21usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35972,7 +36031,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 25usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 25usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().import_updates().get(id)`](crate::handles::ActivitiesImportUpdates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36037,7 +36098,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 24usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 24usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36440,7 +36503,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 27usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 27usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36488,7 +36553,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 26usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 26usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().meetings().list()`](crate::handles::ActivitiesMeetings::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36863,7 +36930,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 36usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 36usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36928,7 +36997,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 35usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 35usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36986,17 +37057,23 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 37usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 37usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37100,17 +37177,22 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 33usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 33usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().notes().list()`](crate::handles::ActivitiesNotes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37467,7 +37549,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 41usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 41usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().notes().create(body)`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37505,17 +37589,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/note/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 38usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 38usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().notes().get(id)`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37563,7 +37652,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 40usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 40usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37619,17 +37710,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 42usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 42usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38032,7 +38129,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 50usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 50usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().sms().create(body)`](crate::handles::ActivitiesSms::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38085,20 +38184,25 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/sms/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(
                         &crate::runtime::QueryParam::new("send_to_inbox", &send_to_inbox),
                     )
                     .build()
             };
-            crate::runtime::send(client, 47usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 47usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().sms().get(id)`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38146,7 +38250,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 49usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 49usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38202,17 +38308,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 51usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 51usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38615,7 +38727,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 31usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 31usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38656,17 +38770,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 28usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 28usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38714,7 +38833,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 30usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 30usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39143,7 +39264,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 46usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 46usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39187,17 +39310,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 43usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 43usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39248,7 +39376,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 45usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 45usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39651,7 +39781,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 54usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 54usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39699,7 +39831,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 53usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 53usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40126,7 +40260,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 58usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 58usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40181,20 +40317,25 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(
                         &crate::runtime::QueryParam::new("send_to_inbox", &send_to_inbox),
                     )
                     .build()
             };
-            crate::runtime::send(client, 55usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 55usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40242,7 +40383,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 57usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 57usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40300,17 +40443,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 59usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 59usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40384,7 +40533,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 96usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 96usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40424,17 +40575,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_activity/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 93usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 93usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40482,7 +40638,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 95usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 95usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40540,17 +40698,23 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 97usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 97usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -5413,7 +5413,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 69usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 69usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5451,17 +5453,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/delete/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 67usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 67usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5526,7 +5533,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 68usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 68usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5601,7 +5610,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 72usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 72usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5639,17 +5650,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/edit/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 70usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 70usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5714,7 +5730,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 71usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 71usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5806,7 +5824,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("template_id", &template_id))
                     .build()
             };
-            crate::runtime::send(client, 75usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 75usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5844,17 +5864,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/email/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 73usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 73usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5919,7 +5944,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 74usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 74usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5997,7 +6024,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 78usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 78usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6038,17 +6067,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/bulk_action/sequence_subscription/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 76usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 76usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6113,7 +6147,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 77usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 77usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> BulkActionsDeleteList<'a> {

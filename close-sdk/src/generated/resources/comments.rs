@@ -1366,7 +1366,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("thread_id", &thread_id))
                     .build()
             };
-            crate::runtime::send(client, 83usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 83usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.comments().create(body)`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1400,17 +1402,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/comment/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 79usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 79usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.comments().get(id)`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1456,7 +1463,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 81usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 81usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.comments().update(id, body)`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1508,17 +1517,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 85usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 85usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.comments().delete(id)`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1654,7 +1669,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("object_ids", &object_ids))
                     .build()
             };
-            crate::runtime::send(client, 84usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 84usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.comments().threads().get(id)`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1702,7 +1719,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 82usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 82usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> CommentsList<'a> {

@@ -1058,7 +1058,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 87usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 87usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1123,7 +1125,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 86usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 86usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.send_as().list()`](crate::handles::SendAs::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1198,7 +1202,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 254usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 254usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.send_as().create(body)`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1234,17 +1240,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/send_as/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 250usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 250usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1356,17 +1368,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/send_as/bulk/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 249usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 249usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.send_as().get(id)`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1414,7 +1432,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 253usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 253usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.send_as().delete(id)`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -817,7 +817,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .build()
             };
-            crate::runtime::send(client, 91usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 91usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.contacts().create(body)`](crate::handles::Contacts::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -869,18 +871,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/contact/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 88usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 88usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.contacts().get(id)`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -945,7 +952,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 90usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 90usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.contacts().update(id, body)`](crate::handles::Contacts::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1015,18 +1024,24 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 92usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 92usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.contacts().delete(id)`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -4340,7 +4340,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 103usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 103usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4378,17 +4380,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/activity/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 100usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 100usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4453,7 +4461,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 102usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 102usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4509,17 +4519,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 104usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 104usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4640,7 +4656,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 108usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 108usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4678,17 +4696,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/contact/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 105usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 105usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4753,7 +4777,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 107usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 107usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4809,17 +4835,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 109usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 109usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4893,7 +4925,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 113usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 113usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4931,17 +4965,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 110usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 110usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4989,7 +5029,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 112usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 112usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5045,17 +5087,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 114usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 114usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5176,7 +5224,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 118usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 118usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5214,17 +5264,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/lead/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 115usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 115usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5289,7 +5345,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 117usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 117usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5345,17 +5403,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 119usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 119usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5476,7 +5540,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 123usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 123usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5514,17 +5580,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/opportunity/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 120usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 120usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5589,7 +5661,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 122usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 122usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5645,17 +5719,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 124usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 124usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5748,7 +5828,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 131usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 131usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5788,17 +5870,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/shared/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 125usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 125usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5863,7 +5951,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 129usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 129usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5921,17 +6011,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 132usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 132usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6036,17 +6132,23 @@ pub mod builder {
                 ::runtime::encode_path(& scf_id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 126usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 126usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6110,7 +6212,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 130usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 130usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6185,17 +6289,23 @@ pub mod builder {
                 ::runtime::encode_path(& object_type.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 133usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 133usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6305,7 +6415,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 98usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 98usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -6363,17 +6475,23 @@ pub mod builder {
                 ::runtime::encode_path(& object_type.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 99usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 99usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> CustomFieldsActivityList<'a> {

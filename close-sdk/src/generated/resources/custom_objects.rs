@@ -2147,7 +2147,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
                     .build()
             };
-            crate::runtime::send(client, 142usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 142usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_objects().create(body)`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2185,17 +2187,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_object/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 139usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 139usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_objects().get(id)`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2243,7 +2251,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 141usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 141usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_objects().update(id, body)`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2299,17 +2309,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 143usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 143usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_objects().delete(id)`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2386,7 +2402,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 137usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 137usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2426,17 +2444,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_object_type/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 134usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 134usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2484,7 +2508,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 136usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 136usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2542,17 +2568,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 138usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 138usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.

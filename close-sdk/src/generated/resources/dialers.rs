@@ -856,7 +856,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 145usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 145usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.dialers().get(id)`](crate::handles::Dialers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -924,7 +926,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 144usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 144usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> DialersList<'a> {

@@ -789,7 +789,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 153usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 153usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.events().get(id)`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -837,7 +839,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 152usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 152usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
 }

@@ -826,7 +826,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("is_archived", &is_archived))
                     .build()
             };
-            crate::runtime::send(client, 161usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 161usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.forms().get(id)`](crate::handles::Forms::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -889,7 +891,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 160usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 160usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> FormsList<'a> {

@@ -914,7 +914,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 166usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 166usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.groups().create(body)`](crate::handles::Groups::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -964,18 +966,24 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 163usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 163usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.groups().add_member(group_id, user_id)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1031,17 +1039,23 @@ pub mod builder {
                 group_id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 162usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 162usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1166,7 +1180,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 165usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 165usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.groups().update(id, body)`](crate::handles::Groups::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1234,18 +1250,24 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 168usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 168usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.groups().delete(id)`](crate::handles::Groups::delete); optional parameters are its setters, `.await` it or `.send()` it.

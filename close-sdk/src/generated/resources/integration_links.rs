@@ -893,7 +893,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 172usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 172usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.integration_links().create(body)`](crate::handles::IntegrationLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -933,17 +935,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/integration_link/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 169usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 169usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.integration_links().get(id)`](crate::handles::IntegrationLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -991,7 +999,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 171usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 171usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.integration_links().update(id, body)`](crate::handles::IntegrationLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1049,17 +1059,23 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 173usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 173usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.integration_links().delete(id)`](crate::handles::IntegrationLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.

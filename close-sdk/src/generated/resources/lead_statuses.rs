@@ -403,7 +403,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 176usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 176usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.lead_statuses().create(body)`](crate::handles::LeadStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -441,17 +443,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/status/lead/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 174usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 174usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -507,17 +515,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 177usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 177usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.

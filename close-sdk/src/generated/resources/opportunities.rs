@@ -2648,7 +2648,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 193usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 193usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.opportunities().create(body)`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2686,17 +2688,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/opportunity/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 190usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 190usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.opportunities().get(id)`](crate::handles::Opportunities::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2761,7 +2769,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 192usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 192usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.opportunities().update(id, body)`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2817,17 +2827,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 194usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 194usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.opportunities().delete(id)`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.

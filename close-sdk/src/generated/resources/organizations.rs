@@ -423,7 +423,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_expand", &expand))
                     .build()
             };
-            crate::runtime::send(client, 199usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 199usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.organizations().update(id, body)`](crate::handles::Organizations::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -495,18 +497,24 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_expand", &expand))
                     .build()
             };
-            crate::runtime::send(client, 200usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 200usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
 }

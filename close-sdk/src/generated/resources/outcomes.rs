@@ -1096,7 +1096,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 204usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 204usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.outcomes().create(body)`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1130,17 +1132,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/outcome/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 201usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 201usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.outcomes().get(id)`](crate::handles::Outcomes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1203,7 +1211,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 203usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 203usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.outcomes().update(id, body)`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1255,17 +1265,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 205usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 205usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.outcomes().delete(id)`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -1944,7 +1944,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 64usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 64usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1984,17 +1986,22 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 60usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 60usize, 200..=299, &build).await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2022,7 +2029,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 63usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 63usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2063,17 +2072,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/blocked_phone_number/settings/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 66usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 66usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2138,7 +2153,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 62usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 62usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2196,17 +2213,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 65usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 65usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2382,7 +2405,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 209usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 209usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.phone_numbers().create(body)`](crate::handles::PhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2420,17 +2445,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/phone_number/request/internal/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 206usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 206usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.phone_numbers().get(id)`](crate::handles::PhoneNumbers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2495,7 +2526,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 208usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 208usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2551,17 +2584,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 210usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 210usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -629,7 +629,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 213usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 213usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.pipelines().create(body)`](crate::handles::Pipelines::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -667,17 +669,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/pipeline/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 211usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 211usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.pipelines().update(id, body)`](crate::handles::Pipelines::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -733,17 +741,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 214usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 214usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.pipelines().delete(id)`](crate::handles::Pipelines::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -1141,7 +1141,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 219usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 219usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1177,17 +1179,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/playbook/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 216usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 216usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1233,7 +1241,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 218usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 218usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1287,17 +1297,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 221usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 221usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1389,7 +1405,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 215usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 215usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1435,7 +1453,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 220usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 220usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> PlaybooksList<'a> {

@@ -4484,17 +4484,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/activity/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 222usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 222usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4522,7 +4528,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 229usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 229usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4718,7 +4726,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("y", &y))
                     .build()
             };
-            crate::runtime::send(client, 223usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 223usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4756,17 +4766,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/funnel/opportunity/stages/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 224usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 224usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4804,17 +4820,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/report/funnel/opportunity/totals/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 225usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 225usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4913,7 +4935,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 228usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 228usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5031,7 +5055,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 226usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 226usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5174,7 +5200,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("user_id", &user_id))
                     .build()
             };
-            crate::runtime::send(client, 227usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 227usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
 }

@@ -1004,7 +1004,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 233usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 233usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.roles().create(body)`](crate::handles::Roles::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1040,17 +1042,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/role/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 230usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 230usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.roles().get(id)`](crate::handles::Roles::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1098,7 +1106,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 232usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 232usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.roles().update(id, body)`](crate::handles::Roles::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1152,17 +1162,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 234usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 234usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.roles().delete(id)`](crate::handles::Roles::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -2468,7 +2468,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 245usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 245usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().create(body)`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2508,17 +2510,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/scheduling_link/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 235usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 235usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2559,17 +2567,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/scheduling_link/integration/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 236usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 236usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2663,7 +2677,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 243usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 243usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2721,17 +2737,23 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 247usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 247usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2805,7 +2827,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 246usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 246usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2846,17 +2870,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/shared_scheduling_link/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 237usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 237usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2904,7 +2934,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 244usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 244usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2963,17 +2995,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 248usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 248usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3063,17 +3101,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/shared_scheduling_link_association/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 238usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 238usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3114,14 +3158,18 @@ pub mod builder {
                 "{}/shared_scheduling_link_association/unmap/", client.baseurl,
             );
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
             crate::runtime::send_empty(client, 242usize, 200..=299, &build).await

@@ -2864,7 +2864,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 260usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 260usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().create(body)`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2900,17 +2902,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 255usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 255usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().get(id)`](crate::handles::Sequences::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2984,7 +2992,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 258usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 258usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().update(id, body)`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3038,17 +3048,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 262usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 262usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().delete(id)`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3203,7 +3219,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("sequence_id", &sequence_id))
                     .build()
             };
-            crate::runtime::send(client, 261usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 261usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3244,17 +3262,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence_subscription/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 256usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 256usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3302,7 +3326,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 259usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 259usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3361,17 +3387,23 @@ pub mod builder {
                 ::runtime::encode_path(& id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 263usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 263usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> SequencesList<'a> {

@@ -1469,7 +1469,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("type__in", &type_in))
                     .build()
             };
-            crate::runtime::send(client, 267usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 267usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.smart_views().create(body)`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1507,17 +1509,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/saved_search/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 264usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 264usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.smart_views().get(id)`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1565,7 +1573,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 266usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 266usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.smart_views().update(id, body)`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1621,17 +1631,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 268usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 268usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.smart_views().delete(id)`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.

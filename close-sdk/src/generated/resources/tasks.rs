@@ -1944,7 +1944,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("view", &view))
                     .build()
             };
-            crate::runtime::send(client, 278usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 278usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2495,14 +2497,18 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
                     .query(&crate::runtime::QueryParam::new("_type", &type_))
@@ -2588,7 +2594,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("view", &view))
                     .build()
             };
-            crate::runtime::send(client, 274usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 274usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.tasks().create(body)`](crate::handles::Tasks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2640,18 +2648,24 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 275usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 275usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.tasks().get(id)`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2716,7 +2730,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 277usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 277usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.tasks().update(id, body)`](crate::handles::Tasks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2786,18 +2802,24 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 279usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 279usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.tasks().delete(id)`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.

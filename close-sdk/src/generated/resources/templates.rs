@@ -3644,7 +3644,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("is_shared", &is_shared))
                     .build()
             };
-            crate::runtime::send(client, 149usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 149usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.email_templates().create(body)`](crate::handles::EmailTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3698,18 +3700,24 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/email_template/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 146usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 146usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.email_templates().get(id)`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3796,7 +3804,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 148usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 148usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.email_templates().update(id, body)`](crate::handles::EmailTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3868,18 +3878,24 @@ pub mod builder {
                 id.to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 151usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 151usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.email_templates().delete(id)`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4231,7 +4247,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("sort", &sort))
                     .build()
             };
-            crate::runtime::send(client, 150usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 150usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sms_templates().list()`](crate::handles::SmsTemplates::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4289,7 +4307,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 272usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 272usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sms_templates().create(body)`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4327,17 +4347,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sms_template/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 269usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 269usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sms_templates().get(id)`](crate::handles::SmsTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4429,7 +4455,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 271usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 271usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sms_templates().update(id, body)`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4485,17 +4513,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 273usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 273usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.sms_templates().delete(id)`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -294,7 +294,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 282usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 282usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -334,17 +336,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/unsubscribe/email/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 280usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 280usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.

@@ -1738,7 +1738,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_fields", &fields))
                     .build()
             };
-            crate::runtime::send(client, 284usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 284usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.users().list()`](crate::handles::Users::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1810,7 +1812,9 @@ pub mod builder {
                     .query(&crate::runtime::QueryParam::new("_skip", &skip))
                     .build()
             };
-            crate::runtime::send(client, 285usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 285usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.users().list_availabilities()`](crate::handles::Users::list_availabilities); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1862,7 +1866,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 286usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 286usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.users().get(id)`](crate::handles::Users::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1910,7 +1916,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 283usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 283usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     impl<'a> UsersList<'a> {

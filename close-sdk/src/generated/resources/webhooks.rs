@@ -1320,7 +1320,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 290usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 290usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.webhooks().create(body)`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1356,17 +1358,23 @@ pub mod builder {
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/webhook/", client.baseurl,);
             let build = || {
-                client
-                    .client
-                    .post(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .post(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 287usize, 200..=299, &build).await
+            let answer = crate::runtime::send(client, 287usize, 200..=299, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.webhooks().get(id)`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1414,7 +1422,9 @@ pub mod builder {
                     )
                     .build()
             };
-            crate::runtime::send(client, 289usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 289usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.webhooks().update(id, body)`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1468,17 +1478,23 @@ pub mod builder {
                 .to_string()),
             );
             let build = || {
-                client
-                    .client
-                    .put(url.as_str())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                crate::runtime::json(
+                        client
+                            .client
+                            .put(url.as_str())
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static(
+                                    "application/json",
+                                ),
+                            ),
+                        &body,
                     )
-                    .json(&body)
                     .build()
             };
-            crate::runtime::send(client, 291usize, 200u16..=200u16, &build).await
+            let answer = crate::runtime::send(client, 291usize, 200u16..=200u16, &build)
+                .await?;
+            crate::runtime::decode(client, answer)
         }
     }
     ///The request of [`client.webhooks().delete(id)`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
