@@ -1313,6 +1313,7 @@ pub mod builder {
         thread_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CommentsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1376,6 +1377,7 @@ pub mod builder {
         body: Result<types::CreateComment, String>,
     }
     impl<'a> CommentsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1420,6 +1422,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CommentsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1467,6 +1470,7 @@ pub mod builder {
         body: Result<types::UpdateComment, String>,
     }
     impl<'a> CommentsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1528,6 +1532,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CommentsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1577,6 +1582,7 @@ pub mod builder {
         object_ids: Result<Option<crate::IdList>, String>,
     }
     impl<'a> CommentsListThreads<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1664,6 +1670,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CommentsGetThread<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

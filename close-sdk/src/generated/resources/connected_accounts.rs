@@ -1005,6 +1005,7 @@ pub mod builder {
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ConnectedAccountsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1069,6 +1070,7 @@ pub mod builder {
         fields: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> ConnectedAccountsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1134,6 +1136,7 @@ pub mod builder {
         allowing_user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> SendAsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1208,6 +1211,7 @@ pub mod builder {
         body: Result<types::CreateSendAs, String>,
     }
     impl<'a> SendAsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1255,6 +1259,7 @@ pub mod builder {
         allowing_user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> SendAsDeleteByUser<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1327,6 +1332,7 @@ pub mod builder {
         body: Result<types::BulkSendAs, String>,
     }
     impl<'a> SendAsBulkCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1376,6 +1382,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SendAsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1424,6 +1431,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SendAsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

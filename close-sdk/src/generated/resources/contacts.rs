@@ -738,6 +738,7 @@ pub mod builder {
         lead_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ContactsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -828,6 +829,7 @@ pub mod builder {
         body: Result<crate::types::CreateContact, String>,
     }
     impl<'a> ContactsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -891,6 +893,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ContactsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -957,6 +960,7 @@ pub mod builder {
         body: Result<types::UpdateContact, String>,
     }
     impl<'a> ContactsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1036,6 +1040,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ContactsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

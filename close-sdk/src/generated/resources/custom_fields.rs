@@ -4277,6 +4277,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsActivityList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4350,6 +4351,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4399,6 +4401,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsActivityGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4464,6 +4467,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4529,6 +4533,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsActivityDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4577,6 +4582,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsContactList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4650,6 +4656,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsContactCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4699,6 +4706,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsContactGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4764,6 +4772,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsContactUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4829,6 +4838,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsContactDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4874,6 +4884,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CustomFieldsCustomObjectList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -4903,6 +4914,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4951,6 +4963,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsCustomObjectGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5000,6 +5013,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5065,6 +5079,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsCustomObjectDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5113,6 +5128,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsLeadList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5186,6 +5202,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5235,6 +5252,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsLeadGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5300,6 +5318,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5365,6 +5384,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsLeadDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5413,6 +5433,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsOpportunityList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5486,6 +5507,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5535,6 +5557,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsOpportunityGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5600,6 +5623,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5665,6 +5689,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsOpportunityDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5711,6 +5736,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsSharedList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5758,6 +5784,7 @@ pub mod builder {
         body: Result<types::CreateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5809,6 +5836,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsSharedGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5874,6 +5902,7 @@ pub mod builder {
         body: Result<types::UpdateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5941,6 +5970,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsSharedDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5988,6 +6018,7 @@ pub mod builder {
         body: Result<types::CreateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedCreateAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6057,6 +6088,7 @@ pub mod builder {
         object_type: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsSharedGetAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6122,6 +6154,7 @@ pub mod builder {
         body: Result<types::UpdateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedUpdateAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6206,6 +6239,7 @@ pub mod builder {
         object_type: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsSharedDeleteAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6267,6 +6301,7 @@ pub mod builder {
         object_type: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldSchemasGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6316,6 +6351,7 @@ pub mod builder {
         body: Result<types::UpdateCustomFieldSchema, String>,
     }
     impl<'a> CustomFieldSchemasUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

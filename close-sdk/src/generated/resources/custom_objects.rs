@@ -2089,6 +2089,7 @@ pub mod builder {
         lead_id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2157,6 +2158,7 @@ pub mod builder {
         body: Result<types::CreateCustomObject, String>,
     }
     impl<'a> CustomObjectsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2205,6 +2207,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2254,6 +2257,7 @@ pub mod builder {
         body: Result<types::UpdateCustomObject, String>,
     }
     impl<'a> CustomObjectsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2319,6 +2323,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2364,6 +2369,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CustomObjectTypesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2396,6 +2402,7 @@ pub mod builder {
         body: Result<types::CreateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2446,6 +2453,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectTypesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2495,6 +2503,7 @@ pub mod builder {
         body: Result<types::UpdateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2562,6 +2571,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectTypesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -851,6 +851,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> GroupsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -925,6 +926,7 @@ pub mod builder {
         body: Result<types::CreateGroup, String>,
     }
     impl<'a> GroupsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -986,6 +988,7 @@ pub mod builder {
         body: Result<types::AddGroupMember, String>,
     }
     impl<'a> GroupsAddMember<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1052,6 +1055,7 @@ pub mod builder {
         user_id: Result<::std::string::String, String>,
     }
     impl<'a> GroupsRemoveMember<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1114,6 +1118,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GroupsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1178,6 +1183,7 @@ pub mod builder {
         body: Result<types::UpdateGroup, String>,
     }
     impl<'a> GroupsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1255,6 +1261,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> GroupsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

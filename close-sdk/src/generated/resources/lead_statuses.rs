@@ -384,6 +384,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> LeadStatusesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -413,6 +414,7 @@ pub mod builder {
         body: Result<types::CreateLeadStatus, String>,
     }
     impl<'a> LeadStatusesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -462,6 +464,7 @@ pub mod builder {
         body: Result<types::UpdateLeadStatus, String>,
     }
     impl<'a> LeadStatusesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -527,6 +530,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> LeadStatusesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

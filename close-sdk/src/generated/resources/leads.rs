@@ -2792,6 +2792,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> LeadsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2863,6 +2864,7 @@ pub mod builder {
         body: Result<types::CreateLead, String>,
     }
     impl<'a> LeadsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2907,6 +2909,7 @@ pub mod builder {
         body: Result<types::MergeLeads, String>,
     }
     impl<'a> LeadsMerge<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2957,6 +2960,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> LeadsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3020,6 +3024,7 @@ pub mod builder {
         body: Result<types::UpdateLead, String>,
     }
     impl<'a> LeadsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3081,6 +3086,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> LeadsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -966,6 +966,7 @@ pub mod builder {
         body: Result<types::BulkUpdateMemberships, String>,
     }
     impl<'a> MembershipsBulkUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1016,6 +1017,7 @@ pub mod builder {
         body: Result<types::CreateMembership, String>,
     }
     impl<'a> MembershipsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1065,6 +1067,7 @@ pub mod builder {
         body: Result<types::UpdateMembership, String>,
     }
     impl<'a> MembershipsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1130,6 +1133,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> MembershipsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1176,6 +1180,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> MembershipsGetPinnedViews<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1225,6 +1230,7 @@ pub mod builder {
         body: Result<types::PinnedViews, String>,
     }
     impl<'a> MembershipsUpdatePinnedViews<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -1895,6 +1895,7 @@ pub mod builder {
         >,
     }
     impl<'a> OpportunitiesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2658,6 +2659,7 @@ pub mod builder {
         body: Result<types::CreateOpportunity, String>,
     }
     impl<'a> OpportunitiesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2707,6 +2709,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> OpportunitiesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2772,6 +2775,7 @@ pub mod builder {
         body: Result<types::UpdateOpportunity, String>,
     }
     impl<'a> OpportunitiesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2837,6 +2841,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> OpportunitiesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -610,6 +610,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> PipelinesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -639,6 +640,7 @@ pub mod builder {
         body: Result<types::CreatePipeline, String>,
     }
     impl<'a> PipelinesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -688,6 +690,7 @@ pub mod builder {
         body: Result<types::UpdatePipeline, String>,
     }
     impl<'a> PipelinesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -753,6 +756,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PipelinesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

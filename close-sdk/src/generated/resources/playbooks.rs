@@ -1045,6 +1045,7 @@ pub mod builder {
         position_gt: Result<Option<i64>, String>,
     }
     impl<'a> PlaybooksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1151,6 +1152,7 @@ pub mod builder {
         body: Result<types::CreatePlaybook, String>,
     }
     impl<'a> PlaybooksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1197,6 +1199,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1244,6 +1247,7 @@ pub mod builder {
         body: Result<types::UpdatePlaybook, String>,
     }
     impl<'a> PlaybooksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1307,6 +1311,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1353,6 +1358,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksArchive<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1399,6 +1405,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksUnarchive<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

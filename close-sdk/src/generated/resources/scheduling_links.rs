@@ -2449,6 +2449,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> SchedulingLinksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2478,6 +2479,7 @@ pub mod builder {
         body: Result<types::CreateSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2528,6 +2530,7 @@ pub mod builder {
         body: Result<types::SchedulingLinkIntegrationInput, String>,
     }
     impl<'a> SchedulingLinksCreateIntegration<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2579,6 +2582,7 @@ pub mod builder {
         source_id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksDeleteIntegration<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2625,6 +2629,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2674,6 +2679,7 @@ pub mod builder {
         body: Result<types::UpdateSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2741,6 +2747,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2786,6 +2793,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> SchedulingLinksListShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2815,6 +2823,7 @@ pub mod builder {
         body: Result<types::CreateSharedSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksCreateShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2866,6 +2875,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksGetShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2915,6 +2925,7 @@ pub mod builder {
         body: Result<types::UpdateSharedSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksUpdateShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2983,6 +2994,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksDeleteShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3029,6 +3041,7 @@ pub mod builder {
         body: Result<types::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksCreateSharedAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3083,6 +3096,7 @@ pub mod builder {
         body: Result<types::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksDeleteSharedAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -2817,6 +2817,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> SequencesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2874,6 +2875,7 @@ pub mod builder {
         body: Result<types::CreateSequence, String>,
     }
     impl<'a> SequencesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2922,6 +2924,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> SequencesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2995,6 +2998,7 @@ pub mod builder {
         body: Result<types::UpdateSequence, String>,
     }
     impl<'a> SequencesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3058,6 +3062,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SequencesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3108,6 +3113,7 @@ pub mod builder {
         sequence_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> SequencesListSubscriptions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3213,6 +3219,7 @@ pub mod builder {
         body: Result<types::CreateSequenceSubscription, String>,
     }
     impl<'a> SequencesCreateSubscription<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3264,6 +3271,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SequencesGetSubscription<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3313,6 +3321,7 @@ pub mod builder {
         body: Result<types::UpdateSequenceSubscription, String>,
     }
     impl<'a> SequencesUpdateSubscription<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
