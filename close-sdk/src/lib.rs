@@ -99,6 +99,10 @@
     doc = "[`events`]: https://docs.rs/close-sdk/latest/close_sdk/events/"
 )]
 #![forbid(unsafe_code)]
+// No rendered source pages: they were a third of `cargo doc`'s output (19 of 85 MB, 16 MB of it
+// the generated code, one 5 MB page for `activities`) and no item's docs need them; docs.rs has
+// its own source view, and the source is in every user's cargo registry.
+#![doc(html_no_source)]
 #![warn(missing_docs)]
 // docs.rs (`--cfg docsrs`, nightly): label every item with the features it needs. `doc_cfg`
 // does it by itself since `doc_auto_cfg` was folded into it (nightly, late 2025).
@@ -113,6 +117,9 @@ mod error;
 pub mod events;
 #[cfg(feature = "forms")]
 pub mod forms;
+// Hidden, though private, so that rustdoc leaves out the redirect page of each of its modules
+// (its items are documented where they are re-exported: `types`, `builder`, `handles`, …).
+#[doc(hidden)]
 mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -148,9 +155,16 @@ pub use api::memberships::MembershipsExt;
 pub use api::opportunities::{OpportunitiesExt, OpportunityFilter};
 #[cfg(feature = "organizations")]
 pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
-pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
+pub use api::pagination;
+// Through the public module, so that rustdoc documents each once (in `pagination`,
+// `provisioning`) and links there, instead of a second page at the root.
+#[doc(no_inline)]
+pub use self::pagination::{ListOptions, Paginated, DEFAULT_PAGE_SIZE};
 #[cfg(feature = "memberships")]
-pub use api::provisioning::{self, ProvisioningExt};
+#[doc(no_inline)]
+pub use self::provisioning::ProvisioningExt;
+#[cfg(feature = "memberships")]
+pub use api::provisioning;
 pub use api::raw::RawRequest;
 pub use api::request_future::RequestFuture;
 #[cfg(feature = "roles")]
@@ -170,14 +184,19 @@ pub use error::{ApiError, CallSite, DecodeContext, Error, ErrorBody, ErrorDetail
 pub use generated::by_resource::*;
 pub use generated::{builder, handles, types, ByteStream, Client, ResponseValue};
 pub use redact::SECRET_MEMBERS;
-/// The HTTP method of a [raw request](Client::request) (reqwest's and `http`'s `Method`).
+// The HTTP method of a raw request (reqwest's and `http`'s `Method`).
+#[doc(no_inline)]
 pub use reqwest::Method;
 // Crates whose types appear in this crate's API, so a user names them without a dependency (and
 // a version) of their own: webhook headers, your own `reqwest::Client`, OAuth tokens, mocks.
-pub use http::{self, HeaderMap, HeaderValue};
+// Their types are `no_inline`: their pages are their crates' (docs.rs), not copies here.
+pub use http;
+#[doc(no_inline)]
+pub use http::{HeaderMap, HeaderValue};
 #[cfg(feature = "mock")]
 pub use httpmock;
 pub use reqwest;
+#[doc(no_inline)]
 pub use secrecy::{ExposeSecret, SecretString};
 pub use transport::context::ClientContext;
 pub use transport::retry::RetryPolicy;

@@ -729,11 +729,26 @@ impl Plan {
     /// Rewrites each request builder's doc in the parts' sources: progenitor's "Builder for
     /// [`Client::leads_list`]" names a `#[doc(hidden)]` method; the doc names the handle call
     /// instead. Fails when a builder's doc is not progenitor's (its wording changed).
+    ///
+    /// Each builder's `new(client)` is `#[doc(hidden)]`: its handle method builds it, a user
+    /// never does, and an undocumented constructor on every request page only misleads.
     pub fn rewrite_builder_docs(&self, parts: &mut [PartOutput]) -> Result<()> {
+        const NEW: &str = "\n        pub fn new(client: &'a super::Client) -> Self {";
+        const HIDDEN_NEW: &str =
+            "\n        #[doc(hidden)]\n        pub fn new(client: &'a super::Client) -> Self {";
         for p in parts.iter_mut() {
             if !matches!(p.part.kind, PartKind::Resource(_)) {
                 continue;
             }
+            let news = p.source.matches(NEW).count();
+            if news != p.operations.len() {
+                bail!(
+                    "part `{}`: {news} builder constructors `new(client)` for {} operations",
+                    p.part.module,
+                    p.operations.len()
+                );
+            }
+            p.source = p.source.replace(NEW, HIDDEN_NEW);
             for op in &p.operations {
                 let Some(m) = self.methods.get(&op.id) else {
                     bail!("operation `{}` is not in the handle plan", op.id);

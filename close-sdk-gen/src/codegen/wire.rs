@@ -574,9 +574,16 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
         "A value of [`{name}`] that Close sent and this SDK does not know (only decoding makes \
          one; [`{opaque}::as_str`] reads it)."
     );
+    // The opaque newtype has no doc page (`#[doc(hidden)]`, below): nothing names it, and a page
+    // of trait impls each (~50 KB, 60 types) is most of what it would add to the docs; the
+    // variant says how to read it.
+    let variant_doc = format!(
+        "A value this version of the SDK does not know, as Close sent it (decoded, and written \
+         back as it came; it cannot be built by hand, and `FromStr` never makes one); \
+         [`{name}::as_str`] reads it."
+    );
     let variant: syn::Variant = syn::parse_quote! {
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        #[doc = #variant_doc]
         #[cfg_attr(feature = "schemars", schemars(skip))]
         #unknown(#opaque)
     };
@@ -587,6 +594,7 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
     let items: Vec<Item> = vec![
         syn::parse_quote! {
             #[doc = #opaque_doc]
+            #[doc(hidden)]
             #(#opaque_derives)*
             pub struct #opaque(::std::string::String);
         },

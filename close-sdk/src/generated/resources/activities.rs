@@ -335,8 +335,7 @@ pub mod types {
         Sms,
         TaskCompleted,
         WhatsAppMessage,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`ActivityKind::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownActivityKind),
     }
@@ -643,8 +642,7 @@ pub mod types {
         Incoming,
         #[cfg_attr(feature = "schemars", serde(rename = "outgoing"))]
         Outgoing,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CommunicationDirection::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCommunicationDirection),
     }
@@ -806,8 +804,7 @@ pub mod types {
         Inbound,
         #[cfg_attr(feature = "schemars", serde(rename = "outbound"))]
         Outbound,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateCallActivityDirection::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateCallActivityDirection),
     }
@@ -846,8 +843,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "Close.io"))]
         CloseIo,
         External,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateCallActivitySource::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateCallActivitySource),
     }
@@ -899,8 +895,7 @@ pub mod types {
         Failed,
         #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateCallActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateCallActivityStatus),
     }
@@ -1003,8 +998,7 @@ pub mod types {
         Draft,
         #[cfg_attr(feature = "schemars", serde(rename = "published"))]
         Published,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateCustomActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateCustomActivityStatus),
     }
@@ -1249,8 +1243,7 @@ pub mod types {
         Sent,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateEmailActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateEmailActivityStatus),
     }
@@ -1634,8 +1627,7 @@ pub mod types {
         VideoQuicktime,
         #[cfg_attr(feature = "schemars", serde(rename = "video/webm"))]
         VideoWebm,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateSmsActivityAttachmentsItemContentType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateSmsActivityAttachmentsItemContentType),
     }
@@ -1714,8 +1706,7 @@ pub mod types {
         Inbound,
         #[cfg_attr(feature = "schemars", serde(rename = "outbound"))]
         Outbound,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateSmsActivityDirection::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateSmsActivityDirection),
     }
@@ -1754,8 +1745,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "Close.io"))]
         CloseIo,
         External,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateSmsActivitySource::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateSmsActivitySource),
     }
@@ -1803,8 +1793,7 @@ pub mod types {
         Sent,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreateSmsActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreateSmsActivityStatus),
     }
@@ -2022,8 +2011,7 @@ pub mod types {
         Whatsapp,
         #[cfg_attr(feature = "schemars", serde(rename = "webform"))]
         Webform,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreationSource::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreationSource),
     }
@@ -4272,8 +4260,7 @@ pub mod types {
         Sent,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`MessageStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownMessageStatus),
     }
@@ -4617,8 +4604,7 @@ pub mod types {
         Inbound,
         #[cfg_attr(feature = "schemars", serde(rename = "outbound"))]
         Outbound,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`PhoneActivityDirection::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownPhoneActivityDirection),
     }
@@ -4657,8 +4643,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "Close.io"))]
         CloseIo,
         External,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`PhoneActivitySource::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownPhoneActivitySource),
     }
@@ -5108,8 +5093,7 @@ pub mod types {
         Failed,
         #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UpdateCallActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUpdateCallActivityStatus),
     }
@@ -5171,8 +5155,7 @@ pub mod types {
         Draft,
         #[cfg_attr(feature = "schemars", serde(rename = "published"))]
         Published,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UpdateCustomActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUpdateCustomActivityStatus),
     }
@@ -5308,8 +5291,7 @@ pub mod types {
         Sent,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UpdateEmailActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUpdateEmailActivityStatus),
     }
@@ -5503,8 +5485,7 @@ pub mod types {
         VideoQuicktime,
         #[cfg_attr(feature = "schemars", serde(rename = "video/webm"))]
         VideoWebm,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UpdateSmsActivityAttachmentsItemContentType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUpdateSmsActivityAttachmentsItemContentType),
     }
@@ -5591,8 +5572,7 @@ pub mod types {
         Sent,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UpdateSmsActivityStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUpdateSmsActivityStatus),
     }
@@ -7265,6 +7245,7 @@ pub mod types {
         }
     }
     ///A value of [`ActivityKind`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownActivityKind::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownActivityKind(::std::string::String);
     impl UnknownActivityKind {
@@ -8446,6 +8427,7 @@ pub mod types {
         }
     }
     ///A value of [`CommunicationDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCommunicationDirection::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCommunicationDirection(::std::string::String);
     impl UnknownCommunicationDirection {
@@ -9041,6 +9023,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateCallActivityDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCallActivityDirection::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateCallActivityDirection(::std::string::String);
     impl UnknownCreateCallActivityDirection {
@@ -9094,6 +9077,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateCallActivitySource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCallActivitySource::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateCallActivitySource(::std::string::String);
     impl UnknownCreateCallActivitySource {
@@ -9145,6 +9129,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateCallActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCallActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateCallActivityStatus(::std::string::String);
     impl UnknownCreateCallActivityStatus {
@@ -9519,6 +9504,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateCustomActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCustomActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateCustomActivityStatus(::std::string::String);
     impl UnknownCreateCustomActivityStatus {
@@ -10658,6 +10644,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateEmailActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateEmailActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateEmailActivityStatus(::std::string::String);
     impl UnknownCreateEmailActivityStatus {
@@ -12212,6 +12199,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateSmsActivityAttachmentsItemContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityAttachmentsItemContentType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateSmsActivityAttachmentsItemContentType(::std::string::String);
     impl UnknownCreateSmsActivityAttachmentsItemContentType {
@@ -12343,6 +12331,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateSmsActivityDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityDirection::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateSmsActivityDirection(::std::string::String);
     impl UnknownCreateSmsActivityDirection {
@@ -12396,6 +12385,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateSmsActivitySource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivitySource::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateSmsActivitySource(::std::string::String);
     impl UnknownCreateSmsActivitySource {
@@ -12445,6 +12435,7 @@ pub mod types {
         }
     }
     ///A value of [`CreateSmsActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreateSmsActivityStatus(::std::string::String);
     impl UnknownCreateSmsActivityStatus {
@@ -13385,6 +13376,7 @@ pub mod types {
         }
     }
     ///A value of [`CreationSource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreationSource::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreationSource(::std::string::String);
     impl UnknownCreationSource {
@@ -23490,6 +23482,7 @@ pub mod types {
         }
     }
     ///A value of [`MessageStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownMessageStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownMessageStatus(::std::string::String);
     impl UnknownMessageStatus {
@@ -25051,6 +25044,7 @@ pub mod types {
         }
     }
     ///A value of [`PhoneActivityDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneActivityDirection::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownPhoneActivityDirection(::std::string::String);
     impl UnknownPhoneActivityDirection {
@@ -25100,6 +25094,7 @@ pub mod types {
         }
     }
     ///A value of [`PhoneActivitySource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneActivitySource::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownPhoneActivitySource(::std::string::String);
     impl UnknownPhoneActivitySource {
@@ -27010,6 +27005,7 @@ pub mod types {
         }
     }
     ///A value of [`UpdateCallActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateCallActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUpdateCallActivityStatus(::std::string::String);
     impl UnknownUpdateCallActivityStatus {
@@ -27159,6 +27155,7 @@ pub mod types {
         }
     }
     ///A value of [`UpdateCustomActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateCustomActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUpdateCustomActivityStatus(::std::string::String);
     impl UnknownUpdateCustomActivityStatus {
@@ -27885,6 +27882,7 @@ pub mod types {
         }
     }
     ///A value of [`UpdateEmailActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateEmailActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUpdateEmailActivityStatus(::std::string::String);
     impl UnknownUpdateEmailActivityStatus {
@@ -28503,6 +28501,7 @@ pub mod types {
         }
     }
     ///A value of [`UpdateSmsActivityAttachmentsItemContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateSmsActivityAttachmentsItemContentType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUpdateSmsActivityAttachmentsItemContentType(::std::string::String);
     impl UnknownUpdateSmsActivityAttachmentsItemContentType {
@@ -28634,6 +28633,7 @@ pub mod types {
         }
     }
     ///A value of [`UpdateSmsActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateSmsActivityStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUpdateSmsActivityStatus(::std::string::String);
     impl UnknownUpdateSmsActivityStatus {
@@ -31962,6 +31962,7 @@ pub mod builder {
         user_id_in: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -32426,6 +32427,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesCallsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -32770,6 +32772,7 @@ pub mod builder {
         body: Result<types::CreateCallActivity, String>,
     }
     impl<'a> ActivitiesCallsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -32823,6 +32826,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesCallsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -32874,6 +32878,7 @@ pub mod builder {
         body: Result<types::UpdateCallActivity, String>,
     }
     impl<'a> ActivitiesCallsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -32945,6 +32950,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesCallsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33006,6 +33012,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesCreationsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33350,6 +33357,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesCreationsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33417,6 +33425,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesCustomActivitiesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33807,6 +33816,7 @@ pub mod builder {
         body: Result<types::CreateCustomActivity, String>,
     }
     impl<'a> ActivitiesCustomActivitiesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33862,6 +33872,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesCustomActivitiesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33913,6 +33924,7 @@ pub mod builder {
         body: Result<types::UpdateCustomActivity, String>,
     }
     impl<'a> ActivitiesCustomActivitiesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -33986,6 +33998,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesCustomActivitiesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34047,6 +34060,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesEmailsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34391,6 +34405,7 @@ pub mod builder {
         body: Result<types::CreateEmailActivity, String>,
     }
     impl<'a> ActivitiesEmailsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34444,6 +34459,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesEmailsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34495,6 +34511,7 @@ pub mod builder {
         body: Result<types::UpdateEmailActivity, String>,
     }
     impl<'a> ActivitiesEmailsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34566,6 +34583,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesEmailsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34627,6 +34645,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesEmailThreadsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -34971,6 +34990,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesEmailThreadsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35021,6 +35041,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesEmailThreadsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35089,6 +35110,7 @@ pub mod builder {
         user_id_in: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesFormSubmissionsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35554,6 +35576,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ActivitiesFormSubmissionsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35620,6 +35643,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesFormSubmissionsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35682,6 +35706,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesImportUpdatesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -36044,6 +36069,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ActivitiesImportUpdatesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -36110,6 +36136,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesImportUpdatesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -36171,6 +36198,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesLeadMergesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -36515,6 +36543,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesLeadMergesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -36581,6 +36610,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesMeetingsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -36943,6 +36973,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ActivitiesMeetingsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37010,6 +37041,7 @@ pub mod builder {
         body: Result<types::UpdateMeetingActivity, String>,
     }
     impl<'a> ActivitiesMeetingsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37083,6 +37115,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesMeetingsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37130,6 +37163,7 @@ pub mod builder {
         body: Result<types::CreateMeetingIntegration, String>,
     }
     impl<'a> ActivitiesMeetingsCreateIntegration<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37217,6 +37251,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesNotesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37561,6 +37596,7 @@ pub mod builder {
         body: Result<types::CreateNoteActivity, String>,
     }
     impl<'a> ActivitiesNotesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37614,6 +37650,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesNotesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37665,6 +37702,7 @@ pub mod builder {
         body: Result<types::UpdateNoteActivity, String>,
     }
     impl<'a> ActivitiesNotesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37736,6 +37774,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesNotesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -37797,6 +37836,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesSmsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38142,6 +38182,7 @@ pub mod builder {
         body: Result<types::CreateSmsActivity, String>,
     }
     impl<'a> ActivitiesSmsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38212,6 +38253,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesSmsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38263,6 +38305,7 @@ pub mod builder {
         body: Result<types::UpdateSmsActivity, String>,
     }
     impl<'a> ActivitiesSmsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38334,6 +38377,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesSmsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38395,6 +38439,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesLeadStatusChangesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38739,6 +38784,7 @@ pub mod builder {
         body: Result<types::CreateLeadStatusChangeActivity, String>,
     }
     impl<'a> ActivitiesLeadStatusChangesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38795,6 +38841,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesLeadStatusChangesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38845,6 +38892,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesLeadStatusChangesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -38907,6 +38955,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesOpportunityStatusChangesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39276,6 +39325,7 @@ pub mod builder {
         body: Result<types::CreateOpportunityStatusChangeActivity, String>,
     }
     impl<'a> ActivitiesOpportunityStatusChangesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39335,6 +39385,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesOpportunityStatusChangesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39388,6 +39439,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesOpportunityStatusChangesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39449,6 +39501,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesTaskCompletionsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39793,6 +39846,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesTaskCompletionsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39843,6 +39897,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesTaskCompletionsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -39905,6 +39960,7 @@ pub mod builder {
         user_id: Result<Option<crate::IdList>, String>,
     }
     impl<'a> ActivitiesWhatsappMessagesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40273,6 +40329,7 @@ pub mod builder {
         body: Result<types::CreateWhatsAppMessage, String>,
     }
     impl<'a> ActivitiesWhatsappMessagesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40345,6 +40402,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesWhatsappMessagesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40396,6 +40454,7 @@ pub mod builder {
         body: Result<types::UpdateWhatsAppMessage, String>,
     }
     impl<'a> ActivitiesWhatsappMessagesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40469,6 +40528,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ActivitiesWhatsappMessagesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40514,6 +40574,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CustomActivityTypesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -40545,6 +40606,7 @@ pub mod builder {
         body: Result<types::CreateCustomActivityType, String>,
     }
     impl<'a> CustomActivityTypesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40600,6 +40662,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomActivityTypesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40651,6 +40714,7 @@ pub mod builder {
         body: Result<types::UpdateCustomActivityType, String>,
     }
     impl<'a> CustomActivityTypesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -40724,6 +40788,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomActivityTypesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

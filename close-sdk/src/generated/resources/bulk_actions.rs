@@ -28,8 +28,7 @@ pub mod types {
         CustomActivity,
         #[cfg_attr(feature = "schemars", serde(rename = "form_submission"))]
         FormSubmission,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkActionObjectType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkActionObjectType),
     }
@@ -82,8 +81,7 @@ pub mod types {
         Resuming,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkActionStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkActionStatus),
     }
@@ -399,8 +397,7 @@ pub mod types {
             serde(rename = "clear_custom_object_custom_field")
         )]
         ClearCustomObjectCustomField,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkEditActionType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkEditActionType),
     }
@@ -455,8 +452,7 @@ pub mod types {
         Add,
         #[cfg_attr(feature = "schemars", serde(rename = "remove"))]
         Remove,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkEditCustomFieldOperation::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkEditCustomFieldOperation),
     }
@@ -626,8 +622,7 @@ pub mod types {
         Contact,
         #[cfg_attr(feature = "schemars", serde(rename = "all"))]
         All,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkEmailContactPreference::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkEmailContactPreference),
     }
@@ -824,8 +819,7 @@ pub mod types {
         Pause,
         #[cfg_attr(feature = "schemars", serde(rename = "reassign"))]
         Reassign,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkSequenceSubscriptionActionType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkSequenceSubscriptionActionType),
     }
@@ -869,8 +863,7 @@ pub mod types {
         Lead,
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`BulkSequenceSubscriptionContactPreference::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownBulkSequenceSubscriptionContactPreference),
     }
@@ -1106,6 +1099,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A value of [`BulkActionObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkActionObjectType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkActionObjectType(::std::string::String);
     impl UnknownBulkActionObjectType {
@@ -1161,6 +1155,7 @@ pub mod types {
         }
     }
     ///A value of [`BulkActionStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkActionStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkActionStatus(::std::string::String);
     impl UnknownBulkActionStatus {
@@ -2371,6 +2366,7 @@ pub mod types {
         }
     }
     ///A value of [`BulkEditActionType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEditActionType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkEditActionType(::std::string::String);
     impl UnknownBulkEditActionType {
@@ -2444,6 +2440,7 @@ pub mod types {
         }
     }
     ///A value of [`BulkEditCustomFieldOperation`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEditCustomFieldOperation::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkEditCustomFieldOperation(::std::string::String);
     impl UnknownBulkEditCustomFieldOperation {
@@ -3108,6 +3105,7 @@ pub mod types {
         }
     }
     ///A value of [`BulkEmailContactPreference`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEmailContactPreference::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkEmailContactPreference(::std::string::String);
     impl UnknownBulkEmailContactPreference {
@@ -3973,6 +3971,7 @@ pub mod types {
         }
     }
     ///A value of [`BulkSequenceSubscriptionActionType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkSequenceSubscriptionActionType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkSequenceSubscriptionActionType(::std::string::String);
     impl UnknownBulkSequenceSubscriptionActionType {
@@ -4032,6 +4031,7 @@ pub mod types {
         }
     }
     ///A value of [`BulkSequenceSubscriptionContactPreference`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkSequenceSubscriptionContactPreference::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownBulkSequenceSubscriptionContactPreference(::std::string::String);
     impl UnknownBulkSequenceSubscriptionContactPreference {
@@ -5350,6 +5350,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> BulkActionsDeleteList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5425,6 +5426,7 @@ pub mod builder {
         body: Result<types::CreateBulkDelete, String>,
     }
     impl<'a> BulkActionsDeleteCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5479,6 +5481,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BulkActionsDeleteGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5547,6 +5550,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> BulkActionsEditList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5622,6 +5626,7 @@ pub mod builder {
         body: Result<types::CreateBulkEdit, String>,
     }
     impl<'a> BulkActionsEditCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5676,6 +5681,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BulkActionsEditGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5745,6 +5751,7 @@ pub mod builder {
         template_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BulkActionsEmailList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5836,6 +5843,7 @@ pub mod builder {
         body: Result<types::CreateBulkEmail, String>,
     }
     impl<'a> BulkActionsEmailCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5890,6 +5898,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BulkActionsEmailGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5958,6 +5967,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> BulkActionsSequenceSubscriptionsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6036,6 +6046,7 @@ pub mod builder {
         body: Result<types::CreateBulkSequenceSubscription, String>,
     }
     impl<'a> BulkActionsSequenceSubscriptionsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6093,6 +6104,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BulkActionsSequenceSubscriptionsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -1313,6 +1313,7 @@ pub mod builder {
         thread_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CommentsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1378,6 +1379,7 @@ pub mod builder {
         body: Result<types::CreateComment, String>,
     }
     impl<'a> CommentsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1427,6 +1429,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CommentsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1476,6 +1479,7 @@ pub mod builder {
         body: Result<types::UpdateComment, String>,
     }
     impl<'a> CommentsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1543,6 +1547,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CommentsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1592,6 +1597,7 @@ pub mod builder {
         object_ids: Result<Option<crate::IdList>, String>,
     }
     impl<'a> CommentsListThreads<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1681,6 +1687,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CommentsGetThread<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

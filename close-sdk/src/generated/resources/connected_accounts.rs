@@ -1005,6 +1005,7 @@ pub mod builder {
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ConnectedAccountsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1071,6 +1072,7 @@ pub mod builder {
         fields: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> ConnectedAccountsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1138,6 +1140,7 @@ pub mod builder {
         allowing_user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> SendAsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1214,6 +1217,7 @@ pub mod builder {
         body: Result<types::CreateSendAs, String>,
     }
     impl<'a> SendAsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1267,6 +1271,7 @@ pub mod builder {
         allowing_user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> SendAsDeleteByUser<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1339,6 +1344,7 @@ pub mod builder {
         body: Result<types::BulkSendAs, String>,
     }
     impl<'a> SendAsBulkCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1394,6 +1400,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SendAsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1444,6 +1451,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SendAsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -738,6 +738,7 @@ pub mod builder {
         lead_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ContactsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -830,6 +831,7 @@ pub mod builder {
         body: Result<crate::types::CreateContact, String>,
     }
     impl<'a> ContactsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -898,6 +900,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ContactsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -966,6 +969,7 @@ pub mod builder {
         body: Result<types::UpdateContact, String>,
     }
     impl<'a> ContactsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1051,6 +1055,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ContactsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -4277,6 +4277,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsActivityList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4352,6 +4353,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4407,6 +4409,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsActivityGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4474,6 +4477,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4545,6 +4549,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsActivityDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4593,6 +4598,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsContactList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4668,6 +4674,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsContactCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4723,6 +4730,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsContactGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4790,6 +4798,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsContactUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4861,6 +4870,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsContactDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4906,6 +4916,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CustomFieldsCustomObjectList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -4937,6 +4948,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4991,6 +5003,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsCustomObjectGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5042,6 +5055,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5113,6 +5127,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsCustomObjectDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5161,6 +5176,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsLeadList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5236,6 +5252,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5291,6 +5308,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsLeadGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5358,6 +5376,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5429,6 +5448,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsLeadDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5477,6 +5497,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> CustomFieldsOpportunityList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5552,6 +5573,7 @@ pub mod builder {
         body: Result<types::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5607,6 +5629,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsOpportunityGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5674,6 +5697,7 @@ pub mod builder {
         body: Result<types::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5745,6 +5769,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsOpportunityDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5791,6 +5816,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsSharedList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5840,6 +5866,7 @@ pub mod builder {
         body: Result<types::CreateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5897,6 +5924,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CustomFieldsSharedGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5964,6 +5992,7 @@ pub mod builder {
         body: Result<types::UpdateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6037,6 +6066,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsSharedDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6084,6 +6114,7 @@ pub mod builder {
         body: Result<types::CreateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedCreateAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6159,6 +6190,7 @@ pub mod builder {
         object_type: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsSharedGetAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6226,6 +6258,7 @@ pub mod builder {
         body: Result<types::UpdateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedUpdateAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6316,6 +6349,7 @@ pub mod builder {
         object_type: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldsSharedDeleteAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6377,6 +6411,7 @@ pub mod builder {
         object_type: Result<::std::string::String, String>,
     }
     impl<'a> CustomFieldSchemasGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6428,6 +6463,7 @@ pub mod builder {
         body: Result<types::UpdateCustomFieldSchema, String>,
     }
     impl<'a> CustomFieldSchemasUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

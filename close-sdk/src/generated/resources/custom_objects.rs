@@ -2089,6 +2089,7 @@ pub mod builder {
         lead_id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2159,6 +2160,7 @@ pub mod builder {
         body: Result<types::CreateCustomObject, String>,
     }
     impl<'a> CustomObjectsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2213,6 +2215,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2264,6 +2267,7 @@ pub mod builder {
         body: Result<types::UpdateCustomObject, String>,
     }
     impl<'a> CustomObjectsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2335,6 +2339,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2380,6 +2385,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CustomObjectTypesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2414,6 +2420,7 @@ pub mod builder {
         body: Result<types::CreateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2470,6 +2477,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectTypesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2521,6 +2529,7 @@ pub mod builder {
         body: Result<types::UpdateCustomObjectType, String>,
     }
     impl<'a> CustomObjectTypesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2594,6 +2603,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> CustomObjectTypesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

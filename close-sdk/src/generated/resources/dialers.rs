@@ -117,8 +117,7 @@ pub mod types {
         SavedSearch,
         #[cfg_attr(feature = "schemars", serde(rename = "shared-entry"))]
         SharedEntry,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`DialersListSourceType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownDialersListSourceType),
     }
@@ -574,6 +573,7 @@ pub mod types {
         }
     }
     ///A value of [`DialersListSourceType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownDialersListSourceType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownDialersListSourceType(::std::string::String);
     impl UnknownDialersListSourceType {
@@ -696,6 +696,7 @@ pub mod builder {
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DialersList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -869,6 +870,7 @@ pub mod builder {
         organization_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DialersGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

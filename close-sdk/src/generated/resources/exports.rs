@@ -244,8 +244,7 @@ pub mod types {
         Iso8601,
         #[cfg_attr(feature = "schemars", serde(rename = "excel"))]
         Excel,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`ExportDateFormat::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownExportDateFormat),
     }
@@ -286,8 +285,7 @@ pub mod types {
         Csv,
         #[cfg_attr(feature = "schemars", serde(rename = "json"))]
         Json,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`ExportFormat::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownExportFormat),
     }
@@ -347,8 +345,7 @@ pub mod types {
         Contacts,
         #[cfg_attr(feature = "schemars", serde(rename = "lead_opps"))]
         LeadOpps,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`LeadExportType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownLeadExportType),
     }
@@ -1325,6 +1322,7 @@ pub mod types {
         }
     }
     ///A value of [`ExportDateFormat`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownExportDateFormat::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownExportDateFormat(::std::string::String);
     impl UnknownExportDateFormat {
@@ -1376,6 +1374,7 @@ pub mod types {
         }
     }
     ///A value of [`ExportFormat`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownExportFormat::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownExportFormat(::std::string::String);
     impl UnknownExportFormat {
@@ -1528,6 +1527,7 @@ pub mod types {
         }
     }
     ///A value of [`LeadExportType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownLeadExportType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownLeadExportType(::std::string::String);
     impl UnknownLeadExportType {
@@ -1750,6 +1750,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> ExportsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1825,6 +1826,7 @@ pub mod builder {
         body: Result<types::CreateLeadExport, String>,
     }
     impl<'a> ExportsCreateLead<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1877,6 +1879,7 @@ pub mod builder {
         body: Result<types::CreateOpportunityExport, String>,
     }
     impl<'a> ExportsCreateOpportunity<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1932,6 +1935,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ExportsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

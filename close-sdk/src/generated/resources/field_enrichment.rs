@@ -92,8 +92,7 @@ pub mod types {
         Lead,
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`RunFieldEnrichmentObjectType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownRunFieldEnrichmentObjectType),
     }
@@ -536,6 +535,7 @@ pub mod types {
         }
     }
     ///A value of [`RunFieldEnrichmentObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownRunFieldEnrichmentObjectType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownRunFieldEnrichmentObjectType(::std::string::String);
     impl UnknownRunFieldEnrichmentObjectType {
@@ -652,6 +652,7 @@ pub mod builder {
         body: Result<types::RunFieldEnrichment, String>,
     }
     impl<'a> FieldEnrichmentCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

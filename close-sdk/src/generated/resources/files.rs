@@ -515,6 +515,7 @@ pub mod builder {
         body: Result<types::UploadFile, String>,
     }
     impl<'a> FilesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -851,6 +851,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> GroupsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -927,6 +928,7 @@ pub mod builder {
         body: Result<types::CreateGroup, String>,
     }
     impl<'a> GroupsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -994,6 +996,7 @@ pub mod builder {
         body: Result<types::AddGroupMember, String>,
     }
     impl<'a> GroupsAddMember<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1066,6 +1069,7 @@ pub mod builder {
         user_id: Result<::std::string::String, String>,
     }
     impl<'a> GroupsRemoveMember<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1128,6 +1132,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GroupsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1194,6 +1199,7 @@ pub mod builder {
         body: Result<types::UpdateGroup, String>,
     }
     impl<'a> GroupsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1277,6 +1283,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> GroupsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

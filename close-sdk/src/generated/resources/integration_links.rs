@@ -110,8 +110,7 @@ pub mod types {
         Contact,
         #[cfg_attr(feature = "schemars", serde(rename = "opportunity"))]
         Opportunity,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`IntegrationLinkType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownIntegrationLinkType),
     }
@@ -643,6 +642,7 @@ pub mod types {
         }
     }
     ///A value of [`IntegrationLinkType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownIntegrationLinkType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownIntegrationLinkType(::std::string::String);
     impl UnknownIntegrationLinkType {
@@ -874,6 +874,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> IntegrationLinksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -905,6 +906,7 @@ pub mod builder {
         body: Result<types::CreateIntegrationLink, String>,
     }
     impl<'a> IntegrationLinksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -961,6 +963,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> IntegrationLinksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1012,6 +1015,7 @@ pub mod builder {
         body: Result<types::UpdateIntegrationLink, String>,
     }
     impl<'a> IntegrationLinksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1085,6 +1089,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> IntegrationLinksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

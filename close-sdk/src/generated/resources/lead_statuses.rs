@@ -384,6 +384,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> LeadStatusesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -415,6 +416,7 @@ pub mod builder {
         body: Result<types::CreateLeadStatus, String>,
     }
     impl<'a> LeadStatusesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -470,6 +472,7 @@ pub mod builder {
         body: Result<types::UpdateLeadStatus, String>,
     }
     impl<'a> LeadStatusesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -541,6 +544,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> LeadStatusesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -2792,6 +2792,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> LeadsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2865,6 +2866,7 @@ pub mod builder {
         body: Result<types::CreateLead, String>,
     }
     impl<'a> LeadsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2915,6 +2917,7 @@ pub mod builder {
         body: Result<types::MergeLeads, String>,
     }
     impl<'a> LeadsMerge<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2971,6 +2974,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> LeadsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3036,6 +3040,7 @@ pub mod builder {
         body: Result<types::UpdateLead, String>,
     }
     impl<'a> LeadsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3103,6 +3108,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> LeadsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -966,6 +966,7 @@ pub mod builder {
         body: Result<types::BulkUpdateMemberships, String>,
     }
     impl<'a> MembershipsBulkUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1022,6 +1023,7 @@ pub mod builder {
         body: Result<types::CreateMembership, String>,
     }
     impl<'a> MembershipsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1077,6 +1079,7 @@ pub mod builder {
         body: Result<types::UpdateMembership, String>,
     }
     impl<'a> MembershipsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1148,6 +1151,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> MembershipsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1194,6 +1198,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> MembershipsGetPinnedViews<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1245,6 +1250,7 @@ pub mod builder {
         body: Result<types::PinnedViews, String>,
     }
     impl<'a> MembershipsUpdatePinnedViews<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -1895,6 +1895,7 @@ pub mod builder {
         >,
     }
     impl<'a> OpportunitiesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2660,6 +2661,7 @@ pub mod builder {
         body: Result<types::CreateOpportunity, String>,
     }
     impl<'a> OpportunitiesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2715,6 +2717,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> OpportunitiesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2782,6 +2785,7 @@ pub mod builder {
         body: Result<types::UpdateOpportunity, String>,
     }
     impl<'a> OpportunitiesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2853,6 +2857,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> OpportunitiesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -676,6 +676,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> OpportunityStatusesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -726,6 +727,7 @@ pub mod builder {
         body: Result<types::CreateOpportunityStatus, String>,
     }
     impl<'a> OpportunityStatusesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -800,6 +802,7 @@ pub mod builder {
         body: Result<types::UpdateOpportunityStatus, String>,
     }
     impl<'a> OpportunityStatusesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -889,6 +892,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> OpportunityStatusesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -369,6 +369,7 @@ pub mod builder {
         expand: Result<Option<::std::string::String>, String>,
     }
     impl<'a> OrganizationsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -437,6 +438,7 @@ pub mod builder {
         body: Result<types::UpdateOrganization, String>,
     }
     impl<'a> OrganizationsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

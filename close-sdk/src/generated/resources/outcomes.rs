@@ -113,8 +113,7 @@ pub mod types {
         Calls,
         #[cfg_attr(feature = "schemars", serde(rename = "meetings"))]
         Meetings,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`OutcomeAppliesTo::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownOutcomeAppliesTo),
     }
@@ -172,8 +171,7 @@ pub mod types {
         VmDropped,
         #[cfg_attr(feature = "schemars", serde(rename = "custom"))]
         Custom,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`OutcomeType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownOutcomeType),
     }
@@ -626,6 +624,7 @@ pub mod types {
         }
     }
     ///A value of [`OutcomeAppliesTo`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOutcomeAppliesTo::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownOutcomeAppliesTo(::std::string::String);
     impl UnknownOutcomeAppliesTo {
@@ -778,6 +777,7 @@ pub mod types {
         }
     }
     ///A value of [`OutcomeType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOutcomeType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownOutcomeType(::std::string::String);
     impl UnknownOutcomeType {
@@ -1033,6 +1033,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> OutcomesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1108,6 +1109,7 @@ pub mod builder {
         body: Result<types::CreateOutcome, String>,
     }
     impl<'a> OutcomesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1159,6 +1161,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> OutcomesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1224,6 +1227,7 @@ pub mod builder {
         body: Result<types::UpdateOutcome, String>,
     }
     impl<'a> OutcomesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1291,6 +1295,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> OutcomesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

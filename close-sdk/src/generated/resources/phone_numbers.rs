@@ -162,8 +162,7 @@ pub mod types {
         Mobile,
         #[cfg_attr(feature = "schemars", serde(rename = "tollfree"))]
         Tollfree,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CreatePhoneNumberCarrierType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCreatePhoneNumberCarrierType),
     }
@@ -224,8 +223,7 @@ pub mod types {
         Personal,
         #[cfg_attr(feature = "schemars", serde(rename = "group"))]
         Group,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`PhoneNumberSharing::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownPhoneNumberSharing),
     }
@@ -1048,6 +1046,7 @@ pub mod types {
         }
     }
     ///A value of [`CreatePhoneNumberCarrierType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreatePhoneNumberCarrierType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCreatePhoneNumberCarrierType(::std::string::String);
     impl UnknownCreatePhoneNumberCarrierType {
@@ -1211,6 +1210,7 @@ pub mod types {
         }
     }
     ///A value of [`PhoneNumberSharing`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneNumberSharing::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownPhoneNumberSharing(::std::string::String);
     impl UnknownPhoneNumberSharing {
@@ -1881,6 +1881,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> BlockedPhoneNumbersList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1956,6 +1957,7 @@ pub mod builder {
         body: Result<types::CreateBlockedPhoneNumber, String>,
     }
     impl<'a> BlockedPhoneNumbersCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2010,6 +2012,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> BlockedPhoneNumbersGetSettings<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2041,6 +2044,7 @@ pub mod builder {
         body: Result<types::UpdateBlockedPhoneNumberSettings, String>,
     }
     impl<'a> BlockedPhoneNumbersUpdateSettings<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2099,6 +2103,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BlockedPhoneNumbersGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2166,6 +2171,7 @@ pub mod builder {
         body: Result<types::UpdateBlockedPhoneNumber, String>,
     }
     impl<'a> BlockedPhoneNumbersUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2239,6 +2245,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> BlockedPhoneNumbersDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2290,6 +2297,7 @@ pub mod builder {
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> PhoneNumbersList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2417,6 +2425,7 @@ pub mod builder {
         body: Result<types::CreatePhoneNumber, String>,
     }
     impl<'a> PhoneNumbersCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2472,6 +2481,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> PhoneNumbersGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2539,6 +2549,7 @@ pub mod builder {
         body: Result<types::UpdatePhoneNumber, String>,
     }
     impl<'a> PhoneNumbersUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2610,6 +2621,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PhoneNumbersDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

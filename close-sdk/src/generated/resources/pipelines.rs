@@ -610,6 +610,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> PipelinesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -641,6 +642,7 @@ pub mod builder {
         body: Result<types::CreatePipeline, String>,
     }
     impl<'a> PipelinesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -696,6 +698,7 @@ pub mod builder {
         body: Result<types::UpdatePipeline, String>,
     }
     impl<'a> PipelinesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -767,6 +770,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PipelinesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -1045,6 +1045,7 @@ pub mod builder {
         position_gt: Result<Option<i64>, String>,
     }
     impl<'a> PlaybooksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1153,6 +1154,7 @@ pub mod builder {
         body: Result<types::CreatePlaybook, String>,
     }
     impl<'a> PlaybooksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1205,6 +1207,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1254,6 +1257,7 @@ pub mod builder {
         body: Result<types::UpdatePlaybook, String>,
     }
     impl<'a> PlaybooksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1323,6 +1327,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1369,6 +1374,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksArchive<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1417,6 +1423,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> PlaybooksUnarchive<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -450,8 +450,7 @@ pub mod types {
         Min,
         #[cfg_attr(feature = "schemars", serde(rename = "max"))]
         Max,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`ReportingGetCustomTransformY::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownReportingGetCustomTransformY),
     }
@@ -2877,6 +2876,7 @@ pub mod types {
         }
     }
     ///A value of [`ReportingGetCustomTransformY`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownReportingGetCustomTransformY::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownReportingGetCustomTransformY(::std::string::String);
     impl UnknownReportingGetCustomTransformY {
@@ -4454,6 +4454,7 @@ pub mod builder {
         body: Result<types::ActivityReportRequest, String>,
     }
     impl<'a> ReportingGetActivity<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4509,6 +4510,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ReportingListActivityMetrics<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -4548,6 +4550,7 @@ pub mod builder {
         y: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReportingGetCustom<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4738,6 +4741,7 @@ pub mod builder {
         body: Result<types::FunnelReportRequest, String>,
     }
     impl<'a> ReportingGetFunnelStages<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4792,6 +4796,7 @@ pub mod builder {
         body: Result<types::FunnelReportRequest, String>,
     }
     impl<'a> ReportingGetFunnelTotals<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4849,6 +4854,7 @@ pub mod builder {
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReportingGetSentEmails<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4951,6 +4957,7 @@ pub mod builder {
         smart_view_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReportingGetLeadStatuses<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5072,6 +5079,7 @@ pub mod builder {
         user_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReportingGetOpportunityStatuses<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

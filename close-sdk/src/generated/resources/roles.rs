@@ -170,8 +170,7 @@ pub mod types {
         RequireAssignment,
         #[cfg_attr(feature = "schemars", serde(rename = "allow_unassigned"))]
         AllowUnassigned,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`RoleVisibilityBehavior::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownRoleVisibilityBehavior),
     }
@@ -689,6 +688,7 @@ pub mod types {
         }
     }
     ///A value of [`RoleVisibilityBehavior`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownRoleVisibilityBehavior::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownRoleVisibilityBehavior(::std::string::String);
     impl UnknownRoleVisibilityBehavior {
@@ -959,6 +959,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> RolesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1016,6 +1017,7 @@ pub mod builder {
         body: Result<types::CreateRole, String>,
     }
     impl<'a> RolesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1068,6 +1070,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> RolesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1119,6 +1122,7 @@ pub mod builder {
         body: Result<types::UpdateRole, String>,
     }
     impl<'a> RolesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1188,6 +1192,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> RolesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -2449,6 +2449,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> SchedulingLinksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2480,6 +2481,7 @@ pub mod builder {
         body: Result<types::CreateSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2536,6 +2538,7 @@ pub mod builder {
         body: Result<types::SchedulingLinkIntegrationInput, String>,
     }
     impl<'a> SchedulingLinksCreateIntegration<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2593,6 +2596,7 @@ pub mod builder {
         source_id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksDeleteIntegration<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2639,6 +2643,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2690,6 +2695,7 @@ pub mod builder {
         body: Result<types::UpdateSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2763,6 +2769,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2808,6 +2815,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> SchedulingLinksListShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2839,6 +2847,7 @@ pub mod builder {
         body: Result<types::CreateSharedSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksCreateShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2896,6 +2905,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksGetShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2947,6 +2957,7 @@ pub mod builder {
         body: Result<types::UpdateSharedSchedulingLink, String>,
     }
     impl<'a> SchedulingLinksUpdateShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3021,6 +3032,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SchedulingLinksDeleteShared<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3067,6 +3079,7 @@ pub mod builder {
         body: Result<types::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksCreateSharedAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3127,6 +3140,7 @@ pub mod builder {
         body: Result<types::SharedSchedulingLinkAssociationInput, String>,
     }
     impl<'a> SchedulingLinksDeleteSharedAssociation<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -2817,6 +2817,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> SequencesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2876,6 +2877,7 @@ pub mod builder {
         body: Result<types::CreateSequence, String>,
     }
     impl<'a> SequencesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2930,6 +2932,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> SequencesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3005,6 +3008,7 @@ pub mod builder {
         body: Result<types::UpdateSequence, String>,
     }
     impl<'a> SequencesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3074,6 +3078,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SequencesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3124,6 +3129,7 @@ pub mod builder {
         sequence_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> SequencesListSubscriptions<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3231,6 +3237,7 @@ pub mod builder {
         body: Result<types::CreateSequenceSubscription, String>,
     }
     impl<'a> SequencesCreateSubscription<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3288,6 +3295,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SequencesGetSubscription<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3339,6 +3347,7 @@ pub mod builder {
         body: Result<types::UpdateSequenceSubscription, String>,
     }
     impl<'a> SequencesUpdateSubscription<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

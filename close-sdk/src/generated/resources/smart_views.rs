@@ -222,8 +222,7 @@ pub mod types {
         CustomActivity,
         #[cfg_attr(feature = "schemars", serde(rename = "form_submission"))]
         FormSubmission,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`SmartViewType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownSmartViewType),
     }
@@ -1121,6 +1120,7 @@ pub mod types {
         }
     }
     ///A value of [`SmartViewType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownSmartViewType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownSmartViewType(::std::string::String);
     impl UnknownSmartViewType {
@@ -1391,6 +1391,7 @@ pub mod builder {
         type_in: Result<Option<::std::vec::Vec<types::SmartViewType>>, String>,
     }
     impl<'a> SmartViewsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1481,6 +1482,7 @@ pub mod builder {
         body: Result<types::CreateSmartView, String>,
     }
     impl<'a> SmartViewsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1535,6 +1537,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SmartViewsGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1586,6 +1589,7 @@ pub mod builder {
         body: Result<types::UpdateSmartView, String>,
     }
     impl<'a> SmartViewsUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1657,6 +1661,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SmartViewsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

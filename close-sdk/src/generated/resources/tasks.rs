@@ -98,8 +98,7 @@ pub mod types {
         Abandoned,
         #[cfg_attr(feature = "schemars", serde(rename = "skipped"))]
         Skipped,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`NotificationResolution::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownNotificationResolution),
     }
@@ -158,8 +157,7 @@ pub mod types {
         High,
         #[cfg_attr(feature = "schemars", serde(rename = "medium"))]
         Medium,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`TaskPriority::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownTaskPriority),
     }
@@ -201,8 +199,7 @@ pub mod types {
         Future,
         #[cfg_attr(feature = "schemars", serde(rename = "archive"))]
         Archive,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`TaskView::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownTaskView),
     }
@@ -632,6 +629,7 @@ pub mod types {
         }
     }
     ///A value of [`NotificationResolution`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownNotificationResolution::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownNotificationResolution(::std::string::String);
     impl UnknownNotificationResolution {
@@ -786,6 +784,7 @@ pub mod types {
         }
     }
     ///A value of [`TaskPriority`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownTaskPriority::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownTaskPriority(::std::string::String);
     impl UnknownTaskPriority {
@@ -835,6 +834,7 @@ pub mod types {
         }
     }
     ///A value of [`TaskView`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownTaskView::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownTaskView(::std::string::String);
     impl UnknownTaskView {
@@ -1332,6 +1332,7 @@ pub mod builder {
         view: Result<Option<types::TaskView>, String>,
     }
     impl<'a> TasksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1986,6 +1987,7 @@ pub mod builder {
         body: Result<types::BulkUpdateTasks, String>,
     }
     impl<'a> TasksBulkUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2607,6 +2609,7 @@ pub mod builder {
         body: Result<types::CreateTask, String>,
     }
     impl<'a> TasksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2676,6 +2679,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> TasksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2744,6 +2748,7 @@ pub mod builder {
         body: Result<types::UpdateTask, String>,
     }
     impl<'a> TasksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2829,6 +2834,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> TasksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

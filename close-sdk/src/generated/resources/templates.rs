@@ -255,8 +255,7 @@ pub mod types {
         Lead,
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`EmailTemplatesRenderBulkObjectType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownEmailTemplatesRenderBulkObjectType),
     }
@@ -299,8 +298,7 @@ pub mod types {
         Contact,
         #[cfg_attr(feature = "schemars", serde(rename = "all"))]
         All,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`EmailTemplatesRenderContactPreference::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownEmailTemplatesRenderContactPreference),
     }
@@ -342,8 +340,7 @@ pub mod types {
         Lead,
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`EmailTemplatesRenderMode::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownEmailTemplatesRenderMode),
     }
@@ -393,8 +390,7 @@ pub mod types {
         Asc,
         #[cfg_attr(feature = "schemars", serde(rename = "desc"))]
         Desc,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`EmailTemplatesRenderSortItemDirection::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownEmailTemplatesRenderSortItemDirection),
     }
@@ -581,8 +577,7 @@ pub mod types {
         Active,
         #[cfg_attr(feature = "schemars", serde(rename = "archived"))]
         Archived,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`SmsTemplateStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownSmsTemplateStatus),
     }
@@ -1889,6 +1884,7 @@ pub mod types {
         }
     }
     ///A value of [`EmailTemplatesRenderBulkObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderBulkObjectType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownEmailTemplatesRenderBulkObjectType(::std::string::String);
     impl UnknownEmailTemplatesRenderBulkObjectType {
@@ -1942,6 +1938,7 @@ pub mod types {
         }
     }
     ///A value of [`EmailTemplatesRenderContactPreference`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderContactPreference::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownEmailTemplatesRenderContactPreference(::std::string::String);
     impl UnknownEmailTemplatesRenderContactPreference {
@@ -1999,6 +1996,7 @@ pub mod types {
         }
     }
     ///A value of [`EmailTemplatesRenderMode`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderMode::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownEmailTemplatesRenderMode(::std::string::String);
     impl UnknownEmailTemplatesRenderMode {
@@ -2155,6 +2153,7 @@ pub mod types {
         }
     }
     ///A value of [`EmailTemplatesRenderSortItemDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderSortItemDirection::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownEmailTemplatesRenderSortItemDirection(::std::string::String);
     impl UnknownEmailTemplatesRenderSortItemDirection {
@@ -2923,6 +2922,7 @@ pub mod types {
         }
     }
     ///A value of [`SmsTemplateStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownSmsTemplateStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownSmsTemplateStatus(::std::string::String);
     impl UnknownSmsTemplateStatus {
@@ -3571,6 +3571,7 @@ pub mod builder {
         is_shared: Result<Option<bool>, String>,
     }
     impl<'a> EmailTemplatesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3657,6 +3658,7 @@ pub mod builder {
         body: Result<types::CreateEmailTemplate, String>,
     }
     impl<'a> EmailTemplatesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3729,6 +3731,7 @@ pub mod builder {
         include_embedded: Result<Option<bool>, String>,
     }
     impl<'a> EmailTemplatesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3818,6 +3821,7 @@ pub mod builder {
         body: Result<types::UpdateEmailTemplate, String>,
     }
     impl<'a> EmailTemplatesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3905,6 +3909,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> EmailTemplatesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3973,6 +3978,7 @@ pub mod builder {
         >,
     }
     impl<'a> EmailTemplatesRender<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4260,6 +4266,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> SmsTemplatesList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4319,6 +4326,7 @@ pub mod builder {
         body: Result<types::CreateSmsTemplate, String>,
     }
     impl<'a> SmsTemplatesCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4375,6 +4383,7 @@ pub mod builder {
         include_embedded: Result<Option<bool>, String>,
     }
     impl<'a> SmsTemplatesGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4468,6 +4477,7 @@ pub mod builder {
         body: Result<types::UpdateSmsTemplate, String>,
     }
     impl<'a> SmsTemplatesUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4539,6 +4549,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> SmsTemplatesDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

@@ -272,6 +272,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> UnsubscribedEmailsList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -306,6 +307,7 @@ pub mod builder {
         body: Result<types::CreateUnsubscribedEmail, String>,
     }
     impl<'a> UnsubscribedEmailsCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -362,6 +364,7 @@ pub mod builder {
         email_address: Result<::std::string::String, String>,
     }
     impl<'a> UnsubscribedEmailsDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

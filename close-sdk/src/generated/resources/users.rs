@@ -295,8 +295,7 @@ pub mod types {
         LastNameFirstName,
         #[cfg_attr(feature = "schemars", serde(rename = "first_name,last_name"))]
         FirstNameLastName,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UsersListOrderBy::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUsersListOrderBy),
     }
@@ -1563,6 +1562,7 @@ pub mod types {
         }
     }
     ///A value of [`UsersListOrderBy`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUsersListOrderBy::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUsersListOrderBy(::std::string::String);
     impl UnknownUsersListOrderBy {
@@ -1703,6 +1703,7 @@ pub mod builder {
         fields: Result<Option<::std::string::String>, String>,
     }
     impl<'a> UsersGetMe<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1752,6 +1753,7 @@ pub mod builder {
         skip: Result<Option<i64>, String>,
     }
     impl<'a> UsersList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1824,6 +1826,7 @@ pub mod builder {
         organization_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> UsersListAvailabilities<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1878,6 +1881,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> UsersGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

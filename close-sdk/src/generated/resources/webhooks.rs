@@ -60,8 +60,7 @@ pub mod types {
         Active,
         #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`WebhookStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownWebhookStatus),
     }
@@ -457,6 +456,7 @@ pub mod types {
         }
     }
     ///A value of [`WebhookStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownWebhookStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownWebhookStatus(::std::string::String);
     impl UnknownWebhookStatus {
@@ -1301,6 +1301,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> WebhooksList<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -1332,6 +1333,7 @@ pub mod builder {
         body: Result<types::CreateWebhook, String>,
     }
     impl<'a> WebhooksCreate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1384,6 +1386,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> WebhooksGet<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1435,6 +1438,7 @@ pub mod builder {
         body: Result<types::UpdateWebhook, String>,
     }
     impl<'a> WebhooksUpdate<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1504,6 +1508,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> WebhooksDelete<'a> {
+        #[doc(hidden)]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,

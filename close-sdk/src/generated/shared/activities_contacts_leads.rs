@@ -34,8 +34,7 @@ pub mod types {
         Failed,
         #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CallStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCallStatus),
     }
@@ -74,6 +73,7 @@ pub mod types {
         }
     }
     ///A value of [`CallStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCallStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCallStatus(::std::string::String);
     impl UnknownCallStatus {

@@ -402,8 +402,7 @@ pub mod types {
         FilterConfigInvalid,
         #[cfg_attr(feature = "schemars", serde(rename = "email-ai-generation-failed"))]
         EmailAiGenerationFailed,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`StatusReason::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownStatusReason),
     }
@@ -478,8 +477,7 @@ pub mod types {
         Goal,
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`WorkflowRunStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownWorkflowRunStatus),
     }
@@ -524,8 +522,7 @@ pub mod types {
         Paused,
         #[cfg_attr(feature = "schemars", serde(rename = "draft"))]
         Draft,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`WorkflowStatus::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownWorkflowStatus),
     }
@@ -2110,6 +2107,7 @@ pub mod types {
         }
     }
     ///A value of [`StatusReason`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStatusReason::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownStatusReason(::std::string::String);
     impl UnknownStatusReason {
@@ -2217,6 +2215,7 @@ pub mod types {
         }
     }
     ///A value of [`WorkflowRunStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownWorkflowRunStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownWorkflowRunStatus(::std::string::String);
     impl UnknownWorkflowRunStatus {
@@ -2272,6 +2271,7 @@ pub mod types {
         }
     }
     ///A value of [`WorkflowStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownWorkflowStatus::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownWorkflowStatus(::std::string::String);
     impl UnknownWorkflowStatus {

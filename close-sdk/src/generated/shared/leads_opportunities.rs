@@ -420,8 +420,7 @@ pub mod types {
         Monthly,
         #[cfg_attr(feature = "schemars", serde(rename = "annual"))]
         Annual,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`OpportunityValuePeriod::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownOpportunityValuePeriod),
     }
@@ -493,8 +492,7 @@ pub mod types {
         AskSomeoneElseToReachOut,
         #[cfg_attr(feature = "schemars", serde(rename = "change_communication_method"))]
         ChangeCommunicationMethod,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`StalledOpportunityActionTypeV1::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownStalledOpportunityActionTypeV1),
     }
@@ -545,8 +543,7 @@ pub mod types {
         FollowUpCall,
         #[cfg_attr(feature = "schemars", serde(rename = "follow_up_sms"))]
         FollowUpSms,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`StalledOpportunityActionTypeV2::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownStalledOpportunityActionTypeV2),
     }
@@ -592,8 +589,7 @@ pub mod types {
         CantGetInTouch,
         #[cfg_attr(feature = "schemars", serde(rename = "no_communication_attempts"))]
         NoCommunicationAttempts,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`StalledOpportunityCommunicationIssue::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownStalledOpportunityCommunicationIssue),
     }
@@ -2404,6 +2400,7 @@ pub mod types {
         }
     }
     ///A value of [`OpportunityValuePeriod`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOpportunityValuePeriod::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownOpportunityValuePeriod(::std::string::String);
     impl UnknownOpportunityValuePeriod {
@@ -2568,6 +2565,7 @@ pub mod types {
         }
     }
     ///A value of [`StalledOpportunityActionTypeV1`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStalledOpportunityActionTypeV1::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownStalledOpportunityActionTypeV1(::std::string::String);
     impl UnknownStalledOpportunityActionTypeV1 {
@@ -2629,6 +2627,7 @@ pub mod types {
         }
     }
     ///A value of [`StalledOpportunityActionTypeV2`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStalledOpportunityActionTypeV2::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownStalledOpportunityActionTypeV2(::std::string::String);
     impl UnknownStalledOpportunityActionTypeV2 {
@@ -2688,6 +2687,7 @@ pub mod types {
         }
     }
     ///A value of [`StalledOpportunityCommunicationIssue`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStalledOpportunityCommunicationIssue::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownStalledOpportunityCommunicationIssue(::std::string::String);
     impl UnknownStalledOpportunityCommunicationIssue {

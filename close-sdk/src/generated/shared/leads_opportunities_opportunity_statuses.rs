@@ -24,8 +24,7 @@ pub mod types {
         Lost,
         #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`OpportunityStatusType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownOpportunityStatusType),
     }
@@ -59,6 +58,7 @@ pub mod types {
         }
     }
     ///A value of [`OpportunityStatusType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOpportunityStatusType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownOpportunityStatusType(::std::string::String);
     impl UnknownOpportunityStatusType {

@@ -28,8 +28,7 @@ pub mod types {
         Tollfree,
         #[cfg_attr(feature = "schemars", serde(rename = "shortcode"))]
         Shortcode,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`CarrierNumberType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownCarrierNumberType),
     }
@@ -257,8 +256,7 @@ pub mod types {
         External,
         #[cfg_attr(feature = "schemars", serde(rename = "virtual"))]
         Virtual,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`PhoneNumberType::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownPhoneNumberType),
     }
@@ -299,8 +297,7 @@ pub mod types {
         Twilio,
         #[cfg_attr(feature = "schemars", serde(rename = "plivo"))]
         Plivo,
-        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
+        ///A value this version of the SDK does not know, as Close sent it (decoded, and written back as it came; it cannot be built by hand, and `FromStr` never makes one); [`UnderlyingCarrier::as_str`] reads it.
         #[cfg_attr(feature = "schemars", schemars(skip))]
         Unknown(UnknownUnderlyingCarrier),
     }
@@ -333,6 +330,7 @@ pub mod types {
         }
     }
     ///A value of [`CarrierNumberType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCarrierNumberType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownCarrierNumberType(::std::string::String);
     impl UnknownCarrierNumberType {
@@ -1182,6 +1180,7 @@ pub mod types {
         }
     }
     ///A value of [`PhoneNumberType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneNumberType::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownPhoneNumberType(::std::string::String);
     impl UnknownPhoneNumberType {
@@ -1233,6 +1232,7 @@ pub mod types {
         }
     }
     ///A value of [`UnderlyingCarrier`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUnderlyingCarrier::as_str`] reads it).
+    #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UnknownUnderlyingCarrier(::std::string::String);
     impl UnknownUnderlyingCarrier {
