@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::ops::RangeInclusive;
 
+pub(crate) use crate::api::pagination::PagePrint;
 use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
 use crate::{Client, ClientContext, Error, ResponseValue};
 
@@ -136,16 +137,18 @@ pub(crate) fn first_skip(operation_id: &str, skip: Option<i64>) -> Result<u64, E
 /// Pages through a `{data, has_more}` list with `fetch`, which sends one page's request
 /// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`, the first page at
 /// `_skip` = `first_skip` (see [`first_skip`]). [`Paginated`]'s guarantees hold: lazy,
-/// cancel-safe, loop-proof. An error in either argument is the stream's only item, and nothing
-/// is sent.
+/// cancel-safe, loop-proof (a repeated page is told by `print`: [`PagePrint::Ids`] for items
+/// with an `id`, [`whole_print`] for the others). An error in either argument is the stream's
+/// only item, and nothing is sent.
 #[allow(dead_code)] // unused only in a build with no list
 pub(crate) fn paginate_from<T, F, Fut>(
     page_size: Result<u32, Error>,
     first_skip: Result<u64, Error>,
+    print: PagePrint<T>,
     mut fetch: F,
 ) -> Paginated<T>
 where
-    T: serde::Serialize + Send + 'static,
+    T: Send + 'static,
     F: FnMut(i64, i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(Option<Vec<T>>, Option<bool>), Error>> + Send + 'static,
 {
@@ -153,7 +156,7 @@ where
         (Ok(n), Ok(skip)) => (n, skip),
         (Err(e), _) | (_, Err(e)) => return Paginated::failed(e),
     };
-    Paginated::starting_at(page_size, first_skip, move |page: PageRequest| {
+    Paginated::printed(page_size, first_skip, print, move |page: PageRequest| {
         let request = skip_limit(page).map(|(skip, limit)| fetch(skip, limit));
         async move {
             let (data, has_more) = request?.await?;
@@ -170,24 +173,61 @@ where
 #[allow(dead_code)] // unused only in a build with no such list
 pub(crate) fn single_page<T, Fut>(operation_id: &'static str, fetch: Fut) -> Paginated<T>
 where
-    T: serde::Serialize + Send + 'static,
+    T: Send + 'static,
     Fut: Future<Output = Result<(Option<Vec<T>>, Option<bool>), Error>> + Send + 'static,
 {
     let mut fetch = Some(fetch);
-    Paginated::new(DEFAULT_PAGE_SIZE, move |_: PageRequest| {
-        let first = fetch.take();
-        async move {
-            let Some(first) = first else {
-                return Err(more_than_one_answer(operation_id));
-            };
-            let (data, has_more) = first.await?;
-            // An empty answer would end the stream before the check below is reached.
-            if has_more == Some(true) && data.as_ref().is_none_or(Vec::is_empty) {
-                return Err(more_than_one_answer(operation_id));
+    // One answer cannot repeat: nothing to compare.
+    Paginated::printed(
+        DEFAULT_PAGE_SIZE,
+        0,
+        PagePrint::Never,
+        move |_: PageRequest| {
+            let first = fetch.take();
+            async move {
+                let Some(first) = first else {
+                    return Err(more_than_one_answer(operation_id));
+                };
+                let (data, has_more) = first.await?;
+                // An empty answer would end the stream before the check below is reached.
+                if has_more == Some(true) && data.as_ref().is_none_or(Vec::is_empty) {
+                    return Err(more_than_one_answer(operation_id));
+                }
+                Page::from_envelope(data, Some(has_more.unwrap_or(false)))
             }
-            Page::from_envelope(data, Some(has_more.unwrap_or(false)))
-        }
-    })
+        },
+    )
+}
+
+/// The [`PagePrint`] of a list whose items have no `id`: the page's ends as JSON (compiles the
+/// item type's serialiser).
+#[allow(dead_code)] // unused only in a build with no such list
+pub(crate) fn whole_print<T: serde::Serialize>() -> PagePrint<T> {
+    crate::api::pagination::whole_print()
+}
+
+/// An item's `id` member as text, for [`PagePrint::Ids`] (`String` or `Option<String>`).
+#[allow(dead_code)] // unused only in a build with no list
+pub(crate) fn item_id(id: &impl ItemId) -> Option<&str> {
+    id.as_item_id()
+}
+
+/// An `id` member's types.
+pub(crate) trait ItemId {
+    /// The id, if the item has one.
+    fn as_item_id(&self) -> Option<&str>;
+}
+
+impl ItemId for String {
+    fn as_item_id(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl ItemId for Option<String> {
+    fn as_item_id(&self) -> Option<&str> {
+        self.as_deref()
+    }
 }
 
 /// The error ending a single-answer list whose answer said `has_more: true`:

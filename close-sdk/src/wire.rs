@@ -200,13 +200,25 @@ pub(crate) fn with_path(json: &[u8], error: serde_json::Error) -> serde_json::Er
         _ => return error,
     };
     let inner = error.to_string();
-    // The innermost value may name its key already (`` `contacts`: … ``): say it once.
-    let rest = inner
+    // The generated decoders name each key the error passed through (`` `data`: `contacts`:
+    // `emails`: … ``): the path says them once, with the indices.
+    let mut rest = inner.as_str();
+    while let Some((_, after)) = rest
         .strip_prefix('`')
         .and_then(|r| r.split_once("`: "))
-        .filter(|(key, _)| path.ends_with(key))
-        .map_or(inner.as_str(), |(_, rest)| rest);
+        .filter(|(key, _)| path_names(&path, key))
+    {
+        rest = after;
+    }
     de::Error::custom(format_args!("{path}: {rest}"))
+}
+
+/// Whether `key` is one of `path`'s keys (`contacts` in `data[3].contacts[0].emails`).
+fn path_names(path: &str, key: &str) -> bool {
+    !key.is_empty()
+        && path
+            .split('.')
+            .any(|segment| segment.split('[').next() == Some(key))
 }
 
 /// One open container while [`json_path_at`] walks a document.
@@ -577,6 +589,20 @@ mod tests {
         // A top-level array.
         let m = path_message::<Vec<Inner>>(r#"[{"b":1,"c":2},{"b":"x","c":2}]"#);
         assert!(m.starts_with("[1].b: invalid type"), "{m}");
+    }
+
+    #[test]
+    fn keys_the_generated_decoders_named_are_said_once() {
+        // The generated decoders prefix every key an error passes through; the path says each
+        // once, with its index.
+        let m = path_message::<Vec<crate::types::Organization>>(
+            r#"[{"id":"orga_1"},{"id":"orga_2","memberships":[{"id":"m"},{"id":"n","permissions_granted":"all"}]}]"#,
+        );
+        assert!(
+            m.starts_with("[1].memberships[1].permissions_granted: invalid type"),
+            "{m}"
+        );
+        assert!(!m.contains("`memberships`"), "{m}");
     }
 
     #[test]

@@ -88,6 +88,10 @@ pub struct OffsetList {
     pub builder: String,
     /// The Rust name of the envelope's item type (`Lead`, in `crate::types`).
     pub item: String,
+    /// Whether the item type has a string `id` member: a repeated page is then told by the ids
+    /// of its first and last items (`crate::runtime::PagePrint::Ids`), else by their JSON
+    /// (`crate::runtime::whole_print`, which compiles the item's serialiser).
+    pub item_has_id: bool,
     /// Whether the envelope's `data` is an `Option` in the generated type.
     pub data_optional: bool,
     /// Whether the envelope's `has_more` is an `Option` in the generated type.
@@ -241,6 +245,12 @@ pub fn plan(spec: &Value, every_entry_exists: bool) -> Result<Vec<OffsetList>> {
                 template: template.clone(),
                 builder: id.to_pascal_case(),
                 item: rust_type_name(item_name),
+                item_has_id: spec
+                    .pointer(&format!(
+                        "/components/schemas/{item_name}/properties/id/type"
+                    ))
+                    .and_then(Value::as_str)
+                    == Some("string"),
                 data_optional: optional(envelope, "data"),
                 has_more_optional: optional(envelope, "has_more"),
                 has_more: member("has_more").is_some(),
@@ -420,6 +430,11 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
             quote!(::std::option::Option::Some(list.has_more))
         };
         let doc = doc(list, &handle_call(list, &calls));
+        let print = if list.item_has_id {
+            quote!(crate::runtime::PagePrint::Ids(|item: &#item| crate::runtime::item_id(&item.id)))
+        } else {
+            quote!(crate::runtime::whole_print())
+        };
         added.push(syn::parse_quote! {
             impl<'a> #name<'a> {
                 #(#[doc = #doc])*
@@ -432,7 +447,7 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
                         .map_err(crate::Error::InvalidRequest)
                         .and_then(|skip| crate::runtime::first_skip(#id, skip));
                     let client = ::std::sync::Arc::new(client.clone());
-                    crate::runtime::paginate_from(page_size, first_skip, move |skip, limit| {
+                    crate::runtime::paginate_from(page_size, first_skip, #print, move |skip, limit| {
                         let client = ::std::sync::Arc::clone(&client);
                         #(let #others = #others.clone();)*
                         async move {
@@ -548,6 +563,7 @@ mod tests {
                 template: "/lead/".into(),
                 builder: "LeadsList".into(),
                 item: "Lead".into(),
+                item_has_id: false,
                 data_optional: true,
                 has_more_optional: true,
                 has_more: true,

@@ -40880,6 +40880,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CallActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -40975,6 +40978,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CreatedActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -41072,6 +41078,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -41171,6 +41180,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::EmailThreadActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -41266,6 +41278,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::EmailActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -41368,6 +41383,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::FormSubmissionActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -41478,6 +41496,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::ImportUpdateActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -41575,6 +41596,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::LeadMergeActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -41672,6 +41696,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::LeadStatusChangeActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -41767,6 +41794,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::Activity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -41875,6 +41905,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::MeetingActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -41972,6 +42005,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::NoteActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -42070,6 +42106,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::OpportunityStatusChangeActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -42167,6 +42206,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::SmsActivity| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -42262,6 +42304,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::TaskCompletionActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();
@@ -42360,6 +42405,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::WhatsAppMessageActivity|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let type_ = type_.clone();

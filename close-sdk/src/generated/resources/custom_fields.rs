@@ -6564,6 +6564,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -6615,6 +6618,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -6698,6 +6704,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();
@@ -6749,6 +6758,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();

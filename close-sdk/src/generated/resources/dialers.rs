@@ -971,6 +971,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::Dialer| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let organization_id = organization_id.clone();

@@ -1363,6 +1363,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::Outcome| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let fields = fields.clone();

@@ -1493,6 +1493,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::Playbook| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let created_at_lt = created_at_lt.clone();

@@ -3443,6 +3443,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::Sequence| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     async move {
@@ -3492,6 +3495,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|
+                    item: &crate::types::SequenceSubscription|
+                crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let contact_id = contact_id.clone();

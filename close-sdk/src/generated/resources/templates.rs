@@ -4623,6 +4623,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::EmailTemplate| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     let is_archived = is_archived.clone();
@@ -4673,6 +4676,9 @@ pub mod builder {
             crate::runtime::paginate_from(
                 page_size,
                 first_skip,
+                crate::runtime::PagePrint::Ids(|item: &crate::types::SmsTemplate| crate::runtime::item_id(
+                    &item.id,
+                )),
                 move |skip, limit| {
                     let client = ::std::sync::Arc::clone(&client);
                     async move {
