@@ -211,7 +211,9 @@ pub(crate) fn with_path(json: &[u8], error: serde_json::Error) -> serde_json::Er
 
 /// One open container while [`json_path_at`] walks a document.
 enum Open {
-    /// An object and the last key read in it (raw, as written between its quotes).
+    /// An object and the key whose value is being read in it (raw, as written between its
+    /// quotes): set at the `:` after the key, so that a key that did not parse (or an error
+    /// where a key is due) is never named.
     Object(Option<(usize, usize)>),
     /// An array and the index of the element being read.
     Array(usize),
@@ -220,8 +222,10 @@ enum Open {
 /// The path (`contacts[1].emails`, `[0].id`) of the value at serde_json's error position
 /// (`line` and `column` as its errors count them, from 1), found by one pass over the text up
 /// to that byte: every container opened and not yet closed there, with the key or index being
-/// read in it. A position on a closing `}` or `]` (serde_json reports a missing field there)
-/// names that container itself. `None` for a position outside the text or at the top level.
+/// read in it (`?` for a key not yet followed by its `:`, or one that does not read as UTF-8
+/// text with JSON escapes: a key serde_json failed on is never quoted). A position on a closing
+/// `}` or `]` (serde_json reports a missing field there) names that container itself. `None`
+/// for a position outside the text or at the top level.
 pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<String> {
     if line == 0 {
         return None;
@@ -237,6 +241,8 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
     };
     let at = line_start + column.saturating_sub(1);
     let mut stack: Vec<Open> = Vec::new();
+    // The last string read where a key is due: the key once its `:` follows.
+    let mut pending: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < at.min(json.len()) {
         match json[i] {
@@ -246,10 +252,10 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
                 while end < json.len() && json[end] != b'"' {
                     end += if json[end] == b'\\' { 2 } else { 1 };
                 }
-                // A string in an object where a key is due is the key.
-                if let Some(Open::Object(key)) = stack.last_mut() {
+                // A string in an object where a key is due is the key (once its `:` follows).
+                if let Some(Open::Object(_)) = stack.last() {
                     if key_due(json, i) {
-                        *key = Some((start, end.min(json.len())));
+                        pending = Some((start, end.min(json.len())));
                     }
                 }
                 i = end + 1;
@@ -260,14 +266,26 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
             b'}' | b']' => {
                 stack.pop();
             }
-            b',' => {
-                if let Some(Open::Array(n)) = stack.last_mut() {
-                    *n += 1;
+            b':' => {
+                if let Some(Open::Object(key)) = stack.last_mut() {
+                    *key = pending.take();
                 }
             }
+            b',' => match stack.last_mut() {
+                Some(Open::Array(n)) => *n += 1,
+                Some(Open::Object(key)) => *key = None,
+                None => {}
+            },
             _ => {}
         }
         i += 1;
+    }
+    // serde_json puts an error at the end of the text on its last byte: a key's `:` there is
+    // read.
+    if let (Some(b':'), Some(Open::Object(key)), Some(p)) =
+        (json.get(at), stack.last_mut(), pending)
+    {
+        *key = Some(p);
     }
     if matches!(json.get(at), Some(b'}' | b']')) {
         stack.pop();
@@ -280,13 +298,13 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
                 if !path.is_empty() {
                     path.push('.');
                 }
-                let raw = json.get(*start..*end).unwrap_or_default();
-                let raw = String::from_utf8_lossy(raw);
-                // An escaped key reads as Close meant it; one that does not unescape stays raw.
-                match serde_json::from_str::<String>(&format!("\"{raw}\"")) {
-                    Ok(key) => path.push_str(&key),
-                    Err(_) => path.push_str(&raw),
-                }
+                // An escaped key reads as Close meant it; one that does not read is not quoted
+                // (its raw text may spell a secret the redaction would not recognise).
+                let key = json
+                    .get(*start..*end)
+                    .and_then(|raw| std::str::from_utf8(raw).ok())
+                    .and_then(|raw| serde_json::from_str::<String>(&format!("\"{raw}\"")).ok());
+                path.push_str(key.as_deref().unwrap_or("?"));
             }
             Open::Object(None) => {
                 if !path.is_empty() {
