@@ -1,5 +1,5 @@
-//! Hostile servers and callers against what landed on 2024's `core-path` merge (5046ce2..5c2d0dc):
-//! the decode error's path read off the JSON text (`wire::json_path_at`), the one request future
+//! Hostile servers and callers against the `core-path` merge (5046ce2..5c2d0dc): the decode
+//! error's path read off the JSON text (`wire::json_path_at`), the one request future
 //! (`RequestFuture`), the JSON body built by `runtime::json` and the content type compared, not
 //! scanned (`redact::mark_sensitive`). Real HTTP to loopback; every loop is bounded.
 //!
@@ -218,7 +218,9 @@ async fn the_path_is_right_and_linear_in_a_large_multi_line_body() {
         while b.len() < size {
             b.push_str("{\"k\": \"v,[{\\\"]}\", \"x\": [1, 2], \"\u{e9}\": {}},\r\n");
         }
-        b.push_str("1]},\r\n\"contacts\": [{\"name\": \"Gob\"}, {\"emails\": [{\"email\": 7}]}]\r\n}");
+        b.push_str(
+            "1]},\r\n\"contacts\": [{\"name\": \"Gob\"}, {\"emails\": [{\"email\": 7}]}]\r\n}",
+        );
         b.into_bytes()
     }
     let mut took = Vec::new();
@@ -261,16 +263,14 @@ async fn deep_nesting_and_escaped_keys_are_named() {
 /// error); JSON's own, in any case, is quoted.
 #[tokio::test]
 async fn a_json_content_type_carrying_a_secret_after_padding_is_still_hidden() {
-    let padded = format!("application/json; charset=utf-8;{}api_key={LONG_KEY}x", " ".repeat(64));
+    let padded = format!(
+        "application/json; charset=utf-8;{}api_key={LONG_KEY}x",
+        " ".repeat(64)
+    );
     let ct = padded.clone();
-    let server = LoopbackServer::start(move |_| {
-        raw_200(br#"{"id":"lead_1"}"#.to_vec(), &ct)
-    })
-    .await;
+    let server = LoopbackServer::start(move |_| raw_200(br#"{"id":"lead_1"}"#.to_vec(), &ct)).await;
     let c = client(&server.base_url());
-    let answer = bounded(c.leads().get("lead_1").send())
-        .await
-        .expect("lead");
+    let answer = bounded(c.leads().get("lead_1").send()).await.expect("lead");
     let debug = format!("{:?}", answer.headers());
     assert!(!debug.contains(LONG_KEY), "{debug}");
 
@@ -281,7 +281,10 @@ async fn a_json_content_type_carrying_a_secret_after_padding_is_still_hidden() {
         .await
         .expect_err("decode");
     let all = shown(&e);
-    assert!(!all.contains(LONG_KEY) && !all.contains("api_key="), "{all}");
+    assert!(
+        !all.contains(LONG_KEY) && !all.contains("api_key="),
+        "{all}"
+    );
 
     for ct in ["APPLICATION/JSON", "Application/Json; Charset=UTF-8"] {
         let ct = ct.to_string();
@@ -367,5 +370,9 @@ async fn a_dropped_request_future_gives_its_slot_back() {
         .await
         .expect("the next call");
     assert_eq!(lead.id.as_deref(), Some("lead_1"));
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
