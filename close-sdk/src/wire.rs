@@ -195,11 +195,16 @@ pub(crate) fn write_patch<M: serde::ser::SerializeMap, T: serde::Serialize>(
 #[cold]
 #[inline(never)]
 pub(crate) fn with_path(json: &[u8], error: serde_json::Error) -> serde_json::Error {
-    let path = match json_path_at(json, error.line(), error.column()) {
+    let inner = error.to_string();
+    let closer = if about_container(&inner) {
+        Closer::Container
+    } else {
+        Closer::LastValue
+    };
+    let path = match json_path_at(json, error.line(), error.column(), closer) {
         Some(path) if !path.is_empty() => path,
         _ => return error,
     };
-    let inner = error.to_string();
     // The generated decoders name each key the error passed through (`` `data`: `contacts`:
     // `emails`: … ``): the path says them once, with the indices.
     let mut rest = inner.as_str();
@@ -221,9 +226,33 @@ fn path_names(path: &str, key: &str) -> bool {
             .any(|segment| segment.split('[').next() == Some(key))
 }
 
+/// Whether a decode error's message (after the `` `key`: `` each named field adds) is one
+/// serde puts on a container's closing bracket about the container itself: a missing field, a
+/// fixed-size sequence's length.
+fn about_container(message: &str) -> bool {
+    let mut rest = message;
+    while let Some((_, after)) = rest.strip_prefix('`').and_then(|r| r.split_once("`: ")) {
+        rest = after;
+    }
+    rest.starts_with("missing field `") || rest.starts_with("invalid length ")
+}
+
+/// What a position on a closing `}` or `]` names, for [`json_path_at`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Closer {
+    /// The container it closes (serde_json reports a missing field there).
+    Container,
+    /// The value that ended just before it (serde_json positions an error raised after a
+    /// value was read, e.g. a timestamp that does not parse or an untagged enum no variant of
+    /// which matches, on the next byte).
+    LastValue,
+}
+
 /// One open container while [`json_path_at`] walks a document.
 enum Open {
-    /// An object and the last key read in it (raw, as written between its quotes).
+    /// An object and the key whose value is being read in it (raw, as written between its
+    /// quotes): set at the `:` after the key, so that a key that did not parse (or an error
+    /// where a key is due) is never named.
     Object(Option<(usize, usize)>),
     /// An array and the index of the element being read.
     Array(usize),
@@ -232,9 +261,16 @@ enum Open {
 /// The path (`contacts[1].emails`, `[0].id`) of the value at serde_json's error position
 /// (`line` and `column` as its errors count them, from 1), found by one pass over the text up
 /// to that byte: every container opened and not yet closed there, with the key or index being
-/// read in it. A position on a closing `}` or `]` (serde_json reports a missing field there)
-/// names that container itself. `None` for a position outside the text or at the top level.
-pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<String> {
+/// read in it (`?` for a key not yet followed by its `:`, or one that does not read as UTF-8
+/// text with JSON escapes: a key serde_json failed on is never quoted). A position on a closing
+/// `}` or `]` names what `closer` says. `None` for a position outside the text or at the top
+/// level.
+pub(crate) fn json_path_at(
+    json: &[u8],
+    line: usize,
+    column: usize,
+    closer: Closer,
+) -> Option<String> {
     if line == 0 {
         return None;
     }
@@ -249,6 +285,8 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
     };
     let at = line_start + column.saturating_sub(1);
     let mut stack: Vec<Open> = Vec::new();
+    // The last string read where a key is due: the key once its `:` follows.
+    let mut pending: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < at.min(json.len()) {
         match json[i] {
@@ -258,10 +296,10 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
                 while end < json.len() && json[end] != b'"' {
                     end += if json[end] == b'\\' { 2 } else { 1 };
                 }
-                // A string in an object where a key is due is the key.
-                if let Some(Open::Object(key)) = stack.last_mut() {
+                // A string in an object where a key is due is the key (once its `:` follows).
+                if let Some(Open::Object(_)) = stack.last() {
                     if key_due(json, i) {
-                        *key = Some((start, end.min(json.len())));
+                        pending = Some((start, end.min(json.len())));
                     }
                 }
                 i = end + 1;
@@ -272,16 +310,28 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
             b'}' | b']' => {
                 stack.pop();
             }
-            b',' => {
-                if let Some(Open::Array(n)) = stack.last_mut() {
-                    *n += 1;
+            b':' => {
+                if let Some(Open::Object(key)) = stack.last_mut() {
+                    *key = pending.take();
                 }
             }
+            b',' => match stack.last_mut() {
+                Some(Open::Array(n)) => *n += 1,
+                Some(Open::Object(key)) => *key = None,
+                None => {}
+            },
             _ => {}
         }
         i += 1;
     }
-    if matches!(json.get(at), Some(b'}' | b']')) {
+    // serde_json puts an error at the end of the text on its last byte: a key's `:` there is
+    // read.
+    if let (Some(b':'), Some(Open::Object(key)), Some(p)) =
+        (json.get(at), stack.last_mut(), pending)
+    {
+        *key = Some(p);
+    }
+    if closer == Closer::Container && matches!(json.get(at), Some(b'}' | b']')) {
         stack.pop();
     }
     let mut path = String::new();
@@ -292,13 +342,13 @@ pub(crate) fn json_path_at(json: &[u8], line: usize, column: usize) -> Option<St
                 if !path.is_empty() {
                     path.push('.');
                 }
-                let raw = json.get(*start..*end).unwrap_or_default();
-                let raw = String::from_utf8_lossy(raw);
-                // An escaped key reads as Close meant it; one that does not unescape stays raw.
-                match serde_json::from_str::<String>(&format!("\"{raw}\"")) {
-                    Ok(key) => path.push_str(&key),
-                    Err(_) => path.push_str(&raw),
-                }
+                // An escaped key reads as Close meant it; one that does not read is not quoted
+                // (its raw text may spell a secret the redaction would not recognise).
+                let key = json
+                    .get(*start..*end)
+                    .and_then(|raw| std::str::from_utf8(raw).ok())
+                    .and_then(|raw| serde_json::from_str::<String>(&format!("\"{raw}\"")).ok());
+                path.push_str(key.as_deref().unwrap_or("?"));
             }
             Open::Object(None) => {
                 if !path.is_empty() {
@@ -591,6 +641,66 @@ mod tests {
         assert!(m.starts_with("[1].b: invalid type"), "{m}");
     }
 
+    /// A string read whole, then refused (as `Timestamp` does with one that does not parse).
+    #[derive(Debug)]
+    struct Late;
+
+    impl<'de> serde::Deserialize<'de> for Late {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let _ = String::deserialize(d)?;
+            Err(de::Error::custom("refused after reading"))
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Holder {
+        #[serde(default)]
+        other: Option<u8>,
+        #[serde(default)]
+        late: Option<Late>,
+        #[serde(default)]
+        lates: Vec<Late>,
+    }
+
+    #[test]
+    fn a_value_refused_after_it_was_read_is_named_before_a_closing_bracket() {
+        // serde_json positions the error on the byte after the value: here `}` or `]`.
+        let m = path_message::<Holder>(r#"{"other":1,"late":"x"}"#);
+        assert!(m.starts_with("late: refused after reading"), "{m}");
+        let m = path_message::<Vec<Holder>>(r#"[{"other":1},{"lates":["x"]}]"#);
+        assert!(m.starts_with("[1].lates[0]: refused after reading"), "{m}");
+        // Not followed by a bracket: named as before.
+        let m = path_message::<Holder>(r#"{"late":"x" ,"other":1}"#);
+        assert!(m.starts_with("late: refused after reading"), "{m}");
+        // A missing field still names its object, also behind a named field's prefix.
+        assert!(about_container("`contacts`: `inner`: missing field `c`"));
+        assert!(!about_container(
+            "`date`: `missing field `c`` is not a date"
+        ));
+    }
+
+    #[test]
+    fn a_key_that_did_not_parse_is_never_named() {
+        type Map = std::collections::BTreeMap<String, u8>;
+        // Where a key is due, the member before is not blamed.
+        let m = path_message::<Map>(r#"{"a":1,5:1}"#);
+        assert!(m.starts_with("?: key must be a string"), "{m}");
+        // A key that does not parse is not quoted (its raw text could spell a secret).
+        let m = path_message::<Map>(r#"{"a":1,"s\u0065cret\x":1}"#);
+        assert!(m.starts_with("?: invalid escape"), "{m}");
+        assert!(!m.contains("cret"), "{m}");
+        let mut bytes = br#"{"a":1,"sec"#.to_vec();
+        bytes.push(0xFF);
+        bytes.extend_from_slice(br#"ret":1}"#);
+        let e = serde_json::from_slice::<Map>(&bytes).unwrap_err();
+        let m = with_path(&bytes, e).to_string();
+        assert!(!m.contains("ret"), "{m}");
+        // A body cut right after a key's `:`: that key is being read.
+        let m = path_message::<std::collections::BTreeMap<String, Inner>>(r#"{"a":"#);
+        assert!(m.starts_with("a: EOF while parsing a value"), "{m}");
+    }
+
     #[test]
     fn keys_the_generated_decoders_named_are_said_once() {
         // The generated decoders prefix every key an error passes through; the path says each
@@ -619,9 +729,10 @@ mod tests {
         let before = e.to_string();
         assert_eq!(with_path(b"[1]", e).to_string(), before);
         // Positions outside the text name nothing (and never panic).
-        assert_eq!(json_path_at(b"{}", 9, 1), None);
-        assert_eq!(json_path_at(b"", 1, 50), Some(String::new()));
-        assert_eq!(json_path_at(b"{\"a\":[", 1, 100), Some("a[0]".into()));
-        assert_eq!(json_path_at(b"{\"a\":\"\\", 1, 100), Some("a".into()));
+        let c = Closer::Container;
+        assert_eq!(json_path_at(b"{}", 9, 1, c), None);
+        assert_eq!(json_path_at(b"", 1, 50, c), Some(String::new()));
+        assert_eq!(json_path_at(b"{\"a\":[", 1, 100, c), Some("a[0]".into()));
+        assert_eq!(json_path_at(b"{\"a\":\"\\", 1, 100, c), Some("a".into()));
     }
 }

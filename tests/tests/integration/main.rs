@@ -99,6 +99,7 @@ mod secrets;
 mod signature_key_leaks;
 mod stream_cancellation;
 mod throttle;
+mod today_hostile;
 mod transport_limits;
 mod typed_bodies;
 mod typed_bodies_edges;
