@@ -42,6 +42,7 @@ mod memberships;
 mod mock_crm;
 mod mock_edges;
 mod mock_sales;
+mod newcomer_today;
 mod oauth;
 mod oauth_cancellation;
 mod oauth_refresh;
