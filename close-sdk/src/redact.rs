@@ -190,6 +190,12 @@ fn body_with(bytes: &[u8], mut secrets: Secrets) -> (Cow<'_, [u8]>, Secrets) {
     }
     let scanned = scan(&text, &mut secrets);
     let replaced = secrets.replace(&scanned);
+    // A known secret spelled with JSON escapes (`\u0061pi_…`) in text that is not JSON: the
+    // text is kept decoded, with the secret taken out.
+    let unescaped = unescape_text(&replaced);
+    if let Cow::Owned(decoded) = secrets.replace(&unescaped) {
+        return (Cow::Owned(decoded.into_bytes()), secrets);
+    }
     let unchanged = matches!(text, Cow::Borrowed(_))
         && matches!(scanned, Cow::Borrowed(_))
         && matches!(replaced, Cow::Borrowed(_));
@@ -537,16 +543,105 @@ fn clean_value(value: &mut Value, secrets: &mut Secrets, depth: usize) -> bool {
         Value::Array(items) => items.iter_mut().fold(false, |changed, v| {
             clean_value(v, secrets, depth + 1) | changed
         }),
-        Value::Object(map) => map.iter_mut().fold(false, |changed, (k, v)| {
-            if is_secret_member(k) && !v.is_null() && v.as_str() != Some(REDACTED) {
-                *v = Value::String(REDACTED.into());
-                true
-            } else {
-                clean_value(v, secrets, depth + 1) | changed
+        Value::Object(map) => {
+            let mut changed = map.iter_mut().fold(false, |changed, (k, v)| {
+                if is_secret_member(k) && !v.is_null() && v.as_str() != Some(REDACTED) {
+                    *v = Value::String(REDACTED.into());
+                    true
+                } else {
+                    clean_value(v, secrets, depth + 1) | changed
+                }
+            });
+            // A member *named* by a secret (a server using the API key as a key): the name is
+            // cleaned too; one that then repeats another's is numbered, so no value is lost.
+            let named: Vec<String> = map
+                .keys()
+                .filter(|k| matches!(secrets.replace(k), Cow::Owned(_)))
+                .cloned()
+                .collect();
+            for key in named {
+                let clean = secrets.replace(&key).into_owned();
+                if let Some(v) = map.remove(&key) {
+                    let mut name = clean.clone();
+                    let mut n = 2;
+                    while map.contains_key(&name) && n < 10_000 {
+                        name = format!("{clean} ({n})");
+                        n += 1;
+                    }
+                    map.insert(name, v);
+                    changed = true;
+                }
             }
-        }),
+            changed
+        }
         _ => false,
     }
+}
+
+/// `text` with its JSON escapes decoded (`\u0061` → `a`, a surrogate pair → its character,
+/// `\n` → a line break; anything else kept as written): what a known secret is looked for in
+/// when the text is not JSON that parses.
+fn unescape_text(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('u') => {
+                chars.next();
+                let hex: String = chars.by_ref().take(4).collect();
+                match u32::from_str_radix(&hex, 16) {
+                    Ok(high) if (0xD800..0xDC00).contains(&high) => {
+                        let mut rest = chars.clone();
+                        let low = (rest.next() == Some('\\') && rest.next() == Some('u'))
+                            .then(|| rest.by_ref().take(4).collect::<String>())
+                            .and_then(|h| u32::from_str_radix(&h, 16).ok())
+                            .filter(|low| (0xDC00..0xE000).contains(low));
+                        match low.and_then(|low| {
+                            char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                        }) {
+                            Some(ch) => {
+                                out.push(ch);
+                                chars = rest;
+                            }
+                            None => out.push(char::REPLACEMENT_CHARACTER),
+                        }
+                    }
+                    Ok(code) => {
+                        out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
+                    }
+                    Err(_) => {
+                        out.push_str("\\u");
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(e @ ('"' | '\\' | '/')) => {
+                chars.next();
+                out.push(e);
+            }
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('t') => {
+                chars.next();
+                out.push('\t');
+            }
+            Some('r') => {
+                chars.next();
+                out.push('\r');
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The auth schemes an echoed `Authorization` value starts with (the credential follows).
