@@ -439,7 +439,9 @@ impl Shared {
             };
         }
         match examples::operation(op.id) {
-            examples::Documented::Example(status, v) => json_response(status, v),
+            examples::Documented::Example(status, v) => {
+                json_response(status, &documented_answer(v, req))
+            }
             examples::Documented::NoContent(status) => {
                 HttpMockResponse::builder().status(status).build()
             }
@@ -555,6 +557,26 @@ fn path_id(req: &HttpMockRequest) -> String {
         .nth(1)
         .unwrap_or_default()
         .to_string()
+}
+
+/// A documented example as the mock answers it. A `{data, has_more}` list example is the whole
+/// list the mock holds: its `data` served by the request's `_skip`/`_limit` window, with
+/// `has_more` saying whether more of it follows (Close's examples say `has_more: true` for a
+/// page of a longer list the mock does not have, which would make `.paginate()` read the same
+/// page again). Any other example is answered as documented.
+fn documented_answer(example: &Value, req: &HttpMockRequest) -> Value {
+    let Some(object) = example.as_object() else {
+        return example.clone();
+    };
+    let (Some(Value::Array(data)), true) = (object.get("data"), object.contains_key("has_more"))
+    else {
+        return example.clone();
+    };
+    let mut answer = object.clone();
+    if let Value::Object(window) = store::page(req, data.clone()) {
+        answer.extend(window);
+    }
+    Value::Object(answer)
 }
 
 #[cfg(test)]
