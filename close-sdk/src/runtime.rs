@@ -39,6 +39,14 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     crate::transport::hooks::decode_answer(client, answer, record)
 }
 
+/// The input checks of the hand-written calls, for a generated request's JSON body
+/// ([`crate::api::body_checks`]): [`Error::InvalidRequest`] naming the field, before anything
+/// is sent.
+#[allow(dead_code)] // unused only in a build with no JSON body
+pub(crate) fn check_body(body: &dyn std::any::Any) -> Result<(), Error> {
+    crate::api::body_checks::check_body(body)
+}
+
 /// `request` with `body` as its JSON body (reqwest's `RequestBuilder::json`, with only the
 /// serialisation generic). A body that cannot be serialised (a catch-all key that names a
 /// typed field, …) fails the request's `build()` with the serialiser's message, as reqwest's
@@ -134,7 +142,8 @@ pub(crate) fn first_skip(operation_id: &str, skip: Option<i64>) -> Result<u64, E
     }
 }
 
-/// Pages through a `{data, has_more}` list with `fetch`, which sends one page's request
+/// Pages through the `{data, has_more}` list of `operation_id` (named in its errors) with
+/// `fetch`, which sends one page's request
 /// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`, the first page at
 /// `_skip` = `first_skip` (see [`first_skip`]). [`Paginated`]'s guarantees hold: lazy,
 /// cancel-safe, loop-proof (a repeated page is told by `print`: [`PagePrint::Ids`] for items
@@ -142,6 +151,7 @@ pub(crate) fn first_skip(operation_id: &str, skip: Option<i64>) -> Result<u64, E
 /// only item, and nothing is sent.
 #[allow(dead_code)] // unused only in a build with no list
 pub(crate) fn paginate_from<T, F, Fut>(
+    operation_id: &'static str,
     page_size: Result<u32, Error>,
     first_skip: Result<u64, Error>,
     print: PagePrint<T>,
@@ -156,13 +166,19 @@ where
         (Ok(n), Ok(skip)) => (n, skip),
         (Err(e), _) | (_, Err(e)) => return Paginated::failed(e),
     };
-    Paginated::printed(page_size, first_skip, print, move |page: PageRequest| {
-        let request = skip_limit(page).map(|(skip, limit)| fetch(skip, limit));
-        async move {
-            let (data, has_more) = request?.await?;
-            Page::from_envelope(data, has_more)
-        }
-    })
+    Paginated::printed(
+        page_size,
+        first_skip,
+        print,
+        Some(operation_id),
+        move |page: PageRequest| {
+            let request = skip_limit(page).map(|(skip, limit)| fetch(skip, limit));
+            async move {
+                let (data, has_more) = request?.await?;
+                Page::from_envelope(data, has_more)
+            }
+        },
+    )
 }
 
 /// The `.paginate()` of a list Close documents without `_skip`/`_limit`: `fetch` sends its one
@@ -182,6 +198,7 @@ where
         DEFAULT_PAGE_SIZE,
         0,
         PagePrint::Never,
+        Some(operation_id),
         move |_: PageRequest| {
             let first = fetch.take();
             async move {

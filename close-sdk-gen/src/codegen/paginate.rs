@@ -447,7 +447,7 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
                         .map_err(crate::Error::InvalidRequest)
                         .and_then(|skip| crate::runtime::first_skip(#id, skip));
                     let client = ::std::sync::Arc::new(client.clone());
-                    crate::runtime::paginate_from(page_size, first_skip, #print, move |skip, limit| {
+                    crate::runtime::paginate_from(#id, page_size, first_skip, #print, move |skip, limit| {
                         let client = ::std::sync::Arc::clone(&client);
                         #(let #others = #others.clone();)*
                         async move {
@@ -563,7 +563,7 @@ mod tests {
                 template: "/lead/".into(),
                 builder: "LeadsList".into(),
                 item: "Lead".into(),
-                item_has_id: false,
+                item_has_id: true,
                 data_optional: true,
                 has_more_optional: true,
                 has_more: true,

@@ -498,6 +498,13 @@ fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result
     for s in &mut out {
         OneError.visit_stmt_mut(s);
     }
+    // A JSON body goes through the hand-written calls' input checks first (nothing is sent
+    // that the SDK knows is invalid, whichever way the body was built).
+    if flat(&chain).contains("crate::runtime::json(") {
+        out.push(syn::parse_quote! {
+            crate::runtime::check_body(&body)?;
+        });
+    }
     out.push(syn::parse_quote! {
         let build = || #chain;
     });

@@ -262,6 +262,16 @@ pub trait ActivitiesExt {
     fn delete_sms(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
+/// Checks an email activity to create: its lead and contact ids and its addresses.
+pub(crate) fn check_new_email(email: &CreateEmailActivity) -> Result<(), Error> {
+    const OP: &str = "activities_emails_create";
+    path_id(OP, "lead_id", &email.lead_id)?;
+    check_id(OP, "contact_id", email.contact_id.as_deref())?;
+    check_emails("to", email.to.as_ref())?;
+    check_emails("cc", email.cc.as_ref())?;
+    check_emails("bcc", email.bcc.as_ref())
+}
+
 /// Checks a list of addresses (`to`, `cc`, `bcc`).
 fn check_emails(field: &str, emails: Option<&Vec<String>>) -> Result<(), Error> {
     for (i, e) in emails.into_iter().flatten().enumerate() {
@@ -390,12 +400,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn create_email(&self, email: CreateEmailActivity) -> Result<EmailActivity, Error> {
-        const OP: &str = "activities_emails_create";
-        path_id(OP, "lead_id", &email.lead_id)?;
-        check_id(OP, "contact_id", email.contact_id.as_deref())?;
-        check_emails("to", email.to.as_ref())?;
-        check_emails("cc", email.cc.as_ref())?;
-        check_emails("bcc", email.bcc.as_ref())?;
+        check_new_email(&email)?;
         finish(self.activities_emails_create().body(email).send().await).await
     }
 

@@ -153,6 +153,33 @@ pub(crate) fn check_new_contact(
     )
 }
 
+/// Checks a contact update (see `ContactsExt::update_contact`).
+#[cfg(feature = "contacts")]
+pub(crate) fn check_contact_update(update: &crate::types::UpdateContact) -> Result<(), Error> {
+    check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
+    check_channels(
+        "",
+        update
+            .emails
+            .as_set()
+            .into_iter()
+            .flatten()
+            .map(|e| e.email.as_ref()),
+        update
+            .phones
+            .as_set()
+            .into_iter()
+            .flatten()
+            .map(|p| p.phone.as_ref()),
+        update
+            .urls
+            .as_set()
+            .into_iter()
+            .flatten()
+            .map(|u| u.url.as_ref()),
+    )
+}
+
 #[cfg(feature = "contacts")]
 pub use ext::{ContactFilter, ContactsExt};
 
@@ -270,28 +297,7 @@ mod ext {
 
         async fn update_contact(&self, id: &str, update: UpdateContact) -> Result<Contact, Error> {
             let id = path_id("contacts_update", "id", id)?;
-            check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
-            super::check_channels(
-                "",
-                update
-                    .emails
-                    .as_set()
-                    .into_iter()
-                    .flatten()
-                    .map(|e| e.email.as_ref()),
-                update
-                    .phones
-                    .as_set()
-                    .into_iter()
-                    .flatten()
-                    .map(|p| p.phone.as_ref()),
-                update
-                    .urls
-                    .as_set()
-                    .into_iter()
-                    .flatten()
-                    .map(|u| u.url.as_ref()),
-            )?;
+            super::check_contact_update(&update)?;
             finish(self.contacts_update().id(id).body(update).send().await).await
         }
 

@@ -137,7 +137,7 @@ pub trait LeadsExt {
 }
 
 /// Checks a lead to create (see [`LeadsExt::create_lead`]).
-fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
+pub(crate) fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
     if let Some(url) = &lead.url {
         check_url("url", url)?;
     }
@@ -149,7 +149,7 @@ fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
 }
 
 /// Checks a lead update (see [`LeadsExt::update_lead`]).
-fn check_update(update: &UpdateLead) -> Result<(), Error> {
+pub(crate) fn check_update(update: &UpdateLead) -> Result<(), Error> {
     if let Some(url) = update.url.as_set() {
         check_url("url", url)?;
     }

@@ -7,6 +7,7 @@
 pub(crate) mod activities;
 #[cfg(feature = "activities")]
 pub(crate) mod activity_kind;
+pub(crate) mod body_checks;
 #[cfg_attr(
     not(any(
         feature = "activities",

@@ -55,7 +55,7 @@ pub trait OrganizationsExt {
 }
 
 /// Checks what the spec says about an update's values and Close would refuse.
-fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
+pub(crate) fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
     if let Some(currency) = update.currency.as_set() {
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(Error::InvalidRequest(format!(

@@ -87,6 +87,19 @@ pub trait RolesExt {
 }
 
 /// Checks permission names: non-empty, no whitespace or commas.
+/// Checks a role to create: a name, and permissions Close knows.
+pub(crate) fn check_new_role(role: &CreateRole) -> Result<(), Error> {
+    if role.name.trim().is_empty() {
+        return Err(Error::InvalidRequest("role name must not be blank".into()));
+    }
+    check_permissions(&role.permissions)
+}
+
+/// Checks a role update's permissions.
+pub(crate) fn check_role_update(update: &crate::types::UpdateRole) -> Result<(), Error> {
+    check_permissions(update.permissions.as_set().map_or(&[], Vec::as_slice))
+}
+
 fn check_permissions(permissions: &[String]) -> Result<(), Error> {
     match permissions
         .iter()
@@ -158,16 +171,13 @@ impl RolesExt for Client {
     }
 
     async fn create_role_with(&self, role: CreateRole) -> Result<RoleDefinition, Error> {
-        if role.name.trim().is_empty() {
-            return Err(Error::InvalidRequest("role name must not be blank".into()));
-        }
-        check_permissions(&role.permissions)?;
+        check_new_role(&role)?;
         finish(self.roles_create().body(role).send().await).await
     }
 
     async fn update_role(&self, id: &str, update: UpdateRole) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_update", "id", id)?;
-        check_permissions(update.permissions.as_set().map_or(&[], Vec::as_slice))?;
+        check_role_update(&update)?;
         finish(self.roles_update().id(id).body(update).send().await).await
     }
 

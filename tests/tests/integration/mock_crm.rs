@@ -325,15 +325,35 @@ async fn values_close_would_refuse_are_400_field_errors_and_nothing_is_stored() 
             json!({"name": "D", format!("custom.{renewal}"): "next week"}),
             format!("custom.{renewal}"),
         ),
-        (
-            json!({"name": "E", "contacts": [{"emails": [{"email": "not-an-email"}]}]}),
-            "emails".to_string(),
-        ),
+        // A phone number the SDK's lenient rule lets through (digits) but Close refuses.
         (
             json!({"name": "F", "contacts": [{"phones": [{"phone": "12345678"}]}]}),
             "phones".to_string(),
         ),
     ];
+    // An email or phone number the SDK knows is invalid never reaches the mock: the handle
+    // checks the body as `create_lead` does (InvalidRequest naming the field, nothing sent).
+    for (body, field) in [
+        (
+            json!({"name": "E", "contacts": [{"emails": [{"email": "not-an-email"}]}]}),
+            "contacts[0].emails[0]",
+        ),
+        (
+            json!({"name": "F", "contacts": [{"phones": [{"phone": "call me"}]}]}),
+            "contacts[0].phones[0]",
+        ),
+    ] {
+        let err = client
+            .leads()
+            .create(lead_body(body.clone()))
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, close_sdk::Error::InvalidRequest(_)),
+            "{body}: {err:?}"
+        );
+        assert!(err.to_string().contains(field), "{body}: {err}");
+    }
     for (body, field) in cases {
         let err = client
             .leads_create()

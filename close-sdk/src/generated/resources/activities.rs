@@ -4341,6 +4341,18 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub lead_id: ::std::option::Option<::std::string::String>,
+        ///The note as plain text.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub note: ::std::option::Option<::std::string::String>,
+        ///The note as HTML (rich text).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub note_html: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -23561,6 +23573,8 @@ pub mod types {
             "date_updated",
             "id",
             "lead_id",
+            "note",
+            "note_html",
             "organization_id",
             "_type",
             "updated_by",
@@ -23586,6 +23600,8 @@ pub mod types {
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
                     "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "note" => !(v.is_null() && self.note.is_none()),
+                    "note_html" => !(v.is_null() && self.note_html.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "_type" => !(v.is_null() && self.type_.is_none()),
                     "updated_by" => !(v.is_null() && self.updated_by.is_none()),
@@ -23648,22 +23664,32 @@ pub mod types {
             } else if self.extra.null_at(7usize, "lead_id", &NOTEACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("lead_id", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.note {
+                map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(8usize, "note", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.note_html {
+                map.serialize_entry("note_html", v)?;
+            } else if self.extra.null_at(9usize, "note_html", &NOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note_html", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "organization_id", &NOTEACTIVITY_WIRE_KEYS)
+                .null_at(10usize, "organization_id", &NOTEACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
-            } else if self.extra.null_at(9usize, "_type", &NOTEACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(11usize, "_type", &NOTEACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(10usize, "updated_by", &NOTEACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(12usize, "updated_by", &NOTEACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
             }
@@ -23671,23 +23697,23 @@ pub mod types {
                 map.serialize_entry("updated_by_name", v)?;
             } else if self
                 .extra
-                .null_at(11usize, "updated_by_name", &NOTEACTIVITY_WIRE_KEYS)
+                .null_at(13usize, "updated_by_name", &NOTEACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
-            } else if self.extra.null_at(12usize, "user_id", &NOTEACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(14usize, "user_id", &NOTEACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
-            } else if self.extra.null_at(13usize, "user_name", &NOTEACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(15usize, "user_name", &NOTEACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
-            } else if self.extra.null_at(14usize, "users", &NOTEACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(16usize, "users", &NOTEACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("users", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -23723,12 +23749,14 @@ pub mod types {
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -23815,7 +23843,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "note" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -23825,7 +23853,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "_type" => {
+                            "note_html" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -23835,7 +23863,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -23845,7 +23873,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_name" => {
+                            "_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -23855,7 +23883,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_id" => {
+                            "updated_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f12,
@@ -23865,7 +23893,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_name" => {
+                            "updated_by_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f13,
@@ -23875,13 +23903,33 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "users" => {
+                            "user_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
                                     &NOTEACTIVITY_WIRE_KEYS,
                                     14usize,
+                                    true,
+                                )?
+                            }
+                            "user_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "users" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &NOTEACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -23897,13 +23945,15 @@ pub mod types {
                         date_updated: f5,
                         id: f6,
                         lead_id: f7,
-                        organization_id: f8,
-                        type_: f9,
-                        updated_by: f10,
-                        updated_by_name: f11,
-                        user_id: f12,
-                        user_name: f13,
-                        users: f14,
+                        note: f8,
+                        note_html: f9,
+                        organization_id: f10,
+                        type_: f11,
+                        updated_by: f12,
+                        updated_by_name: f13,
+                        user_id: f14,
+                        user_name: f15,
+                        users: f16,
                         extra,
                     })
                 }
@@ -32800,6 +32850,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/call/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -32923,6 +32974,7 @@ pub mod builder {
                 "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -33846,6 +33898,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/custom/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -33971,6 +34024,7 @@ pub mod builder {
                 "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -34433,6 +34487,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/email/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -34556,6 +34611,7 @@ pub mod builder {
                 "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -37088,6 +37144,7 @@ pub mod builder {
                 "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -37210,6 +37267,7 @@ pub mod builder {
                 "{}/activity/meeting/{}/integration/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -37624,6 +37682,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/note/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -37747,6 +37806,7 @@ pub mod builder {
                 "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -38224,6 +38284,7 @@ pub mod builder {
             let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/sms/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -38350,6 +38411,7 @@ pub mod builder {
                 "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -38815,6 +38877,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -39359,6 +39422,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -40373,6 +40437,7 @@ pub mod builder {
             let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -40501,6 +40566,7 @@ pub mod builder {
                 "{}/activity/whatsapp_message/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -40636,6 +40702,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_activity/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -40761,6 +40828,7 @@ pub mod builder {
                 "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -40878,6 +40946,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_calls_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CallActivity| crate::runtime::item_id(
@@ -40976,6 +41045,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_creations_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CreatedActivity| crate::runtime::item_id(
@@ -41076,6 +41146,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_custom_activities_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CustomActivity| crate::runtime::item_id(
@@ -41178,6 +41249,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_email_threads_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|
@@ -41276,6 +41348,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_emails_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::EmailActivity| crate::runtime::item_id(
@@ -41381,6 +41454,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_form_submissions_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|
@@ -41494,6 +41568,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_import_updates_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|
@@ -41594,6 +41669,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_lead_merges_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::LeadMergeActivity| crate::runtime::item_id(
@@ -41694,6 +41770,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_lead_status_changes_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|
@@ -41792,6 +41869,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("activities_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Activity| crate::runtime::item_id(
@@ -41903,6 +41981,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_meetings_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::MeetingActivity| crate::runtime::item_id(
@@ -42003,6 +42082,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_notes_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::NoteActivity| crate::runtime::item_id(
@@ -42104,6 +42184,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_opportunity_status_changes_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|
@@ -42204,6 +42285,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_sms_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::SmsActivity| crate::runtime::item_id(
@@ -42302,6 +42384,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_task_completions_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|
@@ -42403,6 +42486,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "activities_whatsapp_messages_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|

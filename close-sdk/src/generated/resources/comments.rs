@@ -1403,6 +1403,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/comment/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1520,6 +1521,7 @@ pub mod builder {
                 "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1797,6 +1799,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "comments_list_threads",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CommentThread| crate::runtime::item_id(

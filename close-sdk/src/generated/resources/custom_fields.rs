@@ -4381,6 +4381,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/activity/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4522,6 +4523,7 @@ pub mod builder {
                 "{}/custom_field/activity/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4702,6 +4704,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/contact/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4843,6 +4846,7 @@ pub mod builder {
                 "{}/custom_field/contact/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4976,6 +4980,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -5100,6 +5105,7 @@ pub mod builder {
                 "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -5280,6 +5286,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/lead/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -5421,6 +5428,7 @@ pub mod builder {
                 "{}/custom_field/lead/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -5601,6 +5609,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/opportunity/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -5742,6 +5751,7 @@ pub mod builder {
                 "{}/custom_field/opportunity/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -5896,6 +5906,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/custom_field/shared/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -6039,6 +6050,7 @@ pub mod builder {
                 "{}/custom_field/shared/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -6162,6 +6174,7 @@ pub mod builder {
                 "{}/custom_field/shared/{}/association/", client.baseurl, crate
                 ::runtime::encode_path(& scf_id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -6321,6 +6334,7 @@ pub mod builder {
                 ::runtime::encode_path(& scf_id.to_string()), crate
                 ::runtime::encode_path(& object_type.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -6510,6 +6524,7 @@ pub mod builder {
                 "{}/custom_field_schema/{}/", client.baseurl, crate
                 ::runtime::encode_path(& object_type.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -6562,6 +6577,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "custom_fields_activity_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
@@ -6616,6 +6632,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "custom_fields_contact_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
@@ -6702,6 +6719,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "custom_fields_lead_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
@@ -6756,6 +6774,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "custom_fields_opportunity_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(

@@ -969,6 +969,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("dialers_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "dialers_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Dialer| crate::runtime::item_id(

@@ -924,6 +924,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("forms_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "forms_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Form| crate::runtime::item_id(

@@ -967,6 +967,7 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1041,6 +1042,7 @@ pub mod builder {
                 "{}/group/{}/member/", client.baseurl, crate ::runtime::encode_path(&
                 group_id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1255,6 +1257,7 @@ pub mod builder {
                 "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1349,6 +1352,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("groups_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "groups_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Group| crate::runtime::item_id(

@@ -936,6 +936,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/integration_link/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1062,6 +1063,7 @@ pub mod builder {
                 "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client

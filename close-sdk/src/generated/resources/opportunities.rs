@@ -2689,6 +2689,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/opportunity/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -2830,6 +2831,7 @@ pub mod builder {
                 "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -2966,6 +2968,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("opportunities_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "opportunities_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Opportunity| crate::runtime::item_id(

@@ -772,6 +772,7 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/status/opportunity/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -864,6 +865,7 @@ pub mod builder {
                 "{}/status/opportunity/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client

@@ -1043,6 +1043,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/role/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1165,6 +1166,7 @@ pub mod builder {
                 "{}/role/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1258,6 +1260,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("roles_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "roles_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::RoleDefinition| crate::runtime::item_id(

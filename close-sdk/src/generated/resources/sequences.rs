@@ -2903,6 +2903,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -3051,6 +3052,7 @@ pub mod builder {
                 "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -3268,6 +3270,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sequence_subscription/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -3395,6 +3398,7 @@ pub mod builder {
                 "{}/sequence_subscription/{}/", client.baseurl, crate
                 ::runtime::encode_path(& id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -3441,6 +3445,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("sequences_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "sequences_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Sequence| crate::runtime::item_id(
@@ -3493,6 +3498,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "sequences_list_subscriptions",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|

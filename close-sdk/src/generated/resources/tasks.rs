@@ -2498,6 +2498,7 @@ pub mod builder {
             let view = view.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -2650,6 +2651,7 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -2806,6 +2808,7 @@ pub mod builder {
                 "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -2934,6 +2937,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("tasks_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "tasks_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::Task| crate::runtime::item_id(

@@ -3701,6 +3701,7 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/email_template/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -3881,6 +3882,7 @@ pub mod builder {
                 "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
                 id.to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4354,6 +4356,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/sms_template/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4522,6 +4525,7 @@ pub mod builder {
                 "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -4621,6 +4625,7 @@ pub mod builder {
                 ));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "email_templates_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::EmailTemplate| crate::runtime::item_id(
@@ -4674,6 +4679,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("sms_templates_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "sms_templates_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::SmsTemplate| crate::runtime::item_id(

@@ -1951,6 +1951,7 @@ pub mod builder {
                 .and_then(|skip| crate::runtime::first_skip("users_list", skip));
             let client = ::std::sync::Arc::new(client.clone());
             crate::runtime::paginate_from(
+                "users_list",
                 page_size,
                 first_skip,
                 crate::runtime::PagePrint::Ids(|item: &crate::types::User| crate::runtime::item_id(

@@ -1359,6 +1359,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = format!("{}/webhook/", client.baseurl,);
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
@@ -1481,6 +1482,7 @@ pub mod builder {
                 "{}/webhook/{}/", client.baseurl, crate ::runtime::encode_path(& id
                 .to_string()),
             );
+            crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
