@@ -47,7 +47,8 @@
 //!   works everywhere.
 //! - [`pagination`]: [`Paginated`], lazy, cancel-safe and loop-proof, behind every
 //!   `.paginate()` and every hand-written list.
-//! - [`search`]: `client.search()`, Close's Advanced Filtering as a typed [`search::Query`].
+//! - [`search`] (features `leads`, `contacts`, `exports`, `bulk-actions` or `smart-views`):
+//!   `client.search()`, Close's Advanced Filtering as a typed [`search::Query`].
 //! - [`custom_fields`]: reading and writing `custom.cf_…` values, and (feature `custom-fields`)
 //!   resolving fields by name.
 //! - `forms` (feature `forms`): Close's web forms, and a form submission's `values` read by
@@ -95,6 +96,28 @@
     doc = "[`events`]: crate::events"
 )]
 #![cfg_attr(
+    any(
+        feature = "leads",
+        feature = "contacts",
+        feature = "exports",
+        feature = "bulk-actions",
+        feature = "smart-views"
+    ),
+    doc = "[`search`]: crate::search",
+    doc = "[`search::Query`]: crate::search::Query"
+)]
+#![cfg_attr(
+    not(any(
+        feature = "leads",
+        feature = "contacts",
+        feature = "exports",
+        feature = "bulk-actions",
+        feature = "smart-views"
+    )),
+    doc = "[`search`]: https://docs.rs/close-sdk/latest/close_sdk/search/",
+    doc = "[`search::Query`]: https://docs.rs/close-sdk/latest/close_sdk/search/enum.Query.html"
+)]
+#![cfg_attr(
     not(any(feature = "events", feature = "webhooks")),
     doc = "[`events`]: https://docs.rs/close-sdk/latest/close_sdk/events/"
 )]
@@ -125,6 +148,15 @@ mod generated;
 pub mod mock;
 mod redact;
 mod runtime;
+// Advanced Filtering searches leads and contacts, and exports, bulk actions and smart views carry
+// its query; without them it is not compiled (it is a quarter of the default build's close-sdk).
+#[cfg(any(
+    feature = "leads",
+    feature = "contacts",
+    feature = "exports",
+    feature = "bulk-actions",
+    feature = "smart-views"
+))]
 pub mod search;
 mod transport;
 mod values;
