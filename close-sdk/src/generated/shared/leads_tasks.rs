@@ -89,6 +89,11 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub due_date: ::std::option::Option<crate::DateOrTimestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email_id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -342,6 +347,7 @@ pub mod types {
             "date_created",
             "date_updated",
             "deduplication_key",
+            "due_date",
             "email_id",
             "emails",
             "id",
@@ -405,6 +411,7 @@ pub mod types {
                     "deduplication_key" => {
                         !(v.is_null() && self.deduplication_key.is_none())
                     }
+                    "due_date" => !(v.is_null() && self.due_date.is_none()),
                     "email_id" => !(v.is_null() && self.email_id.is_none()),
                     "emails" => !(v.is_null() && self.emails.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
@@ -537,79 +544,84 @@ pub mod types {
             } else if self.extra.null_at(12usize, "deduplication_key", &TASK_WIRE_KEYS) {
                 map.serialize_entry("deduplication_key", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.due_date {
+                map.serialize_entry("due_date", v)?;
+            } else if self.extra.null_at(13usize, "due_date", &TASK_WIRE_KEYS) {
+                map.serialize_entry("due_date", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.email_id {
                 map.serialize_entry("email_id", v)?;
-            } else if self.extra.null_at(13usize, "email_id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(14usize, "email_id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("email_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.emails {
                 map.serialize_entry("emails", v)?;
-            } else if self.extra.null_at(14usize, "emails", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(15usize, "emails", &TASK_WIRE_KEYS) {
                 map.serialize_entry("emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(15usize, "id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(16usize, "id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_complete {
                 map.serialize_entry("is_complete", v)?;
-            } else if self.extra.null_at(16usize, "is_complete", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(17usize, "is_complete", &TASK_WIRE_KEYS) {
                 map.serialize_entry("is_complete", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_dateless {
                 map.serialize_entry("is_dateless", v)?;
-            } else if self.extra.null_at(17usize, "is_dateless", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(18usize, "is_dateless", &TASK_WIRE_KEYS) {
                 map.serialize_entry("is_dateless", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_primary_lead_notification {
                 map.serialize_entry("is_primary_lead_notification", v)?;
             } else if self
                 .extra
-                .null_at(18usize, "is_primary_lead_notification", &TASK_WIRE_KEYS)
+                .null_at(19usize, "is_primary_lead_notification", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("is_primary_lead_notification", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
-            } else if self.extra.null_at(19usize, "lead_id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(20usize, "lead_id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_name {
                 map.serialize_entry("lead_name", v)?;
-            } else if self.extra.null_at(20usize, "lead_name", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(21usize, "lead_name", &TASK_WIRE_KEYS) {
                 map.serialize_entry("lead_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
-            } else if self.extra.null_at(21usize, "local_phone", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(22usize, "local_phone", &TASK_WIRE_KEYS) {
                 map.serialize_entry("local_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_id {
                 map.serialize_entry("object_id", v)?;
-            } else if self.extra.null_at(22usize, "object_id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(23usize, "object_id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("object_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
-            } else if self.extra.null_at(23usize, "object_type", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(24usize, "object_type", &TASK_WIRE_KEYS) {
                 map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_note {
                 map.serialize_entry("opportunity_note", v)?;
-            } else if self.extra.null_at(24usize, "opportunity_note", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(25usize, "opportunity_note", &TASK_WIRE_KEYS) {
                 map.serialize_entry("opportunity_note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value {
                 map.serialize_entry("opportunity_value", v)?;
-            } else if self.extra.null_at(25usize, "opportunity_value", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(26usize, "opportunity_value", &TASK_WIRE_KEYS) {
                 map.serialize_entry("opportunity_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_currency {
                 map.serialize_entry("opportunity_value_currency", v)?;
             } else if self
                 .extra
-                .null_at(26usize, "opportunity_value_currency", &TASK_WIRE_KEYS)
+                .null_at(27usize, "opportunity_value_currency", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("opportunity_value_currency", &())?;
             }
@@ -617,7 +629,7 @@ pub mod types {
                 map.serialize_entry("opportunity_value_formatted", v)?;
             } else if self
                 .extra
-                .null_at(27usize, "opportunity_value_formatted", &TASK_WIRE_KEYS)
+                .null_at(28usize, "opportunity_value_formatted", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("opportunity_value_formatted", &())?;
             }
@@ -625,48 +637,48 @@ pub mod types {
                 map.serialize_entry("opportunity_value_period", v)?;
             } else if self
                 .extra
-                .null_at(28usize, "opportunity_value_period", &TASK_WIRE_KEYS)
+                .null_at(29usize, "opportunity_value_period", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("opportunity_value_period", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
-            } else if self.extra.null_at(29usize, "organization_id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(30usize, "organization_id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
-            } else if self.extra.null_at(30usize, "phone", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(31usize, "phone", &TASK_WIRE_KEYS) {
                 map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_formatted {
                 map.serialize_entry("phone_formatted", v)?;
-            } else if self.extra.null_at(31usize, "phone_formatted", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(32usize, "phone_formatted", &TASK_WIRE_KEYS) {
                 map.serialize_entry("phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_number_description {
                 map.serialize_entry("phone_number_description", v)?;
             } else if self
                 .extra
-                .null_at(32usize, "phone_number_description", &TASK_WIRE_KEYS)
+                .null_at(33usize, "phone_number_description", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("phone_number_description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recording_url {
                 map.serialize_entry("recording_url", v)?;
-            } else if self.extra.null_at(33usize, "recording_url", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(34usize, "recording_url", &TASK_WIRE_KEYS) {
                 map.serialize_entry("recording_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone {
                 map.serialize_entry("remote_phone", v)?;
-            } else if self.extra.null_at(34usize, "remote_phone", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(35usize, "remote_phone", &TASK_WIRE_KEYS) {
                 map.serialize_entry("remote_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone_description {
                 map.serialize_entry("remote_phone_description", v)?;
             } else if self
                 .extra
-                .null_at(35usize, "remote_phone_description", &TASK_WIRE_KEYS)
+                .null_at(36usize, "remote_phone_description", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("remote_phone_description", &())?;
             }
@@ -674,72 +686,72 @@ pub mod types {
                 map.serialize_entry("remote_phone_formatted", v)?;
             } else if self
                 .extra
-                .null_at(36usize, "remote_phone_formatted", &TASK_WIRE_KEYS)
+                .null_at(37usize, "remote_phone_formatted", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("remote_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.resolution {
                 map.serialize_entry("resolution", v)?;
-            } else if self.extra.null_at(37usize, "resolution", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(38usize, "resolution", &TASK_WIRE_KEYS) {
                 map.serialize_entry("resolution", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
-            } else if self.extra.null_at(38usize, "sequence_id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(39usize, "sequence_id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
             } else if self
                 .extra
-                .null_at(39usize, "sequence_subscription_id", &TASK_WIRE_KEYS)
+                .null_at(40usize, "sequence_subscription_id", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.step_id {
                 map.serialize_entry("step_id", v)?;
-            } else if self.extra.null_at(40usize, "step_id", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(41usize, "step_id", &TASK_WIRE_KEYS) {
                 map.serialize_entry("step_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
-            } else if self.extra.null_at(41usize, "subject", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(42usize, "subject", &TASK_WIRE_KEYS) {
                 map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
-            } else if self.extra.null_at(42usize, "text", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(43usize, "text", &TASK_WIRE_KEYS) {
                 map.serialize_entry("text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
-            } else if self.extra.null_at(43usize, "_type", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(44usize, "_type", &TASK_WIRE_KEYS) {
                 map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(44usize, "updated_by", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(45usize, "updated_by", &TASK_WIRE_KEYS) {
                 map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
-            } else if self.extra.null_at(45usize, "updated_by_name", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(46usize, "updated_by_name", &TASK_WIRE_KEYS) {
                 map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.view {
                 map.serialize_entry("view", v)?;
-            } else if self.extra.null_at(46usize, "view", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(47usize, "view", &TASK_WIRE_KEYS) {
                 map.serialize_entry("view", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_duration {
                 map.serialize_entry("voicemail_duration", v)?;
-            } else if self.extra.null_at(47usize, "voicemail_duration", &TASK_WIRE_KEYS)
+            } else if self.extra.null_at(48usize, "voicemail_duration", &TASK_WIRE_KEYS)
             {
                 map.serialize_entry("voicemail_duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_url {
                 map.serialize_entry("voicemail_url", v)?;
-            } else if self.extra.null_at(48usize, "voicemail_url", &TASK_WIRE_KEYS) {
+            } else if self.extra.null_at(49usize, "voicemail_url", &TASK_WIRE_KEYS) {
                 map.serialize_entry("voicemail_url", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -781,22 +793,22 @@ pub mod types {
                     let mut f10: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
+                    let mut f13: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f18: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f25: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -807,8 +819,8 @@ pub mod types {
                     let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f35: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f37: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f38: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f37: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f38: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f39: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f40: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f41: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -817,8 +829,9 @@ pub mod types {
                     let mut f44: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f45: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f46: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f47: ::std::option::Option<i64> = ::std::option::Option::None;
-                    let mut f48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f47: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f48: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f49: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -953,7 +966,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "email_id" => {
+                            "due_date" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f13,
@@ -963,7 +976,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "emails" => {
+                            "email_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f14,
@@ -973,7 +986,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "emails" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f15,
@@ -983,7 +996,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_complete" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f16,
@@ -993,7 +1006,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_dateless" => {
+                            "is_complete" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f17,
@@ -1003,7 +1016,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_primary_lead_notification" => {
+                            "is_dateless" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f18,
@@ -1013,7 +1026,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_id" => {
+                            "is_primary_lead_notification" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f19,
@@ -1023,7 +1036,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_name" => {
+                            "lead_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f20,
@@ -1033,7 +1046,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "local_phone" => {
+                            "lead_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f21,
@@ -1043,7 +1056,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "object_id" => {
+                            "local_phone" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f22,
@@ -1053,7 +1066,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "object_type" => {
+                            "object_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f23,
@@ -1063,7 +1076,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "opportunity_note" => {
+                            "object_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f24,
@@ -1073,8 +1086,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "opportunity_value" => {
-                                crate::wire::number(
+                            "opportunity_note" => {
+                                crate::wire::field(
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
@@ -1083,8 +1096,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "opportunity_value_currency" => {
-                                crate::wire::field(
+                            "opportunity_value" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
@@ -1093,7 +1106,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "opportunity_value_formatted" => {
+                            "opportunity_value_currency" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f27,
@@ -1103,7 +1116,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "opportunity_value_period" => {
+                            "opportunity_value_formatted" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f28,
@@ -1113,7 +1126,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "opportunity_value_period" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f29,
@@ -1123,7 +1136,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "phone" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f30,
@@ -1133,7 +1146,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "phone_formatted" => {
+                            "phone" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f31,
@@ -1143,7 +1156,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "phone_number_description" => {
+                            "phone_formatted" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f32,
@@ -1153,7 +1166,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "recording_url" => {
+                            "phone_number_description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f33,
@@ -1163,7 +1176,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "remote_phone" => {
+                            "recording_url" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f34,
@@ -1173,7 +1186,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "remote_phone_description" => {
+                            "remote_phone" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f35,
@@ -1183,7 +1196,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "remote_phone_formatted" => {
+                            "remote_phone_description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f36,
@@ -1193,7 +1206,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "resolution" => {
+                            "remote_phone_formatted" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f37,
@@ -1203,7 +1216,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_id" => {
+                            "resolution" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f38,
@@ -1213,7 +1226,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_subscription_id" => {
+                            "sequence_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f39,
@@ -1223,7 +1236,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "step_id" => {
+                            "sequence_subscription_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f40,
@@ -1233,7 +1246,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "subject" => {
+                            "step_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f41,
@@ -1243,7 +1256,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "text" => {
+                            "subject" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f42,
@@ -1253,7 +1266,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "_type" => {
+                            "text" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f43,
@@ -1263,7 +1276,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f44,
@@ -1273,7 +1286,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_name" => {
+                            "updated_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f45,
@@ -1283,7 +1296,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "view" => {
+                            "updated_by_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f46,
@@ -1293,8 +1306,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "voicemail_duration" => {
-                                crate::wire::number(
+                            "view" => {
+                                crate::wire::field(
                                     &mut map,
                                     &mut f47,
                                     &mut extra,
@@ -1303,13 +1316,23 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "voicemail_url" => {
-                                crate::wire::field(
+                            "voicemail_duration" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f48,
                                     &mut extra,
                                     &TASK_WIRE_KEYS,
                                     48usize,
+                                    true,
+                                )?
+                            }
+                            "voicemail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f49,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    49usize,
                                     true,
                                 )?
                             }
@@ -1330,42 +1353,43 @@ pub mod types {
                         date_created: f10,
                         date_updated: f11,
                         deduplication_key: f12,
-                        email_id: f13,
-                        emails: f14,
-                        id: f15,
-                        is_complete: f16,
-                        is_dateless: f17,
-                        is_primary_lead_notification: f18,
-                        lead_id: f19,
-                        lead_name: f20,
-                        local_phone: f21,
-                        object_id: f22,
-                        object_type: f23,
-                        opportunity_note: f24,
-                        opportunity_value: f25,
-                        opportunity_value_currency: f26,
-                        opportunity_value_formatted: f27,
-                        opportunity_value_period: f28,
-                        organization_id: f29,
-                        phone: f30,
-                        phone_formatted: f31,
-                        phone_number_description: f32,
-                        recording_url: f33,
-                        remote_phone: f34,
-                        remote_phone_description: f35,
-                        remote_phone_formatted: f36,
-                        resolution: f37,
-                        sequence_id: f38,
-                        sequence_subscription_id: f39,
-                        step_id: f40,
-                        subject: f41,
-                        text: f42,
-                        type_: f43,
-                        updated_by: f44,
-                        updated_by_name: f45,
-                        view: f46,
-                        voicemail_duration: f47,
-                        voicemail_url: f48,
+                        due_date: f13,
+                        email_id: f14,
+                        emails: f15,
+                        id: f16,
+                        is_complete: f17,
+                        is_dateless: f18,
+                        is_primary_lead_notification: f19,
+                        lead_id: f20,
+                        lead_name: f21,
+                        local_phone: f22,
+                        object_id: f23,
+                        object_type: f24,
+                        opportunity_note: f25,
+                        opportunity_value: f26,
+                        opportunity_value_currency: f27,
+                        opportunity_value_formatted: f28,
+                        opportunity_value_period: f29,
+                        organization_id: f30,
+                        phone: f31,
+                        phone_formatted: f32,
+                        phone_number_description: f33,
+                        recording_url: f34,
+                        remote_phone: f35,
+                        remote_phone_description: f36,
+                        remote_phone_formatted: f37,
+                        resolution: f38,
+                        sequence_id: f39,
+                        sequence_subscription_id: f40,
+                        step_id: f41,
+                        subject: f42,
+                        text: f43,
+                        type_: f44,
+                        updated_by: f45,
+                        updated_by_name: f46,
+                        view: f47,
+                        voicemail_duration: f48,
+                        voicemail_url: f49,
                         extra,
                     })
                 }
