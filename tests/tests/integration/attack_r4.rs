@@ -172,8 +172,7 @@ async fn nested_contacts_and_extra_members_of_lead_bodies_send_nothing_invalid()
     };
     let e = bounded(c.leads().update("lead_1", update).into_future())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(e.to_string().contains("contacts[1].phones[1]"), "{e}");
 
     let mut lead: t::CreateLead = body(json!({"name": "Bluth Company"}));
@@ -250,8 +249,7 @@ async fn a_refused_permission_is_named_by_its_field() {
     }));
     let e = bounded(c.roles().create(role).into_future())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(server.requests(), 0);
     assert!(e.to_string().contains("permissions[1]"), "{e}");
 }
@@ -272,8 +270,7 @@ async fn a_refused_url_does_not_show_its_password() {
     }));
     let e = bounded(c.leads().create(lead).into_future())
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(server.requests(), 0);
     let seen = shown(&e);
     assert!(seen.contains("url"), "{seen}");
