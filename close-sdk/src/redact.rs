@@ -594,10 +594,21 @@ fn unescape_text(text: &str) -> Cow<'_, str> {
         }
         match chars.peek().copied() {
             Some('u') => {
-                chars.next();
-                let hex: String = chars.by_ref().take(4).collect();
-                match u32::from_str_radix(&hex, 16) {
-                    Ok(high) if (0xD800..0xDC00).contains(&high) => {
+                // Four hex digits, or the text is kept as written: a malformed escape (`\u00`)
+                // must not swallow the one after it (`\u00\u0061pi_…`).
+                let mut ahead = chars.clone();
+                ahead.next();
+                let hex: String = ahead.by_ref().take(4).collect();
+                let code = (hex.len() == 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                    .flatten();
+                let Some(code) = code else {
+                    out.push(c);
+                    continue;
+                };
+                chars = ahead;
+                match code {
+                    high if (0xD800..0xDC00).contains(&high) => {
                         let mut rest = chars.clone();
                         let low = (rest.next() == Some('\\') && rest.next() == Some('u'))
                             .then(|| rest.by_ref().take(4).collect::<String>())
@@ -613,13 +624,7 @@ fn unescape_text(text: &str) -> Cow<'_, str> {
                             None => out.push(char::REPLACEMENT_CHARACTER),
                         }
                     }
-                    Ok(code) => {
-                        out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
-                    }
-                    Err(_) => {
-                        out.push_str("\\u");
-                        out.push_str(&hex);
-                    }
+                    code => out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)),
                 }
             }
             Some(e @ ('"' | '\\' | '/')) => {
@@ -1088,6 +1093,15 @@ mod tests {
         let out = error_answer_knowing(&mut h, body, known);
         let out = String::from_utf8_lossy(&out);
         assert_eq!(out, r#"{"e":"<redacted> <redacted> <redacted>"}"#);
+    }
+
+    #[test]
+    fn a_malformed_escape_does_not_swallow_the_next_one() {
+        assert_eq!(unescape_text(r"\u00\u0061pi"), r"\u00api");
+        assert_eq!(unescape_text(r"\u\u0061"), r"\ua");
+        assert_eq!(unescape_text(r"\u+041"), r"\u+041");
+        assert_eq!(unescape_text(r"\u004"), r"\u004");
+        assert_eq!(unescape_text(r"\ud83d\ude00\u0041"), "\u{1F600}A");
     }
 
     #[test]

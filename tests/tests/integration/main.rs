@@ -1,6 +1,7 @@
 //! close-sdk's integration tests, one binary (one link step): real HTTP to loopback servers.
 
 mod activity_kinds;
+mod attack_r4;
 mod by_name;
 mod cancellation;
 mod corpus;
