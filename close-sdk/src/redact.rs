@@ -662,12 +662,28 @@ fn scan<'t>(text: &'t str, secrets: &mut Secrets) -> Cow<'t, str> {
     if short && !patterns().iter().any(|p| contains_normalized(seen, p)) {
         return Cow::Borrowed(text);
     }
-    let spans = member_values(seen);
+    let mut spans = member_values(seen);
     if spans.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut plain = Vec::with_capacity(spans.len());
+    // Values that overlap (a value that runs on over the next secret member's name, as in
+    // `api_key=api_key=…`) are one value: each byte is taken once, and the secrets found stay
+    // as many as the text has distinct stretches (linear, not quadratic, in hostile text).
+    spans.sort_by_key(|(start, ..)| *start);
+    let mut merged: Vec<(usize, usize, bool)> = Vec::with_capacity(spans.len());
     for (start, stop, quoted) in spans {
+        match merged.last_mut() {
+            Some(last) if start < last.1 => {
+                if stop > last.1 {
+                    last.1 = stop;
+                    last.2 = false;
+                }
+            }
+            _ => merged.push((start, stop, quoted)),
+        }
+    }
+    let mut plain = Vec::with_capacity(merged.len());
+    for (start, stop, quoted) in merged {
         let (start, stop) = (view.original(start), view.original(stop));
         let raw = text.get(start..stop).unwrap_or_default();
         secrets.add(raw);
@@ -687,7 +703,13 @@ fn member_values(text: &str) -> Vec<(usize, usize, bool)> {
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
     for pattern in patterns() {
+        // A name inside the value found before it is part of that value: not looked into again
+        // (each value is read once, so hostile text costs linear time).
+        let mut covered = 0;
         for (at, _) in norm.match_indices(pattern.as_str()) {
+            if at < covered {
+                continue;
+            }
             let end = at + pattern.len();
             let before = at.checked_sub(1).and_then(|i| bytes.get(i));
             if before.is_some_and(|b| b.is_ascii_alphanumeric()) {
@@ -699,7 +721,10 @@ fn member_values(text: &str) -> Vec<(usize, usize, bool)> {
             {
                 continue;
             }
-            spans.extend(value_after(bytes, end));
+            if let Some(span) = value_after(bytes, end) {
+                covered = covered.max(span.1);
+                spans.push(span);
+            }
         }
     }
     spans
