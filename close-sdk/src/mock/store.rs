@@ -803,7 +803,12 @@ pub(super) fn page(req: &HttpMockRequest, all: Vec<Value>) -> Value {
         params
             .iter()
             .find(|(n, _)| n == k)
-            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .and_then(|(_, v)| {
+                // A number past usize (all digits) is as far as it goes: no rewinding to 0.
+                v.parse::<usize>().ok().or_else(|| {
+                    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())).then_some(usize::MAX)
+                })
+            })
             .unwrap_or(default)
     };
     let skip = number("_skip", 0);
