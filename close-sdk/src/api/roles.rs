@@ -103,10 +103,11 @@ pub(crate) fn check_role_update(update: &crate::types::UpdateRole) -> Result<(),
 fn check_permissions(permissions: &[String]) -> Result<(), Error> {
     match permissions
         .iter()
-        .find(|p| p.is_empty() || p.chars().any(|c| c.is_whitespace() || c == ','))
+        .enumerate()
+        .find(|(_, p)| p.is_empty() || p.chars().any(|c| c.is_whitespace() || c == ','))
     {
-        Some(bad) => Err(Error::InvalidRequest(format!(
-            "permission {bad:?} is empty or contains whitespace"
+        Some((i, bad)) => Err(Error::InvalidRequest(format!(
+            "permissions[{i}]: permission {bad:?} is empty or contains whitespace or a comma"
         ))),
         None => Ok(()),
     }

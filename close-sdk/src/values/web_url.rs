@@ -34,9 +34,24 @@ impl FromStr for WebUrl {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        check(s).map_err(|why| format!("URL {:?} {why}", crate::error::truncate(s, 60)))?;
+        check(s)
+            .map_err(|why| format!("URL {:?} {why}", crate::error::truncate(&quoted(s), 60)))?;
         Ok(WebUrl(s.to_string()))
     }
+}
+
+/// `s` as an error may quote it: a password in its user info (`https://user:secret@host/`)
+/// is left out, as a credential never reaches a message.
+fn quoted(s: &str) -> std::borrow::Cow<'_, str> {
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return s.into();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return s.into();
+    };
+    let user = rest[..at].split(':').next().unwrap_or_default();
+    format!("{scheme}://{user}:<redacted>@{}", &rest[at + 1..]).into()
 }
 
 /// Why `s` is not a web URL, if it is not one.
