@@ -89,7 +89,8 @@ pub struct OffsetList {
     /// The Rust name of the envelope's item type (`Lead`, in `crate::types`).
     pub item: String,
     /// Whether the item type has a string `id` member: a repeated page is then told by the ids
-    /// of its first and last items (`crate::runtime::PagePrint::Ids`), else by their JSON
+    /// of its first and last items (`crate::runtime::PagePrint::ids`; their `Debug` text when they
+    /// have none), else by their JSON
     /// (`crate::runtime::whole_print`, which compiles the item's serialiser).
     pub item_has_id: bool,
     /// Whether the envelope's `data` is an `Option` in the generated type.
@@ -431,7 +432,7 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
         };
         let doc = doc(list, &handle_call(list, &calls));
         let print = if list.item_has_id {
-            quote!(crate::runtime::PagePrint::Ids(|item: &#item| crate::runtime::item_id(&item.id)))
+            quote!(crate::runtime::PagePrint::ids(|item: &#item| crate::runtime::item_id(&item.id)))
         } else {
             quote!(crate::runtime::whole_print())
         };

@@ -168,11 +168,39 @@ pub(crate) enum PagePrint<T> {
     Whole(fn(&[T]) -> Option<u64>),
     /// By its length and its first and last items' ids (the generated lists whose items have
     /// an `id`, as Close's objects do): nothing is serialised, and no serialiser is compiled per
-    /// item type. A page whose first or last item has no id is not compared.
+    /// item type. A page whose first or last item has no id (a `_fields` list without `id`, a
+    /// broken server) is told by `fallback` ([`PagePrint::ids`]: their `Debug` text).
     #[allow(dead_code)] // a build whose lists all answer in one piece
-    Ids(fn(&T) -> Option<&str>),
+    Ids {
+        /// The item's id.
+        id: fn(&T) -> Option<&str>,
+        /// The print of a page whose end items have no id.
+        fallback: fn(&[T]) -> Option<u64>,
+    },
     /// Not compared (a list of one answer, which cannot repeat).
     Never,
+}
+
+impl<T: fmt::Debug> PagePrint<T> {
+    /// [`PagePrint::Ids`] by `id`, with the `Debug` text of the end items for a page without
+    /// ids (the item's `Debug` impl is compiled anyway; no serialiser is).
+    #[allow(dead_code)] // a build whose lists all answer in one piece
+    pub(crate) fn ids(id: fn(&T) -> Option<&str>) -> Self {
+        PagePrint::Ids {
+            id,
+            fallback: debug_print::<T>,
+        }
+    }
+}
+
+/// A 64-bit hash of a non-empty page: its length and its first and last items' `Debug` text.
+fn debug_print<T: fmt::Debug>(items: &[T]) -> Option<u64> {
+    let (first, last) = (items.first()?, items.last()?);
+    let text = format!("{first:?}\u{0}{last:?}");
+    let mut hasher = DefaultHasher::new();
+    hasher.write_usize(items.len());
+    hasher.write(text.as_bytes());
+    Some(hasher.finish())
 }
 
 impl<T> PagePrint<T> {
@@ -180,10 +208,13 @@ impl<T> PagePrint<T> {
     fn of(&self, items: &[T]) -> Option<u64> {
         match self {
             PagePrint::Whole(print) => print(items),
-            PagePrint::Ids(id) => {
-                let first = id(items.first()?).filter(|id| !id.is_empty())?;
-                let last = id(items.last()?).filter(|id| !id.is_empty())?;
-                Some(ids_print(items.len(), first, last))
+            PagePrint::Ids { id, fallback } => {
+                let first = id(items.first()?).filter(|id| !id.is_empty());
+                let last = id(items.last()?).filter(|id| !id.is_empty());
+                match (first, last) {
+                    (Some(first), Some(last)) => Some(ids_print(items.len(), first, last)),
+                    _ => fallback(items),
+                }
             }
             PagePrint::Never => None,
         }

@@ -40949,7 +40949,7 @@ pub mod builder {
                 "activities_calls_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CallActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CallActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -41048,7 +41048,7 @@ pub mod builder {
                 "activities_creations_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CreatedActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CreatedActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -41149,7 +41149,7 @@ pub mod builder {
                 "activities_custom_activities_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CustomActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -41252,7 +41252,7 @@ pub mod builder {
                 "activities_email_threads_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::EmailThreadActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
@@ -41351,7 +41351,7 @@ pub mod builder {
                 "activities_emails_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::EmailActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::EmailActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -41457,7 +41457,7 @@ pub mod builder {
                 "activities_form_submissions_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::FormSubmissionActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
@@ -41571,7 +41571,7 @@ pub mod builder {
                 "activities_import_updates_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::ImportUpdateActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
@@ -41672,7 +41672,7 @@ pub mod builder {
                 "activities_lead_merges_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::LeadMergeActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::LeadMergeActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -41773,7 +41773,7 @@ pub mod builder {
                 "activities_lead_status_changes_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::LeadStatusChangeActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
@@ -41872,7 +41872,7 @@ pub mod builder {
                 "activities_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Activity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Activity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -41984,7 +41984,7 @@ pub mod builder {
                 "activities_meetings_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::MeetingActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::MeetingActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -42085,7 +42085,7 @@ pub mod builder {
                 "activities_notes_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::NoteActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::NoteActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -42187,7 +42187,7 @@ pub mod builder {
                 "activities_opportunity_status_changes_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::OpportunityStatusChangeActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
@@ -42288,7 +42288,7 @@ pub mod builder {
                 "activities_sms_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::SmsActivity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::SmsActivity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -42387,7 +42387,7 @@ pub mod builder {
                 "activities_task_completions_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::TaskCompletionActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {
@@ -42489,7 +42489,7 @@ pub mod builder {
                 "activities_whatsapp_messages_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::WhatsAppMessageActivity|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {

@@ -6203,7 +6203,7 @@ pub mod builder {
                 "bulk_actions_delete_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::BulkDeleteAction| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::BulkDeleteAction| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -6258,7 +6258,7 @@ pub mod builder {
                 "bulk_actions_edit_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::BulkEditAction| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::BulkEditAction| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -6313,7 +6313,7 @@ pub mod builder {
                 "bulk_actions_email_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::BulkEmailAction| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::BulkEmailAction| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -6372,7 +6372,7 @@ pub mod builder {
                 "bulk_actions_sequence_subscriptions_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::BulkSequenceSubscriptionAction|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {

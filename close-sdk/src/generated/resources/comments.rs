@@ -1802,7 +1802,7 @@ pub mod builder {
                 "comments_list_threads",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CommentThread| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CommentThread| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -1126,7 +1126,7 @@ pub mod builder {
                 "contacts_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Contact| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Contact| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

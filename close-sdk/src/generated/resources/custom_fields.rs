@@ -6580,7 +6580,7 @@ pub mod builder {
                 "custom_fields_activity_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CustomField| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -6635,7 +6635,7 @@ pub mod builder {
                 "custom_fields_contact_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CustomField| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -6722,7 +6722,7 @@ pub mod builder {
                 "custom_fields_lead_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CustomField| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -6777,7 +6777,7 @@ pub mod builder {
                 "custom_fields_opportunity_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::CustomField| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::CustomField| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -972,7 +972,7 @@ pub mod builder {
                 "dialers_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Dialer| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Dialer| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -2024,7 +2024,7 @@ pub mod builder {
                 "exports_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Export| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Export| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -927,7 +927,7 @@ pub mod builder {
                 "forms_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Form| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Form| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -1355,7 +1355,7 @@ pub mod builder {
                 "groups_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Group| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Group| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -3180,7 +3180,7 @@ pub mod builder {
                 "leads_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Lead| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Lead| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -2971,7 +2971,7 @@ pub mod builder {
                 "opportunities_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Opportunity| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Opportunity| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -1366,7 +1366,7 @@ pub mod builder {
                 "outcomes_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Outcome| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Outcome| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -2701,7 +2701,7 @@ pub mod builder {
                 "blocked_phone_numbers_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::BlockedPhoneNumber| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::BlockedPhoneNumber| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -2753,7 +2753,7 @@ pub mod builder {
                 "phone_numbers_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::PhoneNumber| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::PhoneNumber| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

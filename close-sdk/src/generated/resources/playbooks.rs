@@ -1496,7 +1496,7 @@ pub mod builder {
                 "playbooks_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Playbook| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Playbook| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -1263,7 +1263,7 @@ pub mod builder {
                 "roles_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::RoleDefinition| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::RoleDefinition| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -3448,7 +3448,7 @@ pub mod builder {
                 "sequences_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Sequence| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Sequence| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -3501,7 +3501,7 @@ pub mod builder {
                 "sequences_list_subscriptions",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|
+                crate::runtime::PagePrint::ids(|
                     item: &crate::types::SequenceSubscription|
                 crate::runtime::item_id(&item.id)),
                 move |skip, limit| {

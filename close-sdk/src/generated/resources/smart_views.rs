@@ -1732,7 +1732,7 @@ pub mod builder {
                 "smart_views_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::SmartView| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::SmartView| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -2940,7 +2940,7 @@ pub mod builder {
                 "tasks_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::Task| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::Task| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -4628,7 +4628,7 @@ pub mod builder {
                 "email_templates_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::EmailTemplate| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::EmailTemplate| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
@@ -4682,7 +4682,7 @@ pub mod builder {
                 "sms_templates_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::SmsTemplate| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::SmsTemplate| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {

@@ -1954,7 +1954,7 @@ pub mod builder {
                 "users_list",
                 page_size,
                 first_skip,
-                crate::runtime::PagePrint::Ids(|item: &crate::types::User| crate::runtime::item_id(
+                crate::runtime::PagePrint::ids(|item: &crate::types::User| crate::runtime::item_id(
                     &item.id,
                 )),
                 move |skip, limit| {
