@@ -121,6 +121,7 @@ pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> +
 /// Only the decode is generic: the call itself is one future for every operation, and a body
 /// that does not decode is made an error by one function ([`undecodable`]), so each response
 /// type adds its decoder and nothing else to a build.
+#[allow(dead_code)] // unused only in a build with no resource feature
 pub(crate) async fn send_checked(
     client: &Client,
     index: usize,
