@@ -146,7 +146,7 @@ pub(crate) fn first_skip(operation_id: &str, skip: Option<i64>) -> Result<u64, E
 /// `fetch`, which sends one page's request
 /// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`, the first page at
 /// `_skip` = `first_skip` (see [`first_skip`]). [`Paginated`]'s guarantees hold: lazy,
-/// cancel-safe, loop-proof (a repeated page is told by `print`: [`PagePrint::Ids`] for items
+/// cancel-safe, loop-proof (a repeated page is told by `print`: [`PagePrint::ids`] for items
 /// with an `id`, [`whole_print`] for the others). An error in either argument is the stream's
 /// only item, and nothing is sent.
 #[allow(dead_code)] // unused only in a build with no list
@@ -218,10 +218,8 @@ where
 
 /// The [`PagePrint`] of a list whose items have no `id`: the page's ends as JSON (compiles the
 /// item type's serialiser).
-#[allow(dead_code)] // unused only in a build with no such list
-pub(crate) fn whole_print<T: serde::Serialize>() -> PagePrint<T> {
-    crate::api::pagination::whole_print()
-}
+#[allow(unused_imports)] // unused only in a build whose lists all have ids
+pub(crate) use crate::api::pagination::whole_print;
 
 /// An item's `id` member as text, for [`PagePrint::Ids`] (`String` or `Option<String>`).
 #[allow(dead_code)] // unused only in a build with no list

@@ -272,6 +272,49 @@ pub(crate) fn check_new_email(email: &CreateEmailActivity) -> Result<(), Error> 
     check_emails("bcc", email.bcc.as_ref())
 }
 
+/// A call as `create_call` checks it: its ids and its phone number.
+pub(crate) fn check_new_call(call: &CreateCallActivity) -> Result<(), Error> {
+    const OP: &str = "activities_calls_create";
+    check_id(OP, "lead_id", call.lead_id.as_deref())?;
+    check_id(OP, "contact_id", call.contact_id.as_deref())?;
+    match &call.phone {
+        Some(phone) => check_phone("phone", phone),
+        None => Ok(()),
+    }
+}
+
+/// An SMS as `create_sms` checks it: its ids and its phone numbers.
+pub(crate) fn check_new_sms(sms: &CreateSmsActivity) -> Result<(), Error> {
+    const OP: &str = "activities_sms_create";
+    check_id(OP, "lead_id", sms.lead_id.as_deref())?;
+    check_id(OP, "contact_id", sms.contact_id.as_deref())?;
+    for (field, phone) in [
+        ("local_phone", &sms.local_phone),
+        ("remote_phone", &sms.remote_phone),
+    ] {
+        if let Some(phone) = phone {
+            check_phone(field, phone)?;
+        }
+    }
+    Ok(())
+}
+
+/// An email update as a new email is checked: its contact id and its addresses (`to`, `cc`,
+/// `bcc`, each named by index).
+pub(crate) fn check_email_update(update: &crate::types::UpdateEmailActivity) -> Result<(), Error> {
+    check_id(
+        "activities_emails_update",
+        "contact_id",
+        update.contact_id.as_deref(),
+    )?;
+    for (field, addresses) in [("to", &update.to), ("cc", &update.cc), ("bcc", &update.bcc)] {
+        for (i, address) in addresses.as_set().into_iter().flatten().enumerate() {
+            check_email(&format!("{field}[{i}]"), address)?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks a list of addresses (`to`, `cc`, `bcc`).
 fn check_emails(field: &str, emails: Option<&Vec<String>>) -> Result<(), Error> {
     for (i, e) in emails.into_iter().flatten().enumerate() {
@@ -371,12 +414,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn create_call(&self, call: CreateCallActivity) -> Result<CallActivity, Error> {
-        const OP: &str = "activities_calls_create";
-        check_id(OP, "lead_id", call.lead_id.as_deref())?;
-        check_id(OP, "contact_id", call.contact_id.as_deref())?;
-        if let Some(phone) = &call.phone {
-            check_phone("phone", phone)?;
-        }
+        check_new_call(&call)?;
         finish(self.activities_calls_create().body(call).send().await).await
     }
 
@@ -428,15 +466,7 @@ impl ActivitiesExt for Client {
     }
 
     async fn create_sms(&self, sms: CreateSmsActivity) -> Result<SmsActivity, Error> {
-        const OP: &str = "activities_sms_create";
-        check_id(OP, "lead_id", sms.lead_id.as_deref())?;
-        check_id(OP, "contact_id", sms.contact_id.as_deref())?;
-        if let Some(phone) = &sms.local_phone {
-            check_phone("local_phone", phone)?;
-        }
-        if let Some(phone) = &sms.remote_phone {
-            check_phone("remote_phone", phone)?;
-        }
+        check_new_sms(&sms)?;
         finish(self.activities_sms_create().body(sms).send().await).await
     }
 

@@ -4,8 +4,6 @@
 
 use std::any::Any;
 
-#[cfg(feature = "activities")]
-use super::call::{check_email, check_id, check_phone};
 use crate::Error;
 
 /// Checks `body` (a generated request body) when the SDK has a rule for its type, before anything
@@ -37,13 +35,13 @@ pub(crate) fn check_body(body: &dyn Any) -> Result<(), Error> {
             return super::activities::check_new_email(email);
         }
         if let Some(update) = body.downcast_ref::<crate::types::UpdateEmailActivity>() {
-            return check_email_update(update);
+            return super::activities::check_email_update(update);
         }
         if let Some(call) = body.downcast_ref::<crate::types::CreateCallActivity>() {
-            return check_new_call(call);
+            return super::activities::check_new_call(call);
         }
         if let Some(sms) = body.downcast_ref::<crate::types::CreateSmsActivity>() {
-            return check_new_sms(sms);
+            return super::activities::check_new_sms(sms);
         }
     }
     #[cfg(feature = "organizations")]
@@ -57,52 +55,6 @@ pub(crate) fn check_body(body: &dyn Any) -> Result<(), Error> {
         }
         if let Some(update) = body.downcast_ref::<crate::types::UpdateRole>() {
             return super::roles::check_role_update(update);
-        }
-    }
-    Ok(())
-}
-
-/// A call as `create_call` checks it: its ids and its phone number.
-#[cfg(feature = "activities")]
-fn check_new_call(call: &crate::types::CreateCallActivity) -> Result<(), Error> {
-    const OP: &str = "activities_calls_create";
-    check_id(OP, "lead_id", call.lead_id.as_deref())?;
-    check_id(OP, "contact_id", call.contact_id.as_deref())?;
-    match &call.phone {
-        Some(phone) => check_phone("phone", phone),
-        None => Ok(()),
-    }
-}
-
-/// An SMS as `create_sms` checks it: its ids and its phone numbers.
-#[cfg(feature = "activities")]
-fn check_new_sms(sms: &crate::types::CreateSmsActivity) -> Result<(), Error> {
-    const OP: &str = "activities_sms_create";
-    check_id(OP, "lead_id", sms.lead_id.as_deref())?;
-    check_id(OP, "contact_id", sms.contact_id.as_deref())?;
-    for (field, phone) in [
-        ("local_phone", &sms.local_phone),
-        ("remote_phone", &sms.remote_phone),
-    ] {
-        if let Some(phone) = phone {
-            check_phone(field, phone)?;
-        }
-    }
-    Ok(())
-}
-
-/// An email update as a new email is checked: its contact id and its addresses (`to`, `cc`,
-/// `bcc`, each named by index).
-#[cfg(feature = "activities")]
-fn check_email_update(update: &crate::types::UpdateEmailActivity) -> Result<(), Error> {
-    check_id(
-        "activities_emails_update",
-        "contact_id",
-        update.contact_id.as_deref(),
-    )?;
-    for (field, addresses) in [("to", &update.to), ("cc", &update.cc), ("bcc", &update.bcc)] {
-        for (i, address) in addresses.as_set().into_iter().flatten().enumerate() {
-            check_email(&format!("{field}[{i}]"), address)?;
         }
     }
     Ok(())

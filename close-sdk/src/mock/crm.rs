@@ -5,7 +5,7 @@
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::{json, Map, Value};
 
-use super::store::Change;
+use super::store::{page, Change};
 use super::{
     body, close_id, field_error, json_response, lock, seed_of, MockCloseBuilder,
     MOCK_ORGANIZATION_ID, MOCK_USER_ID,
@@ -14,8 +14,6 @@ use crate::EmailAddress;
 
 /// The status new leads get (Close's documented example, "Potential").
 const DEFAULT_STATUS_ID: &str = "stat_1ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk";
-/// Close's default page size for list endpoints.
-const DEFAULT_LIMIT: usize = 100;
 
 /// Which object a custom field belongs to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -667,20 +665,6 @@ fn apply_custom(target: &mut Value, key: &str, value: Value) {
             obj.insert(field, Value::Array(items));
         }
     }
-}
-
-/// `{data, has_more}` for the `_skip`/`_limit` window of `all`.
-fn page(req: &HttpMockRequest, all: Vec<Value>) -> Value {
-    let number = |k: &str, default: usize| {
-        query(req, k)
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(default)
-    };
-    let skip = number("_skip", 0);
-    let limit = number("_limit", DEFAULT_LIMIT).max(1);
-    let has_more = all.len() > skip.saturating_add(limit);
-    let data: Vec<Value> = all.into_iter().skip(skip).take(limit).collect();
-    json!({"data": data, "has_more": has_more})
 }
 
 fn query(req: &HttpMockRequest, key: &str) -> Option<String> {

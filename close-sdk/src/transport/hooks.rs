@@ -2,8 +2,9 @@
 //! [`call`]: a generated operation's `send()` (through [`crate::runtime`], which
 //! close-sdk-gen's `one_door` makes every `send()` call) by its position in the generated
 //! operation table, and the hand-written calls no operation expresses (raw requests, the event
-//! log's cursor, `/webhook/` answers, search) by name. [`send_checked`] with [`decode_answer`], [`send_empty`] and
-//! [`send_raw`] turn what it read into the one result type, `Result<_, crate::Error>`, built once.
+//! log's cursor, `/webhook/` answers, search) by name. [`send_checked`] with [`decode_answer`],
+//! [`send_empty`] and [`send_raw`] turn what it read into the one result type,
+//! `Result<_, crate::Error>`, built once.
 //!
 //! - Before sending: the path check of the first request's URL (refused as
 //!   [`Error::InvalidRequest`] before anything is sent), `Authorization` (marked sensitive; an
