@@ -251,6 +251,8 @@ impl ClientBuilder {
             }
         };
         let context = ClientContext {
+            base_url: reqwest::Url::parse(&base_url)
+                .map_err(|e| Error::Config(format!("base URL does not parse: {e}")))?,
             authorizer,
             user_agent,
             retry: self.retry,

@@ -927,6 +927,7 @@ impl Plan {
                  impl<'a> ::std::future::IntoFuture for crate::builder::{b}<'a> {{\n\
                  type Output = ::std::result::Result<{out}, crate::Error>;\n\
                  type IntoFuture = crate::RequestFuture<'a, {out}>;\n\
+                 #[inline]\n\
                  fn into_future(self) -> Self::IntoFuture {{\n\
                  crate::runtime::value(self.send())\n\
                  }}\n}}\n",

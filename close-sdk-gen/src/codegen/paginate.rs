@@ -439,6 +439,7 @@ pub fn add(file: &mut syn::File, spec: &Value) -> Result<usize> {
         added.push(syn::parse_quote! {
             impl<'a> #name<'a> {
                 #(#[doc = #doc])*
+                #[inline]
                 pub fn paginate(self) -> crate::Paginated<#item> {
                     let Self { client, limit, skip, #(#others),* } = self;
                     let page_size = limit
@@ -499,6 +500,7 @@ fn single(list: &OffsetList, fields: &[syn::Ident], call: &str) -> Result<syn::I
     Ok(syn::parse_quote! {
         impl<'a> #name<'a> {
             #(#[doc = #doc])*
+            #[inline]
             pub fn paginate(self) -> crate::Paginated<#item> {
                 let Self { client, #(#others),* } = self;
                 let client = client.clone();

@@ -319,6 +319,12 @@ pub fn drop_api_version_header(file: &mut syn::File) {
 /// generated operation table (`index`: operationId → position), so nothing is looked up at run
 /// time. Every `send()` must have one of progenitor's two shapes: anything else is an error, so a
 /// progenitor change cannot silently fall back to another path. Returns how many were rewritten.
+///
+/// Each rewritten `send()` is `#[inline]`: its future (and the response type's decoder it
+/// instantiates) is compiled in the crate that calls it, not for all 292 operations in
+/// close-sdk's own unit, so a build pays for the operations it uses (a clean `full` build of
+/// close-sdk's unit: 28.3 s to 21.2 s, BENCHMARKS.md). `into_future` and `paginate` are
+/// `#[inline]` for the same reason.
 pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result<usize> {
     use syn::visit_mut::VisitMut;
 
@@ -334,6 +340,7 @@ pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result
                     Ok(()) => {
                         self.count += 1;
                         one_error_type(&mut f.sig.output);
+                        f.attrs.push(syn::parse_quote!(#[inline]));
                     }
                     Err(e) => self.failed.push(e),
                 }
@@ -498,6 +505,16 @@ fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result
     for s in &mut out {
         OneError.visit_stmt_mut(s);
     }
+    let Some(url) = out
+        .iter_mut()
+        .find(|s| flat(*s).starts_with("leturl=format!("))
+    else {
+        return fail("no `let url = format!(…)`");
+    };
+    *url = match url_from_base(url) {
+        Some(url) => url,
+        None => return fail("a URL that is not `format!(\"{}…\", client.baseurl, …)`"),
+    };
     // A JSON body goes through the hand-written calls' input checks first (nothing is sent
     // that the SDK knows is invalid, whichever way the body was built).
     if flat(&chain).contains("crate::runtime::json(") {
@@ -527,8 +544,48 @@ fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result
     Ok(())
 }
 
+/// progenitor's `let url = format!("{}/comment/{}/", client.baseurl, …);` as
+/// `let url = crate::runtime::url(client, &format!("/comment/{}/", …))?;` (a path without
+/// values is a `&'static str`, nothing formatted): the client's base URL is parsed once, when
+/// the client is built, and each call sets only its path, instead of formatting the whole URL
+/// and parsing it again per request. `None` when the statement has another shape.
+fn url_from_base(stmt: &syn::Stmt) -> Option<syn::Stmt> {
+    use syn::punctuated::Punctuated;
+    let syn::Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let syn::Expr::Macro(m) = &*local.init.as_ref()?.expr else {
+        return None;
+    };
+    let args = m
+        .mac
+        .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let mut args = args.into_iter();
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(template),
+        ..
+    }) = args.next()?
+    else {
+        return None;
+    };
+    let path = template.value().strip_prefix("{}")?.to_string();
+    if !path.starts_with('/') || flat(&args.next()?) != "client.baseurl" {
+        return None;
+    }
+    let rest: Vec<syn::Expr> = args.collect();
+    Some(if rest.is_empty() {
+        if path.contains(['{', '}']) {
+            return None;
+        }
+        syn::parse_quote!(let url = crate::runtime::url(client, #path)?;)
+    } else {
+        syn::parse_quote!(let url = crate::runtime::url(client, &format!(#path, #(#rest),*))?;)
+    })
+}
+
 /// progenitor's request chain (`client.client.METHOD(url)…headers(header_map).build()`) with
-/// `url` lent (`url.as_str()`) and `.headers(header_map)` left out, or `None` when it has
+/// `url` lent (`url.clone()`, a parsed URL) and `.headers(header_map)` left out, or `None` when it has
 /// another shape.
 fn lend_chain(expr: syn::Expr) -> Option<syn::Expr> {
     use syn::Expr;
@@ -545,7 +602,7 @@ fn lend_chain(expr: syn::Expr) -> Option<syn::Expr> {
         if flat(&call.args) != "url" {
             return None;
         }
-        call.args = syn::parse_quote!(url.as_str());
+        call.args = syn::parse_quote!(url.clone());
         call.receiver = Box::new(receiver);
         return Some(Expr::MethodCall(call));
     }
@@ -714,9 +771,19 @@ mod tests {
         assert_eq!(one_door(&mut file, &positions).unwrap(), 2);
         let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
         assert!(
-            out.contains("letbuild=||{crate::runtime::json(client.client.post(url.as_str())"),
+            out.contains("letbuild=||{crate::runtime::json(client.client.post(url.clone())"),
             "{out}"
         );
+        // The base URL is parsed once; only the path is set per call.
+        assert!(
+            out.contains("leturl=crate::runtime::url(client,\"/membership/\")?;"),
+            "{out}"
+        );
+        assert!(
+            out.contains("leturl=crate::runtime::url(client,\"/x/\")?;"),
+            "{out}"
+        );
+        assert!(out.contains("#[inline]pubasyncfnsend"), "{out}");
         assert!(out.contains(",&body,).build()};"), "{out}");
         assert!(
             out.contains(
@@ -742,6 +809,26 @@ mod tests {
         );
         assert!(!out.contains("header_map"), "{out}");
         assert!(!out.contains("client.exec("), "{out}");
+    }
+
+    #[test]
+    fn a_path_with_values_is_formatted_without_the_base_url() {
+        let stmt: syn::Stmt = syn::parse_quote! {
+            let url = format!("{}/lead/{}/", client.baseurl, encode_path(&id.to_string()),);
+        };
+        let out = flat(&url_from_base(&stmt).unwrap());
+        assert_eq!(
+            out,
+            "leturl=crate::runtime::url(client,&format!(\"/lead/{}/\",encode_path(&id.to_string())))?;"
+        );
+        for other in [
+            syn::parse_quote!(let url = format!("{}/lead/", other.baseurl,);),
+            syn::parse_quote!(let url = format!("https://x/lead/", client.baseurl,);),
+            syn::parse_quote!(let url = format!("{}lead/", client.baseurl,);),
+            syn::parse_quote!(let url = client.baseurl.clone();),
+        ] {
+            assert!(url_from_base(&other).is_none(), "{}", flat(&other));
+        }
     }
 
     #[test]

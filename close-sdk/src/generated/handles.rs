@@ -5859,6 +5859,7 @@ impl<'a> Webhooks<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsCreate<'a> {
     type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5867,6 +5868,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsCreate<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5875,6 +5877,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsDelete<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsGet<'a> {
     type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5883,6 +5886,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsList<'a> {
     type Output = ::std::result::Result<crate::types::CallActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5891,6 +5895,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5899,6 +5904,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsUpdate<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsGet<'a> {
     type Output = ::std::result::Result<crate::types::CreatedActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CreatedActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5907,6 +5913,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsGet<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsList<'a> {
     type Output = ::std::result::Result<crate::types::CreatedActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CreatedActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5916,6 +5923,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5925,6 +5933,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5934,6 +5943,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5943,6 +5953,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesList<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5952,6 +5963,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5960,6 +5972,7 @@ for crate::builder::ActivitiesCustomActivitiesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5968,6 +5981,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsDel
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsGet<'a> {
     type Output = ::std::result::Result<crate::types::EmailThreadActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailThreadActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5979,6 +5993,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsLis
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailThreadActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5987,6 +6002,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsLis
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsCreate<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -5995,6 +6011,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsCreate<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6003,6 +6020,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsDelete<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsGet<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6011,6 +6029,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsList<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6019,6 +6038,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsList<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6028,6 +6048,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesFormSubmissionsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6039,6 +6060,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesFormSubmissions
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FormSubmissionActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6051,6 +6073,7 @@ for crate::builder::ActivitiesFormSubmissionsList<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FormSubmissionActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6060,6 +6083,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesImportUpdatesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6071,6 +6095,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesGe
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ImportUpdateActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6082,6 +6107,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesLi
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ImportUpdateActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6090,6 +6116,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesLi
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesGet<'a> {
     type Output = ::std::result::Result<crate::types::LeadMergeActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadMergeActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6101,6 +6128,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesList<
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadMergeActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6113,6 +6141,7 @@ for crate::builder::ActivitiesLeadStatusChangesCreate<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusChangeActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6122,6 +6151,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesLeadStatusChangesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6134,6 +6164,7 @@ for crate::builder::ActivitiesLeadStatusChangesGet<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusChangeActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6149,6 +6180,7 @@ for crate::builder::ActivitiesLeadStatusChangesList<'a> {
         'a,
         crate::types::LeadStatusChangeActivityList,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6157,6 +6189,7 @@ for crate::builder::ActivitiesLeadStatusChangesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesList<'a> {
     type Output = ::std::result::Result<crate::types::ActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6166,6 +6199,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesMeetingsCreateIntegration<'a> {
     type Output = ::std::result::Result<crate::types::MeetingIntegration, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingIntegration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6174,6 +6208,7 @@ for crate::builder::ActivitiesMeetingsCreateIntegration<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6182,6 +6217,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsDelete<
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsGet<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6190,6 +6226,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsGet<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsList<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6198,6 +6235,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsList<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6206,6 +6244,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsUpdate<
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesCreate<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6214,6 +6253,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesCreate<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6222,6 +6262,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesDelete<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesGet<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6230,6 +6271,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesList<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6238,6 +6280,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6253,6 +6296,7 @@ for crate::builder::ActivitiesOpportunityStatusChangesCreate<'a> {
         'a,
         crate::types::OpportunityStatusChangeActivity,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6262,6 +6306,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesOpportunityStatusChangesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6277,6 +6322,7 @@ for crate::builder::ActivitiesOpportunityStatusChangesGet<'a> {
         'a,
         crate::types::OpportunityStatusChangeActivity,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6292,6 +6338,7 @@ for crate::builder::ActivitiesOpportunityStatusChangesList<'a> {
         'a,
         crate::types::OpportunityStatusChangeActivityList,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6300,6 +6347,7 @@ for crate::builder::ActivitiesOpportunityStatusChangesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsCreate<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6308,6 +6356,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6316,6 +6365,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsGet<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6324,6 +6374,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsList<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6332,6 +6383,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6341,6 +6393,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesTaskCompletionsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6352,6 +6405,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesTaskCompletions
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::TaskCompletionActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6364,6 +6418,7 @@ for crate::builder::ActivitiesTaskCompletionsList<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::TaskCompletionActivityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6376,6 +6431,7 @@ for crate::builder::ActivitiesWhatsappMessagesCreate<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6385,6 +6441,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesWhatsappMessagesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6397,6 +6454,7 @@ for crate::builder::ActivitiesWhatsappMessagesGet<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6412,6 +6470,7 @@ for crate::builder::ActivitiesWhatsappMessagesList<'a> {
         'a,
         crate::types::WhatsAppMessageActivityList,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6424,6 +6483,7 @@ for crate::builder::ActivitiesWhatsappMessagesUpdate<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6432,6 +6492,7 @@ for crate::builder::ActivitiesWhatsappMessagesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersCreate<'a> {
     type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6440,6 +6501,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersCreate
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6448,6 +6510,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersDelete
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersGet<'a> {
     type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6460,6 +6523,7 @@ for crate::builder::BlockedPhoneNumbersGetSettings<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberSettings>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6471,6 +6535,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersList<'
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6479,6 +6544,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersList<'
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersUpdate<'a> {
     type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6491,6 +6557,7 @@ for crate::builder::BlockedPhoneNumbersUpdateSettings<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberSettings>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6499,6 +6566,7 @@ for crate::builder::BlockedPhoneNumbersUpdateSettings<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteCreate<'a> {
     type Output = ::std::result::Result<crate::types::BulkDeleteAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6507,6 +6575,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteCreate<'
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkDeleteAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6518,6 +6587,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteList<'a>
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteActionList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6526,6 +6596,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteList<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditCreate<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6534,6 +6605,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditCreate<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6542,6 +6614,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditList<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditActionList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditActionList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6550,6 +6623,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailCreate<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6558,6 +6632,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailCreate<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6566,6 +6641,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailList<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailActionList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailActionList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6581,6 +6657,7 @@ for crate::builder::BulkActionsSequenceSubscriptionsCreate<'a> {
         'a,
         crate::types::BulkSequenceSubscriptionAction,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6596,6 +6673,7 @@ for crate::builder::BulkActionsSequenceSubscriptionsGet<'a> {
         'a,
         crate::types::BulkSequenceSubscriptionAction,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6611,6 +6689,7 @@ for crate::builder::BulkActionsSequenceSubscriptionsList<'a> {
         'a,
         crate::types::BulkSequenceSubscriptionActionList,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6619,6 +6698,7 @@ for crate::builder::BulkActionsSequenceSubscriptionsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6627,6 +6707,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6635,6 +6716,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGet<'a> {
     type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6643,6 +6725,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGetThread<'a> {
     type Output = ::std::result::Result<crate::types::CommentThread, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CommentThread>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6651,6 +6734,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGetThread<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsList<'a> {
     type Output = ::std::result::Result<crate::types::CommentList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CommentList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6659,6 +6743,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsListThreads<'a> {
     type Output = ::std::result::Result<crate::types::CommentThreadList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CommentThreadList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6667,6 +6752,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsListThreads<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6675,6 +6761,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsGet<'a> {
     type Output = ::std::result::Result<crate::types::ConnectedAccount, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ConnectedAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6686,6 +6773,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsList<'a>
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ConnectedAccountList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6694,6 +6782,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ConnectedAccountsList<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6702,6 +6791,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6710,6 +6800,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsGet<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6718,6 +6809,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsList<'a> {
     type Output = ::std::result::Result<crate::types::ContactList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ContactList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6726,6 +6818,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6734,6 +6827,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6742,6 +6836,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesCreate
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6750,6 +6845,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesDelete
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6761,6 +6857,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesList<'
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityTypeList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6769,6 +6866,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesList<'
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6777,6 +6875,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesUpdate
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldSchema, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldSchema>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6785,6 +6884,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasGet<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldSchema, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldSchema>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6793,6 +6893,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasUpdate<
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6801,6 +6902,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityCreat
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6809,6 +6911,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityDelet
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6817,6 +6920,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityGet<'
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6825,6 +6929,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityList<
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6833,6 +6938,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityUpdat
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6841,6 +6947,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactCreate
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6849,6 +6956,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactDelete
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6857,6 +6965,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactGet<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6865,6 +6974,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactList<'
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6874,6 +6984,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsCustomObjectCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6883,6 +6994,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsCustomObjectDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6891,6 +7003,7 @@ for crate::builder::CustomFieldsCustomObjectDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6899,6 +7012,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectG
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6908,6 +7022,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsCustomObjectUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6916,6 +7031,7 @@ for crate::builder::CustomFieldsCustomObjectUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6924,6 +7040,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadCreate<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6932,6 +7049,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadDelete<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6940,6 +7058,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6948,6 +7067,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadList<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6957,6 +7077,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsOpportunityCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6966,6 +7087,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsOpportunityDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6974,6 +7096,7 @@ for crate::builder::CustomFieldsOpportunityDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6982,6 +7105,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityGe
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6991,6 +7115,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsOpportunityUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -6999,6 +7124,7 @@ for crate::builder::CustomFieldsOpportunityUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedCreate<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7014,6 +7140,7 @@ for crate::builder::CustomFieldsSharedCreateAssociation<'a> {
         'a,
         crate::types::SharedCustomFieldAssociation,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7022,6 +7149,7 @@ for crate::builder::CustomFieldsSharedCreateAssociation<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7031,6 +7159,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::CustomFieldsSharedDeleteAssociation<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7039,6 +7168,7 @@ for crate::builder::CustomFieldsSharedDeleteAssociation<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedGet<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7054,6 +7184,7 @@ for crate::builder::CustomFieldsSharedGetAssociation<'a> {
         'a,
         crate::types::SharedCustomFieldAssociation,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7065,6 +7196,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedList<'a
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomFieldList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7073,6 +7205,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedList<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7088,6 +7221,7 @@ for crate::builder::CustomFieldsSharedUpdateAssociation<'a> {
         'a,
         crate::types::SharedCustomFieldAssociation,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7096,6 +7230,7 @@ for crate::builder::CustomFieldsSharedUpdateAssociation<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7104,6 +7239,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesCreate<'
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7112,6 +7248,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesDelete<'
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7126,6 +7263,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a>
         'a,
         crate::types::CustomObjectTypesListResponse200,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7134,6 +7272,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7142,6 +7281,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsCreate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7150,6 +7290,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7158,6 +7299,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7166,6 +7308,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7174,6 +7317,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7182,6 +7326,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersGet<'a> {
     type Output = ::std::result::Result<crate::types::Dialer, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Dialer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7190,6 +7335,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::DialersGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
     type Output = ::std::result::Result<crate::types::DialerList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::DialerList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7198,6 +7344,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesCreate<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7206,6 +7353,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesCreate<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7214,6 +7362,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesDelete<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesGet<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7222,6 +7371,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesList<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplateList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplateList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7233,6 +7383,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> 
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::RenderedEmailTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7241,6 +7392,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesRender<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7249,6 +7401,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::EventsGet<'a> {
     type Output = ::std::result::Result<crate::types::EventRecord, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EventRecord>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7263,6 +7416,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7271,6 +7425,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
     type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7279,6 +7434,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<'a> {
     type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7287,6 +7443,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
     type Output = ::std::result::Result<crate::types::Export, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7295,6 +7452,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
     type Output = ::std::result::Result<crate::types::ExportList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ExportList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7303,6 +7461,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a> {
     type Output = ::std::result::Result<crate::types::FieldEnrichment, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FieldEnrichment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7311,6 +7470,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
     type Output = ::std::result::Result<crate::types::FileUpload, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FileUpload>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7319,6 +7479,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::FormsGet<'a> {
     type Output = ::std::result::Result<crate::types::Form, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Form>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7327,6 +7488,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FormsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::FormsList<'a> {
     type Output = ::std::result::Result<crate::types::FormList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FormList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7335,6 +7497,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FormsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsAddMember<'a> {
     type Output = ::std::result::Result<crate::types::GroupMember, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::GroupMember>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7343,6 +7506,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsAddMember<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7351,6 +7515,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7359,6 +7524,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsGet<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7367,6 +7533,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsList<'a> {
     type Output = ::std::result::Result<crate::types::GroupList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::GroupList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7375,6 +7542,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsRemoveMember<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7383,6 +7551,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsRemoveMember<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7391,6 +7560,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksCreate<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7399,6 +7569,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksCreate<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7407,6 +7578,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksDelete<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksGet<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7415,6 +7587,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksList<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLinkList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLinkList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7423,6 +7596,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksList<'a> 
 impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7431,6 +7605,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksUpdate<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesCreate<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatus, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7439,6 +7614,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7447,6 +7623,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesList<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatusList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7455,6 +7632,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatus, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7463,6 +7641,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7471,6 +7650,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7479,6 +7659,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsGet<'a> {
     type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7487,6 +7668,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsList<'a> {
     type Output = ::std::result::Result<crate::types::LeadList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7501,6 +7683,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsMerge<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7509,6 +7692,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsMerge<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7523,6 +7707,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsBulkUpdate<'a>
         'a,
         crate::types::BulkUpdateMembershipsResult,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7531,6 +7716,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsBulkUpdate<'a>
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Membership, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Membership>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7539,6 +7725,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7547,6 +7734,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsGetPinnedViews<'a> {
     type Output = ::std::result::Result<crate::types::PinnedViews, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PinnedViews>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7555,6 +7743,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsGetPinnedViews
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Membership, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Membership>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7563,6 +7752,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdatePinnedViews<'a> {
     type Output = ::std::result::Result<crate::types::PinnedViews, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PinnedViews>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7571,6 +7761,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdatePinnedVi
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7579,6 +7770,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7587,6 +7779,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesGet<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7595,6 +7788,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesList<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7603,6 +7797,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7611,6 +7806,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesCreate<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityStatus, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7619,6 +7815,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesCreate
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7630,6 +7827,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesList<'
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatusList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7638,6 +7836,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesList<'
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityStatus, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7646,6 +7845,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesUpdate
 impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsGet<'a> {
     type Output = ::std::result::Result<crate::types::Organization, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Organization>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7654,6 +7854,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Organization, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Organization>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7662,6 +7863,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7670,6 +7872,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7678,6 +7881,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesGet<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7686,6 +7890,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesList<'a> {
     type Output = ::std::result::Result<crate::types::OutcomeList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OutcomeList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7694,6 +7899,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7702,6 +7908,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersCreate<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7710,6 +7917,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7718,6 +7926,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersGet<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7726,6 +7935,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersList<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumberList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumberList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7734,6 +7944,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersUpdate<'a> {
     type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7742,6 +7953,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Pipeline, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Pipeline>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7750,6 +7962,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7758,6 +7971,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesList<'a> {
     type Output = ::std::result::Result<crate::types::PipelineList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PipelineList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7766,6 +7980,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Pipeline, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Pipeline>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7774,6 +7989,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksArchive<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7782,6 +7998,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksArchive<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksCreate<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7790,6 +8007,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7798,6 +8016,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksGet<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7806,6 +8025,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksList<'a> {
     type Output = ::std::result::Result<crate::types::PlaybookList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PlaybookList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7814,6 +8034,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUnarchive<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7822,6 +8043,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUnarchive<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7830,6 +8052,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetActivity<'a> {
     type Output = ::std::result::Result<crate::types::ActivityReport, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7844,6 +8067,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetCustom<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7852,6 +8076,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetCustom<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<'a> {
     type Output = ::std::result::Result<crate::types::FunnelStagesReport, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FunnelStagesReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7860,6 +8085,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<'a> {
     type Output = ::std::result::Result<crate::types::FunnelTotalsReport, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::FunnelTotalsReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7868,6 +8094,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetLeadStatuses<'a> {
     type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::StatusChangeReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7877,6 +8104,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::ReportingGetOpportunityStatuses<'a> {
     type Output = ::std::result::Result<crate::types::StatusChangeReport, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::StatusChangeReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7885,6 +8113,7 @@ for crate::builder::ReportingGetOpportunityStatuses<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a> {
     type Output = ::std::result::Result<crate::types::SentEmailsReport, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SentEmailsReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7893,6 +8122,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::ReportingListActivityMetrics<'a> {
     type Output = ::std::result::Result<crate::types::ActivityMetrics, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityMetrics>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7901,6 +8131,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingListActivityMetr
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesCreate<'a> {
     type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7909,6 +8140,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7917,6 +8149,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesGet<'a> {
     type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7925,6 +8158,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesList<'a> {
     type Output = ::std::result::Result<crate::types::RoleList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::RoleList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7933,6 +8167,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7941,6 +8176,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::RolesUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7950,6 +8186,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksCreateIntegration<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7961,6 +8198,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShar
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7976,6 +8214,7 @@ for crate::builder::SchedulingLinksCreateSharedAssociation<'a> {
         'a,
         crate::types::SharedSchedulingLinkAssociation,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7984,6 +8223,7 @@ for crate::builder::SchedulingLinksCreateSharedAssociation<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -7993,6 +8233,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksDeleteIntegration<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8001,6 +8242,7 @@ for crate::builder::SchedulingLinksDeleteIntegration<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDeleteShared<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8010,6 +8252,7 @@ impl<'a> ::std::future::IntoFuture
 for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8018,6 +8261,7 @@ for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8029,6 +8273,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8037,6 +8282,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksList<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLinkList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLinkList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8048,6 +8294,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLinkList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8056,6 +8303,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared
 impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8067,6 +8315,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdateShar
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8081,6 +8330,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsBulkCreate<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8089,6 +8339,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsBulkCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsCreate<'a> {
     type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsAssociation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8097,6 +8348,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8105,6 +8357,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDeleteByUser<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8113,6 +8366,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDeleteByUser<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsGet<'a> {
     type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsAssociation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8124,6 +8378,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsListResponse200>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8132,6 +8387,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8143,6 +8399,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreateSubscripti
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8151,6 +8408,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreateSubscripti
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8159,6 +8417,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8170,6 +8429,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8178,6 +8438,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesList<'a> {
     type Output = ::std::result::Result<crate::types::SequenceList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8189,6 +8450,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscription
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscriptionList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8197,6 +8459,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscription
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8208,6 +8471,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscripti
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8216,6 +8480,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscripti
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsCreate<'a> {
     type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8224,6 +8489,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8232,6 +8498,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsGet<'a> {
     type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8240,6 +8507,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsList<'a> {
     type Output = ::std::result::Result<crate::types::SmartViewList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmartViewList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8248,6 +8516,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8256,6 +8525,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesCreate<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8264,6 +8534,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8272,6 +8543,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8280,6 +8552,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplateList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplateList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8288,6 +8561,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesUpdate<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8299,6 +8573,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksBulkUpdate<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkUpdateTasksResult>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8307,6 +8582,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksBulkUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksCreate<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8315,6 +8591,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8323,6 +8600,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksGet<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8331,6 +8609,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksList<'a> {
     type Output = ::std::result::Result<crate::types::TaskList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::TaskList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8339,6 +8618,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8347,6 +8627,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksUpdate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsCreate<'a> {
     type Output = ::std::result::Result<crate::types::UnsubscribedEmail, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::UnsubscribedEmail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8355,6 +8636,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsCreate<
 impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8369,6 +8651,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsList<'a
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8377,6 +8660,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsList<'a
 impl<'a> ::std::future::IntoFuture for crate::builder::UsersGet<'a> {
     type Output = ::std::result::Result<crate::types::User, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::User>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8385,6 +8669,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UsersGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::UsersGetMe<'a> {
     type Output = ::std::result::Result<crate::types::Me, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Me>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8393,6 +8678,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UsersGetMe<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::UsersList<'a> {
     type Output = ::std::result::Result<crate::types::UserList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::UserList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8404,6 +8690,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UsersListAvailabilities<'
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::UserAvailabilityList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8412,6 +8699,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UsersListAvailabilities<'
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksCreate<'a> {
     type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8420,6 +8708,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksCreate<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksDelete<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8428,6 +8717,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksDelete<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksGet<'a> {
     type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8439,6 +8729,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksList<'a> {
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscriptionList>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }
@@ -8447,6 +8738,7 @@ impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
     }

@@ -13,6 +13,9 @@ use crate::RetryPolicy;
 /// rate-limit state. Built by [`ClientBuilder`](crate::ClientBuilder); secrets are never printed.
 #[derive(Clone, Debug)]
 pub struct ClientContext {
+    /// The base URL the client was built with, parsed once: a generated call sets only its
+    /// path ([`crate::runtime::url`]).
+    pub(crate) base_url: reqwest::Url,
     pub(crate) authorizer: Authorizer,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,

@@ -32315,6 +32315,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ActivityList>, crate::Error> {
@@ -32367,11 +32368,11 @@ pub mod builder {
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -32698,6 +32699,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/call/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallActivityList>, crate::Error> {
@@ -32738,11 +32740,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/call/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/call/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -32844,18 +32846,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/call/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/call/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/call/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -32897,19 +32900,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/call/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/call/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -32964,22 +32970,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/call/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/call/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -33022,17 +33031,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/call/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/call/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/call/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -33285,6 +33297,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/created/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedActivityList>, crate::Error> {
@@ -33325,11 +33338,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/created/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/created/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -33429,19 +33442,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/created/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/created/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/created/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -33726,6 +33743,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/custom/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivityList>, crate::Error> {
@@ -33772,11 +33790,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/custom/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/custom/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -33892,18 +33910,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/custom/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/custom/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/custom/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -33945,19 +33964,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/custom/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/custom/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -34014,22 +34037,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/custom/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/custom/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -34072,17 +34099,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/custom/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/custom/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -34335,6 +34366,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/email/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailActivityList>, crate::Error> {
@@ -34375,11 +34407,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/email/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/email/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -34481,18 +34513,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/email/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/email/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/email/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -34534,19 +34567,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/email/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/email/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -34601,22 +34637,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/email/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/email/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -34659,17 +34698,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/email/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/email/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/email/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -34922,6 +34964,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/emailthread/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailThreadActivityList>, crate::Error> {
@@ -34962,11 +35005,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/emailthread/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/emailthread/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35066,19 +35109,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/emailthread/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailThreadActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/emailthread/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/emailthread/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35117,17 +35164,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/emailthread/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/emailthread/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/emailthread/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35481,6 +35532,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/form_submission/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FormSubmissionActivityList>, crate::Error> {
@@ -35535,11 +35587,11 @@ pub mod builder {
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
             let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/form_submission/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/form_submission/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35666,20 +35718,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/form_submission/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FormSubmissionActivity>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/form_submission/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/form_submission/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35719,17 +35775,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/form_submission/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/form_submission/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/form_submission/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35997,6 +36057,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/import_update/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ImportUpdateActivityList>, crate::Error> {
@@ -36039,11 +36100,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/import_update/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/import_update/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -36159,20 +36220,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/import_update/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ImportUpdateActivity>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/import_update/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/import_update/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -36212,17 +36277,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/import_update/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/import_update/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/import_update/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -36475,6 +36544,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/lead_merge/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LeadMergeActivityList>, crate::Error> {
@@ -36515,11 +36585,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/lead_merge/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/lead_merge/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -36619,19 +36689,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/lead_merge/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LeadMergeActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/lead_merge/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/lead_merge/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -36901,6 +36975,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/meeting/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MeetingActivityList>, crate::Error> {
@@ -36943,11 +37018,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/meeting/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/meeting/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -37063,20 +37138,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/meeting/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MeetingActivity>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/meeting/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -37134,22 +37213,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/meeting/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MeetingActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/meeting/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -37192,17 +37275,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/meeting/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/meeting/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/meeting/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -37257,22 +37344,26 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/meeting/{id}/integration/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MeetingIntegration>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/meeting/{}/integration/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/meeting/{}/integration/", crate ::runtime::encode_path(&
+                    id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -37530,6 +37621,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/note/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::NoteActivityList>, crate::Error> {
@@ -37570,11 +37662,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/note/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/note/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -37676,18 +37768,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/note/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/note/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/note/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -37729,19 +37822,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/note/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/note/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -37796,22 +37892,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/note/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/note/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -37854,17 +37953,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/note/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/note/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/note/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -38117,6 +38219,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/sms/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsActivityList>, crate::Error> {
@@ -38157,11 +38260,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/sms/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/sms/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -38277,19 +38380,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/sms/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
             let Self { client, send_to_inbox, body } = self;
             let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/sms/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/sms/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -38334,19 +38438,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/sms/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/sms/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -38401,22 +38508,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/sms/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/sms/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -38459,17 +38569,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/sms/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/sms/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/sms/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -38722,6 +38835,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/status_change/lead/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LeadStatusChangeActivityList>, crate::Error> {
@@ -38762,11 +38876,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/status_change/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/status_change/lead/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -38871,18 +38985,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/status_change/lead/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LeadStatusChangeActivity>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/status_change/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/status_change/lead/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -38924,19 +39039,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/status_change/lead/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LeadStatusChangeActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/status_change/lead/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/status_change/lead/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -38975,17 +39094,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/status_change/lead/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/status_change/lead/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/status_change/lead/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -39253,6 +39376,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/status_change/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -39298,11 +39422,14 @@ pub mod builder {
             let opportunity_id = opportunity_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(
+                client,
+                "/activity/status_change/opportunity/",
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -39413,6 +39540,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/status_change/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -39421,13 +39549,16 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(
+                client,
+                "/activity/status_change/opportunity/",
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -39469,6 +39600,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/status_change/opportunity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -39477,14 +39609,17 @@ pub mod builder {
         > {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/status_change/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/status_change/opportunity/{}/", crate
+                    ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -39523,17 +39658,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/status_change/opportunity/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/status_change/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/status_change/opportunity/{}/", crate
+                    ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -39786,6 +39925,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/task_completed/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TaskCompletionActivityList>, crate::Error> {
@@ -39826,11 +39966,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/task_completed/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/task_completed/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -39930,19 +40070,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/task_completed/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TaskCompletionActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/task_completed/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/task_completed/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -39981,17 +40125,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/task_completed/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/task_completed/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/task_completed/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40259,6 +40407,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/whatsapp_message/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WhatsAppMessageActivityList>, crate::Error> {
@@ -40302,11 +40451,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/whatsapp_message/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40430,19 +40579,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/activity/whatsapp_message/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
             let Self { client, send_to_inbox, body } = self;
             let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
+            let url = crate::runtime::url(client, "/activity/whatsapp_message/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -40487,19 +40637,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/activity/whatsapp_message/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/whatsapp_message/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40556,22 +40710,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/activity/whatsapp_message/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/whatsapp_message/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -40614,17 +40772,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/activity/whatsapp_message/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/activity/whatsapp_message/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40645,15 +40807,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/custom_activity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivityTypeList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/custom_activity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_activity/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40696,18 +40859,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_activity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_activity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_activity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -40749,19 +40913,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_activity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_activity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40818,22 +40986,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_activity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_activity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -40876,17 +41048,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_activity/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_activity/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_activity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -40912,6 +41088,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CallActivity> {
             let Self {
                 client,
@@ -41011,6 +41188,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CreatedActivity> {
             let Self {
                 client,
@@ -41110,6 +41288,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomActivity> {
             let Self {
                 client,
@@ -41215,6 +41394,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::EmailThreadActivity> {
             let Self {
                 client,
@@ -41314,6 +41494,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::EmailActivity> {
             let Self {
                 client,
@@ -41413,6 +41594,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::FormSubmissionActivity> {
             let Self {
                 client,
@@ -41533,6 +41715,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::ImportUpdateActivity> {
             let Self {
                 client,
@@ -41635,6 +41818,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::LeadMergeActivity> {
             let Self {
                 client,
@@ -41734,6 +41918,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(
             self,
         ) -> crate::Paginated<crate::types::LeadStatusChangeActivity> {
@@ -41835,6 +42020,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Activity> {
             let Self {
                 client,
@@ -41946,6 +42132,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::MeetingActivity> {
             let Self {
                 client,
@@ -42048,6 +42235,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::NoteActivity> {
             let Self {
                 client,
@@ -42147,6 +42335,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(
             self,
         ) -> crate::Paginated<crate::types::OpportunityStatusChangeActivity> {
@@ -42251,6 +42440,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SmsActivity> {
             let Self {
                 client,
@@ -42350,6 +42540,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::TaskCompletionActivity> {
             let Self {
                 client,
@@ -42449,6 +42640,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(
             self,
         ) -> crate::Paginated<crate::types::WhatsAppMessageActivity> {
@@ -42555,6 +42747,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomActivityType> {
             let Self { client } = self;
             let client = client.clone();

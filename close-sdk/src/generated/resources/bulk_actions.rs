@@ -5393,6 +5393,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/delete/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkDeleteActionList>, crate::Error> {
@@ -5400,11 +5401,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/delete/", client.baseurl,);
+            let url = crate::runtime::url(client, "/bulk_action/delete/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5448,18 +5449,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/bulk_action/delete/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkDeleteAction>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/delete/", client.baseurl,);
+            let url = crate::runtime::url(client, "/bulk_action/delete/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5516,20 +5518,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/delete/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkDeleteAction>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bulk_action/delete/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/bulk_action/delete/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5594,6 +5600,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/edit/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkEditActionList>, crate::Error> {
@@ -5601,11 +5608,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/edit/", client.baseurl,);
+            let url = crate::runtime::url(client, "/bulk_action/edit/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5649,18 +5656,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/bulk_action/edit/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkEditAction>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/edit/", client.baseurl,);
+            let url = crate::runtime::url(client, "/bulk_action/edit/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5717,20 +5725,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/edit/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkEditAction>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bulk_action/edit/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/bulk_action/edit/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5810,6 +5822,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/email/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkEmailActionList>, crate::Error> {
@@ -5818,11 +5831,11 @@ pub mod builder {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let template_id = template_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/email/", client.baseurl,);
+            let url = crate::runtime::url(client, "/bulk_action/email/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5867,18 +5880,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/bulk_action/email/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkEmailAction>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/email/", client.baseurl,);
+            let url = crate::runtime::url(client, "/bulk_action/email/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5935,20 +5949,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/email/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkEmailAction>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bulk_action/email/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/bulk_action/email/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6013,6 +6031,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/sequence_subscription/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -6023,11 +6042,14 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/sequence_subscription/", client.baseurl,);
+            let url = crate::runtime::url(
+                client,
+                "/bulk_action/sequence_subscription/",
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6074,18 +6096,22 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/bulk_action/sequence_subscription/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkSequenceSubscriptionAction>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/bulk_action/sequence_subscription/", client.baseurl,);
+            let url = crate::runtime::url(
+                client,
+                "/bulk_action/sequence_subscription/",
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -6142,20 +6168,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/bulk_action/sequence_subscription/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkSequenceSubscriptionAction>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/bulk_action/sequence_subscription/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/bulk_action/sequence_subscription/{}/", crate
+                    ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6184,6 +6214,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::BulkDeleteAction> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -6239,6 +6270,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::BulkEditAction> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -6294,6 +6326,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::BulkEmailAction> {
             let Self { client, limit, skip, fields, template_id } = self;
             let page_size = limit
@@ -6351,6 +6384,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(
             self,
         ) -> crate::Paginated<crate::types::BulkSequenceSubscriptionAction> {

@@ -1348,17 +1348,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/comment/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CommentList>, crate::Error> {
             let Self { client, object_id, thread_id } = self;
             let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
             let thread_id = thread_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/comment/", client.baseurl,);
+            let url = crate::runtime::url(client, "/comment/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1399,16 +1400,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/comment/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/comment/", client.baseurl,);
+            let url = crate::runtime::url(client, "/comment/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1450,17 +1452,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/comment/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/comment/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1513,20 +1516,21 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/comment/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/comment/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1569,17 +1573,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/comment/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comment/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/comment/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1654,6 +1659,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/comment_thread/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CommentThreadList>, crate::Error> {
@@ -1662,11 +1668,11 @@ pub mod builder {
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let ids = ids.map_err(crate::Error::InvalidRequest)?;
             let object_ids = object_ids.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/comment_thread/", client.baseurl,);
+            let url = crate::runtime::url(client, "/comment_thread/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1709,19 +1715,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/comment_thread/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CommentThread>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comment_thread/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/comment_thread/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1750,6 +1759,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Comment> {
             let Self { client, object_id, thread_id } = self;
             let client = client.clone();
@@ -1783,6 +1793,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CommentThread> {
             let Self { client, limit, skip, ids, object_ids } = self;
             let page_size = limit

@@ -1040,17 +1040,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/connected_account/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ConnectedAccountList>, crate::Error> {
             let Self { client, fields, user_id } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/connected_account/", client.baseurl,);
+            let url = crate::runtime::url(client, "/connected_account/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1106,20 +1107,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/connected_account/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ConnectedAccount>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/connected_account/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/connected_account/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1175,6 +1180,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/send_as/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SendAsListResponse200>, crate::Error> {
@@ -1182,11 +1188,11 @@ pub mod builder {
             let allowed_user_id = allowed_user_id.map_err(crate::Error::InvalidRequest)?;
             let allowing_user_id = allowing_user_id
                 .map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/send_as/", client.baseurl,);
+            let url = crate::runtime::url(client, "/send_as/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1237,18 +1243,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/send_as/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/send_as/", client.baseurl,);
+            let url = crate::runtime::url(client, "/send_as/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1307,16 +1314,17 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/send_as/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, allowed_user_id, allowing_user_id } = self;
             let allowed_user_id = allowed_user_id.map_err(crate::Error::InvalidRequest)?;
             let allowing_user_id = allowing_user_id
                 .map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/send_as/", client.baseurl,);
+            let url = crate::runtime::url(client, "/send_as/")?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1365,6 +1373,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/send_as/bulk/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -1373,13 +1382,13 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/send_as/bulk/", client.baseurl,);
+            let url = crate::runtime::url(client, "/send_as/bulk/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1422,19 +1431,20 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/send_as/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/send_as/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/send_as/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1473,17 +1483,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/send_as/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/send_as/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/send_as/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1510,6 +1521,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::ConnectedAccount> {
             let Self { client, fields, user_id } = self;
             let client = client.clone();
@@ -1542,6 +1554,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SendAsAssociation> {
             let Self { client, allowed_user_id, allowing_user_id } = self;
             let client = client.clone();

@@ -795,6 +795,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/contact/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContactList>, crate::Error> {
@@ -803,11 +804,11 @@ pub mod builder {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/contact/", client.baseurl,);
+            let url = crate::runtime::url(client, "/contact/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -865,19 +866,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/contact/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Contact>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/contact/", client.baseurl,);
+            let url = crate::runtime::url(client, "/contact/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -935,20 +937,21 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/contact/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Contact>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contact/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/contact/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1017,6 +1020,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/contact/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Contact>, crate::Error> {
@@ -1024,16 +1028,16 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contact/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/contact/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1077,17 +1081,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/contact/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contact/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/contact/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1113,6 +1118,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Contact> {
             let Self { client, limit, skip, fields, lead_id } = self;
             let page_size = limit

@@ -4320,6 +4320,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/activity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
@@ -4327,11 +4328,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/activity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/activity/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4375,18 +4376,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/activity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/activity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/activity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4444,20 +4446,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/activity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/activity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/activity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4513,22 +4519,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/activity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/activity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/activity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4571,17 +4581,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/activity/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/activity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/activity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4643,6 +4657,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/contact/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
@@ -4650,11 +4665,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/contact/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/contact/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4698,18 +4713,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/contact/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/contact/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/contact/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4767,20 +4783,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/contact/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/contact/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/contact/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4836,22 +4856,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/contact/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/contact/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/contact/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4894,17 +4918,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/contact/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/contact/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/contact/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4925,15 +4953,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/custom_field/custom_object_type/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/custom_object_type/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4974,18 +5003,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/custom_object_type/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/custom_object_type/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5028,19 +5058,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/custom_object_type/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/custom_object_type/{}/", crate
+                    ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5095,22 +5129,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/custom_object_type/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/custom_object_type/{}/", crate
+                    ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5153,17 +5191,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/custom_object_type/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/custom_object_type/{}/", crate
+                    ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5225,6 +5267,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/lead/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
@@ -5232,11 +5275,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/lead/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5280,18 +5323,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/lead/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/lead/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5349,20 +5393,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/lead/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/lead/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/lead/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5418,22 +5466,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/lead/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/lead/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/lead/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5476,17 +5528,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/lead/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/lead/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/lead/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5548,6 +5604,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldList>, crate::Error> {
@@ -5555,11 +5612,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/opportunity/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5603,18 +5660,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/opportunity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5672,20 +5730,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/opportunity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/opportunity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5741,22 +5803,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/opportunity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/opportunity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5799,17 +5865,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/opportunity/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/opportunity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5847,16 +5917,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/shared/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomFieldList>, crate::Error> {
             let Self { client, fields } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/shared/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/shared/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5900,18 +5971,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/shared/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_field/shared/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_field/shared/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -5969,20 +6041,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/shared/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6040,22 +6116,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/shared/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -6098,17 +6178,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/shared/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6164,22 +6248,26 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_field/shared/{scf_id}/association/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
             let Self { client, scf_id, body } = self;
             let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/association/", client.baseurl, crate
-                ::runtime::encode_path(& scf_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/association/", crate
+                    ::runtime::encode_path(& scf_id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -6236,21 +6324,25 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
             let Self { client, scf_id, object_type } = self;
             let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
-                ::runtime::encode_path(& scf_id.to_string()), crate
-                ::runtime::encode_path(& object_type.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/association/{}/", crate
+                    ::runtime::encode_path(& scf_id.to_string()), crate
+                    ::runtime::encode_path(& object_type.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6322,6 +6414,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedCustomFieldAssociation>, crate::Error> {
@@ -6329,17 +6422,20 @@ pub mod builder {
             let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
-                ::runtime::encode_path(& scf_id.to_string()), crate
-                ::runtime::encode_path(& object_type.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/association/{}/", crate
+                    ::runtime::encode_path(& scf_id.to_string()), crate
+                    ::runtime::encode_path(& object_type.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -6396,19 +6492,23 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, scf_id, object_type } = self;
             let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
-                ::runtime::encode_path(& scf_id.to_string()), crate
-                ::runtime::encode_path(& object_type.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field/shared/{}/association/{}/", crate
+                    ::runtime::encode_path(& scf_id.to_string()), crate
+                    ::runtime::encode_path(& object_type.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6445,19 +6545,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_field_schema/{object_type}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldSchema>, crate::Error> {
             let Self { client, object_type } = self;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field_schema/{}/", client.baseurl, crate
-                ::runtime::encode_path(& object_type.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field_schema/{}/", crate ::runtime::encode_path(&
+                    object_type.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -6514,22 +6618,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_field_schema/{object_type}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomFieldSchema>, crate::Error> {
             let Self { client, object_type, body } = self;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_field_schema/{}/", client.baseurl, crate
-                ::runtime::encode_path(& object_type.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_field_schema/{}/", crate ::runtime::encode_path(&
+                    object_type.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -6561,6 +6669,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomField> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -6616,6 +6725,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomField> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -6672,6 +6782,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomField> {
             let Self { client } = self;
             let client = client.clone();
@@ -6703,6 +6814,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomField> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -6758,6 +6870,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomField> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -6814,6 +6927,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SharedCustomField> {
             let Self { client, fields } = self;
             let client = client.clone();

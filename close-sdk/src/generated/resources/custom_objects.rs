@@ -2123,6 +2123,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_object/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObjectList>, crate::Error> {
@@ -2130,11 +2131,11 @@ pub mod builder {
             let custom_object_type_id = custom_object_type_id
                 .map_err(crate::Error::InvalidRequest)?;
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_object/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_object/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2182,18 +2183,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_object/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_object/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_object/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2236,19 +2238,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_object/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_object/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_object/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2303,22 +2308,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_object/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObject>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_object/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_object/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2361,17 +2369,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_object/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_object/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_object/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2392,6 +2403,7 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/custom_object_type/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -2399,11 +2411,11 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client } = self;
-            let url = format!("{}/custom_object_type/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_object_type/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2446,18 +2458,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/custom_object_type/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/custom_object_type/", client.baseurl,);
+            let url = crate::runtime::url(client, "/custom_object_type/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2500,19 +2513,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/custom_object_type/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_object_type/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_object_type/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2569,22 +2586,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/custom_object_type/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomObjectType>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_object_type/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_object_type/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2627,17 +2648,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/custom_object_type/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/custom_object_type/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/custom_object_type/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2662,6 +2687,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomObjectType> {
             let Self { client } = self;
             let client = client.clone();
@@ -2694,6 +2720,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::CustomObject> {
             let Self { client, custom_object_type_id, lead_id } = self;
             let client = client.clone();

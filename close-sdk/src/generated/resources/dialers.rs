@@ -809,6 +809,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/dialer/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DialerList>, crate::Error> {
@@ -831,11 +832,11 @@ pub mod builder {
             let status = status.map_err(crate::Error::InvalidRequest)?;
             let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/dialer/", client.baseurl,);
+            let url = crate::runtime::url(client, "/dialer/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -904,18 +905,19 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/dialer/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Dialer>, crate::Error> {
             let Self { client, id, organization_id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/dialer/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/dialer/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -949,6 +951,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Dialer> {
             let Self {
                 client,

@@ -715,6 +715,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/event/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -748,11 +749,11 @@ pub mod builder {
             let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
             let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/event/", client.baseurl,);
+            let url = crate::runtime::url(client, "/event/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -822,19 +823,20 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/event/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EventRecord>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/event/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/event/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),

@@ -1793,6 +1793,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/export/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ExportList>, crate::Error> {
@@ -1800,11 +1801,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/export/", client.baseurl,);
+            let url = crate::runtime::url(client, "/export/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1848,16 +1849,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/export/lead/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/export/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/export/lead/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1904,16 +1906,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/export/opportunity/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/export/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/export/opportunity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1971,18 +1974,19 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/export/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/export/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/export/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2011,6 +2015,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Export> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit

@@ -674,18 +674,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/enrich_field/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FieldEnrichment>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/enrich_field/", client.baseurl,);
+            let url = crate::runtime::url(client, "/enrich_field/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(

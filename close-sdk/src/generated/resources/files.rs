@@ -535,18 +535,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/files/upload/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FileUpload>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/files/upload/", client.baseurl,);
+            let url = crate::runtime::url(client, "/files/upload/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(

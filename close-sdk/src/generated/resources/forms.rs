@@ -806,17 +806,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/form/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::FormList>, crate::Error> {
             let Self { client, fields, limit, skip, is_archived } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/form/", client.baseurl,);
+            let url = crate::runtime::url(client, "/form/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -874,18 +875,19 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/form/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Form>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/form/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/form/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -914,6 +916,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Form> {
             let Self { client, limit, skip, fields, is_archived } = self;
             let page_size = limit

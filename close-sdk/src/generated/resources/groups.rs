@@ -894,6 +894,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/group/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GroupList>, crate::Error> {
@@ -901,11 +902,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/group/", client.baseurl,);
+            let url = crate::runtime::url(client, "/group/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -962,17 +963,18 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/group/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/group/", client.baseurl,);
+            let url = crate::runtime::url(client, "/group/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1032,22 +1034,26 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/group/{group_id}/member/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GroupMember>, crate::Error> {
             let Self { client, group_id, body } = self;
             let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/group/{}/member/", client.baseurl, crate ::runtime::encode_path(&
-                group_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/group/{}/member/", crate ::runtime::encode_path(& group_id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1104,19 +1110,22 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/group/{group_id}/member/{user_id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, group_id, user_id } = self;
             let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/group/{}/member/{}/", client.baseurl, crate ::runtime::encode_path(&
-                group_id.to_string()), crate ::runtime::encode_path(& user_id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/group/{}/member/{}/", crate ::runtime::encode_path(& group_id
+                    .to_string()), crate ::runtime::encode_path(& user_id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1168,18 +1177,19 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/group/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/group/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1248,21 +1258,22 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/group/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Group>, crate::Error> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/group/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1306,17 +1317,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/group/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/group/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/group/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1342,6 +1354,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Group> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit

@@ -879,15 +879,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/integration_link/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::IntegrationLinkList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/integration_link/", client.baseurl,);
+            let url = crate::runtime::url(client, "/integration_link/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -930,18 +931,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/integration_link/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::IntegrationLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/integration_link/", client.baseurl,);
+            let url = crate::runtime::url(client, "/integration_link/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -984,19 +986,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/integration_link/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::IntegrationLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/integration_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1053,22 +1059,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/integration_link/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::IntegrationLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/integration_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1111,17 +1121,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/integration_link/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/integration_link/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/integration_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1148,6 +1162,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::IntegrationLink> {
             let Self { client } = self;
             let client = client.clone();

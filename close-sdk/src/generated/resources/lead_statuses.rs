@@ -389,15 +389,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/status/lead/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LeadStatusList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/status/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/status/lead/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -438,18 +439,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/status/lead/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::LeadStatus>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/status/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/status/lead/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -508,22 +510,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/status/lead/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::LeadStatus>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/status/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/status/lead/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -566,17 +571,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/status/lead/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/status/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/status/lead/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -603,6 +611,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::LeadStatus> {
             let Self { client } = self;
             let client = client.clone();

@@ -2835,16 +2835,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/lead/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::LeadList>, crate::Error> {
             let Self { client, fields, limit, skip } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/lead/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2886,16 +2887,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/lead/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Lead>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/lead/", client.baseurl,);
+            let url = crate::runtime::url(client, "/lead/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2938,6 +2940,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/lead/merge/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -2946,13 +2949,13 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/lead/merge/", client.baseurl,);
+            let url = crate::runtime::url(client, "/lead/merge/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3010,18 +3013,19 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/lead/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Lead>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/lead/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3075,20 +3079,21 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/lead/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Lead>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/lead/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3131,17 +3136,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/lead/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/lead/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/lead/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3167,6 +3173,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Lead> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit

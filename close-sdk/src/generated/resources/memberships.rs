@@ -990,18 +990,19 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/membership/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkUpdateMembershipsResult>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/membership/", client.baseurl,);
+            let url = crate::runtime::url(client, "/membership/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1046,18 +1047,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/membership/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Membership>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/membership/", client.baseurl,);
+            let url = crate::runtime::url(client, "/membership/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1116,22 +1118,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/membership/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Membership>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/membership/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/membership/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1174,17 +1179,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/membership/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/membership/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/membership/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1221,19 +1229,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/membership/{id}/pinned_views/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PinnedViews>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/membership/{}/pinned_views/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/membership/{}/pinned_views/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1286,22 +1298,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/membership/{id}/pinned_views/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PinnedViews>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/membership/{}/pinned_views/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/membership/{}/pinned_views/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(

@@ -2430,6 +2430,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::OpportunityList>, crate::Error> {
@@ -2517,11 +2518,11 @@ pub mod builder {
             let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
             let value_period = value_period.map_err(crate::Error::InvalidRequest)?;
             let value_period_in = value_period_in.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/opportunity/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2683,18 +2684,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/opportunity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2752,20 +2754,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/opportunity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/opportunity/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2821,22 +2826,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/opportunity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/opportunity/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2879,17 +2887,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/opportunity/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/opportunity/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/opportunity/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2915,6 +2926,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Opportunity> {
             let Self {
                 client,

@@ -697,16 +697,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/status/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::OpportunityStatusList>, crate::Error> {
             let Self { client, fields } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/status/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/status/opportunity/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -765,19 +766,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/status/opportunity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::OpportunityStatus>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/status/opportunity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/status/opportunity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -854,6 +856,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/status/opportunity/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::OpportunityStatus>, crate::Error> {
@@ -861,16 +864,19 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/status/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/status/opportunity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -914,17 +920,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/status/opportunity/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/status/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/status/opportunity/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -951,6 +961,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::OpportunityStatus> {
             let Self { client, fields } = self;
             let client = client.clone();

@@ -403,20 +403,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/organization/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Organization>, crate::Error> {
             let Self { client, id, expand } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let expand = expand.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organization/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/organization/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -487,6 +490,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/organization/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Organization>, crate::Error> {
@@ -494,16 +498,18 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let expand = expand.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organization/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/organization/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(

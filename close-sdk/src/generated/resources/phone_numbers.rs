@@ -1924,6 +1924,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/blocked_phone_number/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumberList>, crate::Error> {
@@ -1931,11 +1932,11 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/blocked_phone_number/", client.baseurl,);
+            let url = crate::runtime::url(client, "/blocked_phone_number/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1981,18 +1982,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/blocked_phone_number/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/blocked_phone_number/", client.baseurl,);
+            let url = crate::runtime::url(client, "/blocked_phone_number/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2018,15 +2020,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/blocked_phone_number/settings/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumberSettings>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/blocked_phone_number/settings/", client.baseurl,);
+            let url = crate::runtime::url(client, "/blocked_phone_number/settings/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2070,18 +2073,19 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/blocked_phone_number/settings/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumberSettings>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/blocked_phone_number/settings/", client.baseurl,);
+            let url = crate::runtime::url(client, "/blocked_phone_number/settings/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2139,20 +2143,24 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/blocked_phone_number/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/blocked_phone_number/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/blocked_phone_number/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2210,22 +2218,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/blocked_phone_number/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BlockedPhoneNumber>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/blocked_phone_number/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/blocked_phone_number/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2268,17 +2280,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/blocked_phone_number/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/blocked_phone_number/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/blocked_phone_number/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2384,6 +2400,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/phone_number/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PhoneNumberList>, crate::Error> {
@@ -2394,11 +2411,11 @@ pub mod builder {
             let is_group_number = is_group_number.map_err(crate::Error::InvalidRequest)?;
             let number = number.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/phone_number/", client.baseurl,);
+            let url = crate::runtime::url(client, "/phone_number/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2450,18 +2467,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/phone_number/request/internal/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/phone_number/request/internal/", client.baseurl,);
+            let url = crate::runtime::url(client, "/phone_number/request/internal/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2519,20 +2537,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/phone_number/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/phone_number/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2588,22 +2609,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/phone_number/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::PhoneNumber>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/phone_number/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2646,17 +2670,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/phone_number/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/phone_number/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/phone_number/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2682,6 +2709,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::BlockedPhoneNumber> {
             let Self { client, limit, skip, fields } = self;
             let page_size = limit
@@ -2737,6 +2765,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::PhoneNumber> {
             let Self { client, limit, skip, fields, is_group_number, number, user_id } = self;
             let page_size = limit

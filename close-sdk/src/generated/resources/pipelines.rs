@@ -615,15 +615,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/pipeline/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PipelineList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/pipeline/", client.baseurl,);
+            let url = crate::runtime::url(client, "/pipeline/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -664,18 +665,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/pipeline/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Pipeline>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/pipeline/", client.baseurl,);
+            let url = crate::runtime::url(client, "/pipeline/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -734,22 +736,23 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/pipeline/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Pipeline>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pipeline/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/pipeline/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -792,17 +795,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/pipeline/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pipeline/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/pipeline/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -829,6 +833,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Pipeline> {
             let Self { client } = self;
             let client = client.clone();

@@ -1110,6 +1110,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/playbook/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PlaybookList>, crate::Error> {
@@ -1119,11 +1120,11 @@ pub mod builder {
             let created_at_lt = created_at_lt.map_err(crate::Error::InvalidRequest)?;
             let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
             let position_gt = position_gt.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/playbook/", client.baseurl,);
+            let url = crate::runtime::url(client, "/playbook/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1176,16 +1177,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/playbook/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/playbook/", client.baseurl,);
+            let url = crate::runtime::url(client, "/playbook/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1228,17 +1230,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/playbook/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/playbook/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/playbook/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1293,20 +1296,21 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/playbook/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/playbook/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/playbook/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1349,17 +1353,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/playbook/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/playbook/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/playbook/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1396,17 +1401,21 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/playbook/{id}/archive/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/playbook/{}/archive/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/playbook/{}/archive/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .post(url.as_str())
+                    .post(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1445,17 +1454,21 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/playbook/{id}/unarchive/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/playbook/{}/unarchive/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/playbook/{}/unarchive/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .post(url.as_str())
+                    .post(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1483,6 +1496,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Playbook> {
             let Self { client, limit, skip, created_at_lt, is_archived, position_gt } = self;
             let page_size = limit

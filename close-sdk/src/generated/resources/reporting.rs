@@ -4478,18 +4478,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/report/activity/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ActivityReport>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/report/activity/", client.baseurl,);
+            let url = crate::runtime::url(client, "/report/activity/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4516,15 +4517,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/report/activity/metrics/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ActivityMetrics>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/report/activity/metrics/", client.baseurl,);
+            let url = crate::runtime::url(client, "/report/activity/metrics/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4681,6 +4683,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/report/custom/{org_id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -4708,14 +4711,17 @@ pub mod builder {
             let transform_y = transform_y.map_err(crate::Error::InvalidRequest)?;
             let x = x.map_err(crate::Error::InvalidRequest)?;
             let y = y.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/report/custom/{}/", client.baseurl, crate ::runtime::encode_path(&
-                org_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/report/custom/{}/", crate ::runtime::encode_path(& org_id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4764,18 +4770,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/report/funnel/opportunity/stages/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FunnelStagesReport>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/report/funnel/opportunity/stages/", client.baseurl,);
+            let url = crate::runtime::url(client, "/report/funnel/opportunity/stages/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4820,18 +4827,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/report/funnel/opportunity/totals/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FunnelTotalsReport>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/report/funnel/opportunity/totals/", client.baseurl,);
+            let url = crate::runtime::url(client, "/report/funnel/opportunity/totals/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4919,6 +4927,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/report/sent_emails/{org_id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SentEmailsReport>, crate::Error> {
@@ -4927,14 +4936,17 @@ pub mod builder {
             let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
             let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/report/sent_emails/{}/", client.baseurl, crate
-                ::runtime::encode_path(& org_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/report/sent_emails/{}/", crate ::runtime::encode_path(& org_id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5036,6 +5048,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/report/statuses/lead/{org_id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusChangeReport>, crate::Error> {
@@ -5045,14 +5058,17 @@ pub mod builder {
             let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
             let query = query.map_err(crate::Error::InvalidRequest)?;
             let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/report/statuses/lead/{}/", client.baseurl, crate
-                ::runtime::encode_path(& org_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/report/statuses/lead/{}/", crate ::runtime::encode_path(& org_id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -5172,6 +5188,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/report/statuses/opportunity/{org_id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusChangeReport>, crate::Error> {
@@ -5190,14 +5207,17 @@ pub mod builder {
             let query = query.map_err(crate::Error::InvalidRequest)?;
             let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
             let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/report/statuses/opportunity/{}/", client.baseurl, crate
-                ::runtime::encode_path(& org_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/report/statuses/opportunity/{}/", crate ::runtime::encode_path(&
+                    org_id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),

@@ -2454,15 +2454,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/scheduling_link/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SchedulingLinkList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/scheduling_link/", client.baseurl,);
+            let url = crate::runtime::url(client, "/scheduling_link/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2505,18 +2506,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/scheduling_link/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/scheduling_link/", client.baseurl,);
+            let url = crate::runtime::url(client, "/scheduling_link/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2564,18 +2566,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/scheduling_link/integration/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/scheduling_link/integration/", client.baseurl,);
+            let url = crate::runtime::url(client, "/scheduling_link/integration/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2618,17 +2621,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/scheduling_link/integration/{source_id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, source_id } = self;
             let source_id = source_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scheduling_link/integration/{}/", client.baseurl, crate
-                ::runtime::encode_path(& source_id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/scheduling_link/integration/{}/", crate ::runtime::encode_path(&
+                    source_id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2665,19 +2672,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/scheduling_link/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scheduling_link/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/scheduling_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2734,22 +2745,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/scheduling_link/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SchedulingLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scheduling_link/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/scheduling_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2792,17 +2807,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/scheduling_link/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scheduling_link/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/scheduling_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2823,15 +2842,16 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/shared_scheduling_link/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedSchedulingLinkList>, crate::Error> {
             let Self { client } = self;
-            let url = format!("{}/shared_scheduling_link/", client.baseurl,);
+            let url = crate::runtime::url(client, "/shared_scheduling_link/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2875,18 +2895,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/shared_scheduling_link/", client.baseurl,);
+            let url = crate::runtime::url(client, "/shared_scheduling_link/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2929,19 +2950,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/shared_scheduling_link/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/shared_scheduling_link/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/shared_scheduling_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2999,22 +3024,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/shared_scheduling_link/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SharedSchedulingLink>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/shared_scheduling_link/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/shared_scheduling_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3057,17 +3086,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/shared_scheduling_link/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/shared_scheduling_link/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/shared_scheduling_link/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3109,6 +3142,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link_association/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -3117,13 +3151,16 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/shared_scheduling_link_association/", client.baseurl,);
+            let url = crate::runtime::url(
+                client,
+                "/shared_scheduling_link_association/",
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3171,18 +3208,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/shared_scheduling_link_association/unmap/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/shared_scheduling_link_association/unmap/", client.baseurl,
-            );
+            let url = crate::runtime::url(
+                client,
+                "/shared_scheduling_link_association/unmap/",
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3213,6 +3252,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SchedulingLink> {
             let Self { client } = self;
             let client = client.clone();
@@ -3245,6 +3285,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SharedSchedulingLink> {
             let Self { client } = self;
             let client = client.clone();

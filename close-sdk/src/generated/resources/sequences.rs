@@ -2846,17 +2846,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sequence/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SequenceList>, crate::Error> {
             let Self { client, limit, skip } = self;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/sequence/", client.baseurl,);
+            let url = crate::runtime::url(client, "/sequence/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2899,16 +2900,17 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/sequence/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/sequence/", client.baseurl,);
+            let url = crate::runtime::url(client, "/sequence/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2975,19 +2977,20 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sequence/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, id, limit, skip } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/sequence/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3044,20 +3047,21 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/sequence/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/sequence/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3100,17 +3104,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sequence/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sequence/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/sequence/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3202,6 +3207,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sequence_subscription/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SequenceSubscriptionList>, crate::Error> {
@@ -3211,11 +3217,11 @@ pub mod builder {
             let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let sequence_id = sequence_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/sequence_subscription/", client.baseurl,);
+            let url = crate::runtime::url(client, "/sequence_subscription/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3264,18 +3270,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/sequence_subscription/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/sequence_subscription/", client.baseurl,);
+            let url = crate::runtime::url(client, "/sequence_subscription/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3318,19 +3325,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sequence_subscription/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sequence_subscription/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/sequence_subscription/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3388,22 +3399,26 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/sequence_subscription/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sequence_subscription/{}/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/sequence_subscription/{}/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3435,6 +3450,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Sequence> {
             let Self { client, limit, skip } = self;
             let page_size = limit
@@ -3482,6 +3498,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SequenceSubscription> {
             let Self { client, limit, skip, contact_id, lead_id, sequence_id } = self;
             let page_size = limit

@@ -1447,6 +1447,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/saved_search/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmartViewList>, crate::Error> {
@@ -1455,11 +1456,11 @@ pub mod builder {
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let type_ = type_.map_err(crate::Error::InvalidRequest)?;
             let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/saved_search/", client.baseurl,);
+            let url = crate::runtime::url(client, "/saved_search/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1504,18 +1505,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/saved_search/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/saved_search/", client.baseurl,);
+            let url = crate::runtime::url(client, "/saved_search/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1558,19 +1560,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/saved_search/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/saved_search/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/saved_search/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1625,22 +1630,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/saved_search/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/saved_search/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/saved_search/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -1683,17 +1691,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/saved_search/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/saved_search/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/saved_search/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1719,6 +1730,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SmartView> {
             let Self { client, limit, skip, type_, type_in } = self;
             let page_size = limit

@@ -1777,6 +1777,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/task/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::TaskList>, crate::Error> {
             let Self {
                 client,
@@ -1849,11 +1850,11 @@ pub mod builder {
             let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let view = view.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/task/", client.baseurl,);
+            let url = crate::runtime::url(client, "/task/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2425,6 +2426,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/task/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BulkUpdateTasksResult>, crate::Error> {
@@ -2497,13 +2499,13 @@ pub mod builder {
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
             let view = view.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/task/", client.baseurl,);
+            let url = crate::runtime::url(client, "/task/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2644,19 +2646,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/task/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/task/", client.baseurl,);
+            let url = crate::runtime::url(client, "/task/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2715,20 +2718,21 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/task/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2797,6 +2801,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/task/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
@@ -2804,16 +2809,16 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -2857,17 +2862,18 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/task/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/task/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -2893,6 +2899,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::Task> {
             let Self {
                 client,

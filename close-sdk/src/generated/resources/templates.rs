@@ -3622,6 +3622,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/email_template/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailTemplateList>, crate::Error> {
@@ -3630,11 +3631,11 @@ pub mod builder {
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
             let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
             let is_shared = is_shared.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/email_template/", client.baseurl,);
+            let url = crate::runtime::url(client, "/email_template/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3694,19 +3695,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/email_template/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/email_template/", client.baseurl,);
+            let url = crate::runtime::url(client, "/email_template/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3779,6 +3781,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/email_template/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
@@ -3787,14 +3790,16 @@ pub mod builder {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let include_embedded = include_embedded
                 .map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/email_template/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -3871,6 +3876,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/email_template/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
@@ -3878,16 +3884,18 @@ pub mod builder {
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/email_template/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -3931,17 +3939,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/email_template/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/email_template/{}/", client.baseurl, crate ::runtime::encode_path(&
-                id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/email_template/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4174,6 +4185,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/email_template/{id}/render/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RenderedEmailTemplate>, crate::Error> {
@@ -4211,14 +4223,17 @@ pub mod builder {
             let s_query = s_query.map_err(crate::Error::InvalidRequest)?;
             let sender = sender.map_err(crate::Error::InvalidRequest)?;
             let sort = sort.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/email_template/{}/render/", client.baseurl, crate
-                ::runtime::encode_path(& id.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/email_template/{}/render/", crate ::runtime::encode_path(& id
+                    .to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4297,17 +4312,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sms_template/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsTemplateList>, crate::Error> {
             let Self { client, limit, skip } = self;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/sms_template/", client.baseurl,);
+            let url = crate::runtime::url(client, "/sms_template/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4350,18 +4366,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/sms_template/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/sms_template/", client.baseurl,);
+            let url = crate::runtime::url(client, "/sms_template/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4432,6 +4449,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sms_template/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
@@ -4441,14 +4459,16 @@ pub mod builder {
                 .map_err(crate::Error::InvalidRequest)?;
             let include_embedded = include_embedded
                 .map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/sms_template/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4515,22 +4535,25 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/sms_template/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/sms_template/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .put(url.as_str())
+                            .put(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -4573,17 +4596,20 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sms_template/{id}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/sms_template/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/sms_template/{}/", crate ::runtime::encode_path(& id.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -4609,6 +4635,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::EmailTemplate> {
             let Self { client, limit, skip, is_archived, is_shared } = self;
             let page_size = limit
@@ -4666,6 +4693,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::SmsTemplate> {
             let Self { client, limit, skip } = self;
             let page_size = limit

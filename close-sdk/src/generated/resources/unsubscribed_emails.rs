@@ -277,6 +277,7 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/unsubscribe/email/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -284,11 +285,11 @@ pub mod builder {
             crate::Error,
         > {
             let Self { client } = self;
-            let url = format!("{}/unsubscribe/email/", client.baseurl,);
+            let url = crate::runtime::url(client, "/unsubscribe/email/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -331,18 +332,19 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/unsubscribe/email/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UnsubscribedEmail>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/unsubscribe/email/", client.baseurl,);
+            let url = crate::runtime::url(client, "/unsubscribe/email/")?;
             crate::runtime::check_body(&body)?;
             let build = || {
                 crate::runtime::json(
                         client
                             .client
-                            .post(url.as_str())
+                            .post(url.clone())
                             .header(
                                 ::reqwest::header::ACCEPT,
                                 ::reqwest::header::HeaderValue::from_static(
@@ -385,17 +387,21 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/unsubscribe/email/{email_address}/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
             let Self { client, email_address } = self;
             let email_address = email_address.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/unsubscribe/email/{}/", client.baseurl, crate
-                ::runtime::encode_path(& email_address.to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!(
+                    "/unsubscribe/email/{}/", crate ::runtime::encode_path(&
+                    email_address.to_string())
+                ),
+            )?;
             let build = || {
                 client
                     .client
-                    .delete(url.as_str())
+                    .delete(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),

@@ -1724,14 +1724,15 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/me/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::Me>, crate::Error> {
             let Self { client, fields } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/me/", client.baseurl,);
+            let url = crate::runtime::url(client, "/me/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1795,16 +1796,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/user/`
+        #[inline]
         pub async fn send(self) -> Result<ResponseValue<types::UserList>, crate::Error> {
             let Self { client, limit, order_by, skip } = self;
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
             let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
             let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/user/", client.baseurl,);
+            let url = crate::runtime::url(client, "/user/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1847,16 +1849,17 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/user/availability/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserAvailabilityList>, crate::Error> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!("{}/user/availability/", client.baseurl,);
+            let url = crate::runtime::url(client, "/user/availability/")?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1901,19 +1904,20 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/user/{id}/`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<crate::types::User>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/user/{}/", client.baseurl, crate ::runtime::encode_path(& id
-                .to_string()),
-            );
+            let url = crate::runtime::url(
+                client,
+                &format!("/user/{}/", crate ::runtime::encode_path(& id.to_string())),
+            )?;
             let build = || {
                 client
                     .client
-                    .get(url.as_str())
+                    .get(url.clone())
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -1941,6 +1945,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::User> {
             let Self { client, limit, skip, order_by } = self;
             let page_size = limit
@@ -1989,6 +1994,7 @@ pub mod builder {
         /// }
         /// # Ok(()) }
         /// ```
+        #[inline]
         pub fn paginate(self) -> crate::Paginated<crate::types::UserAvailability> {
             let Self { client, organization_id } = self;
             let client = client.clone();
