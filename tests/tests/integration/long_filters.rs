@@ -415,6 +415,9 @@ async fn the_span_records_that_the_query_went_in_the_body() {
         .with_writer(move || sink.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Another test thread may have cached this callsite as unwanted (no subscriber) while this
+    // one was being set: ask every callsite again (the rare flake of this test).
+    tracing::callsite::rebuild_interest_cache();
     let (server, _) = recording(|_| empty_page()).await;
     let client = client_for(&server.base_url(), RetryPolicy::none());
     bounded(client.activities_list().limit(1).send())

@@ -500,6 +500,9 @@ async fn raw_requests_are_traced_with_their_template_but_never_values_or_secrets
         .with_writer(move || sink.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Another test thread may have cached this callsite as unwanted (no subscriber) while this
+    // one was being set: ask every callsite again (the rare flake of this test).
+    tracing::callsite::rebuild_interest_cache();
     let server = LoopbackServer::start(|_| Reply::json(200, &json!({}))).await;
     let client = Client::builder()
         .bearer_token("tok_do_not_log")

@@ -97,7 +97,11 @@ impl Captured {
             .with_ansi(false)
             .with_writer(move || sink.clone())
             .finish();
-        tracing::subscriber::set_default(subscriber)
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Another test thread may have cached a callsite as unwanted (no subscriber) while this
+        // one was being set: ask every callsite again, so that a log is never missing here.
+        tracing::callsite::rebuild_interest_cache();
+        guard
     }
 
     fn assert_clean(&self) {
