@@ -106,6 +106,7 @@ mod transport_limits;
 mod typed_bodies;
 mod typed_bodies_edges;
 mod typed_filters;
+mod typed_members;
 mod typed_s_query;
 mod tz_offset;
 mod users;

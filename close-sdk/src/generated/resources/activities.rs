@@ -414,6 +414,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub call_method: ::std::option::Option<::std::string::String>,
+        ///Coaching legs of the call. Every recorded call has this empty, so the items are kept as JSON values.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub coach_legs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -434,6 +440,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub created_by_name: ::std::option::Option<::std::string::String>,
+        ///When the call was answered; null when it was not.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_answered: ::std::option::Option<crate::Timestamp>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -471,11 +483,35 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub duration: ::std::option::Option<i64>,
+        ///Whether the call has a recording.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_recording: ::std::option::Option<bool>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the call was forwarded.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_forwarded: ::std::option::Option<bool>,
+        ///Whether another user can join the call.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_joinable: ::std::option::Option<bool>,
+        ///Whether the call was to a group number.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_to_group_number: ::std::option::Option<bool>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -521,6 +557,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub phone: ::std::option::Option<::std::string::String>,
+        ///Call quality information, as logged (often empty).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub quality_info: ::std::option::Option<::std::string::String>,
         ///Any value (the examples show only null).
         #[cfg_attr(
             feature = "schemars",
@@ -2286,6 +2328,11 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
+        pub back_reference_is_visible: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub converting_to_type: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
@@ -2304,11 +2351,22 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the field is a shared custom field.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_shared: ::std::option::Option<bool>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub referenced_custom_type_id: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -7436,6 +7494,10 @@ pub mod types {
         }
     }
     impl CallActivity {
+        ///`coach_legs`, or an empty slice when Close did not send it.
+        pub fn coach_legs(&self) -> &[::serde_json::Value] {
+            self.coach_legs.as_deref().unwrap_or_default()
+        }
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
             self.id.as_deref()
@@ -7451,10 +7513,12 @@ pub mod types {
         &[
             "activity_at",
             "call_method",
+            "coach_legs",
             "contact_id",
             "cost",
             "created_by",
             "created_by_name",
+            "date_answered",
             "date_created",
             "date_updated",
             "dialer_id",
@@ -7462,7 +7526,11 @@ pub mod types {
             "direction",
             "disposition",
             "duration",
+            "has_recording",
             "id",
+            "is_forwarded",
+            "is_joinable",
+            "is_to_group_number",
             "lead_id",
             "local_country_iso",
             "local_phone",
@@ -7472,6 +7540,7 @@ pub mod types {
             "organization_id",
             "outcome_id",
             "phone",
+            "quality_info",
             "recording_url",
             "remote_country_iso",
             "remote_phone",
@@ -7501,10 +7570,12 @@ pub mod types {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "call_method" => !(v.is_null() && self.call_method.is_none()),
+                    "coach_legs" => !(v.is_null() && self.coach_legs.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
                     "cost" => !(v.is_null() && self.cost.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date_answered" => !(v.is_null() && self.date_answered.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
                     "dialer_id" => !(v.is_null() && self.dialer_id.is_none()),
@@ -7514,7 +7585,13 @@ pub mod types {
                     "direction" => !(v.is_null() && self.direction.is_none()),
                     "disposition" => !(v.is_null() && self.disposition.is_none()),
                     "duration" => !(v.is_null() && self.duration.is_none()),
+                    "has_recording" => !(v.is_null() && self.has_recording.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
+                    "is_forwarded" => !(v.is_null() && self.is_forwarded.is_none()),
+                    "is_joinable" => !(v.is_null() && self.is_joinable.is_none()),
+                    "is_to_group_number" => {
+                        !(v.is_null() && self.is_to_group_number.is_none())
+                    }
                     "lead_id" => !(v.is_null() && self.lead_id.is_none()),
                     "local_country_iso" => {
                         !(v.is_null() && self.local_country_iso.is_none())
@@ -7528,6 +7605,7 @@ pub mod types {
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "outcome_id" => !(v.is_null() && self.outcome_id.is_none()),
                     "phone" => !(v.is_null() && self.phone.is_none()),
+                    "quality_info" => !(v.is_null() && self.quality_info.is_none()),
                     "recording_url" => !(v.is_null() && self.recording_url.is_none()),
                     "remote_country_iso" => {
                         !(v.is_null() && self.remote_country_iso.is_none())
@@ -7574,91 +7652,134 @@ pub mod types {
             {
                 map.serialize_entry("call_method", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.coach_legs {
+                map.serialize_entry("coach_legs", v)?;
+            } else if self.extra.null_at(2usize, "coach_legs", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("coach_legs", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
-            } else if self.extra.null_at(2usize, "contact_id", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "contact_id", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cost {
                 map.serialize_entry("cost", v)?;
-            } else if self.extra.null_at(3usize, "cost", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(4usize, "cost", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("cost", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
-            } else if self.extra.null_at(4usize, "created_by", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(5usize, "created_by", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "created_by_name", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(6usize, "created_by_name", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("created_by_name", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.date_answered {
+                map.serialize_entry("date_answered", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "date_answered", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_answered", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
-            } else if self.extra.null_at(6usize, "date_created", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(8usize, "date_created", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
-            } else if self.extra.null_at(7usize, "date_updated", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(9usize, "date_updated", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.dialer_id {
                 map.serialize_entry("dialer_id", v)?;
-            } else if self.extra.null_at(8usize, "dialer_id", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(10usize, "dialer_id", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("dialer_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.dialer_saved_search_id {
                 map.serialize_entry("dialer_saved_search_id", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "dialer_saved_search_id", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(11usize, "dialer_saved_search_id", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("dialer_saved_search_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
-            } else if self.extra.null_at(10usize, "direction", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(12usize, "direction", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.disposition {
                 map.serialize_entry("disposition", v)?;
-            } else if self.extra.null_at(11usize, "disposition", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(13usize, "disposition", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("disposition", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.duration {
                 map.serialize_entry("duration", v)?;
-            } else if self.extra.null_at(12usize, "duration", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(14usize, "duration", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("duration", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_recording {
+                map.serialize_entry("has_recording", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "has_recording", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("has_recording", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(13usize, "id", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(16usize, "id", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_forwarded {
+                map.serialize_entry("is_forwarded", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "is_forwarded", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("is_forwarded", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_joinable {
+                map.serialize_entry("is_joinable", v)?;
+            } else if self.extra.null_at(18usize, "is_joinable", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("is_joinable", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_to_group_number {
+                map.serialize_entry("is_to_group_number", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "is_to_group_number", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("is_to_group_number", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
-            } else if self.extra.null_at(14usize, "lead_id", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(20usize, "lead_id", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_country_iso {
                 map.serialize_entry("local_country_iso", v)?;
             } else if self
                 .extra
-                .null_at(15usize, "local_country_iso", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(21usize, "local_country_iso", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("local_country_iso", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
-            } else if self.extra.null_at(16usize, "local_phone", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(22usize, "local_phone", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("local_phone", &())?;
             }
@@ -7666,44 +7787,52 @@ pub mod types {
                 map.serialize_entry("local_phone_formatted", v)?;
             } else if self
                 .extra
-                .null_at(17usize, "local_phone_formatted", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(23usize, "local_phone_formatted", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("local_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
-            } else if self.extra.null_at(18usize, "note", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(24usize, "note", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note_html {
                 map.serialize_entry("note_html", v)?;
-            } else if self.extra.null_at(19usize, "note_html", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(25usize, "note_html", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("note_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(20usize, "organization_id", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(26usize, "organization_id", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_id {
                 map.serialize_entry("outcome_id", v)?;
-            } else if self.extra.null_at(21usize, "outcome_id", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(27usize, "outcome_id", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("outcome_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
-            } else if self.extra.null_at(22usize, "phone", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(28usize, "phone", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.quality_info {
+                map.serialize_entry("quality_info", v)?;
+            } else if self
+                .extra
+                .null_at(29usize, "quality_info", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("quality_info", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recording_url {
                 map.serialize_entry("recording_url", v)?;
             } else if self
                 .extra
-                .null_at(23usize, "recording_url", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(30usize, "recording_url", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("recording_url", &())?;
             }
@@ -7711,7 +7840,7 @@ pub mod types {
                 map.serialize_entry("remote_country_iso", v)?;
             } else if self
                 .extra
-                .null_at(24usize, "remote_country_iso", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(31usize, "remote_country_iso", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("remote_country_iso", &())?;
             }
@@ -7719,7 +7848,7 @@ pub mod types {
                 map.serialize_entry("remote_phone", v)?;
             } else if self
                 .extra
-                .null_at(25usize, "remote_phone", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(32usize, "remote_phone", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("remote_phone", &())?;
             }
@@ -7727,13 +7856,13 @@ pub mod types {
                 map.serialize_entry("remote_phone_formatted", v)?;
             } else if self
                 .extra
-                .null_at(26usize, "remote_phone_formatted", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(33usize, "remote_phone_formatted", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("remote_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
-            } else if self.extra.null_at(27usize, "sequence_id", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(34usize, "sequence_id", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("sequence_id", &())?;
             }
@@ -7741,7 +7870,7 @@ pub mod types {
                 map.serialize_entry("sequence_name", v)?;
             } else if self
                 .extra
-                .null_at(28usize, "sequence_name", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(35usize, "sequence_name", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("sequence_name", &())?;
             }
@@ -7749,28 +7878,28 @@ pub mod types {
                 map.serialize_entry("sequence_subscription_id", v)?;
             } else if self
                 .extra
-                .null_at(29usize, "sequence_subscription_id", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(36usize, "sequence_subscription_id", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
-            } else if self.extra.null_at(30usize, "source", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(37usize, "source", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
-            } else if self.extra.null_at(31usize, "status", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(38usize, "status", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
-            } else if self.extra.null_at(32usize, "_type", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(39usize, "_type", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(33usize, "updated_by", &CALLACTIVITY_WIRE_KEYS)
+            } else if self.extra.null_at(40usize, "updated_by", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
             }
@@ -7778,30 +7907,30 @@ pub mod types {
                 map.serialize_entry("updated_by_name", v)?;
             } else if self
                 .extra
-                .null_at(34usize, "updated_by_name", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(41usize, "updated_by_name", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
-            } else if self.extra.null_at(35usize, "user_id", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(42usize, "user_id", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
-            } else if self.extra.null_at(36usize, "user_name", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(43usize, "user_name", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
-            } else if self.extra.null_at(37usize, "users", &CALLACTIVITY_WIRE_KEYS) {
+            } else if self.extra.null_at(44usize, "users", &CALLACTIVITY_WIRE_KEYS) {
                 map.serialize_entry("users", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_duration {
                 map.serialize_entry("voicemail_duration", v)?;
             } else if self
                 .extra
-                .null_at(38usize, "voicemail_duration", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(45usize, "voicemail_duration", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("voicemail_duration", &())?;
             }
@@ -7809,7 +7938,7 @@ pub mod types {
                 map.serialize_entry("voicemail_url", v)?;
             } else if self
                 .extra
-                .null_at(39usize, "voicemail_url", &CALLACTIVITY_WIRE_KEYS)
+                .null_at(46usize, "voicemail_url", &CALLACTIVITY_WIRE_KEYS)
             {
                 map.serialize_entry("voicemail_url", &())?;
             }
@@ -7839,46 +7968,55 @@ pub mod types {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f8: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f23: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f25: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f30: ::std::option::Option<PhoneActivitySource> = ::std::option::Option::None;
-                    let mut f31: ::std::option::Option<crate::types::CallStatus> = ::std::option::Option::None;
-                    let mut f32: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f35: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f37: ::std::option::Option<
+                    let mut f37: ::std::option::Option<PhoneActivitySource> = ::std::option::Option::None;
+                    let mut f38: ::std::option::Option<crate::types::CallStatus> = ::std::option::Option::None;
+                    let mut f39: ::std::option::Option<ActivityKind> = ::std::option::Option::None;
+                    let mut f40: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f41: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f42: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f43: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f44: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f38: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f39: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f45: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f46: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -7903,7 +8041,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "contact_id" => {
+                            "coach_legs" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -7913,7 +8051,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "cost" => {
+                            "contact_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -7923,7 +8061,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by" => {
+                            "cost" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -7933,7 +8071,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "created_by_name" => {
+                            "created_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -7943,7 +8081,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "created_by_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -7953,7 +8091,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_answered" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -7963,7 +8101,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "dialer_id" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -7973,7 +8111,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "dialer_saved_search_id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -7983,7 +8121,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "direction" => {
+                            "dialer_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -7993,7 +8131,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "disposition" => {
+                            "dialer_saved_search_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -8003,8 +8141,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "duration" => {
-                                crate::wire::number(
+                            "direction" => {
+                                crate::wire::field(
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
@@ -8013,7 +8151,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "disposition" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f13,
@@ -8023,8 +8161,8 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_id" => {
-                                crate::wire::field(
+                            "duration" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
@@ -8033,7 +8171,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "local_country_iso" => {
+                            "has_recording" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f15,
@@ -8043,7 +8181,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "local_phone" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f16,
@@ -8053,7 +8191,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "local_phone_formatted" => {
+                            "is_forwarded" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f17,
@@ -8063,7 +8201,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "note" => {
+                            "is_joinable" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f18,
@@ -8073,7 +8211,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "note_html" => {
+                            "is_to_group_number" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f19,
@@ -8083,7 +8221,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "lead_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f20,
@@ -8093,7 +8231,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "outcome_id" => {
+                            "local_country_iso" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f21,
@@ -8103,7 +8241,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "phone" => {
+                            "local_phone" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f22,
@@ -8113,7 +8251,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "recording_url" => {
+                            "local_phone_formatted" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f23,
@@ -8123,7 +8261,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "remote_country_iso" => {
+                            "note" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f24,
@@ -8133,7 +8271,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "remote_phone" => {
+                            "note_html" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f25,
@@ -8143,7 +8281,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "remote_phone_formatted" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f26,
@@ -8153,7 +8291,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_id" => {
+                            "outcome_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f27,
@@ -8163,7 +8301,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_name" => {
+                            "phone" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f28,
@@ -8173,7 +8311,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "sequence_subscription_id" => {
+                            "quality_info" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f29,
@@ -8183,7 +8321,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "source" => {
+                            "recording_url" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f30,
@@ -8193,7 +8331,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
+                            "remote_country_iso" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f31,
@@ -8203,7 +8341,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "_type" => {
+                            "remote_phone" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f32,
@@ -8213,7 +8351,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "remote_phone_formatted" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f33,
@@ -8223,7 +8361,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by_name" => {
+                            "sequence_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f34,
@@ -8233,7 +8371,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_id" => {
+                            "sequence_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f35,
@@ -8243,7 +8381,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_name" => {
+                            "sequence_subscription_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f36,
@@ -8253,7 +8391,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "users" => {
+                            "source" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f37,
@@ -8263,7 +8401,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "voicemail_duration" => {
+                            "status" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f38,
@@ -8273,7 +8411,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "voicemail_url" => {
+                            "_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f39,
@@ -8283,50 +8421,127 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f40,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    40usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f41,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    41usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f42,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    42usize,
+                                    true,
+                                )?
+                            }
+                            "user_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f43,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    43usize,
+                                    true,
+                                )?
+                            }
+                            "users" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f44,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    44usize,
+                                    true,
+                                )?
+                            }
+                            "voicemail_duration" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f45,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    45usize,
+                                    true,
+                                )?
+                            }
+                            "voicemail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f46,
+                                    &mut extra,
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    46usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(CallActivity {
                         activity_at: f0,
                         call_method: f1,
-                        contact_id: f2,
-                        cost: f3,
-                        created_by: f4,
-                        created_by_name: f5,
-                        date_created: f6,
-                        date_updated: f7,
-                        dialer_id: f8,
-                        dialer_saved_search_id: f9,
-                        direction: f10,
-                        disposition: f11,
-                        duration: f12,
-                        id: f13,
-                        lead_id: f14,
-                        local_country_iso: f15,
-                        local_phone: f16,
-                        local_phone_formatted: f17,
-                        note: f18,
-                        note_html: f19,
-                        organization_id: f20,
-                        outcome_id: f21,
-                        phone: f22,
-                        recording_url: f23,
-                        remote_country_iso: f24,
-                        remote_phone: f25,
-                        remote_phone_formatted: f26,
-                        sequence_id: f27,
-                        sequence_name: f28,
-                        sequence_subscription_id: f29,
-                        source: f30,
-                        status: f31,
-                        type_: f32,
-                        updated_by: f33,
-                        updated_by_name: f34,
-                        user_id: f35,
-                        user_name: f36,
-                        users: f37,
-                        voicemail_duration: f38,
-                        voicemail_url: f39,
+                        coach_legs: f2,
+                        contact_id: f3,
+                        cost: f4,
+                        created_by: f5,
+                        created_by_name: f6,
+                        date_answered: f7,
+                        date_created: f8,
+                        date_updated: f9,
+                        dialer_id: f10,
+                        dialer_saved_search_id: f11,
+                        direction: f12,
+                        disposition: f13,
+                        duration: f14,
+                        has_recording: f15,
+                        id: f16,
+                        is_forwarded: f17,
+                        is_joinable: f18,
+                        is_to_group_number: f19,
+                        lead_id: f20,
+                        local_country_iso: f21,
+                        local_phone: f22,
+                        local_phone_formatted: f23,
+                        note: f24,
+                        note_html: f25,
+                        organization_id: f26,
+                        outcome_id: f27,
+                        phone: f28,
+                        quality_info: f29,
+                        recording_url: f30,
+                        remote_country_iso: f31,
+                        remote_phone: f32,
+                        remote_phone_formatted: f33,
+                        sequence_id: f34,
+                        sequence_name: f35,
+                        sequence_subscription_id: f36,
+                        source: f37,
+                        status: f38,
+                        type_: f39,
+                        updated_by: f40,
+                        updated_by_name: f41,
+                        user_id: f42,
+                        user_name: f43,
+                        users: f44,
+                        voicemail_duration: f45,
+                        voicemail_url: f46,
                         extra,
                     })
                 }
@@ -14474,11 +14689,14 @@ pub mod types {
     static CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "accepts_multiple_values",
+            "back_reference_is_visible",
             "converting_to_type",
             "description",
             "editable_with_roles",
             "id",
+            "is_shared",
             "name",
+            "referenced_custom_type_id",
             "required",
             "type",
         ],
@@ -14494,6 +14712,9 @@ pub mod types {
                     "accepts_multiple_values" => {
                         !(v.is_null() && self.accepts_multiple_values.is_none())
                     }
+                    "back_reference_is_visible" => {
+                        !(v.is_null() && self.back_reference_is_visible.is_none())
+                    }
                     "converting_to_type" => {
                         !(v.is_null() && self.converting_to_type.is_none())
                     }
@@ -14502,7 +14723,11 @@ pub mod types {
                         !(v.is_null() && self.editable_with_roles.is_none())
                     }
                     "id" => !(v.is_null() && self.id.is_none()),
+                    "is_shared" => !(v.is_null() && self.is_shared.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
+                    "referenced_custom_type_id" => {
+                        !(v.is_null() && self.referenced_custom_type_id.is_none())
+                    }
                     "required" => !(v.is_null() && self.required.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
                     _ => false,
@@ -14526,12 +14751,24 @@ pub mod types {
             {
                 map.serialize_entry("accepts_multiple_values", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.back_reference_is_visible {
+                map.serialize_entry("back_reference_is_visible", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "back_reference_is_visible",
+                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("back_reference_is_visible", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.converting_to_type {
                 map.serialize_entry("converting_to_type", v)?;
             } else if self
                 .extra
                 .null_at(
-                    1usize,
+                    2usize,
                     "converting_to_type",
                     &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
                 )
@@ -14542,7 +14779,7 @@ pub mod types {
                 map.serialize_entry("description", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "description", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+                .null_at(3usize, "description", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
             {
                 map.serialize_entry("description", &())?;
             }
@@ -14551,7 +14788,7 @@ pub mod types {
             } else if self
                 .extra
                 .null_at(
-                    3usize,
+                    4usize,
                     "editable_with_roles",
                     &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
                 )
@@ -14562,23 +14799,43 @@ pub mod types {
                 map.serialize_entry("id", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "id", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+                .null_at(5usize, "id", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
             {
                 map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "is_shared", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("is_shared", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "name", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+                .null_at(7usize, "name", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
             {
                 map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.referenced_custom_type_id {
+                map.serialize_entry("referenced_custom_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "referenced_custom_type_id",
+                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("referenced_custom_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
             } else if self
                 .extra
-                .null_at(6usize, "required", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+                .null_at(9usize, "required", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
             {
                 map.serialize_entry("required", &())?;
             }
@@ -14586,7 +14843,7 @@ pub mod types {
                 map.serialize_entry("type", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "type", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+                .null_at(10usize, "type", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
             {
                 map.serialize_entry("type", &())?;
             }
@@ -14615,15 +14872,18 @@ pub mod types {
                 ) -> ::std::result::Result<CustomActivityTypeField, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -14638,7 +14898,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "converting_to_type" => {
+                            "back_reference_is_visible" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -14648,7 +14908,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "description" => {
+                            "converting_to_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -14658,7 +14918,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "editable_with_roles" => {
+                            "description" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -14668,7 +14928,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "editable_with_roles" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -14678,7 +14938,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -14688,7 +14948,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "required" => {
+                            "is_shared" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -14698,7 +14958,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -14708,18 +14968,51 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "referenced_custom_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(CustomActivityTypeField {
                         accepts_multiple_values: f0,
-                        converting_to_type: f1,
-                        description: f2,
-                        editable_with_roles: f3,
-                        id: f4,
-                        name: f5,
-                        required: f6,
-                        type_: f7,
+                        back_reference_is_visible: f1,
+                        converting_to_type: f2,
+                        description: f3,
+                        editable_with_roles: f4,
+                        id: f5,
+                        is_shared: f6,
+                        name: f7,
+                        referenced_custom_type_id: f8,
+                        required: f9,
+                        type_: f10,
                         extra,
                     })
                 }

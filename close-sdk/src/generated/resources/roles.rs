@@ -46,6 +46,18 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleDefinition {
+        ///When the role was created.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When the role was last updated.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///False for roles the system maintains (e.g. Admin).
         #[cfg_attr(
             feature = "schemars",
@@ -64,6 +76,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Organization ID (`orga_…`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
         #[cfg_attr(
             feature = "schemars",
@@ -391,9 +409,12 @@ pub mod types {
     #[allow(non_upper_case_globals)]
     static ROLEDEFINITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
+            "date_created",
+            "date_updated",
             "editable",
             "id",
             "name",
+            "organization_id",
             "permissions",
             "visibility_user_lcf_behavior",
             "visibility_user_lcf_ids",
@@ -407,9 +428,12 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
                     "editable" => !(v.is_null() && self.editable.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "permissions" => !(v.is_null() && self.permissions.is_none()),
                     "visibility_user_lcf_behavior" => {
                         !(v.is_null() && self.visibility_user_lcf_behavior.is_none())
@@ -426,26 +450,50 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "date_created", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "date_updated", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.editable {
                 map.serialize_entry("editable", v)?;
-            } else if self.extra.null_at(0usize, "editable", &ROLEDEFINITION_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "editable", &ROLEDEFINITION_WIRE_KEYS) {
                 map.serialize_entry("editable", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(1usize, "id", &ROLEDEFINITION_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "id", &ROLEDEFINITION_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(2usize, "name", &ROLEDEFINITION_WIRE_KEYS) {
+            } else if self.extra.null_at(4usize, "name", &ROLEDEFINITION_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "organization_id", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.permissions {
                 map.serialize_entry("permissions", v)?;
             } else if self
                 .extra
-                .null_at(3usize, "permissions", &ROLEDEFINITION_WIRE_KEYS)
+                .null_at(6usize, "permissions", &ROLEDEFINITION_WIRE_KEYS)
             {
                 map.serialize_entry("permissions", &())?;
             }
@@ -454,7 +502,7 @@ pub mod types {
             } else if self
                 .extra
                 .null_at(
-                    4usize,
+                    7usize,
                     "visibility_user_lcf_behavior",
                     &ROLEDEFINITION_WIRE_KEYS,
                 )
@@ -465,7 +513,7 @@ pub mod types {
                 map.serialize_entry("visibility_user_lcf_ids", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "visibility_user_lcf_ids", &ROLEDEFINITION_WIRE_KEYS)
+                .null_at(8usize, "visibility_user_lcf_ids", &ROLEDEFINITION_WIRE_KEYS)
             {
                 map.serialize_entry("visibility_user_lcf_ids", &())?;
             }
@@ -493,21 +541,24 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<RoleDefinition, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "editable" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -517,7 +568,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -527,7 +578,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "editable" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -537,7 +588,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "permissions" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -547,7 +598,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "visibility_user_lcf_behavior" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -557,7 +608,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "visibility_user_lcf_ids" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -567,16 +618,49 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "permissions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_behavior" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(RoleDefinition {
-                        editable: f0,
-                        id: f1,
-                        name: f2,
-                        permissions: f3,
-                        visibility_user_lcf_behavior: f4,
-                        visibility_user_lcf_ids: f5,
+                        date_created: f0,
+                        date_updated: f1,
+                        editable: f2,
+                        id: f3,
+                        name: f4,
+                        organization_id: f5,
+                        permissions: f6,
+                        visibility_user_lcf_behavior: f7,
+                        visibility_user_lcf_ids: f8,
                         extra,
                     })
                 }

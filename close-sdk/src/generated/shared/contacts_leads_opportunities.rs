@@ -23,6 +23,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub email: ::std::option::Option<::std::string::String>,
+        ///The address, lowercased.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_lower: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -107,7 +113,7 @@ pub mod types {
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static CONTACTEMAIL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["email", "is_unsubscribed", "type"],
+        &["email", "email_lower", "is_unsubscribed", "type"],
     );
     impl ::serde::Serialize for ContactEmail {
         fn serialize<S: ::serde::Serializer>(
@@ -118,6 +124,7 @@ pub mod types {
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
+                    "email_lower" => !(v.is_null() && self.email_lower.is_none()),
                     "is_unsubscribed" => !(v.is_null() && self.is_unsubscribed.is_none()),
                     "type" => !(v.is_null() && self.type_.is_none()),
                     _ => false,
@@ -134,17 +141,23 @@ pub mod types {
             } else if self.extra.null_at(0usize, "email", &CONTACTEMAIL_WIRE_KEYS) {
                 map.serialize_entry("email", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.email_lower {
+                map.serialize_entry("email_lower", v)?;
+            } else if self.extra.null_at(1usize, "email_lower", &CONTACTEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("email_lower", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.is_unsubscribed {
                 map.serialize_entry("is_unsubscribed", v)?;
             } else if self
                 .extra
-                .null_at(1usize, "is_unsubscribed", &CONTACTEMAIL_WIRE_KEYS)
+                .null_at(2usize, "is_unsubscribed", &CONTACTEMAIL_WIRE_KEYS)
             {
                 map.serialize_entry("is_unsubscribed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
-            } else if self.extra.null_at(2usize, "type", &CONTACTEMAIL_WIRE_KEYS) {
+            } else if self.extra.null_at(3usize, "type", &CONTACTEMAIL_WIRE_KEYS) {
                 map.serialize_entry("type", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -172,8 +185,9 @@ pub mod types {
                 ) -> ::std::result::Result<ContactEmail, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -188,7 +202,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "is_unsubscribed" => {
+                            "email_lower" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -198,7 +212,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "type" => {
+                            "is_unsubscribed" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -208,13 +222,24 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(ContactEmail {
                         email: f0,
-                        is_unsubscribed: f1,
-                        type_: f2,
+                        email_lower: f1,
+                        is_unsubscribed: f2,
+                        type_: f3,
                         extra,
                     })
                 }

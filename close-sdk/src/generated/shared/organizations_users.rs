@@ -18,6 +18,12 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Organization {
+        ///ID of the billing account (`acct_…`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub billing_account_id: ::std::option::Option<::std::string::String>,
         ///ID of the user who created it, if known.
         #[cfg_attr(
             feature = "schemars",
@@ -62,6 +68,14 @@ pub mod types {
         pub inactive_memberships: ::std::option::Option<
             ::std::vec::Vec<OrganizationMembership>,
         >,
+        ///Lead custom fields of the organization.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_custom_fields: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CustomField>,
+        >,
         ///Lead statuses, in order.
         #[cfg_attr(
             feature = "schemars",
@@ -70,6 +84,12 @@ pub mod types {
         pub lead_statuses: ::std::option::Option<
             ::std::vec::Vec<crate::types::LeadStatus>,
         >,
+        ///Address that creates leads from the emails it receives.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub leads_email: ::std::option::Option<::std::string::String>,
         ///Active memberships.
         #[cfg_attr(
             feature = "schemars",
@@ -82,6 +102,14 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Opportunity statuses, in order.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub opportunity_statuses: ::std::option::Option<
+            ::std::vec::Vec<crate::types::OpportunityStatus>,
+        >,
         ///Opportunity pipelines.
         #[cfg_attr(
             feature = "schemars",
@@ -94,12 +122,30 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub plan_type: ::std::option::Option<::std::string::String>,
+        ///Account status, e.g. `trial`. Close publishes no closed list.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When the trial ends.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub trial_ends: ::std::option::Option<crate::Timestamp>,
         ///ID of the user who last updated it, if known.
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Number of users.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_count: ::std::option::Option<i64>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -113,12 +159,36 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
+        ///The member's country, ISO 3166-1 alpha-2 (`US`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///ID of the phone number to use as this member's default outbound caller ID.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub default_caller_id: ::std::option::Option<::std::string::String>,
+        ///URL of the audio file used as this member's voicemail drop recording.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
         ///Membership ID (`memb_…`).
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the membership is free of charge.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_free: ::std::option::Option<bool>,
         ///ID of the organization (`orga_…`).
         #[cfg_attr(
             feature = "schemars",
@@ -133,12 +203,42 @@ pub mod types {
         pub permissions_granted: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        ///The organization's plan (e.g. `enterprise`); legacy, kept open.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub plan_type: ::std::option::Option<::std::string::String>,
+        ///ID of the member's primary personal phone number (`phon_…`).
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub primary_personal_number: ::std::option::Option<::std::string::String>,
+        ///Whether the member's calls are recorded.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub record_calls: ::std::option::Option<bool>,
+        ///Predefined role slug, as returned by Close.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub role: ::std::option::Option<::std::string::String>,
         ///Predefined role slug (`admin`, `superuser`, `user`, `restricteduser`) or a custom role ID (`role_…`).
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub role_id: ::std::option::Option<::std::string::String>,
+        ///Whether Close shows the member its onboarding.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub show_onboarding: ::std::option::Option<bool>,
         ///Whether email opens are tracked for emails this member sends.
         #[cfg_attr(
             feature = "schemars",
@@ -174,6 +274,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        ///URL of the member's avatar image.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_image: ::std::option::Option<::std::string::String>,
         ///The member's last name.
         #[cfg_attr(
             feature = "schemars",
@@ -186,6 +292,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_phone: ::std::option::Option<::std::string::String>,
+        ///The member's phone number, formatted for display.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_phone_formatted: ::std::option::Option<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -212,6 +324,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub email: ::std::option::Option<::std::string::String>,
+        ///When the user's email address was verified.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_verified_at: ::std::option::Option<crate::Timestamp>,
         ///First name.
         #[cfg_attr(
             feature = "schemars",
@@ -236,6 +354,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub last_name: ::std::option::Option<::std::string::String>,
+        ///IANA timezone last used, e.g. `America/Denver`.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub last_used_timezone: ::std::option::Option<::std::string::String>,
         ///IDs of the organizations the user is a member of (`orga_…`).
         #[cfg_attr(
             feature = "schemars",
@@ -255,6 +379,10 @@ pub mod types {
         pub fn inactive_memberships(&self) -> &[OrganizationMembership] {
             self.inactive_memberships.as_deref().unwrap_or_default()
         }
+        ///`lead_custom_fields`, or an empty slice when Close did not send it.
+        pub fn lead_custom_fields(&self) -> &[crate::types::CustomField] {
+            self.lead_custom_fields.as_deref().unwrap_or_default()
+        }
         ///`lead_statuses`, or an empty slice when Close did not send it.
         pub fn lead_statuses(&self) -> &[crate::types::LeadStatus] {
             self.lead_statuses.as_deref().unwrap_or_default()
@@ -262,6 +390,10 @@ pub mod types {
         ///`memberships`, or an empty slice when Close did not send it.
         pub fn memberships(&self) -> &[OrganizationMembership] {
             self.memberships.as_deref().unwrap_or_default()
+        }
+        ///`opportunity_statuses`, or an empty slice when Close did not send it.
+        pub fn opportunity_statuses(&self) -> &[crate::types::OpportunityStatus] {
+            self.opportunity_statuses.as_deref().unwrap_or_default()
         }
         ///`pipelines`, or an empty slice when Close did not send it.
         pub fn pipelines(&self) -> &[crate::types::Pipeline] {
@@ -272,6 +404,7 @@ pub mod types {
     #[allow(non_upper_case_globals)]
     static ORGANIZATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
+            "billing_account_id",
             "created_by",
             "currency",
             "currency_symbol",
@@ -279,12 +412,18 @@ pub mod types {
             "date_updated",
             "id",
             "inactive_memberships",
+            "lead_custom_fields",
             "lead_statuses",
+            "leads_email",
             "memberships",
             "name",
+            "opportunity_statuses",
             "pipelines",
             "plan_type",
+            "status",
+            "trial_ends",
             "updated_by",
+            "user_count",
         ],
     );
     impl ::serde::Serialize for Organization {
@@ -295,6 +434,9 @@ pub mod types {
             use ::serde::ser::SerializeMap as _;
             for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
+                    "billing_account_id" => {
+                        !(v.is_null() && self.billing_account_id.is_none())
+                    }
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "currency" => !(v.is_null() && self.currency.is_none()),
                     "currency_symbol" => !(v.is_null() && self.currency_symbol.is_none()),
@@ -304,12 +446,22 @@ pub mod types {
                     "inactive_memberships" => {
                         !(v.is_null() && self.inactive_memberships.is_none())
                     }
+                    "lead_custom_fields" => {
+                        !(v.is_null() && self.lead_custom_fields.is_none())
+                    }
                     "lead_statuses" => !(v.is_null() && self.lead_statuses.is_none()),
+                    "leads_email" => !(v.is_null() && self.leads_email.is_none()),
                     "memberships" => !(v.is_null() && self.memberships.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
+                    "opportunity_statuses" => {
+                        !(v.is_null() && self.opportunity_statuses.is_none())
+                    }
                     "pipelines" => !(v.is_null() && self.pipelines.is_none()),
                     "plan_type" => !(v.is_null() && self.plan_type.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "trial_ends" => !(v.is_null() && self.trial_ends.is_none()),
                     "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "user_count" => !(v.is_null() && self.user_count.is_none()),
                     _ => false,
                 };
                 if clash {
@@ -319,83 +471,130 @@ pub mod types {
                 }
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.billing_account_id {
+                map.serialize_entry("billing_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "billing_account_id", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("billing_account_id", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
-            } else if self.extra.null_at(0usize, "created_by", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(1usize, "created_by", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.currency {
                 map.serialize_entry("currency", v)?;
-            } else if self.extra.null_at(1usize, "currency", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(2usize, "currency", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("currency", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.currency_symbol {
                 map.serialize_entry("currency_symbol", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "currency_symbol", &ORGANIZATION_WIRE_KEYS)
+                .null_at(3usize, "currency_symbol", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("currency_symbol", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
-            } else if self.extra.null_at(3usize, "date_created", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(4usize, "date_created", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
-            } else if self.extra.null_at(4usize, "date_updated", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(5usize, "date_updated", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(5usize, "id", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "id", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.inactive_memberships {
                 map.serialize_entry("inactive_memberships", v)?;
             } else if self
                 .extra
-                .null_at(6usize, "inactive_memberships", &ORGANIZATION_WIRE_KEYS)
+                .null_at(7usize, "inactive_memberships", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("inactive_memberships", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_custom_fields {
+                map.serialize_entry("lead_custom_fields", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "lead_custom_fields", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_custom_fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_statuses {
                 map.serialize_entry("lead_statuses", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "lead_statuses", &ORGANIZATION_WIRE_KEYS)
+                .null_at(9usize, "lead_statuses", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("lead_statuses", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.leads_email {
+                map.serialize_entry("leads_email", v)?;
+            } else if self.extra.null_at(10usize, "leads_email", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("leads_email", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.memberships {
                 map.serialize_entry("memberships", v)?;
-            } else if self.extra.null_at(8usize, "memberships", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(11usize, "memberships", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("memberships", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(9usize, "name", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(12usize, "name", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_statuses {
+                map.serialize_entry("opportunity_statuses", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "opportunity_statuses", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_statuses", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipelines {
                 map.serialize_entry("pipelines", v)?;
-            } else if self.extra.null_at(10usize, "pipelines", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(14usize, "pipelines", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("pipelines", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.plan_type {
                 map.serialize_entry("plan_type", v)?;
-            } else if self.extra.null_at(11usize, "plan_type", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(15usize, "plan_type", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("plan_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(16usize, "status", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.trial_ends {
+                map.serialize_entry("trial_ends", v)?;
+            } else if self.extra.null_at(17usize, "trial_ends", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("trial_ends", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(12usize, "updated_by", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(18usize, "updated_by", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_count {
+                map.serialize_entry("user_count", v)?;
+            } else if self.extra.null_at(19usize, "user_count", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("user_count", &())?;
             }
             for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
@@ -424,29 +623,40 @@ pub mod types {
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<
-                        ::std::vec::Vec<OrganizationMembership>,
-                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f7: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::LeadStatus>,
+                        ::std::vec::Vec<OrganizationMembership>,
                     > = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::CustomField>,
+                    > = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::LeadStatus>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
                         ::std::vec::Vec<OrganizationMembership>,
                     > = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f10: ::std::option::Option<
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::OpportunityStatus>,
+                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<
                         ::std::vec::Vec<crate::types::Pipeline>,
                     > = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<i64> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
                         match key.as_str() {
-                            "created_by" => {
+                            "billing_account_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f0,
@@ -456,7 +666,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "currency" => {
+                            "created_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -466,7 +676,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "currency_symbol" => {
+                            "currency" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -476,7 +686,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_created" => {
+                            "currency_symbol" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -486,7 +696,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "date_updated" => {
+                            "date_created" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -496,7 +706,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "date_updated" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -506,7 +716,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "inactive_memberships" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -516,7 +726,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_statuses" => {
+                            "inactive_memberships" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -526,7 +736,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "memberships" => {
+                            "lead_custom_fields" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -536,7 +746,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "lead_statuses" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -546,7 +756,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "pipelines" => {
+                            "leads_email" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -556,7 +766,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "plan_type" => {
+                            "memberships" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -566,7 +776,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "updated_by" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f12,
@@ -576,23 +786,100 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "opportunity_statuses" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "pipelines" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "plan_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "trial_ends" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "user_count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(Organization {
-                        created_by: f0,
-                        currency: f1,
-                        currency_symbol: f2,
-                        date_created: f3,
-                        date_updated: f4,
-                        id: f5,
-                        inactive_memberships: f6,
-                        lead_statuses: f7,
-                        memberships: f8,
-                        name: f9,
-                        pipelines: f10,
-                        plan_type: f11,
-                        updated_by: f12,
+                        billing_account_id: f0,
+                        created_by: f1,
+                        currency: f2,
+                        currency_symbol: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        id: f6,
+                        inactive_memberships: f7,
+                        lead_custom_fields: f8,
+                        lead_statuses: f9,
+                        leads_email: f10,
+                        memberships: f11,
+                        name: f12,
+                        opportunity_statuses: f13,
+                        pipelines: f14,
+                        plan_type: f15,
+                        status: f16,
+                        trial_ends: f17,
+                        updated_by: f18,
+                        user_count: f19,
                         extra,
                     })
                 }
@@ -615,18 +902,29 @@ pub mod types {
     static ORGANIZATIONMEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
         &[
             "auto_record_calls",
+            "country",
+            "default_caller_id",
+            "hangup_recording_url",
             "id",
+            "is_free",
             "organization_id",
             "permissions_granted",
+            "plan_type",
+            "primary_personal_number",
+            "record_calls",
+            "role",
             "role_id",
+            "show_onboarding",
             "track_email_opens",
             "user",
             "user_email",
             "user_first_name",
             "user_full_name",
             "user_id",
+            "user_image",
             "user_last_name",
             "user_phone",
+            "user_phone_formatted",
         ],
     );
     impl ::serde::Serialize for OrganizationMembership {
@@ -640,12 +938,27 @@ pub mod types {
                     "auto_record_calls" => {
                         !(v.is_null() && self.auto_record_calls.is_none())
                     }
+                    "country" => !(v.is_null() && self.country.is_none()),
+                    "default_caller_id" => {
+                        !(v.is_null() && self.default_caller_id.is_none())
+                    }
+                    "hangup_recording_url" => {
+                        !(v.is_null() && self.hangup_recording_url.is_none())
+                    }
                     "id" => !(v.is_null() && self.id.is_none()),
+                    "is_free" => !(v.is_null() && self.is_free.is_none()),
                     "organization_id" => !(v.is_null() && self.organization_id.is_none()),
                     "permissions_granted" => {
                         !(v.is_null() && self.permissions_granted.is_none())
                     }
+                    "plan_type" => !(v.is_null() && self.plan_type.is_none()),
+                    "primary_personal_number" => {
+                        !(v.is_null() && self.primary_personal_number.is_none())
+                    }
+                    "record_calls" => !(v.is_null() && self.record_calls.is_none()),
+                    "role" => !(v.is_null() && self.role.is_none()),
                     "role_id" => !(v.is_null() && self.role_id.is_none()),
+                    "show_onboarding" => !(v.is_null() && self.show_onboarding.is_none()),
                     "track_email_opens" => {
                         !(v.is_null() && self.track_email_opens.is_none())
                     }
@@ -654,8 +967,12 @@ pub mod types {
                     "user_first_name" => !(v.is_null() && self.user_first_name.is_none()),
                     "user_full_name" => !(v.is_null() && self.user_full_name.is_none()),
                     "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_image" => !(v.is_null() && self.user_image.is_none()),
                     "user_last_name" => !(v.is_null() && self.user_last_name.is_none()),
                     "user_phone" => !(v.is_null() && self.user_phone.is_none()),
+                    "user_phone_formatted" => {
+                        !(v.is_null() && self.user_phone_formatted.is_none())
+                    }
                     _ => false,
                 };
                 if clash {
@@ -673,17 +990,53 @@ pub mod types {
             {
                 map.serialize_entry("auto_record_calls", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "country", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("country", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.default_caller_id {
+                map.serialize_entry("default_caller_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "default_caller_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("default_caller_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.hangup_recording_url {
+                map.serialize_entry("hangup_recording_url", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "hangup_recording_url",
+                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("hangup_recording_url", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(1usize, "id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            } else if self.extra.null_at(4usize, "id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_free {
+                map.serialize_entry("is_free", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "is_free", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("is_free", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
             } else if self
                 .extra
-                .null_at(2usize, "organization_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(6usize, "organization_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("organization_id", &())?;
             }
@@ -692,26 +1045,70 @@ pub mod types {
             } else if self
                 .extra
                 .null_at(
-                    3usize,
+                    7usize,
                     "permissions_granted",
                     &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
                 )
             {
                 map.serialize_entry("permissions_granted", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.plan_type {
+                map.serialize_entry("plan_type", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "plan_type", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("plan_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.primary_personal_number {
+                map.serialize_entry("primary_personal_number", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "primary_personal_number",
+                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("primary_personal_number", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.record_calls {
+                map.serialize_entry("record_calls", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "record_calls", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("record_calls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.role {
+                map.serialize_entry("role", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "role", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("role", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.role_id {
                 map.serialize_entry("role_id", v)?;
             } else if self
                 .extra
-                .null_at(4usize, "role_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(12usize, "role_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("role_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.show_onboarding {
+                map.serialize_entry("show_onboarding", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "show_onboarding", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("show_onboarding", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.track_email_opens {
                 map.serialize_entry("track_email_opens", v)?;
             } else if self
                 .extra
-                .null_at(5usize, "track_email_opens", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(14usize, "track_email_opens", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("track_email_opens", &())?;
             }
@@ -719,7 +1116,7 @@ pub mod types {
                 map.serialize_entry("user", v)?;
             } else if self
                 .extra
-                .null_at(6usize, "user", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(15usize, "user", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user", &())?;
             }
@@ -727,7 +1124,7 @@ pub mod types {
                 map.serialize_entry("user_email", v)?;
             } else if self
                 .extra
-                .null_at(7usize, "user_email", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(16usize, "user_email", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user_email", &())?;
             }
@@ -735,7 +1132,7 @@ pub mod types {
                 map.serialize_entry("user_first_name", v)?;
             } else if self
                 .extra
-                .null_at(8usize, "user_first_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(17usize, "user_first_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user_first_name", &())?;
             }
@@ -743,7 +1140,7 @@ pub mod types {
                 map.serialize_entry("user_full_name", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "user_full_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(18usize, "user_full_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user_full_name", &())?;
             }
@@ -751,15 +1148,23 @@ pub mod types {
                 map.serialize_entry("user_id", v)?;
             } else if self
                 .extra
-                .null_at(10usize, "user_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(19usize, "user_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_image {
+                map.serialize_entry("user_image", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "user_image", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_image", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_last_name {
                 map.serialize_entry("user_last_name", v)?;
             } else if self
                 .extra
-                .null_at(11usize, "user_last_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(21usize, "user_last_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user_last_name", &())?;
             }
@@ -767,9 +1172,21 @@ pub mod types {
                 map.serialize_entry("user_phone", v)?;
             } else if self
                 .extra
-                .null_at(12usize, "user_phone", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+                .null_at(22usize, "user_phone", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
             {
                 map.serialize_entry("user_phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_phone_formatted {
+                map.serialize_entry("user_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    23usize,
+                    "user_phone_formatted",
+                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_phone_formatted", &())?;
             }
             for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
@@ -798,18 +1215,29 @@ pub mod types {
                     let mut f0: ::std::option::Option<crate::AutoRecordCalls> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<
-                        ::std::vec::Vec<::std::string::String>,
-                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
-                    let mut f6: ::std::option::Option<User> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<User> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -824,7 +1252,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "country" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f1,
@@ -834,7 +1262,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organization_id" => {
+                            "default_caller_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f2,
@@ -844,7 +1272,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "permissions_granted" => {
+                            "hangup_recording_url" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -854,7 +1282,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "role_id" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -864,7 +1292,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "track_email_opens" => {
+                            "is_free" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -874,7 +1302,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user" => {
+                            "organization_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -884,7 +1312,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_email" => {
+                            "permissions_granted" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
@@ -894,7 +1322,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_first_name" => {
+                            "plan_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -904,7 +1332,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_full_name" => {
+                            "primary_personal_number" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -914,7 +1342,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_id" => {
+                            "record_calls" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -924,7 +1352,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_last_name" => {
+                            "role" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -934,7 +1362,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "user_phone" => {
+                            "role_id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f12,
@@ -944,23 +1372,144 @@ pub mod types {
                                     true,
                                 )?
                             }
+                            "show_onboarding" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "track_email_opens" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "user" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "user_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "user_first_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "user_full_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            "user_image" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    20usize,
+                                    true,
+                                )?
+                            }
+                            "user_last_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    21usize,
+                                    true,
+                                )?
+                            }
+                            "user_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    22usize,
+                                    true,
+                                )?
+                            }
+                            "user_phone_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    23usize,
+                                    true,
+                                )?
+                            }
                             _ => crate::wire::other(&mut map, key, &mut extra)?,
                         }
                     }
                     ::std::result::Result::Ok(OrganizationMembership {
                         auto_record_calls: f0,
-                        id: f1,
-                        organization_id: f2,
-                        permissions_granted: f3,
-                        role_id: f4,
-                        track_email_opens: f5,
-                        user: f6,
-                        user_email: f7,
-                        user_first_name: f8,
-                        user_full_name: f9,
-                        user_id: f10,
-                        user_last_name: f11,
-                        user_phone: f12,
+                        country: f1,
+                        default_caller_id: f2,
+                        hangup_recording_url: f3,
+                        id: f4,
+                        is_free: f5,
+                        organization_id: f6,
+                        permissions_granted: f7,
+                        plan_type: f8,
+                        primary_personal_number: f9,
+                        record_calls: f10,
+                        role: f11,
+                        role_id: f12,
+                        show_onboarding: f13,
+                        track_email_opens: f14,
+                        user: f15,
+                        user_email: f16,
+                        user_first_name: f17,
+                        user_full_name: f18,
+                        user_id: f19,
+                        user_image: f20,
+                        user_last_name: f21,
+                        user_phone: f22,
+                        user_phone_formatted: f23,
                         extra,
                     })
                 }
@@ -985,10 +1534,12 @@ pub mod types {
             "date_created",
             "date_updated",
             "email",
+            "email_verified_at",
             "first_name",
             "id",
             "image",
             "last_name",
+            "last_used_timezone",
             "organizations",
         ],
     );
@@ -1003,10 +1554,16 @@ pub mod types {
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
                     "email" => !(v.is_null() && self.email.is_none()),
+                    "email_verified_at" => {
+                        !(v.is_null() && self.email_verified_at.is_none())
+                    }
                     "first_name" => !(v.is_null() && self.first_name.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
                     "image" => !(v.is_null() && self.image.is_none()),
                     "last_name" => !(v.is_null() && self.last_name.is_none()),
+                    "last_used_timezone" => {
+                        !(v.is_null() && self.last_used_timezone.is_none())
+                    }
                     "organizations" => !(v.is_null() && self.organizations.is_none()),
                     _ => false,
                 };
@@ -1032,29 +1589,39 @@ pub mod types {
             } else if self.extra.null_at(2usize, "email", &USER_WIRE_KEYS) {
                 map.serialize_entry("email", &())?;
             }
+            if let ::std::option::Option::Some(v) = &self.email_verified_at {
+                map.serialize_entry("email_verified_at", v)?;
+            } else if self.extra.null_at(3usize, "email_verified_at", &USER_WIRE_KEYS) {
+                map.serialize_entry("email_verified_at", &())?;
+            }
             if let ::std::option::Option::Some(v) = &self.first_name {
                 map.serialize_entry("first_name", v)?;
-            } else if self.extra.null_at(3usize, "first_name", &USER_WIRE_KEYS) {
+            } else if self.extra.null_at(4usize, "first_name", &USER_WIRE_KEYS) {
                 map.serialize_entry("first_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
-            } else if self.extra.null_at(4usize, "id", &USER_WIRE_KEYS) {
+            } else if self.extra.null_at(5usize, "id", &USER_WIRE_KEYS) {
                 map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.image {
                 map.serialize_entry("image", v)?;
-            } else if self.extra.null_at(5usize, "image", &USER_WIRE_KEYS) {
+            } else if self.extra.null_at(6usize, "image", &USER_WIRE_KEYS) {
                 map.serialize_entry("image", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.last_name {
                 map.serialize_entry("last_name", v)?;
-            } else if self.extra.null_at(6usize, "last_name", &USER_WIRE_KEYS) {
+            } else if self.extra.null_at(7usize, "last_name", &USER_WIRE_KEYS) {
                 map.serialize_entry("last_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.last_used_timezone {
+                map.serialize_entry("last_used_timezone", v)?;
+            } else if self.extra.null_at(8usize, "last_used_timezone", &USER_WIRE_KEYS) {
+                map.serialize_entry("last_used_timezone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organizations {
                 map.serialize_entry("organizations", v)?;
-            } else if self.extra.null_at(7usize, "organizations", &USER_WIRE_KEYS) {
+            } else if self.extra.null_at(9usize, "organizations", &USER_WIRE_KEYS) {
                 map.serialize_entry("organizations", &())?;
             }
             for (k, v) in self.extra.iter() {
@@ -1084,11 +1651,13 @@ pub mod types {
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f7: ::std::option::Option<
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1125,7 +1694,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "first_name" => {
+                            "email_verified_at" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f3,
@@ -1135,7 +1704,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "id" => {
+                            "first_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f4,
@@ -1145,7 +1714,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "image" => {
+                            "id" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f5,
@@ -1155,7 +1724,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "last_name" => {
+                            "image" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f6,
@@ -1165,13 +1734,33 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "organizations" => {
+                            "last_name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
                                     &USER_WIRE_KEYS,
                                     7usize,
+                                    true,
+                                )?
+                            }
+                            "last_used_timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "organizations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1182,11 +1771,13 @@ pub mod types {
                         date_created: f0,
                         date_updated: f1,
                         email: f2,
-                        first_name: f3,
-                        id: f4,
-                        image: f5,
-                        last_name: f6,
-                        organizations: f7,
+                        email_verified_at: f3,
+                        first_name: f4,
+                        id: f5,
+                        image: f6,
+                        last_name: f7,
+                        last_used_timezone: f8,
+                        organizations: f9,
                         extra,
                     })
                 }
