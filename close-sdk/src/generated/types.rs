@@ -15,20 +15,16 @@ pub use super::shared::activities_leads_opportunities::types::*;
 pub use super::shared::contacts_leads::types::*;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
 pub use super::shared::contacts_leads_opportunities::types::*;
-#[cfg(any(feature = "custom-fields", feature = "organizations", feature = "users"))]
-pub use super::shared::custom_fields_organizations_users::types::*;
 #[cfg(any(feature = "lead-statuses", feature = "organizations", feature = "users"))]
 pub use super::shared::lead_statuses_organizations_users::types::*;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub use super::shared::leads_opportunities::types::*;
-#[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses", feature = "organizations", feature = "users"))]
-pub use super::shared::leads_opportunities_opportunity_statuses_organizations_users::types::*;
+#[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses"))]
+pub use super::shared::leads_opportunities_opportunity_statuses::types::*;
 #[cfg(any(feature = "leads", feature = "tasks"))]
 pub use super::shared::leads_tasks::types::*;
 #[cfg(any(feature = "memberships", feature = "users"))]
 pub use super::shared::memberships_users::types::*;
-#[cfg(any(feature = "opportunity-statuses", feature = "organizations", feature = "users"))]
-pub use super::shared::opportunity_statuses_organizations_users::types::*;
 #[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
 pub use super::shared::organizations_pipelines_users::types::*;
 #[cfg(any(feature = "organizations", feature = "users"))]

@@ -116,7 +116,7 @@ impl CustomFieldsActivityCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &crate::types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -194,7 +194,7 @@ impl CustomFieldsActivityGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -264,7 +264,7 @@ impl CustomFieldsActivityUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -475,7 +475,7 @@ impl CustomFieldsContactCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &crate::types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -553,7 +553,7 @@ impl CustomFieldsContactGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -623,7 +623,7 @@ impl CustomFieldsContactUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -808,7 +808,7 @@ impl CustomFieldsCustomObjectCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &crate::types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -877,7 +877,7 @@ impl CustomFieldsCustomObjectGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -948,7 +948,7 @@ impl CustomFieldsCustomObjectUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1160,7 +1160,7 @@ impl CustomFieldsLeadCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &crate::types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -1236,7 +1236,7 @@ impl CustomFieldsLeadGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1304,7 +1304,7 @@ impl CustomFieldsLeadUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1513,7 +1513,7 @@ impl CustomFieldsOpportunityCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &crate::types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -1591,7 +1591,7 @@ impl CustomFieldsOpportunityGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1661,7 +1661,7 @@ impl CustomFieldsOpportunityUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::CustomField) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0

@@ -106,7 +106,7 @@ impl OpportunityStatusesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(self, status: u16, value: &crate::types::OpportunityStatus) -> Self {
+    pub fn success(self, status: u16, value: &types::OpportunityStatus) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -185,7 +185,7 @@ impl OpportunityStatusesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &crate::types::OpportunityStatus) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatus) -> Self {
         Self(
             self
                 .0

@@ -119,6 +119,111 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///A custom field definition of one object type (lead, contact, opportunity, activity or custom object); `type` is `text`, `number`, `date`, `datetime`, `choices`, `user`, `contact`, `hidden`, … (documented values, kept open: an unknown value still decodes).
+    #[derive(Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(Default)]
+    pub struct CustomField {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub back_reference_is_visible: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_object_type_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the field is a shared custom field.
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_shared: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub referenced_custom_type_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub required: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A page of `CustomField` objects.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -127,7 +232,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub data: ::std::option::Option<::std::vec::Vec<crate::types::CustomField>>,
+        pub data: ::std::option::Option<::std::vec::Vec<CustomField>>,
         ///Whether another page follows (absent where Close returns every item at once).
         #[cfg_attr(
             feature = "schemars",
@@ -1008,9 +1113,466 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl CustomField {
+        ///`choices`, or an empty slice when Close did not send it.
+        pub fn choices(&self) -> &[::std::string::String] {
+            self.choices.as_deref().unwrap_or_default()
+        }
+        ///`editable_with_roles`, or an empty slice when Close did not send it.
+        pub fn editable_with_roles(&self) -> &[::std::string::String] {
+            self.editable_with_roles.as_deref().unwrap_or_default()
+        }
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "back_reference_is_visible",
+            "choices",
+            "created_by",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "date_created",
+            "date_updated",
+            "description",
+            "editable_with_roles",
+            "id",
+            "is_shared",
+            "name",
+            "organization_id",
+            "referenced_custom_type_id",
+            "required",
+            "type",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for CustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => {
+                        !(v.is_null() && self.accepts_multiple_values.is_none())
+                    }
+                    "back_reference_is_visible" => {
+                        !(v.is_null() && self.back_reference_is_visible.is_none())
+                    }
+                    "choices" => !(v.is_null() && self.choices.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "custom_activity_type_id" => {
+                        !(v.is_null() && self.custom_activity_type_id.is_none())
+                    }
+                    "custom_object_type_id" => {
+                        !(v.is_null() && self.custom_object_type_id.is_none())
+                    }
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "is_shared" => !(v.is_null() && self.is_shared.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "referenced_custom_type_id" => {
+                        !(v.is_null() && self.referenced_custom_type_id.is_none())
+                    }
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.back_reference_is_visible {
+                map.serialize_entry("back_reference_is_visible", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "back_reference_is_visible", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("back_reference_is_visible", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.choices {
+                map.serialize_entry("choices", v)?;
+            } else if self.extra.null_at(2usize, "choices", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("choices", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(3usize, "created_by", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
+                map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_activity_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_object_type_id {
+                map.serialize_entry("custom_object_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "custom_object_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_object_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(6usize, "date_created", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(7usize, "date_updated", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(8usize, "description", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "editable_with_roles", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(10usize, "id", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self.extra.null_at(11usize, "is_shared", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("is_shared", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(12usize, "name", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "organization_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.referenced_custom_type_id {
+                map.serialize_entry("referenced_custom_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "referenced_custom_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("referenced_custom_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self.extra.null_at(15usize, "required", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(16usize, "type", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(17usize, "updated_by", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "back_reference_is_visible" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "choices" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "custom_activity_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "custom_object_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "is_shared" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "referenced_custom_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomField {
+                        accepts_multiple_values: f0,
+                        back_reference_is_visible: f1,
+                        choices: f2,
+                        created_by: f3,
+                        custom_activity_type_id: f4,
+                        custom_object_type_id: f5,
+                        date_created: f6,
+                        date_updated: f7,
+                        description: f8,
+                        editable_with_roles: f9,
+                        id: f10,
+                        is_shared: f11,
+                        name: f12,
+                        organization_id: f13,
+                        referenced_custom_type_id: f14,
+                        required: f15,
+                        type_: f16,
+                        updated_by: f17,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl CustomFieldList {
         ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[crate::types::CustomField] {
+        pub fn data(&self) -> &[CustomField] {
             self.data.as_deref().unwrap_or_default()
         }
     }
@@ -1073,9 +1635,7 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<CustomFieldList, A::Error> {
                     let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::CustomField>,
-                    > = ::std::option::Option::None;
+                    let mut f0: ::std::option::Option<::std::vec::Vec<CustomField>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -3844,7 +4404,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = crate::runtime::url(client, "/custom_field/activity/")?;
@@ -3914,7 +4474,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -3987,7 +4547,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4181,7 +4741,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = crate::runtime::url(client, "/custom_field/contact/")?;
@@ -4251,7 +4811,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -4324,7 +4884,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4471,7 +5031,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = crate::runtime::url(client, "/custom_field/custom_object_type/")?;
@@ -4526,7 +5086,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let url = crate::runtime::url(
@@ -4597,7 +5157,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4791,7 +5351,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = crate::runtime::url(client, "/custom_field/lead/")?;
@@ -4861,7 +5421,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -4934,7 +5494,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5128,7 +5688,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, body } = self;
             let body = body.map_err(crate::Error::InvalidRequest)?;
             let url = crate::runtime::url(client, "/custom_field/opportunity/")?;
@@ -5198,7 +5758,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, fields } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -5271,7 +5831,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::CustomField>, crate::Error> {
+        ) -> Result<ResponseValue<types::CustomField>, crate::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;

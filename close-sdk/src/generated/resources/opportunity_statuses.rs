@@ -40,6 +40,42 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
     }
+    ///An opportunity status of a pipeline; `type` is `active`, `won` or `lost` (documented values, kept open: an unknown value still decodes).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OpportunityStatus {
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub pipeline_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<crate::types::OpportunityStatusType>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
+    }
     ///A page of `OpportunityStatus` objects.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -48,9 +84,7 @@ pub mod types {
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<crate::types::OpportunityStatus>,
-        >,
+        pub data: ::std::option::Option<::std::vec::Vec<OpportunityStatus>>,
         ///Whether another page follows (absent where Close returns every item at once).
         #[cfg_attr(
             feature = "schemars",
@@ -198,9 +232,174 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    impl OpportunityStatus {
+        /// `id`, or `None` when Close did not send it.
+        pub fn id(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label", "organization_id", "pipeline_id", "type"],
+    );
+    impl ::serde::Serialize for OpportunityStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "label" => !(v.is_null() && self.label.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "pipeline_id" => !(v.is_null() && self.pipeline_id.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("OpportunityStatus", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &OPPORTUNITYSTATUS_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(1usize, "label", &OPPORTUNITYSTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &OPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pipeline_id {
+                map.serialize_entry("pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "pipeline_id", &OPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(4usize, "type", &OPPORTUNITYSTATUS_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityStatus` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OpportunityStatus, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        crate::types::OpportunityStatusType,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "pipeline_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityStatus {
+                        id: f0,
+                        label: f1,
+                        organization_id: f2,
+                        pipeline_id: f3,
+                        type_: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
     impl OpportunityStatusList {
         ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[crate::types::OpportunityStatus] {
+        pub fn data(&self) -> &[OpportunityStatus] {
             self.data.as_deref().unwrap_or_default()
         }
     }
@@ -269,7 +468,7 @@ pub mod types {
                 ) -> ::std::result::Result<OpportunityStatusList, A::Error> {
                     let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::OpportunityStatus>,
+                        ::std::vec::Vec<OpportunityStatus>,
                     > = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -570,7 +769,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::OpportunityStatus>, crate::Error> {
+        ) -> Result<ResponseValue<types::OpportunityStatus>, crate::Error> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
             let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -660,7 +859,7 @@ pub mod builder {
         #[inline]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<crate::types::OpportunityStatus>, crate::Error> {
+        ) -> Result<ResponseValue<types::OpportunityStatus>, crate::Error> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(crate::Error::InvalidRequest)?;
             let fields = fields.map_err(crate::Error::InvalidRequest)?;

@@ -13,20 +13,16 @@ pub mod activities_leads_opportunities;
 pub mod contacts_leads;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
 pub mod contacts_leads_opportunities;
-#[cfg(any(feature = "custom-fields", feature = "organizations", feature = "users"))]
-pub mod custom_fields_organizations_users;
 #[cfg(any(feature = "lead-statuses", feature = "organizations", feature = "users"))]
 pub mod lead_statuses_organizations_users;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub mod leads_opportunities;
-#[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses", feature = "organizations", feature = "users"))]
-pub mod leads_opportunities_opportunity_statuses_organizations_users;
+#[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses"))]
+pub mod leads_opportunities_opportunity_statuses;
 #[cfg(any(feature = "leads", feature = "tasks"))]
 pub mod leads_tasks;
 #[cfg(any(feature = "memberships", feature = "users"))]
 pub mod memberships_users;
-#[cfg(any(feature = "opportunity-statuses", feature = "organizations", feature = "users"))]
-pub mod opportunity_statuses_organizations_users;
 #[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
 pub mod organizations_pipelines_users;
 #[cfg(any(feature = "organizations", feature = "users"))]

@@ -68,14 +68,6 @@ pub mod types {
         pub inactive_memberships: ::std::option::Option<
             ::std::vec::Vec<OrganizationMembership>,
         >,
-        ///Lead custom fields of the organization.
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub lead_custom_fields: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CustomField>,
-        >,
         ///Lead statuses, in order.
         #[cfg_attr(
             feature = "schemars",
@@ -102,14 +94,6 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Opportunity statuses, in order.
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub opportunity_statuses: ::std::option::Option<
-            ::std::vec::Vec<crate::types::OpportunityStatus>,
-        >,
         ///Opportunity pipelines.
         #[cfg_attr(
             feature = "schemars",
@@ -379,10 +363,6 @@ pub mod types {
         pub fn inactive_memberships(&self) -> &[OrganizationMembership] {
             self.inactive_memberships.as_deref().unwrap_or_default()
         }
-        ///`lead_custom_fields`, or an empty slice when Close did not send it.
-        pub fn lead_custom_fields(&self) -> &[crate::types::CustomField] {
-            self.lead_custom_fields.as_deref().unwrap_or_default()
-        }
         ///`lead_statuses`, or an empty slice when Close did not send it.
         pub fn lead_statuses(&self) -> &[crate::types::LeadStatus] {
             self.lead_statuses.as_deref().unwrap_or_default()
@@ -390,10 +370,6 @@ pub mod types {
         ///`memberships`, or an empty slice when Close did not send it.
         pub fn memberships(&self) -> &[OrganizationMembership] {
             self.memberships.as_deref().unwrap_or_default()
-        }
-        ///`opportunity_statuses`, or an empty slice when Close did not send it.
-        pub fn opportunity_statuses(&self) -> &[crate::types::OpportunityStatus] {
-            self.opportunity_statuses.as_deref().unwrap_or_default()
         }
         ///`pipelines`, or an empty slice when Close did not send it.
         pub fn pipelines(&self) -> &[crate::types::Pipeline] {
@@ -412,12 +388,10 @@ pub mod types {
             "date_updated",
             "id",
             "inactive_memberships",
-            "lead_custom_fields",
             "lead_statuses",
             "leads_email",
             "memberships",
             "name",
-            "opportunity_statuses",
             "pipelines",
             "plan_type",
             "status",
@@ -446,16 +420,10 @@ pub mod types {
                     "inactive_memberships" => {
                         !(v.is_null() && self.inactive_memberships.is_none())
                     }
-                    "lead_custom_fields" => {
-                        !(v.is_null() && self.lead_custom_fields.is_none())
-                    }
                     "lead_statuses" => !(v.is_null() && self.lead_statuses.is_none()),
                     "leads_email" => !(v.is_null() && self.leads_email.is_none()),
                     "memberships" => !(v.is_null() && self.memberships.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
-                    "opportunity_statuses" => {
-                        !(v.is_null() && self.opportunity_statuses.is_none())
-                    }
                     "pipelines" => !(v.is_null() && self.pipelines.is_none()),
                     "plan_type" => !(v.is_null() && self.plan_type.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
@@ -522,77 +490,61 @@ pub mod types {
             {
                 map.serialize_entry("inactive_memberships", &())?;
             }
-            if let ::std::option::Option::Some(v) = &self.lead_custom_fields {
-                map.serialize_entry("lead_custom_fields", v)?;
-            } else if self
-                .extra
-                .null_at(8usize, "lead_custom_fields", &ORGANIZATION_WIRE_KEYS)
-            {
-                map.serialize_entry("lead_custom_fields", &())?;
-            }
             if let ::std::option::Option::Some(v) = &self.lead_statuses {
                 map.serialize_entry("lead_statuses", v)?;
             } else if self
                 .extra
-                .null_at(9usize, "lead_statuses", &ORGANIZATION_WIRE_KEYS)
+                .null_at(8usize, "lead_statuses", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("lead_statuses", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.leads_email {
                 map.serialize_entry("leads_email", v)?;
-            } else if self.extra.null_at(10usize, "leads_email", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(9usize, "leads_email", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("leads_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.memberships {
                 map.serialize_entry("memberships", v)?;
-            } else if self.extra.null_at(11usize, "memberships", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(10usize, "memberships", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("memberships", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
-            } else if self.extra.null_at(12usize, "name", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(11usize, "name", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("name", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.opportunity_statuses {
-                map.serialize_entry("opportunity_statuses", v)?;
-            } else if self
-                .extra
-                .null_at(13usize, "opportunity_statuses", &ORGANIZATION_WIRE_KEYS)
-            {
-                map.serialize_entry("opportunity_statuses", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipelines {
                 map.serialize_entry("pipelines", v)?;
-            } else if self.extra.null_at(14usize, "pipelines", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(12usize, "pipelines", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("pipelines", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.plan_type {
                 map.serialize_entry("plan_type", v)?;
-            } else if self.extra.null_at(15usize, "plan_type", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(13usize, "plan_type", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("plan_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
-            } else if self.extra.null_at(16usize, "status", &ORGANIZATION_WIRE_KEYS) {
+            } else if self.extra.null_at(14usize, "status", &ORGANIZATION_WIRE_KEYS) {
                 map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.trial_ends {
                 map.serialize_entry("trial_ends", v)?;
-            } else if self.extra.null_at(17usize, "trial_ends", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(15usize, "trial_ends", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("trial_ends", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
-            } else if self.extra.null_at(18usize, "updated_by", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(16usize, "updated_by", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_count {
                 map.serialize_entry("user_count", v)?;
-            } else if self.extra.null_at(19usize, "user_count", &ORGANIZATION_WIRE_KEYS)
+            } else if self.extra.null_at(17usize, "user_count", &ORGANIZATION_WIRE_KEYS)
             {
                 map.serialize_entry("user_count", &())?;
             }
@@ -631,27 +583,21 @@ pub mod types {
                         ::std::vec::Vec<OrganizationMembership>,
                     > = ::std::option::Option::None;
                     let mut f8: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::CustomField>,
-                    > = ::std::option::Option::None;
-                    let mut f9: ::std::option::Option<
                         ::std::vec::Vec<crate::types::LeadStatus>,
                     > = ::std::option::Option::None;
-                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f11: ::std::option::Option<
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
                         ::std::vec::Vec<OrganizationMembership>,
                     > = ::std::option::Option::None;
-                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f13: ::std::option::Option<
-                        ::std::vec::Vec<crate::types::OpportunityStatus>,
-                    > = ::std::option::Option::None;
-                    let mut f14: ::std::option::Option<
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<
                         ::std::vec::Vec<crate::types::Pipeline>,
                     > = ::std::option::Option::None;
-                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f17: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f19: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<i64> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -736,7 +682,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_custom_fields" => {
+                            "lead_statuses" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f8,
@@ -746,7 +692,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "lead_statuses" => {
+                            "leads_email" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f9,
@@ -756,7 +702,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "leads_email" => {
+                            "memberships" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f10,
@@ -766,7 +712,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "memberships" => {
+                            "name" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f11,
@@ -776,7 +722,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "name" => {
+                            "pipelines" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f12,
@@ -786,7 +732,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "opportunity_statuses" => {
+                            "plan_type" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f13,
@@ -796,7 +742,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "pipelines" => {
+                            "status" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f14,
@@ -806,7 +752,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "plan_type" => {
+                            "trial_ends" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f15,
@@ -816,7 +762,7 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "status" => {
+                            "updated_by" => {
                                 crate::wire::field(
                                     &mut map,
                                     &mut f16,
@@ -826,33 +772,13 @@ pub mod types {
                                     true,
                                 )?
                             }
-                            "trial_ends" => {
-                                crate::wire::field(
+                            "user_count" => {
+                                crate::wire::number(
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
                                     &ORGANIZATION_WIRE_KEYS,
                                     17usize,
-                                    true,
-                                )?
-                            }
-                            "updated_by" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f18,
-                                    &mut extra,
-                                    &ORGANIZATION_WIRE_KEYS,
-                                    18usize,
-                                    true,
-                                )?
-                            }
-                            "user_count" => {
-                                crate::wire::number(
-                                    &mut map,
-                                    &mut f19,
-                                    &mut extra,
-                                    &ORGANIZATION_WIRE_KEYS,
-                                    19usize,
                                     true,
                                 )?
                             }
@@ -868,18 +794,16 @@ pub mod types {
                         date_updated: f5,
                         id: f6,
                         inactive_memberships: f7,
-                        lead_custom_fields: f8,
-                        lead_statuses: f9,
-                        leads_email: f10,
-                        memberships: f11,
-                        name: f12,
-                        opportunity_statuses: f13,
-                        pipelines: f14,
-                        plan_type: f15,
-                        status: f16,
-                        trial_ends: f17,
-                        updated_by: f18,
-                        user_count: f19,
+                        lead_statuses: f8,
+                        leads_email: f9,
+                        memberships: f10,
+                        name: f11,
+                        pipelines: f12,
+                        plan_type: f13,
+                        status: f14,
+                        trial_ends: f15,
+                        updated_by: f16,
+                        user_count: f17,
                         extra,
                     })
                 }
