@@ -302,6 +302,18 @@ fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
     format!("{}<redacted>{}", &url[..start], &url[at..]).into()
 }
 
+/// The base URL without a user name or password (a `Client` made with
+/// `Client::new_with_client` keeps the base URL it was given) and the context, whose secrets
+/// are redacted.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &redact_userinfo(&self.baseurl))
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Client {
     /// A builder for a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -385,6 +397,20 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_client_made_by_hand_shows_its_base_url_without_the_password() {
+        use progenitor_client::ClientInfo as _;
+        let built = Client::builder().api_key("sk_hunter2key").build().unwrap();
+        let made = Client::new_with_client(
+            "https://u:hunter2pw@api.close.com/api/v1",
+            reqwest::Client::new(),
+            built.inner().clone(),
+        );
+        let shown = format!("{made:?} {built:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("api.close.com/api/v1"), "{shown}");
     }
 
     #[test]

@@ -139,6 +139,7 @@ pub fn run_progenitor(
     let mut file: syn::File = syn::parse2(tokens)
         .with_context(|| format!("progenitor produced code that does not parse ({what})"))?;
     gate_json_schema_derives(&mut file);
+    client_debug_by_hand(&mut file);
     crate::codegen::struct_builders::drop(&mut file).with_context(|| what.to_string())?;
     drop_api_version_header(&mut file);
     route_path_encoding(&mut file);
@@ -228,6 +229,34 @@ pub fn gate_json_schema_derives(file: &mut syn::File) {
         }
     }
     Gate.visit_file_mut(file);
+}
+
+/// Takes `Debug` out of the generated `Client`'s derive: close-sdk writes it by hand
+/// (`close-sdk/src/client.rs`), showing the base URL without a user name or password. A
+/// `Client` made with `Client::new_with_client` keeps whatever base URL it was given, and the
+/// derived `Debug` printed it whole.
+pub fn client_debug_by_hand(file: &mut syn::File) {
+    use syn::punctuated::Punctuated;
+    for item in &mut file.items {
+        let syn::Item::Struct(s) = item else {
+            continue;
+        };
+        if s.ident != "Client" {
+            continue;
+        }
+        for attr in &mut s.attrs {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) =
+                attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let kept: Vec<&syn::Path> = paths.iter().filter(|p| !p.is_ident("Debug")).collect();
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+    }
 }
 
 /// Routes every query parameter through close-sdk's `QueryParam` (`crate::runtime::QueryParam`:
@@ -809,6 +838,23 @@ mod tests {
         );
         assert!(!out.contains("header_map"), "{out}");
         assert!(!out.contains("client.exec("), "{out}");
+    }
+
+    #[test]
+    fn the_client_debug_is_left_to_the_hand_written_impl() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(Clone, Debug)]
+            pub struct Client { baseurl: String }
+            #[derive(Clone, Debug)]
+            pub struct Other;
+        };
+        client_debug_by_hand(&mut file);
+        let out = flat(&file);
+        assert!(out.contains("#[derive(Clone)]pubstructClient"), "{out}");
+        assert!(
+            out.contains("#[derive(Clone,Debug)]pubstructOther"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Close API
 
 Close CRM REST API
