@@ -169,10 +169,24 @@ fn todays_24_builder_names_are_unchanged() {
 /// A signature with type paths reduced to type names: shared types are now named
 /// `crate::types::Membership` where they used to be `types::Membership` or `super::Membership`,
 /// which is the same type.
+///
+/// A `send()` that returns `crate::ResponseFuture<'a, T>` is the `async fn send(self) ->
+/// Result<ResponseValue<T>, crate::Error>` it was: `.send().await` gives the same `Result`.
 fn unqualified(sig: &str) -> String {
-    sig.replace("crate :: types :: ", "")
+    let sig = sig
+        .replace("crate :: types :: ", "")
         .replace("types :: ", "")
         .replace("super :: ", "")
+        .replace("(self ,)", "(self)");
+    match sig
+        .strip_prefix("fn send (self) -> crate :: ResponseFuture < 'a , ")
+        .and_then(|t| t.strip_suffix(" >"))
+    {
+        Some(t) => {
+            format!("async fn send (self) -> Result < ResponseValue < {t} > , crate :: Error >")
+        }
+        None => sig,
+    }
 }
 
 /// No signature changed (up to how a type's path is spelled).

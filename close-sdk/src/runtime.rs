@@ -9,7 +9,10 @@ use std::ops::RangeInclusive;
 
 pub(crate) use crate::api::pagination::PagePrint;
 use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
-use crate::{Client, ClientContext, Error, ResponseValue};
+use crate::api::request_future::{Call, Decode};
+use crate::error::RetryRecord;
+use crate::transport::hooks::Answer;
+use crate::{Client, ClientContext, Error, ResponseFuture, ResponseValue};
 
 // Which of these a build's generated code uses depends on its features.
 #[allow(unused_imports)]
@@ -18,16 +21,50 @@ pub(crate) use crate::transport::path_safety::encode_path;
 pub(crate) use crate::transport::query::QueryParam;
 
 /// progenitor's generated `Client` requires its hooks to be implemented. Nothing calls them:
-/// close-sdk-gen rewrites every generated `send()` to call `send` or `send_empty`, and
+/// close-sdk-gen rewrites every generated `send()` to call [`call`], and
 /// refuses to generate one it cannot rewrite.
 impl progenitor_client::ClientHooks<ClientContext> for Client {}
 
-/// Sends the request `build` makes as the operation at `index` of the generated table (every
-/// generated `send()` with a JSON success): the answer when its status is in `success`, for
-/// [`decode`]; any other status is the one [`Error`]. Not generic: one future for every
+/// A generated call: the request `build` makes, sent as the operation at `index` of the
+/// generated table, its answer made the value by `decode` when its status is in `success` (any
+/// other status is the one [`Error`]); `build` is the request's closure, or why the request was
+/// refused before anything is sent.
+///
+/// Only boxing the closure is per operation: the call's future ([`sent`]) is one for every
 /// operation.
-#[allow(unused_imports)] // unused only in a build with no resource feature
-pub(crate) use crate::transport::hooks::send_checked as send;
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) fn call<'a, T, F>(
+    client: &'a Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    decode: Decode<T>,
+    build: Result<F, Error>,
+) -> ResponseFuture<'a, T>
+where
+    F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a,
+{
+    match build {
+        Ok(build) => ResponseFuture::new(
+            client,
+            sent(client, index, success, Box::new(build)),
+            decode,
+        ),
+        Err(e) => ResponseFuture::refused(e),
+    }
+}
+
+/// [`call`]'s future, which is not generic: the request path of every operation.
+#[allow(dead_code)] // unused only in a build with no resource feature
+fn sent<'a>(
+    client: &'a Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    build: Box<dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a>,
+) -> Call<'a> {
+    Box::pin(
+        async move { crate::transport::hooks::send_checked(client, index, success, &*build).await },
+    )
+}
 
 /// The URL of a generated call: the client's base URL, parsed once when the client was built,
 /// with `path` (the operation's path, its values already through [`encode_path`]) after the
@@ -56,14 +93,26 @@ pub(crate) fn url(client: &Client, path: &str) -> Result<reqwest::Url, Error> {
     })
 }
 
-/// The answer [`send`] read, decoded as `T` with its status and headers (the only part of a
-/// call compiled per response type).
+/// A success answer decoded as `T`, with its status and headers (the only part of a call
+/// compiled per response type).
 #[allow(dead_code)] // unused only in a build with no resource feature
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     client: &Client,
-    (answer, record): (crate::transport::hooks::Answer, crate::error::RetryRecord),
+    answer: Answer,
+    record: RetryRecord,
 ) -> Result<ResponseValue<T>, Error> {
     crate::transport::hooks::decode_answer(client, answer, record)
+}
+
+/// A success answer whose body the operation documents as empty: `()` with its status and
+/// headers (the body is not read as anything).
+#[allow(dead_code)] // unused only in a build with no empty success
+pub(crate) fn empty(
+    _: &Client,
+    answer: Answer,
+    _: RetryRecord,
+) -> Result<ResponseValue<()>, Error> {
+    Ok(ResponseValue::new((), answer.status, answer.headers))
 }
 
 /// The input checks of the hand-written calls, for a generated request's JSON body
@@ -113,17 +162,6 @@ impl serde::Serialize for Unserialisable {
     }
 }
 
-/// [`send`] for an operation whose success answer is empty.
-#[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) async fn send_empty(
-    client: &Client,
-    index: usize,
-    success: RangeInclusive<u16>,
-    build: &(dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync),
-) -> Result<ResponseValue<()>, Error> {
-    crate::transport::hooks::send_empty(client, index, success, build).await
-}
-
 /// A generated request's `send()` result as the decoded value alone (what `.await` on a
 /// request gives).
 #[allow(dead_code)] // unused only in a build with no resource feature
@@ -132,11 +170,9 @@ pub(crate) async fn output<T>(result: Result<ResponseValue<T>, Error>) -> Result
 }
 
 /// What `.await` on a generated request gives: its `send()` future with the decoded value alone
-/// (no status and headers), one future type for every operation.
+/// (no status and headers).
 #[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) fn value<'a, T: 'a>(
-    send: impl Future<Output = Result<ResponseValue<T>, Error>> + Send + 'a,
-) -> crate::RequestFuture<'a, T> {
+pub(crate) fn value<T>(send: ResponseFuture<'_, T>) -> crate::RequestFuture<'_, T> {
     crate::RequestFuture::new(send)
 }
 

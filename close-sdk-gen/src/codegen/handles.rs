@@ -291,7 +291,7 @@ impl VisitMut for Rename<'_> {
     }
 }
 
-/// The `T` of `Result<ResponseValue<T>, _>`.
+/// The `T` of `crate::ResponseFuture<'a, T>`, what a rewritten `send()` returns.
 fn success_type(ret: &syn::ReturnType) -> Option<syn::Type> {
     fn first_arg(ty: &syn::Type, name: &str) -> Option<syn::Type> {
         let syn::Type::Path(p) = ty else { return None };
@@ -310,7 +310,8 @@ fn success_type(ret: &syn::ReturnType) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, ty) = ret else {
         return None;
     };
-    first_arg(&first_arg(ty, "Result")?, "ResponseValue")
+    // `send()` returns `crate::ResponseFuture<'a, T>` (close-sdk-gen's `one_door`).
+    first_arg(ty, "ResponseFuture")
 }
 
 /// The builders of one resource part, by operationId.
@@ -378,7 +379,7 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
             setters.insert(f.sig.ident.to_string(), Setter { generics, arg });
         }
         let Some(mut output) = output else {
-            bail!("`builder::{name}` (operation `{id}`) has no `send()` returning `Result<ResponseValue<T>, _>`");
+            bail!("`builder::{name}` (operation `{id}`) has no `send()` returning `crate::ResponseFuture<'a, T>`");
         };
         Absolute.visit_type_mut(&mut output);
         out.insert(

@@ -188,32 +188,14 @@ pub fn unparse(file: &syn::File) -> String {
 /// costs users who never ask for a schema a second syn and the schemars crates (~4.6 s of CPU in
 /// a clean build, measured in BENCHMARKS.md), so the derive is opt-in.
 pub fn gate_json_schema_derives(file: &mut syn::File) {
-    use syn::punctuated::Punctuated;
     use syn::visit_mut::VisitMut;
 
     struct Gate;
     impl Gate {
         fn attrs(&mut self, attrs: &mut Vec<syn::Attribute>) {
-            let mut gated = false;
-            for attr in attrs.iter_mut() {
-                if !attr.path().is_ident("derive") {
-                    continue;
-                }
-                let Ok(paths) =
-                    attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                else {
-                    continue;
-                };
-                let is_schema =
-                    |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "JsonSchema");
-                if !paths.iter().any(is_schema) {
-                    continue;
-                }
-                let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_schema(p)).collect();
-                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-                gated = true;
-            }
-            if gated {
+            let is_schema =
+                |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "JsonSchema");
+            if drop_derives(attrs, is_schema) {
                 attrs.push(syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]));
             }
         }
@@ -236,27 +218,36 @@ pub fn gate_json_schema_derives(file: &mut syn::File) {
 /// `Client` made with `Client::new_with_client` keeps whatever base URL it was given, and the
 /// derived `Debug` printed it whole.
 pub fn client_debug_by_hand(file: &mut syn::File) {
-    use syn::punctuated::Punctuated;
     for item in &mut file.items {
-        let syn::Item::Struct(s) = item else {
-            continue;
-        };
-        if s.ident != "Client" {
-            continue;
-        }
-        for attr in &mut s.attrs {
-            if !attr.path().is_ident("derive") {
-                continue;
+        if let syn::Item::Struct(s) = item {
+            if s.ident == "Client" {
+                drop_derives(&mut s.attrs, |p| p.is_ident("Debug"));
             }
-            let Ok(paths) =
-                attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-            else {
-                continue;
-            };
-            let kept: Vec<&syn::Path> = paths.iter().filter(|p| !p.is_ident("Debug")).collect();
-            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
         }
     }
+}
+
+/// Removes the derives `drop` matches from every `#[derive(..)]` in `attrs`; whether any was.
+fn drop_derives(attrs: &mut [syn::Attribute], drop: impl Fn(&syn::Path) -> bool) -> bool {
+    use syn::punctuated::Punctuated;
+    let mut dropped = false;
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) =
+            attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        if !paths.iter().any(&drop) {
+            continue;
+        }
+        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !drop(p)).collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        dropped = true;
+    }
+    dropped
 }
 
 /// Routes every query parameter through close-sdk's `QueryParam` (`crate::runtime::QueryParam`:
@@ -339,21 +330,24 @@ pub fn drop_api_version_header(file: &mut syn::File) {
     Drop.visit_file_mut(file);
 }
 
-/// Sends every operation through the one door into the hand-written crate,
-/// `crate::runtime::send` (a JSON success) or `crate::runtime::send_empty` (an empty one),
-/// instead of progenitor's `pre`, `exec`, `post` and status match, and makes `send()` return
-/// `Result<ResponseValue<T>, crate::Error>`: the error is built once, from what the request path
-/// read, with nothing rebuilt around it. The request is built by a closure (sent as built the
-/// first time, built again only for a retry), and the operation is named by its position in the
-/// generated operation table (`index`: operationId → position), so nothing is looked up at run
-/// time. Every `send()` must have one of progenitor's two shapes: anything else is an error, so a
-/// progenitor change cannot silently fall back to another path. Returns how many were rewritten.
+/// Sends every operation through the one door into the hand-written crate, `crate::runtime::call`,
+/// instead of progenitor's `pre`, `exec`, `post` and status match, and makes `send()` a plain
+/// function returning `crate::ResponseFuture<'a, T>`: one future type for every operation, with
+/// the error built once, from what the request path read. `send()` checks what it can before
+/// anything is sent (setter conversions, the URL, the body's checks: a refusal is the future's
+/// `Err`) and hands `call` a closure that builds the request (sent as built the first time,
+/// built again only for a retry), the operation's position in the generated operation table
+/// (`index`: operationId → position, so nothing is looked up at run time), its success statuses
+/// and how the answer becomes the value (`crate::runtime::decode` or `crate::runtime::empty`).
+/// No operation has an `async` body of its own: its state machine, `Send` proofs and drop glue
+/// were a fifth of close-sdk's front end with `full` (BENCHMARKS.md). Every `send()` must have
+/// one of progenitor's two shapes: anything else is an error, so a progenitor change cannot
+/// silently fall back to another path. Returns how many were rewritten.
 ///
-/// Each rewritten `send()` is `#[inline]`: its future (and the response type's decoder it
-/// instantiates) is compiled in the crate that calls it, not for all 292 operations in
-/// close-sdk's own unit, so a build pays for the operations it uses (a clean `full` build of
-/// close-sdk's unit: 28.3 s to 21.2 s, BENCHMARKS.md). `into_future` and `paginate` are
-/// `#[inline]` for the same reason.
+/// Each rewritten `send()` is `#[inline]`: the request's closure and the response type's decoder
+/// are compiled in the crate that calls it, not for all 292 operations in close-sdk's own unit,
+/// so a build pays for the operations it uses. `into_future` and `paginate` are `#[inline]` for
+/// the same reason.
 pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result<usize> {
     use syn::visit_mut::VisitMut;
 
@@ -366,11 +360,18 @@ pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result
         fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
             if f.sig.ident == "send" && f.sig.asyncness.is_some() {
                 match door_block(&mut f.block, self.index) {
-                    Ok(()) => {
-                        self.count += 1;
-                        one_error_type(&mut f.sig.output);
-                        f.attrs.push(syn::parse_quote!(#[inline]));
-                    }
+                    Ok(()) => match future_type(&f.sig.output) {
+                        Some(output) => {
+                            self.count += 1;
+                            f.sig.asyncness = None;
+                            f.sig.output = output;
+                            f.attrs.push(syn::parse_quote!(#[inline]));
+                        }
+                        None => self.failed.push(format!(
+                            "{}: a return type that is not Result<ResponseValue<T>, E>",
+                            flat(&f.sig.output)
+                        )),
+                    },
                     Err(e) => self.failed.push(e),
                 }
             }
@@ -394,22 +395,33 @@ pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result
     Ok(door.count)
 }
 
-/// `-> Result<ResponseValue<T>, Error<E>>` becomes `-> Result<ResponseValue<T>, crate::Error>`.
-fn one_error_type(output: &mut syn::ReturnType) {
+/// `-> Result<ResponseValue<T>, Error<E>>` becomes `-> crate::ResponseFuture<'a, T>`, or `None`
+/// for another return type.
+fn future_type(output: &syn::ReturnType) -> Option<syn::ReturnType> {
     let syn::ReturnType::Type(_, ty) = output else {
-        return;
+        return None;
     };
-    let syn::Type::Path(p) = ty.as_mut() else {
-        return;
+    let syn::Type::Path(p) = ty.as_ref() else {
+        return None;
     };
-    let Some(last) = p.path.segments.last_mut() else {
-        return;
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
     };
-    if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
-        if let Some(syn::GenericArgument::Type(error)) = args.args.iter_mut().nth(1) {
-            *error = syn::parse_quote!(crate::Error);
-        }
+    let Some(syn::GenericArgument::Type(syn::Type::Path(value))) = args.args.first() else {
+        return None;
+    };
+    let value = value.path.segments.last()?;
+    if last.ident != "Result" || value.ident != "ResponseValue" {
+        return None;
     }
+    let syn::PathArguments::AngleBracketed(inner) = &value.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(t)) = inner.args.first() else {
+        return None;
+    };
+    Some(syn::parse_quote!(-> crate::ResponseFuture<'a, #t>))
 }
 
 /// Token text of anything, spaces removed (for comparing shapes).
@@ -551,24 +563,27 @@ fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result
             crate::runtime::check_body(&body)?;
         });
     }
-    out.push(syn::parse_quote! {
-        let build = || #chain;
-    });
-    if empty {
-        out.push(Stmt::Expr(
-            syn::parse_quote!(crate::runtime::send_empty(client, #position, #success, &build).await),
-            None,
-        ));
-    } else {
-        // The call's future is the same for every operation; only the decode is per type.
-        out.push(syn::parse_quote! {
-            let answer = crate::runtime::send(client, #position, #success, &build).await?;
-        });
-        out.push(Stmt::Expr(
-            syn::parse_quote!(crate::runtime::decode(client, answer)),
-            None,
-        ));
+    // `let Self { client, … } = self;` stays outside: `client` is the call's. What can refuse
+    // the request runs in a closure called at once, whose `Err` the future resolves to.
+    if out.is_empty() || !flat(&out[0]).starts_with("letSelf{") {
+        return fail("no `let Self { … } = self;` first");
     }
+    let prepare: Vec<Stmt> = out.split_off(1);
+    let decode: syn::Expr = if empty {
+        syn::parse_quote!(crate::runtime::empty)
+    } else {
+        syn::parse_quote!(crate::runtime::decode)
+    };
+    out.push(syn::parse_quote! {
+        let build = (move || -> ::std::result::Result<_, crate::Error> {
+            #(#prepare)*
+            ::std::result::Result::Ok(move || #chain)
+        })();
+    });
+    out.push(Stmt::Expr(
+        syn::parse_quote!(crate::runtime::call(client, #position, #success, #decode, build)),
+        None,
+    ));
     block.stmts = out;
     Ok(())
 }
@@ -799,8 +814,16 @@ mod tests {
         ]);
         assert_eq!(one_door(&mut file, &positions).unwrap(), 2);
         let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
+        // What can refuse the request runs first, in a closure called at once; the request is
+        // built by the closure it returns.
         assert!(
-            out.contains("letbuild=||{crate::runtime::json(client.client.post(url.clone())"),
+            out.contains(
+                "letbuild=(move||->::std::result::Result<_,crate::Error>{leturl=crate::runtime::url(client,\"/membership/\")?;crate::runtime::check_body(&body)?;"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("::std::result::Result::Ok(move||{crate::runtime::json(client.client.post(url.clone())"),
             "{out}"
         );
         // The base URL is parsed once; only the path is set per call.
@@ -812,30 +835,25 @@ mod tests {
             out.contains("leturl=crate::runtime::url(client,\"/x/\")?;"),
             "{out}"
         );
-        assert!(out.contains("#[inline]pubasyncfnsend"), "{out}");
-        assert!(out.contains(",&body,).build()};"), "{out}");
+        assert!(out.contains(",&body,).build()})})();"), "{out}");
         assert!(
             out.contains(
-                "letanswer=crate::runtime::send(client,7usize,200u16..=200u16,&build).await?;\
-                 crate::runtime::decode(client,answer)"
+                "crate::runtime::call(client,7usize,200u16..=200u16,crate::runtime::decode,build,)"
             ),
             "{out}"
         );
         assert!(
-            out.contains("crate::runtime::send_empty(client,9usize,200..=299,&build).await"),
+            out.contains(
+                "crate::runtime::call(client,9usize,200..=299,crate::runtime::empty,build)"
+            ),
             "{out}"
         );
-        assert_eq!(
-            out.matches("Result<ResponseValue<T>,crate::Error>").count(),
-            1,
-            "{out}"
-        );
-        assert_eq!(
-            out.matches("Result<ResponseValue<()>,crate::Error>")
-                .count(),
-            1,
-            "{out}"
-        );
+        // No `async` body per operation: one future type for all.
+        assert!(!out.contains("async"), "{out}");
+        assert!(!out.contains(".await"), "{out}");
+        assert_eq!(out.matches("#[inline]pubfnsend(self)").count(), 2, "{out}");
+        assert!(out.contains("->crate::ResponseFuture<'a,T>{"), "{out}");
+        assert!(out.contains("->crate::ResponseFuture<'a,()>{"), "{out}");
         assert!(!out.contains("header_map"), "{out}");
         assert!(!out.contains("client.exec("), "{out}");
     }

@@ -2,8 +2,8 @@
 //! [`call`]: a generated operation's `send()` (through [`crate::runtime`], which
 //! close-sdk-gen's `one_door` makes every `send()` call) by its position in the generated
 //! operation table, and the hand-written calls no operation expresses (raw requests, the event
-//! log's cursor, `/webhook/` answers, search) by name. [`send_checked`] with [`decode_answer`],
-//! [`send_empty`] and [`send_raw`] turn what it read into the one result type,
+//! log's cursor, `/webhook/` answers, search) by name. [`send_checked`] with [`decode_answer`]
+//! and [`send_raw`] turn what it read into the one result type,
 //! `Result<_, crate::Error>`, built once.
 //!
 //! - Before sending: the path check of the first request's URL (refused as
@@ -182,22 +182,6 @@ fn undecodable(
         });
     let (body, e) = crate::redact::undecodable_bytes(answer.body, e, known);
     Error::decode_answer(&body, e, record.call, content_type.as_deref(), type_name)
-}
-
-/// [`call`] for a generated operation whose success answer is empty: a status in `success` is
-/// `()` with its status and headers; anything else is the one [`Error`].
-pub(crate) async fn send_empty(
-    client: &Client,
-    index: usize,
-    success: RangeInclusive<u16>,
-    build: Build<'_>,
-) -> Result<ResponseValue<()>, Error> {
-    let (answer, record) = call(client, Route::Table(index), build).await?;
-    if success.contains(&answer.status.as_u16()) {
-        Ok(ResponseValue::new((), answer.status, answer.headers))
-    } else {
-        Err(unexpected(client, answer, record))
-    }
 }
 
 /// [`call`] for a hand-written call named `operation_id`: a 2xx answer's body, or the one

@@ -32609,9 +32609,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ActivityList> {
             let Self {
                 client,
                 fields,
@@ -32637,116 +32635,137 @@ pub mod builder {
                 user_id,
                 user_id_in,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let contact_id_in = contact_id_in.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let lead_id_in = lead_id_in.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "contact_id__in",
-                            &contact_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(&crate::runtime::QueryParam::new("lead_id__in", &lead_id_in))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 32usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let contact_id_in = contact_id_in.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let lead_id_in = lead_id_in.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "contact_id__in",
+                                &contact_id_in,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("lead_id__in", &lead_id_in),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("user_id__in", &user_id_in),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                32usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().calls().list()`](crate::handles::ActivitiesCalls::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -32993,9 +33012,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/call/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CallActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivityList> {
             let Self {
                 client,
                 limit,
@@ -33015,99 +33032,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/call/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 3usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/call/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                3usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().calls().create(body)`](crate::handles::ActivitiesCalls::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33140,30 +33174,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/call/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/call/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/call/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 0usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                0usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().calls().get(id)`](crate::handles::ActivitiesCalls::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33194,30 +33233,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/call/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/call/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/call/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 2usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                2usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33264,37 +33310,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/call/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CallActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/call/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/call/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 4usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                4usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33325,26 +33376,31 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/call/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/call/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 1usize, 200..=299, &build).await
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/call/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(client, 1usize, 200..=299, crate::runtime::empty, build)
         }
     }
     ///The request of [`client.activities().creations().list()`](crate::handles::ActivitiesCreations::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33591,9 +33647,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/created/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CreatedActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CreatedActivityList> {
             let Self {
                 client,
                 limit,
@@ -33613,99 +33667,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/created/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 6usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/created/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                6usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().creations().get(id)`](crate::handles::ActivitiesCreations::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33736,31 +33807,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/created/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CreatedActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CreatedActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/created/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/created/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 5usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                5usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().custom().list()`](crate::handles::ActivitiesCustom::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34037,9 +34114,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/custom/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityList> {
             let Self {
                 client,
                 limit,
@@ -34061,115 +34136,132 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let custom_activity_type_id = custom_activity_type_id
-                .map_err(crate::Error::InvalidRequest)?;
-            let custom_activity_type_id_in = custom_activity_type_id_in
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/custom/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "custom_activity_type_id",
-                            &custom_activity_type_id,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "custom_activity_type_id__in",
-                            &custom_activity_type_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 10usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let custom_activity_type_id = custom_activity_type_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let custom_activity_type_id_in = custom_activity_type_id_in
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/custom/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "custom_activity_type_id",
+                                &custom_activity_type_id,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "custom_activity_type_id__in",
+                                &custom_activity_type_id_in,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                10usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().custom().create(body)`](crate::handles::ActivitiesCustom::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34204,30 +34296,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/custom/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/custom/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/custom/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 7usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                7usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().custom().get(id)`](crate::handles::ActivitiesCustom::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34258,31 +34355,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/custom/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/custom/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/custom/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 9usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                9usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34331,38 +34434,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/custom/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/custom/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/custom/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 11usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                11usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34393,27 +34500,31 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/custom/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/custom/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 8usize, 200..=299, &build).await
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/custom/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(client, 8usize, 200..=299, crate::runtime::empty, build)
         }
     }
     ///The request of [`client.activities().emails().list()`](crate::handles::ActivitiesEmails::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34660,9 +34771,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/email/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivityList> {
             let Self {
                 client,
                 limit,
@@ -34682,99 +34791,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/email/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 18usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/email/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                18usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().emails().create(body)`](crate::handles::ActivitiesEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34807,30 +34933,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/email/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/email/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/email/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 15usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                15usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().emails().get(id)`](crate::handles::ActivitiesEmails::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34861,30 +34992,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/email/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/email/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/email/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 17usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                17usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34931,37 +35069,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/email/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/email/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/email/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 19usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                19usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34992,26 +35135,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/email/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/email/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/email/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 16usize, 200..=299, &build).await
+                16usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().email_threads().list()`](crate::handles::ActivitiesEmailThreads::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35258,9 +35412,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/emailthread/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailThreadActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailThreadActivityList> {
             let Self {
                 client,
                 limit,
@@ -35280,99 +35432,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/emailthread/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 14usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/emailthread/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                14usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35403,31 +35572,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/emailthread/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailThreadActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailThreadActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/emailthread/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/emailthread/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 13usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                13usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35458,27 +35633,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/emailthread/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/emailthread/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/emailthread/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 12usize, 200..=299, &build).await
+                12usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().form_submissions().list()`](crate::handles::ActivitiesFormSubmissions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -35826,9 +36011,9 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/form_submission/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::FormSubmissionActivityList>, crate::Error> {
+        ) -> crate::ResponseFuture<'a, types::FormSubmissionActivityList> {
             let Self {
                 client,
                 fields,
@@ -35855,118 +36040,141 @@ pub mod builder {
                 user_id,
                 user_id_in,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let contact_id_in = contact_id_in.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let form_id = form_id.map_err(crate::Error::InvalidRequest)?;
-            let form_id_in = form_id_in.map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let lead_id_in = lead_id_in.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/form_submission/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "contact_id__in",
-                            &contact_id_in,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("form_id", &form_id))
-                    .query(&crate::runtime::QueryParam::new("form_id__in", &form_id_in))
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(&crate::runtime::QueryParam::new("lead_id__in", &lead_id_in))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 22usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let contact_id_in = contact_id_in.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let form_id = form_id.map_err(crate::Error::InvalidRequest)?;
+                let form_id_in = form_id_in.map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let lead_id_in = lead_id_in.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/form_submission/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "contact_id__in",
+                                &contact_id_in,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("form_id", &form_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("form_id__in", &form_id_in),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("lead_id__in", &lead_id_in),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("user_id__in", &user_id_in),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                22usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36012,33 +36220,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/form_submission/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::FormSubmissionActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::FormSubmissionActivity> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/form_submission/{}/", crate ::runtime::encode_path(&
+                        id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/form_submission/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 21usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                21usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36069,27 +36283,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/form_submission/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/form_submission/{}/", crate ::runtime::encode_path(&
+                        id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/form_submission/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 20usize, 200..=299, &build).await
+                20usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().import_updates().list()`](crate::handles::ActivitiesImportUpdates::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36351,9 +36575,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/import_update/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ImportUpdateActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ImportUpdateActivityList> {
             let Self {
                 client,
                 fields,
@@ -36374,101 +36596,118 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/import_update/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 25usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/import_update/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                25usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().import_updates().get(id)`](crate::handles::ActivitiesImportUpdates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36514,33 +36753,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/import_update/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ImportUpdateActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ImportUpdateActivity> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/import_update/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/import_update/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 24usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                24usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36571,27 +36816,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/import_update/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/import_update/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/import_update/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 23usize, 200..=299, &build).await
+                23usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36838,9 +37093,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/lead_merge/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadMergeActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LeadMergeActivityList> {
             let Self {
                 client,
                 limit,
@@ -36860,99 +37113,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/lead_merge/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 27usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/lead_merge/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                27usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -36983,31 +37253,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/lead_merge/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadMergeActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LeadMergeActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/lead_merge/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/lead_merge/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 26usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                26usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().meetings().list()`](crate::handles::ActivitiesMeetings::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37269,9 +37545,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/meeting/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::MeetingActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingActivityList> {
             let Self {
                 client,
                 fields,
@@ -37292,101 +37566,118 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/meeting/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 36usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/meeting/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                36usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37432,33 +37723,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/meeting/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::MeetingActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingActivity> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/meeting/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/meeting/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 35usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                35usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37507,38 +37804,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/meeting/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::MeetingActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/meeting/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/meeting/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 37usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                37usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37569,27 +37870,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/meeting/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/meeting/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/meeting/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 34usize, 200..=299, &build).await
+                34usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37638,37 +37949,42 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/meeting/{id}/integration/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::MeetingIntegration>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingIntegration> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/meeting/{}/integration/", crate ::runtime::encode_path(&
-                    id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/meeting/{}/integration/", crate
+                        ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 33usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                33usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().notes().list()`](crate::handles::ActivitiesNotes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -37915,9 +38231,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/note/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NoteActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivityList> {
             let Self {
                 client,
                 limit,
@@ -37937,99 +38251,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/note/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 41usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/note/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                41usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().notes().create(body)`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38062,30 +38393,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/note/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/note/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/note/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 38usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                38usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().notes().get(id)`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38116,30 +38452,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/note/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/note/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/note/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 40usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                40usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38186,37 +38529,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/note/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::NoteActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/note/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/note/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 42usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                42usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38247,26 +38595,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/note/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/note/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/note/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 39usize, 200..=299, &build).await
+                39usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().sms().list()`](crate::handles::ActivitiesSms::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38513,9 +38872,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/sms/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsActivityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivityList> {
             let Self {
                 client,
                 limit,
@@ -38535,99 +38892,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/sms/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 50usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/sms/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                50usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().sms().create(body)`](crate::handles::ActivitiesSms::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38674,34 +39048,42 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/sms/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivity> {
             let Self { client, send_to_inbox, body } = self;
-            let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/sms/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/sms/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
+                            &body,
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "send_to_inbox",
+                                &send_to_inbox,
                             ),
-                        &body,
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("send_to_inbox", &send_to_inbox),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 47usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                47usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().sms().get(id)`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38732,30 +39114,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/sms/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/sms/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/sms/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 49usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                49usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38802,37 +39191,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/sms/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/sms/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/sms/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 51usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                51usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -38863,26 +39257,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/sms/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/sms/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/sms/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 48usize, 200..=299, &build).await
+                48usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().lead_status_changes().list()`](crate::handles::ActivitiesLeadStatusChanges::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39129,9 +39534,9 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/status_change/lead/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::LeadStatusChangeActivityList>, crate::Error> {
+        ) -> crate::ResponseFuture<'a, types::LeadStatusChangeActivityList> {
             let Self {
                 client,
                 limit,
@@ -39151,99 +39556,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/status_change/lead/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 31usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/status_change/lead/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                31usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39279,30 +39701,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/status_change/lead/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadStatusChangeActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LeadStatusChangeActivity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/status_change/lead/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/status_change/lead/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 28usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                28usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39333,31 +39760,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/status_change/lead/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::LeadStatusChangeActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::LeadStatusChangeActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/status_change/lead/{}/", crate
+                        ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/status_change/lead/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 30usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                30usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39388,27 +39821,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/status_change/lead/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/status_change/lead/{}/", crate
+                        ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/status_change/lead/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 29usize, 200..=299, &build).await
+                29usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().list()`](crate::handles::ActivitiesOpportunityStatusChanges::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39670,12 +40113,9 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/status_change/opportunity/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::OpportunityStatusChangeActivityList>,
-            crate::Error,
-        > {
+        ) -> crate::ResponseFuture<'a, types::OpportunityStatusChangeActivityList> {
             let Self {
                 client,
                 limit,
@@ -39696,109 +40136,127 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let opportunity_id = opportunity_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let opportunity_id = opportunity_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    "/activity/status_change/opportunity/",
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "opportunity_id",
+                                &opportunity_id,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                "/activity/status_change/opportunity/",
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "opportunity_id",
-                            &opportunity_id,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 46usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                46usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39834,36 +40292,40 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/status_change/opportunity/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::OpportunityStatusChangeActivity>,
-            crate::Error,
-        > {
+        ) -> crate::ResponseFuture<'a, types::OpportunityStatusChangeActivity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                "/activity/status_change/opportunity/",
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    "/activity/status_change/opportunity/",
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 43usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                43usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39894,34 +40356,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/status_change/opportunity/{id}/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::OpportunityStatusChangeActivity>,
-            crate::Error,
-        > {
+        ) -> crate::ResponseFuture<'a, types::OpportunityStatusChangeActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/status_change/opportunity/{}/", crate
+                        ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/status_change/opportunity/{}/", crate
-                    ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 45usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                45usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -39952,27 +40419,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/status_change/opportunity/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/status_change/opportunity/{}/", crate
+                        ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/status_change/opportunity/{}/", crate
-                    ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 44usize, 200..=299, &build).await
+                44usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().task_completions().list()`](crate::handles::ActivitiesTaskCompletions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40219,9 +40696,9 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/task_completed/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::TaskCompletionActivityList>, crate::Error> {
+        ) -> crate::ResponseFuture<'a, types::TaskCompletionActivityList> {
             let Self {
                 client,
                 limit,
@@ -40241,99 +40718,116 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/task_completed/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 54usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/task_completed/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                54usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40364,31 +40858,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/task_completed/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::TaskCompletionActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::TaskCompletionActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/task_completed/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/task_completed/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 53usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                53usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40419,27 +40919,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/task_completed/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/task_completed/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/task_completed/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 52usize, 200..=299, &build).await
+                52usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().whatsapp_messages().list()`](crate::handles::ActivitiesWhatsappMessages::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40701,9 +41211,9 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/whatsapp_message/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::WhatsAppMessageActivityList>, crate::Error> {
+        ) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivityList> {
             let Self {
                 client,
                 limit,
@@ -40724,107 +41234,124 @@ pub mod builder {
                 organization_id,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gt = activity_at_gt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_gte = activity_at_gte.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lt = activity_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let activity_at_lte = activity_at_lte.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let external_whatsapp_message_id = external_whatsapp_message_id
-                .map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/whatsapp_message/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gt",
-                            &activity_at_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__gte",
-                            &activity_at_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lt",
-                            &activity_at_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "activity_at__lte",
-                            &activity_at_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "external_whatsapp_message_id",
-                            &external_whatsapp_message_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 58usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gt = activity_at_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_gte = activity_at_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lt = activity_at_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let activity_at_lte = activity_at_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let external_whatsapp_message_id = external_whatsapp_message_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/whatsapp_message/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gt",
+                                &activity_at_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__gte",
+                                &activity_at_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lt",
+                                &activity_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "activity_at__lte",
+                                &activity_at_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "external_whatsapp_message_id",
+                                &external_whatsapp_message_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                58usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40873,34 +41400,42 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/activity/whatsapp_message/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivity> {
             let Self { client, send_to_inbox, body } = self;
-            let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/activity/whatsapp_message/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/activity/whatsapp_message/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
+                            &body,
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "send_to_inbox",
+                                &send_to_inbox,
                             ),
-                        &body,
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("send_to_inbox", &send_to_inbox),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 55usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                55usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -40931,31 +41466,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/activity/whatsapp_message/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivity> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(&
+                        id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 57usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                57usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41004,38 +41545,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/activity/whatsapp_message/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WhatsAppMessageActivity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(&
+                        id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 59usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                59usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41066,27 +41611,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/activity/whatsapp_message/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(&
+                        id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/activity/whatsapp_message/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 56usize, 200..=299, &build).await
+                56usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.custom_activity_types().list()`](crate::handles::CustomActivityTypes::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41101,24 +41656,30 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/custom_activity/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivityTypeList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityTypeList> {
             let Self { client } = self;
-            let url = crate::runtime::url(client, "/custom_activity/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 96usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let url = crate::runtime::url(client, "/custom_activity/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                96usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41153,30 +41714,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/custom_activity/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityType> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/custom_activity/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/custom_activity/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 93usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                93usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41207,31 +41773,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/custom_activity/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityType> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/custom_activity/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/custom_activity/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 95usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                95usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41280,38 +41852,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/custom_activity/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CustomActivityType>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityType> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/custom_activity/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/custom_activity/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 97usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                97usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -41342,27 +41918,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/custom_activity/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/custom_activity/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/custom_activity/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 94usize, 200..=299, &build).await
+                94usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> ActivitiesCallsList<'a> {

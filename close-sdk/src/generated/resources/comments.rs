@@ -1349,28 +1349,34 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/comment/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CommentList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CommentList> {
             let Self { client, object_id, thread_id } = self;
-            let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
-            let thread_id = thread_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/comment/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("object_id", &object_id))
-                    .query(&crate::runtime::QueryParam::new("thread_id", &thread_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 83usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
+                let thread_id = thread_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/comment/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("object_id", &object_id))
+                        .query(&crate::runtime::QueryParam::new("thread_id", &thread_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                83usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.comments().create(body)`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1401,28 +1407,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/comment/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Comment> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/comment/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/comment/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 79usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                79usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.comments().get(id)`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1453,26 +1466,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/comment/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Comment> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/comment/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/comment/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 81usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                81usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.comments().update(id, body)`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1517,33 +1540,41 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/comment/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Comment>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Comment> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/comment/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/comment/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 85usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                85usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.comments().delete(id)`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1574,24 +1605,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/comment/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/comment/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/comment/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 80usize, 200..=299, &build).await
+                80usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.comments().threads().list()`](crate::handles::CommentsThreads::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1660,32 +1703,40 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/comment_thread/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CommentThreadList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CommentThreadList> {
             let Self { client, limit, skip, ids, object_ids } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let ids = ids.map_err(crate::Error::InvalidRequest)?;
-            let object_ids = object_ids.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/comment_thread/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("ids", &ids))
-                    .query(&crate::runtime::QueryParam::new("object_ids", &object_ids))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 84usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let ids = ids.map_err(crate::Error::InvalidRequest)?;
+                let object_ids = object_ids.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/comment_thread/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("ids", &ids))
+                        .query(
+                            &crate::runtime::QueryParam::new("object_ids", &object_ids),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                84usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.comments().threads().get(id)`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1716,30 +1767,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/comment_thread/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::CommentThread>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::CommentThread> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/comment_thread/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/comment_thread/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 82usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                82usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     impl<'a> CommentsList<'a> {

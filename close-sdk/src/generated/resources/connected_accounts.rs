@@ -1041,28 +1041,34 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/connected_account/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ConnectedAccountList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ConnectedAccountList> {
             let Self { client, fields, user_id } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/connected_account/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 87usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/connected_account/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                87usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1108,33 +1114,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/connected_account/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ConnectedAccount>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ConnectedAccount> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/connected_account/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/connected_account/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 86usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                86usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.send_as().list()`](crate::handles::SendAs::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1181,39 +1193,46 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/send_as/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SendAsListResponse200>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SendAsListResponse200> {
             let Self { client, allowed_user_id, allowing_user_id } = self;
-            let allowed_user_id = allowed_user_id.map_err(crate::Error::InvalidRequest)?;
-            let allowing_user_id = allowing_user_id
-                .map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/send_as/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "allowed_user_id",
-                            &allowed_user_id,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "allowing_user_id",
-                            &allowing_user_id,
-                        ),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 254usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let allowed_user_id = allowed_user_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let allowing_user_id = allowing_user_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/send_as/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "allowed_user_id",
+                                &allowed_user_id,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "allowing_user_id",
+                                &allowing_user_id,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                254usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.send_as().create(body)`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1244,31 +1263,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/send_as/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SendAsAssociation> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/send_as/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/send_as/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 250usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                250usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1315,35 +1338,46 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/send_as/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, allowed_user_id, allowing_user_id } = self;
-            let allowed_user_id = allowed_user_id.map_err(crate::Error::InvalidRequest)?;
-            let allowing_user_id = allowing_user_id
-                .map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/send_as/")?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "allowed_user_id",
-                            &allowed_user_id,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "allowing_user_id",
-                            &allowing_user_id,
-                        ),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 252usize, 200..=299, &build).await
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let allowed_user_id = allowed_user_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let allowing_user_id = allowing_user_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/send_as/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "allowed_user_id",
+                                &allowed_user_id,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "allowing_user_id",
+                                &allowing_user_id,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                252usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1374,34 +1408,40 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/send_as/bulk/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
+        ) -> crate::ResponseFuture<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/send_as/bulk/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/send_as/bulk/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 249usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                249usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.send_as().get(id)`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1432,28 +1472,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/send_as/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SendAsAssociation>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SendAsAssociation> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/send_as/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/send_as/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 253usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                253usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.send_as().delete(id)`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1484,24 +1532,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/send_as/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/send_as/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/send_as/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 251usize, 200..=299, &build).await
+                251usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> ConnectedAccountsList<'a> {

@@ -796,32 +796,38 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/contact/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ContactList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ContactList> {
             let Self { client, fields, limit, skip, lead_id } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/contact/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 91usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/contact/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                91usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.contacts().create(body)`](crate::handles::Contacts::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -867,32 +873,37 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/contact/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Contact>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Contact> {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/contact/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/contact/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 88usize, 200..=299, &build).await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                88usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.contacts().get(id)`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -938,30 +949,38 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/contact/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Contact>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Contact> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/contact/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/contact/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 90usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                90usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.contacts().update(id, body)`](crate::handles::Contacts::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1021,37 +1040,43 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/contact/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Contact>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Contact> {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/contact/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/contact/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 92usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                92usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.contacts().delete(id)`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1082,24 +1107,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/contact/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/contact/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/contact/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 89usize, 200..=299, &build).await
+                89usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> ContactsList<'a> {

@@ -810,9 +810,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/dialer/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::DialerList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::DialerList> {
             let Self {
                 client,
                 limit,
@@ -824,43 +822,59 @@ pub mod builder {
                 status_in,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let source_type = source_type.map_err(crate::Error::InvalidRequest)?;
-            let source_value = source_value.map_err(crate::Error::InvalidRequest)?;
-            let status = status.map_err(crate::Error::InvalidRequest)?;
-            let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/dialer/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("source_type", &source_type))
-                    .query(
-                        &crate::runtime::QueryParam::new("source_value", &source_value),
-                    )
-                    .query(&crate::runtime::QueryParam::new("status", &status))
-                    .query(&crate::runtime::QueryParam::new("status__in", &status_in))
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 145usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let source_type = source_type.map_err(crate::Error::InvalidRequest)?;
+                let source_value = source_value.map_err(crate::Error::InvalidRequest)?;
+                let status = status.map_err(crate::Error::InvalidRequest)?;
+                let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/dialer/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("source_type", &source_type),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "source_value",
+                                &source_value,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("status", &status))
+                        .query(
+                            &crate::runtime::QueryParam::new("status__in", &status_in),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                145usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.dialers().get(id)`](crate::handles::Dialers::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -906,33 +920,44 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/dialer/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Dialer>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Dialer> {
             let Self { client, id, organization_id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/dialer/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/dialer/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 144usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                144usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     impl<'a> DialersList<'a> {

@@ -716,11 +716,11 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/event/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
+        ) -> crate::ResponseFuture<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
             let Self {
                 client,
@@ -736,64 +736,76 @@ pub mod builder {
                 object_type,
                 user_id,
             } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let action = action.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
-            let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/event/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("action", &action))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gt",
-                            &date_updated_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gte",
-                            &date_updated_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lt",
-                            &date_updated_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lte",
-                            &date_updated_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(&crate::runtime::QueryParam::new("object_id", &object_id))
-                    .query(&crate::runtime::QueryParam::new("object_type", &object_type))
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 153usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let action = action.map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gt = date_updated_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gte = date_updated_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lt = date_updated_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lte = date_updated_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
+                let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/event/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("action", &action))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gt",
+                                &date_updated_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gte",
+                                &date_updated_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lt",
+                                &date_updated_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lte",
+                                &date_updated_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(&crate::runtime::QueryParam::new("object_id", &object_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("object_type", &object_type),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                153usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.events().get(id)`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -824,28 +836,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/event/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EventRecord>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EventRecord> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/event/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/event/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 152usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                152usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
 }

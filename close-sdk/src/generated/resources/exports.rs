@@ -1794,30 +1794,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/export/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ExportList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ExportList> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/export/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 157usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/export/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                157usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.exports().create_lead(body)`](crate::handles::Exports::create_lead); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1850,29 +1856,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/export/lead/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Export> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/export/lead/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/export/lead/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 154usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                154usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1907,29 +1919,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/export/opportunity/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Export> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/export/opportunity/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/export/opportunity/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 155usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                155usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.exports().get(id)`](crate::handles::Exports::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1975,28 +1993,38 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/export/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Export>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Export> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/export/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/export/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 156usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                156usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     impl<'a> ExportsList<'a> {

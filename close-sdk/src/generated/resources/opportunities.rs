@@ -2431,9 +2431,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/opportunity/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OpportunityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::OpportunityList> {
             let Self {
                 client,
                 fields,
@@ -2475,184 +2473,237 @@ pub mod builder {
                 value_period,
                 value_period_in,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let group_by = group_by.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let date_created = date_created.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated = date_updated.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_won = date_won.map_err(crate::Error::InvalidRequest)?;
-            let date_won_gt = date_won_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_won_gte = date_won_gte.map_err(crate::Error::InvalidRequest)?;
-            let date_won_lt = date_won_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_won_lte = date_won_lte.map_err(crate::Error::InvalidRequest)?;
-            let is_stalled = is_stalled.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let lead_query = lead_query.map_err(crate::Error::InvalidRequest)?;
-            let lead_saved_search_id = lead_saved_search_id
-                .map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let query = query.map_err(crate::Error::InvalidRequest)?;
-            let status = status.map_err(crate::Error::InvalidRequest)?;
-            let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
-            let status_id = status_id.map_err(crate::Error::InvalidRequest)?;
-            let status_id_in = status_id_in.map_err(crate::Error::InvalidRequest)?;
-            let status_label = status_label.map_err(crate::Error::InvalidRequest)?;
-            let status_label_in = status_label_in.map_err(crate::Error::InvalidRequest)?;
-            let status_type = status_type.map_err(crate::Error::InvalidRequest)?;
-            let status_type_in = status_type_in.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
-            let value_period = value_period.map_err(crate::Error::InvalidRequest)?;
-            let value_period_in = value_period_in.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/opportunity/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_group_by", &group_by))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::runtime::QueryParam::new("date_created", &date_created),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("date_updated", &date_updated),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gt",
-                            &date_updated_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gte",
-                            &date_updated_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lt",
-                            &date_updated_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lte",
-                            &date_updated_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("date_won", &date_won))
-                    .query(
-                        &crate::runtime::QueryParam::new("date_won__gt", &date_won_gt),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("date_won__gte", &date_won_gte),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("date_won__lt", &date_won_lt),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("date_won__lte", &date_won_lte),
-                    )
-                    .query(&crate::runtime::QueryParam::new("is_stalled", &is_stalled))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(&crate::runtime::QueryParam::new("lead_query", &lead_query))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "lead_saved_search_id",
-                            &lead_saved_search_id,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("query", &query))
-                    .query(&crate::runtime::QueryParam::new("status", &status))
-                    .query(&crate::runtime::QueryParam::new("status__in", &status_in))
-                    .query(&crate::runtime::QueryParam::new("status_id", &status_id))
-                    .query(
-                        &crate::runtime::QueryParam::new("status_id__in", &status_id_in),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("status_label", &status_label),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "status_label__in",
-                            &status_label_in,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("status_type", &status_type))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "status_type__in",
-                            &status_type_in,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .query(&crate::runtime::QueryParam::new("user_id__in", &user_id_in))
-                    .query(
-                        &crate::runtime::QueryParam::new("value_period", &value_period),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "value_period__in",
-                            &value_period_in,
-                        ),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 193usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let group_by = group_by.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let date_created = date_created.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated = date_updated.map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gt = date_updated_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gte = date_updated_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lt = date_updated_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lte = date_updated_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_won = date_won.map_err(crate::Error::InvalidRequest)?;
+                let date_won_gt = date_won_gt.map_err(crate::Error::InvalidRequest)?;
+                let date_won_gte = date_won_gte.map_err(crate::Error::InvalidRequest)?;
+                let date_won_lt = date_won_lt.map_err(crate::Error::InvalidRequest)?;
+                let date_won_lte = date_won_lte.map_err(crate::Error::InvalidRequest)?;
+                let is_stalled = is_stalled.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let lead_query = lead_query.map_err(crate::Error::InvalidRequest)?;
+                let lead_saved_search_id = lead_saved_search_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let query = query.map_err(crate::Error::InvalidRequest)?;
+                let status = status.map_err(crate::Error::InvalidRequest)?;
+                let status_in = status_in.map_err(crate::Error::InvalidRequest)?;
+                let status_id = status_id.map_err(crate::Error::InvalidRequest)?;
+                let status_id_in = status_id_in.map_err(crate::Error::InvalidRequest)?;
+                let status_label = status_label.map_err(crate::Error::InvalidRequest)?;
+                let status_label_in = status_label_in
+                    .map_err(crate::Error::InvalidRequest)?;
+                let status_type = status_type.map_err(crate::Error::InvalidRequest)?;
+                let status_type_in = status_type_in
+                    .map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let user_id_in = user_id_in.map_err(crate::Error::InvalidRequest)?;
+                let value_period = value_period.map_err(crate::Error::InvalidRequest)?;
+                let value_period_in = value_period_in
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/opportunity/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_group_by", &group_by))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created",
+                                &date_created,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated",
+                                &date_updated,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gt",
+                                &date_updated_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gte",
+                                &date_updated_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lt",
+                                &date_updated_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lte",
+                                &date_updated_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("date_won", &date_won))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_won__gt",
+                                &date_won_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_won__gte",
+                                &date_won_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_won__lt",
+                                &date_won_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_won__lte",
+                                &date_won_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("is_stalled", &is_stalled),
+                        )
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("lead_query", &lead_query),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "lead_saved_search_id",
+                                &lead_saved_search_id,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("query", &query))
+                        .query(&crate::runtime::QueryParam::new("status", &status))
+                        .query(
+                            &crate::runtime::QueryParam::new("status__in", &status_in),
+                        )
+                        .query(&crate::runtime::QueryParam::new("status_id", &status_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "status_id__in",
+                                &status_id_in,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "status_label",
+                                &status_label,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "status_label__in",
+                                &status_label_in,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("status_type", &status_type),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "status_type__in",
+                                &status_type_in,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("user_id__in", &user_id_in),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "value_period",
+                                &value_period,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "value_period__in",
+                                &value_period_in,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                193usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.opportunities().create(body)`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2685,31 +2736,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/opportunity/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Opportunity> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/opportunity/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/opportunity/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 190usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                190usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.opportunities().get(id)`](crate::handles::Opportunities::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2755,32 +2810,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/opportunity/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Opportunity> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/opportunity/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/opportunity/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 192usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                192usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.opportunities().update(id, body)`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2827,37 +2889,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/opportunity/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Opportunity>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Opportunity> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/opportunity/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/opportunity/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 194usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                194usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.opportunities().delete(id)`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2888,26 +2955,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/opportunity/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/opportunity/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/opportunity/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 191usize, 200..=299, &build).await
+                191usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> OpportunitiesList<'a> {

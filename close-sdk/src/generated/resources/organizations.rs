@@ -404,32 +404,39 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/organization/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Organization>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Organization> {
             let Self { client, id, expand } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let expand = expand.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let expand = expand.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/organization/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_expand", &expand))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/organization/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_expand", &expand))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 199usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                199usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.organizations().update(id, body)`](crate::handles::Organizations::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -491,39 +498,44 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/organization/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Organization>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Organization> {
             let Self { client, id, expand, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let expand = expand.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/organization/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let expand = expand.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/organization/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_expand", &expand))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 200usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_expand", &expand))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                200usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
 }

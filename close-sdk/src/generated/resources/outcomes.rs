@@ -1077,30 +1077,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/outcome/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::OutcomeList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::OutcomeList> {
             let Self { client, fields, limit, skip } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/outcome/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 204usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/outcome/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                204usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.outcomes().create(body)`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1131,29 +1137,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/outcome/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Outcome>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Outcome> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/outcome/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/outcome/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 201usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                201usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.outcomes().get(id)`](crate::handles::Outcomes::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1199,28 +1211,38 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/outcome/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Outcome>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Outcome> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/outcome/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/outcome/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 203usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                203usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.outcomes().update(id, body)`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1265,33 +1287,41 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/outcome/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Outcome>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Outcome> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/outcome/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/outcome/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 205usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                205usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.outcomes().delete(id)`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1322,24 +1352,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/outcome/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/outcome/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/outcome/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 202usize, 200..=299, &build).await
+                202usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> OutcomesList<'a> {

@@ -1111,41 +1111,52 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/playbook/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::PlaybookList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::PlaybookList> {
             let Self { client, limit, skip, created_at_lt, is_archived, position_gt } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let created_at_lt = created_at_lt.map_err(crate::Error::InvalidRequest)?;
-            let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
-            let position_gt = position_gt.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/playbook/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "created_at__lt",
-                            &created_at_lt,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("is_archived", &is_archived))
-                    .query(
-                        &crate::runtime::QueryParam::new("position__gt", &position_gt),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 219usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let created_at_lt = created_at_lt.map_err(crate::Error::InvalidRequest)?;
+                let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
+                let position_gt = position_gt.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/playbook/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "created_at__lt",
+                                &created_at_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("is_archived", &is_archived),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "position__gt",
+                                &position_gt,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                219usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1178,29 +1189,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/playbook/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/playbook/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/playbook/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 216usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                216usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1231,26 +1248,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/playbook/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/playbook/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/playbook/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 218usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                218usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1297,33 +1324,41 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/playbook/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/playbook/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/playbook/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 221usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                221usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1354,24 +1389,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/playbook/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/playbook/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/playbook/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 217usize, 200..=299, &build).await
+                217usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.playbooks().archive(id)`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1402,29 +1449,37 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/playbook/{id}/archive/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/playbook/{}/archive/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .post(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/playbook/{}/archive/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .post(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 215usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                215usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1455,29 +1510,37 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/playbook/{id}/unarchive/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Playbook>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/playbook/{}/unarchive/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .post(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/playbook/{}/unarchive/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .post(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 220usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                220usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     impl<'a> PlaybooksList<'a> {

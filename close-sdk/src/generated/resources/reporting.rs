@@ -4479,31 +4479,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/report/activity/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityReport>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ActivityReport> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/report/activity/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/report/activity/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 222usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                222usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4518,24 +4522,30 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/report/activity/metrics/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ActivityMetrics>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::ActivityMetrics> {
             let Self { client } = self;
-            let url = crate::runtime::url(client, "/report/activity/metrics/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 229usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let url = crate::runtime::url(client, "/report/activity/metrics/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                229usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4684,11 +4694,11 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/report/custom/{org_id}/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
+        ) -> crate::ResponseFuture<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
             let Self {
                 client,
@@ -4702,43 +4712,53 @@ pub mod builder {
                 x,
                 y,
             } = self;
-            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
-            let end = end.map_err(crate::Error::InvalidRequest)?;
-            let group_by = group_by.map_err(crate::Error::InvalidRequest)?;
-            let interval = interval.map_err(crate::Error::InvalidRequest)?;
-            let query = query.map_err(crate::Error::InvalidRequest)?;
-            let start = start.map_err(crate::Error::InvalidRequest)?;
-            let transform_y = transform_y.map_err(crate::Error::InvalidRequest)?;
-            let x = x.map_err(crate::Error::InvalidRequest)?;
-            let y = y.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+                let end = end.map_err(crate::Error::InvalidRequest)?;
+                let group_by = group_by.map_err(crate::Error::InvalidRequest)?;
+                let interval = interval.map_err(crate::Error::InvalidRequest)?;
+                let query = query.map_err(crate::Error::InvalidRequest)?;
+                let start = start.map_err(crate::Error::InvalidRequest)?;
+                let transform_y = transform_y.map_err(crate::Error::InvalidRequest)?;
+                let x = x.map_err(crate::Error::InvalidRequest)?;
+                let y = y.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/report/custom/{}/", crate ::runtime::encode_path(& org_id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("end", &end))
+                        .query(&crate::runtime::QueryParam::new("group_by", &group_by))
+                        .query(&crate::runtime::QueryParam::new("interval", &interval))
+                        .query(&crate::runtime::QueryParam::new("query", &query))
+                        .query(&crate::runtime::QueryParam::new("start", &start))
+                        .query(
+                            &crate::runtime::QueryParam::new("transform_y", &transform_y),
+                        )
+                        .query(&crate::runtime::QueryParam::new("x", &x))
+                        .query(&crate::runtime::QueryParam::new("y", &y))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/report/custom/{}/", crate ::runtime::encode_path(& org_id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("end", &end))
-                    .query(&crate::runtime::QueryParam::new("group_by", &group_by))
-                    .query(&crate::runtime::QueryParam::new("interval", &interval))
-                    .query(&crate::runtime::QueryParam::new("query", &query))
-                    .query(&crate::runtime::QueryParam::new("start", &start))
-                    .query(&crate::runtime::QueryParam::new("transform_y", &transform_y))
-                    .query(&crate::runtime::QueryParam::new("x", &x))
-                    .query(&crate::runtime::QueryParam::new("y", &y))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 223usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                223usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4771,31 +4791,38 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/report/funnel/opportunity/stages/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::FunnelStagesReport>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::FunnelStagesReport> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/report/funnel/opportunity/stages/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    "/report/funnel/opportunity/stages/",
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 224usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                224usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4828,31 +4855,38 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/report/funnel/opportunity/totals/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::FunnelTotalsReport>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::FunnelTotalsReport> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/report/funnel/opportunity/totals/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    "/report/funnel/opportunity/totals/",
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 225usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                225usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4928,37 +4962,45 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/report/sent_emails/{org_id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SentEmailsReport>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SentEmailsReport> {
             let Self { client, org_id, date_end, date_start, user_id } = self;
-            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
-            let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
-            let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+                let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
+                let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/report/sent_emails/{}/", crate ::runtime::encode_path(& org_id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("date_end", &date_end))
+                        .query(
+                            &crate::runtime::QueryParam::new("date_start", &date_start),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/report/sent_emails/{}/", crate ::runtime::encode_path(& org_id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("date_end", &date_end))
-                    .query(&crate::runtime::QueryParam::new("date_start", &date_start))
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 228usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                228usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5049,41 +5091,52 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/report/statuses/lead/{org_id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::StatusChangeReport>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::StatusChangeReport> {
             let Self { client, org_id, date_end, date_start, query, smart_view_id } = self;
-            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
-            let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
-            let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
-            let query = query.map_err(crate::Error::InvalidRequest)?;
-            let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+                let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
+                let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
+                let query = query.map_err(crate::Error::InvalidRequest)?;
+                let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/report/statuses/lead/{}/", crate ::runtime::encode_path(&
+                        org_id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("date_end", &date_end))
+                        .query(
+                            &crate::runtime::QueryParam::new("date_start", &date_start),
+                        )
+                        .query(&crate::runtime::QueryParam::new("query", &query))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "smart_view_id",
+                                &smart_view_id,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/report/statuses/lead/{}/", crate ::runtime::encode_path(& org_id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("date_end", &date_end))
-                    .query(&crate::runtime::QueryParam::new("date_start", &date_start))
-                    .query(&crate::runtime::QueryParam::new("query", &query))
-                    .query(
-                        &crate::runtime::QueryParam::new("smart_view_id", &smart_view_id),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 226usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                226usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses); optional parameters are its setters, `.await` it or `.send()` it.
@@ -5189,9 +5242,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/report/statuses/opportunity/{org_id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::StatusChangeReport>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::StatusChangeReport> {
             let Self {
                 client,
                 org_id,
@@ -5201,39 +5252,52 @@ pub mod builder {
                 smart_view_id,
                 user_id,
             } = self;
-            let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
-            let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
-            let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
-            let query = query.map_err(crate::Error::InvalidRequest)?;
-            let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
-            let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
+                let date_end = date_end.map_err(crate::Error::InvalidRequest)?;
+                let date_start = date_start.map_err(crate::Error::InvalidRequest)?;
+                let query = query.map_err(crate::Error::InvalidRequest)?;
+                let smart_view_id = smart_view_id.map_err(crate::Error::InvalidRequest)?;
+                let user_id = user_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/report/statuses/opportunity/{}/", crate
+                        ::runtime::encode_path(& org_id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("date_end", &date_end))
+                        .query(
+                            &crate::runtime::QueryParam::new("date_start", &date_start),
+                        )
+                        .query(&crate::runtime::QueryParam::new("query", &query))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "smart_view_id",
+                                &smart_view_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/report/statuses/opportunity/{}/", crate ::runtime::encode_path(&
-                    org_id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("date_end", &date_end))
-                    .query(&crate::runtime::QueryParam::new("date_start", &date_start))
-                    .query(&crate::runtime::QueryParam::new("query", &query))
-                    .query(
-                        &crate::runtime::QueryParam::new("smart_view_id", &smart_view_id),
-                    )
-                    .query(&crate::runtime::QueryParam::new("user_id", &user_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 227usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                227usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
 }

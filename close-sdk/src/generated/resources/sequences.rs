@@ -2847,28 +2847,34 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/sequence/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SequenceList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceList> {
             let Self { client, limit, skip } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/sequence/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 260usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/sequence/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                260usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().create(body)`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2901,29 +2907,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/sequence/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Sequence> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/sequence/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/sequence/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 255usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                255usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().get(id)`](crate::handles::Sequences::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2978,30 +2990,40 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/sequence/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Sequence> {
             let Self { client, id, limit, skip } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sequence/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/sequence/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 258usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                258usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().update(id, body)`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3048,33 +3070,41 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/sequence/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Sequence>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Sequence> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/sequence/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sequence/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 262usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                262usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().delete(id)`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3105,24 +3135,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/sequence/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sequence/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/sequence/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 257usize, 200..=299, &build).await
+                257usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().subscriptions().list()`](crate::handles::SequencesSubscriptions::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3208,34 +3250,44 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/sequence_subscription/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SequenceSubscriptionList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscriptionList> {
             let Self { client, limit, skip, contact_id, lead_id, sequence_id } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let sequence_id = sequence_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/sequence_subscription/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(&crate::runtime::QueryParam::new("sequence_id", &sequence_id))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 261usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let sequence_id = sequence_id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/sequence_subscription/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new("sequence_id", &sequence_id),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                261usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3271,31 +3323,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/sequence_subscription/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscription> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/sequence_subscription/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/sequence_subscription/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 256usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                256usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3326,31 +3382,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/sequence_subscription/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscription> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sequence_subscription/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/sequence_subscription/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 259usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                259usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3400,38 +3462,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/sequence_subscription/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SequenceSubscription>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscription> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/sequence_subscription/{}/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sequence_subscription/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 263usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                263usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     impl<'a> SequencesList<'a> {

@@ -1448,32 +1448,38 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/saved_search/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmartViewList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmartViewList> {
             let Self { client, limit, skip, type_, type_in } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/saved_search/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("type", &type_))
-                    .query(&crate::runtime::QueryParam::new("type__in", &type_in))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 267usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/saved_search/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("type", &type_))
+                        .query(&crate::runtime::QueryParam::new("type__in", &type_in))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                267usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.smart_views().create(body)`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1506,31 +1512,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/saved_search/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmartView> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/saved_search/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/saved_search/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 264usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                264usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.smart_views().get(id)`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1561,30 +1571,37 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/saved_search/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmartView> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/saved_search/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/saved_search/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 266usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                266usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.smart_views().update(id, body)`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1631,37 +1648,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/saved_search/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmartView>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmartView> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/saved_search/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/saved_search/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 268usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                268usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.smart_views().delete(id)`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1692,26 +1714,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/saved_search/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/saved_search/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/saved_search/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 265usize, 200..=299, &build).await
+                265usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> SmartViewsList<'a> {

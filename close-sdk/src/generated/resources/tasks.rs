@@ -1778,7 +1778,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/task/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::TaskList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::TaskList> {
             let Self {
                 client,
                 fields,
@@ -1814,141 +1814,170 @@ pub mod builder {
                 organization_id,
                 view,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
-            let assigned_to = assigned_to.map_err(crate::Error::InvalidRequest)?;
-            let date = date.map_err(crate::Error::InvalidRequest)?;
-            let date_gt = date_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_gte = date_gte.map_err(crate::Error::InvalidRequest)?;
-            let date_lt = date_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_lte = date_lte.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let due_date = due_date.map_err(crate::Error::InvalidRequest)?;
-            let due_date_gt = due_date_gt.map_err(crate::Error::InvalidRequest)?;
-            let due_date_gte = due_date_gte.map_err(crate::Error::InvalidRequest)?;
-            let due_date_lt = due_date_lt.map_err(crate::Error::InvalidRequest)?;
-            let due_date_lte = due_date_lte.map_err(crate::Error::InvalidRequest)?;
-            let format = format.map_err(crate::Error::InvalidRequest)?;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let is_complete = is_complete.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let view = view.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/task/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
-                    .query(&crate::runtime::QueryParam::new("assigned_to", &assigned_to))
-                    .query(&crate::runtime::QueryParam::new("date", &date))
-                    .query(&crate::runtime::QueryParam::new("date__gt", &date_gt))
-                    .query(&crate::runtime::QueryParam::new("date__gte", &date_gte))
-                    .query(&crate::runtime::QueryParam::new("date__lt", &date_lt))
-                    .query(&crate::runtime::QueryParam::new("date__lte", &date_lte))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gt",
-                            &date_updated_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gte",
-                            &date_updated_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lt",
-                            &date_updated_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lte",
-                            &date_updated_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("due_date", &due_date))
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__gt", &due_date_gt),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__gte", &due_date_gte),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__lt", &due_date_lt),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__lte", &due_date_lte),
-                    )
-                    .query(&crate::runtime::QueryParam::new("format", &format))
-                    .query(&crate::runtime::QueryParam::new("id", &id))
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("is_complete", &is_complete))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("view", &view))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 278usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+                let assigned_to = assigned_to.map_err(crate::Error::InvalidRequest)?;
+                let date = date.map_err(crate::Error::InvalidRequest)?;
+                let date_gt = date_gt.map_err(crate::Error::InvalidRequest)?;
+                let date_gte = date_gte.map_err(crate::Error::InvalidRequest)?;
+                let date_lt = date_lt.map_err(crate::Error::InvalidRequest)?;
+                let date_lte = date_lte.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gt = date_updated_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gte = date_updated_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lt = date_updated_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lte = date_updated_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let due_date = due_date.map_err(crate::Error::InvalidRequest)?;
+                let due_date_gt = due_date_gt.map_err(crate::Error::InvalidRequest)?;
+                let due_date_gte = due_date_gte.map_err(crate::Error::InvalidRequest)?;
+                let due_date_lt = due_date_lt.map_err(crate::Error::InvalidRequest)?;
+                let due_date_lte = due_date_lte.map_err(crate::Error::InvalidRequest)?;
+                let format = format.map_err(crate::Error::InvalidRequest)?;
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let is_complete = is_complete.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let view = view.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/task/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
+                        .query(
+                            &crate::runtime::QueryParam::new("assigned_to", &assigned_to),
+                        )
+                        .query(&crate::runtime::QueryParam::new("date", &date))
+                        .query(&crate::runtime::QueryParam::new("date__gt", &date_gt))
+                        .query(&crate::runtime::QueryParam::new("date__gte", &date_gte))
+                        .query(&crate::runtime::QueryParam::new("date__lt", &date_lt))
+                        .query(&crate::runtime::QueryParam::new("date__lte", &date_lte))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gt",
+                                &date_updated_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gte",
+                                &date_updated_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lt",
+                                &date_updated_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lte",
+                                &date_updated_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("due_date", &due_date))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__gt",
+                                &due_date_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__gte",
+                                &due_date_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__lt",
+                                &due_date_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__lte",
+                                &due_date_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("format", &format))
+                        .query(&crate::runtime::QueryParam::new("id", &id))
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(
+                            &crate::runtime::QueryParam::new("is_complete", &is_complete),
+                        )
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("view", &view))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                278usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2427,9 +2456,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/task/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::BulkUpdateTasksResult>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::BulkUpdateTasksResult> {
             let Self {
                 client,
                 fields,
@@ -2464,144 +2491,171 @@ pub mod builder {
                 view,
                 body,
             } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
-            let type_ = type_.map_err(crate::Error::InvalidRequest)?;
-            let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
-            let assigned_to = assigned_to.map_err(crate::Error::InvalidRequest)?;
-            let date = date.map_err(crate::Error::InvalidRequest)?;
-            let date_gt = date_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_gte = date_gte.map_err(crate::Error::InvalidRequest)?;
-            let date_lt = date_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_lte = date_lte.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gt = date_created_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_gte = date_created_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_created_lt = date_created_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_created_lte = date_created_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gt = date_updated_gt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_gte = date_updated_gte
-                .map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lt = date_updated_lt.map_err(crate::Error::InvalidRequest)?;
-            let date_updated_lte = date_updated_lte
-                .map_err(crate::Error::InvalidRequest)?;
-            let due_date = due_date.map_err(crate::Error::InvalidRequest)?;
-            let due_date_gt = due_date_gt.map_err(crate::Error::InvalidRequest)?;
-            let due_date_gte = due_date_gte.map_err(crate::Error::InvalidRequest)?;
-            let due_date_lt = due_date_lt.map_err(crate::Error::InvalidRequest)?;
-            let due_date_lte = due_date_lte.map_err(crate::Error::InvalidRequest)?;
-            let format = format.map_err(crate::Error::InvalidRequest)?;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
-            let is_complete = is_complete.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let view = view.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/task/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+                let type_ = type_.map_err(crate::Error::InvalidRequest)?;
+                let type_in = type_in.map_err(crate::Error::InvalidRequest)?;
+                let assigned_to = assigned_to.map_err(crate::Error::InvalidRequest)?;
+                let date = date.map_err(crate::Error::InvalidRequest)?;
+                let date_gt = date_gt.map_err(crate::Error::InvalidRequest)?;
+                let date_gte = date_gte.map_err(crate::Error::InvalidRequest)?;
+                let date_lt = date_lt.map_err(crate::Error::InvalidRequest)?;
+                let date_lte = date_lte.map_err(crate::Error::InvalidRequest)?;
+                let date_created_gt = date_created_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_gte = date_created_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lt = date_created_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_created_lte = date_created_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gt = date_updated_gt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_gte = date_updated_gte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lt = date_updated_lt
+                    .map_err(crate::Error::InvalidRequest)?;
+                let date_updated_lte = date_updated_lte
+                    .map_err(crate::Error::InvalidRequest)?;
+                let due_date = due_date.map_err(crate::Error::InvalidRequest)?;
+                let due_date_gt = due_date_gt.map_err(crate::Error::InvalidRequest)?;
+                let due_date_gte = due_date_gte.map_err(crate::Error::InvalidRequest)?;
+                let due_date_lt = due_date_lt.map_err(crate::Error::InvalidRequest)?;
+                let due_date_lte = due_date_lte.map_err(crate::Error::InvalidRequest)?;
+                let format = format.map_err(crate::Error::InvalidRequest)?;
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let id_in = id_in.map_err(crate::Error::InvalidRequest)?;
+                let is_complete = is_complete.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let view = view.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/task/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                        .query(&crate::runtime::QueryParam::new("_type", &type_))
+                        .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
+                        .query(
+                            &crate::runtime::QueryParam::new("assigned_to", &assigned_to),
+                        )
+                        .query(&crate::runtime::QueryParam::new("date", &date))
+                        .query(&crate::runtime::QueryParam::new("date__gt", &date_gt))
+                        .query(&crate::runtime::QueryParam::new("date__gte", &date_gte))
+                        .query(&crate::runtime::QueryParam::new("date__lt", &date_lt))
+                        .query(&crate::runtime::QueryParam::new("date__lte", &date_lte))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gt",
+                                &date_created_gt,
                             ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
-                    .query(&crate::runtime::QueryParam::new("_type", &type_))
-                    .query(&crate::runtime::QueryParam::new("_type__in", &type_in))
-                    .query(&crate::runtime::QueryParam::new("assigned_to", &assigned_to))
-                    .query(&crate::runtime::QueryParam::new("date", &date))
-                    .query(&crate::runtime::QueryParam::new("date__gt", &date_gt))
-                    .query(&crate::runtime::QueryParam::new("date__gte", &date_gte))
-                    .query(&crate::runtime::QueryParam::new("date__lt", &date_lt))
-                    .query(&crate::runtime::QueryParam::new("date__lte", &date_lte))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gt",
-                            &date_created_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__gte",
-                            &date_created_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lt",
-                            &date_created_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_created__lte",
-                            &date_created_lte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gt",
-                            &date_updated_gt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__gte",
-                            &date_updated_gte,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lt",
-                            &date_updated_lt,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "date_updated__lte",
-                            &date_updated_lte,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("due_date", &due_date))
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__gt", &due_date_gt),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__gte", &due_date_gte),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__lt", &due_date_lt),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new("due_date__lte", &due_date_lte),
-                    )
-                    .query(&crate::runtime::QueryParam::new("format", &format))
-                    .query(&crate::runtime::QueryParam::new("id", &id))
-                    .query(&crate::runtime::QueryParam::new("id__in", &id_in))
-                    .query(&crate::runtime::QueryParam::new("is_complete", &is_complete))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("view", &view))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 274usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__gte",
+                                &date_created_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lt",
+                                &date_created_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_created__lte",
+                                &date_created_lte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gt",
+                                &date_updated_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__gte",
+                                &date_updated_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lt",
+                                &date_updated_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "date_updated__lte",
+                                &date_updated_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("due_date", &due_date))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__gt",
+                                &due_date_gt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__gte",
+                                &due_date_gte,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__lt",
+                                &due_date_lt,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "due_date__lte",
+                                &due_date_lte,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("format", &format))
+                        .query(&crate::runtime::QueryParam::new("id", &id))
+                        .query(&crate::runtime::QueryParam::new("id__in", &id_in))
+                        .query(
+                            &crate::runtime::QueryParam::new("is_complete", &is_complete),
+                        )
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("view", &view))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                274usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.tasks().create(body)`](crate::handles::Tasks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2647,33 +2701,37 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/task/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Task> {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/task/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/task/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 275usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                275usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.tasks().get(id)`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2719,30 +2777,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/task/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Task> {
             let Self { client, id, fields } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 277usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                277usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.tasks().update(id, body)`](crate::handles::Tasks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2802,37 +2866,41 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/task/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::Task>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Task> {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 279usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                279usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.tasks().delete(id)`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -2863,24 +2931,34 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/task/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/task/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 276usize, 200..=299, &build).await
+                276usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> TasksList<'a> {

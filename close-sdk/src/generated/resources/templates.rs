@@ -3623,32 +3623,40 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/email_template/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailTemplateList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplateList> {
             let Self { client, limit, skip, is_archived, is_shared } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
-            let is_shared = is_shared.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/email_template/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .query(&crate::runtime::QueryParam::new("is_archived", &is_archived))
-                    .query(&crate::runtime::QueryParam::new("is_shared", &is_shared))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 149usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let is_archived = is_archived.map_err(crate::Error::InvalidRequest)?;
+                let is_shared = is_shared.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/email_template/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .query(
+                            &crate::runtime::QueryParam::new("is_archived", &is_archived),
+                        )
+                        .query(&crate::runtime::QueryParam::new("is_shared", &is_shared))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                149usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.email_templates().create(body)`](crate::handles::EmailTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3696,33 +3704,37 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/email_template/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplate> {
             let Self { client, fields, body } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/email_template/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/email_template/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 146usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                146usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.email_templates().get(id)`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3782,40 +3794,47 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/email_template/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplate> {
             let Self { client, id, fields, include_embedded } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let include_embedded = include_embedded
-                .map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let include_embedded = include_embedded
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/email_template/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "include_embedded",
+                                &include_embedded,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/email_template/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "include_embedded",
-                            &include_embedded,
-                        ),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 148usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                148usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.email_templates().update(id, body)`](crate::handles::EmailTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3877,39 +3896,44 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/email_template/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmailTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplate> {
             let Self { client, id, fields, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/email_template/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/email_template/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 151usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                151usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.email_templates().delete(id)`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -3940,26 +3964,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/email_template/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/email_template/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/email_template/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 147usize, 200..=299, &build).await
+                147usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.email_templates().render(id)`](crate::handles::EmailTemplates::render); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4186,9 +4221,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/email_template/{id}/render/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::RenderedEmailTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::RenderedEmailTemplate> {
             let Self {
                 client,
                 id,
@@ -4206,73 +4239,86 @@ pub mod builder {
                 sender,
                 sort,
             } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let bulk_object_type = bulk_object_type
-                .map_err(crate::Error::InvalidRequest)?;
-            let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
-            let contact_preference = contact_preference
-                .map_err(crate::Error::InvalidRequest)?;
-            let email_account_id = email_account_id
-                .map_err(crate::Error::InvalidRequest)?;
-            let entry = entry.map_err(crate::Error::InvalidRequest)?;
-            let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let mode = mode.map_err(crate::Error::InvalidRequest)?;
-            let query = query.map_err(crate::Error::InvalidRequest)?;
-            let results_limit = results_limit.map_err(crate::Error::InvalidRequest)?;
-            let s_query = s_query.map_err(crate::Error::InvalidRequest)?;
-            let sender = sender.map_err(crate::Error::InvalidRequest)?;
-            let sort = sort.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let bulk_object_type = bulk_object_type
+                    .map_err(crate::Error::InvalidRequest)?;
+                let contact_id = contact_id.map_err(crate::Error::InvalidRequest)?;
+                let contact_preference = contact_preference
+                    .map_err(crate::Error::InvalidRequest)?;
+                let email_account_id = email_account_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let entry = entry.map_err(crate::Error::InvalidRequest)?;
+                let lead_id = lead_id.map_err(crate::Error::InvalidRequest)?;
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let mode = mode.map_err(crate::Error::InvalidRequest)?;
+                let query = query.map_err(crate::Error::InvalidRequest)?;
+                let results_limit = results_limit.map_err(crate::Error::InvalidRequest)?;
+                let s_query = s_query.map_err(crate::Error::InvalidRequest)?;
+                let sender = sender.map_err(crate::Error::InvalidRequest)?;
+                let sort = sort.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/email_template/{}/render/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "bulk_object_type",
+                                &bulk_object_type,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new("contact_id", &contact_id),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "contact_preference",
+                                &contact_preference,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "email_account_id",
+                                &email_account_id,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("entry", &entry))
+                        .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
+                        .query(&crate::runtime::QueryParam::new("limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("mode", &mode))
+                        .query(&crate::runtime::QueryParam::new("query", &query))
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "results_limit",
+                                &results_limit,
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("s_query", &s_query))
+                        .query(&crate::runtime::QueryParam::new("sender", &sender))
+                        .query(&crate::runtime::QueryParam::new("sort", &sort))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/email_template/{}/render/", crate ::runtime::encode_path(& id
-                    .to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "bulk_object_type",
-                            &bulk_object_type,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("contact_id", &contact_id))
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "contact_preference",
-                            &contact_preference,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "email_account_id",
-                            &email_account_id,
-                        ),
-                    )
-                    .query(&crate::runtime::QueryParam::new("entry", &entry))
-                    .query(&crate::runtime::QueryParam::new("lead_id", &lead_id))
-                    .query(&crate::runtime::QueryParam::new("limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("mode", &mode))
-                    .query(&crate::runtime::QueryParam::new("query", &query))
-                    .query(
-                        &crate::runtime::QueryParam::new("results_limit", &results_limit),
-                    )
-                    .query(&crate::runtime::QueryParam::new("s_query", &s_query))
-                    .query(&crate::runtime::QueryParam::new("sender", &sender))
-                    .query(&crate::runtime::QueryParam::new("sort", &sort))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 150usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                150usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sms_templates().list()`](crate::handles::SmsTemplates::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4313,28 +4359,34 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/sms_template/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsTemplateList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplateList> {
             let Self { client, limit, skip } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/sms_template/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 272usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/sms_template/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                272usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sms_templates().create(body)`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4367,31 +4419,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/sms_template/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplate> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/sms_template/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/sms_template/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 269usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                269usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sms_templates().get(id)`](crate::handles::SmsTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4450,46 +4506,53 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/sms_template/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplate> {
             let Self { client, id, include_attachments, include_embedded } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let include_attachments = include_attachments
-                .map_err(crate::Error::InvalidRequest)?;
-            let include_embedded = include_embedded
-                .map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let include_attachments = include_attachments
+                    .map_err(crate::Error::InvalidRequest)?;
+                let include_embedded = include_embedded
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sms_template/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "include_attachments",
+                                &include_attachments,
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "include_embedded",
+                                &include_embedded,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/sms_template/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "include_attachments",
-                            &include_attachments,
-                        ),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "include_embedded",
-                            &include_embedded,
-                        ),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 271usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                271usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sms_templates().update(id, body)`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4536,37 +4599,42 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/sms_template/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SmsTemplate>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplate> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!(
-                    "/sms_template/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sms_template/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 273usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                273usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.sms_templates().delete(id)`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -4597,26 +4665,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/sms_template/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/sms_template/{}/", crate ::runtime::encode_path(& id
+                        .to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/sms_template/{}/", crate ::runtime::encode_path(& id.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 270usize, 200..=299, &build).await
+                270usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> EmailTemplatesList<'a> {

@@ -278,27 +278,35 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/unsubscribe/email/`
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::Error,
+        ) -> crate::ResponseFuture<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
             let Self { client } = self;
-            let url = crate::runtime::url(client, "/unsubscribe/email/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 282usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let url = crate::runtime::url(client, "/unsubscribe/email/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                282usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -333,31 +341,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/unsubscribe/email/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::UnsubscribedEmail>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UnsubscribedEmail> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/unsubscribe/email/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/unsubscribe/email/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 280usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                280usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -388,27 +400,37 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/unsubscribe/email/{email_address}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, email_address } = self;
-            let email_address = email_address.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let email_address = email_address.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/unsubscribe/email/{}/", crate ::runtime::encode_path(&
+                        email_address.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!(
-                    "/unsubscribe/email/{}/", crate ::runtime::encode_path(&
-                    email_address.to_string())
-                ),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 281usize, 200..=299, &build).await
+                281usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
 }

@@ -1725,24 +1725,32 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/me/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::Me>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::Me> {
             let Self { client, fields } = self;
-            let fields = fields.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/me/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_fields", &fields))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 284usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let fields = fields.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/me/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_fields", &fields))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                284usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.users().list()`](crate::handles::Users::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1797,28 +1805,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/user/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<types::UserList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UserList> {
             let Self { client, limit, order_by, skip } = self;
-            let limit = limit.map_err(crate::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
-            let skip = skip.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/user/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&crate::runtime::QueryParam::new("_limit", &limit))
-                    .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
-                    .query(&crate::runtime::QueryParam::new("_skip", &skip))
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 285usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let limit = limit.map_err(crate::Error::InvalidRequest)?;
+                let order_by = order_by.map_err(crate::Error::InvalidRequest)?;
+                let skip = skip.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/user/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&crate::runtime::QueryParam::new("_limit", &limit))
+                        .query(&crate::runtime::QueryParam::new("_order_by", &order_by))
+                        .query(&crate::runtime::QueryParam::new("_skip", &skip))
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                285usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.users().list_availabilities()`](crate::handles::Users::list_availabilities); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1850,31 +1866,38 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/user/availability/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::UserAvailabilityList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::UserAvailabilityList> {
             let Self { client, organization_id } = self;
-            let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/user/availability/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &crate::runtime::QueryParam::new(
-                            "organization_id",
-                            &organization_id,
-                        ),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 286usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let organization_id = organization_id
+                    .map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/user/availability/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &crate::runtime::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                286usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.users().get(id)`](crate::handles::Users::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1905,28 +1928,34 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/user/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<crate::types::User>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, crate::types::User> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!("/user/{}/", crate ::runtime::encode_path(& id.to_string())),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/user/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 283usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                283usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     impl<'a> UsersList<'a> {

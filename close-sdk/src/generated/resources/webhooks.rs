@@ -1307,24 +1307,30 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/webhook/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WebhookSubscriptionList>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscriptionList> {
             let Self { client } = self;
-            let url = crate::runtime::url(client, "/webhook/")?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 290usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let url = crate::runtime::url(client, "/webhook/")?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                290usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.webhooks().create(body)`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1355,31 +1361,35 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/webhook/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscription> {
             let Self { client, body } = self;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(client, "/webhook/")?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .post(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(client, "/webhook/")?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .post(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 287usize, 200..=299, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                287usize,
+                200..=299,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.webhooks().get(id)`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1410,28 +1420,36 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/webhook/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscription> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/webhook/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .get(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/webhook/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .get(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 289usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                289usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.webhooks().update(id, body)`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1476,35 +1494,41 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/webhook/{id}/`
         #[inline]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::WebhookSubscription>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscription> {
             let Self { client, id, body } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let body = body.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
-                client,
-                &format!("/webhook/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            crate::runtime::check_body(&body)?;
-            let build = || {
-                crate::runtime::json(
-                        client
-                            .client
-                            .put(url.clone())
-                            .header(
-                                ::reqwest::header::ACCEPT,
-                                ::reqwest::header::HeaderValue::from_static(
-                                    "application/json",
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let body = body.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/webhook/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                crate::runtime::check_body(&body)?;
+                ::std::result::Result::Ok(move || {
+                    crate::runtime::json(
+                            client
+                                .client
+                                .put(url.clone())
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
                                 ),
-                            ),
-                        &body,
-                    )
-                    .build()
-            };
-            let answer = crate::runtime::send(client, 291usize, 200u16..=200u16, &build)
-                .await?;
-            crate::runtime::decode(client, answer)
+                            &body,
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
+                client,
+                291usize,
+                200u16..=200u16,
+                crate::runtime::decode,
+                build,
+            )
         }
     }
     ///The request of [`client.webhooks().delete(id)`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1535,24 +1559,36 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/webhook/{id}/`
         #[inline]
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<'a, ()> {
             let Self { client, id } = self;
-            let id = id.map_err(crate::Error::InvalidRequest)?;
-            let url = crate::runtime::url(
+            let build = (move || -> ::std::result::Result<_, crate::Error> {
+                let id = id.map_err(crate::Error::InvalidRequest)?;
+                let url = crate::runtime::url(
+                    client,
+                    &format!(
+                        "/webhook/{}/", crate ::runtime::encode_path(& id.to_string())
+                    ),
+                )?;
+                ::std::result::Result::Ok(move || {
+                    client
+                        .client
+                        .delete(url.clone())
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .build()
+                })
+            })();
+            crate::runtime::call(
                 client,
-                &format!("/webhook/{}/", crate ::runtime::encode_path(& id.to_string())),
-            )?;
-            let build = || {
-                client
-                    .client
-                    .delete(url.clone())
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-            };
-            crate::runtime::send_empty(client, 288usize, 200..=299, &build).await
+                288usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     impl<'a> WebhooksList<'a> {
