@@ -73,19 +73,30 @@ impl<T> Future for ResponseFuture<'_, T> {
     type Output = Result<ResponseValue<T>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match &mut self.get_mut().state {
-            State::Refused(error) => Poll::Ready(Err(error.take().unwrap_or_else(|| {
-                Error::InvalidRequest("the request's future was polled after it completed".into())
-            }))),
+        let this = self.get_mut();
+        let done = match &mut this.state {
+            State::Refused(error) => {
+                return Poll::Ready(Err(error.take().unwrap_or_else(|| {
+                    Error::InvalidRequest(
+                        "the request's future was polled after it completed".into(),
+                    )
+                })))
+            }
             State::Sending {
                 client,
                 call,
                 decode,
-            } => call
-                .as_mut()
-                .poll(cx)
-                .map(|answer| answer.and_then(|(answer, record)| decode(client, answer, record))),
-        }
+            } => match call.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(answer) => {
+                    answer.and_then(|(answer, record)| decode(client, answer, record))
+                }
+            },
+        };
+        // The call is over: its future is dropped now, and a later poll is an error, not a
+        // panic.
+        this.state = State::Refused(None);
+        Poll::Ready(done)
     }
 }
 
@@ -133,5 +144,38 @@ impl<T> Future for RequestFuture<'_, T> {
 impl<T> fmt::Debug for RequestFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestFuture").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn poll<T>(future: &mut ResponseFuture<'_, T>) -> Poll<Result<ResponseValue<T>, Error>> {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        Pin::new(future).poll(&mut cx)
+    }
+
+    /// A finished future polled again says so instead of panicking, refused or sent.
+    #[test]
+    fn a_finished_future_polled_again_is_an_error_not_a_panic() {
+        let mut refused: ResponseFuture<'_, ()> =
+            ResponseFuture::refused(Error::InvalidRequest("bad id".into()));
+        assert!(
+            matches!(poll(&mut refused), Poll::Ready(Err(Error::InvalidRequest(m))) if m == "bad id")
+        );
+        assert!(
+            matches!(poll(&mut refused), Poll::Ready(Err(Error::InvalidRequest(m))) if m.contains("after it completed"))
+        );
+
+        let client = Client::builder().api_key("k").build().unwrap();
+        let call: Call<'_> = Box::pin(async { Err(Error::InvalidRequest("refused".into())) });
+        let mut sent = ResponseFuture::new(&client, call, crate::runtime::empty);
+        assert!(
+            matches!(poll(&mut sent), Poll::Ready(Err(Error::InvalidRequest(m))) if m == "refused")
+        );
+        assert!(
+            matches!(poll(&mut sent), Poll::Ready(Err(Error::InvalidRequest(m))) if m.contains("after it completed"))
+        );
     }
 }
