@@ -264,7 +264,8 @@ async fn futures_dropped_unpolled_send_nothing() {
 /// `InvalidRequest` saying the future was polled after it completed), so the type means to be
 /// safe to poll again, and a hand-written combinator, `select!` in a loop without a `fuse`, or a
 /// `poll_fn` wrapper that polls it again brings the caller down. Expected: no panic (an error,
-/// or `Pending`), as for a refused request.
+/// or `Pending`), as for a refused request. Not a regression: the `async fn send()` before
+/// c4e303e panicked the same way; what is new is that the type now handles it for one state.
 #[tokio::test]
 async fn a_completed_future_polled_again_does_not_panic() {
     let lead = lead_json();
