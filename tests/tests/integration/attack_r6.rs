@@ -12,8 +12,8 @@
 //! `select!`; no secret shows in any error or in a future's Debug; an empty success is `()`.
 //! Real HTTP to loopback servers; every loop bounded in count and time.
 //!
-//! Tests documenting a defect say `DEFECT` in their doc comment; the others held and are kept
-//! as regression tests for the change.
+//! The one test that documented a defect says `DEFECT (fixed …)` in its doc comment; the others
+//! held and are kept as regression tests for the change.
 
 use std::future::{Future, IntoFuture};
 use std::panic::AssertUnwindSafe;
@@ -258,7 +258,8 @@ async fn futures_dropped_unpolled_send_nothing() {
     assert_eq!(server.requests(), 1);
 }
 
-/// DEFECT: a `ResponseFuture` (or `RequestFuture`) that completed after sending panics when it
+/// DEFECT (fixed in 3dd42bc: a finished future answers a later poll with `InvalidRequest`): a
+/// `ResponseFuture` (or `RequestFuture`) that completed after sending panicked when it
 /// is polled again: its `Sending` state polls the boxed `async move` block again, which panics
 /// with "`async fn` resumed after completion". The `Refused` state handles the same case (an
 /// `InvalidRequest` saying the future was polled after it completed), so the type means to be
