@@ -45,6 +45,7 @@ mod memberships;
 mod mock_crm;
 mod mock_edges;
 mod mock_sales;
+mod newcomer_futures;
 mod newcomer_today;
 mod oauth;
 mod oauth_cancellation;
