@@ -6,6 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use futures_core::FusedFuture;
+
 use crate::error::RetryRecord;
 use crate::transport::hooks::Answer;
 use crate::{Client, Error, ResponseValue};
@@ -25,7 +27,21 @@ pub(crate) type Decode<T> = fn(&Client, Answer, RetryRecord) -> Result<ResponseV
 /// per response type. It is `Send` and cancel-safe: dropping it mid-way drops the call, and a
 /// rate-limit permit it holds goes back. A request the SDK refuses before sending (a setter's
 /// value that does not convert, a body that fails its checks) resolves to
-/// [`Error::InvalidRequest`] on its first poll, and nothing is sent.
+/// [`Error::InvalidRequest`] on its first poll, and nothing is sent. Once resolved it is fused
+/// ([`FusedFuture`]): polled again, it stays pending and sends nothing.
+///
+/// `'a` borrows the [`Client`]. To run a request on its own task, move a clone of the client
+/// (cheap: clones share the connection pool and rate-limit state) into the task:
+///
+/// ```no_run
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let task = tokio::spawn({
+///     let client = client.clone();
+///     async move { client.users().get_me().send().await }
+/// });
+/// let me = task.await.expect("the task ran")?.into_inner();
+/// # let _ = me; Ok(()) }
+/// ```
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -42,6 +58,8 @@ pub struct ResponseFuture<'a, T> {
 enum State<'a, T> {
     /// Refused before anything was sent (taken by the first poll).
     Refused(Option<Error>),
+    /// Resolved: polled again, the future stays pending ([`FusedFuture`]).
+    Done,
     Sending {
         client: &'a Client,
         call: Call<'a>,
@@ -75,13 +93,11 @@ impl<T> Future for ResponseFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let done = match &mut this.state {
-            State::Refused(error) => {
-                return Poll::Ready(Err(error.take().unwrap_or_else(|| {
-                    Error::InvalidRequest(
-                        "the request's future was polled after it completed".into(),
-                    )
-                })))
-            }
+            State::Done => return Poll::Pending,
+            State::Refused(error) => match error.take() {
+                Some(error) => Err(error),
+                None => return Poll::Pending,
+            },
             State::Sending {
                 client,
                 call,
@@ -93,10 +109,18 @@ impl<T> Future for ResponseFuture<'_, T> {
                 }
             },
         };
-        // The call is over: its future is dropped now, and a later poll is an error, not a
-        // panic.
-        this.state = State::Refused(None);
+        // The call is over: its future is dropped now, and a later poll finds the future
+        // fused (pending, never a panic, never a second answer).
+        this.state = State::Done;
         Poll::Ready(done)
+    }
+}
+
+/// A resolved `ResponseFuture` is fused: polled again it stays pending, so `select!` in a loop
+/// and `futures`' combinators can poll it after it resolved.
+impl<T> FusedFuture for ResponseFuture<'_, T> {
+    fn is_terminated(&self) -> bool {
+        matches!(self.state, State::Done)
     }
 }
 
@@ -110,7 +134,8 @@ impl<T> fmt::Debug for ResponseFuture<'_, T> {
 /// the decoded value alone. `.send().await` gives the same call with its status and headers
 /// ([`ResponseValue`]).
 ///
-/// One type for every operation, `Send` and cancel-safe, as [`ResponseFuture`].
+/// One type for every operation, `Send`, cancel-safe and fused, and borrowing the [`Client`]
+/// (`'a`), as [`ResponseFuture`] (whose docs show how to spawn one).
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -141,6 +166,13 @@ impl<T> Future for RequestFuture<'_, T> {
     }
 }
 
+/// Fused as [`ResponseFuture`] is.
+impl<T> FusedFuture for RequestFuture<'_, T> {
+    fn is_terminated(&self) -> bool {
+        self.send.is_terminated()
+    }
+}
+
 impl<T> fmt::Debug for RequestFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestFuture").finish_non_exhaustive()
@@ -156,26 +188,29 @@ mod tests {
         Pin::new(future).poll(&mut cx)
     }
 
-    /// A finished future polled again says so instead of panicking, refused or sent.
+    /// A resolved future polled again stays pending (fused), refused or sent: no panic, no
+    /// second answer, and nothing that says a sent request was not sent.
     #[test]
-    fn a_finished_future_polled_again_is_an_error_not_a_panic() {
+    fn a_resolved_future_polled_again_is_fused() {
         let mut refused: ResponseFuture<'_, ()> =
             ResponseFuture::refused(Error::InvalidRequest("bad id".into()));
+        assert!(!refused.is_terminated());
         assert!(
             matches!(poll(&mut refused), Poll::Ready(Err(Error::InvalidRequest(m))) if m == "bad id")
         );
-        assert!(
-            matches!(poll(&mut refused), Poll::Ready(Err(Error::InvalidRequest(m))) if m.contains("after it completed"))
-        );
+        assert!(refused.is_terminated());
+        assert!(poll(&mut refused).is_pending());
 
         let client = Client::builder().api_key("k").build().unwrap();
         let call: Call<'_> = Box::pin(async { Err(Error::InvalidRequest("refused".into())) });
-        let mut sent = ResponseFuture::new(&client, call, crate::runtime::empty);
-        assert!(
-            matches!(poll(&mut sent), Poll::Ready(Err(Error::InvalidRequest(m))) if m == "refused")
-        );
-        assert!(
-            matches!(poll(&mut sent), Poll::Ready(Err(Error::InvalidRequest(m))) if m.contains("after it completed"))
-        );
+        let mut sent =
+            RequestFuture::new(ResponseFuture::new(&client, call, crate::runtime::empty));
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(matches!(
+            Pin::new(&mut sent).poll(&mut cx),
+            Poll::Ready(Err(Error::InvalidRequest(m))) if m == "refused"
+        ));
+        assert!(sent.is_terminated());
+        assert!(Pin::new(&mut sent).poll(&mut cx).is_pending());
     }
 }

@@ -209,8 +209,8 @@ async fn refused_requests_name_the_field_and_send_nothing() {
 }
 
 /// Held: `send()` and `into_future()` of a refused request return normally (the refusal is
-/// the future's, not a panic or an early error); a refused future polled twice gives an error
-/// both times and never panics.
+/// the future's, not a panic or an early error); a refused future polled again after its error
+/// stays pending (it is fused) and never panics.
 #[tokio::test]
 async fn a_refused_future_is_lazy_and_polls_again_without_panicking() {
     let server = leads_server().await;
@@ -223,14 +223,14 @@ async fn a_refused_future_is_lazy_and_polls_again_without_panicking() {
         "{first:?}"
     );
     let again = poll_once(&mut refused).expect("polling again does not panic");
-    assert!(matches!(again, Poll::Ready(Err(_))), "{again:?}");
+    assert!(matches!(again, Poll::Pending), "{again:?}");
 
     let mut refused: RequestFuture<'_, t::LeadList> =
         c.leads().list().limit(u64::MAX).into_future();
     let first = poll_once(&mut refused).expect("no panic");
     assert!(matches!(first, Poll::Ready(Err(Error::InvalidRequest(_)))));
     let again = poll_once(&mut refused).expect("polling again does not panic");
-    assert!(matches!(again, Poll::Ready(Err(_))), "{again:?}");
+    assert!(matches!(again, Poll::Pending), "{again:?}");
     assert_eq!(server.requests(), 0);
 }
 
@@ -258,7 +258,7 @@ async fn futures_dropped_unpolled_send_nothing() {
     assert_eq!(server.requests(), 1);
 }
 
-/// DEFECT (fixed in 3dd42bc: a finished future answers a later poll with `InvalidRequest`): a
+/// DEFECT (fixed: a resolved future is fused, and a later poll stays pending): a
 /// `ResponseFuture` (or `RequestFuture`) that completed after sending panicked when it
 /// is polled again: its `Sending` state polls the boxed `async move` block again, which panics
 /// with "`async fn` resumed after completion". The `Refused` state handles the same case (an

@@ -275,8 +275,14 @@ async fn a_response_future_can_live_in_a_struct_field() {
     assert!(format!("{:?}", pending.calls).contains("ResponseFuture"));
     let answer = bounded(&mut pending.calls).await.unwrap();
     assert_eq!(answer.status(), 200, "{}", pending.label);
-    // Polled again after completion: an error, not a panic.
-    assert!(bounded(&mut pending.calls).await.is_err());
+    // Polled again after completion: fused, pending, not a panic.
+    assert!(futures_util::future::FusedFuture::is_terminated(
+        &pending.calls
+    ));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(
+        std::future::Future::poll(std::pin::Pin::new(&mut pending.calls), &mut cx).is_pending()
+    );
 }
 
 /// `?` in a function returning `Box<dyn Error + Send + Sync>`, for `.await?` and `.send().await?`.
@@ -399,19 +405,23 @@ fn a_call_in_an_event_envelope_is_typed_and_written_back_unchanged() {
 }
 
 /// Did: kept a `ResponseFuture` in a struct field, awaited `&mut` of it (the request went out
-/// and answered 200), then by mistake awaited it again. Expected: an error that does not
-/// contradict what happened. Actual: `Error::InvalidRequest`, whose rustdoc says "The request
-/// was invalid and was not sent", for a request that was sent and succeeded; code that treats
-/// `InvalidRequest` as "nothing reached Close, safe to resend" would send a create twice.
+/// and answered 200), then by mistake polled it again. It answered `Error::InvalidRequest`
+/// ("invalid and was not sent") for a request that was sent and succeeded; code that treats
+/// `InvalidRequest` as safe to resend would send a create twice. Fixed: a resolved future is
+/// fused (`FusedFuture`, as `futures`' `Fuse`): polled again it stays pending, sends nothing and
+/// claims nothing.
 #[tokio::test]
 async fn newcomer_defect_polling_a_completed_future_claims_the_request_was_not_sent() {
+    use futures_util::future::FusedFuture;
     let server = recorded_close().await;
     let client = client(&server);
     let mut calls = client.activities().calls().list().send();
+    assert!(!calls.is_terminated());
     assert_eq!(bounded(&mut calls).await.unwrap().status(), 200);
-    let again = bounded(&mut calls).await.unwrap_err();
+    assert!(calls.is_terminated());
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     assert!(
-        !matches!(again, close_sdk::Error::InvalidRequest(_)),
-        "a completed (sent) request's second poll is `InvalidRequest` (documented as not sent): {again}"
+        std::future::Future::poll(std::pin::Pin::new(&mut calls), &mut cx).is_pending(),
+        "a resolved request's second poll gives no second answer"
     );
 }

@@ -563,12 +563,12 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub quality_info: ::std::option::Option<::std::string::String>,
-        ///Any value (the examples show only null).
+        ///URL of the call recording (`…/call/{id}/recording/`), `null` when there is none.
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub recording_url: ::std::option::Option<::serde_json::Value>,
+        pub recording_url: ::std::option::Option<::std::string::String>,
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -642,18 +642,18 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Any value (the examples show only null).
+        ///Length of the voicemail left, in seconds (`0` when none).
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub voicemail_duration: ::std::option::Option<::serde_json::Value>,
-        ///Any value (the examples show only null).
+        pub voicemail_duration: ::std::option::Option<i64>,
+        ///URL of the voicemail left, `null` when there is none.
         #[cfg_attr(
             feature = "schemars",
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub voicemail_url: ::std::option::Option<::serde_json::Value>,
+        pub voicemail_url: ::std::option::Option<::std::string::String>,
         ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: crate::Extra,
@@ -7998,7 +7998,7 @@ pub mod types {
                     let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let mut f30: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -8015,8 +8015,8 @@ pub mod types {
                     let mut f44: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
-                    let mut f45: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                    let mut f46: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f45: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f46: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
                     {
@@ -8472,7 +8472,7 @@ pub mod types {
                                 )?
                             }
                             "voicemail_duration" => {
-                                crate::wire::field(
+                                crate::wire::number(
                                     &mut map,
                                     &mut f45,
                                     &mut extra,
