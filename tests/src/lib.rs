@@ -19,6 +19,18 @@ pub const BASIC_AUTH: &str = "Basic dGVzdC1rZXk6";
 /// The bearer token the tests use.
 pub const TOKEN: &str = "test-token";
 
+/// Everything a caller or a log line can see of an error: its `Display`, its `Debug` and those
+/// of every error in its source chain (what a secrets test searches).
+pub fn shown<E: std::error::Error + 'static>(e: &E) -> String {
+    let mut out = format!("{e}\n{e:?}");
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(&format!("\n{s}\n{s:?}"));
+        source = s.source();
+    }
+    out
+}
+
 /// A client authenticating with [`API_KEY`] against `server`.
 pub fn api_key_client(server: &MockServer) -> Client {
     Client::builder()

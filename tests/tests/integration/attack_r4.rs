@@ -16,6 +16,7 @@ use close_sdk::prelude::*;
 use close_sdk::types as t;
 use close_sdk::RetryPolicy;
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
+use close_sdk_tests::shown;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -38,17 +39,6 @@ fn client(base: &str) -> Client {
 
 fn body<T: DeserializeOwned>(v: Value) -> T {
     serde_json::from_value(v).expect("a request body")
-}
-
-/// Everything a caller or a log line can see of an error.
-fn shown<E: std::error::Error + 'static>(e: &E) -> String {
-    let mut out = format!("{e}\n{e:?}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(&format!("\n{s}\n{s:?}"));
-        source = s.source();
-    }
-    out
 }
 
 async fn bounded<F: std::future::Future>(f: F) -> F::Output {

@@ -24,6 +24,7 @@ use close_sdk::prelude::*;
 use close_sdk::types as t;
 use close_sdk::RetryPolicy;
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply, Request};
+use close_sdk_tests::shown;
 use reqwest::Url;
 use serde_json::{json, Value};
 
@@ -63,17 +64,6 @@ fn proxied_client(base: &str, proxy: &str) -> Client {
         .build()
         .expect("reqwest client");
     builder(base).http_client(http).build().expect("client")
-}
-
-/// Everything a caller or a log line can see of an error.
-fn shown<E: std::error::Error + 'static>(e: &E) -> String {
-    let mut out = format!("{e}\n{e:?}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(&format!("\n{s}\n{s:?}"));
-        source = s.source();
-    }
-    out
 }
 
 fn base64(input: &[u8]) -> String {

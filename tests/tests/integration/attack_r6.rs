@@ -28,6 +28,7 @@ use close_sdk::types as t;
 use close_sdk::{RequestFuture, ResponseFuture, RetryPolicy};
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply, Request};
 use close_sdk_tests::resources::response_example;
+use close_sdk_tests::shown;
 use serde_json::{json, Value};
 
 /// The client's API key (long enough that a leak of any part of it is told).
@@ -97,17 +98,6 @@ async fn recording(
 async fn leads_server() -> LoopbackServer {
     let lead = lead_json();
     LoopbackServer::start(move |_| Reply::json(200, &lead)).await
-}
-
-/// Everything a caller or a log line can see of an error.
-fn shown<E: std::error::Error + 'static>(e: &E) -> String {
-    let mut out = format!("{e}\n{e:?}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(&format!("\n{s}\n{s:?}"));
-        source = s.source();
-    }
-    out
 }
 
 /// A piece of `secret` in `text`, if any: the whole, and long slices of it.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use close_sdk::prelude::*;
 use close_sdk::RetryPolicy;
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
+use close_sdk_tests::shown;
 use close_sdk_tests::API_KEY;
 
 /// The key from Close's webhook examples.
@@ -28,18 +29,6 @@ fn text_reply(status: u16, body: &str) -> Reply {
         headers: vec![("content-type".into(), "text/html".into())],
         body: body.as_bytes().to_vec(),
     }
-}
-
-/// Everything the caller (or a log line) can see of an error: `Display`, `Debug` and the
-/// `Debug` of the source chain.
-fn shown<E: std::error::Error + 'static>(e: &E) -> String {
-    let mut out = format!("{e}\n{e:?}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(&format!("\n{s}\n{s:?}"));
-        source = s.source();
-    }
-    out
 }
 
 /// Calls `webhooks_list` against a server that always gives `reply`, and returns what the

@@ -4,8 +4,8 @@
 //! (`CallActivity.date_answered`, `has_recording`, `Organization.status`, membership roles,
 //! `RoleDefinition` dates, …). Real HTTP to an httpmock server on loopback only.
 //!
-//! Tests named `newcomer_defect_*` fail on main and document what surprised the newcomer (each
-//! says what was done, what was expected and what happened).
+//! Three tests began as the newcomer's defects (each says what was done, what was expected and
+//! what happened, and how it was fixed); they pass now and guard the fixes.
 
 use std::error::Error as StdError;
 use std::future::IntoFuture;
@@ -307,7 +307,7 @@ async fn question_mark_works_in_a_boxed_error_function() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Defects.
+// The newcomer's defects, fixed in b93a8bf.
 
 /// Did: listed calls and, for the one with `has_recording: true`, read `recording_url` to
 /// download it; also read `voicemail_duration` to total voicemail seconds. Expected: the
@@ -316,9 +316,9 @@ async fn question_mark_works_in_a_boxed_error_function() {
 /// `Option<String>` (closex-call-log.json records a URL string) and `voicemail_duration` an
 /// `Option<i64>` (every recording has `0`). Actual: both are still `Option<serde_json::Value>`
 /// ("Any value (the examples show only null)"), so the newcomer needs `.as_str()` /
-/// `.as_i64()` and gets no help from the type.
+/// `.as_i64()` and gets no help from the type. Fixed: typed in the overlay from the recordings.
 #[test]
-fn newcomer_defect_recorded_call_members_still_typed_as_any_value() {
+fn recorded_call_members_are_typed_not_any_value() {
     let call: CallActivity = serde_json::from_str(&corpus_text(CALLS[3])).unwrap();
     assert_eq!(
         std::any::type_name_of_val(&call.recording_url),
@@ -362,9 +362,10 @@ fn email_lower_and_is_shared_are_fields() {
 /// `RequestFuture<'a, T>` borrow the client. Expected: their rustdoc (or GUIDE's paragraph on
 /// them) says what `'a` is and how to spawn one (move a clone of the client into an
 /// `async move` block), as the working test above does. Actual: neither says what `'a` borrows,
-/// nor mentions spawning; only GUIDE's diagram says the client is "cheap to clone".
+/// nor mentions spawning; only GUIDE's diagram says the client is "cheap to clone". Fixed:
+/// `ResponseFuture`'s rustdoc says `'a` borrows the client and shows the spawn.
 #[test]
-fn newcomer_defect_future_docs_do_not_say_what_the_lifetime_borrows_or_how_to_spawn() {
+fn the_futures_docs_say_what_the_lifetime_borrows_and_how_to_spawn() {
     let docs = include_str!("../../../close-sdk/src/api/request_future.rs");
     let guide = include_str!("../../../GUIDE.md");
     let about_futures: String = docs
@@ -411,7 +412,7 @@ fn a_call_in_an_event_envelope_is_typed_and_written_back_unchanged() {
 /// fused (`FusedFuture`, as `futures`' `Fuse`): polled again it stays pending, sends nothing and
 /// claims nothing.
 #[tokio::test]
-async fn newcomer_defect_polling_a_completed_future_claims_the_request_was_not_sent() {
+async fn a_resolved_future_polled_again_stays_pending_and_claims_nothing() {
     use futures_util::future::FusedFuture;
     let server = recorded_close().await;
     let client = client(&server);

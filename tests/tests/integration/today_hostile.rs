@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use close_sdk::prelude::*;
 use close_sdk::RetryPolicy;
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
+use close_sdk_tests::shown;
 use serde_json::json;
 
 /// A key long enough for the redaction's search (short values are not searched).
@@ -33,17 +34,6 @@ fn client(base: &str) -> Client {
         .build()
         .expect("client")
         .with_retry_policy(RetryPolicy::none())
-}
-
-/// Everything a caller or a log line can see of an error.
-fn shown<E: std::error::Error + 'static>(e: &E) -> String {
-    let mut out = format!("{e}\n{e:?}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(&format!("\n{s}\n{s:?}"));
-        source = s.source();
-    }
-    out
 }
 
 async fn bounded<F: std::future::Future>(f: F) -> F::Output {
