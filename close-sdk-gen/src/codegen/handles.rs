@@ -293,25 +293,11 @@ impl VisitMut for Rename<'_> {
 
 /// The `T` of `crate::ResponseFuture<'a, T>`, what a rewritten `send()` returns.
 fn success_type(ret: &syn::ReturnType) -> Option<syn::Type> {
-    fn first_arg(ty: &syn::Type, name: &str) -> Option<syn::Type> {
-        let syn::Type::Path(p) = ty else { return None };
-        let last = p.path.segments.last()?;
-        if last.ident != name {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
-            return None;
-        };
-        a.args.iter().find_map(|g| match g {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-    }
     let syn::ReturnType::Type(_, ty) = ret else {
         return None;
     };
     // `send()` returns `crate::ResponseFuture<'a, T>` (close-sdk-gen's `one_door`).
-    first_arg(ty, "ResponseFuture")
+    crate::codegen::syntax::generic_inner(ty, "ResponseFuture")
 }
 
 /// The builders of one resource part, by operationId.

@@ -398,29 +398,11 @@ pub fn one_door(file: &mut syn::File, index: &BTreeMap<String, usize>) -> Result
 /// `-> Result<ResponseValue<T>, Error<E>>` becomes `-> crate::ResponseFuture<'a, T>`, or `None`
 /// for another return type.
 fn future_type(output: &syn::ReturnType) -> Option<syn::ReturnType> {
+    use crate::codegen::syntax::generic_inner;
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let syn::Type::Path(p) = ty.as_ref() else {
-        return None;
-    };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let Some(syn::GenericArgument::Type(syn::Type::Path(value))) = args.args.first() else {
-        return None;
-    };
-    let value = value.path.segments.last()?;
-    if last.ident != "Result" || value.ident != "ResponseValue" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(inner) = &value.arguments else {
-        return None;
-    };
-    let Some(syn::GenericArgument::Type(t)) = inner.args.first() else {
-        return None;
-    };
+    let t = generic_inner(&generic_inner(ty, "Result")?, "ResponseValue")?;
     Some(syn::parse_quote!(-> crate::ResponseFuture<'a, #t>))
 }
 

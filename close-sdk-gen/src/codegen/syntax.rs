@@ -26,7 +26,8 @@ pub fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
     generic_inner(ty, "Option")
 }
 
-/// `T` of `Name<T>` (the last path segment named `name`, its first type argument).
+/// `T` of `Name<T>` or `Name<'a, T>` (the last path segment named `name`, its first type
+/// argument; lifetimes are passed over).
 pub fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
@@ -36,8 +37,8 @@ pub fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    match args.args.first()? {
+    args.args.iter().find_map(|a| match a {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
-    }
+    })
 }

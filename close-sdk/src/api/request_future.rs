@@ -56,8 +56,8 @@ pub struct ResponseFuture<'a, T> {
 }
 
 enum State<'a, T> {
-    /// Refused before anything was sent (taken by the first poll).
-    Refused(Option<Error>),
+    /// Refused before anything was sent: the first poll's answer.
+    Refused(Error),
     /// Resolved: polled again, the future stays pending ([`FusedFuture`]).
     Done,
     Sending {
@@ -82,7 +82,7 @@ impl<'a, T> ResponseFuture<'a, T> {
     /// A request refused before anything was sent: resolves to `error`.
     pub(crate) fn refused(error: Error) -> Self {
         ResponseFuture {
-            state: State::Refused(Some(error)),
+            state: State::Refused(error),
         }
     }
 }
@@ -93,11 +93,6 @@ impl<T> Future for ResponseFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let done = match &mut this.state {
-            State::Done => return Poll::Pending,
-            State::Refused(error) => match error.take() {
-                Some(error) => Err(error),
-                None => return Poll::Pending,
-            },
             State::Sending {
                 client,
                 call,
@@ -108,6 +103,12 @@ impl<T> Future for ResponseFuture<'_, T> {
                     answer.and_then(|(answer, record)| decode(client, answer, record))
                 }
             },
+            State::Refused(_) | State::Done => {
+                match std::mem::replace(&mut this.state, State::Done) {
+                    State::Refused(error) => Err(error),
+                    _ => return Poll::Pending,
+                }
+            }
         };
         // The call is over: its future is dropped now, and a later poll finds the future
         // fused (pending, never a panic, never a second answer).
