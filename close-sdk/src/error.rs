@@ -445,6 +445,17 @@ impl schemars::JsonSchema for ErrorBody {
 }
 
 impl Error {
+    /// The same refusal again, for a cloned [`crate::Request`] refused before sending (every
+    /// such refusal carries only its message); any other error is told by its message.
+    pub(crate) fn reissued(&self) -> Self {
+        match self {
+            Error::InvalidRequest(m) => Error::InvalidRequest(m.clone()),
+            Error::Config(m) => Error::Config(m.clone()),
+            Error::Auth(m) => Error::Auth(m.clone()),
+            other => Error::InvalidRequest(other.to_string()),
+        }
+    }
+
     /// A success body that did not decode (kept cut to a bounded length): the body and the
     /// decoder's message both redacted ([`crate::redact`]).
     pub(crate) fn decode(body: &[u8], source: serde_json::Error) -> Self {

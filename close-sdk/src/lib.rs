@@ -198,7 +198,7 @@ pub use self::provisioning::ProvisioningExt;
 #[cfg(feature = "memberships")]
 pub use api::provisioning;
 pub use api::raw::RawRequest;
-pub use api::request_future::{RequestFuture, ResponseFuture};
+pub use api::request_future::{Request, RequestFuture, ResponseFuture};
 #[cfg(feature = "roles")]
 pub use api::roles::{RoleCatalog, RolesExt};
 #[cfg(feature = "tasks")]

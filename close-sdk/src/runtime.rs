@@ -9,7 +9,7 @@ use std::ops::RangeInclusive;
 
 pub(crate) use crate::api::pagination::PagePrint;
 use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
-use crate::api::request_future::{Call, Decode};
+use crate::api::request_future::{Build, Call, Decode};
 use crate::error::RetryRecord;
 use crate::transport::hooks::Answer;
 use crate::{Client, ClientContext, Error, ResponseFuture, ResponseValue};
@@ -46,20 +46,38 @@ where
     match build {
         Ok(build) => ResponseFuture::new(
             client,
-            sent(client, index, success, Box::new(build)),
+            sent(client, index, success, std::sync::Arc::new(build)),
             decode,
         ),
         Err(e) => ResponseFuture::refused(e),
     }
 }
 
-/// [`call`]'s future, which is not generic: the request path of every operation.
-#[allow(dead_code)] // unused only in a build with no resource feature
-fn sent<'a>(
+/// [`call`] as a [`crate::Request`], not sent yet: what a handle method returns for an
+/// operation with no optional parameters (its request type is the one generic `Request`, not a
+/// builder of its own).
+#[allow(dead_code)] // unused only in a build with no such operation
+#[inline]
+pub(crate) fn request<'a, T, F>(
     client: &'a Client,
     index: usize,
     success: RangeInclusive<u16>,
-    build: Box<dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a>,
+    decode: Decode<T>,
+    build: Result<F, Error>,
+) -> crate::Request<'a, T>
+where
+    F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a,
+{
+    crate::Request::new(client, index, success, decode, build)
+}
+
+/// [`call`]'s future, which is not generic: the request path of every operation.
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) fn sent<'a>(
+    client: &'a Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    build: std::sync::Arc<Build<'a>>,
 ) -> Call<'a> {
     Box::pin(
         async move { crate::transport::hooks::send_checked(client, index, success, &*build).await },

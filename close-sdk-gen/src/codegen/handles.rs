@@ -13,7 +13,12 @@
 //!   each handed to progenitor's setter with the setter's own bounds (read from the builder with
 //!   syn), returning the builder so optional parameters stay setters;
 //! - `IntoFuture` for every builder: `.await` sends it and returns `Result<T, close_sdk::Error>`
-//!   through `crate::runtime::value` (status and headers stay reachable through `.send()`).
+//!   through `crate::runtime::value` (status and headers stay reachable through `.send()`);
+//! - an operation whose builder would have no setter left (every parameter is an argument) and
+//!   no `.paginate()` returns the one generic `close_sdk::Request<'a, T>` instead of its builder
+//!   ([`Plan::rewrite_builders`]): a request type with nothing to set was a documentation page
+//!   and an `IntoFuture` impl per operation for nothing. progenitor's builder stays, hidden,
+//!   for code written against it.
 //!
 //! The body is an argument whenever an operation has one: Close's document marks none of its 109
 //! request bodies `required`, yet progenitor's builders always send one, and a create or update
@@ -257,6 +262,8 @@ struct Builder {
     name: String,
     setters: BTreeMap<String, Setter>,
     output: syn::Type,
+    /// Whether it has a `.paginate()`.
+    paginated: bool,
 }
 
 /// Rewrites the builder module's relative paths for use anywhere in the crate:
@@ -348,8 +355,10 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
         };
         let mut setters = BTreeMap::new();
         let mut output = None;
+        let mut paginated = false;
         for it in imps.iter().flat_map(|imp| &imp.items) {
             let syn::ImplItem::Fn(f) = it else { continue };
+            paginated |= f.sig.ident == "paginate";
             if f.sig.ident == "send" {
                 output = success_type(&f.sig.output);
                 continue;
@@ -374,6 +383,7 @@ fn builders_of(source: &str) -> Result<BTreeMap<String, Builder>> {
                 name,
                 setters,
                 output,
+                paginated,
             },
         );
     }
@@ -488,6 +498,9 @@ struct Method {
     builder: String,
     args: Vec<Arg>,
     output: syn::Type,
+    /// Whether it returns the generic `crate::Request` (every parameter is an argument, no
+    /// `.paginate()`), not its builder.
+    plain: bool,
 }
 
 fn pascal(s: &str) -> String {
@@ -602,6 +615,7 @@ pub fn plan(parts: &[PartOutput], spec: &Value) -> Result<Plan> {
             });
         }
         let place = places[&op.id].clone();
+        let plain = !b.paginated && b.setters.keys().all(|s| args.iter().any(|a| &a.name == s));
         methods.insert(
             op.id.clone(),
             Method {
@@ -614,6 +628,7 @@ pub fn plan(parts: &[PartOutput], spec: &Value) -> Result<Plan> {
                 builder: b.name.clone(),
                 args,
                 output: b.output.clone(),
+                plain,
             },
         );
     }
@@ -764,6 +779,110 @@ impl Plan {
         Ok(())
     }
 
+    /// Hides the builder of every plain operation ([`Method::plain`]), whose handle method
+    /// returns the one generic `crate::Request` instead: in its part's source, `builder::X` is
+    /// `#[doc(hidden)]` (no page of its own: it has nothing to set), gets
+    /// `request() -> crate::Request<'a, T>` (the body its `send()` had, through
+    /// `crate::runtime::request`), and its `send()` becomes `self.request().send()`. The builder
+    /// and `Client::{id}()` stay, so code written against them keeps compiling.
+    pub fn rewrite_builders(&self, parts: &mut [PartOutput]) -> Result<()> {
+        for p in parts.iter_mut() {
+            if !matches!(p.part.kind, PartKind::Resource(_)) {
+                continue;
+            }
+            let plain: BTreeMap<String, &Method> = p
+                .operations
+                .iter()
+                .filter_map(|op| self.methods.get(&op.id))
+                .filter(|m| m.plain)
+                .map(|m| (m.builder.clone(), m))
+                .collect();
+            if plain.is_empty() {
+                continue;
+            }
+            let mut file = syn::parse_file(&p.source)
+                .with_context(|| format!("parsing part `{}`", p.part.module))?;
+            let mut hidden = BTreeSet::new();
+            let mut requests = BTreeSet::new();
+            for item in &mut file.items {
+                let syn::Item::Mod(m) = item else { continue };
+                if m.ident != "builder" {
+                    continue;
+                }
+                let Some((_, items)) = &mut m.content else {
+                    continue;
+                };
+                for it in items.iter_mut() {
+                    match it {
+                        syn::Item::Struct(st) if plain.contains_key(&st.ident.to_string()) => {
+                            st.attrs.retain(|a| !a.path().is_ident("doc"));
+                            st.attrs.insert(0, syn::parse_quote!(#[doc(hidden)]));
+                            hidden.insert(st.ident.to_string());
+                        }
+                        syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                            let syn::Type::Path(tp) = &*imp.self_ty else {
+                                continue;
+                            };
+                            let Some(last) = tp.path.segments.last() else {
+                                continue;
+                            };
+                            let name = last.ident.to_string();
+                            let Some(m) = plain.get(&name) else { continue };
+                            let mut request = None;
+                            for f in imp.items.iter_mut() {
+                                let syn::ImplItem::Fn(f) = f else { continue };
+                                if f.sig.ident != "send" {
+                                    continue;
+                                }
+                                let mut r = f.clone();
+                                r.sig.ident = syn::parse_quote!(request);
+                                let out = &m.output;
+                                r.sig.output = syn::parse_quote!(-> crate::Request<'a, #out>);
+                                r.attrs.retain(|a| !a.path().is_ident("doc"));
+                                r.attrs.insert(
+                                    0,
+                                    syn::parse_quote!(#[doc = "The request, not sent yet (what the handle method returns)."]),
+                                );
+                                let mut to = ToRequest(0);
+                                to.visit_block_mut(&mut r.block);
+                                if to.0 != 1 {
+                                    bail!(
+                                        "part `{}`: `builder::{name}::send()` calls `crate::runtime::call` {} times, expected once",
+                                        p.part.module,
+                                        to.0
+                                    );
+                                }
+                                f.block = syn::parse_quote!({ self.request().send() });
+                                request = Some(r);
+                            }
+                            let Some(r) = request else {
+                                bail!(
+                                    "part `{}`: `builder::{name}` has no `send()`",
+                                    p.part.module
+                                );
+                            };
+                            imp.items.push(syn::ImplItem::Fn(r));
+                            requests.insert(name);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let missing: Vec<&String> = plain
+                .keys()
+                .filter(|b| !hidden.contains(*b) || !requests.contains(*b))
+                .collect();
+            if !missing.is_empty() {
+                bail!(
+                    "part `{}`: no builder struct or `send()` for {missing:?}",
+                    p.part.module
+                );
+            }
+            p.source = crate::codegen::progenitor::unparse(&file);
+        }
+        Ok(())
+    }
+
     /// Where an operation lives, if it is in the plan.
     pub fn place(&self, id: &str) -> Option<&Place> {
         self.methods.get(id).map(|m| &m.place)
@@ -874,7 +993,8 @@ impl Plan {
              //! Each handle borrows the [`Client`](crate::Client) and has one method per operation of its\n\
              //! resource, named by its verb (`list`, `get`, `create`, `update`, `delete`, …). The\n\
              //! operation's required parameters are the method's arguments; it returns the request's\n\
-             //! builder (in [`builder`](crate::builder)), where the optional parameters are setters.\n\
+             //! builder (in [`builder`](crate::builder)), where the optional parameters are setters,\n\
+             //! or, for an operation with none, the one generic [`Request`](crate::Request).\n\
              //! `.await` on a request sends it and returns `Result<T, close_sdk::Error>`; its `.send()`\n\
              //! returns the [`ResponseValue`](crate::ResponseValue) with the status and headers.\n\
              //!\n\
@@ -908,7 +1028,7 @@ impl Plan {
         for (h, e) in self.handles() {
             s.push_str(&self.handle_source(h, e)?);
         }
-        for m in self.methods.values() {
+        for m in self.methods.values().filter(|m| !m.plain) {
             s.push_str(&format!(
                 "#[cfg(feature = {feature:?})]\n\
                  impl<'a> ::std::future::IntoFuture for crate::builder::{b}<'a> {{\n\
@@ -1007,6 +1127,11 @@ impl Plan {
             let mut preds = Vec::new();
             let mut params = Vec::new();
             let mut call = format!("self.client.{}()", m.id);
+            let returns = if m.plain {
+                format!("crate::Request<'a, {}>", tokens(&m.output))
+            } else {
+                format!("crate::builder::{}<'a>", m.builder)
+            };
             for a in &m.args {
                 generics.push(a.generic.to_string());
                 if let Some(w) = &a.generics.where_clause {
@@ -1055,12 +1180,19 @@ impl Plan {
                         .join(", ")
                 )
             };
+            let returns_doc = if m.plain {
+                "Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`\n/// it for the status and headers too.".to_string()
+            } else {
+                format!("Returns the request ([`{b}`](crate::builder::{b})): set its optional\n/// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.", b = m.builder)
+            };
+            if m.plain {
+                call.push_str(".request()");
+            }
             s.push_str(&format!(
-                "/// `{http} {path}`{summary}.\n///\n/// Operation `{id}`.{args_doc} Returns the request ([`{b}`](crate::builder::{b})): set its optional\n/// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.\n{gate}pub fn {method}{generics}(self{comma}{params}) -> crate::builder::{b}<'a> {where_} {{\n{call}\n}}\n",
+                "/// `{http} {path}`{summary}.\n///\n/// Operation `{id}`.{args_doc} {returns_doc}\n{gate}pub fn {method}{generics}(self{comma}{params}) -> {returns} {where_} {{\n{call}\n}}\n",
                 http = m.http,
                 path = m.path,
                 id = m.id,
-                b = m.builder,
                 method = m.place.method,
                 comma = if params.is_empty() { "" } else { ", " },
                 params = params.join(", "),
@@ -1068,6 +1200,21 @@ impl Plan {
         }
         s.push_str("}\n\n");
         Ok(s)
+    }
+}
+
+/// `crate::runtime::call` → `crate::runtime::request`, counting the calls rewritten.
+struct ToRequest(usize);
+impl VisitMut for ToRequest {
+    fn visit_path_mut(&mut self, p: &mut syn::Path) {
+        let names: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        if names == ["crate", "runtime", "call"] {
+            if let Some(last) = p.segments.last_mut() {
+                last.ident = syn::parse_quote!(request);
+                self.0 += 1;
+            }
+        }
+        syn::visit_mut::visit_path_mut(self, p);
     }
 }
 

@@ -887,6 +887,7 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
     let mut parts = generate_parts(spec)?;
     let plan = crate::codegen::handles::plan(&parts, spec)?;
     plan.rewrite_builder_docs(&mut parts)?;
+    plan.rewrite_builders(&mut parts)?;
     let dir = PathBuf::from(GENERATED_DIR);
     let shared: Vec<&PartOutput> = parts
         .iter()

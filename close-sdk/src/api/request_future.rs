@@ -1,9 +1,11 @@
-//! The futures of a generated request: [`ResponseFuture`] (`send()`) and [`RequestFuture`]
-//! (`.await`).
+//! A generated request and its futures: [`Request`] (what a handle method with no optional
+//! parameters returns), [`ResponseFuture`] (`send()`) and [`RequestFuture`] (`.await`).
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::ops::RangeInclusive;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::FusedFuture;
@@ -19,6 +21,123 @@ pub(crate) type Call<'a> =
 
 /// How an operation's success answer becomes its value (decoded as `T`, or `()`).
 pub(crate) type Decode<T> = fn(&Client, Answer, RetryRecord) -> Result<ResponseValue<T>, Error>;
+
+/// Builds one attempt's HTTP request (called again for each retry).
+pub(crate) type Build<'a> = dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a;
+
+/// A request to Close, checked and ready to send: what a handle method returns when the
+/// operation has no optional parameters (`client.leads().get(id)`,
+/// `client.leads().delete(id)`, …). `.await` it for the value, or `.send()` it for the value
+/// with its status and headers.
+///
+/// Nothing is sent until it is awaited. One type for every such operation (`T` is what Close
+/// answers with); a request the SDK refused (a value that does not convert, a body that fails
+/// its checks) resolves to that error when awaited, and nothing is sent. It can be cloned and
+/// sent again; its `Debug` names the operation and nothing else. `'a` borrows the [`Client`]
+/// (see [`ResponseFuture`] to run one on its own task).
+///
+/// ```no_run
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let request: close_sdk::Request<'_, close_sdk::types::RoleDefinition> =
+///     client.roles().get("role_1");
+/// assert_eq!(request.operation_id(), "roles_get");
+/// let role = request.clone().await?;
+/// let answer = request.send().await?; // the same call, with status and headers
+/// println!("{:?} {}", role.name, answer.status());
+/// # Ok(()) }
+/// ```
+#[must_use = "a request is sent only when it is awaited"]
+pub struct Request<'a, T> {
+    client: &'a Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    decode: Decode<T>,
+    build: Result<Arc<Build<'a>>, Arc<Error>>,
+}
+
+impl<'a, T> Request<'a, T> {
+    /// The request of the operation at `index` of the generated table: sent with `build`'s
+    /// requests, its answer the value by `decode` when its status is in `success`; `build` is
+    /// why the request was refused when it is an error (nothing is sent).
+    pub(crate) fn new<F>(
+        client: &'a Client,
+        index: usize,
+        success: RangeInclusive<u16>,
+        decode: Decode<T>,
+        build: Result<F, Error>,
+    ) -> Self
+    where
+        F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a,
+    {
+        let build = match build {
+            Ok(build) => Ok(Arc::new(build) as Arc<Build<'a>>),
+            Err(e) => Err(Arc::new(e)),
+        };
+        Request {
+            client,
+            index,
+            success,
+            decode,
+            build,
+        }
+    }
+
+    /// The operationId in Close's document of the operation this request calls
+    /// (`"leads_get"`).
+    pub fn operation_id(&self) -> &'static str {
+        crate::generated::operations::OPERATIONS
+            .get(self.index)
+            .map_or("", |op| op.id)
+    }
+
+    /// Sends the request: the value with its status and headers ([`ResponseValue`]).
+    #[inline]
+    pub fn send(self) -> ResponseFuture<'a, T> {
+        match self.build {
+            Ok(build) => ResponseFuture::new(
+                self.client,
+                crate::runtime::sent(self.client, self.index, self.success, build),
+                self.decode,
+            ),
+            Err(e) => ResponseFuture::refused(Arc::try_unwrap(e).unwrap_or_else(|e| e.reissued())),
+        }
+    }
+}
+
+impl<'a, T> IntoFuture for Request<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = RequestFuture<'a, T>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        RequestFuture::new(self.send())
+    }
+}
+
+impl<T> Clone for Request<'_, T> {
+    fn clone(&self) -> Self {
+        Request {
+            client: self.client,
+            index: self.index,
+            success: self.success.clone(),
+            decode: self.decode,
+            build: self.build.clone(),
+        }
+    }
+}
+
+/// Names the operation only: the request's values, its body and the client's credentials are
+/// not shown.
+impl<T> fmt::Debug for Request<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Request");
+        d.field("operation", &self.operation_id());
+        if self.build.is_err() {
+            d.field("refused", &true);
+        }
+        d.finish_non_exhaustive()
+    }
+}
 
 /// What a generated request's `send()` returns: the request sent through the client's request
 /// path, resolving to the decoded value with its status and headers ([`ResponseValue`]).

@@ -8,7 +8,8 @@
 //! Each handle borrows the [`Client`](crate::Client) and has one method per operation of its
 //! resource, named by its verb (`list`, `get`, `create`, `update`, `delete`, …). The
 //! operation's required parameters are the method's arguments; it returns the request's
-//! builder (in [`builder`](crate::builder)), where the optional parameters are setters.
+//! builder (in [`builder`](crate::builder)), where the optional parameters are setters,
+//! or, for an operation with none, the one generic [`Request`](crate::Request).
 //! `.await` on a request sends it and returns `Result<T, close_sdk::Error>`; its `.send()`
 //! returns the [`ResponseValue`](crate::ResponseValue) with the status and headers.
 //!
@@ -493,36 +494,39 @@ impl ::std::fmt::Debug for ActivitiesCalls<'_> {
 impl<'a> ActivitiesCalls<'a> {
     /// `POST /activity/call/`: Log an external Call activity.
     ///
-    /// Operation `activities_calls_create`. Arguments: `body`. Returns the request ([`ActivitiesCallsCreate`](crate::builder::ActivitiesCallsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::ActivitiesCallsCreate<'a>
+    /// Operation `activities_calls_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::CallActivity>
     where
         Body: std::convert::TryInto<crate::types::CreateCallActivity>,
         <Body as std::convert::TryInto<
             crate::types::CreateCallActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_calls_create().body(body)
+        self.client.activities_calls_create().body(body).request()
     }
     /// `DELETE /activity/call/{id}/`: Delete a Call activity.
     ///
-    /// Operation `activities_calls_delete`. Arguments: `id`. Returns the request ([`ActivitiesCallsDelete`](crate::builder::ActivitiesCallsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesCallsDelete<'a>
+    /// Operation `activities_calls_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_calls_delete().id(id)
+        self.client.activities_calls_delete().id(id).request()
     }
     /// `GET /activity/call/{id}/`: Get a single Call activity.
     ///
-    /// Operation `activities_calls_get`. Arguments: `id`. Returns the request ([`ActivitiesCallsGet`](crate::builder::ActivitiesCallsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesCallsGet<'a>
+    /// Operation `activities_calls_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CallActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_calls_get().id(id)
+        self.client.activities_calls_get().id(id).request()
     }
     /// `GET /activity/call/`: List or filter all Call activities.
     ///
@@ -533,13 +537,13 @@ impl<'a> ActivitiesCalls<'a> {
     }
     /// `PUT /activity/call/{id}/`: Update a Call activity.
     ///
-    /// Operation `activities_calls_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesCallsUpdate`](crate::builder::ActivitiesCallsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_calls_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesCallsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CallActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCallActivity>,
@@ -547,7 +551,7 @@ impl<'a> ActivitiesCalls<'a> {
             crate::types::UpdateCallActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_calls_update().id(id).body(body)
+        self.client.activities_calls_update().id(id).body(body).request()
     }
 }
 /// Creation activities (a lead or contact was created).
@@ -577,13 +581,13 @@ impl ::std::fmt::Debug for ActivitiesCreations<'_> {
 impl<'a> ActivitiesCreations<'a> {
     /// `GET /activity/created/{id}/`: Get a single Created activity.
     ///
-    /// Operation `activities_creations_get`. Arguments: `id`. Returns the request ([`ActivitiesCreationsGet`](crate::builder::ActivitiesCreationsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesCreationsGet<'a>
+    /// Operation `activities_creations_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CreatedActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_creations_get().id(id)
+        self.client.activities_creations_get().id(id).request()
     }
     /// `GET /activity/created/`: List or filter all Created activities.
     ///
@@ -620,42 +624,39 @@ impl ::std::fmt::Debug for ActivitiesCustom<'_> {
 impl<'a> ActivitiesCustom<'a> {
     /// `POST /activity/custom/`: Create a new Custom Activity instance.
     ///
-    /// Operation `activities_custom_activities_create`. Arguments: `body`. Returns the request ([`ActivitiesCustomActivitiesCreate`](crate::builder::ActivitiesCustomActivitiesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_custom_activities_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ActivitiesCustomActivitiesCreate<'a>
+    ) -> crate::Request<'a, crate::types::CustomActivity>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomActivity>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_custom_activities_create().body(body)
+        self.client.activities_custom_activities_create().body(body).request()
     }
     /// `DELETE /activity/custom/{id}/`: Delete a Custom Activity instance.
     ///
-    /// Operation `activities_custom_activities_delete`. Arguments: `id`. Returns the request ([`ActivitiesCustomActivitiesDelete`](crate::builder::ActivitiesCustomActivitiesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(
-        self,
-        id: Id,
-    ) -> crate::builder::ActivitiesCustomActivitiesDelete<'a>
+    /// Operation `activities_custom_activities_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_custom_activities_delete().id(id)
+        self.client.activities_custom_activities_delete().id(id).request()
     }
     /// `GET /activity/custom/{id}/`: Get a single Custom Activity instance.
     ///
-    /// Operation `activities_custom_activities_get`. Arguments: `id`. Returns the request ([`ActivitiesCustomActivitiesGet`](crate::builder::ActivitiesCustomActivitiesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesCustomActivitiesGet<'a>
+    /// Operation `activities_custom_activities_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CustomActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_custom_activities_get().id(id)
+        self.client.activities_custom_activities_get().id(id).request()
     }
     /// `GET /activity/custom/`: List or filter all Custom Activity instances.
     ///
@@ -666,13 +667,13 @@ impl<'a> ActivitiesCustom<'a> {
     }
     /// `PUT /activity/custom/{id}/`: Updating a Custom Activity instance.
     ///
-    /// Operation `activities_custom_activities_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesCustomActivitiesUpdate`](crate::builder::ActivitiesCustomActivitiesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_custom_activities_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesCustomActivitiesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomActivity>,
@@ -680,7 +681,7 @@ impl<'a> ActivitiesCustom<'a> {
             crate::types::UpdateCustomActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_custom_activities_update().id(id).body(body)
+        self.client.activities_custom_activities_update().id(id).body(body).request()
     }
 }
 /// Email thread activities.
@@ -710,23 +711,23 @@ impl ::std::fmt::Debug for ActivitiesEmailThreads<'_> {
 impl<'a> ActivitiesEmailThreads<'a> {
     /// `DELETE /activity/emailthread/{id}/`: Delete an EmailThread activity.
     ///
-    /// Operation `activities_email_threads_delete`. Arguments: `id`. Returns the request ([`ActivitiesEmailThreadsDelete`](crate::builder::ActivitiesEmailThreadsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesEmailThreadsDelete<'a>
+    /// Operation `activities_email_threads_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_email_threads_delete().id(id)
+        self.client.activities_email_threads_delete().id(id).request()
     }
     /// `GET /activity/emailthread/{id}/`: Get a single EmailThread activity.
     ///
-    /// Operation `activities_email_threads_get`. Arguments: `id`. Returns the request ([`ActivitiesEmailThreadsGet`](crate::builder::ActivitiesEmailThreadsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesEmailThreadsGet<'a>
+    /// Operation `activities_email_threads_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::EmailThreadActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_email_threads_get().id(id)
+        self.client.activities_email_threads_get().id(id).request()
     }
     /// `GET /activity/emailthread/`: List or filter all EmailThread activities.
     ///
@@ -763,36 +764,39 @@ impl ::std::fmt::Debug for ActivitiesEmails<'_> {
 impl<'a> ActivitiesEmails<'a> {
     /// `POST /activity/email/`: Create an Email activity.
     ///
-    /// Operation `activities_emails_create`. Arguments: `body`. Returns the request ([`ActivitiesEmailsCreate`](crate::builder::ActivitiesEmailsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::ActivitiesEmailsCreate<'a>
+    /// Operation `activities_emails_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::EmailActivity>
     where
         Body: std::convert::TryInto<crate::types::CreateEmailActivity>,
         <Body as std::convert::TryInto<
             crate::types::CreateEmailActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_emails_create().body(body)
+        self.client.activities_emails_create().body(body).request()
     }
     /// `DELETE /activity/email/{id}/`: Delete an Email activity.
     ///
-    /// Operation `activities_emails_delete`. Arguments: `id`. Returns the request ([`ActivitiesEmailsDelete`](crate::builder::ActivitiesEmailsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesEmailsDelete<'a>
+    /// Operation `activities_emails_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_emails_delete().id(id)
+        self.client.activities_emails_delete().id(id).request()
     }
     /// `GET /activity/email/{id}/`: Get a single Email activity.
     ///
-    /// Operation `activities_emails_get`. Arguments: `id`. Returns the request ([`ActivitiesEmailsGet`](crate::builder::ActivitiesEmailsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesEmailsGet<'a>
+    /// Operation `activities_emails_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::EmailActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_emails_get().id(id)
+        self.client.activities_emails_get().id(id).request()
     }
     /// `GET /activity/email/`: List or filter all Email activities.
     ///
@@ -803,13 +807,13 @@ impl<'a> ActivitiesEmails<'a> {
     }
     /// `PUT /activity/email/{id}/`: Update an Email activity.
     ///
-    /// Operation `activities_emails_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesEmailsUpdate`](crate::builder::ActivitiesEmailsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_emails_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesEmailsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::EmailActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateEmailActivity>,
@@ -817,7 +821,7 @@ impl<'a> ActivitiesEmails<'a> {
             crate::types::UpdateEmailActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_emails_update().id(id).body(body)
+        self.client.activities_emails_update().id(id).body(body).request()
     }
 }
 /// Form submission activities.
@@ -847,16 +851,13 @@ impl ::std::fmt::Debug for ActivitiesFormSubmissions<'_> {
 impl<'a> ActivitiesFormSubmissions<'a> {
     /// `DELETE /activity/form_submission/{id}/`: Delete a FormSubmission activity.
     ///
-    /// Operation `activities_form_submissions_delete`. Arguments: `id`. Returns the request ([`ActivitiesFormSubmissionsDelete`](crate::builder::ActivitiesFormSubmissionsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(
-        self,
-        id: Id,
-    ) -> crate::builder::ActivitiesFormSubmissionsDelete<'a>
+    /// Operation `activities_form_submissions_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_form_submissions_delete().id(id)
+        self.client.activities_form_submissions_delete().id(id).request()
     }
     /// `GET /activity/form_submission/{id}/`: Get a single FormSubmission activity.
     ///
@@ -903,13 +904,13 @@ impl ::std::fmt::Debug for ActivitiesImportUpdates<'_> {
 impl<'a> ActivitiesImportUpdates<'a> {
     /// `DELETE /activity/import_update/{id}/`: Delete an ImportUpdate activity.
     ///
-    /// Operation `activities_import_updates_delete`. Arguments: `id`. Returns the request ([`ActivitiesImportUpdatesDelete`](crate::builder::ActivitiesImportUpdatesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesImportUpdatesDelete<'a>
+    /// Operation `activities_import_updates_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_import_updates_delete().id(id)
+        self.client.activities_import_updates_delete().id(id).request()
     }
     /// `GET /activity/import_update/{id}/`: Get a single ImportUpdate activity.
     ///
@@ -956,13 +957,13 @@ impl ::std::fmt::Debug for ActivitiesLeadMerges<'_> {
 impl<'a> ActivitiesLeadMerges<'a> {
     /// `GET /activity/lead_merge/{id}/`: Get a single LeadMerge activity.
     ///
-    /// Operation `activities_lead_merges_get`. Arguments: `id`. Returns the request ([`ActivitiesLeadMergesGet`](crate::builder::ActivitiesLeadMergesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesLeadMergesGet<'a>
+    /// Operation `activities_lead_merges_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::LeadMergeActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_lead_merges_get().id(id)
+        self.client.activities_lead_merges_get().id(id).request()
     }
     /// `GET /activity/lead_merge/`: List or filter all LeadMerge activities.
     ///
@@ -999,42 +1000,42 @@ impl ::std::fmt::Debug for ActivitiesLeadStatusChanges<'_> {
 impl<'a> ActivitiesLeadStatusChanges<'a> {
     /// `POST /activity/status_change/lead/`: Create a new LeadStatusChange activity.
     ///
-    /// Operation `activities_lead_status_changes_create`. Arguments: `body`. Returns the request ([`ActivitiesLeadStatusChangesCreate`](crate::builder::ActivitiesLeadStatusChangesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_lead_status_changes_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ActivitiesLeadStatusChangesCreate<'a>
+    ) -> crate::Request<'a, crate::types::LeadStatusChangeActivity>
     where
         Body: std::convert::TryInto<crate::types::CreateLeadStatusChangeActivity>,
         <Body as std::convert::TryInto<
             crate::types::CreateLeadStatusChangeActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_lead_status_changes_create().body(body)
+        self.client.activities_lead_status_changes_create().body(body).request()
     }
     /// `DELETE /activity/status_change/lead/{id}/`: Delete a single LeadStatusChange activity.
     ///
-    /// Operation `activities_lead_status_changes_delete`. Arguments: `id`. Returns the request ([`ActivitiesLeadStatusChangesDelete`](crate::builder::ActivitiesLeadStatusChangesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(
-        self,
-        id: Id,
-    ) -> crate::builder::ActivitiesLeadStatusChangesDelete<'a>
+    /// Operation `activities_lead_status_changes_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_lead_status_changes_delete().id(id)
+        self.client.activities_lead_status_changes_delete().id(id).request()
     }
     /// `GET /activity/status_change/lead/{id}/`: Get a single LeadStatusChange activity.
     ///
-    /// Operation `activities_lead_status_changes_get`. Arguments: `id`. Returns the request ([`ActivitiesLeadStatusChangesGet`](crate::builder::ActivitiesLeadStatusChangesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesLeadStatusChangesGet<'a>
+    /// Operation `activities_lead_status_changes_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(
+        self,
+        id: Id,
+    ) -> crate::Request<'a, crate::types::LeadStatusChangeActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_lead_status_changes_get().id(id)
+        self.client.activities_lead_status_changes_get().id(id).request()
     }
     /// `GET /activity/status_change/lead/`: List or filter all LeadStatusChange activities.
     ///
@@ -1071,13 +1072,13 @@ impl ::std::fmt::Debug for ActivitiesMeetings<'_> {
 impl<'a> ActivitiesMeetings<'a> {
     /// `POST /activity/meeting/{id}/integration/`: Create or update third-party Meeting integration.
     ///
-    /// Operation `activities_meetings_create_integration`. Arguments: `id`, `body`. Returns the request ([`ActivitiesMeetingsCreateIntegration`](crate::builder::ActivitiesMeetingsCreateIntegration)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_meetings_create_integration`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create_integration<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesMeetingsCreateIntegration<'a>
+    ) -> crate::Request<'a, crate::types::MeetingIntegration>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::CreateMeetingIntegration>,
@@ -1085,17 +1086,17 @@ impl<'a> ActivitiesMeetings<'a> {
             crate::types::CreateMeetingIntegration,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_meetings_create_integration().id(id).body(body)
+        self.client.activities_meetings_create_integration().id(id).body(body).request()
     }
     /// `DELETE /activity/meeting/{id}/`: Delete a Meeting activity.
     ///
-    /// Operation `activities_meetings_delete`. Arguments: `id`. Returns the request ([`ActivitiesMeetingsDelete`](crate::builder::ActivitiesMeetingsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesMeetingsDelete<'a>
+    /// Operation `activities_meetings_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_meetings_delete().id(id)
+        self.client.activities_meetings_delete().id(id).request()
     }
     /// `GET /activity/meeting/{id}/`: Get a single Meeting activity.
     ///
@@ -1116,13 +1117,13 @@ impl<'a> ActivitiesMeetings<'a> {
     }
     /// `PUT /activity/meeting/{id}/`: Update a Meeting activity.
     ///
-    /// Operation `activities_meetings_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesMeetingsUpdate`](crate::builder::ActivitiesMeetingsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_meetings_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesMeetingsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::MeetingActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateMeetingActivity>,
@@ -1130,7 +1131,7 @@ impl<'a> ActivitiesMeetings<'a> {
             crate::types::UpdateMeetingActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_meetings_update().id(id).body(body)
+        self.client.activities_meetings_update().id(id).body(body).request()
     }
 }
 /// Note activities.
@@ -1160,36 +1161,39 @@ impl ::std::fmt::Debug for ActivitiesNotes<'_> {
 impl<'a> ActivitiesNotes<'a> {
     /// `POST /activity/note/`: Create a Note activity.
     ///
-    /// Operation `activities_notes_create`. Arguments: `body`. Returns the request ([`ActivitiesNotesCreate`](crate::builder::ActivitiesNotesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::ActivitiesNotesCreate<'a>
+    /// Operation `activities_notes_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::NoteActivity>
     where
         Body: std::convert::TryInto<crate::types::CreateNoteActivity>,
         <Body as std::convert::TryInto<
             crate::types::CreateNoteActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_notes_create().body(body)
+        self.client.activities_notes_create().body(body).request()
     }
     /// `DELETE /activity/note/{id}/`: Delete a Note activity.
     ///
-    /// Operation `activities_notes_delete`. Arguments: `id`. Returns the request ([`ActivitiesNotesDelete`](crate::builder::ActivitiesNotesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesNotesDelete<'a>
+    /// Operation `activities_notes_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_notes_delete().id(id)
+        self.client.activities_notes_delete().id(id).request()
     }
     /// `GET /activity/note/{id}/`: Get a single Note activity.
     ///
-    /// Operation `activities_notes_get`. Arguments: `id`. Returns the request ([`ActivitiesNotesGet`](crate::builder::ActivitiesNotesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesNotesGet<'a>
+    /// Operation `activities_notes_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::NoteActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_notes_get().id(id)
+        self.client.activities_notes_get().id(id).request()
     }
     /// `GET /activity/note/`: List or filter all Note activities.
     ///
@@ -1200,13 +1204,13 @@ impl<'a> ActivitiesNotes<'a> {
     }
     /// `PUT /activity/note/{id}/`: Update a Note activity.
     ///
-    /// Operation `activities_notes_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesNotesUpdate`](crate::builder::ActivitiesNotesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_notes_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesNotesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::NoteActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateNoteActivity>,
@@ -1214,7 +1218,7 @@ impl<'a> ActivitiesNotes<'a> {
             crate::types::UpdateNoteActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_notes_update().id(id).body(body)
+        self.client.activities_notes_update().id(id).body(body).request()
     }
 }
 /// Opportunity status change activities.
@@ -1244,45 +1248,42 @@ impl ::std::fmt::Debug for ActivitiesOpportunityStatusChanges<'_> {
 impl<'a> ActivitiesOpportunityStatusChanges<'a> {
     /// `POST /activity/status_change/opportunity/`: Create a new OpportunityStatusChange activity.
     ///
-    /// Operation `activities_opportunity_status_changes_create`. Arguments: `body`. Returns the request ([`ActivitiesOpportunityStatusChangesCreate`](crate::builder::ActivitiesOpportunityStatusChangesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_opportunity_status_changes_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ActivitiesOpportunityStatusChangesCreate<'a>
+    ) -> crate::Request<'a, crate::types::OpportunityStatusChangeActivity>
     where
         Body: std::convert::TryInto<crate::types::CreateOpportunityStatusChangeActivity>,
         <Body as std::convert::TryInto<
             crate::types::CreateOpportunityStatusChangeActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_opportunity_status_changes_create().body(body)
+        self.client.activities_opportunity_status_changes_create().body(body).request()
     }
     /// `DELETE /activity/status_change/opportunity/{id}/`: Delete a single OpportunityStatusChange activity.
     ///
-    /// Operation `activities_opportunity_status_changes_delete`. Arguments: `id`. Returns the request ([`ActivitiesOpportunityStatusChangesDelete`](crate::builder::ActivitiesOpportunityStatusChangesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(
-        self,
-        id: Id,
-    ) -> crate::builder::ActivitiesOpportunityStatusChangesDelete<'a>
+    /// Operation `activities_opportunity_status_changes_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_opportunity_status_changes_delete().id(id)
+        self.client.activities_opportunity_status_changes_delete().id(id).request()
     }
     /// `GET /activity/status_change/opportunity/{id}/`: Get a single OpportunityStatusChange activity.
     ///
-    /// Operation `activities_opportunity_status_changes_get`. Arguments: `id`. Returns the request ([`ActivitiesOpportunityStatusChangesGet`](crate::builder::ActivitiesOpportunityStatusChangesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_opportunity_status_changes_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get<Id>(
         self,
         id: Id,
-    ) -> crate::builder::ActivitiesOpportunityStatusChangesGet<'a>
+    ) -> crate::Request<'a, crate::types::OpportunityStatusChangeActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_opportunity_status_changes_get().id(id)
+        self.client.activities_opportunity_status_changes_get().id(id).request()
     }
     /// `GET /activity/status_change/opportunity/`: List or filter all OpportunityStatusChange activities.
     ///
@@ -1332,23 +1333,23 @@ impl<'a> ActivitiesSms<'a> {
     }
     /// `DELETE /activity/sms/{id}/`: Delete an SMS activity.
     ///
-    /// Operation `activities_sms_delete`. Arguments: `id`. Returns the request ([`ActivitiesSmsDelete`](crate::builder::ActivitiesSmsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ActivitiesSmsDelete<'a>
+    /// Operation `activities_sms_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_sms_delete().id(id)
+        self.client.activities_sms_delete().id(id).request()
     }
     /// `GET /activity/sms/{id}/`: Get a single SMS activity.
     ///
-    /// Operation `activities_sms_get`. Arguments: `id`. Returns the request ([`ActivitiesSmsGet`](crate::builder::ActivitiesSmsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesSmsGet<'a>
+    /// Operation `activities_sms_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::SmsActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_sms_get().id(id)
+        self.client.activities_sms_get().id(id).request()
     }
     /// `GET /activity/sms/`: List or filter all SMS activities.
     ///
@@ -1359,13 +1360,13 @@ impl<'a> ActivitiesSms<'a> {
     }
     /// `PUT /activity/sms/{id}/`: Update an SMS activity.
     ///
-    /// Operation `activities_sms_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesSmsUpdate`](crate::builder::ActivitiesSmsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_sms_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesSmsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::SmsActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSmsActivity>,
@@ -1373,7 +1374,7 @@ impl<'a> ActivitiesSms<'a> {
             crate::types::UpdateSmsActivity,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_sms_update().id(id).body(body)
+        self.client.activities_sms_update().id(id).body(body).request()
     }
 }
 /// Task completion activities.
@@ -1403,26 +1404,26 @@ impl ::std::fmt::Debug for ActivitiesTaskCompletions<'_> {
 impl<'a> ActivitiesTaskCompletions<'a> {
     /// `DELETE /activity/task_completed/{id}/`: Delete a TaskCompleted activity.
     ///
-    /// Operation `activities_task_completions_delete`. Arguments: `id`. Returns the request ([`ActivitiesTaskCompletionsDelete`](crate::builder::ActivitiesTaskCompletionsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(
-        self,
-        id: Id,
-    ) -> crate::builder::ActivitiesTaskCompletionsDelete<'a>
+    /// Operation `activities_task_completions_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_task_completions_delete().id(id)
+        self.client.activities_task_completions_delete().id(id).request()
     }
     /// `GET /activity/task_completed/{id}/`: Get a single TaskCompleted activity.
     ///
-    /// Operation `activities_task_completions_get`. Arguments: `id`. Returns the request ([`ActivitiesTaskCompletionsGet`](crate::builder::ActivitiesTaskCompletionsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesTaskCompletionsGet<'a>
+    /// Operation `activities_task_completions_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(
+        self,
+        id: Id,
+    ) -> crate::Request<'a, crate::types::TaskCompletionActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_task_completions_get().id(id)
+        self.client.activities_task_completions_get().id(id).request()
     }
     /// `GET /activity/task_completed/`: List or filter all TaskCompleted activities.
     ///
@@ -1475,26 +1476,26 @@ impl<'a> ActivitiesWhatsappMessages<'a> {
     }
     /// `DELETE /activity/whatsapp_message/{id}/`: Delete a WhatsAppMessage activity.
     ///
-    /// Operation `activities_whatsapp_messages_delete`. Arguments: `id`. Returns the request ([`ActivitiesWhatsappMessagesDelete`](crate::builder::ActivitiesWhatsappMessagesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(
-        self,
-        id: Id,
-    ) -> crate::builder::ActivitiesWhatsappMessagesDelete<'a>
+    /// Operation `activities_whatsapp_messages_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_whatsapp_messages_delete().id(id)
+        self.client.activities_whatsapp_messages_delete().id(id).request()
     }
     /// `GET /activity/whatsapp_message/{id}/`: Get a single WhatsAppMessage activity.
     ///
-    /// Operation `activities_whatsapp_messages_get`. Arguments: `id`. Returns the request ([`ActivitiesWhatsappMessagesGet`](crate::builder::ActivitiesWhatsappMessagesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::ActivitiesWhatsappMessagesGet<'a>
+    /// Operation `activities_whatsapp_messages_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(
+        self,
+        id: Id,
+    ) -> crate::Request<'a, crate::types::WhatsAppMessageActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.activities_whatsapp_messages_get().id(id)
+        self.client.activities_whatsapp_messages_get().id(id).request()
     }
     /// `GET /activity/whatsapp_message/`: List or filter all WhatsAppMessage activities.
     ///
@@ -1505,13 +1506,13 @@ impl<'a> ActivitiesWhatsappMessages<'a> {
     }
     /// `PUT /activity/whatsapp_message/{id}/`: Update a WhatsAppMessage activity.
     ///
-    /// Operation `activities_whatsapp_messages_update`. Arguments: `id`, `body`. Returns the request ([`ActivitiesWhatsappMessagesUpdate`](crate::builder::ActivitiesWhatsappMessagesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `activities_whatsapp_messages_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::ActivitiesWhatsappMessagesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::WhatsAppMessageActivity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateWhatsAppMessage>,
@@ -1519,7 +1520,7 @@ impl<'a> ActivitiesWhatsappMessages<'a> {
             crate::types::UpdateWhatsAppMessage,
         >>::Error: std::fmt::Display,
     {
-        self.client.activities_whatsapp_messages_update().id(id).body(body)
+        self.client.activities_whatsapp_messages_update().id(id).body(body).request()
     }
 }
 /// Blocked phone numbers and the blocking settings.
@@ -1549,29 +1550,29 @@ impl ::std::fmt::Debug for BlockedPhoneNumbers<'_> {
 impl<'a> BlockedPhoneNumbers<'a> {
     /// `POST /blocked_phone_number/`: Create a Blocked Phone Number.
     ///
-    /// Operation `blocked_phone_numbers_create`. Arguments: `body`. Returns the request ([`BlockedPhoneNumbersCreate`](crate::builder::BlockedPhoneNumbersCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `blocked_phone_numbers_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::BlockedPhoneNumbersCreate<'a>
+    ) -> crate::Request<'a, crate::types::BlockedPhoneNumber>
     where
         Body: std::convert::TryInto<crate::types::CreateBlockedPhoneNumber>,
         <Body as std::convert::TryInto<
             crate::types::CreateBlockedPhoneNumber,
         >>::Error: std::fmt::Display,
     {
-        self.client.blocked_phone_numbers_create().body(body)
+        self.client.blocked_phone_numbers_create().body(body).request()
     }
     /// `DELETE /blocked_phone_number/{id}/`: Delete a Blocked Phone Number.
     ///
-    /// Operation `blocked_phone_numbers_delete`. Arguments: `id`. Returns the request ([`BlockedPhoneNumbersDelete`](crate::builder::BlockedPhoneNumbersDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::BlockedPhoneNumbersDelete<'a>
+    /// Operation `blocked_phone_numbers_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.blocked_phone_numbers_delete().id(id)
+        self.client.blocked_phone_numbers_delete().id(id).request()
     }
     /// `GET /blocked_phone_number/{id}/`: Retrieve a single Blocked Phone Number.
     ///
@@ -1585,10 +1586,12 @@ impl<'a> BlockedPhoneNumbers<'a> {
     }
     /// `GET /blocked_phone_number/settings/`: Retrieve Blocked Phone Number settings.
     ///
-    /// Operation `blocked_phone_numbers_get_settings`. Returns the request ([`BlockedPhoneNumbersGetSettings`](crate::builder::BlockedPhoneNumbersGetSettings)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get_settings(self) -> crate::builder::BlockedPhoneNumbersGetSettings<'a> {
-        self.client.blocked_phone_numbers_get_settings()
+    /// Operation `blocked_phone_numbers_get_settings`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get_settings(
+        self,
+    ) -> crate::Request<'a, crate::types::BlockedPhoneNumberSettings> {
+        self.client.blocked_phone_numbers_get_settings().request()
     }
     /// `GET /blocked_phone_number/`: List Blocked Phone Numbers.
     ///
@@ -1599,13 +1602,13 @@ impl<'a> BlockedPhoneNumbers<'a> {
     }
     /// `PUT /blocked_phone_number/{id}/`: Update a Blocked Phone Number.
     ///
-    /// Operation `blocked_phone_numbers_update`. Arguments: `id`, `body`. Returns the request ([`BlockedPhoneNumbersUpdate`](crate::builder::BlockedPhoneNumbersUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `blocked_phone_numbers_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::BlockedPhoneNumbersUpdate<'a>
+    ) -> crate::Request<'a, crate::types::BlockedPhoneNumber>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateBlockedPhoneNumber>,
@@ -1613,23 +1616,23 @@ impl<'a> BlockedPhoneNumbers<'a> {
             crate::types::UpdateBlockedPhoneNumber,
         >>::Error: std::fmt::Display,
     {
-        self.client.blocked_phone_numbers_update().id(id).body(body)
+        self.client.blocked_phone_numbers_update().id(id).body(body).request()
     }
     /// `PUT /blocked_phone_number/settings/`: Update Blocked Phone Number settings.
     ///
-    /// Operation `blocked_phone_numbers_update_settings`. Arguments: `body`. Returns the request ([`BlockedPhoneNumbersUpdateSettings`](crate::builder::BlockedPhoneNumbersUpdateSettings)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `blocked_phone_numbers_update_settings`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update_settings<Body>(
         self,
         body: Body,
-    ) -> crate::builder::BlockedPhoneNumbersUpdateSettings<'a>
+    ) -> crate::Request<'a, crate::types::BlockedPhoneNumberSettings>
     where
         Body: std::convert::TryInto<crate::types::UpdateBlockedPhoneNumberSettings>,
         <Body as std::convert::TryInto<
             crate::types::UpdateBlockedPhoneNumberSettings,
         >>::Error: std::fmt::Display,
     {
-        self.client.blocked_phone_numbers_update_settings().body(body)
+        self.client.blocked_phone_numbers_update_settings().body(body).request()
     }
 }
 /// Bulk actions over the leads a search query matches.
@@ -1717,16 +1720,19 @@ impl ::std::fmt::Debug for BulkActionsDelete<'_> {
 impl<'a> BulkActionsDelete<'a> {
     /// `POST /bulk_action/delete/`: Initiate a new bulk delete.
     ///
-    /// Operation `bulk_actions_delete_create`. Arguments: `body`. Returns the request ([`BulkActionsDeleteCreate`](crate::builder::BulkActionsDeleteCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsDeleteCreate<'a>
+    /// Operation `bulk_actions_delete_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::BulkDeleteAction>
     where
         Body: std::convert::TryInto<crate::types::CreateBulkDelete>,
         <Body as std::convert::TryInto<
             crate::types::CreateBulkDelete,
         >>::Error: std::fmt::Display,
     {
-        self.client.bulk_actions_delete_create().body(body)
+        self.client.bulk_actions_delete_create().body(body).request()
     }
     /// `GET /bulk_action/delete/{id}/`: Fetch a single bulk delete object.
     ///
@@ -1773,16 +1779,19 @@ impl ::std::fmt::Debug for BulkActionsEdit<'_> {
 impl<'a> BulkActionsEdit<'a> {
     /// `POST /bulk_action/edit/`: Initiate a new bulk edit.
     ///
-    /// Operation `bulk_actions_edit_create`. Arguments: `body`. Returns the request ([`BulkActionsEditCreate`](crate::builder::BulkActionsEditCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsEditCreate<'a>
+    /// Operation `bulk_actions_edit_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::BulkEditAction>
     where
         Body: std::convert::TryInto<crate::types::CreateBulkEdit>,
         <Body as std::convert::TryInto<
             crate::types::CreateBulkEdit,
         >>::Error: std::fmt::Display,
     {
-        self.client.bulk_actions_edit_create().body(body)
+        self.client.bulk_actions_edit_create().body(body).request()
     }
     /// `GET /bulk_action/edit/{id}/`: Fetch a single bulk edit object.
     ///
@@ -1829,16 +1838,19 @@ impl ::std::fmt::Debug for BulkActionsEmail<'_> {
 impl<'a> BulkActionsEmail<'a> {
     /// `POST /bulk_action/email/`: Initiate a new bulk email.
     ///
-    /// Operation `bulk_actions_email_create`. Arguments: `body`. Returns the request ([`BulkActionsEmailCreate`](crate::builder::BulkActionsEmailCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::BulkActionsEmailCreate<'a>
+    /// Operation `bulk_actions_email_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::BulkEmailAction>
     where
         Body: std::convert::TryInto<crate::types::CreateBulkEmail>,
         <Body as std::convert::TryInto<
             crate::types::CreateBulkEmail,
         >>::Error: std::fmt::Display,
     {
-        self.client.bulk_actions_email_create().body(body)
+        self.client.bulk_actions_email_create().body(body).request()
     }
     /// `GET /bulk_action/email/{id}/`: Fetch a single bulk email object.
     ///
@@ -1885,19 +1897,19 @@ impl ::std::fmt::Debug for BulkActionsSequenceSubscriptions<'_> {
 impl<'a> BulkActionsSequenceSubscriptions<'a> {
     /// `POST /bulk_action/sequence_subscription/`: Initiate a new bulk sequence subscription.
     ///
-    /// Operation `bulk_actions_sequence_subscriptions_create`. Arguments: `body`. Returns the request ([`BulkActionsSequenceSubscriptionsCreate`](crate::builder::BulkActionsSequenceSubscriptionsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `bulk_actions_sequence_subscriptions_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::BulkActionsSequenceSubscriptionsCreate<'a>
+    ) -> crate::Request<'a, crate::types::BulkSequenceSubscriptionAction>
     where
         Body: std::convert::TryInto<crate::types::CreateBulkSequenceSubscription>,
         <Body as std::convert::TryInto<
             crate::types::CreateBulkSequenceSubscription,
         >>::Error: std::fmt::Display,
     {
-        self.client.bulk_actions_sequence_subscriptions_create().body(body)
+        self.client.bulk_actions_sequence_subscriptions_create().body(body).request()
     }
     /// `GET /bulk_action/sequence_subscription/{id}/`: Fetch a single bulk sequence subscription object.
     ///
@@ -1955,36 +1967,36 @@ impl<'a> Comments<'a> {
     }
     /// `POST /comment/`: Create a Comment.
     ///
-    /// Operation `comments_create`. Arguments: `body`. Returns the request ([`CommentsCreate`](crate::builder::CommentsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::CommentsCreate<'a>
+    /// Operation `comments_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Comment>
     where
         Body: std::convert::TryInto<crate::types::CreateComment>,
         <Body as std::convert::TryInto<
             crate::types::CreateComment,
         >>::Error: std::fmt::Display,
     {
-        self.client.comments_create().body(body)
+        self.client.comments_create().body(body).request()
     }
     /// `DELETE /comment/{id}/`: Remove a comment.
     ///
-    /// Operation `comments_delete`. Arguments: `id`. Returns the request ([`CommentsDelete`](crate::builder::CommentsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CommentsDelete<'a>
+    /// Operation `comments_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.comments_delete().id(id)
+        self.client.comments_delete().id(id).request()
     }
     /// `GET /comment/{id}/`: Fetch an individual comment.
     ///
-    /// Operation `comments_get`. Arguments: `id`. Returns the request ([`CommentsGet`](crate::builder::CommentsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::CommentsGet<'a>
+    /// Operation `comments_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::Comment>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.comments_get().id(id)
+        self.client.comments_get().id(id).request()
     }
     /// `GET /comment/`: Fetch multiple comments.
     ///
@@ -1995,13 +2007,13 @@ impl<'a> Comments<'a> {
     }
     /// `PUT /comment/{id}/`: Update a Comment.
     ///
-    /// Operation `comments_update`. Arguments: `id`, `body`. Returns the request ([`CommentsUpdate`](crate::builder::CommentsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `comments_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CommentsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Comment>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateComment>,
@@ -2009,7 +2021,7 @@ impl<'a> Comments<'a> {
             crate::types::UpdateComment,
         >>::Error: std::fmt::Display,
     {
-        self.client.comments_update().id(id).body(body)
+        self.client.comments_update().id(id).body(body).request()
     }
 }
 /// Comment threads.
@@ -2039,13 +2051,13 @@ impl ::std::fmt::Debug for CommentsThreads<'_> {
 impl<'a> CommentsThreads<'a> {
     /// `GET /comment_thread/{id}/`: Fetch an individual comment thread.
     ///
-    /// Operation `comments_get_thread`. Arguments: `id`. Returns the request ([`CommentsGetThread`](crate::builder::CommentsGetThread)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::CommentsGetThread<'a>
+    /// Operation `comments_get_thread`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CommentThread>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.comments_get_thread().id(id)
+        self.client.comments_get_thread().id(id).request()
     }
     /// `GET /comment_thread/`: Fetch multiple comment threads.
     ///
@@ -2135,13 +2147,13 @@ impl<'a> Contacts<'a> {
     }
     /// `DELETE /contact/{id}/`: Delete a contact.
     ///
-    /// Operation `contacts_delete`. Arguments: `id`. Returns the request ([`ContactsDelete`](crate::builder::ContactsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::ContactsDelete<'a>
+    /// Operation `contacts_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.contacts_delete().id(id)
+        self.client.contacts_delete().id(id).request()
     }
     /// `GET /contact/{id}/`: Fetch a single contact.
     ///
@@ -2206,39 +2218,39 @@ impl ::std::fmt::Debug for CustomActivityTypes<'_> {
 impl<'a> CustomActivityTypes<'a> {
     /// `POST /custom_activity/`: Create new Custom Activity Type.
     ///
-    /// Operation `custom_activity_types_create`. Arguments: `body`. Returns the request ([`CustomActivityTypesCreate`](crate::builder::CustomActivityTypesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_activity_types_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::CustomActivityTypesCreate<'a>
+    ) -> crate::Request<'a, crate::types::CustomActivityType>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomActivityType>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomActivityType,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_activity_types_create().body(body)
+        self.client.custom_activity_types_create().body(body).request()
     }
     /// `DELETE /custom_activity/{id}/`: Delete a Custom Activity Type.
     ///
-    /// Operation `custom_activity_types_delete`. Arguments: `id`. Returns the request ([`CustomActivityTypesDelete`](crate::builder::CustomActivityTypesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomActivityTypesDelete<'a>
+    /// Operation `custom_activity_types_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_activity_types_delete().id(id)
+        self.client.custom_activity_types_delete().id(id).request()
     }
     /// `GET /custom_activity/{id}/`: Retrieve a single Custom Activity Type.
     ///
-    /// Operation `custom_activity_types_get`. Arguments: `id`. Returns the request ([`CustomActivityTypesGet`](crate::builder::CustomActivityTypesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::CustomActivityTypesGet<'a>
+    /// Operation `custom_activity_types_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CustomActivityType>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_activity_types_get().id(id)
+        self.client.custom_activity_types_get().id(id).request()
     }
     /// `GET /custom_activity/`: List Custom Activity Types.
     ///
@@ -2249,13 +2261,13 @@ impl<'a> CustomActivityTypes<'a> {
     }
     /// `PUT /custom_activity/{id}/`: Update existing Custom Activity Type.
     ///
-    /// Operation `custom_activity_types_update`. Arguments: `id`, `body`. Returns the request ([`CustomActivityTypesUpdate`](crate::builder::CustomActivityTypesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_activity_types_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomActivityTypesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomActivityType>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomActivityType>,
@@ -2263,7 +2275,7 @@ impl<'a> CustomActivityTypes<'a> {
             crate::types::UpdateCustomActivityType,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_activity_types_update().id(id).body(body)
+        self.client.custom_activity_types_update().id(id).body(body).request()
     }
 }
 /// Custom fields, one sub-handle per kind of object, plus shared fields and field schemas.
@@ -2375,29 +2387,29 @@ impl ::std::fmt::Debug for CustomFieldsActivity<'_> {
 impl<'a> CustomFieldsActivity<'a> {
     /// `POST /custom_field/activity/`: Create a new Activity Custom Field.
     ///
-    /// Operation `custom_fields_activity_create`. Arguments: `body`. Returns the request ([`CustomFieldsActivityCreate`](crate::builder::CustomFieldsActivityCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_activity_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::CustomFieldsActivityCreate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomField>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_activity_create().body(body)
+        self.client.custom_fields_activity_create().body(body).request()
     }
     /// `DELETE /custom_field/activity/{id}/`: Delete an Activity Custom Field.
     ///
-    /// Operation `custom_fields_activity_delete`. Arguments: `id`. Returns the request ([`CustomFieldsActivityDelete`](crate::builder::CustomFieldsActivityDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomFieldsActivityDelete<'a>
+    /// Operation `custom_fields_activity_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_activity_delete().id(id)
+        self.client.custom_fields_activity_delete().id(id).request()
     }
     /// `GET /custom_field/activity/{id}/`: Fetch Activity Custom Field's details.
     ///
@@ -2418,13 +2430,13 @@ impl<'a> CustomFieldsActivity<'a> {
     }
     /// `PUT /custom_field/activity/{id}/`: Update an Activity Custom Field.
     ///
-    /// Operation `custom_fields_activity_update`. Arguments: `id`, `body`. Returns the request ([`CustomFieldsActivityUpdate`](crate::builder::CustomFieldsActivityUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_activity_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomFieldsActivityUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomField>,
@@ -2432,7 +2444,7 @@ impl<'a> CustomFieldsActivity<'a> {
             crate::types::UpdateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_activity_update().id(id).body(body)
+        self.client.custom_fields_activity_update().id(id).body(body).request()
     }
 }
 /// Custom fields of contacts.
@@ -2462,29 +2474,29 @@ impl ::std::fmt::Debug for CustomFieldsContact<'_> {
 impl<'a> CustomFieldsContact<'a> {
     /// `POST /custom_field/contact/`: Create a new Contact Custom Field.
     ///
-    /// Operation `custom_fields_contact_create`. Arguments: `body`. Returns the request ([`CustomFieldsContactCreate`](crate::builder::CustomFieldsContactCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_contact_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::CustomFieldsContactCreate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomField>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_contact_create().body(body)
+        self.client.custom_fields_contact_create().body(body).request()
     }
     /// `DELETE /custom_field/contact/{id}/`: Delete a Contact Custom Field.
     ///
-    /// Operation `custom_fields_contact_delete`. Arguments: `id`. Returns the request ([`CustomFieldsContactDelete`](crate::builder::CustomFieldsContactDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomFieldsContactDelete<'a>
+    /// Operation `custom_fields_contact_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_contact_delete().id(id)
+        self.client.custom_fields_contact_delete().id(id).request()
     }
     /// `GET /custom_field/contact/{id}/`: Fetch Contact Custom Field's details.
     ///
@@ -2505,13 +2517,13 @@ impl<'a> CustomFieldsContact<'a> {
     }
     /// `PUT /custom_field/contact/{id}/`: Update a Contact Custom Field.
     ///
-    /// Operation `custom_fields_contact_update`. Arguments: `id`, `body`. Returns the request ([`CustomFieldsContactUpdate`](crate::builder::CustomFieldsContactUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_contact_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomFieldsContactUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomField>,
@@ -2519,7 +2531,7 @@ impl<'a> CustomFieldsContact<'a> {
             crate::types::UpdateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_contact_update().id(id).body(body)
+        self.client.custom_fields_contact_update().id(id).body(body).request()
     }
 }
 /// Custom fields of custom objects.
@@ -2549,39 +2561,39 @@ impl ::std::fmt::Debug for CustomFieldsCustomObject<'_> {
 impl<'a> CustomFieldsCustomObject<'a> {
     /// `POST /custom_field/custom_object_type/`: Create a new Custom Object Custom Field.
     ///
-    /// Operation `custom_fields_custom_object_create`. Arguments: `body`. Returns the request ([`CustomFieldsCustomObjectCreate`](crate::builder::CustomFieldsCustomObjectCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_custom_object_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::CustomFieldsCustomObjectCreate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomField>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_custom_object_create().body(body)
+        self.client.custom_fields_custom_object_create().body(body).request()
     }
     /// `DELETE /custom_field/custom_object_type/{id}/`: Delete a Custom Object Custom Field.
     ///
-    /// Operation `custom_fields_custom_object_delete`. Arguments: `id`. Returns the request ([`CustomFieldsCustomObjectDelete`](crate::builder::CustomFieldsCustomObjectDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomFieldsCustomObjectDelete<'a>
+    /// Operation `custom_fields_custom_object_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_custom_object_delete().id(id)
+        self.client.custom_fields_custom_object_delete().id(id).request()
     }
     /// `GET /custom_field/custom_object_type/{id}/`: Fetch Custom Object Custom Field's details.
     ///
-    /// Operation `custom_fields_custom_object_get`. Arguments: `id`. Returns the request ([`CustomFieldsCustomObjectGet`](crate::builder::CustomFieldsCustomObjectGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::CustomFieldsCustomObjectGet<'a>
+    /// Operation `custom_fields_custom_object_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_custom_object_get().id(id)
+        self.client.custom_fields_custom_object_get().id(id).request()
     }
     /// `GET /custom_field/custom_object_type/`: List Custom Object Custom Fields.
     ///
@@ -2592,13 +2604,13 @@ impl<'a> CustomFieldsCustomObject<'a> {
     }
     /// `PUT /custom_field/custom_object_type/{id}/`: Update a Custom Object Custom Field.
     ///
-    /// Operation `custom_fields_custom_object_update`. Arguments: `id`, `body`. Returns the request ([`CustomFieldsCustomObjectUpdate`](crate::builder::CustomFieldsCustomObjectUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_custom_object_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomFieldsCustomObjectUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomField>,
@@ -2606,7 +2618,7 @@ impl<'a> CustomFieldsCustomObject<'a> {
             crate::types::UpdateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_custom_object_update().id(id).body(body)
+        self.client.custom_fields_custom_object_update().id(id).body(body).request()
     }
 }
 /// Custom fields of leads.
@@ -2636,26 +2648,29 @@ impl ::std::fmt::Debug for CustomFieldsLead<'_> {
 impl<'a> CustomFieldsLead<'a> {
     /// `POST /custom_field/lead/`: Create a new Lead Custom Field.
     ///
-    /// Operation `custom_fields_lead_create`. Arguments: `body`. Returns the request ([`CustomFieldsLeadCreate`](crate::builder::CustomFieldsLeadCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::CustomFieldsLeadCreate<'a>
+    /// Operation `custom_fields_lead_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomField>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_lead_create().body(body)
+        self.client.custom_fields_lead_create().body(body).request()
     }
     /// `DELETE /custom_field/lead/{id}/`: Delete a Lead Custom Field.
     ///
-    /// Operation `custom_fields_lead_delete`. Arguments: `id`. Returns the request ([`CustomFieldsLeadDelete`](crate::builder::CustomFieldsLeadDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomFieldsLeadDelete<'a>
+    /// Operation `custom_fields_lead_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_lead_delete().id(id)
+        self.client.custom_fields_lead_delete().id(id).request()
     }
     /// `GET /custom_field/lead/{id}/`: Fetch Lead Custom Field's details.
     ///
@@ -2676,13 +2691,13 @@ impl<'a> CustomFieldsLead<'a> {
     }
     /// `PUT /custom_field/lead/{id}/`: Update a Lead Custom Field.
     ///
-    /// Operation `custom_fields_lead_update`. Arguments: `id`, `body`. Returns the request ([`CustomFieldsLeadUpdate`](crate::builder::CustomFieldsLeadUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_lead_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomFieldsLeadUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomField>,
@@ -2690,7 +2705,7 @@ impl<'a> CustomFieldsLead<'a> {
             crate::types::UpdateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_lead_update().id(id).body(body)
+        self.client.custom_fields_lead_update().id(id).body(body).request()
     }
 }
 /// Custom fields of opportunities.
@@ -2720,29 +2735,29 @@ impl ::std::fmt::Debug for CustomFieldsOpportunity<'_> {
 impl<'a> CustomFieldsOpportunity<'a> {
     /// `POST /custom_field/opportunity/`: Create a new Opportunity Custom Field.
     ///
-    /// Operation `custom_fields_opportunity_create`. Arguments: `body`. Returns the request ([`CustomFieldsOpportunityCreate`](crate::builder::CustomFieldsOpportunityCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_opportunity_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::CustomFieldsOpportunityCreate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomField>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_opportunity_create().body(body)
+        self.client.custom_fields_opportunity_create().body(body).request()
     }
     /// `DELETE /custom_field/opportunity/{id}/`: Delete an Opportunity Custom Field.
     ///
-    /// Operation `custom_fields_opportunity_delete`. Arguments: `id`. Returns the request ([`CustomFieldsOpportunityDelete`](crate::builder::CustomFieldsOpportunityDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomFieldsOpportunityDelete<'a>
+    /// Operation `custom_fields_opportunity_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_opportunity_delete().id(id)
+        self.client.custom_fields_opportunity_delete().id(id).request()
     }
     /// `GET /custom_field/opportunity/{id}/`: Fetch Opportunity Custom Field's details.
     ///
@@ -2763,13 +2778,13 @@ impl<'a> CustomFieldsOpportunity<'a> {
     }
     /// `PUT /custom_field/opportunity/{id}/`: Update an Opportunity Custom Field.
     ///
-    /// Operation `custom_fields_opportunity_update`. Arguments: `id`, `body`. Returns the request ([`CustomFieldsOpportunityUpdate`](crate::builder::CustomFieldsOpportunityUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_opportunity_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomFieldsOpportunityUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomField>,
@@ -2777,7 +2792,7 @@ impl<'a> CustomFieldsOpportunity<'a> {
             crate::types::UpdateCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_opportunity_update().id(id).body(body)
+        self.client.custom_fields_opportunity_update().id(id).body(body).request()
     }
 }
 /// Custom field schemas (the order and visibility of an object type's fields).
@@ -2807,26 +2822,26 @@ impl ::std::fmt::Debug for CustomFieldsSchemas<'_> {
 impl<'a> CustomFieldsSchemas<'a> {
     /// `GET /custom_field_schema/{object_type}/`: Retrieve a custom field schema.
     ///
-    /// Operation `custom_field_schemas_get`. Arguments: `object_type`. Returns the request ([`CustomFieldSchemasGet`](crate::builder::CustomFieldSchemasGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_field_schemas_get`. Arguments: `object_type`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get<ObjectType>(
         self,
         object_type: ObjectType,
-    ) -> crate::builder::CustomFieldSchemasGet<'a>
+    ) -> crate::Request<'a, crate::types::CustomFieldSchema>
     where
         ObjectType: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_field_schemas_get().object_type(object_type)
+        self.client.custom_field_schemas_get().object_type(object_type).request()
     }
     /// `PUT /custom_field_schema/{object_type}/`: Update a custom field schema.
     ///
-    /// Operation `custom_field_schemas_update`. Arguments: `object_type`, `body`. Returns the request ([`CustomFieldSchemasUpdate`](crate::builder::CustomFieldSchemasUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_field_schemas_update`. Arguments: `object_type`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<ObjectType, Body>(
         self,
         object_type: ObjectType,
         body: Body,
-    ) -> crate::builder::CustomFieldSchemasUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomFieldSchema>
     where
         ObjectType: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomFieldSchema>,
@@ -2834,7 +2849,11 @@ impl<'a> CustomFieldsSchemas<'a> {
             crate::types::UpdateCustomFieldSchema,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_field_schemas_update().object_type(object_type).body(body)
+        self.client
+            .custom_field_schemas_update()
+            .object_type(object_type)
+            .body(body)
+            .request()
     }
 }
 /// Shared custom fields (one field used by several object types).
@@ -2872,26 +2891,29 @@ impl<'a> CustomFieldsShared<'a> {
     }
     /// `POST /custom_field/shared/`: Create a new Shared Custom Field.
     ///
-    /// Operation `custom_fields_shared_create`. Arguments: `body`. Returns the request ([`CustomFieldsSharedCreate`](crate::builder::CustomFieldsSharedCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::CustomFieldsSharedCreate<'a>
+    /// Operation `custom_fields_shared_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::SharedCustomField>
     where
         Body: std::convert::TryInto<crate::types::CreateSharedCustomField>,
         <Body as std::convert::TryInto<
             crate::types::CreateSharedCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_shared_create().body(body)
+        self.client.custom_fields_shared_create().body(body).request()
     }
     /// `DELETE /custom_field/shared/{id}/`: Delete a Shared Custom Field.
     ///
-    /// Operation `custom_fields_shared_delete`. Arguments: `id`. Returns the request ([`CustomFieldsSharedDelete`](crate::builder::CustomFieldsSharedDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomFieldsSharedDelete<'a>
+    /// Operation `custom_fields_shared_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_fields_shared_delete().id(id)
+        self.client.custom_fields_shared_delete().id(id).request()
     }
     /// `GET /custom_field/shared/{id}/`: Fetch Shared Custom Field's details.
     ///
@@ -2912,13 +2934,13 @@ impl<'a> CustomFieldsShared<'a> {
     }
     /// `PUT /custom_field/shared/{id}/`: Update a Shared Custom Field.
     ///
-    /// Operation `custom_fields_shared_update`. Arguments: `id`, `body`. Returns the request ([`CustomFieldsSharedUpdate`](crate::builder::CustomFieldsSharedUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_shared_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomFieldsSharedUpdate<'a>
+    ) -> crate::Request<'a, crate::types::SharedCustomField>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSharedCustomField>,
@@ -2926,7 +2948,7 @@ impl<'a> CustomFieldsShared<'a> {
             crate::types::UpdateSharedCustomField,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_shared_update().id(id).body(body)
+        self.client.custom_fields_shared_update().id(id).body(body).request()
     }
 }
 /// The object types a shared custom field is associated with.
@@ -2956,13 +2978,13 @@ impl ::std::fmt::Debug for CustomFieldsSharedAssociations<'_> {
 impl<'a> CustomFieldsSharedAssociations<'a> {
     /// `POST /custom_field/shared/{scf_id}/association/`: Associate a Shared Custom Field with an object type.
     ///
-    /// Operation `custom_fields_shared_create_association`. Arguments: `scf_id`, `body`. Returns the request ([`CustomFieldsSharedCreateAssociation`](crate::builder::CustomFieldsSharedCreateAssociation)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_shared_create_association`. Arguments: `scf_id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<ScfId, Body>(
         self,
         scf_id: ScfId,
         body: Body,
-    ) -> crate::builder::CustomFieldsSharedCreateAssociation<'a>
+    ) -> crate::Request<'a, crate::types::SharedCustomFieldAssociation>
     where
         ScfId: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::CreateSharedCustomFieldAssociation>,
@@ -2970,17 +2992,21 @@ impl<'a> CustomFieldsSharedAssociations<'a> {
             crate::types::CreateSharedCustomFieldAssociation,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_fields_shared_create_association().scf_id(scf_id).body(body)
+        self.client
+            .custom_fields_shared_create_association()
+            .scf_id(scf_id)
+            .body(body)
+            .request()
     }
     /// `DELETE /custom_field/shared/{scf_id}/association/{object_type}/`: Disassociate a Shared Custom Field from an object type.
     ///
-    /// Operation `custom_fields_shared_delete_association`. Arguments: `scf_id`, `object_type`. Returns the request ([`CustomFieldsSharedDeleteAssociation`](crate::builder::CustomFieldsSharedDeleteAssociation)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_shared_delete_association`. Arguments: `scf_id`, `object_type`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn delete<ScfId, ObjectType>(
         self,
         scf_id: ScfId,
         object_type: ObjectType,
-    ) -> crate::builder::CustomFieldsSharedDeleteAssociation<'a>
+    ) -> crate::Request<'a, ()>
     where
         ScfId: std::convert::TryInto<::std::string::String>,
         ObjectType: std::convert::TryInto<::std::string::String>,
@@ -2989,16 +3015,17 @@ impl<'a> CustomFieldsSharedAssociations<'a> {
             .custom_fields_shared_delete_association()
             .scf_id(scf_id)
             .object_type(object_type)
+            .request()
     }
     /// `GET /custom_field/shared/{scf_id}/association/{object_type}/`: Fetch a Shared Custom Field Association.
     ///
-    /// Operation `custom_fields_shared_get_association`. Arguments: `scf_id`, `object_type`. Returns the request ([`CustomFieldsSharedGetAssociation`](crate::builder::CustomFieldsSharedGetAssociation)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_shared_get_association`. Arguments: `scf_id`, `object_type`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get<ScfId, ObjectType>(
         self,
         scf_id: ScfId,
         object_type: ObjectType,
-    ) -> crate::builder::CustomFieldsSharedGetAssociation<'a>
+    ) -> crate::Request<'a, crate::types::SharedCustomFieldAssociation>
     where
         ScfId: std::convert::TryInto<::std::string::String>,
         ObjectType: std::convert::TryInto<::std::string::String>,
@@ -3007,17 +3034,18 @@ impl<'a> CustomFieldsSharedAssociations<'a> {
             .custom_fields_shared_get_association()
             .scf_id(scf_id)
             .object_type(object_type)
+            .request()
     }
     /// `PUT /custom_field/shared/{scf_id}/association/{object_type}/`: Update an existing Shared Custom Field Association.
     ///
-    /// Operation `custom_fields_shared_update_association`. Arguments: `scf_id`, `object_type`, `body`. Returns the request ([`CustomFieldsSharedUpdateAssociation`](crate::builder::CustomFieldsSharedUpdateAssociation)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_fields_shared_update_association`. Arguments: `scf_id`, `object_type`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<ScfId, ObjectType, Body>(
         self,
         scf_id: ScfId,
         object_type: ObjectType,
         body: Body,
-    ) -> crate::builder::CustomFieldsSharedUpdateAssociation<'a>
+    ) -> crate::Request<'a, crate::types::SharedCustomFieldAssociation>
     where
         ScfId: std::convert::TryInto<::std::string::String>,
         ObjectType: std::convert::TryInto<::std::string::String>,
@@ -3031,6 +3059,7 @@ impl<'a> CustomFieldsSharedAssociations<'a> {
             .scf_id(scf_id)
             .object_type(object_type)
             .body(body)
+            .request()
     }
 }
 /// Custom object types.
@@ -3060,36 +3089,39 @@ impl ::std::fmt::Debug for CustomObjectTypes<'_> {
 impl<'a> CustomObjectTypes<'a> {
     /// `POST /custom_object_type/`: Create new Custom Object Type.
     ///
-    /// Operation `custom_object_types_create`. Arguments: `body`. Returns the request ([`CustomObjectTypesCreate`](crate::builder::CustomObjectTypesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::CustomObjectTypesCreate<'a>
+    /// Operation `custom_object_types_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::CustomObjectType>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomObjectType>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomObjectType,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_object_types_create().body(body)
+        self.client.custom_object_types_create().body(body).request()
     }
     /// `DELETE /custom_object_type/{id}/`: Delete a Custom Object Type.
     ///
-    /// Operation `custom_object_types_delete`. Arguments: `id`. Returns the request ([`CustomObjectTypesDelete`](crate::builder::CustomObjectTypesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomObjectTypesDelete<'a>
+    /// Operation `custom_object_types_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_object_types_delete().id(id)
+        self.client.custom_object_types_delete().id(id).request()
     }
     /// `GET /custom_object_type/{id}/`: Retrieve a single Custom Object Type.
     ///
-    /// Operation `custom_object_types_get`. Arguments: `id`. Returns the request ([`CustomObjectTypesGet`](crate::builder::CustomObjectTypesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::CustomObjectTypesGet<'a>
+    /// Operation `custom_object_types_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CustomObjectType>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_object_types_get().id(id)
+        self.client.custom_object_types_get().id(id).request()
     }
     /// `GET /custom_object_type/`: List Custom Object Types.
     ///
@@ -3100,13 +3132,13 @@ impl<'a> CustomObjectTypes<'a> {
     }
     /// `PUT /custom_object_type/{id}/`: Update existing Custom Object Type.
     ///
-    /// Operation `custom_object_types_update`. Arguments: `id`, `body`. Returns the request ([`CustomObjectTypesUpdate`](crate::builder::CustomObjectTypesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_object_types_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomObjectTypesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomObjectType>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomObjectType>,
@@ -3114,7 +3146,7 @@ impl<'a> CustomObjectTypes<'a> {
             crate::types::UpdateCustomObjectType,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_object_types_update().id(id).body(body)
+        self.client.custom_object_types_update().id(id).body(body).request()
     }
 }
 /// Custom objects (instances of a custom object type).
@@ -3144,36 +3176,39 @@ impl ::std::fmt::Debug for CustomObjects<'_> {
 impl<'a> CustomObjects<'a> {
     /// `POST /custom_object/`: Create a new Custom Object instance.
     ///
-    /// Operation `custom_objects_create`. Arguments: `body`. Returns the request ([`CustomObjectsCreate`](crate::builder::CustomObjectsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::CustomObjectsCreate<'a>
+    /// Operation `custom_objects_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::CustomObject>
     where
         Body: std::convert::TryInto<crate::types::CreateCustomObject>,
         <Body as std::convert::TryInto<
             crate::types::CreateCustomObject,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_objects_create().body(body)
+        self.client.custom_objects_create().body(body).request()
     }
     /// `DELETE /custom_object/{id}/`: Delete a Custom Object instance.
     ///
-    /// Operation `custom_objects_delete`. Arguments: `id`. Returns the request ([`CustomObjectsDelete`](crate::builder::CustomObjectsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::CustomObjectsDelete<'a>
+    /// Operation `custom_objects_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_objects_delete().id(id)
+        self.client.custom_objects_delete().id(id).request()
     }
     /// `GET /custom_object/{id}/`: Retrieve a single Custom Object instance.
     ///
-    /// Operation `custom_objects_get`. Arguments: `id`. Returns the request ([`CustomObjectsGet`](crate::builder::CustomObjectsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::CustomObjectsGet<'a>
+    /// Operation `custom_objects_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::CustomObject>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.custom_objects_get().id(id)
+        self.client.custom_objects_get().id(id).request()
     }
     /// `GET /custom_object/`: List Custom Object instances.
     ///
@@ -3187,13 +3222,13 @@ impl<'a> CustomObjects<'a> {
     }
     /// `PUT /custom_object/{id}/`: Updating a Custom Object instance.
     ///
-    /// Operation `custom_objects_update`. Arguments: `id`, `body`. Returns the request ([`CustomObjectsUpdate`](crate::builder::CustomObjectsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `custom_objects_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::CustomObjectsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::CustomObject>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateCustomObject>,
@@ -3201,7 +3236,7 @@ impl<'a> CustomObjects<'a> {
             crate::types::UpdateCustomObject,
         >>::Error: std::fmt::Display,
     {
-        self.client.custom_objects_update().id(id).body(body)
+        self.client.custom_objects_update().id(id).body(body).request()
     }
 }
 /// Dialer sessions.
@@ -3287,13 +3322,13 @@ impl<'a> EmailTemplates<'a> {
     }
     /// `DELETE /email_template/{id}/`: Delete an email template.
     ///
-    /// Operation `email_templates_delete`. Arguments: `id`. Returns the request ([`EmailTemplatesDelete`](crate::builder::EmailTemplatesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::EmailTemplatesDelete<'a>
+    /// Operation `email_templates_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.email_templates_delete().id(id)
+        self.client.email_templates_delete().id(id).request()
     }
     /// `GET /email_template/{id}/`: Fetch an email template.
     ///
@@ -3368,13 +3403,13 @@ impl ::std::fmt::Debug for Events<'_> {
 impl<'a> Events<'a> {
     /// `GET /event/{id}/`: Retrieve a single event by ID.
     ///
-    /// Operation `events_get`. Arguments: `id`. Returns the request ([`EventsGet`](crate::builder::EventsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::EventsGet<'a>
+    /// Operation `events_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::EventRecord>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.events_get().id(id)
+        self.client.events_get().id(id).request()
     }
     /// `GET /event/`: Retrieve a list of events.
     ///
@@ -3411,32 +3446,35 @@ impl ::std::fmt::Debug for Exports<'_> {
 impl<'a> Exports<'a> {
     /// `POST /export/lead/`: Export leads based on a search query.
     ///
-    /// Operation `exports_create_lead`. Arguments: `body`. Returns the request ([`ExportsCreateLead`](crate::builder::ExportsCreateLead)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create_lead<Body>(self, body: Body) -> crate::builder::ExportsCreateLead<'a>
+    /// Operation `exports_create_lead`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create_lead<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::Export>
     where
         Body: std::convert::TryInto<crate::types::CreateLeadExport>,
         <Body as std::convert::TryInto<
             crate::types::CreateLeadExport,
         >>::Error: std::fmt::Display,
     {
-        self.client.exports_create_lead().body(body)
+        self.client.exports_create_lead().body(body).request()
     }
     /// `POST /export/opportunity/`: Export opportunities, based on opportunity filters.
     ///
-    /// Operation `exports_create_opportunity`. Arguments: `body`. Returns the request ([`ExportsCreateOpportunity`](crate::builder::ExportsCreateOpportunity)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `exports_create_opportunity`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create_opportunity<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ExportsCreateOpportunity<'a>
+    ) -> crate::Request<'a, crate::types::Export>
     where
         Body: std::convert::TryInto<crate::types::CreateOpportunityExport>,
         <Body as std::convert::TryInto<
             crate::types::CreateOpportunityExport,
         >>::Error: std::fmt::Display,
     {
-        self.client.exports_create_opportunity().body(body)
+        self.client.exports_create_opportunity().body(body).request()
     }
     /// `GET /export/{id}/`: Get a single Export.
     ///
@@ -3483,16 +3521,19 @@ impl ::std::fmt::Debug for FieldEnrichment<'_> {
 impl<'a> FieldEnrichment<'a> {
     /// `POST /enrich_field/`: Enrich a specific field on a lead or contact using AI.
     ///
-    /// Operation `field_enrichment_create`. Arguments: `body`. Returns the request ([`FieldEnrichmentCreate`](crate::builder::FieldEnrichmentCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::FieldEnrichmentCreate<'a>
+    /// Operation `field_enrichment_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::FieldEnrichment>
     where
         Body: std::convert::TryInto<crate::types::RunFieldEnrichment>,
         <Body as std::convert::TryInto<
             crate::types::RunFieldEnrichment,
         >>::Error: std::fmt::Display,
     {
-        self.client.field_enrichment_create().body(body)
+        self.client.field_enrichment_create().body(body).request()
     }
 }
 /// File uploads (signed S3 POSTs).
@@ -3522,16 +3563,16 @@ impl ::std::fmt::Debug for Files<'_> {
 impl<'a> Files<'a> {
     /// `POST /files/upload/`: Generate a signed S3 POST.
     ///
-    /// Operation `files_create`. Arguments: `body`. Returns the request ([`FilesCreate`](crate::builder::FilesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::FilesCreate<'a>
+    /// Operation `files_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::FileUpload>
     where
         Body: std::convert::TryInto<crate::types::UploadFile>,
         <Body as std::convert::TryInto<
             crate::types::UploadFile,
         >>::Error: std::fmt::Display,
     {
-        self.client.files_create().body(body)
+        self.client.files_create().body(body).request()
     }
 }
 /// Forms (web forms) and their field definitions, which name form submissions' values.
@@ -3604,13 +3645,13 @@ impl ::std::fmt::Debug for Groups<'_> {
 impl<'a> Groups<'a> {
     /// `POST /group/{group_id}/member/`: Add a User to a Group.
     ///
-    /// Operation `groups_add_member`. Arguments: `group_id`, `user_id` (its text converts into the body, [`AddGroupMember`](crate::types::AddGroupMember); a built body works too). Returns the request ([`GroupsAddMember`](crate::builder::GroupsAddMember)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `groups_add_member`. Arguments: `group_id`, `user_id` (its text converts into the body, [`AddGroupMember`](crate::types::AddGroupMember); a built body works too). Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn add_member<GroupId, UserId>(
         self,
         group_id: GroupId,
         user_id: UserId,
-    ) -> crate::builder::GroupsAddMember<'a>
+    ) -> crate::Request<'a, crate::types::GroupMember>
     where
         GroupId: std::convert::TryInto<::std::string::String>,
         UserId: std::convert::TryInto<crate::types::AddGroupMember>,
@@ -3618,7 +3659,7 @@ impl<'a> Groups<'a> {
             crate::types::AddGroupMember,
         >>::Error: std::fmt::Display,
     {
-        self.client.groups_add_member().group_id(group_id).body(user_id)
+        self.client.groups_add_member().group_id(group_id).body(user_id).request()
     }
     /// `POST /group/`: Create a Group.
     ///
@@ -3635,13 +3676,13 @@ impl<'a> Groups<'a> {
     }
     /// `DELETE /group/{id}/`: Delete a Group.
     ///
-    /// Operation `groups_delete`. Arguments: `id`. Returns the request ([`GroupsDelete`](crate::builder::GroupsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::GroupsDelete<'a>
+    /// Operation `groups_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.groups_delete().id(id)
+        self.client.groups_delete().id(id).request()
     }
     /// `GET /group/{id}/`: Fetch an individual Group.
     ///
@@ -3662,18 +3703,18 @@ impl<'a> Groups<'a> {
     }
     /// `DELETE /group/{group_id}/member/{user_id}/`: Remove a User from a Group.
     ///
-    /// Operation `groups_remove_member`. Arguments: `group_id`, `user_id`. Returns the request ([`GroupsRemoveMember`](crate::builder::GroupsRemoveMember)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `groups_remove_member`. Arguments: `group_id`, `user_id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn remove_member<GroupId, UserId>(
         self,
         group_id: GroupId,
         user_id: UserId,
-    ) -> crate::builder::GroupsRemoveMember<'a>
+    ) -> crate::Request<'a, ()>
     where
         GroupId: std::convert::TryInto<::std::string::String>,
         UserId: std::convert::TryInto<::std::string::String>,
     {
-        self.client.groups_remove_member().group_id(group_id).user_id(user_id)
+        self.client.groups_remove_member().group_id(group_id).user_id(user_id).request()
     }
     /// `PUT /group/{id}/`: Update a Group.
     ///
@@ -3717,36 +3758,39 @@ impl ::std::fmt::Debug for IntegrationLinks<'_> {
 impl<'a> IntegrationLinks<'a> {
     /// `POST /integration_link/`: Create an integration link.
     ///
-    /// Operation `integration_links_create`. Arguments: `body`. Returns the request ([`IntegrationLinksCreate`](crate::builder::IntegrationLinksCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::IntegrationLinksCreate<'a>
+    /// Operation `integration_links_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::IntegrationLink>
     where
         Body: std::convert::TryInto<crate::types::CreateIntegrationLink>,
         <Body as std::convert::TryInto<
             crate::types::CreateIntegrationLink,
         >>::Error: std::fmt::Display,
     {
-        self.client.integration_links_create().body(body)
+        self.client.integration_links_create().body(body).request()
     }
     /// `DELETE /integration_link/{id}/`: Delete an integration link.
     ///
-    /// Operation `integration_links_delete`. Arguments: `id`. Returns the request ([`IntegrationLinksDelete`](crate::builder::IntegrationLinksDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::IntegrationLinksDelete<'a>
+    /// Operation `integration_links_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.integration_links_delete().id(id)
+        self.client.integration_links_delete().id(id).request()
     }
     /// `GET /integration_link/{id}/`: Get a single integration link.
     ///
-    /// Operation `integration_links_get`. Arguments: `id`. Returns the request ([`IntegrationLinksGet`](crate::builder::IntegrationLinksGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::IntegrationLinksGet<'a>
+    /// Operation `integration_links_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::IntegrationLink>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.integration_links_get().id(id)
+        self.client.integration_links_get().id(id).request()
     }
     /// `GET /integration_link/`: Get all integration links for your organization.
     ///
@@ -3757,13 +3801,13 @@ impl<'a> IntegrationLinks<'a> {
     }
     /// `PUT /integration_link/{id}/`: Update an integration link.
     ///
-    /// Operation `integration_links_update`. Arguments: `id`, `body`. Returns the request ([`IntegrationLinksUpdate`](crate::builder::IntegrationLinksUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `integration_links_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::IntegrationLinksUpdate<'a>
+    ) -> crate::Request<'a, crate::types::IntegrationLink>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateIntegrationLink>,
@@ -3771,7 +3815,7 @@ impl<'a> IntegrationLinks<'a> {
             crate::types::UpdateIntegrationLink,
         >>::Error: std::fmt::Display,
     {
-        self.client.integration_links_update().id(id).body(body)
+        self.client.integration_links_update().id(id).body(body).request()
     }
 }
 /// Lead statuses.
@@ -3801,26 +3845,26 @@ impl ::std::fmt::Debug for LeadStatuses<'_> {
 impl<'a> LeadStatuses<'a> {
     /// `POST /status/lead/`: Create a new status that can be applied to leads.
     ///
-    /// Operation `lead_statuses_create`. Arguments: `body`. Returns the request ([`LeadStatusesCreate`](crate::builder::LeadStatusesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::LeadStatusesCreate<'a>
+    /// Operation `lead_statuses_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::LeadStatus>
     where
         Body: std::convert::TryInto<crate::types::CreateLeadStatus>,
         <Body as std::convert::TryInto<
             crate::types::CreateLeadStatus,
         >>::Error: std::fmt::Display,
     {
-        self.client.lead_statuses_create().body(body)
+        self.client.lead_statuses_create().body(body).request()
     }
     /// `DELETE /status/lead/{id}/`: Delete a lead status.
     ///
-    /// Operation `lead_statuses_delete`. Arguments: `id`. Returns the request ([`LeadStatusesDelete`](crate::builder::LeadStatusesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::LeadStatusesDelete<'a>
+    /// Operation `lead_statuses_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.lead_statuses_delete().id(id)
+        self.client.lead_statuses_delete().id(id).request()
     }
     /// `GET /status/lead/`: List lead statuses for your organization.
     ///
@@ -3831,13 +3875,13 @@ impl<'a> LeadStatuses<'a> {
     }
     /// `PUT /status/lead/{id}/`: Rename a lead status.
     ///
-    /// Operation `lead_statuses_update`. Arguments: `id`, `body`. Returns the request ([`LeadStatusesUpdate`](crate::builder::LeadStatusesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `lead_statuses_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::LeadStatusesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::LeadStatus>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateLeadStatus>,
@@ -3845,7 +3889,7 @@ impl<'a> LeadStatuses<'a> {
             crate::types::UpdateLeadStatus,
         >>::Error: std::fmt::Display,
     {
-        self.client.lead_statuses_update().id(id).body(body)
+        self.client.lead_statuses_update().id(id).body(body).request()
     }
 }
 /// Leads: the companies or organizations you sell to.
@@ -3875,26 +3919,26 @@ impl ::std::fmt::Debug for Leads<'_> {
 impl<'a> Leads<'a> {
     /// `POST /lead/`: Create a new lead.
     ///
-    /// Operation `leads_create`. Arguments: `body`. Returns the request ([`LeadsCreate`](crate::builder::LeadsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::LeadsCreate<'a>
+    /// Operation `leads_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Lead>
     where
         Body: std::convert::TryInto<crate::types::CreateLead>,
         <Body as std::convert::TryInto<
             crate::types::CreateLead,
         >>::Error: std::fmt::Display,
     {
-        self.client.leads_create().body(body)
+        self.client.leads_create().body(body).request()
     }
     /// `DELETE /lead/{id}/`: Delete a lead.
     ///
-    /// Operation `leads_delete`. Arguments: `id`. Returns the request ([`LeadsDelete`](crate::builder::LeadsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::LeadsDelete<'a>
+    /// Operation `leads_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.leads_delete().id(id)
+        self.client.leads_delete().id(id).request()
     }
     /// `GET /lead/{id}/`: Get a single Lead.
     ///
@@ -3915,22 +3959,32 @@ impl<'a> Leads<'a> {
     }
     /// `POST /lead/merge/`: Merge two leads.
     ///
-    /// Operation `leads_merge`. Arguments: `body`. Returns the request ([`LeadsMerge`](crate::builder::LeadsMerge)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn merge<Body>(self, body: Body) -> crate::builder::LeadsMerge<'a>
+    /// Operation `leads_merge`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn merge<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >
     where
         Body: std::convert::TryInto<crate::types::MergeLeads>,
         <Body as std::convert::TryInto<
             crate::types::MergeLeads,
         >>::Error: std::fmt::Display,
     {
-        self.client.leads_merge().body(body)
+        self.client.leads_merge().body(body).request()
     }
     /// `PUT /lead/{id}/`: Update an existing lead.
     ///
-    /// Operation `leads_update`. Arguments: `id`, `body`. Returns the request ([`LeadsUpdate`](crate::builder::LeadsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn update<Id, Body>(self, id: Id, body: Body) -> crate::builder::LeadsUpdate<'a>
+    /// Operation `leads_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn update<Id, Body>(
+        self,
+        id: Id,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::Lead>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateLead>,
@@ -3938,7 +3992,7 @@ impl<'a> Leads<'a> {
             crate::types::UpdateLead,
         >>::Error: std::fmt::Display,
     {
-        self.client.leads_update().id(id).body(body)
+        self.client.leads_update().id(id).body(body).request()
     }
 }
 /// Memberships: a user's place in an organization, their role and settings.
@@ -3968,65 +4022,65 @@ impl ::std::fmt::Debug for Memberships<'_> {
 impl<'a> Memberships<'a> {
     /// `PUT /membership/`: Bulk update memberships.
     ///
-    /// Operation `memberships_bulk_update`. Arguments: `body`. Returns the request ([`MembershipsBulkUpdate`](crate::builder::MembershipsBulkUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `memberships_bulk_update`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn bulk_update<Body>(
         self,
         body: Body,
-    ) -> crate::builder::MembershipsBulkUpdate<'a>
+    ) -> crate::Request<'a, crate::types::BulkUpdateMembershipsResult>
     where
         Body: std::convert::TryInto<crate::types::BulkUpdateMemberships>,
         <Body as std::convert::TryInto<
             crate::types::BulkUpdateMemberships,
         >>::Error: std::fmt::Display,
     {
-        self.client.memberships_bulk_update().body(body)
+        self.client.memberships_bulk_update().body(body).request()
     }
     /// `POST /membership/`: Create a membership.
     ///
-    /// Operation `memberships_create`. Arguments: `body`. Returns the request ([`MembershipsCreate`](crate::builder::MembershipsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::MembershipsCreate<'a>
+    /// Operation `memberships_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Membership>
     where
         Body: std::convert::TryInto<crate::types::CreateMembership>,
         <Body as std::convert::TryInto<
             crate::types::CreateMembership,
         >>::Error: std::fmt::Display,
     {
-        self.client.memberships_create().body(body)
+        self.client.memberships_create().body(body).request()
     }
     /// `DELETE /membership/{id}/`: Delete a membership.
     ///
-    /// Operation `memberships_delete`. Arguments: `id`. Returns the request ([`MembershipsDelete`](crate::builder::MembershipsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::MembershipsDelete<'a>
+    /// Operation `memberships_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.memberships_delete().id(id)
+        self.client.memberships_delete().id(id).request()
     }
     /// `GET /membership/{id}/pinned_views/`: Get pinned views for a membership.
     ///
-    /// Operation `memberships_get_pinned_views`. Arguments: `id`. Returns the request ([`MembershipsGetPinnedViews`](crate::builder::MembershipsGetPinnedViews)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `memberships_get_pinned_views`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get_pinned_views<Id>(
         self,
         id: Id,
-    ) -> crate::builder::MembershipsGetPinnedViews<'a>
+    ) -> crate::Request<'a, crate::types::PinnedViews>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.memberships_get_pinned_views().id(id)
+        self.client.memberships_get_pinned_views().id(id).request()
     }
     /// `PUT /membership/{id}/`: Update a membership.
     ///
-    /// Operation `memberships_update`. Arguments: `id`, `body`. Returns the request ([`MembershipsUpdate`](crate::builder::MembershipsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `memberships_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::MembershipsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Membership>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateMembership>,
@@ -4034,17 +4088,17 @@ impl<'a> Memberships<'a> {
             crate::types::UpdateMembership,
         >>::Error: std::fmt::Display,
     {
-        self.client.memberships_update().id(id).body(body)
+        self.client.memberships_update().id(id).body(body).request()
     }
     /// `PUT /membership/{id}/pinned_views/`: Update pinned views for a membership.
     ///
-    /// Operation `memberships_update_pinned_views`. Arguments: `id`, `body`. Returns the request ([`MembershipsUpdatePinnedViews`](crate::builder::MembershipsUpdatePinnedViews)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `memberships_update_pinned_views`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update_pinned_views<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::MembershipsUpdatePinnedViews<'a>
+    ) -> crate::Request<'a, crate::types::PinnedViews>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::PinnedViews>,
@@ -4052,7 +4106,7 @@ impl<'a> Memberships<'a> {
             crate::types::PinnedViews,
         >>::Error: std::fmt::Display,
     {
-        self.client.memberships_update_pinned_views().id(id).body(body)
+        self.client.memberships_update_pinned_views().id(id).body(body).request()
     }
 }
 /// Opportunities: potential deals on a lead.
@@ -4082,26 +4136,29 @@ impl ::std::fmt::Debug for Opportunities<'_> {
 impl<'a> Opportunities<'a> {
     /// `POST /opportunity/`: Create an opportunity.
     ///
-    /// Operation `opportunities_create`. Arguments: `body`. Returns the request ([`OpportunitiesCreate`](crate::builder::OpportunitiesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::OpportunitiesCreate<'a>
+    /// Operation `opportunities_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::Opportunity>
     where
         Body: std::convert::TryInto<crate::types::CreateOpportunity>,
         <Body as std::convert::TryInto<
             crate::types::CreateOpportunity,
         >>::Error: std::fmt::Display,
     {
-        self.client.opportunities_create().body(body)
+        self.client.opportunities_create().body(body).request()
     }
     /// `DELETE /opportunity/{id}/`: Delete an opportunity.
     ///
-    /// Operation `opportunities_delete`. Arguments: `id`. Returns the request ([`OpportunitiesDelete`](crate::builder::OpportunitiesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::OpportunitiesDelete<'a>
+    /// Operation `opportunities_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.opportunities_delete().id(id)
+        self.client.opportunities_delete().id(id).request()
     }
     /// `GET /opportunity/{id}/`: Retrieve an opportunity.
     ///
@@ -4122,13 +4179,13 @@ impl<'a> Opportunities<'a> {
     }
     /// `PUT /opportunity/{id}/`: Update an opportunity.
     ///
-    /// Operation `opportunities_update`. Arguments: `id`, `body`. Returns the request ([`OpportunitiesUpdate`](crate::builder::OpportunitiesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `opportunities_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::OpportunitiesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Opportunity>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateOpportunity>,
@@ -4136,7 +4193,7 @@ impl<'a> Opportunities<'a> {
             crate::types::UpdateOpportunity,
         >>::Error: std::fmt::Display,
     {
-        self.client.opportunities_update().id(id).body(body)
+        self.client.opportunities_update().id(id).body(body).request()
     }
 }
 /// Opportunity statuses.
@@ -4182,13 +4239,13 @@ impl<'a> OpportunityStatuses<'a> {
     }
     /// `DELETE /status/opportunity/{id}/`: Delete an opportunity status.
     ///
-    /// Operation `opportunity_statuses_delete`. Arguments: `id`. Returns the request ([`OpportunityStatusesDelete`](crate::builder::OpportunityStatusesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::OpportunityStatusesDelete<'a>
+    /// Operation `opportunity_statuses_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.opportunity_statuses_delete().id(id)
+        self.client.opportunity_statuses_delete().id(id).request()
     }
     /// `GET /status/opportunity/`: List opportunity statuses for your organization.
     ///
@@ -4297,26 +4354,26 @@ impl ::std::fmt::Debug for Outcomes<'_> {
 impl<'a> Outcomes<'a> {
     /// `POST /outcome/`: Create an outcome.
     ///
-    /// Operation `outcomes_create`. Arguments: `body`. Returns the request ([`OutcomesCreate`](crate::builder::OutcomesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::OutcomesCreate<'a>
+    /// Operation `outcomes_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Outcome>
     where
         Body: std::convert::TryInto<crate::types::CreateOutcome>,
         <Body as std::convert::TryInto<
             crate::types::CreateOutcome,
         >>::Error: std::fmt::Display,
     {
-        self.client.outcomes_create().body(body)
+        self.client.outcomes_create().body(body).request()
     }
     /// `DELETE /outcome/{id}/`: Delete an outcome.
     ///
-    /// Operation `outcomes_delete`. Arguments: `id`. Returns the request ([`OutcomesDelete`](crate::builder::OutcomesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::OutcomesDelete<'a>
+    /// Operation `outcomes_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.outcomes_delete().id(id)
+        self.client.outcomes_delete().id(id).request()
     }
     /// `GET /outcome/{id}/`: Fetch a single outcome.
     ///
@@ -4337,13 +4394,13 @@ impl<'a> Outcomes<'a> {
     }
     /// `PUT /outcome/{id}/`: Update an outcome.
     ///
-    /// Operation `outcomes_update`. Arguments: `id`, `body`. Returns the request ([`OutcomesUpdate`](crate::builder::OutcomesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `outcomes_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::OutcomesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Outcome>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateOutcome>,
@@ -4351,7 +4408,7 @@ impl<'a> Outcomes<'a> {
             crate::types::UpdateOutcome,
         >>::Error: std::fmt::Display,
     {
-        self.client.outcomes_update().id(id).body(body)
+        self.client.outcomes_update().id(id).body(body).request()
     }
 }
 /// Phone numbers of the organization.
@@ -4381,26 +4438,29 @@ impl ::std::fmt::Debug for PhoneNumbers<'_> {
 impl<'a> PhoneNumbers<'a> {
     /// `POST /phone_number/request/internal/`: Request an internal phone number.
     ///
-    /// Operation `phone_numbers_create`. Arguments: `body`. Returns the request ([`PhoneNumbersCreate`](crate::builder::PhoneNumbersCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::PhoneNumbersCreate<'a>
+    /// Operation `phone_numbers_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::PhoneNumber>
     where
         Body: std::convert::TryInto<crate::types::CreatePhoneNumber>,
         <Body as std::convert::TryInto<
             crate::types::CreatePhoneNumber,
         >>::Error: std::fmt::Display,
     {
-        self.client.phone_numbers_create().body(body)
+        self.client.phone_numbers_create().body(body).request()
     }
     /// `DELETE /phone_number/{id}/`: Delete a phone number.
     ///
-    /// Operation `phone_numbers_delete`. Arguments: `id`. Returns the request ([`PhoneNumbersDelete`](crate::builder::PhoneNumbersDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::PhoneNumbersDelete<'a>
+    /// Operation `phone_numbers_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.phone_numbers_delete().id(id)
+        self.client.phone_numbers_delete().id(id).request()
     }
     /// `GET /phone_number/{id}/`: Retrieve a single phone number.
     ///
@@ -4421,13 +4481,13 @@ impl<'a> PhoneNumbers<'a> {
     }
     /// `PUT /phone_number/{id}/`: Update a phone number.
     ///
-    /// Operation `phone_numbers_update`. Arguments: `id`, `body`. Returns the request ([`PhoneNumbersUpdate`](crate::builder::PhoneNumbersUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `phone_numbers_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::PhoneNumbersUpdate<'a>
+    ) -> crate::Request<'a, crate::types::PhoneNumber>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdatePhoneNumber>,
@@ -4435,7 +4495,7 @@ impl<'a> PhoneNumbers<'a> {
             crate::types::UpdatePhoneNumber,
         >>::Error: std::fmt::Display,
     {
-        self.client.phone_numbers_update().id(id).body(body)
+        self.client.phone_numbers_update().id(id).body(body).request()
     }
 }
 /// Opportunity pipelines.
@@ -4465,26 +4525,26 @@ impl ::std::fmt::Debug for Pipelines<'_> {
 impl<'a> Pipelines<'a> {
     /// `POST /pipeline/`: Create a Pipeline.
     ///
-    /// Operation `pipelines_create`. Arguments: `body`. Returns the request ([`PipelinesCreate`](crate::builder::PipelinesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::PipelinesCreate<'a>
+    /// Operation `pipelines_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Pipeline>
     where
         Body: std::convert::TryInto<crate::types::CreatePipeline>,
         <Body as std::convert::TryInto<
             crate::types::CreatePipeline,
         >>::Error: std::fmt::Display,
     {
-        self.client.pipelines_create().body(body)
+        self.client.pipelines_create().body(body).request()
     }
     /// `DELETE /pipeline/{id}/`: Delete a Pipeline.
     ///
-    /// Operation `pipelines_delete`. Arguments: `id`. Returns the request ([`PipelinesDelete`](crate::builder::PipelinesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::PipelinesDelete<'a>
+    /// Operation `pipelines_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.pipelines_delete().id(id)
+        self.client.pipelines_delete().id(id).request()
     }
     /// `GET /pipeline/`: List Pipelines for your organization.
     ///
@@ -4495,13 +4555,13 @@ impl<'a> Pipelines<'a> {
     }
     /// `PUT /pipeline/{id}/`: Update a Pipeline.
     ///
-    /// Operation `pipelines_update`. Arguments: `id`, `body`. Returns the request ([`PipelinesUpdate`](crate::builder::PipelinesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `pipelines_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::PipelinesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Pipeline>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdatePipeline>,
@@ -4509,7 +4569,7 @@ impl<'a> Pipelines<'a> {
             crate::types::UpdatePipeline,
         >>::Error: std::fmt::Display,
     {
-        self.client.pipelines_update().id(id).body(body)
+        self.client.pipelines_update().id(id).body(body).request()
     }
 }
 /// Playbooks.
@@ -4539,46 +4599,46 @@ impl ::std::fmt::Debug for Playbooks<'_> {
 impl<'a> Playbooks<'a> {
     /// `POST /playbook/{id}/archive/`: Archive a playbook.
     ///
-    /// Operation `playbooks_archive`. Arguments: `id`. Returns the request ([`PlaybooksArchive`](crate::builder::PlaybooksArchive)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn archive<Id>(self, id: Id) -> crate::builder::PlaybooksArchive<'a>
+    /// Operation `playbooks_archive`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn archive<Id>(self, id: Id) -> crate::Request<'a, crate::types::Playbook>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.playbooks_archive().id(id)
+        self.client.playbooks_archive().id(id).request()
     }
     /// `POST /playbook/`: Create a playbook.
     ///
-    /// Operation `playbooks_create`. Arguments: `body`. Returns the request ([`PlaybooksCreate`](crate::builder::PlaybooksCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::PlaybooksCreate<'a>
+    /// Operation `playbooks_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Playbook>
     where
         Body: std::convert::TryInto<crate::types::CreatePlaybook>,
         <Body as std::convert::TryInto<
             crate::types::CreatePlaybook,
         >>::Error: std::fmt::Display,
     {
-        self.client.playbooks_create().body(body)
+        self.client.playbooks_create().body(body).request()
     }
     /// `DELETE /playbook/{id}/`: Delete a playbook.
     ///
-    /// Operation `playbooks_delete`. Arguments: `id`. Returns the request ([`PlaybooksDelete`](crate::builder::PlaybooksDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::PlaybooksDelete<'a>
+    /// Operation `playbooks_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.playbooks_delete().id(id)
+        self.client.playbooks_delete().id(id).request()
     }
     /// `GET /playbook/{id}/`: Fetch a single playbook.
     ///
-    /// Operation `playbooks_get`. Arguments: `id`. Returns the request ([`PlaybooksGet`](crate::builder::PlaybooksGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::PlaybooksGet<'a>
+    /// Operation `playbooks_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::Playbook>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.playbooks_get().id(id)
+        self.client.playbooks_get().id(id).request()
     }
     /// `GET /playbook/`: List or filter playbooks.
     ///
@@ -4589,23 +4649,23 @@ impl<'a> Playbooks<'a> {
     }
     /// `POST /playbook/{id}/unarchive/`: Unarchive a playbook.
     ///
-    /// Operation `playbooks_unarchive`. Arguments: `id`. Returns the request ([`PlaybooksUnarchive`](crate::builder::PlaybooksUnarchive)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn unarchive<Id>(self, id: Id) -> crate::builder::PlaybooksUnarchive<'a>
+    /// Operation `playbooks_unarchive`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn unarchive<Id>(self, id: Id) -> crate::Request<'a, crate::types::Playbook>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.playbooks_unarchive().id(id)
+        self.client.playbooks_unarchive().id(id).request()
     }
     /// `PUT /playbook/{id}/`: Update a playbook.
     ///
-    /// Operation `playbooks_update`. Arguments: `id`, `body`. Returns the request ([`PlaybooksUpdate`](crate::builder::PlaybooksUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `playbooks_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::PlaybooksUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Playbook>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdatePlaybook>,
@@ -4613,7 +4673,7 @@ impl<'a> Playbooks<'a> {
             crate::types::UpdatePlaybook,
         >>::Error: std::fmt::Display,
     {
-        self.client.playbooks_update().id(id).body(body)
+        self.client.playbooks_update().id(id).body(body).request()
     }
 }
 /// Activity, funnel, sent-email and status-change reports.
@@ -4643,19 +4703,19 @@ impl ::std::fmt::Debug for Reporting<'_> {
 impl<'a> Reporting<'a> {
     /// `POST /report/activity/`: Get an activity report.
     ///
-    /// Operation `reporting_get_activity`. Arguments: `body`. Returns the request ([`ReportingGetActivity`](crate::builder::ReportingGetActivity)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `reporting_get_activity`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get_activity<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ReportingGetActivity<'a>
+    ) -> crate::Request<'a, crate::types::ActivityReport>
     where
         Body: std::convert::TryInto<crate::types::ActivityReportRequest>,
         <Body as std::convert::TryInto<
             crate::types::ActivityReportRequest,
         >>::Error: std::fmt::Display,
     {
-        self.client.reporting_get_activity().body(body)
+        self.client.reporting_get_activity().body(body).request()
     }
     /// `GET /report/custom/{org_id}/`: Get custom report (Explorer).
     ///
@@ -4672,35 +4732,35 @@ impl<'a> Reporting<'a> {
     }
     /// `POST /report/funnel/opportunity/stages/`: Get a funnel report (stages).
     ///
-    /// Operation `reporting_get_funnel_stages`. Arguments: `body`. Returns the request ([`ReportingGetFunnelStages`](crate::builder::ReportingGetFunnelStages)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `reporting_get_funnel_stages`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get_funnel_stages<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ReportingGetFunnelStages<'a>
+    ) -> crate::Request<'a, crate::types::FunnelStagesReport>
     where
         Body: std::convert::TryInto<crate::types::FunnelReportRequest>,
         <Body as std::convert::TryInto<
             crate::types::FunnelReportRequest,
         >>::Error: std::fmt::Display,
     {
-        self.client.reporting_get_funnel_stages().body(body)
+        self.client.reporting_get_funnel_stages().body(body).request()
     }
     /// `POST /report/funnel/opportunity/totals/`: Get a funnel report (totals).
     ///
-    /// Operation `reporting_get_funnel_totals`. Arguments: `body`. Returns the request ([`ReportingGetFunnelTotals`](crate::builder::ReportingGetFunnelTotals)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `reporting_get_funnel_totals`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn get_funnel_totals<Body>(
         self,
         body: Body,
-    ) -> crate::builder::ReportingGetFunnelTotals<'a>
+    ) -> crate::Request<'a, crate::types::FunnelTotalsReport>
     where
         Body: std::convert::TryInto<crate::types::FunnelReportRequest>,
         <Body as std::convert::TryInto<
             crate::types::FunnelReportRequest,
         >>::Error: std::fmt::Display,
     {
-        self.client.reporting_get_funnel_totals().body(body)
+        self.client.reporting_get_funnel_totals().body(body).request()
     }
     /// `GET /report/statuses/lead/{org_id}/`: Get lead status change report.
     ///
@@ -4743,12 +4803,12 @@ impl<'a> Reporting<'a> {
     }
     /// `GET /report/activity/metrics/`: List the predefined metrics used in activity reports.
     ///
-    /// Operation `reporting_list_activity_metrics`. Returns the request ([`ReportingListActivityMetrics`](crate::builder::ReportingListActivityMetrics)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `reporting_list_activity_metrics`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn list_activity_metrics(
         self,
-    ) -> crate::builder::ReportingListActivityMetrics<'a> {
-        self.client.reporting_list_activity_metrics()
+    ) -> crate::Request<'a, crate::types::ActivityMetrics> {
+        self.client.reporting_list_activity_metrics().request()
     }
 }
 /// Roles and their permissions.
@@ -4778,36 +4838,39 @@ impl ::std::fmt::Debug for Roles<'_> {
 impl<'a> Roles<'a> {
     /// `POST /role/`: Create a new role.
     ///
-    /// Operation `roles_create`. Arguments: `body`. Returns the request ([`RolesCreate`](crate::builder::RolesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::RolesCreate<'a>
+    /// Operation `roles_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::RoleDefinition>
     where
         Body: std::convert::TryInto<crate::types::CreateRole>,
         <Body as std::convert::TryInto<
             crate::types::CreateRole,
         >>::Error: std::fmt::Display,
     {
-        self.client.roles_create().body(body)
+        self.client.roles_create().body(body).request()
     }
     /// `DELETE /role/{id}/`: Delete a role.
     ///
-    /// Operation `roles_delete`. Arguments: `id`. Returns the request ([`RolesDelete`](crate::builder::RolesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::RolesDelete<'a>
+    /// Operation `roles_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.roles_delete().id(id)
+        self.client.roles_delete().id(id).request()
     }
     /// `GET /role/{id}/`: Fetch a single role.
     ///
-    /// Operation `roles_get`. Arguments: `id`. Returns the request ([`RolesGet`](crate::builder::RolesGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::RolesGet<'a>
+    /// Operation `roles_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::RoleDefinition>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.roles_get().id(id)
+        self.client.roles_get().id(id).request()
     }
     /// `GET /role/`: List all the roles defined for your organization.
     ///
@@ -4818,9 +4881,13 @@ impl<'a> Roles<'a> {
     }
     /// `PUT /role/{id}/`: Update existing role.
     ///
-    /// Operation `roles_update`. Arguments: `id`, `body`. Returns the request ([`RolesUpdate`](crate::builder::RolesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn update<Id, Body>(self, id: Id, body: Body) -> crate::builder::RolesUpdate<'a>
+    /// Operation `roles_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn update<Id, Body>(
+        self,
+        id: Id,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::RoleDefinition>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateRole>,
@@ -4828,7 +4895,7 @@ impl<'a> Roles<'a> {
             crate::types::UpdateRole,
         >>::Error: std::fmt::Display,
     {
-        self.client.roles_update().id(id).body(body)
+        self.client.roles_update().id(id).body(body).request()
     }
 }
 /// Your scheduling links for booking meetings; `shared` and `integration` for the other kinds.
@@ -4874,36 +4941,39 @@ impl<'a> SchedulingLinks<'a> {
     }
     /// `POST /scheduling_link/`: Create a User Scheduling Link.
     ///
-    /// Operation `scheduling_links_create`. Arguments: `body`. Returns the request ([`SchedulingLinksCreate`](crate::builder::SchedulingLinksCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::SchedulingLinksCreate<'a>
+    /// Operation `scheduling_links_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::SchedulingLink>
     where
         Body: std::convert::TryInto<crate::types::CreateSchedulingLink>,
         <Body as std::convert::TryInto<
             crate::types::CreateSchedulingLink,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_create().body(body)
+        self.client.scheduling_links_create().body(body).request()
     }
     /// `DELETE /scheduling_link/{id}/`: Delete a User Scheduling Link.
     ///
-    /// Operation `scheduling_links_delete`. Arguments: `id`. Returns the request ([`SchedulingLinksDelete`](crate::builder::SchedulingLinksDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::SchedulingLinksDelete<'a>
+    /// Operation `scheduling_links_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.scheduling_links_delete().id(id)
+        self.client.scheduling_links_delete().id(id).request()
     }
     /// `GET /scheduling_link/{id}/`: Fetch a User Scheduling Link.
     ///
-    /// Operation `scheduling_links_get`. Arguments: `id`. Returns the request ([`SchedulingLinksGet`](crate::builder::SchedulingLinksGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::SchedulingLinksGet<'a>
+    /// Operation `scheduling_links_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::SchedulingLink>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.scheduling_links_get().id(id)
+        self.client.scheduling_links_get().id(id).request()
     }
     /// `GET /scheduling_link/`: List User Scheduling Links.
     ///
@@ -4914,13 +4984,13 @@ impl<'a> SchedulingLinks<'a> {
     }
     /// `PUT /scheduling_link/{id}/`: Update a User Scheduling Link.
     ///
-    /// Operation `scheduling_links_update`. Arguments: `id`, `body`. Returns the request ([`SchedulingLinksUpdate`](crate::builder::SchedulingLinksUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `scheduling_links_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::SchedulingLinksUpdate<'a>
+    ) -> crate::Request<'a, crate::types::SchedulingLink>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSchedulingLink>,
@@ -4928,7 +4998,7 @@ impl<'a> SchedulingLinks<'a> {
             crate::types::UpdateSchedulingLink,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_update().id(id).body(body)
+        self.client.scheduling_links_update().id(id).body(body).request()
     }
 }
 /// Scheduling links an integration manages (by the integration's source id).
@@ -4958,32 +5028,29 @@ impl ::std::fmt::Debug for SchedulingLinksIntegration<'_> {
 impl<'a> SchedulingLinksIntegration<'a> {
     /// `POST /scheduling_link/integration/`: Create or update a Scheduling Link via OAuth.
     ///
-    /// Operation `scheduling_links_create_integration`. Arguments: `body`. Returns the request ([`SchedulingLinksCreateIntegration`](crate::builder::SchedulingLinksCreateIntegration)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `scheduling_links_create_integration`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::SchedulingLinksCreateIntegration<'a>
+    ) -> crate::Request<'a, crate::types::SchedulingLink>
     where
         Body: std::convert::TryInto<crate::types::SchedulingLinkIntegrationInput>,
         <Body as std::convert::TryInto<
             crate::types::SchedulingLinkIntegrationInput,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_create_integration().body(body)
+        self.client.scheduling_links_create_integration().body(body).request()
     }
     /// `DELETE /scheduling_link/integration/{source_id}/`: Delete a User Scheduling Link via OAuth integration.
     ///
-    /// Operation `scheduling_links_delete_integration`. Arguments: `source_id`. Returns the request ([`SchedulingLinksDeleteIntegration`](crate::builder::SchedulingLinksDeleteIntegration)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<SourceId>(
-        self,
-        source_id: SourceId,
-    ) -> crate::builder::SchedulingLinksDeleteIntegration<'a>
+    /// Operation `scheduling_links_delete_integration`. Arguments: `source_id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<SourceId>(self, source_id: SourceId) -> crate::Request<'a, ()>
     where
         SourceId: std::convert::TryInto<::std::string::String>,
     {
-        self.client.scheduling_links_delete_integration().source_id(source_id)
+        self.client.scheduling_links_delete_integration().source_id(source_id).request()
     }
 }
 /// Shared scheduling links (one link for several users).
@@ -5021,39 +5088,42 @@ impl<'a> SchedulingLinksShared<'a> {
     }
     /// `POST /shared_scheduling_link/`: Create a Shared Scheduling Link.
     ///
-    /// Operation `scheduling_links_create_shared`. Arguments: `body`. Returns the request ([`SchedulingLinksCreateShared`](crate::builder::SchedulingLinksCreateShared)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `scheduling_links_create_shared`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::SchedulingLinksCreateShared<'a>
+    ) -> crate::Request<'a, crate::types::SharedSchedulingLink>
     where
         Body: std::convert::TryInto<crate::types::CreateSharedSchedulingLink>,
         <Body as std::convert::TryInto<
             crate::types::CreateSharedSchedulingLink,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_create_shared().body(body)
+        self.client.scheduling_links_create_shared().body(body).request()
     }
     /// `DELETE /shared_scheduling_link/{id}/`: Delete a Shared Scheduling Link.
     ///
-    /// Operation `scheduling_links_delete_shared`. Arguments: `id`. Returns the request ([`SchedulingLinksDeleteShared`](crate::builder::SchedulingLinksDeleteShared)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::SchedulingLinksDeleteShared<'a>
+    /// Operation `scheduling_links_delete_shared`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.scheduling_links_delete_shared().id(id)
+        self.client.scheduling_links_delete_shared().id(id).request()
     }
     /// `GET /shared_scheduling_link/{id}/`: Fetch a Shared Scheduling Link.
     ///
-    /// Operation `scheduling_links_get_shared`. Arguments: `id`. Returns the request ([`SchedulingLinksGetShared`](crate::builder::SchedulingLinksGetShared)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::SchedulingLinksGetShared<'a>
+    /// Operation `scheduling_links_get_shared`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(
+        self,
+        id: Id,
+    ) -> crate::Request<'a, crate::types::SharedSchedulingLink>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.scheduling_links_get_shared().id(id)
+        self.client.scheduling_links_get_shared().id(id).request()
     }
     /// `GET /shared_scheduling_link/`: List Shared Scheduling Links.
     ///
@@ -5064,13 +5134,13 @@ impl<'a> SchedulingLinksShared<'a> {
     }
     /// `PUT /shared_scheduling_link/{id}/`: Update a Shared Scheduling Link.
     ///
-    /// Operation `scheduling_links_update_shared`. Arguments: `id`, `body`. Returns the request ([`SchedulingLinksUpdateShared`](crate::builder::SchedulingLinksUpdateShared)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `scheduling_links_update_shared`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::SchedulingLinksUpdateShared<'a>
+    ) -> crate::Request<'a, crate::types::SharedSchedulingLink>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSharedSchedulingLink>,
@@ -5078,7 +5148,7 @@ impl<'a> SchedulingLinksShared<'a> {
             crate::types::UpdateSharedSchedulingLink,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_update_shared().id(id).body(body)
+        self.client.scheduling_links_update_shared().id(id).body(body).request()
     }
 }
 /// Which users' scheduling links a shared scheduling link maps to.
@@ -5108,35 +5178,32 @@ impl ::std::fmt::Debug for SchedulingLinksSharedAssociations<'_> {
 impl<'a> SchedulingLinksSharedAssociations<'a> {
     /// `POST /shared_scheduling_link_association/`: Map a Shared Scheduling Link.
     ///
-    /// Operation `scheduling_links_create_shared_association`. Arguments: `body`. Returns the request ([`SchedulingLinksCreateSharedAssociation`](crate::builder::SchedulingLinksCreateSharedAssociation)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `scheduling_links_create_shared_association`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::SchedulingLinksCreateSharedAssociation<'a>
+    ) -> crate::Request<'a, crate::types::SharedSchedulingLinkAssociation>
     where
         Body: std::convert::TryInto<crate::types::SharedSchedulingLinkAssociationInput>,
         <Body as std::convert::TryInto<
             crate::types::SharedSchedulingLinkAssociationInput,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_create_shared_association().body(body)
+        self.client.scheduling_links_create_shared_association().body(body).request()
     }
     /// `POST /shared_scheduling_link_association/unmap/`: Unmap a Shared Scheduling Link.
     ///
-    /// Operation `scheduling_links_delete_shared_association`. Arguments: `body`. Returns the request ([`SchedulingLinksDeleteSharedAssociation`](crate::builder::SchedulingLinksDeleteSharedAssociation)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Body>(
-        self,
-        body: Body,
-    ) -> crate::builder::SchedulingLinksDeleteSharedAssociation<'a>
+    /// Operation `scheduling_links_delete_shared_association`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Body>(self, body: Body) -> crate::Request<'a, ()>
     where
         Body: std::convert::TryInto<crate::types::SharedSchedulingLinkAssociationInput>,
         <Body as std::convert::TryInto<
             crate::types::SharedSchedulingLinkAssociationInput,
         >>::Error: std::fmt::Display,
     {
-        self.client.scheduling_links_delete_shared_association().body(body)
+        self.client.scheduling_links_delete_shared_association().body(body).request()
     }
 }
 /// Send As associations (who may send email as whom).
@@ -5166,39 +5233,48 @@ impl ::std::fmt::Debug for SendAs<'_> {
 impl<'a> SendAs<'a> {
     /// `POST /send_as/bulk/`: Edit Send As Associations in bulk.
     ///
-    /// Operation `send_as_bulk_create`. Arguments: `body`. Returns the request ([`SendAsBulkCreate`](crate::builder::SendAsBulkCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn bulk_create<Body>(self, body: Body) -> crate::builder::SendAsBulkCreate<'a>
+    /// Operation `send_as_bulk_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn bulk_create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >
     where
         Body: std::convert::TryInto<crate::types::BulkSendAs>,
         <Body as std::convert::TryInto<
             crate::types::BulkSendAs,
         >>::Error: std::fmt::Display,
     {
-        self.client.send_as_bulk_create().body(body)
+        self.client.send_as_bulk_create().body(body).request()
     }
     /// `POST /send_as/`: Create a Send As Association.
     ///
-    /// Operation `send_as_create`. Arguments: `body`. Returns the request ([`SendAsCreate`](crate::builder::SendAsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::SendAsCreate<'a>
+    /// Operation `send_as_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::SendAsAssociation>
     where
         Body: std::convert::TryInto<crate::types::CreateSendAs>,
         <Body as std::convert::TryInto<
             crate::types::CreateSendAs,
         >>::Error: std::fmt::Display,
     {
-        self.client.send_as_create().body(body)
+        self.client.send_as_create().body(body).request()
     }
     /// `DELETE /send_as/{id}/`: Delete a Send As Association by ID.
     ///
-    /// Operation `send_as_delete`. Arguments: `id`. Returns the request ([`SendAsDelete`](crate::builder::SendAsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::SendAsDelete<'a>
+    /// Operation `send_as_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.send_as_delete().id(id)
+        self.client.send_as_delete().id(id).request()
     }
     /// `DELETE /send_as/`: Delete a Send As Association by allowed user.
     ///
@@ -5209,13 +5285,13 @@ impl<'a> SendAs<'a> {
     }
     /// `GET /send_as/{id}/`: Retrieve a single Send As Association.
     ///
-    /// Operation `send_as_get`. Arguments: `id`. Returns the request ([`SendAsGet`](crate::builder::SendAsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::SendAsGet<'a>
+    /// Operation `send_as_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::SendAsAssociation>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.send_as_get().id(id)
+        self.client.send_as_get().id(id).request()
     }
     /// `GET /send_as/`: List Send As Associations.
     ///
@@ -5260,26 +5336,26 @@ impl<'a> Sequences<'a> {
     }
     /// `POST /sequence/`: Create a Sequence.
     ///
-    /// Operation `sequences_create`. Arguments: `body`. Returns the request ([`SequencesCreate`](crate::builder::SequencesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::SequencesCreate<'a>
+    /// Operation `sequences_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::Sequence>
     where
         Body: std::convert::TryInto<crate::types::CreateSequence>,
         <Body as std::convert::TryInto<
             crate::types::CreateSequence,
         >>::Error: std::fmt::Display,
     {
-        self.client.sequences_create().body(body)
+        self.client.sequences_create().body(body).request()
     }
     /// `DELETE /sequence/{id}/`: Delete a Sequence.
     ///
-    /// Operation `sequences_delete`. Arguments: `id`. Returns the request ([`SequencesDelete`](crate::builder::SequencesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::SequencesDelete<'a>
+    /// Operation `sequences_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.sequences_delete().id(id)
+        self.client.sequences_delete().id(id).request()
     }
     /// `GET /sequence/{id}/`: Fetch a Sequence.
     ///
@@ -5300,13 +5376,13 @@ impl<'a> Sequences<'a> {
     }
     /// `PUT /sequence/{id}/`: Update a Sequence.
     ///
-    /// Operation `sequences_update`. Arguments: `id`, `body`. Returns the request ([`SequencesUpdate`](crate::builder::SequencesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `sequences_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::SequencesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::Sequence>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSequence>,
@@ -5314,7 +5390,7 @@ impl<'a> Sequences<'a> {
             crate::types::UpdateSequence,
         >>::Error: std::fmt::Display,
     {
-        self.client.sequences_update().id(id).body(body)
+        self.client.sequences_update().id(id).body(body).request()
     }
 }
 /// Sequence subscriptions.
@@ -5344,29 +5420,32 @@ impl ::std::fmt::Debug for SequencesSubscriptions<'_> {
 impl<'a> SequencesSubscriptions<'a> {
     /// `POST /sequence_subscription/`: Subscribe a Contact to a Sequence.
     ///
-    /// Operation `sequences_create_subscription`. Arguments: `body`. Returns the request ([`SequencesCreateSubscription`](crate::builder::SequencesCreateSubscription)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `sequences_create_subscription`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn create<Body>(
         self,
         body: Body,
-    ) -> crate::builder::SequencesCreateSubscription<'a>
+    ) -> crate::Request<'a, crate::types::SequenceSubscription>
     where
         Body: std::convert::TryInto<crate::types::CreateSequenceSubscription>,
         <Body as std::convert::TryInto<
             crate::types::CreateSequenceSubscription,
         >>::Error: std::fmt::Display,
     {
-        self.client.sequences_create_subscription().body(body)
+        self.client.sequences_create_subscription().body(body).request()
     }
     /// `GET /sequence_subscription/{id}/`: Fetch a single Sequence Subscription.
     ///
-    /// Operation `sequences_get_subscription`. Arguments: `id`. Returns the request ([`SequencesGetSubscription`](crate::builder::SequencesGetSubscription)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::SequencesGetSubscription<'a>
+    /// Operation `sequences_get_subscription`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(
+        self,
+        id: Id,
+    ) -> crate::Request<'a, crate::types::SequenceSubscription>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.sequences_get_subscription().id(id)
+        self.client.sequences_get_subscription().id(id).request()
     }
     /// `GET /sequence_subscription/`: List Sequence Subscriptions.
     ///
@@ -5377,13 +5456,13 @@ impl<'a> SequencesSubscriptions<'a> {
     }
     /// `PUT /sequence_subscription/{id}/`: Update a specific Subscription.
     ///
-    /// Operation `sequences_update_subscription`. Arguments: `id`, `body`. Returns the request ([`SequencesUpdateSubscription`](crate::builder::SequencesUpdateSubscription)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `sequences_update_subscription`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::SequencesUpdateSubscription<'a>
+    ) -> crate::Request<'a, crate::types::SequenceSubscription>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSequenceSubscription>,
@@ -5391,7 +5470,7 @@ impl<'a> SequencesSubscriptions<'a> {
             crate::types::UpdateSequenceSubscription,
         >>::Error: std::fmt::Display,
     {
-        self.client.sequences_update_subscription().id(id).body(body)
+        self.client.sequences_update_subscription().id(id).body(body).request()
     }
 }
 /// Smart views: saved lead and contact searches.
@@ -5421,36 +5500,36 @@ impl ::std::fmt::Debug for SmartViews<'_> {
 impl<'a> SmartViews<'a> {
     /// `POST /saved_search/`: Create a Smart View.
     ///
-    /// Operation `smart_views_create`. Arguments: `body`. Returns the request ([`SmartViewsCreate`](crate::builder::SmartViewsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::SmartViewsCreate<'a>
+    /// Operation `smart_views_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(self, body: Body) -> crate::Request<'a, crate::types::SmartView>
     where
         Body: std::convert::TryInto<crate::types::CreateSmartView>,
         <Body as std::convert::TryInto<
             crate::types::CreateSmartView,
         >>::Error: std::fmt::Display,
     {
-        self.client.smart_views_create().body(body)
+        self.client.smart_views_create().body(body).request()
     }
     /// `DELETE /saved_search/{id}/`: Delete a Smart View.
     ///
-    /// Operation `smart_views_delete`. Arguments: `id`. Returns the request ([`SmartViewsDelete`](crate::builder::SmartViewsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::SmartViewsDelete<'a>
+    /// Operation `smart_views_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.smart_views_delete().id(id)
+        self.client.smart_views_delete().id(id).request()
     }
     /// `GET /saved_search/{id}/`: Get a single Smart View.
     ///
-    /// Operation `smart_views_get`. Arguments: `id`. Returns the request ([`SmartViewsGet`](crate::builder::SmartViewsGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::SmartViewsGet<'a>
+    /// Operation `smart_views_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::SmartView>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.smart_views_get().id(id)
+        self.client.smart_views_get().id(id).request()
     }
     /// `GET /saved_search/`: List Smart Views.
     ///
@@ -5461,13 +5540,13 @@ impl<'a> SmartViews<'a> {
     }
     /// `PUT /saved_search/{id}/`: Update a Smart View.
     ///
-    /// Operation `smart_views_update`. Arguments: `id`, `body`. Returns the request ([`SmartViewsUpdate`](crate::builder::SmartViewsUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `smart_views_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::SmartViewsUpdate<'a>
+    ) -> crate::Request<'a, crate::types::SmartView>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSmartView>,
@@ -5475,7 +5554,7 @@ impl<'a> SmartViews<'a> {
             crate::types::UpdateSmartView,
         >>::Error: std::fmt::Display,
     {
-        self.client.smart_views_update().id(id).body(body)
+        self.client.smart_views_update().id(id).body(body).request()
     }
 }
 /// SMS templates.
@@ -5505,26 +5584,29 @@ impl ::std::fmt::Debug for SmsTemplates<'_> {
 impl<'a> SmsTemplates<'a> {
     /// `POST /sms_template/`: Create an SMS template.
     ///
-    /// Operation `sms_templates_create`. Arguments: `body`. Returns the request ([`SmsTemplatesCreate`](crate::builder::SmsTemplatesCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::SmsTemplatesCreate<'a>
+    /// Operation `sms_templates_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::SmsTemplate>
     where
         Body: std::convert::TryInto<crate::types::CreateSmsTemplate>,
         <Body as std::convert::TryInto<
             crate::types::CreateSmsTemplate,
         >>::Error: std::fmt::Display,
     {
-        self.client.sms_templates_create().body(body)
+        self.client.sms_templates_create().body(body).request()
     }
     /// `DELETE /sms_template/{id}/`: Delete an SMS template.
     ///
-    /// Operation `sms_templates_delete`. Arguments: `id`. Returns the request ([`SmsTemplatesDelete`](crate::builder::SmsTemplatesDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::SmsTemplatesDelete<'a>
+    /// Operation `sms_templates_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.sms_templates_delete().id(id)
+        self.client.sms_templates_delete().id(id).request()
     }
     /// `GET /sms_template/{id}/`: Fetch an SMS template.
     ///
@@ -5545,13 +5627,13 @@ impl<'a> SmsTemplates<'a> {
     }
     /// `PUT /sms_template/{id}/`: Update an SMS template.
     ///
-    /// Operation `sms_templates_update`. Arguments: `id`, `body`. Returns the request ([`SmsTemplatesUpdate`](crate::builder::SmsTemplatesUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `sms_templates_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::SmsTemplatesUpdate<'a>
+    ) -> crate::Request<'a, crate::types::SmsTemplate>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateSmsTemplate>,
@@ -5559,7 +5641,7 @@ impl<'a> SmsTemplates<'a> {
             crate::types::UpdateSmsTemplate,
         >>::Error: std::fmt::Display,
     {
-        self.client.sms_templates_update().id(id).body(body)
+        self.client.sms_templates_update().id(id).body(body).request()
     }
 }
 /// Tasks.
@@ -5615,13 +5697,13 @@ impl<'a> Tasks<'a> {
     }
     /// `DELETE /task/{id}/`: Delete a task.
     ///
-    /// Operation `tasks_delete`. Arguments: `id`. Returns the request ([`TasksDelete`](crate::builder::TasksDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::TasksDelete<'a>
+    /// Operation `tasks_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.tasks_delete().id(id)
+        self.client.tasks_delete().id(id).request()
     }
     /// `GET /task/{id}/`: Fetch a task's details.
     ///
@@ -5682,36 +5764,44 @@ impl ::std::fmt::Debug for UnsubscribedEmails<'_> {
 impl<'a> UnsubscribedEmails<'a> {
     /// `POST /unsubscribe/email/`: Unsubscribe an email address.
     ///
-    /// Operation `unsubscribed_emails_create`. Arguments: `body`. Returns the request ([`UnsubscribedEmailsCreate`](crate::builder::UnsubscribedEmailsCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::UnsubscribedEmailsCreate<'a>
+    /// Operation `unsubscribed_emails_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::UnsubscribedEmail>
     where
         Body: std::convert::TryInto<crate::types::CreateUnsubscribedEmail>,
         <Body as std::convert::TryInto<
             crate::types::CreateUnsubscribedEmail,
         >>::Error: std::fmt::Display,
     {
-        self.client.unsubscribed_emails_create().body(body)
+        self.client.unsubscribed_emails_create().body(body).request()
     }
     /// `DELETE /unsubscribe/email/{email_address}/`: Resubscribe an email address.
     ///
-    /// Operation `unsubscribed_emails_delete`. Arguments: `email_address`. Returns the request ([`UnsubscribedEmailsDelete`](crate::builder::UnsubscribedEmailsDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `unsubscribed_emails_delete`. Arguments: `email_address`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn delete<EmailAddress>(
         self,
         email_address: EmailAddress,
-    ) -> crate::builder::UnsubscribedEmailsDelete<'a>
+    ) -> crate::Request<'a, ()>
     where
         EmailAddress: std::convert::TryInto<::std::string::String>,
     {
-        self.client.unsubscribed_emails_delete().email_address(email_address)
+        self.client.unsubscribed_emails_delete().email_address(email_address).request()
     }
     /// `GET /unsubscribe/email/`: List all unsubscribed emails.
     ///
-    /// Operation `unsubscribed_emails_list`. Returns the request ([`UnsubscribedEmailsList`](crate::builder::UnsubscribedEmailsList)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn list(self) -> crate::builder::UnsubscribedEmailsList<'a> {
-        self.client.unsubscribed_emails_list()
+    /// Operation `unsubscribed_emails_list`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn list(
+        self,
+    ) -> crate::Request<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > {
+        self.client.unsubscribed_emails_list().request()
     }
 }
 /// Users: you, and the users of your organizations.
@@ -5741,13 +5831,13 @@ impl ::std::fmt::Debug for Users<'_> {
 impl<'a> Users<'a> {
     /// `GET /user/{id}/`: Fetch a single user.
     ///
-    /// Operation `users_get`. Arguments: `id`. Returns the request ([`UsersGet`](crate::builder::UsersGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::UsersGet<'a>
+    /// Operation `users_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::User>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.users_get().id(id)
+        self.client.users_get().id(id).request()
     }
     /// `GET /me/`: Fetch information about yourself.
     ///
@@ -5798,36 +5888,39 @@ impl ::std::fmt::Debug for Webhooks<'_> {
 impl<'a> Webhooks<'a> {
     /// `POST /webhook/`: Create new Webhook subscription.
     ///
-    /// Operation `webhooks_create`. Arguments: `body`. Returns the request ([`WebhooksCreate`](crate::builder::WebhooksCreate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn create<Body>(self, body: Body) -> crate::builder::WebhooksCreate<'a>
+    /// Operation `webhooks_create`. Arguments: `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn create<Body>(
+        self,
+        body: Body,
+    ) -> crate::Request<'a, crate::types::WebhookSubscription>
     where
         Body: std::convert::TryInto<crate::types::CreateWebhook>,
         <Body as std::convert::TryInto<
             crate::types::CreateWebhook,
         >>::Error: std::fmt::Display,
     {
-        self.client.webhooks_create().body(body)
+        self.client.webhooks_create().body(body).request()
     }
     /// `DELETE /webhook/{id}/`: Delete Webhook subscription.
     ///
-    /// Operation `webhooks_delete`. Arguments: `id`. Returns the request ([`WebhooksDelete`](crate::builder::WebhooksDelete)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn delete<Id>(self, id: Id) -> crate::builder::WebhooksDelete<'a>
+    /// Operation `webhooks_delete`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn delete<Id>(self, id: Id) -> crate::Request<'a, ()>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.webhooks_delete().id(id)
+        self.client.webhooks_delete().id(id).request()
     }
     /// `GET /webhook/{id}/`: Retrieve a single Webhook subscription.
     ///
-    /// Operation `webhooks_get`. Arguments: `id`. Returns the request ([`WebhooksGet`](crate::builder::WebhooksGet)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
-    pub fn get<Id>(self, id: Id) -> crate::builder::WebhooksGet<'a>
+    /// Operation `webhooks_get`. Arguments: `id`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
+    pub fn get<Id>(self, id: Id) -> crate::Request<'a, crate::types::WebhookSubscription>
     where
         Id: std::convert::TryInto<::std::string::String>,
     {
-        self.client.webhooks_get().id(id)
+        self.client.webhooks_get().id(id).request()
     }
     /// `GET /webhook/`: List Webhook subscriptions.
     ///
@@ -5838,13 +5931,13 @@ impl<'a> Webhooks<'a> {
     }
     /// `PUT /webhook/{id}/`: Update existing Webhook subscription.
     ///
-    /// Operation `webhooks_update`. Arguments: `id`, `body`. Returns the request ([`WebhooksUpdate`](crate::builder::WebhooksUpdate)): set its optional
-    /// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.
+    /// Operation `webhooks_update`. Arguments: `id`, `body`. Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`
+    /// it for the status and headers too.
     pub fn update<Id, Body>(
         self,
         id: Id,
         body: Body,
-    ) -> crate::builder::WebhooksUpdate<'a>
+    ) -> crate::Request<'a, crate::types::WebhookSubscription>
     where
         Id: std::convert::TryInto<::std::string::String>,
         Body: std::convert::TryInto<crate::types::UpdateWebhook>,
@@ -5852,58 +5945,13 @@ impl<'a> Webhooks<'a> {
             crate::types::UpdateWebhook,
         >>::Error: std::fmt::Display,
     {
-        self.client.webhooks_update().id(id).body(body)
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsGet<'a> {
-    type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
+        self.client.webhooks_update().id(id).body(body).request()
     }
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsList<'a> {
     type Output = ::std::result::Result<crate::types::CallActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivityList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCallsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CallActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CallActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsGet<'a> {
-    type Output = ::std::result::Result<crate::types::CreatedActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CreatedActivity>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -5920,67 +5968,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesCreationsList<'
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesCustomActivitiesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesCustomActivitiesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesCustomActivitiesGet<'a> {
-    type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesCustomActivitiesList<'a> {
     type Output = ::std::result::Result<crate::types::CustomActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesCustomActivitiesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsGet<'a> {
-    type Output = ::std::result::Result<crate::types::EmailThreadActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailThreadActivity>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -5999,55 +5989,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailThreadsLis
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsGet<'a> {
-    type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsList<'a> {
     type Output = ::std::result::Result<crate::types::EmailActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivityList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesEmailsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::EmailActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::EmailActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesFormSubmissionsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6079,16 +6023,6 @@ for crate::builder::ActivitiesFormSubmissionsList<'a> {
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesImportUpdatesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesGet<'a> {
     type Output = ::std::result::Result<
         crate::types::ImportUpdateActivity,
@@ -6113,57 +6047,12 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesImportUpdatesLi
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesGet<'a> {
-    type Output = ::std::result::Result<crate::types::LeadMergeActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadMergeActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesLeadMergesList<'a> {
     type Output = ::std::result::Result<
         crate::types::LeadMergeActivityList,
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadMergeActivityList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesLeadStatusChangesCreate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::LeadStatusChangeActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusChangeActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesLeadStatusChangesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesLeadStatusChangesGet<'a> {
-    type Output = ::std::result::Result<
-        crate::types::LeadStatusChangeActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusChangeActivity>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6195,25 +6084,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesList<'a> {
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesMeetingsCreateIntegration<'a> {
-    type Output = ::std::result::Result<crate::types::MeetingIntegration, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingIntegration>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsGet<'a> {
     type Output = ::std::result::Result<crate::types::MeetingActivity, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivity>;
@@ -6232,96 +6102,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsList<'a
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesMeetingsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::MeetingActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::MeetingActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesGet<'a> {
-    type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesList<'a> {
     type Output = ::std::result::Result<crate::types::NoteActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivityList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesNotesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::NoteActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::NoteActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesOpportunityStatusChangesCreate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::OpportunityStatusChangeActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::OpportunityStatusChangeActivity,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesOpportunityStatusChangesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesOpportunityStatusChangesGet<'a> {
-    type Output = ::std::result::Result<
-        crate::types::OpportunityStatusChangeActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::OpportunityStatusChangeActivity,
-    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6353,58 +6136,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsCreate<'a> {
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsGet<'a> {
-    type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsList<'a> {
     type Output = ::std::result::Result<crate::types::SmsActivityList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivityList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesSmsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::SmsActivity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesTaskCompletionsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ActivitiesTaskCompletionsGet<'a> {
-    type Output = ::std::result::Result<
-        crate::types::TaskCompletionActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::TaskCompletionActivity>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6438,29 +6172,6 @@ for crate::builder::ActivitiesWhatsappMessagesCreate<'a> {
 }
 #[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesWhatsappMessagesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesWhatsappMessagesGet<'a> {
-    type Output = ::std::result::Result<
-        crate::types::WhatsAppMessageActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
 for crate::builder::ActivitiesWhatsappMessagesList<'a> {
     type Output = ::std::result::Result<
         crate::types::WhatsAppMessageActivityList,
@@ -6470,37 +6181,6 @@ for crate::builder::ActivitiesWhatsappMessagesList<'a> {
         'a,
         crate::types::WhatsAppMessageActivityList,
     >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::ActivitiesWhatsappMessagesUpdate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::WhatsAppMessageActivity,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::WhatsAppMessageActivity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersCreate<'a> {
-    type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6516,56 +6196,12 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersGet<'a
     }
 }
 #[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::BlockedPhoneNumbersGetSettings<'a> {
-    type Output = ::std::result::Result<
-        crate::types::BlockedPhoneNumberSettings,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberSettings>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersList<'a> {
     type Output = ::std::result::Result<
         crate::types::BlockedPhoneNumberList,
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture for crate::builder::BlockedPhoneNumbersUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::BlockedPhoneNumber, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumber>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::BlockedPhoneNumbersUpdateSettings<'a> {
-    type Output = ::std::result::Result<
-        crate::types::BlockedPhoneNumberSettings,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BlockedPhoneNumberSettings>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "bulk-actions")]
-impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteCreate<'a> {
-    type Output = ::std::result::Result<crate::types::BulkDeleteAction, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkDeleteAction>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6593,15 +6229,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsDeleteList<'a>
     }
 }
 #[cfg(feature = "bulk-actions")]
-impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditCreate<'a> {
-    type Output = ::std::result::Result<crate::types::BulkEditAction, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkEditAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEditAction>;
@@ -6620,15 +6247,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEditList<'a> {
     }
 }
 #[cfg(feature = "bulk-actions")]
-impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailCreate<'a> {
-    type Output = ::std::result::Result<crate::types::BulkEmailAction, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailAction>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "bulk-actions")]
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailGet<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailAction, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailAction>;
@@ -6641,22 +6259,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::BulkActionsEmailList<'a> {
     type Output = ::std::result::Result<crate::types::BulkEmailActionList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::BulkEmailActionList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "bulk-actions")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::BulkActionsSequenceSubscriptionsCreate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::BulkSequenceSubscriptionAction,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::BulkSequenceSubscriptionAction,
-    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6695,42 +6297,6 @@ for crate::builder::BulkActionsSequenceSubscriptionsList<'a> {
     }
 }
 #[cfg(feature = "comments")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CommentsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "comments")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CommentsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "comments")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGet<'a> {
-    type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "comments")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CommentsGetThread<'a> {
-    type Output = ::std::result::Result<crate::types::CommentThread, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CommentThread>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "comments")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsList<'a> {
     type Output = ::std::result::Result<crate::types::CommentList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CommentList>;
@@ -6743,15 +6309,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CommentsList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::CommentsListThreads<'a> {
     type Output = ::std::result::Result<crate::types::CommentThreadList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CommentThreadList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "comments")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CommentsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Comment, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Comment>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6788,15 +6345,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsCreate<'a> {
     }
 }
 #[cfg(feature = "contacts")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ContactsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "contacts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::ContactsGet<'a> {
     type Output = ::std::result::Result<crate::types::Contact, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Contact>;
@@ -6824,84 +6372,12 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ContactsUpdate<'a> {
     }
 }
 #[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesGet<'a> {
-    type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesList<'a> {
     type Output = ::std::result::Result<
         crate::types::CustomActivityTypeList,
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityTypeList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "activities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomActivityTypesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomActivityType, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomActivityType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasGet<'a> {
-    type Output = ::std::result::Result<crate::types::CustomFieldSchema, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldSchema>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldSchemasUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomFieldSchema, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldSchema>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -6926,33 +6402,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityList<
     }
 }
 #[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsActivityUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
@@ -6971,75 +6420,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactList<'
     }
 }
 #[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsContactUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsCustomObjectCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsCustomObjectDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectGet<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsCustomObjectList<'a> {
     type Output = ::std::result::Result<crate::types::CustomFieldList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomFieldList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsCustomObjectUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7064,35 +6447,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadList<'a> 
     }
 }
 #[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsLeadUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsOpportunityCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsOpportunityDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityGet<'a> {
     type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
@@ -7111,79 +6465,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsOpportunityLi
     }
 }
 #[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsOpportunityUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedCreate<'a> {
-    type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsSharedCreateAssociation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedCustomFieldAssociation,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::SharedCustomFieldAssociation,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsSharedDeleteAssociation<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedGet<'a> {
     type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsSharedGetAssociation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedCustomFieldAssociation,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::SharedCustomFieldAssociation,
-    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7196,58 +6480,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedList<'a
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomFieldList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomFieldsSharedUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::SharedCustomField, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedCustomField>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-fields")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::CustomFieldsSharedUpdateAssociation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedCustomFieldAssociation,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::SharedCustomFieldAssociation,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesGet<'a> {
-    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7269,54 +6501,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesList<'a>
     }
 }
 #[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectTypesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomObjectType, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectType>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsGet<'a> {
-    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
 impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsList<'a> {
     type Output = ::std::result::Result<crate::types::CustomObjectList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObjectList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "custom-objects")]
-impl<'a> ::std::future::IntoFuture for crate::builder::CustomObjectsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::CustomObject, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::CustomObject>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7344,15 +6531,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::DialersList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesCreate<'a> {
     type Output = ::std::result::Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::EmailTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "templates")]
-impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7398,15 +6576,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EmailTemplatesUpdate<'a> 
     }
 }
 #[cfg(feature = "events")]
-impl<'a> ::std::future::IntoFuture for crate::builder::EventsGet<'a> {
-    type Output = ::std::result::Result<crate::types::EventRecord, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::EventRecord>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "events")]
 impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
     type Output = ::std::result::Result<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7416,24 +6585,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::EventsList<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "exports")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateLead<'a> {
-    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "exports")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ExportsCreateOpportunity<'a> {
-    type Output = ::std::result::Result<crate::types::Export, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Export>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7452,24 +6603,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ExportsGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::ExportsList<'a> {
     type Output = ::std::result::Result<crate::types::ExportList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::ExportList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "field-enrichment")]
-impl<'a> ::std::future::IntoFuture for crate::builder::FieldEnrichmentCreate<'a> {
-    type Output = ::std::result::Result<crate::types::FieldEnrichment, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::FieldEnrichment>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "files")]
-impl<'a> ::std::future::IntoFuture for crate::builder::FilesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::FileUpload, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::FileUpload>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7494,27 +6627,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::FormsList<'a> {
     }
 }
 #[cfg(feature = "groups")]
-impl<'a> ::std::future::IntoFuture for crate::builder::GroupsAddMember<'a> {
-    type Output = ::std::result::Result<crate::types::GroupMember, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::GroupMember>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsCreate<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "groups")]
-impl<'a> ::std::future::IntoFuture for crate::builder::GroupsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7539,45 +6654,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::GroupsList<'a> {
     }
 }
 #[cfg(feature = "groups")]
-impl<'a> ::std::future::IntoFuture for crate::builder::GroupsRemoveMember<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "groups")]
 impl<'a> ::std::future::IntoFuture for crate::builder::GroupsUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Group, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Group>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "integration-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksCreate<'a> {
-    type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "integration-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "integration-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksGet<'a> {
-    type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7592,64 +6671,10 @@ impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksList<'a> 
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "integration-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::IntegrationLinksUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::IntegrationLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::IntegrationLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "lead-statuses")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::LeadStatus, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatus>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "lead-statuses")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "lead-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesList<'a> {
     type Output = ::std::result::Result<crate::types::LeadStatusList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatusList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "lead-statuses")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadStatusesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::LeadStatus, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::LeadStatus>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "leads")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "leads")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7673,108 +6698,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::LeadsList<'a> {
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "leads")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadsMerge<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "leads")]
-impl<'a> ::std::future::IntoFuture for crate::builder::LeadsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Lead, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Lead>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "memberships")]
-impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsBulkUpdate<'a> {
-    type Output = ::std::result::Result<
-        crate::types::BulkUpdateMembershipsResult,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::BulkUpdateMembershipsResult,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "memberships")]
-impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Membership, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Membership>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "memberships")]
-impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "memberships")]
-impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsGetPinnedViews<'a> {
-    type Output = ::std::result::Result<crate::types::PinnedViews, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::PinnedViews>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "memberships")]
-impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Membership, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Membership>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "memberships")]
-impl<'a> ::std::future::IntoFuture for crate::builder::MembershipsUpdatePinnedViews<'a> {
-    type Output = ::std::result::Result<crate::types::PinnedViews, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::PinnedViews>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "opportunities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "opportunities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "opportunities")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesGet<'a> {
     type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
@@ -7793,28 +6716,10 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesList<'a> {
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "opportunities")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OpportunitiesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Opportunity, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Opportunity>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "opportunity-statuses")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesCreate<'a> {
     type Output = ::std::result::Result<crate::types::OpportunityStatus, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OpportunityStatus>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "opportunity-statuses")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OpportunityStatusesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7860,24 +6765,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OrganizationsUpdate<'a> {
     }
 }
 #[cfg(feature = "outcomes")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "outcomes")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "outcomes")]
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesGet<'a> {
     type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
@@ -7890,33 +6777,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesList<'a> {
     type Output = ::std::result::Result<crate::types::OutcomeList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::OutcomeList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "outcomes")]
-impl<'a> ::std::future::IntoFuture for crate::builder::OutcomesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Outcome, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Outcome>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersCreate<'a> {
-    type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -7940,33 +6800,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersList<'a> {
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "phone-numbers")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PhoneNumbersUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::PhoneNumber, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::PhoneNumber>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Pipeline, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Pipeline>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "pipelines")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "pipelines")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesList<'a> {
     type Output = ::std::result::Result<crate::types::PipelineList, crate::Error>;
@@ -7976,82 +6809,10 @@ impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesList<'a> {
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "pipelines")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PipelinesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Pipeline, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Pipeline>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "playbooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksArchive<'a> {
-    type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "playbooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "playbooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "playbooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksGet<'a> {
-    type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "playbooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksList<'a> {
     type Output = ::std::result::Result<crate::types::PlaybookList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::PlaybookList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "playbooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUnarchive<'a> {
-    type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "playbooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::PlaybooksUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Playbook, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Playbook>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "reporting")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetActivity<'a> {
-    type Output = ::std::result::Result<crate::types::ActivityReport, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityReport>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8067,24 +6828,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetCustom<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "reporting")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelStages<'a> {
-    type Output = ::std::result::Result<crate::types::FunnelStagesReport, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::FunnelStagesReport>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "reporting")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetFunnelTotals<'a> {
-    type Output = ::std::result::Result<crate::types::FunnelTotalsReport, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::FunnelTotalsReport>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8118,161 +6861,10 @@ impl<'a> ::std::future::IntoFuture for crate::builder::ReportingGetSentEmails<'a
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "reporting")]
-impl<'a> ::std::future::IntoFuture for crate::builder::ReportingListActivityMetrics<'a> {
-    type Output = ::std::result::Result<crate::types::ActivityMetrics, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::ActivityMetrics>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "roles")]
-impl<'a> ::std::future::IntoFuture for crate::builder::RolesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "roles")]
-impl<'a> ::std::future::IntoFuture for crate::builder::RolesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "roles")]
-impl<'a> ::std::future::IntoFuture for crate::builder::RolesGet<'a> {
-    type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "roles")]
 impl<'a> ::std::future::IntoFuture for crate::builder::RolesList<'a> {
     type Output = ::std::result::Result<crate::types::RoleList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::RoleList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "roles")]
-impl<'a> ::std::future::IntoFuture for crate::builder::RolesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::RoleDefinition, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::RoleDefinition>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreate<'a> {
-    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::SchedulingLinksCreateIntegration<'a> {
-    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksCreateShared<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedSchedulingLink,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::SchedulingLinksCreateSharedAssociation<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedSchedulingLinkAssociation,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        crate::types::SharedSchedulingLinkAssociation,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::SchedulingLinksDeleteIntegration<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksDeleteShared<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture
-for crate::builder::SchedulingLinksDeleteSharedAssociation<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGet<'a> {
-    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksGetShared<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedSchedulingLink,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8299,73 +6891,10 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksListShared
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::SchedulingLink, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SchedulingLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "scheduling-links")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SchedulingLinksUpdateShared<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SharedSchedulingLink,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SharedSchedulingLink>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "connected-accounts")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SendAsBulkCreate<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "connected-accounts")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SendAsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsAssociation>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "connected-accounts")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "connected-accounts")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SendAsDeleteByUser<'a> {
     type Output = ::std::result::Result<(), crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "connected-accounts")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SendAsGet<'a> {
-    type Output = ::std::result::Result<crate::types::SendAsAssociation, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SendAsAssociation>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8384,51 +6913,9 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SendAsList<'a> {
     }
 }
 #[cfg(feature = "sequences")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "sequences")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SequencesCreateSubscription<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SequenceSubscription,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "sequences")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SequencesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "sequences")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGet<'a> {
     type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "sequences")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SequencesGetSubscription<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SequenceSubscription,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8455,85 +6942,10 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SequencesListSubscription
         crate::runtime::value(self.send())
     }
 }
-#[cfg(feature = "sequences")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::Sequence, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::Sequence>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "sequences")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SequencesUpdateSubscription<'a> {
-    type Output = ::std::result::Result<
-        crate::types::SequenceSubscription,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SequenceSubscription>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "smart-views")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "smart-views")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "smart-views")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsGet<'a> {
-    type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
 #[cfg(feature = "smart-views")]
 impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsList<'a> {
     type Output = ::std::result::Result<crate::types::SmartViewList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmartViewList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "smart-views")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmartViewsUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::SmartView, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmartView>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "templates")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesCreate<'a> {
-    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "templates")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8552,15 +6964,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesGet<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesList<'a> {
     type Output = ::std::result::Result<crate::types::SmsTemplateList, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplateList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "templates")]
-impl<'a> ::std::future::IntoFuture for crate::builder::SmsTemplatesUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::SmsTemplate, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::SmsTemplate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8588,15 +6991,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksCreate<'a> {
     }
 }
 #[cfg(feature = "tasks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::TasksDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "tasks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksGet<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
@@ -8618,48 +7012,6 @@ impl<'a> ::std::future::IntoFuture for crate::builder::TasksList<'a> {
 impl<'a> ::std::future::IntoFuture for crate::builder::TasksUpdate<'a> {
     type Output = ::std::result::Result<crate::types::Task, crate::Error>;
     type IntoFuture = crate::RequestFuture<'a, crate::types::Task>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "unsubscribed-emails")]
-impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsCreate<'a> {
-    type Output = ::std::result::Result<crate::types::UnsubscribedEmail, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::UnsubscribedEmail>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "unsubscribed-emails")]
-impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "unsubscribed-emails")]
-impl<'a> ::std::future::IntoFuture for crate::builder::UnsubscribedEmailsList<'a> {
-    type Output = ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::RequestFuture<
-        'a,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "users")]
-impl<'a> ::std::future::IntoFuture for crate::builder::UsersGet<'a> {
-    type Output = ::std::result::Result<crate::types::User, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::User>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())
@@ -8696,48 +7048,12 @@ impl<'a> ::std::future::IntoFuture for crate::builder::UsersListAvailabilities<'
     }
 }
 #[cfg(feature = "webhooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksCreate<'a> {
-    type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "webhooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksDelete<'a> {
-    type Output = ::std::result::Result<(), crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, ()>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "webhooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksGet<'a> {
-    type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "webhooks")]
 impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksList<'a> {
     type Output = ::std::result::Result<
         crate::types::WebhookSubscriptionList,
         crate::Error,
     >;
     type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscriptionList>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        crate::runtime::value(self.send())
-    }
-}
-#[cfg(feature = "webhooks")]
-impl<'a> ::std::future::IntoFuture for crate::builder::WebhooksUpdate<'a> {
-    type Output = ::std::result::Result<crate::types::WebhookSubscription, crate::Error>;
-    type IntoFuture = crate::RequestFuture<'a, crate::types::WebhookSubscription>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         crate::runtime::value(self.send())

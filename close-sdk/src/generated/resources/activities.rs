@@ -33144,7 +33144,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().calls().create(body)`](crate::handles::ActivitiesCalls::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsCreate<'a> {
         client: &'a super::Client,
@@ -33175,6 +33175,11 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/call/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CallActivity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -33196,7 +33201,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 0usize,
                 200..=299,
@@ -33205,7 +33210,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().calls().get(id)`](crate::handles::ActivitiesCalls::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsGet<'a> {
         client: &'a super::Client,
@@ -33234,6 +33239,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/call/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CallActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -33257,7 +33267,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 2usize,
                 200u16..=200u16,
@@ -33266,7 +33276,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsUpdate<'a> {
         client: &'a super::Client,
@@ -33311,6 +33321,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/call/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CallActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -33339,7 +33354,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 4usize,
                 200u16..=200u16,
@@ -33348,7 +33363,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCallsDelete<'a> {
         client: &'a super::Client,
@@ -33377,6 +33392,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/call/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -33400,7 +33420,13 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(client, 1usize, 200..=299, crate::runtime::empty, build)
+            crate::runtime::request(
+                client,
+                1usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().creations().list()`](crate::handles::ActivitiesCreations::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -33779,7 +33805,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().creations().get(id)`](crate::handles::ActivitiesCreations::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCreationsGet<'a> {
         client: &'a super::Client,
@@ -33808,6 +33834,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/created/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CreatedActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CreatedActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -33831,7 +33862,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 5usize,
                 200u16..=200u16,
@@ -34264,7 +34295,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().custom().create(body)`](crate::handles::ActivitiesCustom::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesCreate<'a> {
         client: &'a super::Client,
@@ -34297,6 +34328,11 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/custom/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomActivity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -34318,7 +34354,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 7usize,
                 200..=299,
@@ -34327,7 +34363,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().custom().get(id)`](crate::handles::ActivitiesCustom::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesGet<'a> {
         client: &'a super::Client,
@@ -34356,6 +34392,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/custom/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -34379,7 +34420,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 9usize,
                 200u16..=200u16,
@@ -34388,7 +34429,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesUpdate<'a> {
         client: &'a super::Client,
@@ -34435,6 +34476,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/custom/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -34463,7 +34509,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 11usize,
                 200u16..=200u16,
@@ -34472,7 +34518,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesCustomActivitiesDelete<'a> {
         client: &'a super::Client,
@@ -34501,6 +34547,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/custom/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -34524,7 +34575,13 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(client, 8usize, 200..=299, crate::runtime::empty, build)
+            crate::runtime::request(
+                client,
+                8usize,
+                200..=299,
+                crate::runtime::empty,
+                build,
+            )
         }
     }
     ///The request of [`client.activities().emails().list()`](crate::handles::ActivitiesEmails::list); optional parameters are its setters, `.await` it or `.send()` it.
@@ -34903,7 +34960,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().emails().create(body)`](crate::handles::ActivitiesEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsCreate<'a> {
         client: &'a super::Client,
@@ -34934,6 +34991,11 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/email/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::EmailActivity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -34955,7 +35017,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 15usize,
                 200..=299,
@@ -34964,7 +35026,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().emails().get(id)`](crate::handles::ActivitiesEmails::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsGet<'a> {
         client: &'a super::Client,
@@ -34993,6 +35055,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/email/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::EmailActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -35016,7 +35083,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 17usize,
                 200u16..=200u16,
@@ -35025,7 +35092,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsUpdate<'a> {
         client: &'a super::Client,
@@ -35070,6 +35137,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/email/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::EmailActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -35098,7 +35170,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 19usize,
                 200u16..=200u16,
@@ -35107,7 +35179,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailsDelete<'a> {
         client: &'a super::Client,
@@ -35136,6 +35208,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/email/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -35159,7 +35236,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 16usize,
                 200..=299,
@@ -35544,7 +35621,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsGet<'a> {
         client: &'a super::Client,
@@ -35573,6 +35650,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/emailthread/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::EmailThreadActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::EmailThreadActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -35596,7 +35678,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 13usize,
                 200u16..=200u16,
@@ -35605,7 +35687,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesEmailThreadsDelete<'a> {
         client: &'a super::Client,
@@ -35634,6 +35716,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/emailthread/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -35657,7 +35744,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 12usize,
                 200..=299,
@@ -36255,7 +36342,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesFormSubmissionsDelete<'a> {
         client: &'a super::Client,
@@ -36284,6 +36371,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/form_submission/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -36307,7 +36399,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 20usize,
                 200..=299,
@@ -36788,7 +36880,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesImportUpdatesDelete<'a> {
         client: &'a super::Client,
@@ -36817,6 +36909,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/import_update/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -36840,7 +36937,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 23usize,
                 200..=299,
@@ -37225,7 +37322,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadMergesGet<'a> {
         client: &'a super::Client,
@@ -37254,6 +37351,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/lead_merge/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::LeadMergeActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::LeadMergeActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -37277,7 +37379,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 26usize,
                 200u16..=200u16,
@@ -37758,7 +37860,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsUpdate<'a> {
         client: &'a super::Client,
@@ -37805,6 +37907,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/meeting/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::MeetingActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -37833,7 +37940,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 37usize,
                 200u16..=200u16,
@@ -37842,7 +37949,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsDelete<'a> {
         client: &'a super::Client,
@@ -37871,6 +37978,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/meeting/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -37894,7 +38006,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 34usize,
                 200..=299,
@@ -37903,7 +38015,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesMeetingsCreateIntegration<'a> {
         client: &'a super::Client,
@@ -37950,6 +38062,11 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/meeting/{id}/integration/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingIntegration> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::MeetingIntegration> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -37978,7 +38095,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 33usize,
                 200..=299,
@@ -38363,7 +38480,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().notes().create(body)`](crate::handles::ActivitiesNotes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesCreate<'a> {
         client: &'a super::Client,
@@ -38394,6 +38511,11 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/note/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::NoteActivity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -38415,7 +38537,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 38usize,
                 200..=299,
@@ -38424,7 +38546,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().notes().get(id)`](crate::handles::ActivitiesNotes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesGet<'a> {
         client: &'a super::Client,
@@ -38453,6 +38575,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/note/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::NoteActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -38476,7 +38603,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 40usize,
                 200u16..=200u16,
@@ -38485,7 +38612,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesUpdate<'a> {
         client: &'a super::Client,
@@ -38530,6 +38657,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/note/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::NoteActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -38558,7 +38690,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 42usize,
                 200u16..=200u16,
@@ -38567,7 +38699,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesNotesDelete<'a> {
         client: &'a super::Client,
@@ -38596,6 +38728,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/note/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -38619,7 +38756,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 39usize,
                 200..=299,
@@ -39086,7 +39223,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().sms().get(id)`](crate::handles::ActivitiesSms::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsGet<'a> {
         client: &'a super::Client,
@@ -39115,6 +39252,11 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/sms/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmsActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -39138,7 +39280,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 49usize,
                 200u16..=200u16,
@@ -39147,7 +39289,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsUpdate<'a> {
         client: &'a super::Client,
@@ -39192,6 +39334,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/sms/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmsActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -39220,7 +39367,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 51usize,
                 200u16..=200u16,
@@ -39229,7 +39376,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesSmsDelete<'a> {
         client: &'a super::Client,
@@ -39258,6 +39405,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/sms/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -39281,7 +39433,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 48usize,
                 200..=299,
@@ -39668,7 +39820,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesCreate<'a> {
         client: &'a super::Client,
@@ -39702,6 +39854,13 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/status_change/lead/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::LeadStatusChangeActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::LeadStatusChangeActivity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -39723,7 +39882,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 28usize,
                 200..=299,
@@ -39732,7 +39891,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesGet<'a> {
         client: &'a super::Client,
@@ -39761,6 +39920,13 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/status_change/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::LeadStatusChangeActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::LeadStatusChangeActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -39784,7 +39950,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 30usize,
                 200u16..=200u16,
@@ -39793,7 +39959,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesDelete<'a> {
         client: &'a super::Client,
@@ -39822,6 +39988,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/status_change/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -39845,7 +40016,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 29usize,
                 200..=299,
@@ -40259,7 +40430,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesCreate<'a> {
         client: &'a super::Client,
@@ -40295,6 +40466,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::OpportunityStatusChangeActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::OpportunityStatusChangeActivity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -40319,7 +40497,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 43usize,
                 200..=299,
@@ -40328,7 +40506,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesGet<'a> {
         client: &'a super::Client,
@@ -40359,6 +40537,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::OpportunityStatusChangeActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::OpportunityStatusChangeActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -40382,7 +40567,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 45usize,
                 200u16..=200u16,
@@ -40391,7 +40576,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesDelete<'a> {
         client: &'a super::Client,
@@ -40420,6 +40605,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/status_change/opportunity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -40443,7 +40633,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 44usize,
                 200..=299,
@@ -40830,7 +41020,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsGet<'a> {
         client: &'a super::Client,
@@ -40859,6 +41049,13 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/task_completed/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::TaskCompletionActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::TaskCompletionActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -40882,7 +41079,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 53usize,
                 200u16..=200u16,
@@ -40891,7 +41088,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesTaskCompletionsDelete<'a> {
         client: &'a super::Client,
@@ -40920,6 +41117,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/task_completed/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -40943,7 +41145,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 52usize,
                 200..=299,
@@ -41438,7 +41640,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesGet<'a> {
         client: &'a super::Client,
@@ -41467,6 +41669,13 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/whatsapp_message/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::WhatsAppMessageActivity> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -41490,7 +41699,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 57usize,
                 200u16..=200u16,
@@ -41499,7 +41708,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesUpdate<'a> {
         client: &'a super::Client,
@@ -41546,6 +41755,13 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/whatsapp_message/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::WhatsAppMessageActivity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -41574,7 +41790,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 59usize,
                 200u16..=200u16,
@@ -41583,7 +41799,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ActivitiesWhatsappMessagesDelete<'a> {
         client: &'a super::Client,
@@ -41612,6 +41828,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/activity/whatsapp_message/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -41635,7 +41856,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 56usize,
                 200..=299,
@@ -41682,7 +41903,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesCreate<'a> {
         client: &'a super::Client,
@@ -41715,6 +41936,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_activity/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityType> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomActivityType> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -41736,7 +41962,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 93usize,
                 200..=299,
@@ -41745,7 +41971,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesGet<'a> {
         client: &'a super::Client,
@@ -41774,6 +42000,11 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_activity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityType> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomActivityType> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -41797,7 +42028,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 95usize,
                 200u16..=200u16,
@@ -41806,7 +42037,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesUpdate<'a> {
         client: &'a super::Client,
@@ -41853,6 +42084,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_activity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityType> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomActivityType> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -41881,7 +42117,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 97usize,
                 200u16..=200u16,
@@ -41890,7 +42126,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomActivityTypesDelete<'a> {
         client: &'a super::Client,
@@ -41919,6 +42155,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_activity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -41942,7 +42183,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 94usize,
                 200..=299,

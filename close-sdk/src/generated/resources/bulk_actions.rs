@@ -5426,7 +5426,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BulkActionsDeleteCreate<'a> {
         client: &'a super::Client,
@@ -5457,6 +5457,11 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/delete/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::BulkDeleteAction> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::BulkDeleteAction> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5478,7 +5483,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 67usize,
                 200..=299,
@@ -5650,7 +5655,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BulkActionsEditCreate<'a> {
         client: &'a super::Client,
@@ -5681,6 +5686,11 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/edit/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::BulkEditAction> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::BulkEditAction> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5702,7 +5712,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 70usize,
                 200..=299,
@@ -5893,7 +5903,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BulkActionsEmailCreate<'a> {
         client: &'a super::Client,
@@ -5924,6 +5934,11 @@ pub mod builder {
         ///Sends a `POST` request to `/bulk_action/email/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::BulkEmailAction> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::BulkEmailAction> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5945,7 +5960,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 73usize,
                 200..=299,
@@ -6122,7 +6137,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BulkActionsSequenceSubscriptionsCreate<'a> {
         client: &'a super::Client,
@@ -6158,6 +6173,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::BulkSequenceSubscriptionAction> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::BulkSequenceSubscriptionAction> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -6182,7 +6204,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 76usize,
                 200..=299,

@@ -1379,7 +1379,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.comments().create(body)`](crate::handles::Comments::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CommentsCreate<'a> {
         client: &'a super::Client,
@@ -1408,6 +1408,11 @@ pub mod builder {
         ///Sends a `POST` request to `/comment/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Comment> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Comment> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1429,7 +1434,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 79usize,
                 200..=299,
@@ -1438,7 +1443,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.comments().get(id)`](crate::handles::Comments::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CommentsGet<'a> {
         client: &'a super::Client,
@@ -1467,6 +1472,11 @@ pub mod builder {
         ///Sends a `GET` request to `/comment/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Comment> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Comment> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1489,7 +1499,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 81usize,
                 200u16..=200u16,
@@ -1498,7 +1508,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.comments().update(id, body)`](crate::handles::Comments::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CommentsUpdate<'a> {
         client: &'a super::Client,
@@ -1541,6 +1551,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/comment/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Comment> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Comment> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1568,7 +1583,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 85usize,
                 200u16..=200u16,
@@ -1577,7 +1592,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.comments().delete(id)`](crate::handles::Comments::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CommentsDelete<'a> {
         client: &'a super::Client,
@@ -1606,6 +1621,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/comment/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1628,7 +1648,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 80usize,
                 200..=299,
@@ -1739,7 +1759,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.comments().threads().get(id)`](crate::handles::CommentsThreads::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CommentsGetThread<'a> {
         client: &'a super::Client,
@@ -1768,6 +1788,11 @@ pub mod builder {
         ///Sends a `GET` request to `/comment_thread/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CommentThread> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CommentThread> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1791,7 +1816,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 82usize,
                 200u16..=200u16,

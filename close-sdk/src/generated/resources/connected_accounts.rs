@@ -1235,7 +1235,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.send_as().create(body)`](crate::handles::SendAs::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SendAsCreate<'a> {
         client: &'a super::Client,
@@ -1264,6 +1264,11 @@ pub mod builder {
         ///Sends a `POST` request to `/send_as/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SendAsAssociation> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SendAsAssociation> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1285,7 +1290,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 250usize,
                 200..=299,
@@ -1380,7 +1385,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SendAsBulkCreate<'a> {
         client: &'a super::Client,
@@ -1414,6 +1419,16 @@ pub mod builder {
             'a,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        > {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1435,7 +1450,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 249usize,
                 200..=299,
@@ -1444,7 +1459,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.send_as().get(id)`](crate::handles::SendAs::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SendAsGet<'a> {
         client: &'a super::Client,
@@ -1473,6 +1488,11 @@ pub mod builder {
         ///Sends a `GET` request to `/send_as/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SendAsAssociation> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SendAsAssociation> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1495,7 +1515,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 253usize,
                 200u16..=200u16,
@@ -1504,7 +1524,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.send_as().delete(id)`](crate::handles::SendAs::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SendAsDelete<'a> {
         client: &'a super::Client,
@@ -1533,6 +1553,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/send_as/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1555,7 +1580,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 251usize,
                 200..=299,

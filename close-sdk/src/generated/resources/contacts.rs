@@ -1079,7 +1079,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.contacts().delete(id)`](crate::handles::Contacts::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ContactsDelete<'a> {
         client: &'a super::Client,
@@ -1108,6 +1108,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/contact/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1130,7 +1135,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 89usize,
                 200..=299,

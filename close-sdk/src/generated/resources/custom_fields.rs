@@ -4378,7 +4378,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityCreate<'a> {
         client: &'a super::Client,
@@ -4409,6 +4409,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/activity/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4430,7 +4435,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 100usize,
                 200..=299,
@@ -4517,7 +4522,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityUpdate<'a> {
         client: &'a super::Client,
@@ -4562,6 +4567,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/activity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -4590,7 +4600,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 104usize,
                 200u16..=200u16,
@@ -4599,7 +4609,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityDelete<'a> {
         client: &'a super::Client,
@@ -4628,6 +4638,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/activity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -4651,7 +4666,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 101usize,
                 200..=299,
@@ -4745,7 +4760,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactCreate<'a> {
         client: &'a super::Client,
@@ -4776,6 +4791,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/contact/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4797,7 +4817,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 105usize,
                 200..=299,
@@ -4884,7 +4904,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactUpdate<'a> {
         client: &'a super::Client,
@@ -4929,6 +4949,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/contact/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -4957,7 +4982,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 109usize,
                 200u16..=200u16,
@@ -4966,7 +4991,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactDelete<'a> {
         client: &'a super::Client,
@@ -4995,6 +5020,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/contact/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5018,7 +5048,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 106usize,
                 200..=299,
@@ -5068,7 +5098,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectCreate<'a> {
         client: &'a super::Client,
@@ -5099,6 +5129,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/custom_object_type/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5123,7 +5158,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 110usize,
                 200..=299,
@@ -5132,7 +5167,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectGet<'a> {
         client: &'a super::Client,
@@ -5161,6 +5196,11 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/custom_object_type/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5184,7 +5224,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 112usize,
                 200u16..=200u16,
@@ -5193,7 +5233,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectUpdate<'a> {
         client: &'a super::Client,
@@ -5238,6 +5278,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/custom_object_type/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5266,7 +5311,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 114usize,
                 200u16..=200u16,
@@ -5275,7 +5320,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectDelete<'a> {
         client: &'a super::Client,
@@ -5304,6 +5349,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/custom_object_type/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5327,7 +5377,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 111usize,
                 200..=299,
@@ -5421,7 +5471,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadCreate<'a> {
         client: &'a super::Client,
@@ -5452,6 +5502,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/lead/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5473,7 +5528,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 115usize,
                 200..=299,
@@ -5560,7 +5615,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadUpdate<'a> {
         client: &'a super::Client,
@@ -5605,6 +5660,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5633,7 +5693,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 119usize,
                 200u16..=200u16,
@@ -5642,7 +5702,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadDelete<'a> {
         client: &'a super::Client,
@@ -5671,6 +5731,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5694,7 +5759,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 116usize,
                 200..=299,
@@ -5788,7 +5853,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityCreate<'a> {
         client: &'a super::Client,
@@ -5819,6 +5884,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/opportunity/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -5840,7 +5910,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 120usize,
                 200..=299,
@@ -5927,7 +5997,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityUpdate<'a> {
         client: &'a super::Client,
@@ -5972,6 +6042,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/opportunity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -6000,7 +6075,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 124usize,
                 200u16..=200u16,
@@ -6009,7 +6084,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityDelete<'a> {
         client: &'a super::Client,
@@ -6038,6 +6113,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/opportunity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -6061,7 +6141,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 121usize,
                 200..=299,
@@ -6127,7 +6207,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreate<'a> {
         client: &'a super::Client,
@@ -6160,6 +6240,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_field/shared/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SharedCustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SharedCustomField> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -6181,7 +6266,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 125usize,
                 200..=299,
@@ -6268,7 +6353,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedUpdate<'a> {
         client: &'a super::Client,
@@ -6315,6 +6400,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field/shared/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SharedCustomField> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SharedCustomField> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -6343,7 +6433,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 132usize,
                 200u16..=200u16,
@@ -6352,7 +6442,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedDelete<'a> {
         client: &'a super::Client,
@@ -6381,6 +6471,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/shared/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -6404,7 +6499,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 127usize,
                 200..=299,
@@ -6413,7 +6508,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreateAssociation<'a> {
         client: &'a super::Client,
@@ -6463,6 +6558,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::SharedCustomFieldAssociation> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::SharedCustomFieldAssociation> {
             let Self { client, scf_id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
@@ -6491,7 +6593,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 126usize,
                 200..=299,
@@ -6500,7 +6602,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedGetAssociation<'a> {
         client: &'a super::Client,
@@ -6545,6 +6647,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::SharedCustomFieldAssociation> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::SharedCustomFieldAssociation> {
             let Self { client, scf_id, object_type } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
@@ -6570,7 +6679,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 130usize,
                 200u16..=200u16,
@@ -6579,7 +6688,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedUpdateAssociation<'a> {
         client: &'a super::Client,
@@ -6643,6 +6752,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::SharedCustomFieldAssociation> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::SharedCustomFieldAssociation> {
             let Self { client, scf_id, object_type, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
@@ -6673,7 +6789,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 133usize,
                 200u16..=200u16,
@@ -6682,7 +6798,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedDeleteAssociation<'a> {
         client: &'a super::Client,
@@ -6725,6 +6841,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, scf_id, object_type } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let scf_id = scf_id.map_err(crate::Error::InvalidRequest)?;
@@ -6750,7 +6871,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 128usize,
                 200..=299,
@@ -6759,7 +6880,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldSchemasGet<'a> {
         client: &'a super::Client,
@@ -6788,6 +6909,11 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field_schema/{object_type}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldSchema> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldSchema> {
             let Self { client, object_type } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
@@ -6811,7 +6937,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 98usize,
                 200u16..=200u16,
@@ -6820,7 +6946,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomFieldSchemasUpdate<'a> {
         client: &'a super::Client,
@@ -6867,6 +6993,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_field_schema/{object_type}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldSchema> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldSchema> {
             let Self { client, object_type, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let object_type = object_type.map_err(crate::Error::InvalidRequest)?;
@@ -6895,7 +7026,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 99usize,
                 200u16..=200u16,

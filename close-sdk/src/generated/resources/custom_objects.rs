@@ -2160,7 +2160,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_objects().create(body)`](crate::handles::CustomObjects::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectsCreate<'a> {
         client: &'a super::Client,
@@ -2191,6 +2191,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_object/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObject> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomObject> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2212,7 +2217,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 139usize,
                 200..=299,
@@ -2221,7 +2226,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_objects().get(id)`](crate::handles::CustomObjects::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectsGet<'a> {
         client: &'a super::Client,
@@ -2250,6 +2255,11 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_object/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObject> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomObject> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2273,7 +2283,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 141usize,
                 200u16..=200u16,
@@ -2282,7 +2292,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_objects().update(id, body)`](crate::handles::CustomObjects::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectsUpdate<'a> {
         client: &'a super::Client,
@@ -2327,6 +2337,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_object/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObject> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomObject> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2355,7 +2370,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 143usize,
                 200u16..=200u16,
@@ -2364,7 +2379,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_objects().delete(id)`](crate::handles::CustomObjects::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectsDelete<'a> {
         client: &'a super::Client,
@@ -2393,6 +2408,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_object/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2416,7 +2436,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 140usize,
                 200..=299,
@@ -2465,7 +2485,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesCreate<'a> {
         client: &'a super::Client,
@@ -2498,6 +2518,11 @@ pub mod builder {
         ///Sends a `POST` request to `/custom_object_type/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObjectType> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomObjectType> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2519,7 +2544,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 134usize,
                 200..=299,
@@ -2528,7 +2553,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesGet<'a> {
         client: &'a super::Client,
@@ -2557,6 +2582,11 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_object_type/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObjectType> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomObjectType> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2580,7 +2610,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 136usize,
                 200u16..=200u16,
@@ -2589,7 +2619,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesUpdate<'a> {
         client: &'a super::Client,
@@ -2636,6 +2666,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/custom_object_type/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObjectType> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::CustomObjectType> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2664,7 +2699,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 138usize,
                 200u16..=200u16,
@@ -2673,7 +2708,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct CustomObjectTypesDelete<'a> {
         client: &'a super::Client,
@@ -2702,6 +2737,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/custom_object_type/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2725,7 +2765,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 135usize,
                 200..=299,

@@ -808,7 +808,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.events().get(id)`](crate::handles::Events::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct EventsGet<'a> {
         client: &'a super::Client,
@@ -837,6 +837,11 @@ pub mod builder {
         ///Sends a `GET` request to `/event/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::EventRecord> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::EventRecord> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -859,7 +864,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 152usize,
                 200u16..=200u16,

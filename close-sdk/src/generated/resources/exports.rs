@@ -1826,7 +1826,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.exports().create_lead(body)`](crate::handles::Exports::create_lead); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ExportsCreateLead<'a> {
         client: &'a super::Client,
@@ -1857,6 +1857,11 @@ pub mod builder {
         ///Sends a `POST` request to `/export/lead/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Export> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Export> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1878,7 +1883,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 154usize,
                 200..=299,
@@ -1887,7 +1892,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ExportsCreateOpportunity<'a> {
         client: &'a super::Client,
@@ -1920,6 +1925,11 @@ pub mod builder {
         ///Sends a `POST` request to `/export/opportunity/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Export> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Export> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1941,7 +1951,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 155usize,
                 200..=299,

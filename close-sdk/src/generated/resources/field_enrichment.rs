@@ -645,7 +645,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.field_enrichment().create(body)`](crate::handles::FieldEnrichment::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct FieldEnrichmentCreate<'a> {
         client: &'a super::Client,
@@ -676,6 +676,11 @@ pub mod builder {
         ///Sends a `POST` request to `/enrich_field/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::FieldEnrichment> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::FieldEnrichment> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -697,7 +702,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 158usize,
                 200..=299,

@@ -508,7 +508,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.files().create(body)`](crate::handles::Files::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct FilesCreate<'a> {
         client: &'a super::Client,
@@ -537,6 +537,11 @@ pub mod builder {
         ///Sends a `POST` request to `/files/upload/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::FileUpload> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::FileUpload> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -558,7 +563,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 159usize,
                 200..=299,

@@ -1003,7 +1003,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.groups().add_member(group_id, user_id)`](crate::handles::Groups::add_member); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct GroupsAddMember<'a> {
         client: &'a super::Client,
@@ -1048,6 +1048,11 @@ pub mod builder {
         ///Sends a `POST` request to `/group/{group_id}/member/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::GroupMember> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::GroupMember> {
             let Self { client, group_id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
@@ -1076,7 +1081,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 162usize,
                 200..=299,
@@ -1085,7 +1090,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct GroupsRemoveMember<'a> {
         client: &'a super::Client,
@@ -1128,6 +1133,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/group/{group_id}/member/{user_id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, group_id, user_id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let group_id = group_id.map_err(crate::Error::InvalidRequest)?;
@@ -1153,7 +1163,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 167usize,
                 200..=299,
@@ -1335,7 +1345,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.groups().delete(id)`](crate::handles::Groups::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct GroupsDelete<'a> {
         client: &'a super::Client,
@@ -1364,6 +1374,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/group/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1386,7 +1401,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 164usize,
                 200..=299,

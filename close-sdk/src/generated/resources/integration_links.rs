@@ -906,7 +906,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.integration_links().create(body)`](crate::handles::IntegrationLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksCreate<'a> {
         client: &'a super::Client,
@@ -939,6 +939,11 @@ pub mod builder {
         ///Sends a `POST` request to `/integration_link/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::IntegrationLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::IntegrationLink> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -960,7 +965,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 169usize,
                 200..=299,
@@ -969,7 +974,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.integration_links().get(id)`](crate::handles::IntegrationLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksGet<'a> {
         client: &'a super::Client,
@@ -998,6 +1003,11 @@ pub mod builder {
         ///Sends a `GET` request to `/integration_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::IntegrationLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::IntegrationLink> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1021,7 +1031,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 171usize,
                 200u16..=200u16,
@@ -1030,7 +1040,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.integration_links().update(id, body)`](crate::handles::IntegrationLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksUpdate<'a> {
         client: &'a super::Client,
@@ -1077,6 +1087,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/integration_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::IntegrationLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::IntegrationLink> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1105,7 +1120,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 173usize,
                 200u16..=200u16,
@@ -1114,7 +1129,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.integration_links().delete(id)`](crate::handles::IntegrationLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct IntegrationLinksDelete<'a> {
         client: &'a super::Client,
@@ -1143,6 +1158,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/integration_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1166,7 +1186,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 170usize,
                 200..=299,

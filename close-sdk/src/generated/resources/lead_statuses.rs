@@ -416,7 +416,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.lead_statuses().create(body)`](crate::handles::LeadStatuses::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadStatusesCreate<'a> {
         client: &'a super::Client,
@@ -447,6 +447,11 @@ pub mod builder {
         ///Sends a `POST` request to `/status/lead/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::LeadStatus> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::LeadStatus> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -468,7 +473,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 174usize,
                 200..=299,
@@ -477,7 +482,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadStatusesUpdate<'a> {
         client: &'a super::Client,
@@ -522,6 +527,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/status/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::LeadStatus> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::LeadStatus> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -550,7 +560,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 177usize,
                 200u16..=200u16,
@@ -559,7 +569,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadStatusesDelete<'a> {
         client: &'a super::Client,
@@ -588,6 +598,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/status/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -611,7 +626,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 175usize,
                 200..=299,

@@ -2868,7 +2868,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.leads().create(body)`](crate::handles::Leads::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadsCreate<'a> {
         client: &'a super::Client,
@@ -2897,6 +2897,11 @@ pub mod builder {
         ///Sends a `POST` request to `/lead/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Lead> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Lead> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2918,7 +2923,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 178usize,
                 200..=299,
@@ -2927,7 +2932,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.leads().merge(body)`](crate::handles::Leads::merge); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadsMerge<'a> {
         client: &'a super::Client,
@@ -2961,6 +2966,16 @@ pub mod builder {
             'a,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        > {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2982,7 +2997,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 182usize,
                 200..=299,
@@ -3066,7 +3081,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.leads().update(id, body)`](crate::handles::Leads::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadsUpdate<'a> {
         client: &'a super::Client,
@@ -3109,6 +3124,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Lead> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Lead> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3134,7 +3154,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 183usize,
                 200u16..=200u16,
@@ -3143,7 +3163,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.leads().delete(id)`](crate::handles::Leads::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct LeadsDelete<'a> {
         client: &'a super::Client,
@@ -3172,6 +3192,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/lead/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3192,7 +3217,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 179usize,
                 200..=299,

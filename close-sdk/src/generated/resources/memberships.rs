@@ -959,7 +959,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.memberships().bulk_update(body)`](crate::handles::Memberships::bulk_update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct MembershipsBulkUpdate<'a> {
         client: &'a super::Client,
@@ -994,6 +994,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::BulkUpdateMembershipsResult> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::BulkUpdateMembershipsResult> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1015,7 +1022,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 184usize,
                 200u16..=200u16,
@@ -1024,7 +1031,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.memberships().create(body)`](crate::handles::Memberships::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct MembershipsCreate<'a> {
         client: &'a super::Client,
@@ -1055,6 +1062,11 @@ pub mod builder {
         ///Sends a `POST` request to `/membership/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Membership> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Membership> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1076,7 +1088,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 185usize,
                 200..=299,
@@ -1085,7 +1097,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.memberships().update(id, body)`](crate::handles::Memberships::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct MembershipsUpdate<'a> {
         client: &'a super::Client,
@@ -1130,6 +1142,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/membership/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Membership> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Membership> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1157,7 +1174,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 188usize,
                 200u16..=200u16,
@@ -1166,7 +1183,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.memberships().delete(id)`](crate::handles::Memberships::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct MembershipsDelete<'a> {
         client: &'a super::Client,
@@ -1195,6 +1212,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/membership/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1217,7 +1239,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 186usize,
                 200..=299,
@@ -1226,7 +1248,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct MembershipsGetPinnedViews<'a> {
         client: &'a super::Client,
@@ -1255,6 +1277,11 @@ pub mod builder {
         ///Sends a `GET` request to `/membership/{id}/pinned_views/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::PinnedViews> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::PinnedViews> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1278,7 +1305,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 187usize,
                 200u16..=200u16,
@@ -1287,7 +1314,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct MembershipsUpdatePinnedViews<'a> {
         client: &'a super::Client,
@@ -1330,6 +1357,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/membership/{id}/pinned_views/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::PinnedViews> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::PinnedViews> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1358,7 +1390,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 189usize,
                 200u16..=200u16,

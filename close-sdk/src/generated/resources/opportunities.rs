@@ -2706,7 +2706,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.opportunities().create(body)`](crate::handles::Opportunities::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OpportunitiesCreate<'a> {
         client: &'a super::Client,
@@ -2737,6 +2737,11 @@ pub mod builder {
         ///Sends a `POST` request to `/opportunity/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Opportunity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Opportunity> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2758,7 +2763,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 190usize,
                 200..=299,
@@ -2845,7 +2850,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.opportunities().update(id, body)`](crate::handles::Opportunities::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OpportunitiesUpdate<'a> {
         client: &'a super::Client,
@@ -2890,6 +2895,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/opportunity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Opportunity> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Opportunity> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2918,7 +2928,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 194usize,
                 200u16..=200u16,
@@ -2927,7 +2937,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.opportunities().delete(id)`](crate::handles::Opportunities::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OpportunitiesDelete<'a> {
         client: &'a super::Client,
@@ -2956,6 +2966,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/opportunity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2979,7 +2994,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 191usize,
                 200..=299,

@@ -907,7 +907,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OpportunityStatusesDelete<'a> {
         client: &'a super::Client,
@@ -936,6 +936,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/status/opportunity/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -959,7 +964,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 196usize,
                 200..=299,

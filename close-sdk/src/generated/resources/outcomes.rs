@@ -1109,7 +1109,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.outcomes().create(body)`](crate::handles::Outcomes::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OutcomesCreate<'a> {
         client: &'a super::Client,
@@ -1138,6 +1138,11 @@ pub mod builder {
         ///Sends a `POST` request to `/outcome/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Outcome> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Outcome> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1159,7 +1164,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 201usize,
                 200..=299,
@@ -1245,7 +1250,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.outcomes().update(id, body)`](crate::handles::Outcomes::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OutcomesUpdate<'a> {
         client: &'a super::Client,
@@ -1288,6 +1293,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/outcome/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Outcome> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Outcome> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1315,7 +1325,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 205usize,
                 200u16..=200u16,
@@ -1324,7 +1334,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.outcomes().delete(id)`](crate::handles::Outcomes::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct OutcomesDelete<'a> {
         client: &'a super::Client,
@@ -1353,6 +1363,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/outcome/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1375,7 +1390,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 202usize,
                 200..=299,

@@ -1957,7 +1957,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersCreate<'a> {
         client: &'a super::Client,
@@ -1990,6 +1990,11 @@ pub mod builder {
         ///Sends a `POST` request to `/blocked_phone_number/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::BlockedPhoneNumber> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::BlockedPhoneNumber> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2011,7 +2016,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 60usize,
                 200..=299,
@@ -2020,7 +2025,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersGetSettings<'a> {
         client: &'a super::Client,
@@ -2035,6 +2040,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::BlockedPhoneNumberSettings> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::BlockedPhoneNumberSettings> {
             let Self { client } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let url = crate::runtime::url(
@@ -2054,7 +2066,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 63usize,
                 200u16..=200u16,
@@ -2063,7 +2075,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdateSettings<'a> {
         client: &'a super::Client,
@@ -2099,6 +2111,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::BlockedPhoneNumberSettings> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::BlockedPhoneNumberSettings> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2123,7 +2142,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 66usize,
                 200u16..=200u16,
@@ -2210,7 +2229,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersUpdate<'a> {
         client: &'a super::Client,
@@ -2257,6 +2276,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/blocked_phone_number/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::BlockedPhoneNumber> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::BlockedPhoneNumber> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2285,7 +2309,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 65usize,
                 200u16..=200u16,
@@ -2294,7 +2318,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct BlockedPhoneNumbersDelete<'a> {
         client: &'a super::Client,
@@ -2323,6 +2347,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/blocked_phone_number/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2346,7 +2375,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 61usize,
                 200..=299,
@@ -2496,7 +2525,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.phone_numbers().create(body)`](crate::handles::PhoneNumbers::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersCreate<'a> {
         client: &'a super::Client,
@@ -2527,6 +2556,11 @@ pub mod builder {
         ///Sends a `POST` request to `/phone_number/request/internal/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::PhoneNumber> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::PhoneNumber> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2551,7 +2585,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 206usize,
                 200..=299,
@@ -2638,7 +2672,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersUpdate<'a> {
         client: &'a super::Client,
@@ -2683,6 +2717,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/phone_number/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::PhoneNumber> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::PhoneNumber> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2711,7 +2750,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 210usize,
                 200u16..=200u16,
@@ -2720,7 +2759,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PhoneNumbersDelete<'a> {
         client: &'a super::Client,
@@ -2749,6 +2788,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/phone_number/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2772,7 +2816,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 207usize,
                 200..=299,

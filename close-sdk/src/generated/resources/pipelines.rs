@@ -642,7 +642,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.pipelines().create(body)`](crate::handles::Pipelines::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PipelinesCreate<'a> {
         client: &'a super::Client,
@@ -673,6 +673,11 @@ pub mod builder {
         ///Sends a `POST` request to `/pipeline/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Pipeline> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Pipeline> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -694,7 +699,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 211usize,
                 200..=299,
@@ -703,7 +708,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.pipelines().update(id, body)`](crate::handles::Pipelines::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PipelinesUpdate<'a> {
         client: &'a super::Client,
@@ -748,6 +753,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/pipeline/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Pipeline> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Pipeline> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -775,7 +785,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 214usize,
                 200u16..=200u16,
@@ -784,7 +794,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.pipelines().delete(id)`](crate::handles::Pipelines::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PipelinesDelete<'a> {
         client: &'a super::Client,
@@ -813,6 +823,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/pipeline/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -835,7 +850,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 212usize,
                 200..=299,

@@ -1159,7 +1159,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.playbooks().create(body)`](crate::handles::Playbooks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PlaybooksCreate<'a> {
         client: &'a super::Client,
@@ -1190,6 +1190,11 @@ pub mod builder {
         ///Sends a `POST` request to `/playbook/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Playbook> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1211,7 +1216,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 216usize,
                 200..=299,
@@ -1220,7 +1225,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.playbooks().get(id)`](crate::handles::Playbooks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PlaybooksGet<'a> {
         client: &'a super::Client,
@@ -1249,6 +1254,11 @@ pub mod builder {
         ///Sends a `GET` request to `/playbook/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Playbook> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1271,7 +1281,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 218usize,
                 200u16..=200u16,
@@ -1280,7 +1290,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.playbooks().update(id, body)`](crate::handles::Playbooks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PlaybooksUpdate<'a> {
         client: &'a super::Client,
@@ -1325,6 +1335,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/playbook/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Playbook> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1352,7 +1367,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 221usize,
                 200u16..=200u16,
@@ -1361,7 +1376,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.playbooks().delete(id)`](crate::handles::Playbooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PlaybooksDelete<'a> {
         client: &'a super::Client,
@@ -1390,6 +1405,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/playbook/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1412,7 +1432,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 217usize,
                 200..=299,
@@ -1421,7 +1441,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.playbooks().archive(id)`](crate::handles::Playbooks::archive); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PlaybooksArchive<'a> {
         client: &'a super::Client,
@@ -1450,6 +1470,11 @@ pub mod builder {
         ///Sends a `POST` request to `/playbook/{id}/archive/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Playbook> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1473,7 +1498,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 215usize,
                 200..=299,
@@ -1482,7 +1507,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct PlaybooksUnarchive<'a> {
         client: &'a super::Client,
@@ -1511,6 +1536,11 @@ pub mod builder {
         ///Sends a `POST` request to `/playbook/{id}/unarchive/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Playbook> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Playbook> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1534,7 +1564,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 220usize,
                 200..=299,

@@ -4447,7 +4447,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.reporting().get_activity(body)`](crate::handles::Reporting::get_activity); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ReportingGetActivity<'a> {
         client: &'a super::Client,
@@ -4480,6 +4480,11 @@ pub mod builder {
         ///Sends a `POST` request to `/report/activity/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::ActivityReport> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::ActivityReport> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4501,7 +4506,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 222usize,
                 200..=299,
@@ -4510,7 +4515,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ReportingListActivityMetrics<'a> {
         client: &'a super::Client,
@@ -4523,6 +4528,11 @@ pub mod builder {
         ///Sends a `GET` request to `/report/activity/metrics/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::ActivityMetrics> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::ActivityMetrics> {
             let Self { client } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let url = crate::runtime::url(client, "/report/activity/metrics/")?;
@@ -4539,7 +4549,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 229usize,
                 200u16..=200u16,
@@ -4761,7 +4771,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelStages<'a> {
         client: &'a super::Client,
@@ -4792,6 +4802,11 @@ pub mod builder {
         ///Sends a `POST` request to `/report/funnel/opportunity/stages/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::FunnelStagesReport> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::FunnelStagesReport> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4816,7 +4831,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 224usize,
                 200..=299,
@@ -4825,7 +4840,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct ReportingGetFunnelTotals<'a> {
         client: &'a super::Client,
@@ -4856,6 +4871,11 @@ pub mod builder {
         ///Sends a `POST` request to `/report/funnel/opportunity/totals/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::FunnelTotalsReport> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::FunnelTotalsReport> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4880,7 +4900,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 225usize,
                 200..=299,

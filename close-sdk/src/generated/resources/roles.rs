@@ -1103,7 +1103,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.roles().create(body)`](crate::handles::Roles::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct RolesCreate<'a> {
         client: &'a super::Client,
@@ -1132,6 +1132,11 @@ pub mod builder {
         ///Sends a `POST` request to `/role/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::RoleDefinition> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::RoleDefinition> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1153,7 +1158,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 230usize,
                 200..=299,
@@ -1162,7 +1167,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.roles().get(id)`](crate::handles::Roles::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct RolesGet<'a> {
         client: &'a super::Client,
@@ -1191,6 +1196,11 @@ pub mod builder {
         ///Sends a `GET` request to `/role/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::RoleDefinition> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::RoleDefinition> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1211,7 +1221,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 232usize,
                 200u16..=200u16,
@@ -1220,7 +1230,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.roles().update(id, body)`](crate::handles::Roles::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct RolesUpdate<'a> {
         client: &'a super::Client,
@@ -1263,6 +1273,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/role/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::RoleDefinition> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::RoleDefinition> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1288,7 +1303,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 234usize,
                 200u16..=200u16,
@@ -1297,7 +1312,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.roles().delete(id)`](crate::handles::Roles::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct RolesDelete<'a> {
         client: &'a super::Client,
@@ -1326,6 +1341,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/role/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1346,7 +1366,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 231usize,
                 200..=299,

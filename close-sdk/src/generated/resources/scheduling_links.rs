@@ -2481,7 +2481,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().create(body)`](crate::handles::SchedulingLinks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreate<'a> {
         client: &'a super::Client,
@@ -2514,6 +2514,11 @@ pub mod builder {
         ///Sends a `POST` request to `/scheduling_link/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SchedulingLink> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2535,7 +2540,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 235usize,
                 200..=299,
@@ -2544,7 +2549,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateIntegration<'a> {
         client: &'a super::Client,
@@ -2578,6 +2583,11 @@ pub mod builder {
         ///Sends a `POST` request to `/scheduling_link/integration/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SchedulingLink> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2599,7 +2609,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 236usize,
                 200..=299,
@@ -2608,7 +2618,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteIntegration<'a> {
         client: &'a super::Client,
@@ -2637,6 +2647,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/scheduling_link/integration/{source_id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, source_id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let source_id = source_id.map_err(crate::Error::InvalidRequest)?;
@@ -2660,7 +2675,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 240usize,
                 200..=299,
@@ -2669,7 +2684,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().get(id)`](crate::handles::SchedulingLinks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksGet<'a> {
         client: &'a super::Client,
@@ -2698,6 +2713,11 @@ pub mod builder {
         ///Sends a `GET` request to `/scheduling_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SchedulingLink> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2721,7 +2741,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 243usize,
                 200u16..=200u16,
@@ -2730,7 +2750,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksUpdate<'a> {
         client: &'a super::Client,
@@ -2777,6 +2797,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/scheduling_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SchedulingLink> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2805,7 +2830,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 247usize,
                 200u16..=200u16,
@@ -2814,7 +2839,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDelete<'a> {
         client: &'a super::Client,
@@ -2843,6 +2868,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/scheduling_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2866,7 +2896,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 239usize,
                 200..=299,
@@ -2913,7 +2943,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateShared<'a> {
         client: &'a super::Client,
@@ -2947,6 +2977,11 @@ pub mod builder {
         ///Sends a `POST` request to `/shared_scheduling_link/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SharedSchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SharedSchedulingLink> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2968,7 +3003,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 237usize,
                 200..=299,
@@ -2977,7 +3012,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksGetShared<'a> {
         client: &'a super::Client,
@@ -3006,6 +3041,11 @@ pub mod builder {
         ///Sends a `GET` request to `/shared_scheduling_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SharedSchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SharedSchedulingLink> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3029,7 +3069,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 244usize,
                 200u16..=200u16,
@@ -3038,7 +3078,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksUpdateShared<'a> {
         client: &'a super::Client,
@@ -3086,6 +3126,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/shared_scheduling_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SharedSchedulingLink> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SharedSchedulingLink> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3114,7 +3159,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 248usize,
                 200u16..=200u16,
@@ -3123,7 +3168,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteShared<'a> {
         client: &'a super::Client,
@@ -3152,6 +3197,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/shared_scheduling_link/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3175,7 +3225,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 241usize,
                 200..=299,
@@ -3184,7 +3234,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksCreateSharedAssociation<'a> {
         client: &'a super::Client,
@@ -3220,6 +3270,13 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<'a, types::SharedSchedulingLinkAssociation> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<'a, crate::types::SharedSchedulingLinkAssociation> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -3244,7 +3301,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 238usize,
                 200..=299,
@@ -3253,7 +3310,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SchedulingLinksDeleteSharedAssociation<'a> {
         client: &'a super::Client,
@@ -3287,6 +3344,11 @@ pub mod builder {
         ///Sends a `POST` request to `/shared_scheduling_link_association/unmap/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -3311,7 +3373,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 242usize,
                 200..=299,

@@ -2877,7 +2877,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sequences().create(body)`](crate::handles::Sequences::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SequencesCreate<'a> {
         client: &'a super::Client,
@@ -2908,6 +2908,11 @@ pub mod builder {
         ///Sends a `POST` request to `/sequence/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Sequence> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Sequence> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -2929,7 +2934,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 255usize,
                 200..=299,
@@ -3026,7 +3031,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sequences().update(id, body)`](crate::handles::Sequences::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SequencesUpdate<'a> {
         client: &'a super::Client,
@@ -3071,6 +3076,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/sequence/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::Sequence> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::Sequence> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3098,7 +3108,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 262usize,
                 200u16..=200u16,
@@ -3107,7 +3117,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sequences().delete(id)`](crate::handles::Sequences::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SequencesDelete<'a> {
         client: &'a super::Client,
@@ -3136,6 +3146,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/sequence/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3158,7 +3173,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 257usize,
                 200..=299,
@@ -3290,7 +3305,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SequencesCreateSubscription<'a> {
         client: &'a super::Client,
@@ -3324,6 +3339,11 @@ pub mod builder {
         ///Sends a `POST` request to `/sequence_subscription/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscription> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SequenceSubscription> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -3345,7 +3365,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 256usize,
                 200..=299,
@@ -3354,7 +3374,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SequencesGetSubscription<'a> {
         client: &'a super::Client,
@@ -3383,6 +3403,11 @@ pub mod builder {
         ///Sends a `GET` request to `/sequence_subscription/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscription> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SequenceSubscription> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3406,7 +3431,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 259usize,
                 200u16..=200u16,
@@ -3415,7 +3440,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SequencesUpdateSubscription<'a> {
         client: &'a super::Client,
@@ -3463,6 +3488,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/sequence_subscription/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscription> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SequenceSubscription> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3491,7 +3521,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 263usize,
                 200u16..=200u16,

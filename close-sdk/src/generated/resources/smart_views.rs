@@ -1482,7 +1482,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.smart_views().create(body)`](crate::handles::SmartViews::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmartViewsCreate<'a> {
         client: &'a super::Client,
@@ -1513,6 +1513,11 @@ pub mod builder {
         ///Sends a `POST` request to `/saved_search/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmartView> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmartView> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1534,7 +1539,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 264usize,
                 200..=299,
@@ -1543,7 +1548,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.smart_views().get(id)`](crate::handles::SmartViews::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmartViewsGet<'a> {
         client: &'a super::Client,
@@ -1572,6 +1577,11 @@ pub mod builder {
         ///Sends a `GET` request to `/saved_search/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmartView> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmartView> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1595,7 +1605,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 266usize,
                 200u16..=200u16,
@@ -1604,7 +1614,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.smart_views().update(id, body)`](crate::handles::SmartViews::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmartViewsUpdate<'a> {
         client: &'a super::Client,
@@ -1649,6 +1659,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/saved_search/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmartView> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmartView> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1677,7 +1692,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 268usize,
                 200u16..=200u16,
@@ -1686,7 +1701,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.smart_views().delete(id)`](crate::handles::SmartViews::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmartViewsDelete<'a> {
         client: &'a super::Client,
@@ -1715,6 +1730,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/saved_search/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1738,7 +1758,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 265usize,
                 200..=299,

@@ -2903,7 +2903,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.tasks().delete(id)`](crate::handles::Tasks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct TasksDelete<'a> {
         client: &'a super::Client,
@@ -2932,6 +2932,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/task/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -2952,7 +2957,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 276usize,
                 200..=299,

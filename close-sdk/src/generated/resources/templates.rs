@@ -3936,7 +3936,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.email_templates().delete(id)`](crate::handles::EmailTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct EmailTemplatesDelete<'a> {
         client: &'a super::Client,
@@ -3965,6 +3965,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/email_template/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3988,7 +3993,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 147usize,
                 200..=299,
@@ -4389,7 +4394,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sms_templates().create(body)`](crate::handles::SmsTemplates::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesCreate<'a> {
         client: &'a super::Client,
@@ -4420,6 +4425,11 @@ pub mod builder {
         ///Sends a `POST` request to `/sms_template/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplate> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmsTemplate> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -4441,7 +4451,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 269usize,
                 200..=299,
@@ -4555,7 +4565,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sms_templates().update(id, body)`](crate::handles::SmsTemplates::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesUpdate<'a> {
         client: &'a super::Client,
@@ -4600,6 +4610,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/sms_template/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplate> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::SmsTemplate> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -4628,7 +4643,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 273usize,
                 200u16..=200u16,
@@ -4637,7 +4652,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.sms_templates().delete(id)`](crate::handles::SmsTemplates::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct SmsTemplatesDelete<'a> {
         client: &'a super::Client,
@@ -4666,6 +4681,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/sms_template/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -4689,7 +4709,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 270usize,
                 200..=299,

@@ -266,7 +266,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    ///The request of [`client.unsubscribed_emails().list()`](crate::handles::UnsubscribedEmails::list); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsList<'a> {
         client: &'a super::Client,
@@ -281,6 +281,16 @@ pub mod builder {
         pub fn send(
             self,
         ) -> crate::ResponseFuture<
+            'a,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        > {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(
+            self,
+        ) -> crate::Request<
             'a,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         > {
@@ -300,7 +310,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 282usize,
                 200u16..=200u16,
@@ -309,7 +319,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsCreate<'a> {
         client: &'a super::Client,
@@ -342,6 +352,11 @@ pub mod builder {
         ///Sends a `POST` request to `/unsubscribe/email/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::UnsubscribedEmail> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::UnsubscribedEmail> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -363,7 +378,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 280usize,
                 200..=299,
@@ -372,7 +387,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct UnsubscribedEmailsDelete<'a> {
         client: &'a super::Client,
@@ -401,6 +416,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/unsubscribe/email/{email_address}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, email_address } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let email_address = email_address.map_err(crate::Error::InvalidRequest)?;
@@ -424,7 +444,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 281usize,
                 200..=299,

@@ -1900,7 +1900,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.users().get(id)`](crate::handles::Users::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct UsersGet<'a> {
         client: &'a super::Client,
@@ -1929,6 +1929,11 @@ pub mod builder {
         ///Sends a `GET` request to `/user/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, crate::types::User> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::User> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1949,7 +1954,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 283usize,
                 200u16..=200u16,

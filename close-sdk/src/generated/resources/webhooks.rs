@@ -1333,7 +1333,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.webhooks().create(body)`](crate::handles::Webhooks::create); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct WebhooksCreate<'a> {
         client: &'a super::Client,
@@ -1362,6 +1362,11 @@ pub mod builder {
         ///Sends a `POST` request to `/webhook/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscription> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::WebhookSubscription> {
             let Self { client, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let body = body.map_err(crate::Error::InvalidRequest)?;
@@ -1383,7 +1388,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 287usize,
                 200..=299,
@@ -1392,7 +1397,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.webhooks().get(id)`](crate::handles::Webhooks::get); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct WebhooksGet<'a> {
         client: &'a super::Client,
@@ -1421,6 +1426,11 @@ pub mod builder {
         ///Sends a `GET` request to `/webhook/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscription> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::WebhookSubscription> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1443,7 +1453,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 289usize,
                 200u16..=200u16,
@@ -1452,7 +1462,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.webhooks().update(id, body)`](crate::handles::Webhooks::update); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct WebhooksUpdate<'a> {
         client: &'a super::Client,
@@ -1495,6 +1505,11 @@ pub mod builder {
         ///Sends a `PUT` request to `/webhook/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, types::WebhookSubscription> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, crate::types::WebhookSubscription> {
             let Self { client, id, body } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1522,7 +1537,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 291usize,
                 200u16..=200u16,
@@ -1531,7 +1546,7 @@ pub mod builder {
             )
         }
     }
-    ///The request of [`client.webhooks().delete(id)`](crate::handles::Webhooks::delete); optional parameters are its setters, `.await` it or `.send()` it.
+    #[doc(hidden)]
     #[derive(Debug, Clone)]
     pub struct WebhooksDelete<'a> {
         client: &'a super::Client,
@@ -1560,6 +1575,11 @@ pub mod builder {
         ///Sends a `DELETE` request to `/webhook/{id}/`
         #[inline]
         pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+            self.request().send()
+        }
+        ///The request, not sent yet (what the handle method returns).
+        #[inline]
+        pub fn request(self) -> crate::Request<'a, ()> {
             let Self { client, id } = self;
             let build = (move || -> ::std::result::Result<_, crate::Error> {
                 let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1582,7 +1602,7 @@ pub mod builder {
                         .build()
                 })
             })();
-            crate::runtime::call(
+            crate::runtime::request(
                 client,
                 288usize,
                 200..=299,
