@@ -237,6 +237,7 @@ pub use values::date::{Date, DateOrTimestamp};
 pub use values::email::EmailAddress;
 pub use values::extra::Extra;
 pub use values::ids::IdList;
+pub use values::list::List;
 pub use values::patch::Patch;
 pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};

@@ -324,6 +324,9 @@ pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
         let file = progenitor::run_progenitor(&part.doc, &settings, &positions, &what)?;
         let (mut file, mut types, type_modules) =
             reshape(file, &part.kind).with_context(|| what.clone())?;
+        if let Some(items) = module_items_mut(&mut file, "types") {
+            crate::codegen::list_envelope::adopt(items).with_context(|| what.clone())?;
+        }
         let aliases = deprecated_aliases(&part, &types);
         add_aliases(&mut file, &aliases);
         types.extend(aliases.iter().map(|(old, _)| old.clone()));

@@ -12,6 +12,7 @@
 pub mod accessors;
 pub mod handles;
 pub mod layout;
+pub mod list_envelope;
 pub mod marks;
 pub mod operations;
 pub mod paginate;

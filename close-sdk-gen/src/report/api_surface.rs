@@ -196,7 +196,24 @@ fn items(list: &[Item], prefix: &str, out: &mut Surface) {
                 out.insert(join(prefix, &f.sig.ident.to_string()), tokens(&f.sig));
             }
             Item::Type(t) if is_pub(&t.vis) => {
-                out.insert(join(prefix, &t.ident.to_string()), tokens(&t.ty));
+                let path = join(prefix, &t.ident.to_string());
+                // A list envelope (`LeadList = crate::List<Lead>`, codegen/list_envelope.rs) is
+                // the struct it was, members and all: `page.data`, `page.has_more`.
+                match crate::codegen::syntax::generic_inner(&t.ty, "List") {
+                    Some(elem) if tokens(&t.ty).starts_with("crate :: List <") => {
+                        out.insert(path.clone(), "struct".to_string());
+                        let data: syn::Type =
+                            syn::parse_quote!(::std::option::Option<::std::vec::Vec<#elem>>);
+                        let has_more: syn::Type = syn::parse_quote!(::std::option::Option<bool>);
+                        let extra: syn::Type = syn::parse_quote!(crate::Extra);
+                        out.insert(format!("{path}.data"), tokens(&data));
+                        out.insert(format!("{path}.has_more"), tokens(&has_more));
+                        out.insert(format!("{path}.extra"), tokens(&extra));
+                    }
+                    _ => {
+                        out.insert(path, tokens(&t.ty));
+                    }
+                }
             }
             Item::Const(c) if is_pub(&c.vis) => {
                 out.insert(join(prefix, &c.ident.to_string()), tokens(&c.ty));

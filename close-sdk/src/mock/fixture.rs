@@ -30,13 +30,33 @@ use super::examples;
 /// # }
 /// ```
 ///
-/// The schema is found by `T`'s name (the generated types are named after their schemas); for
-/// a type named otherwise, [`Fixture::of_schema`] names the schema.
+/// The schema is found by `T`'s name (the generated types are named after their schemas; a list
+/// page, [`crate::List<E>`], by `{E}List`, e.g. `UserList`); for a type named otherwise (such as
+/// `RoleList`, a `List<RoleDefinition>`), [`Fixture::of_schema`] names the schema.
 pub fn fixture<T: DeserializeOwned + Serialize>() -> Fixture<T> {
-    let name = std::any::type_name::<T>();
-    let name = name.split('<').next().unwrap_or(name);
-    let name = name.rsplit("::").next().unwrap_or(name);
-    Fixture::of_schema(name)
+    Fixture::of_schema(&schema_name(std::any::type_name::<T>()))
+}
+
+/// The schema name a Rust type name stands for: its last path segment without generics, or
+/// `{E}List` for close-sdk's `List<E>`.
+fn schema_name(type_name: &str) -> String {
+    let last = |s: &str| s.rsplit("::").next().unwrap_or(s).to_string();
+    let (outer, inner) = match type_name.split_once('<') {
+        Some((outer, rest)) => (outer, Some(rest.trim_end_matches('>'))),
+        None => (type_name, None),
+    };
+    match inner {
+        Some(item)
+            if outer
+                == std::any::type_name::<crate::List<()>>()
+                    .split('<')
+                    .next()
+                    .unwrap_or_default() =>
+        {
+            format!("{}List", last(item))
+        }
+        _ => last(outer),
+    }
 }
 
 /// One [`Fixture::edit`].
@@ -138,3 +158,21 @@ impl fmt::Display for FixtureError {
 }
 
 impl std::error::Error for FixtureError {}
+
+#[cfg(test)]
+mod tests {
+    use super::schema_name;
+
+    #[test]
+    fn list_pages_are_found_by_their_item_type() {
+        assert_eq!(schema_name("close_sdk::types::Lead"), "Lead");
+        assert_eq!(
+            schema_name(std::any::type_name::<crate::List<String>>()),
+            "StringList"
+        );
+        assert_eq!(
+            schema_name("alloc::vec::Vec<close_sdk::types::Lead>"),
+            "Vec"
+        );
+    }
+}

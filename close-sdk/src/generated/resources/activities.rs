@@ -381,24 +381,7 @@ pub mod types {
         }
     }
     ///A page of `Activity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct ActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<Activity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type ActivityList = crate::List<Activity>;
     ///`CallActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -659,23 +642,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`CallActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CallActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<CallActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type CallActivityList = crate::List<CallActivity>;
     ///Direction of communication. Outgoing means the communication flowing from the user to the lead/contact. Inbound means the opposite.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2007,24 +1974,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `CreatedActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreatedActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<CreatedActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type CreatedActivityList = crate::List<CreatedActivity>;
     ///`CreationSource`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2225,24 +2175,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `CustomActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CustomActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<CustomActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type CustomActivityList = crate::List<CustomActivity>;
     ///A custom activity type (the definition custom activities are created from).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2385,24 +2318,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///Every `CustomActivityType` of the organization.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CustomActivityTypeList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<CustomActivityType>>,
-        ///Whether another page follows (absent in Close's example
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type CustomActivityTypeList = crate::List<CustomActivityType>;
     ///`EmailActivity`
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2720,23 +2636,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`EmailActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct EmailActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<EmailActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type EmailActivityList = crate::List<EmailActivity>;
     ///An email thread activity (a conversation of email activities).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3227,24 +3127,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `EmailThreadActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct EmailThreadActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<EmailThreadActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type EmailThreadActivityList = crate::List<EmailThreadActivity>;
     ///`EmailThreadActivityParticipantsItem`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3406,23 +3289,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`FormSubmissionActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct FormSubmissionActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<FormSubmissionActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type FormSubmissionActivityList = crate::List<FormSubmissionActivity>;
     ///`FormSubmissionActivityValues`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -3604,23 +3471,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`ImportUpdateActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct ImportUpdateActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<ImportUpdateActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type ImportUpdateActivityList = crate::List<ImportUpdateActivity>;
     ///The activity recording that a lead was merged into this one.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3741,24 +3592,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `LeadMergeActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct LeadMergeActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<LeadMergeActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type LeadMergeActivityList = crate::List<LeadMergeActivity>;
     ///A lead status change activity.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3868,24 +3702,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `LeadStatusChangeActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct LeadStatusChangeActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<LeadStatusChangeActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type LeadStatusChangeActivityList = crate::List<LeadStatusChangeActivity>;
     ///A meeting activity (a calendar event with a lead's contacts).
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4225,24 +4042,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `MeetingActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct MeetingActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<MeetingActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type MeetingActivityList = crate::List<MeetingActivity>;
     ///Third-party data attached to a meeting by an integration.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4454,23 +4254,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`NoteActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct NoteActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<NoteActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type NoteActivityList = crate::List<NoteActivity>;
     ///An opportunity status change activity.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4646,26 +4430,9 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `OpportunityStatusChangeActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct OpportunityStatusChangeActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<OpportunityStatusChangeActivity>,
-        >,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type OpportunityStatusChangeActivityList = crate::List<
+        OpportunityStatusChangeActivity,
+    >;
     ///Direction of a phone activity, such as a call or an SMS message.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4978,23 +4745,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`SmsActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SmsActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<SmsActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type SmsActivityList = crate::List<SmsActivity>;
     ///The activity recording that a task was completed.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5098,24 +4849,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///A page of `TaskCompletionActivity` objects.
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct TaskCompletionActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<TaskCompletionActivity>>,
-        ///Whether another page follows (absent where Close returns every item at once).
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type TaskCompletionActivityList = crate::List<TaskCompletionActivity>;
     ///`UpdateCallActivity`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5882,23 +5616,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`WhatsAppMessageActivityList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct WhatsAppMessageActivityList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<WhatsAppMessageActivity>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type WhatsAppMessageActivityList = crate::List<WhatsAppMessageActivity>;
     impl Activity {
         ///`attachments`, or an empty slice when Close did not send it.
         pub fn attachments(&self) -> &[::serde_json::Value] {
@@ -7390,109 +7108,6 @@ pub mod types {
             )
         }
     }
-    impl ActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[Activity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static ACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for ActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("ActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &ACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self.extra.null_at(1usize, "has_more", &ACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = ActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `ActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<ActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<Activity>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &ACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &ACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(ActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl CallActivity {
         ///`coach_legs`, or an empty slice when Close did not send it.
         pub fn coach_legs(&self) -> &[::serde_json::Value] {
@@ -8542,110 +8157,6 @@ pub mod types {
                         users: f44,
                         voicemail_duration: f45,
                         voicemail_url: f46,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl CallActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[CallActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static CALLACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for CallActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("CallActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &CALLACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self.extra.null_at(1usize, "has_more", &CALLACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CallActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CallActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `CallActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<CallActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<CallActivity>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &CALLACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &CALLACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(CallActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -13493,115 +13004,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl CreatedActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[CreatedActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static CREATEDACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for CreatedActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("CreatedActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &CREATEDACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &CREATEDACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreatedActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CreatedActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `CreatedActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<CreatedActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<CreatedActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &CREATEDACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &CREATEDACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(CreatedActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     ///A value of [`CreationSource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreationSource::as_str`] reads it).
     #[doc(hidden)]
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -14223,112 +13625,6 @@ pub mod types {
                         user_id: f20,
                         user_name: f21,
                         users: f22,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl CustomActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[CustomActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static CUSTOMACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for CustomActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("CustomActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &CUSTOMACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &CUSTOMACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CustomActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `CustomActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<CustomActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<CustomActivity>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &CUSTOMACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &CUSTOMACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(CustomActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -15013,117 +14309,6 @@ pub mod types {
                         referenced_custom_type_id: f8,
                         required: f9,
                         type_: f10,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl CustomActivityTypeList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[CustomActivityType] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static CUSTOMACTIVITYTYPELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for CustomActivityTypeList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("CustomActivityTypeList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &CUSTOMACTIVITYTYPELIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &CUSTOMACTIVITYTYPELIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomActivityTypeList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = CustomActivityTypeList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `CustomActivityTypeList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<CustomActivityTypeList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<CustomActivityType>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &CUSTOMACTIVITYTYPELIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &CUSTOMACTIVITYTYPELIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(CustomActivityTypeList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -16500,112 +15685,6 @@ pub mod types {
                     ::std::result::Result::Ok(EmailActivityBodyTextQuotedItem {
                         expand: f0,
                         text: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl EmailActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[EmailActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static EMAILACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for EmailActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("EmailActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &EMAILACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &EMAILACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EmailActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = EmailActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `EmailActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<EmailActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<EmailActivity>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &EMAILACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &EMAILACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(EmailActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -19061,117 +18140,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl EmailThreadActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[EmailThreadActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static EMAILTHREADACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for EmailThreadActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("EmailThreadActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &EMAILTHREADACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &EMAILTHREADACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EmailThreadActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = EmailThreadActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `EmailThreadActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<EmailThreadActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<EmailThreadActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &EMAILTHREADACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &EMAILTHREADACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(EmailThreadActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
     #[allow(non_upper_case_globals)]
     static EMAILTHREADACTIVITYPARTICIPANTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
@@ -19902,117 +18870,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl FormSubmissionActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[FormSubmissionActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for FormSubmissionActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("FormSubmissionActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for FormSubmissionActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = FormSubmissionActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `FormSubmissionActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<FormSubmissionActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<FormSubmissionActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(FormSubmissionActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl ImportUpdateActivity {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -20451,117 +19308,6 @@ pub mod types {
                         user_id: f14,
                         user_name: f15,
                         users: f16,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl ImportUpdateActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[ImportUpdateActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static IMPORTUPDATEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for ImportUpdateActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("ImportUpdateActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImportUpdateActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = ImportUpdateActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `ImportUpdateActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<ImportUpdateActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<ImportUpdateActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &IMPORTUPDATEACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(ImportUpdateActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -21108,117 +19854,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl LeadMergeActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[LeadMergeActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static LEADMERGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for LeadMergeActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("LeadMergeActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &LEADMERGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &LEADMERGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LeadMergeActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = LeadMergeActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `LeadMergeActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<LeadMergeActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<LeadMergeActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &LEADMERGEACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &LEADMERGEACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(LeadMergeActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl LeadStatusChangeActivity {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -21712,117 +20347,6 @@ pub mod types {
                         user_id: f16,
                         user_name: f17,
                         users: f18,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl LeadStatusChangeActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[LeadStatusChangeActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for LeadStatusChangeActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("LeadStatusChangeActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LeadStatusChangeActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = LeadStatusChangeActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `LeadStatusChangeActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<LeadStatusChangeActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<LeadStatusChangeActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(LeadStatusChangeActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -23324,115 +21848,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl MeetingActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[MeetingActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static MEETINGACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for MeetingActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("MeetingActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &MEETINGACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &MEETINGACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MeetingActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = MeetingActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `MeetingActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<MeetingActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<MeetingActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &MEETINGACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &MEETINGACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(MeetingActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl MeetingIntegration {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -24247,110 +22662,6 @@ pub mod types {
                         user_id: f14,
                         user_name: f15,
                         users: f16,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl NoteActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[NoteActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static NOTEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for NoteActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("NoteActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &NOTEACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self.extra.null_at(1usize, "has_more", &NOTEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NoteActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = NoteActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `NoteActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<NoteActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<NoteActivity>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &NOTEACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &NOTEACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(NoteActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -25259,126 +23570,6 @@ pub mod types {
                         user_id: f29,
                         user_name: f30,
                         users: f31,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl OpportunityStatusChangeActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[OpportunityStatusChangeActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for OpportunityStatusChangeActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<
-                            S::Error,
-                        >("OpportunityStatusChangeActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(
-                    1usize,
-                    "has_more",
-                    &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
-                )
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OpportunityStatusChangeActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = OpportunityStatusChangeActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `OpportunityStatusChangeActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<
-                    OpportunityStatusChangeActivityList,
-                    A::Error,
-                > {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<OpportunityStatusChangeActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(OpportunityStatusChangeActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -26494,110 +24685,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl SmsActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[SmsActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static SMSACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for SmsActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SmsActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &SMSACTIVITYLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self.extra.null_at(1usize, "has_more", &SMSACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SmsActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SmsActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `SmsActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<SmsActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<SmsActivity>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &SMSACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &SMSACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(SmsActivityList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl TaskCompletionActivity {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -27067,117 +25154,6 @@ pub mod types {
                         user_id: f15,
                         user_name: f16,
                         users: f17,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl TaskCompletionActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[TaskCompletionActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for TaskCompletionActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("TaskCompletionActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TaskCompletionActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = TaskCompletionActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `TaskCompletionActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<TaskCompletionActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<TaskCompletionActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(TaskCompletionActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -30096,117 +28072,6 @@ pub mod types {
                         user_id: f29,
                         user_name: f30,
                         users: f31,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl WhatsAppMessageActivityList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[WhatsAppMessageActivity] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for WhatsAppMessageActivityList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("WhatsAppMessageActivityList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for WhatsAppMessageActivityList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = WhatsAppMessageActivityList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `WhatsAppMessageActivityList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<WhatsAppMessageActivityList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<WhatsAppMessageActivity>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(WhatsAppMessageActivityList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }

@@ -212,23 +212,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`BulkDeleteActionList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkDeleteActionList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<BulkDeleteAction>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type BulkDeleteActionList = crate::List<BulkDeleteAction>;
     ///`BulkEditAction`
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -341,23 +325,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`BulkEditActionList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkEditActionList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<BulkEditAction>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type BulkEditActionList = crate::List<BulkEditAction>;
     ///`BulkEditActionType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -595,23 +563,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`BulkEmailActionList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkEmailActionList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<BulkEmailAction>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type BulkEmailActionList = crate::List<BulkEmailAction>;
     ///`BulkEmailContactPreference`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -788,23 +740,9 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`BulkSequenceSubscriptionActionList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkSequenceSubscriptionActionList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<BulkSequenceSubscriptionAction>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type BulkSequenceSubscriptionActionList = crate::List<
+        BulkSequenceSubscriptionAction,
+    >;
     ///`BulkSequenceSubscriptionActionType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1653,115 +1591,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl BulkDeleteActionList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[BulkDeleteAction] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static BULKDELETEACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for BulkDeleteActionList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("BulkDeleteActionList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &BULKDELETEACTIONLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &BULKDELETEACTIONLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkDeleteActionList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = BulkDeleteActionList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `BulkDeleteActionList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<BulkDeleteActionList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<BulkDeleteAction>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &BULKDELETEACTIONLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &BULKDELETEACTIONLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(BulkDeleteActionList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl BulkEditAction {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -2252,112 +2081,6 @@ pub mod types {
                         status: f17,
                         type_: f18,
                         updated_by: f19,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl BulkEditActionList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[BulkEditAction] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static BULKEDITACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for BulkEditActionList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("BulkEditActionList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &BULKEDITACTIONLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &BULKEDITACTIONLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkEditActionList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = BulkEditActionList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `BulkEditActionList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<BulkEditActionList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<BulkEditAction>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &BULKEDITACTIONLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &BULKEDITACTIONLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(BulkEditActionList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -2988,115 +2711,6 @@ pub mod types {
                         status: f17,
                         template_id: f18,
                         updated_by: f19,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl BulkEmailActionList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[BulkEmailAction] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static BULKEMAILACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for BulkEmailActionList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("BulkEmailActionList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &BULKEMAILACTIONLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &BULKEMAILACTIONLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkEmailActionList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = BulkEmailActionList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `BulkEmailActionList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<BulkEmailActionList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<BulkEmailAction>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &BULKEMAILACTIONLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &BULKEMAILACTIONLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(BulkEmailActionList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
@@ -3843,126 +3457,6 @@ pub mod types {
                         sort: f21,
                         status: f22,
                         updated_by: f23,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl BulkSequenceSubscriptionActionList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[BulkSequenceSubscriptionAction] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for BulkSequenceSubscriptionActionList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<
-                            S::Error,
-                        >("BulkSequenceSubscriptionActionList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(
-                    1usize,
-                    "has_more",
-                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
-                )
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkSequenceSubscriptionActionList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = BulkSequenceSubscriptionActionList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `BulkSequenceSubscriptionActionList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<
-                    BulkSequenceSubscriptionActionList,
-                    A::Error,
-                > {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<BulkSequenceSubscriptionAction>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(BulkSequenceSubscriptionActionList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }

@@ -172,23 +172,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`SchedulingLinkList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SchedulingLinkList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<SchedulingLink>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type SchedulingLinkList = crate::List<SchedulingLink>;
     ///A shared scheduling link (a template tag each user maps to a link), as Close's list answer holds it; members not typed here are kept in the map.
     #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -329,23 +313,7 @@ pub mod types {
         pub extra: crate::Extra,
     }
     ///`SharedSchedulingLinkList`
-    #[derive(Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct SharedSchedulingLinkList {
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<SharedSchedulingLink>>,
-        #[cfg_attr(
-            feature = "schemars",
-            serde(skip_serializing_if = "::std::option::Option::is_none")
-        )]
-        pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
-        #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: crate::Extra,
-    }
+    pub type SharedSchedulingLinkList = crate::List<SharedSchedulingLink>;
     ///The members of a user scheduling link to change.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1134,112 +1102,6 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
-    impl SchedulingLinkList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[SchedulingLink] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static SCHEDULINGLINKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for SchedulingLinkList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SchedulingLinkList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self.extra.null_at(0usize, "data", &SCHEDULINGLINKLIST_WIRE_KEYS) {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &SCHEDULINGLINKLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SchedulingLinkList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SchedulingLinkList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `SchedulingLinkList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<SchedulingLinkList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<::std::vec::Vec<SchedulingLink>> = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &SCHEDULINGLINKLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &SCHEDULINGLINKLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(SchedulingLinkList {
-                        data: f0,
-                        has_more: f1,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
     impl SharedSchedulingLink {
         /// `id`, or `None` when Close did not send it.
         pub fn id(&self) -> Option<&str> {
@@ -1941,117 +1803,6 @@ pub mod types {
                         url: f2,
                         user_id: f3,
                         user_scheduling_link_id: f4,
-                        extra,
-                    })
-                }
-            }
-            deserializer.deserialize_map(Visit)
-        }
-    }
-    impl SharedSchedulingLinkList {
-        ///`data`, or an empty slice when Close did not send it.
-        pub fn data(&self) -> &[SharedSchedulingLink] {
-            self.data.as_deref().unwrap_or_default()
-        }
-    }
-    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
-    #[allow(non_upper_case_globals)]
-    static SHAREDSCHEDULINGLINKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
-        &["data", "has_more"],
-    );
-    impl ::serde::Serialize for SharedSchedulingLinkList {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap as _;
-            for (k, v) in self.extra.iter() {
-                let clash = match k.as_str() {
-                    "data" => !(v.is_null() && self.data.is_none()),
-                    "has_more" => !(v.is_null() && self.has_more.is_none()),
-                    _ => false,
-                };
-                if clash {
-                    return ::std::result::Result::Err(
-                        crate::wire::clash::<S::Error>("SharedSchedulingLinkList", k),
-                    );
-                }
-            }
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(v) = &self.data {
-                map.serialize_entry("data", v)?;
-            } else if self
-                .extra
-                .null_at(0usize, "data", &SHAREDSCHEDULINGLINKLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("data", &())?;
-            }
-            if let ::std::option::Option::Some(v) = &self.has_more {
-                map.serialize_entry("has_more", v)?;
-            } else if self
-                .extra
-                .null_at(1usize, "has_more", &SHAREDSCHEDULINGLINKLIST_WIRE_KEYS)
-            {
-                map.serialize_entry("has_more", &())?;
-            }
-            for (k, v) in self.extra.iter() {
-                map.serialize_entry(k, v)?;
-            }
-            map.end()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SharedSchedulingLinkList {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> ::serde::de::Visitor<'de> for Visit {
-                type Value = SharedSchedulingLinkList;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `SharedSchedulingLinkList` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<SharedSchedulingLinkList, A::Error> {
-                    let mut extra = crate::Extra::default();
-                    let mut f0: ::std::option::Option<
-                        ::std::vec::Vec<SharedSchedulingLink>,
-                    > = ::std::option::Option::None;
-                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key::<crate::wire::Key<'de>>()?
-                    {
-                        match key.as_str() {
-                            "data" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f0,
-                                    &mut extra,
-                                    &SHAREDSCHEDULINGLINKLIST_WIRE_KEYS,
-                                    0usize,
-                                    true,
-                                )?
-                            }
-                            "has_more" => {
-                                crate::wire::field(
-                                    &mut map,
-                                    &mut f1,
-                                    &mut extra,
-                                    &SHAREDSCHEDULINGLINKLIST_WIRE_KEYS,
-                                    1usize,
-                                    true,
-                                )?
-                            }
-                            _ => crate::wire::other(&mut map, key, &mut extra)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(SharedSchedulingLinkList {
-                        data: f0,
-                        has_more: f1,
                         extra,
                     })
                 }
