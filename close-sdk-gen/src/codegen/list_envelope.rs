@@ -1,7 +1,8 @@
 //! Close's list envelope, `{"data": [...], "has_more": bool}`, is one generic type,
 //! `close_sdk::List<T>` (hand-written in `close-sdk/src/values/list.rs`, with the same lenient
 //! wire rules as every generated type), and each generated struct of exactly that shape is an
-//! alias of it: `pub type LeadList = crate::List<Lead>;`.
+//! alias of it: `pub type ContactList = crate::List<Contact>;` (`LeadList`, with its
+//! `total_results`, stays a struct).
 //!
 //! The rule holds for every schema, so it lives here, not in the overlay: a struct whose members
 //! are exactly `data: Option<Vec<T>>`, `has_more: Option<bool>` and the catch-all `extra` is

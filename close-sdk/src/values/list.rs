@@ -1,5 +1,5 @@
 //! [`List`]: Close's list envelope, `{"data": [...], "has_more": bool}`, one generic type for
-//! every list answer of that shape (`LeadList`, `UserList`, … are aliases of it).
+//! every list answer of that shape (`ContactList`, `UserList`, … are aliases of it).
 
 use std::fmt;
 
@@ -9,8 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::values::extra::{Extra, Names};
 
-/// One page of a list Close answers with `{"data": [...], "has_more": bool}`: `LeadList` is
-/// `List<Lead>`, `UserList` is `List<User>`, and so on for every list of that shape.
+/// One page of a list Close answers with `{"data": [...], "has_more": bool}`: `ContactList`
+/// is `List<Contact>`, `UserList` is `List<User>`, and so on for every list of that shape.
 ///
 /// As every generated type it decodes whatever Close sends: an absent or `null` member is
 /// `None` (a `null` is written back as it came), and keys it does not name are kept in
@@ -134,7 +134,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     }
 }
 
-/// The schema of `List<T>` is the one its members describe, named `{T}List` (`LeadList`).
+/// The schema of `List<T>` is the one its members describe, named `{T}List` (`ContactList`).
 #[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for List<T> {
     fn schema_name() -> String {
