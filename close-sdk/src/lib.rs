@@ -144,6 +144,20 @@ pub mod forms;
 // (its items are documented where they are re-exported: `types`, `builder`, `handles`, …).
 #[doc(hidden)]
 mod generated;
+// The generated `types`, `builder` and `handles` modules are declared here, where they are
+// public, so that their items are defined where they are documented (a re-export of a private
+// module's items costs a redirect page per item in `cargo doc`).
+#[path = "generated/builder.rs"]
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
+pub mod builder;
+#[path = "generated/handles.rs"]
+#[rustfmt::skip]
+pub mod handles;
+#[path = "generated/types.rs"]
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
+pub mod types;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod redact;
@@ -214,7 +228,7 @@ pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAU
 pub use error::{ApiError, CallSite, DecodeContext, Error, ErrorBody, ErrorDetail};
 #[allow(unused_imports)] // empty when no resource feature is on
 pub use generated::by_resource::*;
-pub use generated::{builder, handles, types, ByteStream, Client, ResponseValue};
+pub use generated::{ByteStream, Client, ResponseValue};
 pub use redact::SECRET_MEMBERS;
 // The HTTP method of a raw request (reqwest's and `http`'s `Method`).
 #[doc(no_inline)]

@@ -110,6 +110,9 @@ fn generate(check: bool) -> anyhow::Result<ExitCode> {
         let path = root.join(&f.path);
         let unchanged = std::fs::read_to_string(&path).is_ok_and(|old| old == f.contents);
         if !unchanged {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
             std::fs::write(&path, &f.contents)?;
         }
         println!(

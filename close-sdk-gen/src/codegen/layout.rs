@@ -4,8 +4,9 @@
 //! | file | what | compiled when |
 //! |---|---|---|
 //! | `client.rs` | `Client`, its constructors, `ClientInfo` | always |
-//! | `shared/<features>.rs` | types reached by several features | any of them is on |
-//! | `resources/<feature>.rs` | that feature's types, builders and `impl Client { … }` | the feature is on |
+//! | `types.rs` | `close_sdk::types`: includes `types/<feature>.rs` and `types/shared/<features>.rs` | always (each file under its features) |
+//! | `builder.rs` | `close_sdk::builder`: includes `builder/<feature>.rs` | always (each file under its feature) |
+//! | `resources/<feature>.rs` | that feature's `impl Client { … }` | the feature is on |
 //! | `mocks/<feature>.rs` | typed httpmock `When`/`Then` per operation | `mock` and the feature |
 //! | `httpmock.rs` | `MockServerExt`, one method per enabled operation | `mock` |
 //! | `operations.rs` | the operation table of the request path | always (entries per feature) |
@@ -13,8 +14,12 @@
 //!
 //! An inherent `impl Client` may live in any module of the crate, so each resource module adds
 //! its operations to the one `Client` (what oxide.rs would need extension traits for). The
-//! aggregated `types` and `builder` modules keep the paths users already have
-//! (`close_sdk::types::Membership`, `close_sdk::builder::MembershipsCreate`).
+//! `types` and `builder` modules keep the paths users already have
+//! (`close_sdk::types::Membership`, `close_sdk::builder::MembershipsCreate`), and they are where
+//! the items are defined, not re-exports of a private module: `close-sdk/src/lib.rs` declares
+//! them (`#[path = "generated/types.rs"] pub mod types;`) and each part's items are `include!`d
+//! under its features. rustdoc writes a redirect page at the private path of every re-exported
+//! item; defined where they are documented, the 600 of them are gone ([`split_part`]).
 //!
 //! Each type has one public path besides `close_sdk::types::X`: the module of the resource that
 //! owns it (a shared type belongs to the resource whose operations reach it most directly, see
@@ -553,26 +558,18 @@ fn mod_rs() -> String {
         d
     };
     s.push_str(&decl(
-        "builder",
-        "pub ",
-        true,
-        None,
-        "The builders every enabled operation returns.",
-    ));
-    s.push_str(&decl(
         "by_resource",
         "pub ",
         true,
         None,
         "One public module per resource (re-exported at the crate root).",
     ));
-    s.push_str(&decl("client", "", true, None, "The `Client` itself."));
     s.push_str(&decl(
-        "handles",
-        "pub ",
-        false,
+        "client",
+        "pub(crate) ",
+        true,
         None,
-        "One handle per resource (`client.leads()`), and `.await` on every request.",
+        "The `Client` itself.",
     ));
     s.push_str(&decl(
         "httpmock",
@@ -600,23 +597,13 @@ fn mod_rs() -> String {
         "",
         true,
         None,
-        "One module per feature: its types, builders and `impl Client`.",
+        "One module per feature: its `impl Client`.",
     ));
-    s.push_str(&decl(
-        "shared",
-        "",
-        true,
-        None,
-        "Types reached by several features, compiled when any of them is on.",
-    ));
-    s.push_str(&decl(
-        "types",
-        "pub ",
-        true,
-        None,
-        "Every request and response type of the enabled features.",
-    ));
-    s.push_str("\npub use client::{ByteStream, Client, ResponseValue};\n");
+    s.push_str(
+        "\n// `types`, `builder` and `handles` are declared by the crate root (their items are defined\n\
+         // where they are documented).\n\
+         pub use client::{ByteStream, Client, ResponseValue};\n",
+    );
     s
 }
 
@@ -633,15 +620,6 @@ fn mod_list(doc: &str, parts: &[&PartOutput]) -> String {
     s
 }
 
-fn path_of(p: &PartOutput) -> String {
-    let dir = if p.part.kind == PartKind::Shared {
-        "shared"
-    } else {
-        "resources"
-    };
-    format!("{dir}::{}", p.part.module)
-}
-
 fn cfg_of(p: &PartOutput) -> String {
     format!("#[cfg({})]", cfg_predicate(&p.part.features))
 }
@@ -651,31 +629,117 @@ fn cfg_of(p: &PartOutput) -> String {
 fn types_rs(with_types: &[&PartOutput]) -> String {
     let mut s = format!(
         "{HEADER}\n//! Every request and response type of the enabled features (each resource module also\n\
-         //! re-exports its own).\n\npub use super::client::types::error;\n"
+         //! re-exports its own).\n\npub use crate::generated::client::types::error;\n"
     );
     for p in with_types {
         s.push_str(&format!(
-            "{}\npub use super::{}::types::*;\n",
+            "{}\ninclude!(\"{}\");\n",
             cfg_of(p),
-            path_of(p)
+            types_chunk_path(p)
         ));
     }
     s
 }
 
+/// Where a part's types are, relative to `generated/` (`types/leads.rs`,
+/// `types/shared/contacts_leads.rs`).
+fn types_chunk_path(p: &PartOutput) -> String {
+    match p.part.kind {
+        PartKind::Shared => format!("types/shared/{}.rs", p.part.module),
+        _ => format!("types/{}.rs", p.part.module),
+    }
+}
+
 /// Text of `generated/builder.rs`: the builders of every enabled operation.
 fn builder_rs(resources: &[&PartOutput]) -> String {
     let mut s = format!(
-        "{HEADER}\n//! The requests every enabled operation builds (`client.leads().list()` → `LeadsList`); `.await` one to send it.\n\n"
+        "{HEADER}\n//! The requests every enabled operation builds (`client.leads().list()` → `LeadsList`); `.await` one to send it.\n\n\
+         #[allow(unused_imports)]\nuse crate::types;\n\
+         #[allow(unused_imports)]\nuse progenitor_client::{{encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue}};\n"
     );
     for p in resources {
         s.push_str(&format!(
-            "{}\npub use super::resources::{}::builder::*;\n",
+            "{}\ninclude!(\"builder/{}.rs\");\n",
             cfg_of(p),
             p.part.module
         ));
     }
     s
+}
+
+/// A part's source split for the files it is written to: its `types` module's items (for
+/// `close_sdk::types`), its `builder` module's items (for `close_sdk::builder`, with the names of
+/// its public and hidden builders), and what is left (`impl Client`), which reaches the two
+/// modules through `use crate::types;` and `use crate::builder;`. The modules' own `use` items
+/// are dropped: the including module has them once.
+#[derive(Clone)]
+struct SplitPart {
+    rest: String,
+    types: Option<String>,
+    builder: Option<String>,
+    builders: Vec<String>,
+    hidden_builders: Vec<String>,
+}
+
+fn split_part(p: &PartOutput) -> Result<SplitPart> {
+    let mut file =
+        syn::parse_file(&p.source).with_context(|| format!("parsing part `{}`", p.part.module))?;
+    let mut types = None;
+    let mut builder = None;
+    let mut builders = Vec::new();
+    let mut hidden_builders = Vec::new();
+    let mut rest = Vec::new();
+    for item in file.items.drain(..) {
+        match item {
+            Item::Mod(m) if m.ident == "types" || m.ident == "builder" => {
+                let items: Vec<Item> = m
+                    .content
+                    .map(|(_, items)| items)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|i| !matches!(i, Item::Use(_)))
+                    .collect();
+                if m.ident == "builder" {
+                    for i in &items {
+                        if let Item::Struct(st) = i {
+                            let hidden = st.attrs.iter().any(|a| {
+                                a.path().is_ident("doc")
+                                    && a.to_token_stream().to_string().contains("hidden")
+                            });
+                            if hidden {
+                                hidden_builders.push(st.ident.to_string());
+                            } else {
+                                builders.push(st.ident.to_string());
+                            }
+                        }
+                    }
+                }
+                let mut chunk = syn::parse_file("").context("an empty file")?;
+                chunk.items = items;
+                let text = unparse(&chunk);
+                let slot = if m.ident == "types" {
+                    &mut types
+                } else {
+                    &mut builder
+                };
+                *slot = Some(text);
+                let ident = m.ident;
+                rest.push(syn::parse_quote! {
+                    #[allow(unused_imports)]
+                    use crate::#ident;
+                });
+            }
+            other => rest.push(other),
+        }
+    }
+    file.items = rest;
+    Ok(SplitPart {
+        rest: unparse(&file),
+        types,
+        builder,
+        builders,
+        hidden_builders,
+    })
 }
 
 /// The component schema a generated type comes from: the schema of that name, else the one
@@ -801,6 +865,7 @@ fn by_resource_rs(
     shared: &[&PartOutput],
     owners: &BTreeMap<String, &'static str>,
     plan: &crate::codegen::handles::Plan,
+    split: &BTreeMap<String, SplitPart>,
 ) -> String {
     let mut s = format!(
         "{HEADER}\n//! One public module per resource, re-exported at the crate root: its operations\n\
@@ -841,15 +906,26 @@ fn by_resource_rs(
         let aliases: Vec<&str> = p.aliases.keys().map(String::as_str).collect();
         if !aliases.is_empty() {
             s.push_str(&format!(
-                "    #[doc(hidden)]\n    #[allow(deprecated)]\n    pub use crate::generated::resources::{}::types::{{{}}};\n",
-                p.part.module,
+                "    #[doc(hidden)]\n    #[allow(deprecated)]\n    pub use crate::types::{{{}}};\n",
                 aliases.join(", ")
             ));
         }
-        s.push_str(&format!(
-            "    /// The builders this resource's operations return (documented in [`crate::builder`]).\n    pub mod builder {{\n        #[doc(no_inline)]\n        pub use crate::generated::resources::{}::builder::*;\n    }}\n}}\n\n",
-            p.part.module
-        ));
+        s.push_str("    /// The builders this resource's operations return (documented in [`crate::builder`]).\n    pub mod builder {\n");
+        if let Some(sp) = split.get(&p.part.module) {
+            if !sp.builders.is_empty() {
+                s.push_str(&format!(
+                    "        #[doc(no_inline)]\n        pub use crate::builder::{{{}}};\n",
+                    sp.builders.join(", ")
+                ));
+            }
+            if !sp.hidden_builders.is_empty() {
+                s.push_str(&format!(
+                    "        #[doc(hidden)]\n        pub use crate::builder::{{{}}};\n",
+                    sp.hidden_builders.join(", ")
+                ));
+            }
+        }
+        s.push_str("    }\n}\n\n");
     }
     s
 }
@@ -891,6 +967,18 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
     let plan = crate::codegen::handles::plan(&parts, spec)?;
     plan.rewrite_builder_docs(&mut parts)?;
     plan.rewrite_builders(&mut parts)?;
+    let mut split = BTreeMap::new();
+    for p in parts.iter().filter(|p| p.part.kind != PartKind::Core) {
+        split.insert(
+            (p.part.kind == PartKind::Shared, p.part.module.clone()),
+            split_part(p)?,
+        );
+    }
+    let resource_split: BTreeMap<String, SplitPart> = split
+        .iter()
+        .filter(|((shared, _), _)| !shared)
+        .map(|((_, m), sp)| (m.clone(), sp.clone()))
+        .collect();
     let dir = PathBuf::from(GENERATED_DIR);
     let shared: Vec<&PartOutput> = parts
         .iter()
@@ -921,19 +1009,18 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
         },
         GeneratedFile {
             path: dir.join("by_resource.rs"),
-            contents: by_resource_rs(&resources, &shared, &shared_owners(spec, &shared)?, &plan),
+            contents: by_resource_rs(
+                &resources,
+                &shared,
+                &shared_owners(spec, &shared)?,
+                &plan,
+                &resource_split,
+            ),
         },
         crate::codegen::handles::handles_file(&plan)?,
         GeneratedFile {
-            path: dir.join("shared").join("mod.rs"),
-            contents: mod_list("Types reached by several features.", &shared),
-        },
-        GeneratedFile {
             path: dir.join("resources").join("mod.rs"),
-            contents: mod_list(
-                "One module per feature: its types, builders and `impl Client`.",
-                &resources,
-            ),
+            contents: mod_list("One module per feature: its `impl Client`.", &resources),
         },
         GeneratedFile {
             path: dir.join("mocks").join("mod.rs"),
@@ -944,15 +1031,30 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
         },
     ];
     for p in &parts {
-        let path = match p.part.kind {
-            PartKind::Core => dir.join("client.rs"),
-            PartKind::Shared => dir.join("shared").join(format!("{}.rs", p.part.module)),
-            PartKind::Resource(_) => dir.join("resources").join(format!("{}.rs", p.part.module)),
+        let sp = split.get(&(p.part.kind == PartKind::Shared, p.part.module.clone()));
+        if let Some(types) = sp.and_then(|sp| sp.types.clone()) {
+            files.push(GeneratedFile {
+                path: dir.join(types_chunk_path(p)),
+                contents: types,
+            });
+        }
+        if let Some(builder) = sp.and_then(|sp| sp.builder.clone()) {
+            files.push(GeneratedFile {
+                path: dir.join("builder").join(format!("{}.rs", p.part.module)),
+                contents: builder,
+            });
+        }
+        let (path, contents) = match (&p.part.kind, sp) {
+            (PartKind::Core, _) => (dir.join("client.rs"), p.source.clone()),
+            // A shared part is only types.
+            (PartKind::Shared, _) => continue,
+            (PartKind::Resource(_), Some(sp)) => (
+                dir.join("resources").join(format!("{}.rs", p.part.module)),
+                sp.rest.clone(),
+            ),
+            (PartKind::Resource(_), None) => bail!("part `{}` was not split", p.part.module),
         };
-        files.push(GeneratedFile {
-            path,
-            contents: p.source.clone(),
-        });
+        files.push(GeneratedFile { path, contents });
         if let Some(m) = &p.mock {
             files.push(GeneratedFile {
                 path: dir.join("mocks").join(format!("{}.rs", p.part.module)),

@@ -71,8 +71,15 @@ fn surface_in(source: &str, prefix: &str) -> Result<Surface> {
 /// The module a generated API file's items are public in, relative to the crate root ("" for
 /// the ones re-exported at the `types`/`builder`/`Client` level).
 fn module_of_file(path: &std::path::Path) -> &'static str {
-    match path.strip_prefix(crate::files::GENERATED_DIR) {
-        Ok(rel) if rel == std::path::Path::new("handles.rs") => "handles",
+    let Ok(rel) = path.strip_prefix(crate::files::GENERATED_DIR) else {
+        return "";
+    };
+    match rel.components().next().and_then(|c| c.as_os_str().to_str()) {
+        _ if rel == std::path::Path::new("handles.rs") => "handles",
+        // `types/<part>.rs` and `builder/<part>.rs` hold the items of `close_sdk::types` and
+        // `close_sdk::builder` (included there).
+        Some("types") => "types",
+        Some("builder") => "builder",
         _ => "",
     }
 }
@@ -88,7 +95,7 @@ pub fn is_api_file(path: &std::path::Path) -> bool {
     rel.extension().is_some_and(|e| e == "rs")
         && (rel == std::path::Path::new("client.rs")
             || rel == std::path::Path::new("handles.rs")
-            || matches!(first, Some("shared") | Some("resources")))
+            || matches!(first, Some("types") | Some("builder") | Some("resources")))
 }
 
 /// The public items of the generated client spread over several files (each file's items as if

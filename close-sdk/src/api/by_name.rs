@@ -570,9 +570,9 @@ impl crate::handles::Users<'_> {
     /// principle, but Close (like nearly every mail system) treats `Gob@Bluth.example` and
     /// `gob@bluth.example` as one person, so the SDK does too.
     ///
-    /// `Ok(None)` when no user has it; [`Error::Ambiguous`](crate::Error::Ambiguous) (with
+    /// `Ok(None)` when no user has it; [`Error::Ambiguous`] (with
     /// their ids) when several do (e.g. two addresses that differ only in case); an `email`
-    /// that is blank or has no `@` is [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// that is blank or has no `@` is [`Error::InvalidRequest`]
     /// and nothing is sent.
     ///
     /// ```no_run
@@ -641,9 +641,9 @@ impl crate::handles::Memberships<'_> {
     /// `client.memberships().update(id, ..)` and `.delete(id)` take.
     ///
     /// `Ok(None)` when the user has no active membership there (a user who left is in the
-    /// organization's `inactive_memberships`); [`Error::Ambiguous`](crate::Error::Ambiguous)
+    /// organization's `inactive_memberships`); [`Error::Ambiguous`]
     /// if Close lists two for the user; a blank id is
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+    /// [`Error::InvalidRequest`] and nothing is sent.
     ///
     /// ```no_run
     /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -684,9 +684,9 @@ impl crate::handles::Memberships<'_> {
     /// case-insensitive): one request, `GET /organization/{organization_id}/`, whose
     /// memberships carry their user's `user_email`.
     ///
-    /// `Ok(None)` when no active membership has it; [`Error::Ambiguous`](crate::Error::Ambiguous)
+    /// `Ok(None)` when no active membership has it; [`Error::Ambiguous`]
     /// when several do; a blank id, or an `email` that is blank or has no `@`, is
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) and nothing is sent.
+    /// [`Error::InvalidRequest`] and nothing is sent.
     ///
     /// ```no_run
     /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {

@@ -5,73 +5,77 @@
 
 //! The requests every enabled operation builds (`client.leads().list()` → `LeadsList`); `.await` one to send it.
 
+#[allow(unused_imports)]
+use crate::types;
+#[allow(unused_imports)]
+use progenitor_client::{encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue};
 #[cfg(feature = "activities")]
-pub use super::resources::activities::builder::*;
+include!("builder/activities.rs");
 #[cfg(feature = "bulk-actions")]
-pub use super::resources::bulk_actions::builder::*;
+include!("builder/bulk_actions.rs");
 #[cfg(feature = "comments")]
-pub use super::resources::comments::builder::*;
+include!("builder/comments.rs");
 #[cfg(feature = "connected-accounts")]
-pub use super::resources::connected_accounts::builder::*;
+include!("builder/connected_accounts.rs");
 #[cfg(feature = "contacts")]
-pub use super::resources::contacts::builder::*;
+include!("builder/contacts.rs");
 #[cfg(feature = "custom-fields")]
-pub use super::resources::custom_fields::builder::*;
+include!("builder/custom_fields.rs");
 #[cfg(feature = "custom-objects")]
-pub use super::resources::custom_objects::builder::*;
+include!("builder/custom_objects.rs");
 #[cfg(feature = "dialers")]
-pub use super::resources::dialers::builder::*;
+include!("builder/dialers.rs");
 #[cfg(feature = "events")]
-pub use super::resources::events::builder::*;
+include!("builder/events.rs");
 #[cfg(feature = "exports")]
-pub use super::resources::exports::builder::*;
+include!("builder/exports.rs");
 #[cfg(feature = "field-enrichment")]
-pub use super::resources::field_enrichment::builder::*;
+include!("builder/field_enrichment.rs");
 #[cfg(feature = "files")]
-pub use super::resources::files::builder::*;
+include!("builder/files.rs");
 #[cfg(feature = "forms")]
-pub use super::resources::forms::builder::*;
+include!("builder/forms.rs");
 #[cfg(feature = "groups")]
-pub use super::resources::groups::builder::*;
+include!("builder/groups.rs");
 #[cfg(feature = "integration-links")]
-pub use super::resources::integration_links::builder::*;
+include!("builder/integration_links.rs");
 #[cfg(feature = "lead-statuses")]
-pub use super::resources::lead_statuses::builder::*;
+include!("builder/lead_statuses.rs");
 #[cfg(feature = "leads")]
-pub use super::resources::leads::builder::*;
+include!("builder/leads.rs");
 #[cfg(feature = "memberships")]
-pub use super::resources::memberships::builder::*;
+include!("builder/memberships.rs");
 #[cfg(feature = "opportunities")]
-pub use super::resources::opportunities::builder::*;
+include!("builder/opportunities.rs");
 #[cfg(feature = "opportunity-statuses")]
-pub use super::resources::opportunity_statuses::builder::*;
+include!("builder/opportunity_statuses.rs");
 #[cfg(feature = "organizations")]
-pub use super::resources::organizations::builder::*;
+include!("builder/organizations.rs");
 #[cfg(feature = "outcomes")]
-pub use super::resources::outcomes::builder::*;
+include!("builder/outcomes.rs");
 #[cfg(feature = "phone-numbers")]
-pub use super::resources::phone_numbers::builder::*;
+include!("builder/phone_numbers.rs");
 #[cfg(feature = "pipelines")]
-pub use super::resources::pipelines::builder::*;
+include!("builder/pipelines.rs");
 #[cfg(feature = "playbooks")]
-pub use super::resources::playbooks::builder::*;
+include!("builder/playbooks.rs");
 #[cfg(feature = "reporting")]
-pub use super::resources::reporting::builder::*;
+include!("builder/reporting.rs");
 #[cfg(feature = "roles")]
-pub use super::resources::roles::builder::*;
+include!("builder/roles.rs");
 #[cfg(feature = "scheduling-links")]
-pub use super::resources::scheduling_links::builder::*;
+include!("builder/scheduling_links.rs");
 #[cfg(feature = "sequences")]
-pub use super::resources::sequences::builder::*;
+include!("builder/sequences.rs");
 #[cfg(feature = "smart-views")]
-pub use super::resources::smart_views::builder::*;
+include!("builder/smart_views.rs");
 #[cfg(feature = "tasks")]
-pub use super::resources::tasks::builder::*;
+include!("builder/tasks.rs");
 #[cfg(feature = "templates")]
-pub use super::resources::templates::builder::*;
+include!("builder/templates.rs");
 #[cfg(feature = "unsubscribed-emails")]
-pub use super::resources::unsubscribed_emails::builder::*;
+include!("builder/unsubscribed_emails.rs");
 #[cfg(feature = "users")]
-pub use super::resources::users::builder::*;
+include!("builder/users.rs");
 #[cfg(feature = "webhooks")]
-pub use super::resources::webhooks::builder::*;
+include!("builder/webhooks.rs");

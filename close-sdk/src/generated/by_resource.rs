@@ -91,11 +91,13 @@ pub mod activities {
     pub use crate::types::{Activity, ActivityBodyTextQuotedItem, ActivityEnvelope, ActivityEnvelopeFromItem, ActivityEnvelopeSenderItem, ActivityEnvelopeToItem, ActivityKind, ActivityList, Attachment, CallActivity, CallActivityList, CallStatus, CommunicationDirection, CreateCallActivity, CreateCallActivityDirection, CreateCallActivitySource, CreateCallActivityStatus, CreateCustomActivity, CreateCustomActivityStatus, CreateCustomActivityType, CreateEmailActivity, CreateEmailActivityAttachmentsItem, CreateEmailActivityOpensItem, CreateEmailActivityStatus, CreateLeadStatusChangeActivity, CreateMeetingIntegration, CreateMeetingIntegrationIntegrationData, CreateNoteActivity, CreateNoteActivityAttachmentsItem, CreateOpportunityStatusChangeActivity, CreateSmsActivity, CreateSmsActivityAttachmentsItem, CreateSmsActivityAttachmentsItemContentType, CreateSmsActivityDirection, CreateSmsActivitySource, CreateSmsActivityStatus, CreateWhatsAppMessage, CreatedActivity, CreatedActivityList, CreationSource, CustomActivity, CustomActivityList, CustomActivityType, CustomActivityTypeField, CustomActivityTypeList, EmailActivity, EmailActivityBodyTextQuotedItem, EmailActivityList, EmailThreadActivity, EmailThreadActivityEmailsItem, EmailThreadActivityEmailsItemEnvelope, EmailThreadActivityEmailsItemEnvelopeFromItem, EmailThreadActivityEmailsItemEnvelopeSenderItem, EmailThreadActivityEmailsItemEnvelopeToItem, EmailThreadActivityList, EmailThreadActivityParticipantsItem, FormSubmissionActivity, FormSubmissionActivityList, FormSubmissionActivityValues, FormSubmissionActivityValuesByName, ImportUpdateActivity, ImportUpdateActivityList, LeadMergeActivity, LeadMergeActivityList, LeadStatusChangeActivity, LeadStatusChangeActivityList, MeetingActivity, MeetingActivityAttendeesItem, MeetingActivityConferenceLinksItem, MeetingActivityList, MeetingIntegration, MeetingIntegrationIntegrationData, MeetingIntegrationOauthClient, MessageStatus, NoteActivity, NoteActivityList, OpportunityStatusChangeActivity, OpportunityStatusChangeActivityList, PhoneActivityDirection, PhoneActivitySource, SmsActivity, SmsActivityAttachmentsItem, SmsActivityList, TaskCompletionActivity, TaskCompletionActivityList, UnknownActivityKind, UnknownCallStatus, UnknownCommunicationDirection, UnknownCreateCallActivityDirection, UnknownCreateCallActivitySource, UnknownCreateCallActivityStatus, UnknownCreateCustomActivityStatus, UnknownCreateEmailActivityStatus, UnknownCreateSmsActivityAttachmentsItemContentType, UnknownCreateSmsActivityDirection, UnknownCreateSmsActivitySource, UnknownCreateSmsActivityStatus, UnknownCreationSource, UnknownMessageStatus, UnknownPhoneActivityDirection, UnknownPhoneActivitySource, UnknownUpdateCallActivityStatus, UnknownUpdateCustomActivityStatus, UnknownUpdateEmailActivityStatus, UnknownUpdateSmsActivityAttachmentsItemContentType, UnknownUpdateSmsActivityStatus, UpdateCallActivity, UpdateCallActivityStatus, UpdateCustomActivity, UpdateCustomActivityStatus, UpdateCustomActivityType, UpdateCustomActivityTypeFieldsItem, UpdateEmailActivity, UpdateEmailActivityAttachmentsItem, UpdateEmailActivityOpensItem, UpdateEmailActivityStatus, UpdateMeetingActivity, UpdateNoteActivity, UpdateNoteActivityAttachmentsItem, UpdateSmsActivity, UpdateSmsActivityAttachmentsItem, UpdateSmsActivityAttachmentsItemContentType, UpdateSmsActivityStatus, UpdateWhatsAppMessage, WhatsAppAttachmentData, WhatsAppMessageActivity, WhatsAppMessageActivityList};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::activities::types::{ActivityBase, ActivityBaseList, CreateEmailActivityAttachmentsItems, CreateEmailActivityOpensItems, CreateNoteActivityAttachmentsItems, CreateSmsActivityAttachmentsItems, CreateSmsActivityAttachmentsItemsContentType, UnknownCreateSmsActivityAttachmentsItemsContentType, UnknownUpdateSmsActivityAttachmentsItemsContentType, UpdateEmailActivityAttachmentsItems, UpdateEmailActivityOpensItems, UpdateNoteActivityAttachmentsItems, UpdateSmsActivityAttachmentsItems, UpdateSmsActivityAttachmentsItemsContentType};
+    pub use crate::types::{ActivityBase, ActivityBaseList, CreateEmailActivityAttachmentsItems, CreateEmailActivityOpensItems, CreateNoteActivityAttachmentsItems, CreateSmsActivityAttachmentsItems, CreateSmsActivityAttachmentsItemsContentType, UnknownCreateSmsActivityAttachmentsItemsContentType, UnknownUpdateSmsActivityAttachmentsItemsContentType, UpdateEmailActivityAttachmentsItems, UpdateEmailActivityOpensItems, UpdateNoteActivityAttachmentsItems, UpdateSmsActivityAttachmentsItems, UpdateSmsActivityAttachmentsItemsContentType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::activities::builder::*;
+        pub use crate::builder::{ActivitiesList, ActivitiesCallsList, ActivitiesCreationsList, ActivitiesCustomActivitiesList, ActivitiesEmailsList, ActivitiesEmailThreadsList, ActivitiesFormSubmissionsList, ActivitiesFormSubmissionsGet, ActivitiesImportUpdatesList, ActivitiesImportUpdatesGet, ActivitiesLeadMergesList, ActivitiesMeetingsList, ActivitiesMeetingsGet, ActivitiesNotesList, ActivitiesSmsList, ActivitiesSmsCreate, ActivitiesLeadStatusChangesList, ActivitiesOpportunityStatusChangesList, ActivitiesTaskCompletionsList, ActivitiesWhatsappMessagesList, ActivitiesWhatsappMessagesCreate, CustomActivityTypesList};
+        #[doc(hidden)]
+        pub use crate::builder::{ActivitiesCallsCreate, ActivitiesCallsGet, ActivitiesCallsUpdate, ActivitiesCallsDelete, ActivitiesCreationsGet, ActivitiesCustomActivitiesCreate, ActivitiesCustomActivitiesGet, ActivitiesCustomActivitiesUpdate, ActivitiesCustomActivitiesDelete, ActivitiesEmailsCreate, ActivitiesEmailsGet, ActivitiesEmailsUpdate, ActivitiesEmailsDelete, ActivitiesEmailThreadsGet, ActivitiesEmailThreadsDelete, ActivitiesFormSubmissionsDelete, ActivitiesImportUpdatesDelete, ActivitiesLeadMergesGet, ActivitiesMeetingsUpdate, ActivitiesMeetingsDelete, ActivitiesMeetingsCreateIntegration, ActivitiesNotesCreate, ActivitiesNotesGet, ActivitiesNotesUpdate, ActivitiesNotesDelete, ActivitiesSmsGet, ActivitiesSmsUpdate, ActivitiesSmsDelete, ActivitiesLeadStatusChangesCreate, ActivitiesLeadStatusChangesGet, ActivitiesLeadStatusChangesDelete, ActivitiesOpportunityStatusChangesCreate, ActivitiesOpportunityStatusChangesGet, ActivitiesOpportunityStatusChangesDelete, ActivitiesTaskCompletionsGet, ActivitiesTaskCompletionsDelete, ActivitiesWhatsappMessagesGet, ActivitiesWhatsappMessagesUpdate, ActivitiesWhatsappMessagesDelete, CustomActivityTypesCreate, CustomActivityTypesGet, CustomActivityTypesUpdate, CustomActivityTypesDelete};
     }
 }
 
@@ -132,7 +134,9 @@ pub mod bulk_actions {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::bulk_actions::builder::*;
+        pub use crate::builder::{BulkActionsDeleteList, BulkActionsDeleteGet, BulkActionsEditList, BulkActionsEditGet, BulkActionsEmailList, BulkActionsEmailGet, BulkActionsSequenceSubscriptionsList, BulkActionsSequenceSubscriptionsGet};
+        #[doc(hidden)]
+        pub use crate::builder::{BulkActionsDeleteCreate, BulkActionsEditCreate, BulkActionsEmailCreate, BulkActionsSequenceSubscriptionsCreate};
     }
 }
 
@@ -163,11 +167,13 @@ pub mod comments {
     pub use crate::types::{Comment, CommentList, CommentThread, CommentThreadList, CreateComment, UpdateComment};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::comments::types::{UpdateCommentThreads};
+    pub use crate::types::{UpdateCommentThreads};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::comments::builder::*;
+        pub use crate::builder::{CommentsList, CommentsListThreads};
+        #[doc(hidden)]
+        pub use crate::builder::{CommentsCreate, CommentsGet, CommentsUpdate, CommentsDelete, CommentsGetThread};
     }
 }
 
@@ -200,7 +206,9 @@ pub mod connected_accounts {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::connected_accounts::builder::*;
+        pub use crate::builder::{ConnectedAccountsList, ConnectedAccountsGet, SendAsList, SendAsDeleteByUser};
+        #[doc(hidden)]
+        pub use crate::builder::{SendAsCreate, SendAsBulkCreate, SendAsGet, SendAsDelete};
     }
 }
 
@@ -230,7 +238,9 @@ pub mod contacts {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::contacts::builder::*;
+        pub use crate::builder::{ContactsList, ContactsCreate, ContactsGet, ContactsUpdate};
+        #[doc(hidden)]
+        pub use crate::builder::{ContactsDelete};
     }
 }
 
@@ -291,7 +301,9 @@ pub mod custom_fields {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::custom_fields::builder::*;
+        pub use crate::builder::{CustomFieldsActivityList, CustomFieldsActivityGet, CustomFieldsContactList, CustomFieldsContactGet, CustomFieldsCustomObjectList, CustomFieldsLeadList, CustomFieldsLeadGet, CustomFieldsOpportunityList, CustomFieldsOpportunityGet, CustomFieldsSharedList, CustomFieldsSharedGet};
+        #[doc(hidden)]
+        pub use crate::builder::{CustomFieldsActivityCreate, CustomFieldsActivityUpdate, CustomFieldsActivityDelete, CustomFieldsContactCreate, CustomFieldsContactUpdate, CustomFieldsContactDelete, CustomFieldsCustomObjectCreate, CustomFieldsCustomObjectGet, CustomFieldsCustomObjectUpdate, CustomFieldsCustomObjectDelete, CustomFieldsLeadCreate, CustomFieldsLeadUpdate, CustomFieldsLeadDelete, CustomFieldsOpportunityCreate, CustomFieldsOpportunityUpdate, CustomFieldsOpportunityDelete, CustomFieldsSharedCreate, CustomFieldsSharedUpdate, CustomFieldsSharedDelete, CustomFieldsSharedCreateAssociation, CustomFieldsSharedGetAssociation, CustomFieldsSharedUpdateAssociation, CustomFieldsSharedDeleteAssociation, CustomFieldSchemasGet, CustomFieldSchemasUpdate};
     }
 }
 
@@ -326,7 +338,9 @@ pub mod custom_objects {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::custom_objects::builder::*;
+        pub use crate::builder::{CustomObjectsList, CustomObjectTypesList};
+        #[doc(hidden)]
+        pub use crate::builder::{CustomObjectsCreate, CustomObjectsGet, CustomObjectsUpdate, CustomObjectsDelete, CustomObjectTypesCreate, CustomObjectTypesGet, CustomObjectTypesUpdate, CustomObjectTypesDelete};
     }
 }
 
@@ -353,7 +367,7 @@ pub mod dialers {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::dialers::builder::*;
+        pub use crate::builder::{DialersList, DialersGet};
     }
 }
 
@@ -380,7 +394,9 @@ pub mod events {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::events::builder::*;
+        pub use crate::builder::{EventsList};
+        #[doc(hidden)]
+        pub use crate::builder::{EventsGet};
     }
 }
 
@@ -409,7 +425,9 @@ pub mod exports {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::exports::builder::*;
+        pub use crate::builder::{ExportsList, ExportsGet};
+        #[doc(hidden)]
+        pub use crate::builder::{ExportsCreateLead, ExportsCreateOpportunity};
     }
 }
 
@@ -434,8 +452,8 @@ pub mod field_enrichment {
     pub use crate::types::{FieldEnrichment, RunFieldEnrichment, RunFieldEnrichmentObjectType, UnknownRunFieldEnrichmentObjectType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
-        #[doc(no_inline)]
-        pub use crate::generated::resources::field_enrichment::builder::*;
+        #[doc(hidden)]
+        pub use crate::builder::{FieldEnrichmentCreate};
     }
 }
 
@@ -460,8 +478,8 @@ pub mod files {
     pub use crate::types::{FileUpload, FileUploadDownload, FileUploadUpload, UploadFile};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
-        #[doc(no_inline)]
-        pub use crate::generated::resources::files::builder::*;
+        #[doc(hidden)]
+        pub use crate::builder::{FilesCreate};
     }
 }
 
@@ -488,7 +506,7 @@ pub mod forms {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::forms::builder::*;
+        pub use crate::builder::{FormsList, FormsGet};
     }
 }
 
@@ -519,11 +537,13 @@ pub mod groups {
     pub use crate::types::{AddGroupMember, CreateGroup, Group, GroupList, GroupMember, UpdateGroup};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::groups::types::{CreateGroupMember};
+    pub use crate::types::{CreateGroupMember};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::groups::builder::*;
+        pub use crate::builder::{GroupsList, GroupsCreate, GroupsGet, GroupsUpdate};
+        #[doc(hidden)]
+        pub use crate::builder::{GroupsAddMember, GroupsRemoveMember, GroupsDelete};
     }
 }
 
@@ -553,7 +573,9 @@ pub mod integration_links {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::integration_links::builder::*;
+        pub use crate::builder::{IntegrationLinksList};
+        #[doc(hidden)]
+        pub use crate::builder::{IntegrationLinksCreate, IntegrationLinksGet, IntegrationLinksUpdate, IntegrationLinksDelete};
     }
 }
 
@@ -582,7 +604,9 @@ pub mod lead_statuses {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::lead_statuses::builder::*;
+        pub use crate::builder::{LeadStatusesList};
+        #[doc(hidden)]
+        pub use crate::builder::{LeadStatusesCreate, LeadStatusesUpdate, LeadStatusesDelete};
     }
 }
 
@@ -613,7 +637,9 @@ pub mod leads {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::leads::builder::*;
+        pub use crate::builder::{LeadsList, LeadsGet};
+        #[doc(hidden)]
+        pub use crate::builder::{LeadsCreate, LeadsMerge, LeadsUpdate, LeadsDelete};
     }
 }
 
@@ -643,11 +669,11 @@ pub mod memberships {
     pub use crate::types::{BulkUpdateMemberships, BulkUpdateMembershipsParams, BulkUpdateMembershipsParamsIdIn, BulkUpdateMembershipsResult, CreateMembership, Membership, PinnedViews, UpdateMembership};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::memberships::types::{MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipBulkUpdateParamsIdIn, MembershipBulkUpdateResult, MembershipUpdate};
+    pub use crate::types::{MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipBulkUpdateParamsIdIn, MembershipBulkUpdateResult, MembershipUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
-        #[doc(no_inline)]
-        pub use crate::generated::resources::memberships::builder::*;
+        #[doc(hidden)]
+        pub use crate::builder::{MembershipsBulkUpdate, MembershipsCreate, MembershipsUpdate, MembershipsDelete, MembershipsGetPinnedViews, MembershipsUpdatePinnedViews};
     }
 }
 
@@ -677,7 +703,9 @@ pub mod opportunities {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::opportunities::builder::*;
+        pub use crate::builder::{OpportunitiesList, OpportunitiesGet};
+        #[doc(hidden)]
+        pub use crate::builder::{OpportunitiesCreate, OpportunitiesUpdate, OpportunitiesDelete};
     }
 }
 
@@ -706,7 +734,9 @@ pub mod opportunity_statuses {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::opportunity_statuses::builder::*;
+        pub use crate::builder::{OpportunityStatusesList, OpportunityStatusesCreate, OpportunityStatusesUpdate};
+        #[doc(hidden)]
+        pub use crate::builder::{OpportunityStatusesDelete};
     }
 }
 
@@ -732,11 +762,11 @@ pub mod organizations {
     pub use crate::types::{InlineLeadStatusPayload, Organization, OrganizationMembership, OrganizationName, UpdateOrganization};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::organizations::types::{OrganizationUpdate};
+    pub use crate::types::{OrganizationUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::organizations::builder::*;
+        pub use crate::builder::{OrganizationsGet, OrganizationsUpdate};
     }
 }
 
@@ -766,7 +796,9 @@ pub mod outcomes {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::outcomes::builder::*;
+        pub use crate::builder::{OutcomesList, OutcomesGet};
+        #[doc(hidden)]
+        pub use crate::builder::{OutcomesCreate, OutcomesUpdate, OutcomesDelete};
     }
 }
 
@@ -802,11 +834,13 @@ pub mod phone_numbers {
     pub use crate::types::{BlockedPhoneNumber, BlockedPhoneNumberList, BlockedPhoneNumberSettings, CarrierNumberType, CreateBlockedPhoneNumber, CreatePhoneNumber, CreatePhoneNumberCarrierType, PhoneNumber, PhoneNumberList, PhoneNumberSharing, PhoneNumberType, UnderlyingCarrier, UnknownCarrierNumberType, UnknownCreatePhoneNumberCarrierType, UnknownPhoneNumberSharing, UnknownPhoneNumberType, UnknownUnderlyingCarrier, UpdateBlockedPhoneNumber, UpdateBlockedPhoneNumberSettings, UpdatePhoneNumber};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::phone_numbers::types::{CreatePhoneNumberRequest, CreatePhoneNumberRequestCarrierType, UnknownCreatePhoneNumberRequestCarrierType};
+    pub use crate::types::{CreatePhoneNumberRequest, CreatePhoneNumberRequestCarrierType, UnknownCreatePhoneNumberRequestCarrierType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::phone_numbers::builder::*;
+        pub use crate::builder::{BlockedPhoneNumbersList, BlockedPhoneNumbersGet, PhoneNumbersList, PhoneNumbersGet};
+        #[doc(hidden)]
+        pub use crate::builder::{BlockedPhoneNumbersCreate, BlockedPhoneNumbersGetSettings, BlockedPhoneNumbersUpdateSettings, BlockedPhoneNumbersUpdate, BlockedPhoneNumbersDelete, PhoneNumbersCreate, PhoneNumbersUpdate, PhoneNumbersDelete};
     }
 }
 
@@ -835,7 +869,9 @@ pub mod pipelines {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::pipelines::builder::*;
+        pub use crate::builder::{PipelinesList};
+        #[doc(hidden)]
+        pub use crate::builder::{PipelinesCreate, PipelinesUpdate, PipelinesDelete};
     }
 }
 
@@ -867,7 +903,9 @@ pub mod playbooks {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::playbooks::builder::*;
+        pub use crate::builder::{PlaybooksList};
+        #[doc(hidden)]
+        pub use crate::builder::{PlaybooksCreate, PlaybooksGet, PlaybooksUpdate, PlaybooksDelete, PlaybooksArchive, PlaybooksUnarchive};
     }
 }
 
@@ -900,7 +938,9 @@ pub mod reporting {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::reporting::builder::*;
+        pub use crate::builder::{ReportingGetCustom, ReportingGetSentEmails, ReportingGetLeadStatuses, ReportingGetOpportunityStatuses};
+        #[doc(hidden)]
+        pub use crate::builder::{ReportingGetActivity, ReportingListActivityMetrics, ReportingGetFunnelStages, ReportingGetFunnelTotals};
     }
 }
 
@@ -929,11 +969,13 @@ pub mod roles {
     pub use crate::types::{CreateRole, RoleDefinition, RoleList, RoleName, RoleVisibilityBehavior, UnknownRoleVisibilityBehavior, UpdateRole};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::roles::types::{RoleCreate, RoleUpdate};
+    pub use crate::types::{RoleCreate, RoleUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::roles::builder::*;
+        pub use crate::builder::{RolesList};
+        #[doc(hidden)]
+        pub use crate::builder::{RolesCreate, RolesGet, RolesUpdate, RolesDelete};
     }
 }
 
@@ -972,7 +1014,9 @@ pub mod scheduling_links {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::scheduling_links::builder::*;
+        pub use crate::builder::{SchedulingLinksList, SchedulingLinksListShared};
+        #[doc(hidden)]
+        pub use crate::builder::{SchedulingLinksCreate, SchedulingLinksCreateIntegration, SchedulingLinksDeleteIntegration, SchedulingLinksGet, SchedulingLinksUpdate, SchedulingLinksDelete, SchedulingLinksCreateShared, SchedulingLinksGetShared, SchedulingLinksUpdateShared, SchedulingLinksDeleteShared, SchedulingLinksCreateSharedAssociation, SchedulingLinksDeleteSharedAssociation};
     }
 }
 
@@ -1006,7 +1050,9 @@ pub mod sequences {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::sequences::builder::*;
+        pub use crate::builder::{SequencesList, SequencesGet, SequencesListSubscriptions};
+        #[doc(hidden)]
+        pub use crate::builder::{SequencesCreate, SequencesUpdate, SequencesDelete, SequencesCreateSubscription, SequencesGetSubscription, SequencesUpdateSubscription};
     }
 }
 
@@ -1035,11 +1081,13 @@ pub mod smart_views {
     pub use crate::types::{CreateSmartView, SharingSettings, SmartView, SmartViewList, SmartViewType, UnknownSmartViewType, UpdateSmartView};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::smart_views::types::{SavedSearch, SavedSearchList, SavedSearchType, SharingSettingsEmbeddedResponse, UnknownSavedSearchType};
+    pub use crate::types::{SavedSearch, SavedSearchList, SavedSearchType, SharingSettingsEmbeddedResponse, UnknownSavedSearchType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::smart_views::builder::*;
+        pub use crate::builder::{SmartViewsList};
+        #[doc(hidden)]
+        pub use crate::builder::{SmartViewsCreate, SmartViewsGet, SmartViewsUpdate, SmartViewsDelete};
     }
 }
 
@@ -1069,11 +1117,13 @@ pub mod tasks {
     pub use crate::types::{BulkUpdateTasks, BulkUpdateTasksResult, CreateTask, NotificationResolution, Task, TaskAttachmentsItem, TaskList, TaskPriority, TaskView, UnknownNotificationResolution, UnknownTaskPriority, UnknownTaskView, UpdateTask};
     #[doc(hidden)]
     #[allow(deprecated)]
-    pub use crate::generated::resources::tasks::types::{BulkUpdateNotifications, UpdateNotification};
+    pub use crate::types::{BulkUpdateNotifications, UpdateNotification};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::tasks::builder::*;
+        pub use crate::builder::{TasksList, TasksBulkUpdate, TasksCreate, TasksGet, TasksUpdate};
+        #[doc(hidden)]
+        pub use crate::builder::{TasksDelete};
     }
 }
 
@@ -1109,7 +1159,9 @@ pub mod templates {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::templates::builder::*;
+        pub use crate::builder::{EmailTemplatesList, EmailTemplatesCreate, EmailTemplatesGet, EmailTemplatesUpdate, EmailTemplatesRender, SmsTemplatesList, SmsTemplatesGet};
+        #[doc(hidden)]
+        pub use crate::builder::{EmailTemplatesDelete, SmsTemplatesCreate, SmsTemplatesUpdate, SmsTemplatesDelete};
     }
 }
 
@@ -1136,8 +1188,8 @@ pub mod unsubscribed_emails {
     pub use crate::types::{CreateUnsubscribedEmail, UnsubscribedEmail};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
-        #[doc(no_inline)]
-        pub use crate::generated::resources::unsubscribed_emails::builder::*;
+        #[doc(hidden)]
+        pub use crate::builder::{UnsubscribedEmailsList, UnsubscribedEmailsCreate, UnsubscribedEmailsDelete};
     }
 }
 
@@ -1166,7 +1218,9 @@ pub mod users {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::users::builder::*;
+        pub use crate::builder::{UsersGetMe, UsersList, UsersListAvailabilities};
+        #[doc(hidden)]
+        pub use crate::builder::{UsersGet};
     }
 }
 
@@ -1196,7 +1250,9 @@ pub mod webhooks {
     /// The builders this resource's operations return (documented in [`crate::builder`]).
     pub mod builder {
         #[doc(no_inline)]
-        pub use crate::generated::resources::webhooks::builder::*;
+        pub use crate::builder::{WebhooksList};
+        #[doc(hidden)]
+        pub use crate::builder::{WebhooksCreate, WebhooksGet, WebhooksUpdate, WebhooksDelete};
     }
 }
 

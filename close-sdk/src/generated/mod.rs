@@ -7,10 +7,6 @@
 //! `cargo xtask generate`). The file layout is described in close-sdk-gen's `layout`
 //! module.
 
-// The builders every enabled operation returns.
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
-pub mod builder;
 // One public module per resource (re-exported at the crate root).
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
@@ -18,10 +14,7 @@ pub mod by_resource;
 // The `Client` itself.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
-mod client;
-// One handle per resource (`client.leads()`), and `.await` on every request.
-#[rustfmt::skip]
-pub mod handles;
+pub(crate) mod client;
 // `MockServerExt`: a typed mock per enabled operation.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
@@ -35,17 +28,11 @@ mod mocks;
 // The operation table of the request path.
 #[rustfmt::skip]
 pub(crate) mod operations;
-// One module per feature: its types, builders and `impl Client`.
+// One module per feature: its `impl Client`.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod resources;
-// Types reached by several features, compiled when any of them is on.
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
-mod shared;
-// Every request and response type of the enabled features.
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
-pub mod types;
 
+// `types`, `builder` and `handles` are declared by the crate root (their items are defined
+// where they are documented).
 pub use client::{ByteStream, Client, ResponseValue};

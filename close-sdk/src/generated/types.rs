@@ -6,98 +6,98 @@
 //! Every request and response type of the enabled features (each resource module also
 //! re-exports its own).
 
-pub use super::client::types::error;
+pub use crate::generated::client::types::error;
 #[cfg(any(feature = "activities", feature = "contacts", feature = "leads"))]
-pub use super::shared::activities_contacts_leads::types::*;
+include!("types/shared/activities_contacts_leads.rs");
 #[cfg(any(feature = "activities", feature = "leads", feature = "opportunities"))]
-pub use super::shared::activities_leads_opportunities::types::*;
+include!("types/shared/activities_leads_opportunities.rs");
 #[cfg(any(feature = "contacts", feature = "leads"))]
-pub use super::shared::contacts_leads::types::*;
+include!("types/shared/contacts_leads.rs");
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
-pub use super::shared::contacts_leads_opportunities::types::*;
+include!("types/shared/contacts_leads_opportunities.rs");
 #[cfg(any(feature = "lead-statuses", feature = "organizations", feature = "users"))]
-pub use super::shared::lead_statuses_organizations_users::types::*;
+include!("types/shared/lead_statuses_organizations_users.rs");
 #[cfg(any(feature = "leads", feature = "opportunities"))]
-pub use super::shared::leads_opportunities::types::*;
+include!("types/shared/leads_opportunities.rs");
 #[cfg(any(feature = "leads", feature = "opportunities", feature = "opportunity-statuses"))]
-pub use super::shared::leads_opportunities_opportunity_statuses::types::*;
+include!("types/shared/leads_opportunities_opportunity_statuses.rs");
 #[cfg(any(feature = "leads", feature = "tasks"))]
-pub use super::shared::leads_tasks::types::*;
+include!("types/shared/leads_tasks.rs");
 #[cfg(any(feature = "memberships", feature = "users"))]
-pub use super::shared::memberships_users::types::*;
+include!("types/shared/memberships_users.rs");
 #[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
-pub use super::shared::organizations_pipelines_users::types::*;
+include!("types/shared/organizations_pipelines_users.rs");
 #[cfg(any(feature = "organizations", feature = "users"))]
-pub use super::shared::organizations_users::types::*;
+include!("types/shared/organizations_users.rs");
 #[cfg(any(feature = "phone-numbers", feature = "users"))]
-pub use super::shared::phone_numbers_users::types::*;
+include!("types/shared/phone_numbers_users.rs");
 #[cfg(feature = "activities")]
-pub use super::resources::activities::types::*;
+include!("types/activities.rs");
 #[cfg(feature = "bulk-actions")]
-pub use super::resources::bulk_actions::types::*;
+include!("types/bulk_actions.rs");
 #[cfg(feature = "comments")]
-pub use super::resources::comments::types::*;
+include!("types/comments.rs");
 #[cfg(feature = "connected-accounts")]
-pub use super::resources::connected_accounts::types::*;
+include!("types/connected_accounts.rs");
 #[cfg(feature = "contacts")]
-pub use super::resources::contacts::types::*;
+include!("types/contacts.rs");
 #[cfg(feature = "custom-fields")]
-pub use super::resources::custom_fields::types::*;
+include!("types/custom_fields.rs");
 #[cfg(feature = "custom-objects")]
-pub use super::resources::custom_objects::types::*;
+include!("types/custom_objects.rs");
 #[cfg(feature = "dialers")]
-pub use super::resources::dialers::types::*;
+include!("types/dialers.rs");
 #[cfg(feature = "events")]
-pub use super::resources::events::types::*;
+include!("types/events.rs");
 #[cfg(feature = "exports")]
-pub use super::resources::exports::types::*;
+include!("types/exports.rs");
 #[cfg(feature = "field-enrichment")]
-pub use super::resources::field_enrichment::types::*;
+include!("types/field_enrichment.rs");
 #[cfg(feature = "files")]
-pub use super::resources::files::types::*;
+include!("types/files.rs");
 #[cfg(feature = "forms")]
-pub use super::resources::forms::types::*;
+include!("types/forms.rs");
 #[cfg(feature = "groups")]
-pub use super::resources::groups::types::*;
+include!("types/groups.rs");
 #[cfg(feature = "integration-links")]
-pub use super::resources::integration_links::types::*;
+include!("types/integration_links.rs");
 #[cfg(feature = "lead-statuses")]
-pub use super::resources::lead_statuses::types::*;
+include!("types/lead_statuses.rs");
 #[cfg(feature = "leads")]
-pub use super::resources::leads::types::*;
+include!("types/leads.rs");
 #[cfg(feature = "memberships")]
-pub use super::resources::memberships::types::*;
+include!("types/memberships.rs");
 #[cfg(feature = "opportunities")]
-pub use super::resources::opportunities::types::*;
+include!("types/opportunities.rs");
 #[cfg(feature = "opportunity-statuses")]
-pub use super::resources::opportunity_statuses::types::*;
+include!("types/opportunity_statuses.rs");
 #[cfg(feature = "organizations")]
-pub use super::resources::organizations::types::*;
+include!("types/organizations.rs");
 #[cfg(feature = "outcomes")]
-pub use super::resources::outcomes::types::*;
+include!("types/outcomes.rs");
 #[cfg(feature = "phone-numbers")]
-pub use super::resources::phone_numbers::types::*;
+include!("types/phone_numbers.rs");
 #[cfg(feature = "pipelines")]
-pub use super::resources::pipelines::types::*;
+include!("types/pipelines.rs");
 #[cfg(feature = "playbooks")]
-pub use super::resources::playbooks::types::*;
+include!("types/playbooks.rs");
 #[cfg(feature = "reporting")]
-pub use super::resources::reporting::types::*;
+include!("types/reporting.rs");
 #[cfg(feature = "roles")]
-pub use super::resources::roles::types::*;
+include!("types/roles.rs");
 #[cfg(feature = "scheduling-links")]
-pub use super::resources::scheduling_links::types::*;
+include!("types/scheduling_links.rs");
 #[cfg(feature = "sequences")]
-pub use super::resources::sequences::types::*;
+include!("types/sequences.rs");
 #[cfg(feature = "smart-views")]
-pub use super::resources::smart_views::types::*;
+include!("types/smart_views.rs");
 #[cfg(feature = "tasks")]
-pub use super::resources::tasks::types::*;
+include!("types/tasks.rs");
 #[cfg(feature = "templates")]
-pub use super::resources::templates::types::*;
+include!("types/templates.rs");
 #[cfg(feature = "unsubscribed-emails")]
-pub use super::resources::unsubscribed_emails::types::*;
+include!("types/unsubscribed_emails.rs");
 #[cfg(feature = "users")]
-pub use super::resources::users::types::*;
+include!("types/users.rs");
 #[cfg(feature = "webhooks")]
-pub use super::resources::webhooks::types::*;
+include!("types/webhooks.rs");

@@ -3,7 +3,7 @@
 // This file is generated, do not edit it by hand: change openapi/overlay.yaml or the generator
 // settings in close-sdk-gen/src/codegen/progenitor.rs, then run `cargo xtask generate`.
 
-//! One module per feature: its types, builders and `impl Client`.
+//! One module per feature: its `impl Client`.
 
 #[cfg(feature = "activities")]
 pub mod activities;
