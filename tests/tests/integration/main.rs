@@ -4,6 +4,7 @@ mod activity_kinds;
 mod attack_r4;
 mod attack_r5;
 mod attack_r6;
+mod attack_r7;
 mod by_name;
 mod cancellation;
 mod corpus;
