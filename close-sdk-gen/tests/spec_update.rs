@@ -121,7 +121,7 @@ fn an_update_rewrites_copy_provenance_spec_and_client_and_reports_the_api_change
     );
     assert!(std::fs::read_to_string(
         root.join(close_sdk_gen::GENERATED_DIR)
-            .join("resources/memberships.rs")
+            .join("types/memberships.rs")
     )
     .unwrap()
     .contains("signature_html"));

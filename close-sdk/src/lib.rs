@@ -252,6 +252,8 @@ pub use values::email::EmailAddress;
 pub use values::extra::Extra;
 pub use values::ids::IdList;
 pub use values::list::List;
+#[doc(hidden)]
+pub use values::list::ListItem;
 pub use values::patch::Patch;
 pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};

@@ -7,7 +7,8 @@
 //! The rule holds for every schema, so it lives here, not in the overlay: a struct whose members
 //! are exactly `data: Option<Vec<T>>`, `has_more: Option<bool>` and the catch-all `extra` is
 //! replaced by the alias, and its impls (serde, the `data()` accessor) and wire-key table go
-//! with it. Fifty-one structs were each a page of documentation and a serde implementation to
+//! with it. The item type gets `crate::ListItem` (with `schemars`): the alias's name and doc,
+//! which `List<T>`'s JSON Schema takes. Fifty-one structs were each a page of documentation and a serde implementation to
 //! compile for the same two members.
 
 use std::collections::BTreeMap;
@@ -50,6 +51,15 @@ pub fn adopt(items: &mut Vec<Item>) -> Result<Vec<String>> {
                     #(#docs)*
                     pub type #name = crate::List<#elem>;
                 });
+                let list = name.to_string();
+                let doc = doc_text(&s.attrs);
+                out.push(syn::parse_quote! {
+                    #[cfg(feature = "schemars")]
+                    impl crate::ListItem for #elem {
+                        const LIST: &'static str = #list;
+                        const DOC: &'static str = #doc;
+                    }
+                });
             }
             Item::Impl(imp) => {
                 let Some(name) = self_name(&imp.self_ty) else {
@@ -83,6 +93,25 @@ pub fn adopt(items: &mut Vec<Item>) -> Result<Vec<String>> {
     }
     *items = out;
     Ok(lists.into_keys().collect())
+}
+
+/// The text of `attrs`' doc comments, one line each.
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// `T` when `s` is exactly `{ data: Option<Vec<T>>, has_more: Option<bool>, extra: crate::Extra }`
@@ -173,14 +202,20 @@ mod tests {
             .iter()
             .map(|i| i.to_token_stream().to_string())
             .collect();
-        assert_eq!(text.len(), 2, "{text:#?}");
+        assert_eq!(text.len(), 3, "{text:#?}");
         assert!(
             text[0].contains("pub type LeadList = crate :: List < Lead >"),
             "{}",
             text[0]
         );
         assert!(text[0].contains("doc"), "the doc stays: {}", text[0]);
-        assert!(text[1].contains("struct CountedList"), "{}", text[1]);
+        assert!(
+            text[1].contains("impl crate :: ListItem for Lead"),
+            "{}",
+            text[1]
+        );
+        assert!(text[1].contains("\"LeadList\""), "{}", text[1]);
+        assert!(text[2].contains("struct CountedList"), "{}", text[2]);
     }
 
     #[test]

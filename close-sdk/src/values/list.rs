@@ -57,8 +57,21 @@ impl<T> Default for List<T> {
 /// The typed keys of [`List`], in declaration order (remembered `null`s are indices).
 static LIST_WIRE_KEYS: Names = Names(&["data", "has_more"]);
 
-/// The name the list's errors use for it.
-const NAME: &str = "List";
+/// The name the list's errors use for it: `List<User>`.
+fn name<T>() -> String {
+    crate::error::short_type_name(std::any::type_name::<List<T>>())
+}
+
+/// What the generator says of the item type of each list alias (`RoleDefinition` for
+/// `RoleList = List<RoleDefinition>`): the alias's name and documentation, which the JSON Schema
+/// of `List<T>` takes (the schema's name is Close's, not derived from the item type's).
+#[doc(hidden)]
+pub trait ListItem {
+    /// The alias's name (`"RoleList"`).
+    const LIST: &'static str;
+    /// The alias's documentation (the schema's description).
+    const DOC: &'static str;
+}
 
 impl<T: Serialize> Serialize for List<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -69,7 +82,7 @@ impl<T: Serialize> Serialize for List<T> {
                 _ => false,
             };
             if clash {
-                return Err(crate::wire::clash::<S::Error>(NAME, k));
+                return Err(crate::wire::clash::<S::Error>(&name::<T>(), k));
             }
         }
         let mut map = serializer.serialize_map(None)?;
@@ -134,25 +147,32 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     }
 }
 
-/// The schema of `List<T>` is the one its members describe, named `{T}List` (`ContactList`).
+/// The schema of a list alias (`RoleList`): the one its members describe, with the alias's name
+/// and description ([`ListItem`]).
 #[cfg(feature = "schemars")]
-impl<T: schemars::JsonSchema> schemars::JsonSchema for List<T> {
+impl<T: schemars::JsonSchema + ListItem> schemars::JsonSchema for List<T> {
     fn schema_name() -> String {
-        format!("{}List", T::schema_name())
+        T::LIST.to_string()
     }
 
     fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        /// What `List<T>` reads and writes, for its schema only.
+        // What `List<T>` reads and writes (no doc comment: schemars would make it the schema's
+        // description, which is the alias's).
         #[derive(schemars::JsonSchema)]
         #[allow(dead_code)]
         struct Members<T> {
+            /// The page's items.
             #[serde(skip_serializing_if = "Option::is_none")]
             data: Option<Vec<T>>,
+            /// Whether Close has more items after this page.
             #[serde(skip_serializing_if = "Option::is_none")]
             has_more: Option<bool>,
             #[serde(flatten)]
             extra: Extra,
         }
-        Members::<T>::json_schema(generator)
+        let mut schema = Members::<T>::json_schema(generator).into_object();
+        let doc = T::DOC.trim();
+        schema.metadata().description = (!doc.is_empty()).then(|| doc.to_string());
+        schema.into()
     }
 }

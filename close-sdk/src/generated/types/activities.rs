@@ -368,6 +368,11 @@ impl ::std::convert::TryFrom<::std::string::String> for ActivityKind {
 }
 ///A page of `Activity` objects.
 pub type ActivityList = crate::List<Activity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Activity {
+    const LIST: &'static str = "ActivityList";
+    const DOC: &'static str = "A page of `Activity` objects.";
+}
 ///`CallActivity`
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -626,6 +631,11 @@ pub struct CallActivity {
 }
 ///`CallActivityList`
 pub type CallActivityList = crate::List<CallActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CallActivity {
+    const LIST: &'static str = "CallActivityList";
+    const DOC: &'static str = "`CallActivityList`";
+}
 ///Direction of communication. Outgoing means the communication flowing from the user to the lead/contact. Inbound means the opposite.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1953,6 +1963,11 @@ pub struct CreatedActivity {
 }
 ///A page of `CreatedActivity` objects.
 pub type CreatedActivityList = crate::List<CreatedActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CreatedActivity {
+    const LIST: &'static str = "CreatedActivityList";
+    const DOC: &'static str = "A page of `CreatedActivity` objects.";
+}
 ///`CreationSource`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2151,6 +2166,11 @@ pub struct CustomActivity {
 }
 ///A page of `CustomActivity` objects.
 pub type CustomActivityList = crate::List<CustomActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CustomActivity {
+    const LIST: &'static str = "CustomActivityList";
+    const DOC: &'static str = "A page of `CustomActivity` objects.";
+}
 ///A custom activity type (the definition custom activities are created from).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2291,6 +2311,11 @@ pub struct CustomActivityTypeField {
 }
 ///Every `CustomActivityType` of the organization.
 pub type CustomActivityTypeList = crate::List<CustomActivityType>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CustomActivityType {
+    const LIST: &'static str = "CustomActivityTypeList";
+    const DOC: &'static str = "Every `CustomActivityType` of the organization.";
+}
 ///`EmailActivity`
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2598,6 +2623,11 @@ pub struct EmailActivityBodyTextQuotedItem {
 }
 ///`EmailActivityList`
 pub type EmailActivityList = crate::List<EmailActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for EmailActivity {
+    const LIST: &'static str = "EmailActivityList";
+    const DOC: &'static str = "`EmailActivityList`";
+}
 ///An email thread activity (a conversation of email activities).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3081,6 +3111,11 @@ pub struct EmailThreadActivityEmailsItemEnvelopeToItem {
 }
 ///A page of `EmailThreadActivity` objects.
 pub type EmailThreadActivityList = crate::List<EmailThreadActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for EmailThreadActivity {
+    const LIST: &'static str = "EmailThreadActivityList";
+    const DOC: &'static str = "A page of `EmailThreadActivity` objects.";
+}
 ///`EmailThreadActivityParticipantsItem`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3240,6 +3275,11 @@ pub struct FormSubmissionActivity {
 }
 ///`FormSubmissionActivityList`
 pub type FormSubmissionActivityList = crate::List<FormSubmissionActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for FormSubmissionActivity {
+    const LIST: &'static str = "FormSubmissionActivityList";
+    const DOC: &'static str = "`FormSubmissionActivityList`";
+}
 ///`FormSubmissionActivityValues`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -3417,6 +3457,11 @@ pub struct ImportUpdateActivity {
 }
 ///`ImportUpdateActivityList`
 pub type ImportUpdateActivityList = crate::List<ImportUpdateActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for ImportUpdateActivity {
+    const LIST: &'static str = "ImportUpdateActivityList";
+    const DOC: &'static str = "`ImportUpdateActivityList`";
+}
 ///The activity recording that a lead was merged into this one.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3535,6 +3580,11 @@ pub struct LeadMergeActivity {
 }
 ///A page of `LeadMergeActivity` objects.
 pub type LeadMergeActivityList = crate::List<LeadMergeActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for LeadMergeActivity {
+    const LIST: &'static str = "LeadMergeActivityList";
+    const DOC: &'static str = "A page of `LeadMergeActivity` objects.";
+}
 ///A lead status change activity.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3642,6 +3692,11 @@ pub struct LeadStatusChangeActivity {
 }
 ///A page of `LeadStatusChangeActivity` objects.
 pub type LeadStatusChangeActivityList = crate::List<LeadStatusChangeActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for LeadStatusChangeActivity {
+    const LIST: &'static str = "LeadStatusChangeActivityList";
+    const DOC: &'static str = "A page of `LeadStatusChangeActivity` objects.";
+}
 ///A meeting activity (a calendar event with a lead's contacts).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3970,6 +4025,11 @@ pub struct MeetingActivityConferenceLinksItem {
 }
 ///A page of `MeetingActivity` objects.
 pub type MeetingActivityList = crate::List<MeetingActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for MeetingActivity {
+    const LIST: &'static str = "MeetingActivityList";
+    const DOC: &'static str = "A page of `MeetingActivity` objects.";
+}
 ///Third-party data attached to a meeting by an integration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4179,6 +4239,11 @@ pub struct NoteActivity {
 }
 ///`NoteActivityList`
 pub type NoteActivityList = crate::List<NoteActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for NoteActivity {
+    const LIST: &'static str = "NoteActivityList";
+    const DOC: &'static str = "`NoteActivityList`";
+}
 ///An opportunity status change activity.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4354,6 +4419,11 @@ pub struct OpportunityStatusChangeActivity {
 pub type OpportunityStatusChangeActivityList = crate::List<
     OpportunityStatusChangeActivity,
 >;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for OpportunityStatusChangeActivity {
+    const LIST: &'static str = "OpportunityStatusChangeActivityList";
+    const DOC: &'static str = "A page of `OpportunityStatusChangeActivity` objects.";
+}
 ///Direction of a phone activity, such as a call or an SMS message.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4662,6 +4732,11 @@ pub struct SmsActivityAttachmentsItem {
 }
 ///`SmsActivityList`
 pub type SmsActivityList = crate::List<SmsActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SmsActivity {
+    const LIST: &'static str = "SmsActivityList";
+    const DOC: &'static str = "`SmsActivityList`";
+}
 ///The activity recording that a task was completed.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4763,6 +4838,11 @@ pub struct TaskCompletionActivity {
 }
 ///A page of `TaskCompletionActivity` objects.
 pub type TaskCompletionActivityList = crate::List<TaskCompletionActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for TaskCompletionActivity {
+    const LIST: &'static str = "TaskCompletionActivityList";
+    const DOC: &'static str = "A page of `TaskCompletionActivity` objects.";
+}
 ///`UpdateCallActivity`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5521,6 +5601,11 @@ pub struct WhatsAppMessageActivity {
 }
 ///`WhatsAppMessageActivityList`
 pub type WhatsAppMessageActivityList = crate::List<WhatsAppMessageActivity>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for WhatsAppMessageActivity {
+    const LIST: &'static str = "WhatsAppMessageActivityList";
+    const DOC: &'static str = "`WhatsAppMessageActivityList`";
+}
 impl Activity {
     ///`attachments`, or an empty slice when Close did not send it.
     pub fn attachments(&self) -> &[::serde_json::Value] {

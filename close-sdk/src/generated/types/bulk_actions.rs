@@ -202,6 +202,11 @@ pub struct BulkDeleteAction {
 }
 ///`BulkDeleteActionList`
 pub type BulkDeleteActionList = crate::List<BulkDeleteAction>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for BulkDeleteAction {
+    const LIST: &'static str = "BulkDeleteActionList";
+    const DOC: &'static str = "`BulkDeleteActionList`";
+}
 ///`BulkEditAction`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -312,6 +317,11 @@ pub struct BulkEditAction {
 }
 ///`BulkEditActionList`
 pub type BulkEditActionList = crate::List<BulkEditAction>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for BulkEditAction {
+    const LIST: &'static str = "BulkEditActionList";
+    const DOC: &'static str = "`BulkEditActionList`";
+}
 ///`BulkEditActionType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -538,6 +548,11 @@ pub struct BulkEmailAction {
 }
 ///`BulkEmailActionList`
 pub type BulkEmailActionList = crate::List<BulkEmailAction>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for BulkEmailAction {
+    const LIST: &'static str = "BulkEmailActionList";
+    const DOC: &'static str = "`BulkEmailActionList`";
+}
 ///`BulkEmailContactPreference`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -715,6 +730,11 @@ pub struct BulkSequenceSubscriptionAction {
 pub type BulkSequenceSubscriptionActionList = crate::List<
     BulkSequenceSubscriptionAction,
 >;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for BulkSequenceSubscriptionAction {
+    const LIST: &'static str = "BulkSequenceSubscriptionActionList";
+    const DOC: &'static str = "`BulkSequenceSubscriptionActionList`";
+}
 ///`BulkSequenceSubscriptionActionType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

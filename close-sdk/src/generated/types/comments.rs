@@ -75,6 +75,11 @@ pub struct Comment {
 }
 ///A page of `Comment` objects.
 pub type CommentList = crate::List<Comment>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Comment {
+    const LIST: &'static str = "CommentList";
+    const DOC: &'static str = "A page of `Comment` objects.";
+}
 ///A thread of comments on one object.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -130,6 +135,11 @@ pub struct CommentThread {
 }
 ///A page of `CommentThread` objects.
 pub type CommentThreadList = crate::List<CommentThread>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CommentThread {
+    const LIST: &'static str = "CommentThreadList";
+    const DOC: &'static str = "A page of `CommentThread` objects.";
+}
 ///`CreateComment`
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -52,6 +52,11 @@ pub struct ConnectedAccount {
 }
 ///`ConnectedAccountList`
 pub type ConnectedAccountList = crate::List<ConnectedAccount>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for ConnectedAccount {
+    const LIST: &'static str = "ConnectedAccountList";
+    const DOC: &'static str = "`ConnectedAccountList`";
+}
 ///Allows `allowed_user_id` to send as `allowing_user_id` (which must be the caller).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

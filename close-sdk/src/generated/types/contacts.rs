@@ -5,6 +5,11 @@
 
 ///`ContactList`
 pub type ContactList = crate::List<crate::types::Contact>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for crate::types::Contact {
+    const LIST: &'static str = "ContactList";
+    const DOC: &'static str = "`ContactList`";
+}
 ///Members of a contact to change (a partial update); custom fields as `custom.cf_…` members.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -206,6 +206,11 @@ pub struct CustomField {
 }
 ///A page of `CustomField` objects.
 pub type CustomFieldList = crate::List<CustomField>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CustomField {
+    const LIST: &'static str = "CustomFieldList";
+    const DOC: &'static str = "A page of `CustomField` objects.";
+}
 ///The ordered custom fields of one object type.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -463,6 +468,11 @@ pub struct SharedCustomFieldAssociationsItem {
 }
 ///A page of `SharedCustomField` objects.
 pub type SharedCustomFieldList = crate::List<SharedCustomField>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SharedCustomField {
+    const LIST: &'static str = "SharedCustomFieldList";
+    const DOC: &'static str = "A page of `SharedCustomField` objects.";
+}
 ///Members of a custom field to change.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

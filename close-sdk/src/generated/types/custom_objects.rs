@@ -97,6 +97,11 @@ pub struct CustomObject {
 }
 ///`CustomObjectList`
 pub type CustomObjectList = crate::List<CustomObject>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for CustomObject {
+    const LIST: &'static str = "CustomObjectList";
+    const DOC: &'static str = "`CustomObjectList`";
+}
 ///A custom object type, as Close's list answer holds it; members not typed here are kept in the map.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -79,6 +79,11 @@ pub struct Dialer {
 }
 ///`DialerList`
 pub type DialerList = crate::List<Dialer>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Dialer {
+    const LIST: &'static str = "DialerList";
+    const DOC: &'static str = "`DialerList`";
+}
 ///`DialersListSourceType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

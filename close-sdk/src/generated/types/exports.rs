@@ -305,6 +305,11 @@ impl ::std::convert::TryFrom<::std::string::String> for ExportFormat {
 }
 ///`ExportList`
 pub type ExportList = crate::List<Export>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Export {
+    const LIST: &'static str = "ExportList";
+    const DOC: &'static str = "`ExportList`";
+}
 ///One CSV row per lead, contact or opportunity (for JSON, `leads` is the superset).
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

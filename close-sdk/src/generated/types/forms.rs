@@ -94,6 +94,11 @@ pub struct FormFieldDefinition {
 }
 ///`FormList`
 pub type FormList = crate::List<Form>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Form {
+    const LIST: &'static str = "FormList";
+    const DOC: &'static str = "`FormList`";
+}
 impl Form {
     ///`field_definitions`, or an empty slice when Close did not send it.
     pub fn field_definitions(&self) -> &[FormFieldDefinition] {

@@ -51,6 +51,11 @@ pub struct Group {
 }
 ///`GroupList`
 pub type GroupList = crate::List<Group>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Group {
+    const LIST: &'static str = "GroupList";
+    const DOC: &'static str = "`GroupList`";
+}
 ///`GroupMember`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -70,6 +70,11 @@ pub struct IntegrationLink {
 }
 ///`IntegrationLinkList`
 pub type IntegrationLinkList = crate::List<IntegrationLink>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for IntegrationLink {
+    const LIST: &'static str = "IntegrationLinkList";
+    const DOC: &'static str = "`IntegrationLinkList`";
+}
 ///`IntegrationLinkType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -18,6 +18,11 @@ pub struct CreateLeadStatus {
 }
 ///A page of `LeadStatus` objects.
 pub type LeadStatusList = crate::List<crate::types::LeadStatus>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for crate::types::LeadStatus {
+    const LIST: &'static str = "LeadStatusList";
+    const DOC: &'static str = "A page of `LeadStatus` objects.";
+}
 ///Members of a lead status to change.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -61,6 +61,11 @@ pub struct OpportunityStatus {
 }
 ///A page of `OpportunityStatus` objects.
 pub type OpportunityStatusList = crate::List<OpportunityStatus>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for OpportunityStatus {
+    const LIST: &'static str = "OpportunityStatusList";
+    const DOC: &'static str = "A page of `OpportunityStatus` objects.";
+}
 ///Members of an opportunity status to change.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -130,6 +130,11 @@ impl ::std::convert::TryFrom<::std::string::String> for OutcomeAppliesTo {
 }
 ///`OutcomeList`
 pub type OutcomeList = crate::List<Outcome>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Outcome {
+    const LIST: &'static str = "OutcomeList";
+    const DOC: &'static str = "`OutcomeList`";
+}
 ///`OutcomeType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

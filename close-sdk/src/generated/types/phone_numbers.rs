@@ -59,6 +59,11 @@ pub struct BlockedPhoneNumber {
 }
 ///`BlockedPhoneNumberList`
 pub type BlockedPhoneNumberList = crate::List<BlockedPhoneNumber>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for BlockedPhoneNumber {
+    const LIST: &'static str = "BlockedPhoneNumberList";
+    const DOC: &'static str = "`BlockedPhoneNumberList`";
+}
 ///`BlockedPhoneNumberSettings`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -171,6 +176,11 @@ impl ::std::convert::TryFrom<::std::string::String> for CreatePhoneNumberCarrier
 }
 ///`PhoneNumberList`
 pub type PhoneNumberList = crate::List<crate::types::PhoneNumber>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for crate::types::PhoneNumber {
+    const LIST: &'static str = "PhoneNumberList";
+    const DOC: &'static str = "`PhoneNumberList`";
+}
 ///`PhoneNumberSharing`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

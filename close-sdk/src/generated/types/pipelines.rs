@@ -36,6 +36,11 @@ pub struct CreatePipelineStatusesItem {
 }
 ///A page of `Pipeline` objects.
 pub type PipelineList = crate::List<crate::types::Pipeline>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for crate::types::Pipeline {
+    const LIST: &'static str = "PipelineList";
+    const DOC: &'static str = "A page of `Pipeline` objects.";
+}
 ///Members of a pipeline to change (e.g. its name or the order of its statuses).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -116,6 +116,11 @@ pub struct Playbook {
 }
 ///`PlaybookList`
 pub type PlaybookList = crate::List<Playbook>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Playbook {
+    const LIST: &'static str = "PlaybookList";
+    const DOC: &'static str = "`PlaybookList`";
+}
 ///`UpdatePlaybook`
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

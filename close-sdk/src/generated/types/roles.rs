@@ -97,6 +97,11 @@ pub struct RoleDefinition {
 }
 ///One page of roles (`_skip`/`_limit` pagination).
 pub type RoleList = crate::List<RoleDefinition>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for RoleDefinition {
+    const LIST: &'static str = "RoleList";
+    const DOC: &'static str = "One page of roles (`_skip`/`_limit` pagination).";
+}
 ///A role's name (non-empty).
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]

@@ -159,6 +159,11 @@ pub struct SchedulingLinkIntegrationInput {
 }
 ///`SchedulingLinkList`
 pub type SchedulingLinkList = crate::List<SchedulingLink>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SchedulingLink {
+    const LIST: &'static str = "SchedulingLinkList";
+    const DOC: &'static str = "`SchedulingLinkList`";
+}
 ///A shared scheduling link (a template tag each user maps to a link), as Close's list answer holds it; members not typed here are kept in the map.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -297,6 +302,11 @@ pub struct SharedSchedulingLinkAssociationInput {
 }
 ///`SharedSchedulingLinkList`
 pub type SharedSchedulingLinkList = crate::List<SharedSchedulingLink>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SharedSchedulingLink {
+    const LIST: &'static str = "SharedSchedulingLinkList";
+    const DOC: &'static str = "`SharedSchedulingLinkList`";
+}
 ///The members of a user scheduling link to change.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

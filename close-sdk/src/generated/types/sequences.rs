@@ -152,6 +152,11 @@ pub struct Sequence {
 }
 ///`SequenceList`
 pub type SequenceList = crate::List<Sequence>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for Sequence {
+    const LIST: &'static str = "SequenceList";
+    const DOC: &'static str = "`SequenceList`";
+}
 ///When a sequence sends, as weekly windows.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -392,6 +397,11 @@ pub struct SequenceSubscription {
 }
 ///`SequenceSubscriptionList`
 pub type SequenceSubscriptionList = crate::List<SequenceSubscription>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SequenceSubscription {
+    const LIST: &'static str = "SequenceSubscriptionList";
+    const DOC: &'static str = "`SequenceSubscriptionList`";
+}
 ///Changes to a sequence; `steps`, when given, is the whole list (steps left out are removed).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -161,6 +161,11 @@ pub struct SmartView {
 }
 ///`SmartViewList`
 pub type SmartViewList = crate::List<SmartView>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SmartView {
+    const LIST: &'static str = "SmartViewList";
+    const DOC: &'static str = "`SmartViewList`";
+}
 ///`SmartViewType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

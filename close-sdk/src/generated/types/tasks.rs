@@ -118,6 +118,11 @@ impl ::std::convert::TryFrom<::std::string::String> for NotificationResolution {
 }
 ///A page of `Task` objects.
 pub type TaskList = crate::List<crate::types::Task>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for crate::types::Task {
+    const LIST: &'static str = "TaskList";
+    const DOC: &'static str = "A page of `Task` objects.";
+}
 ///`TaskPriority`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

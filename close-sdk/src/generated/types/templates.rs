@@ -220,6 +220,11 @@ pub struct EmailTemplateAttachmentInput {
 }
 ///`EmailTemplateList`
 pub type EmailTemplateList = crate::List<EmailTemplate>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for EmailTemplate {
+    const LIST: &'static str = "EmailTemplateList";
+    const DOC: &'static str = "`EmailTemplateList`";
+}
 ///`EmailTemplatesRenderBulkObjectType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -526,6 +531,11 @@ pub struct SmsTemplate {
 }
 ///`SmsTemplateList`
 pub type SmsTemplateList = crate::List<SmsTemplate>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for SmsTemplate {
+    const LIST: &'static str = "SmsTemplateList";
+    const DOC: &'static str = "`SmsTemplateList`";
+}
 ///`SmsTemplateStatus`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

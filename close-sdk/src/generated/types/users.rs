@@ -249,6 +249,11 @@ pub struct UserAvailabilityList {
 }
 ///One page of users (`_skip`/`_limit` pagination).
 pub type UserList = crate::List<crate::types::User>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for crate::types::User {
+    const LIST: &'static str = "UserList";
+    const DOC: &'static str = "One page of users (`_skip`/`_limit` pagination).";
+}
 ///`UsersListOrderBy`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

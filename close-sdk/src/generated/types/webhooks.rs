@@ -200,6 +200,11 @@ pub struct WebhookSubscriptionEvent {
 }
 ///A page of webhook subscriptions, in Close's list envelope (`data`, `has_more`; the document leaves this answer undescribed). Typed so that every `signature_key` is a `SignatureKey`, never shown by `Debug`.
 pub type WebhookSubscriptionList = crate::List<WebhookSubscription>;
+#[cfg(feature = "schemars")]
+impl crate::ListItem for WebhookSubscription {
+    const LIST: &'static str = "WebhookSubscriptionList";
+    const DOC: &'static str = "A page of webhook subscriptions, in Close's list envelope (`data`, `has_more`; the document leaves this answer undescribed). Typed so that every `signature_key` is a `SignatureKey`, never shown by `Debug`.";
+}
 /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
 #[allow(non_upper_case_globals)]
 static CREATEWEBHOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
