@@ -4,9 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
 use http::HeaderMap;
-use sha2::Sha256;
 
 use super::delivery::Delivery;
 use super::key::SignatureKey;
@@ -299,7 +297,7 @@ pub fn verify_signature(
 
     // Every key is tried, so the time taken does not say which one matched.
     let matched = keys.iter().fold(false, |found, key| {
-        mac(key, timestamp, body).is_some_and(|m| m.verify_slice(&expected).is_ok()) | found
+        mac(key, timestamp, body).finalize_verify(&expected) | found
     });
     if !matched {
         return Err(WebhookError::SignatureMismatch);
@@ -331,9 +329,7 @@ pub(crate) fn parse_delivery(body: &[u8]) -> Result<Delivery, WebhookError> {
 /// The signature Close puts in `close-sig-hash` for `body` signed at `timestamp`: lowercase hex
 /// of HMAC-SHA256(key, timestamp ‖ body). For tests and local senders.
 pub fn signature(key: &SignatureKey, timestamp: &str, body: &[u8]) -> String {
-    mac(key, timestamp, body)
-        .map(|m| hex::encode(m.finalize().into_bytes()))
-        .unwrap_or_default()
+    hex::encode(mac(key, timestamp, body).finalize())
 }
 
 /// The two headers Close sends with `body` signed at `timestamp` (Unix seconds as text).
@@ -352,13 +348,13 @@ pub fn signed_headers(key: &SignatureKey, timestamp: &str, body: &[u8]) -> Heade
     headers
 }
 
-/// HMAC-SHA256(key, timestamp ‖ body). HMAC takes keys of any length, so `None` never happens
-/// in practice; callers treat it as "no signature".
-fn mac(key: &SignatureKey, timestamp: &str, body: &[u8]) -> Option<Hmac<Sha256>> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.bytes()).ok()?;
+/// HMAC-SHA256(key, timestamp ‖ body), not finalized: `finalize_verify` compares it with a
+/// signature in constant time.
+fn mac(key: &SignatureKey, timestamp: &str, body: &[u8]) -> hmac_sha256::HMAC {
+    let mut mac = hmac_sha256::HMAC::new(key.bytes());
     mac.update(timestamp.as_bytes());
     mac.update(body);
-    Some(mac)
+    mac
 }
 
 fn single_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, WebhookError> {
