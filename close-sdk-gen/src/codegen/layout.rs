@@ -497,10 +497,12 @@ fn resource_doc(
         .join(", ");
     let mut d = format!(
         "{}\n\nCompiled with the `{}` cargo feature{}. Reached with {reached}: each operation is a \
-         method of a handle returning its request (in [`builder`](self::builder)), which you \
-         `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are \
-         re-exported here and in [`types`](crate::types) (a type several resources use is \
-         re-exported by the one whose operations return or take it).\n\n\
+         method of a handle returning its request (a builder, re-exported here from \
+         [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation \
+         has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. \
+         Its request and response types are re-exported here and in [`types`](crate::types) (a \
+         type several resources use is re-exported by the one whose operations return or take \
+         it).\n\n\
          | Call | Request | Summary |\n|---|---|---|\n",
         feature.doc,
         feature.name,
@@ -910,7 +912,17 @@ fn by_resource_rs(
                 aliases.join(", ")
             ));
         }
-        s.push_str("    /// The builders this resource's operations return (documented in [`crate::builder`]).\n    pub mod builder {\n");
+        // Its builders, as links to their pages in `close_sdk::builder`; the `builder` submodule
+        // of earlier versions stays for code that names it, without a page of its own.
+        if let Some(sp) = split.get(&p.part.module) {
+            if !sp.builders.is_empty() {
+                s.push_str(&format!(
+                    "    #[doc(no_inline)]\n    pub use crate::builder::{{{}}};\n",
+                    sp.builders.join(", ")
+                ));
+            }
+        }
+        s.push_str("    /// The builders this resource's operations return (documented in [`crate::builder`]).\n    #[doc(hidden)]\n    pub mod builder {\n");
         if let Some(sp) = split.get(&p.part.module) {
             if !sp.builders.is_empty() {
                 s.push_str(&format!(

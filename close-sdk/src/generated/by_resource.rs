@@ -8,7 +8,7 @@
 
 /// Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types.
 ///
-/// Compiled with the `activities` cargo feature. Reached with [`client.activities()`](crate::Client::activities) ([`handles::Activities`](crate::handles::Activities)), [`client.custom_activity_types()`](crate::Client::custom_activity_types) ([`handles::CustomActivityTypes`](crate::handles::CustomActivityTypes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `activities` cargo feature. Reached with [`client.activities()`](crate::Client::activities) ([`handles::Activities`](crate::handles::Activities)), [`client.custom_activity_types()`](crate::Client::custom_activity_types) ([`handles::CustomActivityTypes`](crate::handles::CustomActivityTypes)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -92,7 +92,10 @@ pub mod activities {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{ActivityBase, ActivityBaseList, CreateEmailActivityAttachmentsItems, CreateEmailActivityOpensItems, CreateNoteActivityAttachmentsItems, CreateSmsActivityAttachmentsItems, CreateSmsActivityAttachmentsItemsContentType, UnknownCreateSmsActivityAttachmentsItemsContentType, UnknownUpdateSmsActivityAttachmentsItemsContentType, UpdateEmailActivityAttachmentsItems, UpdateEmailActivityOpensItems, UpdateNoteActivityAttachmentsItems, UpdateSmsActivityAttachmentsItems, UpdateSmsActivityAttachmentsItemsContentType};
+    #[doc(no_inline)]
+    pub use crate::builder::{ActivitiesList, ActivitiesCallsList, ActivitiesCreationsList, ActivitiesCustomActivitiesList, ActivitiesEmailsList, ActivitiesEmailThreadsList, ActivitiesFormSubmissionsList, ActivitiesFormSubmissionsGet, ActivitiesImportUpdatesList, ActivitiesImportUpdatesGet, ActivitiesLeadMergesList, ActivitiesMeetingsList, ActivitiesMeetingsGet, ActivitiesNotesList, ActivitiesSmsList, ActivitiesSmsCreate, ActivitiesLeadStatusChangesList, ActivitiesOpportunityStatusChangesList, ActivitiesTaskCompletionsList, ActivitiesWhatsappMessagesList, ActivitiesWhatsappMessagesCreate, CustomActivityTypesList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{ActivitiesList, ActivitiesCallsList, ActivitiesCreationsList, ActivitiesCustomActivitiesList, ActivitiesEmailsList, ActivitiesEmailThreadsList, ActivitiesFormSubmissionsList, ActivitiesFormSubmissionsGet, ActivitiesImportUpdatesList, ActivitiesImportUpdatesGet, ActivitiesLeadMergesList, ActivitiesMeetingsList, ActivitiesMeetingsGet, ActivitiesNotesList, ActivitiesSmsList, ActivitiesSmsCreate, ActivitiesLeadStatusChangesList, ActivitiesOpportunityStatusChangesList, ActivitiesTaskCompletionsList, ActivitiesWhatsappMessagesList, ActivitiesWhatsappMessagesCreate, CustomActivityTypesList};
@@ -103,7 +106,7 @@ pub mod activities {
 
 /// Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence.
 ///
-/// Compiled with the `bulk-actions` cargo feature. Reached with [`client.bulk_actions()`](crate::Client::bulk_actions) ([`handles::BulkActions`](crate::handles::BulkActions)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `bulk-actions` cargo feature. Reached with [`client.bulk_actions()`](crate::Client::bulk_actions) ([`handles::BulkActions`](crate::handles::BulkActions)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -131,7 +134,10 @@ pub mod activities {
 pub mod bulk_actions {
     #[doc(no_inline)]
     pub use crate::types::{BulkActionObjectType, BulkActionStatus, BulkDeleteAction, BulkDeleteActionList, BulkEditAction, BulkEditActionList, BulkEditActionType, BulkEditCustomFieldOperation, BulkEmailAction, BulkEmailActionList, BulkEmailContactPreference, BulkSequenceSubscriptionAction, BulkSequenceSubscriptionActionList, BulkSequenceSubscriptionActionType, BulkSequenceSubscriptionContactPreference, CreateBulkDelete, CreateBulkEdit, CreateBulkEmail, CreateBulkSequenceSubscription, UnknownBulkActionObjectType, UnknownBulkActionStatus, UnknownBulkEditActionType, UnknownBulkEditCustomFieldOperation, UnknownBulkEmailContactPreference, UnknownBulkSequenceSubscriptionActionType, UnknownBulkSequenceSubscriptionContactPreference};
+    #[doc(no_inline)]
+    pub use crate::builder::{BulkActionsDeleteList, BulkActionsDeleteGet, BulkActionsEditList, BulkActionsEditGet, BulkActionsEmailList, BulkActionsEmailGet, BulkActionsSequenceSubscriptionsList, BulkActionsSequenceSubscriptionsGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{BulkActionsDeleteList, BulkActionsDeleteGet, BulkActionsEditList, BulkActionsEditGet, BulkActionsEmailList, BulkActionsEmailGet, BulkActionsSequenceSubscriptionsList, BulkActionsSequenceSubscriptionsGet};
@@ -142,7 +148,7 @@ pub mod bulk_actions {
 
 /// Comments and comment threads on objects.
 ///
-/// Compiled with the `comments` cargo feature. Reached with [`client.comments()`](crate::Client::comments) ([`handles::Comments`](crate::handles::Comments)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `comments` cargo feature. Reached with [`client.comments()`](crate::Client::comments) ([`handles::Comments`](crate::handles::Comments)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -168,7 +174,10 @@ pub mod comments {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{UpdateCommentThreads};
+    #[doc(no_inline)]
+    pub use crate::builder::{CommentsList, CommentsListThreads};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{CommentsList, CommentsListThreads};
@@ -179,7 +188,7 @@ pub mod comments {
 
 /// Connected email/calendar accounts and Send As associations.
 ///
-/// Compiled with the `connected-accounts` cargo feature. Reached with [`client.connected_accounts()`](crate::Client::connected_accounts) ([`handles::ConnectedAccounts`](crate::handles::ConnectedAccounts)), [`client.send_as()`](crate::Client::send_as) ([`handles::SendAs`](crate::handles::SendAs)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `connected-accounts` cargo feature. Reached with [`client.connected_accounts()`](crate::Client::connected_accounts) ([`handles::ConnectedAccounts`](crate::handles::ConnectedAccounts)), [`client.send_as()`](crate::Client::send_as) ([`handles::SendAs`](crate::handles::SendAs)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -203,7 +212,10 @@ pub mod comments {
 pub mod connected_accounts {
     #[doc(no_inline)]
     pub use crate::types::{BulkSendAs, ConnectedAccount, ConnectedAccountList, CreateSendAs, SendAsAssociation, SendAsListResponse200};
+    #[doc(no_inline)]
+    pub use crate::builder::{ConnectedAccountsList, ConnectedAccountsGet, SendAsList, SendAsDeleteByUser};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{ConnectedAccountsList, ConnectedAccountsGet, SendAsList, SendAsDeleteByUser};
@@ -214,7 +226,7 @@ pub mod connected_accounts {
 
 /// Contacts: the people at a lead.
 ///
-/// Compiled with the `contacts` cargo feature. Reached with [`client.contacts()`](crate::Client::contacts) ([`handles::Contacts`](crate::handles::Contacts)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `contacts` cargo feature. Reached with [`client.contacts()`](crate::Client::contacts) ([`handles::Contacts`](crate::handles::Contacts)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -235,7 +247,10 @@ pub mod connected_accounts {
 pub mod contacts {
     #[doc(no_inline)]
     pub use crate::types::{BasicSubscriptionInfoForContact, Contact, ContactEmail, ContactList, ContactPhone, ContactRecentCall, ContactUrl, CreateContact, CreateContactEmailsItem, CreateContactPhonesItem, CreateContactUrlsItem, RenderedIntegrationLink, StatusReason, UnknownStatusReason, UnknownWorkflowRunStatus, UnknownWorkflowStatus, UpdateContact, UpdateContactEmailsItem, UpdateContactPhonesItem, UpdateContactUrlsItem, WorkflowRunStatus, WorkflowStatus};
+    #[doc(no_inline)]
+    pub use crate::builder::{ContactsList, ContactsCreate, ContactsGet, ContactsUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{ContactsList, ContactsCreate, ContactsGet, ContactsUpdate};
@@ -246,7 +261,7 @@ pub mod contacts {
 
 /// Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas.
 ///
-/// Compiled with the `custom-fields` cargo feature. Reached with [`client.custom_fields()`](crate::Client::custom_fields) ([`handles::CustomFields`](crate::handles::CustomFields)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `custom-fields` cargo feature. Reached with [`client.custom_fields()`](crate::Client::custom_fields) ([`handles::CustomFields`](crate::handles::CustomFields)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -298,7 +313,10 @@ pub mod contacts {
 pub mod custom_fields {
     #[doc(no_inline)]
     pub use crate::types::{CreateCustomField, CreateSharedCustomField, CreateSharedCustomFieldAssociation, CustomField, CustomFieldList, CustomFieldSchema, CustomFieldSchemaFieldsItem, CustomFieldSchemaFieldsItemAssociationsItem, SharedCustomField, SharedCustomFieldAssociation, SharedCustomFieldAssociationsItem, SharedCustomFieldList, UpdateCustomField, UpdateCustomFieldSchema, UpdateCustomFieldSchemaFieldsItem, UpdateSharedCustomField, UpdateSharedCustomFieldAssociation};
+    #[doc(no_inline)]
+    pub use crate::builder::{CustomFieldsActivityList, CustomFieldsActivityGet, CustomFieldsContactList, CustomFieldsContactGet, CustomFieldsCustomObjectList, CustomFieldsLeadList, CustomFieldsLeadGet, CustomFieldsOpportunityList, CustomFieldsOpportunityGet, CustomFieldsSharedList, CustomFieldsSharedGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{CustomFieldsActivityList, CustomFieldsActivityGet, CustomFieldsContactList, CustomFieldsContactGet, CustomFieldsCustomObjectList, CustomFieldsLeadList, CustomFieldsLeadGet, CustomFieldsOpportunityList, CustomFieldsOpportunityGet, CustomFieldsSharedList, CustomFieldsSharedGet};
@@ -309,7 +327,7 @@ pub mod custom_fields {
 
 /// Custom object types and their instances.
 ///
-/// Compiled with the `custom-objects` cargo feature. Reached with [`client.custom_object_types()`](crate::Client::custom_object_types) ([`handles::CustomObjectTypes`](crate::handles::CustomObjectTypes)), [`client.custom_objects()`](crate::Client::custom_objects) ([`handles::CustomObjects`](crate::handles::CustomObjects)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `custom-objects` cargo feature. Reached with [`client.custom_object_types()`](crate::Client::custom_object_types) ([`handles::CustomObjectTypes`](crate::handles::CustomObjectTypes)), [`client.custom_objects()`](crate::Client::custom_objects) ([`handles::CustomObjects`](crate::handles::CustomObjects)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -335,7 +353,10 @@ pub mod custom_fields {
 pub mod custom_objects {
     #[doc(no_inline)]
     pub use crate::types::{CreateCustomObject, CreateCustomObjectType, CustomObject, CustomObjectList, CustomObjectType, CustomObjectTypeField, CustomObjectTypesListResponse200, UpdateCustomObject, UpdateCustomObjectType};
+    #[doc(no_inline)]
+    pub use crate::builder::{CustomObjectsList, CustomObjectTypesList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{CustomObjectsList, CustomObjectTypesList};
@@ -346,7 +367,7 @@ pub mod custom_objects {
 
 /// Dialer sessions.
 ///
-/// Compiled with the `dialers` cargo feature. Reached with [`client.dialers()`](crate::Client::dialers) ([`handles::Dialers`](crate::handles::Dialers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `dialers` cargo feature. Reached with [`client.dialers()`](crate::Client::dialers) ([`handles::Dialers`](crate::handles::Dialers)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -364,7 +385,10 @@ pub mod custom_objects {
 pub mod dialers {
     #[doc(no_inline)]
     pub use crate::types::{Dialer, DialerList, DialersListSourceType, UnknownDialersListSourceType};
+    #[doc(no_inline)]
+    pub use crate::builder::{DialersList, DialersGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{DialersList, DialersGet};
@@ -373,7 +397,7 @@ pub mod dialers {
 
 /// The event log: what changed in the organization.
 ///
-/// Compiled with the `events` cargo feature. Reached with [`client.events()`](crate::Client::events) ([`handles::Events`](crate::handles::Events)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `events` cargo feature. Reached with [`client.events()`](crate::Client::events) ([`handles::Events`](crate::handles::Events)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -391,7 +415,10 @@ pub mod dialers {
 pub mod events {
     #[doc(no_inline)]
     pub use crate::types::{EventRecord};
+    #[doc(no_inline)]
+    pub use crate::builder::{EventsList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{EventsList};
@@ -402,7 +429,7 @@ pub mod events {
 
 /// Exports of leads and opportunities.
 ///
-/// Compiled with the `exports` cargo feature. Reached with [`client.exports()`](crate::Client::exports) ([`handles::Exports`](crate::handles::Exports)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `exports` cargo feature. Reached with [`client.exports()`](crate::Client::exports) ([`handles::Exports`](crate::handles::Exports)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -422,7 +449,10 @@ pub mod events {
 pub mod exports {
     #[doc(no_inline)]
     pub use crate::types::{CreateLeadExport, CreateOpportunityExport, Export, ExportDateFormat, ExportFormat, ExportList, LeadExportType, UnknownExportDateFormat, UnknownExportFormat, UnknownLeadExportType};
+    #[doc(no_inline)]
+    pub use crate::builder::{ExportsList, ExportsGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{ExportsList, ExportsGet};
@@ -433,7 +463,7 @@ pub mod exports {
 
 /// AI enrichment of a field on a lead or contact.
 ///
-/// Compiled with the `field-enrichment` cargo feature. Reached with [`client.field_enrichment()`](crate::Client::field_enrichment) ([`handles::FieldEnrichment`](crate::handles::FieldEnrichment)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `field-enrichment` cargo feature. Reached with [`client.field_enrichment()`](crate::Client::field_enrichment) ([`handles::FieldEnrichment`](crate::handles::FieldEnrichment)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -451,6 +481,7 @@ pub mod field_enrichment {
     #[doc(no_inline)]
     pub use crate::types::{FieldEnrichment, RunFieldEnrichment, RunFieldEnrichmentObjectType, UnknownRunFieldEnrichmentObjectType};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(hidden)]
         pub use crate::builder::{FieldEnrichmentCreate};
@@ -459,7 +490,7 @@ pub mod field_enrichment {
 
 /// File uploads (signed S3 POSTs).
 ///
-/// Compiled with the `files` cargo feature. Reached with [`client.files()`](crate::Client::files) ([`handles::Files`](crate::handles::Files)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `files` cargo feature. Reached with [`client.files()`](crate::Client::files) ([`handles::Files`](crate::handles::Files)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -477,6 +508,7 @@ pub mod files {
     #[doc(no_inline)]
     pub use crate::types::{FileUpload, FileUploadDownload, FileUploadUpload, UploadFile};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(hidden)]
         pub use crate::builder::{FilesCreate};
@@ -485,7 +517,7 @@ pub mod files {
 
 /// Forms (web forms) and their field definitions, which name the values of form submissions.
 ///
-/// Compiled with the `forms` cargo feature. Reached with [`client.forms()`](crate::Client::forms) ([`handles::Forms`](crate::handles::Forms)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `forms` cargo feature. Reached with [`client.forms()`](crate::Client::forms) ([`handles::Forms`](crate::handles::Forms)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -503,7 +535,10 @@ pub mod files {
 pub mod forms {
     #[doc(no_inline)]
     pub use crate::types::{Form, FormFieldChoice, FormFieldDefinition, FormList};
+    #[doc(no_inline)]
+    pub use crate::builder::{FormsList, FormsGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{FormsList, FormsGet};
@@ -512,7 +547,7 @@ pub mod forms {
 
 /// Groups of users and their members.
 ///
-/// Compiled with the `groups` cargo feature (on by default). Reached with [`client.groups()`](crate::Client::groups) ([`handles::Groups`](crate::handles::Groups)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `groups` cargo feature (on by default). Reached with [`client.groups()`](crate::Client::groups) ([`handles::Groups`](crate::handles::Groups)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -538,7 +573,10 @@ pub mod groups {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{CreateGroupMember};
+    #[doc(no_inline)]
+    pub use crate::builder::{GroupsList, GroupsCreate, GroupsGet, GroupsUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{GroupsList, GroupsCreate, GroupsGet, GroupsUpdate};
@@ -549,7 +587,7 @@ pub mod groups {
 
 /// Integration links shown on leads, contacts and opportunities.
 ///
-/// Compiled with the `integration-links` cargo feature. Reached with [`client.integration_links()`](crate::Client::integration_links) ([`handles::IntegrationLinks`](crate::handles::IntegrationLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `integration-links` cargo feature. Reached with [`client.integration_links()`](crate::Client::integration_links) ([`handles::IntegrationLinks`](crate::handles::IntegrationLinks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -570,7 +608,10 @@ pub mod groups {
 pub mod integration_links {
     #[doc(no_inline)]
     pub use crate::types::{CreateIntegrationLink, IntegrationLink, IntegrationLinkList, IntegrationLinkType, UnknownIntegrationLinkType, UpdateIntegrationLink};
+    #[doc(no_inline)]
+    pub use crate::builder::{IntegrationLinksList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{IntegrationLinksList};
@@ -581,7 +622,7 @@ pub mod integration_links {
 
 /// Lead statuses.
 ///
-/// Compiled with the `lead-statuses` cargo feature. Reached with [`client.lead_statuses()`](crate::Client::lead_statuses) ([`handles::LeadStatuses`](crate::handles::LeadStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `lead-statuses` cargo feature. Reached with [`client.lead_statuses()`](crate::Client::lead_statuses) ([`handles::LeadStatuses`](crate::handles::LeadStatuses)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -601,7 +642,10 @@ pub mod integration_links {
 pub mod lead_statuses {
     #[doc(no_inline)]
     pub use crate::types::{CreateLeadStatus, LeadStatus, LeadStatusList, UpdateLeadStatus};
+    #[doc(no_inline)]
+    pub use crate::builder::{LeadStatusesList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{LeadStatusesList};
@@ -612,7 +656,7 @@ pub mod lead_statuses {
 
 /// Leads: the companies or organizations you sell to.
 ///
-/// Compiled with the `leads` cargo feature. Reached with [`client.leads()`](crate::Client::leads) ([`handles::Leads`](crate::handles::Leads)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `leads` cargo feature. Reached with [`client.leads()`](crate::Client::leads) ([`handles::Leads`](crate::handles::Leads)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -634,7 +678,10 @@ pub mod lead_statuses {
 pub mod leads {
     #[doc(no_inline)]
     pub use crate::types::{CreateLead, CreateLeadAddressesItem, Lead, LeadAddress, LeadList, MergeLeads, UpdateLead, UpdateLeadAddressesItem, UpdateLeadContactsItem, UpdateLeadContactsItemEmailsItem, UpdateLeadContactsItemPhonesItem};
+    #[doc(no_inline)]
+    pub use crate::builder::{LeadsList, LeadsGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{LeadsList, LeadsGet};
@@ -645,7 +692,7 @@ pub mod leads {
 
 /// Memberships: a user's place in an organization, their role and settings.
 ///
-/// Compiled with the `memberships` cargo feature (on by default). Reached with [`client.memberships()`](crate::Client::memberships) ([`handles::Memberships`](crate::handles::Memberships)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `memberships` cargo feature (on by default). Reached with [`client.memberships()`](crate::Client::memberships) ([`handles::Memberships`](crate::handles::Memberships)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -671,6 +718,7 @@ pub mod memberships {
     #[allow(deprecated)]
     pub use crate::types::{MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipBulkUpdateParamsIdIn, MembershipBulkUpdateResult, MembershipUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(hidden)]
         pub use crate::builder::{MembershipsBulkUpdate, MembershipsCreate, MembershipsUpdate, MembershipsDelete, MembershipsGetPinnedViews, MembershipsUpdatePinnedViews};
@@ -679,7 +727,7 @@ pub mod memberships {
 
 /// Opportunities: potential deals on a lead.
 ///
-/// Compiled with the `opportunities` cargo feature. Reached with [`client.opportunities()`](crate::Client::opportunities) ([`handles::Opportunities`](crate::handles::Opportunities)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `opportunities` cargo feature. Reached with [`client.opportunities()`](crate::Client::opportunities) ([`handles::Opportunities`](crate::handles::Opportunities)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -700,7 +748,10 @@ pub mod memberships {
 pub mod opportunities {
     #[doc(no_inline)]
     pub use crate::types::{ActionItem, AttachmentIn, CommentSummary, CreateOpportunity, Opportunity, OpportunityAdjustCloseDateActionDetails, OpportunityChangeStatusActionDetails, OpportunityFollowUpCallActionDetails, OpportunityFollowUpEmailActionDetails, OpportunityFollowUpSmsActionDetails, OpportunityList, OpportunityListCountByValuePeriod, OpportunityStatusType, OpportunitySuggestedAction, OpportunitySuggestedActionDetails, OpportunityValuePeriod, StalledOpportunityActionItems, StalledOpportunityActionTypeV1, StalledOpportunityActionTypeV2, StalledOpportunityCommunicationIssue, UnknownOpportunityStatusType, UnknownOpportunityValuePeriod, UnknownStalledOpportunityActionTypeV1, UnknownStalledOpportunityActionTypeV2, UnknownStalledOpportunityCommunicationIssue, UpdateOpportunity};
+    #[doc(no_inline)]
+    pub use crate::builder::{OpportunitiesList, OpportunitiesGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{OpportunitiesList, OpportunitiesGet};
@@ -711,7 +762,7 @@ pub mod opportunities {
 
 /// Opportunity statuses.
 ///
-/// Compiled with the `opportunity-statuses` cargo feature. Reached with [`client.opportunity_statuses()`](crate::Client::opportunity_statuses) ([`handles::OpportunityStatuses`](crate::handles::OpportunityStatuses)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `opportunity-statuses` cargo feature. Reached with [`client.opportunity_statuses()`](crate::Client::opportunity_statuses) ([`handles::OpportunityStatuses`](crate::handles::OpportunityStatuses)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -731,7 +782,10 @@ pub mod opportunities {
 pub mod opportunity_statuses {
     #[doc(no_inline)]
     pub use crate::types::{CreateOpportunityStatus, OpportunityStatus, OpportunityStatusList, UpdateOpportunityStatus};
+    #[doc(no_inline)]
+    pub use crate::builder::{OpportunityStatusesList, OpportunityStatusesCreate, OpportunityStatusesUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{OpportunityStatusesList, OpportunityStatusesCreate, OpportunityStatusesUpdate};
@@ -742,7 +796,7 @@ pub mod opportunity_statuses {
 
 /// The organization and its settings.
 ///
-/// Compiled with the `organizations` cargo feature (on by default). Reached with [`client.organizations()`](crate::Client::organizations) ([`handles::Organizations`](crate::handles::Organizations)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `organizations` cargo feature (on by default). Reached with [`client.organizations()`](crate::Client::organizations) ([`handles::Organizations`](crate::handles::Organizations)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -763,7 +817,10 @@ pub mod organizations {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{OrganizationUpdate};
+    #[doc(no_inline)]
+    pub use crate::builder::{OrganizationsGet, OrganizationsUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{OrganizationsGet, OrganizationsUpdate};
@@ -772,7 +829,7 @@ pub mod organizations {
 
 /// Call and meeting outcomes.
 ///
-/// Compiled with the `outcomes` cargo feature. Reached with [`client.outcomes()`](crate::Client::outcomes) ([`handles::Outcomes`](crate::handles::Outcomes)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `outcomes` cargo feature. Reached with [`client.outcomes()`](crate::Client::outcomes) ([`handles::Outcomes`](crate::handles::Outcomes)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -793,7 +850,10 @@ pub mod organizations {
 pub mod outcomes {
     #[doc(no_inline)]
     pub use crate::types::{CreateOutcome, Outcome, OutcomeAppliesTo, OutcomeList, OutcomeType, UnknownOutcomeAppliesTo, UnknownOutcomeType, UpdateOutcome};
+    #[doc(no_inline)]
+    pub use crate::builder::{OutcomesList, OutcomesGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{OutcomesList, OutcomesGet};
@@ -804,7 +864,7 @@ pub mod outcomes {
 
 /// Phone numbers of the organization and blocked phone numbers.
 ///
-/// Compiled with the `phone-numbers` cargo feature. Reached with [`client.blocked_phone_numbers()`](crate::Client::blocked_phone_numbers) ([`handles::BlockedPhoneNumbers`](crate::handles::BlockedPhoneNumbers)), [`client.phone_numbers()`](crate::Client::phone_numbers) ([`handles::PhoneNumbers`](crate::handles::PhoneNumbers)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `phone-numbers` cargo feature. Reached with [`client.blocked_phone_numbers()`](crate::Client::blocked_phone_numbers) ([`handles::BlockedPhoneNumbers`](crate::handles::BlockedPhoneNumbers)), [`client.phone_numbers()`](crate::Client::phone_numbers) ([`handles::PhoneNumbers`](crate::handles::PhoneNumbers)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -835,7 +895,10 @@ pub mod phone_numbers {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{CreatePhoneNumberRequest, CreatePhoneNumberRequestCarrierType, UnknownCreatePhoneNumberRequestCarrierType};
+    #[doc(no_inline)]
+    pub use crate::builder::{BlockedPhoneNumbersList, BlockedPhoneNumbersGet, PhoneNumbersList, PhoneNumbersGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{BlockedPhoneNumbersList, BlockedPhoneNumbersGet, PhoneNumbersList, PhoneNumbersGet};
@@ -846,7 +909,7 @@ pub mod phone_numbers {
 
 /// Opportunity pipelines.
 ///
-/// Compiled with the `pipelines` cargo feature. Reached with [`client.pipelines()`](crate::Client::pipelines) ([`handles::Pipelines`](crate::handles::Pipelines)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `pipelines` cargo feature. Reached with [`client.pipelines()`](crate::Client::pipelines) ([`handles::Pipelines`](crate::handles::Pipelines)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -866,7 +929,10 @@ pub mod phone_numbers {
 pub mod pipelines {
     #[doc(no_inline)]
     pub use crate::types::{CreatePipeline, CreatePipelineStatusesItem, Pipeline, PipelineList, PipelineStatus, UpdatePipeline, UpdatePipelineStatusesItem};
+    #[doc(no_inline)]
+    pub use crate::builder::{PipelinesList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{PipelinesList};
@@ -877,7 +943,7 @@ pub mod pipelines {
 
 /// Playbooks.
 ///
-/// Compiled with the `playbooks` cargo feature. Reached with [`client.playbooks()`](crate::Client::playbooks) ([`handles::Playbooks`](crate::handles::Playbooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `playbooks` cargo feature. Reached with [`client.playbooks()`](crate::Client::playbooks) ([`handles::Playbooks`](crate::handles::Playbooks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -900,7 +966,10 @@ pub mod pipelines {
 pub mod playbooks {
     #[doc(no_inline)]
     pub use crate::types::{CreatePlaybook, Playbook, PlaybookList, UpdatePlaybook};
+    #[doc(no_inline)]
+    pub use crate::builder::{PlaybooksList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{PlaybooksList};
@@ -911,7 +980,7 @@ pub mod playbooks {
 
 /// Activity, funnel, sent-email and status-change reports.
 ///
-/// Compiled with the `reporting` cargo feature. Reached with [`client.reporting()`](crate::Client::reporting) ([`handles::Reporting`](crate::handles::Reporting)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `reporting` cargo feature. Reached with [`client.reporting()`](crate::Client::reporting) ([`handles::Reporting`](crate::handles::Reporting)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -935,7 +1004,10 @@ pub mod playbooks {
 pub mod reporting {
     #[doc(no_inline)]
     pub use crate::types::{ActivityMetric, ActivityMetrics, ActivityReport, ActivityReportAggregations, ActivityReportRequest, FunnelReportRequest, FunnelStage, FunnelStageStatus, FunnelStagesReport, FunnelStagesReportAggregations, FunnelTotals, FunnelTotalsReport, ReportDatetimeRange, ReportQuery, ReportingGetCustomTransformY, SentEmailStats, SentEmailsReport, StatusChangeReport, StatusOverview, StatusTransition, UnknownReportingGetCustomTransformY};
+    #[doc(no_inline)]
+    pub use crate::builder::{ReportingGetCustom, ReportingGetSentEmails, ReportingGetLeadStatuses, ReportingGetOpportunityStatuses};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{ReportingGetCustom, ReportingGetSentEmails, ReportingGetLeadStatuses, ReportingGetOpportunityStatuses};
@@ -946,7 +1018,7 @@ pub mod reporting {
 
 /// Roles and their permissions.
 ///
-/// Compiled with the `roles` cargo feature (on by default). Reached with [`client.roles()`](crate::Client::roles) ([`handles::Roles`](crate::handles::Roles)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `roles` cargo feature (on by default). Reached with [`client.roles()`](crate::Client::roles) ([`handles::Roles`](crate::handles::Roles)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -970,7 +1042,10 @@ pub mod roles {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{RoleCreate, RoleUpdate};
+    #[doc(no_inline)]
+    pub use crate::builder::{RolesList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{RolesList};
@@ -981,7 +1056,7 @@ pub mod roles {
 
 /// Scheduling links for booking meetings.
 ///
-/// Compiled with the `scheduling-links` cargo feature. Reached with [`client.scheduling_links()`](crate::Client::scheduling_links) ([`handles::SchedulingLinks`](crate::handles::SchedulingLinks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `scheduling-links` cargo feature. Reached with [`client.scheduling_links()`](crate::Client::scheduling_links) ([`handles::SchedulingLinks`](crate::handles::SchedulingLinks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1011,7 +1086,10 @@ pub mod roles {
 pub mod scheduling_links {
     #[doc(no_inline)]
     pub use crate::types::{CreateSchedulingLink, CreateSharedSchedulingLink, SchedulingLink, SchedulingLinkIntegrationInput, SchedulingLinkList, SharedSchedulingLink, SharedSchedulingLinkAssociation, SharedSchedulingLinkAssociationInput, SharedSchedulingLinkList, UpdateSchedulingLink, UpdateSharedSchedulingLink};
+    #[doc(no_inline)]
+    pub use crate::builder::{SchedulingLinksList, SchedulingLinksListShared};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{SchedulingLinksList, SchedulingLinksListShared};
@@ -1022,7 +1100,7 @@ pub mod scheduling_links {
 
 /// Sequences (workflows) and their subscriptions.
 ///
-/// Compiled with the `sequences` cargo feature. Reached with [`client.sequences()`](crate::Client::sequences) ([`handles::Sequences`](crate::handles::Sequences)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `sequences` cargo feature. Reached with [`client.sequences()`](crate::Client::sequences) ([`handles::Sequences`](crate::handles::Sequences)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1047,7 +1125,10 @@ pub mod scheduling_links {
 pub mod sequences {
     #[doc(no_inline)]
     pub use crate::types::{CreateSequence, CreateSequenceSubscription, Sequence, SequenceList, SequenceSchedule, SequenceScheduleRange, SequenceStep, SequenceStepInput, SequenceSubscription, SequenceSubscriptionList, UpdateSequence, UpdateSequenceSubscription};
+    #[doc(no_inline)]
+    pub use crate::builder::{SequencesList, SequencesGet, SequencesListSubscriptions};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{SequencesList, SequencesGet, SequencesListSubscriptions};
@@ -1058,7 +1139,7 @@ pub mod sequences {
 
 /// Smart views: saved lead and contact searches.
 ///
-/// Compiled with the `smart-views` cargo feature. Reached with [`client.smart_views()`](crate::Client::smart_views) ([`handles::SmartViews`](crate::handles::SmartViews)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `smart-views` cargo feature. Reached with [`client.smart_views()`](crate::Client::smart_views) ([`handles::SmartViews`](crate::handles::SmartViews)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1082,7 +1163,10 @@ pub mod smart_views {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{SavedSearch, SavedSearchList, SavedSearchType, SharingSettingsEmbeddedResponse, UnknownSavedSearchType};
+    #[doc(no_inline)]
+    pub use crate::builder::{SmartViewsList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{SmartViewsList};
@@ -1093,7 +1177,7 @@ pub mod smart_views {
 
 /// Tasks.
 ///
-/// Compiled with the `tasks` cargo feature. Reached with [`client.tasks()`](crate::Client::tasks) ([`handles::Tasks`](crate::handles::Tasks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `tasks` cargo feature. Reached with [`client.tasks()`](crate::Client::tasks) ([`handles::Tasks`](crate::handles::Tasks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1118,7 +1202,10 @@ pub mod tasks {
     #[doc(hidden)]
     #[allow(deprecated)]
     pub use crate::types::{BulkUpdateNotifications, UpdateNotification};
+    #[doc(no_inline)]
+    pub use crate::builder::{TasksList, TasksBulkUpdate, TasksCreate, TasksGet, TasksUpdate};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{TasksList, TasksBulkUpdate, TasksCreate, TasksGet, TasksUpdate};
@@ -1129,7 +1216,7 @@ pub mod tasks {
 
 /// Email and SMS templates.
 ///
-/// Compiled with the `templates` cargo feature. Reached with [`client.email_templates()`](crate::Client::email_templates) ([`handles::EmailTemplates`](crate::handles::EmailTemplates)), [`client.sms_templates()`](crate::Client::sms_templates) ([`handles::SmsTemplates`](crate::handles::SmsTemplates)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `templates` cargo feature. Reached with [`client.email_templates()`](crate::Client::email_templates) ([`handles::EmailTemplates`](crate::handles::EmailTemplates)), [`client.sms_templates()`](crate::Client::sms_templates) ([`handles::SmsTemplates`](crate::handles::SmsTemplates)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1156,7 +1243,10 @@ pub mod tasks {
 pub mod templates {
     #[doc(no_inline)]
     pub use crate::types::{CreateEmailTemplate, CreateSmsTemplate, CreateSmsTemplateAttachment, EmailTemplate, EmailTemplateAttachment, EmailTemplateAttachmentInput, EmailTemplateList, EmailTemplatesRenderBulkObjectType, EmailTemplatesRenderContactPreference, EmailTemplatesRenderMode, EmailTemplatesRenderSortItem, EmailTemplatesRenderSortItemDirection, RenderedEmailTemplate, SequenceRef, SmsTemplate, SmsTemplateList, SmsTemplateStatus, UnknownEmailTemplatesRenderBulkObjectType, UnknownEmailTemplatesRenderContactPreference, UnknownEmailTemplatesRenderMode, UnknownEmailTemplatesRenderSortItemDirection, UnknownSmsTemplateStatus, UpdateEmailTemplate, UpdateSmsTemplate, UpdateSmsTemplateAttachment};
+    #[doc(no_inline)]
+    pub use crate::builder::{EmailTemplatesList, EmailTemplatesCreate, EmailTemplatesGet, EmailTemplatesUpdate, EmailTemplatesRender, SmsTemplatesList, SmsTemplatesGet};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{EmailTemplatesList, EmailTemplatesCreate, EmailTemplatesGet, EmailTemplatesUpdate, EmailTemplatesRender, SmsTemplatesList, SmsTemplatesGet};
@@ -1167,7 +1257,7 @@ pub mod templates {
 
 /// Unsubscribed email addresses.
 ///
-/// Compiled with the `unsubscribed-emails` cargo feature. Reached with [`client.unsubscribed_emails()`](crate::Client::unsubscribed_emails) ([`handles::UnsubscribedEmails`](crate::handles::UnsubscribedEmails)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `unsubscribed-emails` cargo feature. Reached with [`client.unsubscribed_emails()`](crate::Client::unsubscribed_emails) ([`handles::UnsubscribedEmails`](crate::handles::UnsubscribedEmails)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1187,6 +1277,7 @@ pub mod unsubscribed_emails {
     #[doc(no_inline)]
     pub use crate::types::{CreateUnsubscribedEmail, UnsubscribedEmail};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(hidden)]
         pub use crate::builder::{UnsubscribedEmailsList, UnsubscribedEmailsCreate, UnsubscribedEmailsDelete};
@@ -1195,7 +1286,7 @@ pub mod unsubscribed_emails {
 
 /// Users: you, and the users of your organizations.
 ///
-/// Compiled with the `users` cargo feature (on by default). Reached with [`client.users()`](crate::Client::users) ([`handles::Users`](crate::handles::Users)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `users` cargo feature (on by default). Reached with [`client.users()`](crate::Client::users) ([`handles::Users`](crate::handles::Users)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1215,7 +1306,10 @@ pub mod unsubscribed_emails {
 pub mod users {
     #[doc(no_inline)]
     pub use crate::types::{ActiveCall, ActiveCallLead, AppAvailability, EmailAccount, EmailIdentity, Me, UnknownUsersListOrderBy, User, UserAvailability, UserAvailabilityList, UserList, UsersListOrderBy};
+    #[doc(no_inline)]
+    pub use crate::builder::{UsersGetMe, UsersList, UsersListAvailabilities};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{UsersGetMe, UsersList, UsersListAvailabilities};
@@ -1226,7 +1320,7 @@ pub mod users {
 
 /// Webhook subscriptions.
 ///
-/// Compiled with the `webhooks` cargo feature. Reached with [`client.webhooks()`](crate::Client::webhooks) ([`handles::Webhooks`](crate::handles::Webhooks)): each operation is a method of a handle returning its request (in [`builder`](self::builder)), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
+/// Compiled with the `webhooks` cargo feature. Reached with [`client.webhooks()`](crate::Client::webhooks) ([`handles::Webhooks`](crate::handles::Webhooks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
 /// | Call | Request | Summary |
 /// |---|---|---|
@@ -1247,7 +1341,10 @@ pub mod users {
 pub mod webhooks {
     #[doc(no_inline)]
     pub use crate::types::{CreateWebhook, UnknownWebhookStatus, UpdateWebhook, WebhookStatus, WebhookSubscription, WebhookSubscriptionEvent, WebhookSubscriptionList};
+    #[doc(no_inline)]
+    pub use crate::builder::{WebhooksList};
     /// The builders this resource's operations return (documented in [`crate::builder`]).
+    #[doc(hidden)]
     pub mod builder {
         #[doc(no_inline)]
         pub use crate::builder::{WebhooksList};
