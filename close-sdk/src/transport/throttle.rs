@@ -28,11 +28,31 @@ use super::headers::RateLimit;
 use super::operations::OPERATION_COUNT;
 
 /// Rate-limit state per endpoint group, shared by every clone of a client.
-#[derive(Debug)]
 pub(crate) struct Throttle {
     /// One group per generated operation (indexed like the operation table), plus one for
     /// anything else.
     groups: Box<[Group]>,
+}
+
+/// How many groups there are and how many an answer has told or a request holds (a client's
+/// `Debug` stays readable: every group in full was ~85 KB of text). A group locked right now is
+/// not counted rather than waited for.
+impl std::fmt::Debug for Throttle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let told = self
+            .groups
+            .iter()
+            .filter(|g| {
+                g.state
+                    .try_lock()
+                    .is_ok_and(|w| w.limit.is_some() || w.in_flight > 0)
+            })
+            .count();
+        f.debug_struct("Throttle")
+            .field("groups", &self.groups.len())
+            .field("active", &told)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Throttle {
