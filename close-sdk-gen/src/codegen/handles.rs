@@ -779,27 +779,23 @@ impl Plan {
         Ok(())
     }
 
-    /// Hides the builder of every plain operation ([`Method::plain`]), whose handle method
-    /// returns the one generic `crate::Request` instead: in its part's source, `builder::X` is
-    /// `#[doc(hidden)]` (no page of its own: it has nothing to set), gets
-    /// `request() -> crate::Request<'a, T>` (the body its `send()` had, through
-    /// `crate::runtime::request`), and its `send()` becomes `self.request().send()`. The builder
-    /// and `Client::{id}()` stay, so code written against them keeps compiling.
+    /// Gives every builder `request() -> crate::Request<'a, T>` (the body its `send()` had,
+    /// through `crate::runtime::request`; `send()` becomes `self.request().send()`), so a request
+    /// with its optional parameters set is a `Request` like any other; and hides the builder of
+    /// every plain operation ([`Method::plain`]), whose handle method returns that `Request`
+    /// directly (a builder with nothing to set needs no page of its own). The builders and
+    /// `Client::{id}()` stay, so code written against them keeps compiling.
     pub fn rewrite_builders(&self, parts: &mut [PartOutput]) -> Result<()> {
         for p in parts.iter_mut() {
             if !matches!(p.part.kind, PartKind::Resource(_)) {
                 continue;
             }
-            let plain: BTreeMap<String, &Method> = p
+            let all: BTreeMap<String, &Method> = p
                 .operations
                 .iter()
                 .filter_map(|op| self.methods.get(&op.id))
-                .filter(|m| m.plain)
                 .map(|m| (m.builder.clone(), m))
                 .collect();
-            if plain.is_empty() {
-                continue;
-            }
             let mut file = syn::parse_file(&p.source)
                 .with_context(|| format!("parsing part `{}`", p.part.module))?;
             let mut hidden = BTreeSet::new();
@@ -814,7 +810,9 @@ impl Plan {
                 };
                 for it in items.iter_mut() {
                     match it {
-                        syn::Item::Struct(st) if plain.contains_key(&st.ident.to_string()) => {
+                        syn::Item::Struct(st)
+                            if all.get(&st.ident.to_string()).is_some_and(|m| m.plain) =>
+                        {
                             st.attrs.retain(|a| !a.path().is_ident("doc"));
                             st.attrs.insert(0, syn::parse_quote!(#[doc(hidden)]));
                             hidden.insert(st.ident.to_string());
@@ -827,7 +825,7 @@ impl Plan {
                                 continue;
                             };
                             let name = last.ident.to_string();
-                            let Some(m) = plain.get(&name) else { continue };
+                            let Some(m) = all.get(&name) else { continue };
                             let mut request = None;
                             for f in imp.items.iter_mut() {
                                 let syn::ImplItem::Fn(f) = f else { continue };
@@ -839,10 +837,14 @@ impl Plan {
                                 let out = &m.output;
                                 r.sig.output = syn::parse_quote!(-> crate::Request<'a, #out>);
                                 r.attrs.retain(|a| !a.path().is_ident("doc"));
-                                r.attrs.insert(
-                                    0,
-                                    syn::parse_quote!(#[doc = "The request, not sent yet (what the handle method returns)."]),
-                                );
+                                let doc = if m.plain {
+                                    "The request, not sent yet (what the handle method returns)."
+                                } else {
+                                    "The request with the parameters set so far, not sent yet: one \
+                                     [`Request`](crate::Request) type for every operation (to store, clone \
+                                     or pass to code that takes any request)."
+                                };
+                                r.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
                                 let mut to = ToRequest(0);
                                 to.visit_block_mut(&mut r.block);
                                 if to.0 != 1 {
@@ -855,22 +857,24 @@ impl Plan {
                                 f.block = syn::parse_quote!({ self.request().send() });
                                 request = Some(r);
                             }
-                            let Some(r) = request else {
+                            // `.paginate()` is in an impl block of its own.
+                            let Some(r) = request else { continue };
+                            if !requests.insert(name.clone()) {
                                 bail!(
-                                    "part `{}`: `builder::{name}` has no `send()`",
+                                    "part `{}`: `builder::{name}` has two `send()`",
                                     p.part.module
                                 );
-                            };
+                            }
                             imp.items.push(syn::ImplItem::Fn(r));
-                            requests.insert(name);
                         }
                         _ => {}
                     }
                 }
             }
-            let missing: Vec<&String> = plain
-                .keys()
-                .filter(|b| !hidden.contains(*b) || !requests.contains(*b))
+            let missing: Vec<&String> = all
+                .iter()
+                .filter(|(b, m)| (m.plain && !hidden.contains(*b)) || !requests.contains(*b))
+                .map(|(b, _)| b)
                 .collect();
             if !missing.is_empty() {
                 bail!(
@@ -886,6 +890,16 @@ impl Plan {
     /// Where an operation lives, if it is in the plan.
     pub fn place(&self, id: &str) -> Option<&Place> {
         self.methods.get(id).map(|m| &m.place)
+    }
+
+    /// What an operation's handle method returns, as a doc link: the one `Request`, or its
+    /// builder.
+    pub fn returns_link(&self, id: &str) -> String {
+        match self.methods.get(id) {
+            Some(m) if m.plain => "[`Request`](crate::Request)".to_string(),
+            Some(m) => format!("[`{b}`](crate::builder::{b})", b = m.builder),
+            None => String::new(),
+        }
     }
 
     /// The argument names of an operation's handle method.

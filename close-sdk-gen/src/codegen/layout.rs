@@ -503,7 +503,7 @@ fn resource_doc(
          Its request and response types are re-exported here and in [`types`](crate::types) (a \
          type several resources use is re-exported by the one whose operations return or take \
          it).\n\n\
-         | Call | Request | Summary |\n|---|---|---|\n",
+         | Call | HTTP | Returns | Summary |\n|---|---|---|---|\n",
         feature.doc,
         feature.name,
         if crate::openapi::features::DEFAULT_FEATURES.contains(&feature.name) {
@@ -518,9 +518,10 @@ fn resource_doc(
         };
         let (parent, method) = (&place.handle, &place.method);
         d.push_str(&format!(
-            "| [`{call}({args})`](crate::handles::{s}::{method}) | `{} {}` | {} |\n",
+            "| [`{call}({args})`](crate::handles::{s}::{method}) | `{} {}` | {} | {} |\n",
             op.method,
             op.path,
+            plan.returns_link(&op.id),
             escape_md(&op.summary),
             call = place.call(),
             args = plan.arg_names(&op.id).join(", "),

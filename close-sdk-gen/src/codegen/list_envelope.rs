@@ -47,8 +47,23 @@ pub fn adopt(items: &mut Vec<Item>) -> Result<Vec<String>> {
                     .iter()
                     .filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg"))
                     .collect();
+                let item = match elem {
+                    syn::Type::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let more = format!(
+                    " A page of [`{item}`] items: `List<{item}>` (see [`List`](crate::List) for \
+                     its members and `data()`); `.paginate()` on the list request reads every page."
+                );
                 out.push(syn::parse_quote! {
                     #(#docs)*
+                    #[doc = ""]
+                    #[doc = #more]
                     pub type #name = crate::List<#elem>;
                 });
                 let list = name.to_string();

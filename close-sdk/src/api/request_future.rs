@@ -26,15 +26,19 @@ pub(crate) type Decode<T> = fn(&Client, Answer, RetryRecord) -> Result<ResponseV
 pub(crate) type Build<'a> = dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a;
 
 /// A request to Close, checked and ready to send: what a handle method returns when the
-/// operation has no optional parameters (`client.leads().get(id)`,
-/// `client.leads().delete(id)`, …). `.await` it for the value, or `.send()` it for the value
-/// with its status and headers.
+/// operation has no optional parameters (`client.leads().create(body)`,
+/// `client.leads().delete(id)`, `client.roles().get(id)`, …), and what any builder's
+/// `.request()` gives once its optional parameters are set (`client.leads().get(id).fields("id")`
+/// is a builder: `_fields` is optional). `.await` it for the value, or `.send()` it for the
+/// value with its status and headers.
 ///
 /// Nothing is sent until it is awaited. One type for every such operation (`T` is what Close
 /// answers with); a request the SDK refused (a value that does not convert, a body that fails
 /// its checks) resolves to that error when awaited, and nothing is sent. It can be cloned and
 /// sent again; its `Debug` names the operation and nothing else. `'a` borrows the [`Client`]
-/// (see [`ResponseFuture`] to run one on its own task).
+/// (see [`ResponseFuture`] to run one on its own task). It is `IntoFuture`, not a `Future`:
+/// `tokio::join!` takes it as it is; `futures::future::join_all` takes
+/// `requests.into_iter().map(IntoFuture::into_future)`.
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -83,7 +87,7 @@ impl<'a, T> Request<'a, T> {
     }
 
     /// The operationId in Close's document of the operation this request calls
-    /// (`"leads_get"`).
+    /// (`"roles_get"`).
     pub fn operation_id(&self) -> &'static str {
         crate::generated::operations::OPERATIONS
             .get(self.index)

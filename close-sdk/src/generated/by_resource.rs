@@ -10,73 +10,73 @@
 ///
 /// Compiled with the `activities` cargo feature. Reached with [`client.activities()`](crate::Client::activities) ([`handles::Activities`](crate::handles::Activities)), [`client.custom_activity_types()`](crate::Client::custom_activity_types) ([`handles::CustomActivityTypes`](crate::handles::CustomActivityTypes)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`activities().list()`](crate::handles::Activities::list) | `GET /activity/` | List or filter all activity types |
-/// | [`activities().calls().list()`](crate::handles::ActivitiesCalls::list) | `GET /activity/call/` | List or filter all Call activities |
-/// | [`activities().calls().create(body)`](crate::handles::ActivitiesCalls::create) | `POST /activity/call/` | Log an external Call activity |
-/// | [`activities().calls().get(id)`](crate::handles::ActivitiesCalls::get) | `GET /activity/call/{id}/` | Get a single Call activity |
-/// | [`activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update) | `PUT /activity/call/{id}/` | Update a Call activity |
-/// | [`activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete) | `DELETE /activity/call/{id}/` | Delete a Call activity |
-/// | [`activities().creations().list()`](crate::handles::ActivitiesCreations::list) | `GET /activity/created/` | List or filter all Created activities |
-/// | [`activities().creations().get(id)`](crate::handles::ActivitiesCreations::get) | `GET /activity/created/{id}/` | Get a single Created activity |
-/// | [`activities().custom().list()`](crate::handles::ActivitiesCustom::list) | `GET /activity/custom/` | List or filter all Custom Activity instances |
-/// | [`activities().custom().create(body)`](crate::handles::ActivitiesCustom::create) | `POST /activity/custom/` | Create a new Custom Activity instance |
-/// | [`activities().custom().get(id)`](crate::handles::ActivitiesCustom::get) | `GET /activity/custom/{id}/` | Get a single Custom Activity instance |
-/// | [`activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update) | `PUT /activity/custom/{id}/` | Updating a Custom Activity instance |
-/// | [`activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete) | `DELETE /activity/custom/{id}/` | Delete a Custom Activity instance |
-/// | [`activities().emails().list()`](crate::handles::ActivitiesEmails::list) | `GET /activity/email/` | List or filter all Email activities |
-/// | [`activities().emails().create(body)`](crate::handles::ActivitiesEmails::create) | `POST /activity/email/` | Create an Email activity |
-/// | [`activities().emails().get(id)`](crate::handles::ActivitiesEmails::get) | `GET /activity/email/{id}/` | Get a single Email activity |
-/// | [`activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update) | `PUT /activity/email/{id}/` | Update an Email activity |
-/// | [`activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete) | `DELETE /activity/email/{id}/` | Delete an Email activity |
-/// | [`activities().email_threads().list()`](crate::handles::ActivitiesEmailThreads::list) | `GET /activity/emailthread/` | List or filter all EmailThread activities |
-/// | [`activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get) | `GET /activity/emailthread/{id}/` | Get a single EmailThread activity |
-/// | [`activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete) | `DELETE /activity/emailthread/{id}/` | Delete an EmailThread activity |
-/// | [`activities().form_submissions().list()`](crate::handles::ActivitiesFormSubmissions::list) | `GET /activity/form_submission/` | List or filter all FormSubmission activities |
-/// | [`activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get) | `GET /activity/form_submission/{id}/` | Get a single FormSubmission activity |
-/// | [`activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete) | `DELETE /activity/form_submission/{id}/` | Delete a FormSubmission activity |
-/// | [`activities().import_updates().list()`](crate::handles::ActivitiesImportUpdates::list) | `GET /activity/import_update/` | List or filter all ImportUpdate activities |
-/// | [`activities().import_updates().get(id)`](crate::handles::ActivitiesImportUpdates::get) | `GET /activity/import_update/{id}/` | Get a single ImportUpdate activity |
-/// | [`activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete) | `DELETE /activity/import_update/{id}/` | Delete an ImportUpdate activity |
-/// | [`activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list) | `GET /activity/lead_merge/` | List or filter all LeadMerge activities |
-/// | [`activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get) | `GET /activity/lead_merge/{id}/` | Get a single LeadMerge activity |
-/// | [`activities().meetings().list()`](crate::handles::ActivitiesMeetings::list) | `GET /activity/meeting/` | List or filter all Meeting activities |
-/// | [`activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get) | `GET /activity/meeting/{id}/` | Get a single Meeting activity |
-/// | [`activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update) | `PUT /activity/meeting/{id}/` | Update a Meeting activity |
-/// | [`activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete) | `DELETE /activity/meeting/{id}/` | Delete a Meeting activity |
-/// | [`activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration) | `POST /activity/meeting/{id}/integration/` | Create or update third-party Meeting integration |
-/// | [`activities().notes().list()`](crate::handles::ActivitiesNotes::list) | `GET /activity/note/` | List or filter all Note activities |
-/// | [`activities().notes().create(body)`](crate::handles::ActivitiesNotes::create) | `POST /activity/note/` | Create a Note activity |
-/// | [`activities().notes().get(id)`](crate::handles::ActivitiesNotes::get) | `GET /activity/note/{id}/` | Get a single Note activity |
-/// | [`activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update) | `PUT /activity/note/{id}/` | Update a Note activity |
-/// | [`activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete) | `DELETE /activity/note/{id}/` | Delete a Note activity |
-/// | [`activities().sms().list()`](crate::handles::ActivitiesSms::list) | `GET /activity/sms/` | List or filter all SMS activities |
-/// | [`activities().sms().create(body)`](crate::handles::ActivitiesSms::create) | `POST /activity/sms/` | Create an SMS activity |
-/// | [`activities().sms().get(id)`](crate::handles::ActivitiesSms::get) | `GET /activity/sms/{id}/` | Get a single SMS activity |
-/// | [`activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update) | `PUT /activity/sms/{id}/` | Update an SMS activity |
-/// | [`activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete) | `DELETE /activity/sms/{id}/` | Delete an SMS activity |
-/// | [`activities().lead_status_changes().list()`](crate::handles::ActivitiesLeadStatusChanges::list) | `GET /activity/status_change/lead/` | List or filter all LeadStatusChange activities |
-/// | [`activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create) | `POST /activity/status_change/lead/` | Create a new LeadStatusChange activity |
-/// | [`activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get) | `GET /activity/status_change/lead/{id}/` | Get a single LeadStatusChange activity |
-/// | [`activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete) | `DELETE /activity/status_change/lead/{id}/` | Delete a single LeadStatusChange activity |
-/// | [`activities().opportunity_status_changes().list()`](crate::handles::ActivitiesOpportunityStatusChanges::list) | `GET /activity/status_change/opportunity/` | List or filter all OpportunityStatusChange activities |
-/// | [`activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create) | `POST /activity/status_change/opportunity/` | Create a new OpportunityStatusChange activity |
-/// | [`activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get) | `GET /activity/status_change/opportunity/{id}/` | Get a single OpportunityStatusChange activity |
-/// | [`activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete) | `DELETE /activity/status_change/opportunity/{id}/` | Delete a single OpportunityStatusChange activity |
-/// | [`activities().task_completions().list()`](crate::handles::ActivitiesTaskCompletions::list) | `GET /activity/task_completed/` | List or filter all TaskCompleted activities |
-/// | [`activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get) | `GET /activity/task_completed/{id}/` | Get a single TaskCompleted activity |
-/// | [`activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete) | `DELETE /activity/task_completed/{id}/` | Delete a TaskCompleted activity |
-/// | [`activities().whatsapp_messages().list()`](crate::handles::ActivitiesWhatsappMessages::list) | `GET /activity/whatsapp_message/` | List or filter all WhatsAppMessage activities |
-/// | [`activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create) | `POST /activity/whatsapp_message/` | Create a WhatsAppMessage activity |
-/// | [`activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get) | `GET /activity/whatsapp_message/{id}/` | Get a single WhatsAppMessage activity |
-/// | [`activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update) | `PUT /activity/whatsapp_message/{id}/` | Update a WhatsAppMessage activity |
-/// | [`activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete) | `DELETE /activity/whatsapp_message/{id}/` | Delete a WhatsAppMessage activity |
-/// | [`custom_activity_types().list()`](crate::handles::CustomActivityTypes::list) | `GET /custom_activity/` | List Custom Activity Types |
-/// | [`custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create) | `POST /custom_activity/` | Create new Custom Activity Type |
-/// | [`custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get) | `GET /custom_activity/{id}/` | Retrieve a single Custom Activity Type |
-/// | [`custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update) | `PUT /custom_activity/{id}/` | Update existing Custom Activity Type |
-/// | [`custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete) | `DELETE /custom_activity/{id}/` | Delete a Custom Activity Type |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`activities().list()`](crate::handles::Activities::list) | `GET /activity/` | [`ActivitiesList`](crate::builder::ActivitiesList) | List or filter all activity types |
+/// | [`activities().calls().list()`](crate::handles::ActivitiesCalls::list) | `GET /activity/call/` | [`ActivitiesCallsList`](crate::builder::ActivitiesCallsList) | List or filter all Call activities |
+/// | [`activities().calls().create(body)`](crate::handles::ActivitiesCalls::create) | `POST /activity/call/` | [`Request`](crate::Request) | Log an external Call activity |
+/// | [`activities().calls().get(id)`](crate::handles::ActivitiesCalls::get) | `GET /activity/call/{id}/` | [`Request`](crate::Request) | Get a single Call activity |
+/// | [`activities().calls().update(id, body)`](crate::handles::ActivitiesCalls::update) | `PUT /activity/call/{id}/` | [`Request`](crate::Request) | Update a Call activity |
+/// | [`activities().calls().delete(id)`](crate::handles::ActivitiesCalls::delete) | `DELETE /activity/call/{id}/` | [`Request`](crate::Request) | Delete a Call activity |
+/// | [`activities().creations().list()`](crate::handles::ActivitiesCreations::list) | `GET /activity/created/` | [`ActivitiesCreationsList`](crate::builder::ActivitiesCreationsList) | List or filter all Created activities |
+/// | [`activities().creations().get(id)`](crate::handles::ActivitiesCreations::get) | `GET /activity/created/{id}/` | [`Request`](crate::Request) | Get a single Created activity |
+/// | [`activities().custom().list()`](crate::handles::ActivitiesCustom::list) | `GET /activity/custom/` | [`ActivitiesCustomActivitiesList`](crate::builder::ActivitiesCustomActivitiesList) | List or filter all Custom Activity instances |
+/// | [`activities().custom().create(body)`](crate::handles::ActivitiesCustom::create) | `POST /activity/custom/` | [`Request`](crate::Request) | Create a new Custom Activity instance |
+/// | [`activities().custom().get(id)`](crate::handles::ActivitiesCustom::get) | `GET /activity/custom/{id}/` | [`Request`](crate::Request) | Get a single Custom Activity instance |
+/// | [`activities().custom().update(id, body)`](crate::handles::ActivitiesCustom::update) | `PUT /activity/custom/{id}/` | [`Request`](crate::Request) | Updating a Custom Activity instance |
+/// | [`activities().custom().delete(id)`](crate::handles::ActivitiesCustom::delete) | `DELETE /activity/custom/{id}/` | [`Request`](crate::Request) | Delete a Custom Activity instance |
+/// | [`activities().emails().list()`](crate::handles::ActivitiesEmails::list) | `GET /activity/email/` | [`ActivitiesEmailsList`](crate::builder::ActivitiesEmailsList) | List or filter all Email activities |
+/// | [`activities().emails().create(body)`](crate::handles::ActivitiesEmails::create) | `POST /activity/email/` | [`Request`](crate::Request) | Create an Email activity |
+/// | [`activities().emails().get(id)`](crate::handles::ActivitiesEmails::get) | `GET /activity/email/{id}/` | [`Request`](crate::Request) | Get a single Email activity |
+/// | [`activities().emails().update(id, body)`](crate::handles::ActivitiesEmails::update) | `PUT /activity/email/{id}/` | [`Request`](crate::Request) | Update an Email activity |
+/// | [`activities().emails().delete(id)`](crate::handles::ActivitiesEmails::delete) | `DELETE /activity/email/{id}/` | [`Request`](crate::Request) | Delete an Email activity |
+/// | [`activities().email_threads().list()`](crate::handles::ActivitiesEmailThreads::list) | `GET /activity/emailthread/` | [`ActivitiesEmailThreadsList`](crate::builder::ActivitiesEmailThreadsList) | List or filter all EmailThread activities |
+/// | [`activities().email_threads().get(id)`](crate::handles::ActivitiesEmailThreads::get) | `GET /activity/emailthread/{id}/` | [`Request`](crate::Request) | Get a single EmailThread activity |
+/// | [`activities().email_threads().delete(id)`](crate::handles::ActivitiesEmailThreads::delete) | `DELETE /activity/emailthread/{id}/` | [`Request`](crate::Request) | Delete an EmailThread activity |
+/// | [`activities().form_submissions().list()`](crate::handles::ActivitiesFormSubmissions::list) | `GET /activity/form_submission/` | [`ActivitiesFormSubmissionsList`](crate::builder::ActivitiesFormSubmissionsList) | List or filter all FormSubmission activities |
+/// | [`activities().form_submissions().get(id)`](crate::handles::ActivitiesFormSubmissions::get) | `GET /activity/form_submission/{id}/` | [`ActivitiesFormSubmissionsGet`](crate::builder::ActivitiesFormSubmissionsGet) | Get a single FormSubmission activity |
+/// | [`activities().form_submissions().delete(id)`](crate::handles::ActivitiesFormSubmissions::delete) | `DELETE /activity/form_submission/{id}/` | [`Request`](crate::Request) | Delete a FormSubmission activity |
+/// | [`activities().import_updates().list()`](crate::handles::ActivitiesImportUpdates::list) | `GET /activity/import_update/` | [`ActivitiesImportUpdatesList`](crate::builder::ActivitiesImportUpdatesList) | List or filter all ImportUpdate activities |
+/// | [`activities().import_updates().get(id)`](crate::handles::ActivitiesImportUpdates::get) | `GET /activity/import_update/{id}/` | [`ActivitiesImportUpdatesGet`](crate::builder::ActivitiesImportUpdatesGet) | Get a single ImportUpdate activity |
+/// | [`activities().import_updates().delete(id)`](crate::handles::ActivitiesImportUpdates::delete) | `DELETE /activity/import_update/{id}/` | [`Request`](crate::Request) | Delete an ImportUpdate activity |
+/// | [`activities().lead_merges().list()`](crate::handles::ActivitiesLeadMerges::list) | `GET /activity/lead_merge/` | [`ActivitiesLeadMergesList`](crate::builder::ActivitiesLeadMergesList) | List or filter all LeadMerge activities |
+/// | [`activities().lead_merges().get(id)`](crate::handles::ActivitiesLeadMerges::get) | `GET /activity/lead_merge/{id}/` | [`Request`](crate::Request) | Get a single LeadMerge activity |
+/// | [`activities().meetings().list()`](crate::handles::ActivitiesMeetings::list) | `GET /activity/meeting/` | [`ActivitiesMeetingsList`](crate::builder::ActivitiesMeetingsList) | List or filter all Meeting activities |
+/// | [`activities().meetings().get(id)`](crate::handles::ActivitiesMeetings::get) | `GET /activity/meeting/{id}/` | [`ActivitiesMeetingsGet`](crate::builder::ActivitiesMeetingsGet) | Get a single Meeting activity |
+/// | [`activities().meetings().update(id, body)`](crate::handles::ActivitiesMeetings::update) | `PUT /activity/meeting/{id}/` | [`Request`](crate::Request) | Update a Meeting activity |
+/// | [`activities().meetings().delete(id)`](crate::handles::ActivitiesMeetings::delete) | `DELETE /activity/meeting/{id}/` | [`Request`](crate::Request) | Delete a Meeting activity |
+/// | [`activities().meetings().create_integration(id, body)`](crate::handles::ActivitiesMeetings::create_integration) | `POST /activity/meeting/{id}/integration/` | [`Request`](crate::Request) | Create or update third-party Meeting integration |
+/// | [`activities().notes().list()`](crate::handles::ActivitiesNotes::list) | `GET /activity/note/` | [`ActivitiesNotesList`](crate::builder::ActivitiesNotesList) | List or filter all Note activities |
+/// | [`activities().notes().create(body)`](crate::handles::ActivitiesNotes::create) | `POST /activity/note/` | [`Request`](crate::Request) | Create a Note activity |
+/// | [`activities().notes().get(id)`](crate::handles::ActivitiesNotes::get) | `GET /activity/note/{id}/` | [`Request`](crate::Request) | Get a single Note activity |
+/// | [`activities().notes().update(id, body)`](crate::handles::ActivitiesNotes::update) | `PUT /activity/note/{id}/` | [`Request`](crate::Request) | Update a Note activity |
+/// | [`activities().notes().delete(id)`](crate::handles::ActivitiesNotes::delete) | `DELETE /activity/note/{id}/` | [`Request`](crate::Request) | Delete a Note activity |
+/// | [`activities().sms().list()`](crate::handles::ActivitiesSms::list) | `GET /activity/sms/` | [`ActivitiesSmsList`](crate::builder::ActivitiesSmsList) | List or filter all SMS activities |
+/// | [`activities().sms().create(body)`](crate::handles::ActivitiesSms::create) | `POST /activity/sms/` | [`ActivitiesSmsCreate`](crate::builder::ActivitiesSmsCreate) | Create an SMS activity |
+/// | [`activities().sms().get(id)`](crate::handles::ActivitiesSms::get) | `GET /activity/sms/{id}/` | [`Request`](crate::Request) | Get a single SMS activity |
+/// | [`activities().sms().update(id, body)`](crate::handles::ActivitiesSms::update) | `PUT /activity/sms/{id}/` | [`Request`](crate::Request) | Update an SMS activity |
+/// | [`activities().sms().delete(id)`](crate::handles::ActivitiesSms::delete) | `DELETE /activity/sms/{id}/` | [`Request`](crate::Request) | Delete an SMS activity |
+/// | [`activities().lead_status_changes().list()`](crate::handles::ActivitiesLeadStatusChanges::list) | `GET /activity/status_change/lead/` | [`ActivitiesLeadStatusChangesList`](crate::builder::ActivitiesLeadStatusChangesList) | List or filter all LeadStatusChange activities |
+/// | [`activities().lead_status_changes().create(body)`](crate::handles::ActivitiesLeadStatusChanges::create) | `POST /activity/status_change/lead/` | [`Request`](crate::Request) | Create a new LeadStatusChange activity |
+/// | [`activities().lead_status_changes().get(id)`](crate::handles::ActivitiesLeadStatusChanges::get) | `GET /activity/status_change/lead/{id}/` | [`Request`](crate::Request) | Get a single LeadStatusChange activity |
+/// | [`activities().lead_status_changes().delete(id)`](crate::handles::ActivitiesLeadStatusChanges::delete) | `DELETE /activity/status_change/lead/{id}/` | [`Request`](crate::Request) | Delete a single LeadStatusChange activity |
+/// | [`activities().opportunity_status_changes().list()`](crate::handles::ActivitiesOpportunityStatusChanges::list) | `GET /activity/status_change/opportunity/` | [`ActivitiesOpportunityStatusChangesList`](crate::builder::ActivitiesOpportunityStatusChangesList) | List or filter all OpportunityStatusChange activities |
+/// | [`activities().opportunity_status_changes().create(body)`](crate::handles::ActivitiesOpportunityStatusChanges::create) | `POST /activity/status_change/opportunity/` | [`Request`](crate::Request) | Create a new OpportunityStatusChange activity |
+/// | [`activities().opportunity_status_changes().get(id)`](crate::handles::ActivitiesOpportunityStatusChanges::get) | `GET /activity/status_change/opportunity/{id}/` | [`Request`](crate::Request) | Get a single OpportunityStatusChange activity |
+/// | [`activities().opportunity_status_changes().delete(id)`](crate::handles::ActivitiesOpportunityStatusChanges::delete) | `DELETE /activity/status_change/opportunity/{id}/` | [`Request`](crate::Request) | Delete a single OpportunityStatusChange activity |
+/// | [`activities().task_completions().list()`](crate::handles::ActivitiesTaskCompletions::list) | `GET /activity/task_completed/` | [`ActivitiesTaskCompletionsList`](crate::builder::ActivitiesTaskCompletionsList) | List or filter all TaskCompleted activities |
+/// | [`activities().task_completions().get(id)`](crate::handles::ActivitiesTaskCompletions::get) | `GET /activity/task_completed/{id}/` | [`Request`](crate::Request) | Get a single TaskCompleted activity |
+/// | [`activities().task_completions().delete(id)`](crate::handles::ActivitiesTaskCompletions::delete) | `DELETE /activity/task_completed/{id}/` | [`Request`](crate::Request) | Delete a TaskCompleted activity |
+/// | [`activities().whatsapp_messages().list()`](crate::handles::ActivitiesWhatsappMessages::list) | `GET /activity/whatsapp_message/` | [`ActivitiesWhatsappMessagesList`](crate::builder::ActivitiesWhatsappMessagesList) | List or filter all WhatsAppMessage activities |
+/// | [`activities().whatsapp_messages().create(body)`](crate::handles::ActivitiesWhatsappMessages::create) | `POST /activity/whatsapp_message/` | [`ActivitiesWhatsappMessagesCreate`](crate::builder::ActivitiesWhatsappMessagesCreate) | Create a WhatsAppMessage activity |
+/// | [`activities().whatsapp_messages().get(id)`](crate::handles::ActivitiesWhatsappMessages::get) | `GET /activity/whatsapp_message/{id}/` | [`Request`](crate::Request) | Get a single WhatsAppMessage activity |
+/// | [`activities().whatsapp_messages().update(id, body)`](crate::handles::ActivitiesWhatsappMessages::update) | `PUT /activity/whatsapp_message/{id}/` | [`Request`](crate::Request) | Update a WhatsAppMessage activity |
+/// | [`activities().whatsapp_messages().delete(id)`](crate::handles::ActivitiesWhatsappMessages::delete) | `DELETE /activity/whatsapp_message/{id}/` | [`Request`](crate::Request) | Delete a WhatsAppMessage activity |
+/// | [`custom_activity_types().list()`](crate::handles::CustomActivityTypes::list) | `GET /custom_activity/` | [`CustomActivityTypesList`](crate::builder::CustomActivityTypesList) | List Custom Activity Types |
+/// | [`custom_activity_types().create(body)`](crate::handles::CustomActivityTypes::create) | `POST /custom_activity/` | [`Request`](crate::Request) | Create new Custom Activity Type |
+/// | [`custom_activity_types().get(id)`](crate::handles::CustomActivityTypes::get) | `GET /custom_activity/{id}/` | [`Request`](crate::Request) | Retrieve a single Custom Activity Type |
+/// | [`custom_activity_types().update(id, body)`](crate::handles::CustomActivityTypes::update) | `PUT /custom_activity/{id}/` | [`Request`](crate::Request) | Update existing Custom Activity Type |
+/// | [`custom_activity_types().delete(id)`](crate::handles::CustomActivityTypes::delete) | `DELETE /custom_activity/{id}/` | [`Request`](crate::Request) | Delete a Custom Activity Type |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -108,20 +108,20 @@ pub mod activities {
 ///
 /// Compiled with the `bulk-actions` cargo feature. Reached with [`client.bulk_actions()`](crate::Client::bulk_actions) ([`handles::BulkActions`](crate::handles::BulkActions)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`bulk_actions().delete().list()`](crate::handles::BulkActionsDelete::list) | `GET /bulk_action/delete/` | List bulk deletes |
-/// | [`bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create) | `POST /bulk_action/delete/` | Initiate a new bulk delete |
-/// | [`bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get) | `GET /bulk_action/delete/{id}/` | Fetch a single bulk delete object |
-/// | [`bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list) | `GET /bulk_action/edit/` | List bulk edits |
-/// | [`bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create) | `POST /bulk_action/edit/` | Initiate a new bulk edit |
-/// | [`bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get) | `GET /bulk_action/edit/{id}/` | Fetch a single bulk edit object |
-/// | [`bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list) | `GET /bulk_action/email/` | List bulk emails |
-/// | [`bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create) | `POST /bulk_action/email/` | Initiate a new bulk email |
-/// | [`bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get) | `GET /bulk_action/email/{id}/` | Fetch a single bulk email object |
-/// | [`bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list) | `GET /bulk_action/sequence_subscription/` | List bulk sequence subscriptions |
-/// | [`bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create) | `POST /bulk_action/sequence_subscription/` | Initiate a new bulk sequence subscription |
-/// | [`bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get) | `GET /bulk_action/sequence_subscription/{id}/` | Fetch a single bulk sequence subscription object |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`bulk_actions().delete().list()`](crate::handles::BulkActionsDelete::list) | `GET /bulk_action/delete/` | [`BulkActionsDeleteList`](crate::builder::BulkActionsDeleteList) | List bulk deletes |
+/// | [`bulk_actions().delete().create(body)`](crate::handles::BulkActionsDelete::create) | `POST /bulk_action/delete/` | [`Request`](crate::Request) | Initiate a new bulk delete |
+/// | [`bulk_actions().delete().get(id)`](crate::handles::BulkActionsDelete::get) | `GET /bulk_action/delete/{id}/` | [`BulkActionsDeleteGet`](crate::builder::BulkActionsDeleteGet) | Fetch a single bulk delete object |
+/// | [`bulk_actions().edit().list()`](crate::handles::BulkActionsEdit::list) | `GET /bulk_action/edit/` | [`BulkActionsEditList`](crate::builder::BulkActionsEditList) | List bulk edits |
+/// | [`bulk_actions().edit().create(body)`](crate::handles::BulkActionsEdit::create) | `POST /bulk_action/edit/` | [`Request`](crate::Request) | Initiate a new bulk edit |
+/// | [`bulk_actions().edit().get(id)`](crate::handles::BulkActionsEdit::get) | `GET /bulk_action/edit/{id}/` | [`BulkActionsEditGet`](crate::builder::BulkActionsEditGet) | Fetch a single bulk edit object |
+/// | [`bulk_actions().email().list()`](crate::handles::BulkActionsEmail::list) | `GET /bulk_action/email/` | [`BulkActionsEmailList`](crate::builder::BulkActionsEmailList) | List bulk emails |
+/// | [`bulk_actions().email().create(body)`](crate::handles::BulkActionsEmail::create) | `POST /bulk_action/email/` | [`Request`](crate::Request) | Initiate a new bulk email |
+/// | [`bulk_actions().email().get(id)`](crate::handles::BulkActionsEmail::get) | `GET /bulk_action/email/{id}/` | [`BulkActionsEmailGet`](crate::builder::BulkActionsEmailGet) | Fetch a single bulk email object |
+/// | [`bulk_actions().sequence_subscriptions().list()`](crate::handles::BulkActionsSequenceSubscriptions::list) | `GET /bulk_action/sequence_subscription/` | [`BulkActionsSequenceSubscriptionsList`](crate::builder::BulkActionsSequenceSubscriptionsList) | List bulk sequence subscriptions |
+/// | [`bulk_actions().sequence_subscriptions().create(body)`](crate::handles::BulkActionsSequenceSubscriptions::create) | `POST /bulk_action/sequence_subscription/` | [`Request`](crate::Request) | Initiate a new bulk sequence subscription |
+/// | [`bulk_actions().sequence_subscriptions().get(id)`](crate::handles::BulkActionsSequenceSubscriptions::get) | `GET /bulk_action/sequence_subscription/{id}/` | [`BulkActionsSequenceSubscriptionsGet`](crate::builder::BulkActionsSequenceSubscriptionsGet) | Fetch a single bulk sequence subscription object |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -150,15 +150,15 @@ pub mod bulk_actions {
 ///
 /// Compiled with the `comments` cargo feature. Reached with [`client.comments()`](crate::Client::comments) ([`handles::Comments`](crate::handles::Comments)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`comments().list()`](crate::handles::Comments::list) | `GET /comment/` | Fetch multiple comments |
-/// | [`comments().create(body)`](crate::handles::Comments::create) | `POST /comment/` | Create a Comment |
-/// | [`comments().get(id)`](crate::handles::Comments::get) | `GET /comment/{id}/` | Fetch an individual comment |
-/// | [`comments().update(id, body)`](crate::handles::Comments::update) | `PUT /comment/{id}/` | Update a Comment |
-/// | [`comments().delete(id)`](crate::handles::Comments::delete) | `DELETE /comment/{id}/` | Remove a comment |
-/// | [`comments().threads().list()`](crate::handles::CommentsThreads::list) | `GET /comment_thread/` | Fetch multiple comment threads |
-/// | [`comments().threads().get(id)`](crate::handles::CommentsThreads::get) | `GET /comment_thread/{id}/` | Fetch an individual comment thread |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`comments().list()`](crate::handles::Comments::list) | `GET /comment/` | [`CommentsList`](crate::builder::CommentsList) | Fetch multiple comments |
+/// | [`comments().create(body)`](crate::handles::Comments::create) | `POST /comment/` | [`Request`](crate::Request) | Create a Comment |
+/// | [`comments().get(id)`](crate::handles::Comments::get) | `GET /comment/{id}/` | [`Request`](crate::Request) | Fetch an individual comment |
+/// | [`comments().update(id, body)`](crate::handles::Comments::update) | `PUT /comment/{id}/` | [`Request`](crate::Request) | Update a Comment |
+/// | [`comments().delete(id)`](crate::handles::Comments::delete) | `DELETE /comment/{id}/` | [`Request`](crate::Request) | Remove a comment |
+/// | [`comments().threads().list()`](crate::handles::CommentsThreads::list) | `GET /comment_thread/` | [`CommentsListThreads`](crate::builder::CommentsListThreads) | Fetch multiple comment threads |
+/// | [`comments().threads().get(id)`](crate::handles::CommentsThreads::get) | `GET /comment_thread/{id}/` | [`Request`](crate::Request) | Fetch an individual comment thread |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -190,16 +190,16 @@ pub mod comments {
 ///
 /// Compiled with the `connected-accounts` cargo feature. Reached with [`client.connected_accounts()`](crate::Client::connected_accounts) ([`handles::ConnectedAccounts`](crate::handles::ConnectedAccounts)), [`client.send_as()`](crate::Client::send_as) ([`handles::SendAs`](crate::handles::SendAs)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`connected_accounts().list()`](crate::handles::ConnectedAccounts::list) | `GET /connected_account/` | List connected accounts |
-/// | [`connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get) | `GET /connected_account/{id}/` | Fetch a single connected account |
-/// | [`send_as().list()`](crate::handles::SendAs::list) | `GET /send_as/` | List Send As Associations |
-/// | [`send_as().create(body)`](crate::handles::SendAs::create) | `POST /send_as/` | Create a Send As Association |
-/// | [`send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user) | `DELETE /send_as/` | Delete a Send As Association by allowed user |
-/// | [`send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create) | `POST /send_as/bulk/` | Edit Send As Associations in bulk |
-/// | [`send_as().get(id)`](crate::handles::SendAs::get) | `GET /send_as/{id}/` | Retrieve a single Send As Association |
-/// | [`send_as().delete(id)`](crate::handles::SendAs::delete) | `DELETE /send_as/{id}/` | Delete a Send As Association by ID |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`connected_accounts().list()`](crate::handles::ConnectedAccounts::list) | `GET /connected_account/` | [`ConnectedAccountsList`](crate::builder::ConnectedAccountsList) | List connected accounts |
+/// | [`connected_accounts().get(id)`](crate::handles::ConnectedAccounts::get) | `GET /connected_account/{id}/` | [`ConnectedAccountsGet`](crate::builder::ConnectedAccountsGet) | Fetch a single connected account |
+/// | [`send_as().list()`](crate::handles::SendAs::list) | `GET /send_as/` | [`SendAsList`](crate::builder::SendAsList) | List Send As Associations |
+/// | [`send_as().create(body)`](crate::handles::SendAs::create) | `POST /send_as/` | [`Request`](crate::Request) | Create a Send As Association |
+/// | [`send_as().delete_by_user()`](crate::handles::SendAs::delete_by_user) | `DELETE /send_as/` | [`SendAsDeleteByUser`](crate::builder::SendAsDeleteByUser) | Delete a Send As Association by allowed user |
+/// | [`send_as().bulk_create(body)`](crate::handles::SendAs::bulk_create) | `POST /send_as/bulk/` | [`Request`](crate::Request) | Edit Send As Associations in bulk |
+/// | [`send_as().get(id)`](crate::handles::SendAs::get) | `GET /send_as/{id}/` | [`Request`](crate::Request) | Retrieve a single Send As Association |
+/// | [`send_as().delete(id)`](crate::handles::SendAs::delete) | `DELETE /send_as/{id}/` | [`Request`](crate::Request) | Delete a Send As Association by ID |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -228,13 +228,13 @@ pub mod connected_accounts {
 ///
 /// Compiled with the `contacts` cargo feature. Reached with [`client.contacts()`](crate::Client::contacts) ([`handles::Contacts`](crate::handles::Contacts)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`contacts().list()`](crate::handles::Contacts::list) | `GET /contact/` | List contacts |
-/// | [`contacts().create(body)`](crate::handles::Contacts::create) | `POST /contact/` | Create a new contact |
-/// | [`contacts().get(id)`](crate::handles::Contacts::get) | `GET /contact/{id}/` | Fetch a single contact |
-/// | [`contacts().update(id, body)`](crate::handles::Contacts::update) | `PUT /contact/{id}/` | Update an existing contact |
-/// | [`contacts().delete(id)`](crate::handles::Contacts::delete) | `DELETE /contact/{id}/` | Delete a contact |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`contacts().list()`](crate::handles::Contacts::list) | `GET /contact/` | [`ContactsList`](crate::builder::ContactsList) | List contacts |
+/// | [`contacts().create(body)`](crate::handles::Contacts::create) | `POST /contact/` | [`ContactsCreate`](crate::builder::ContactsCreate) | Create a new contact |
+/// | [`contacts().get(id)`](crate::handles::Contacts::get) | `GET /contact/{id}/` | [`ContactsGet`](crate::builder::ContactsGet) | Fetch a single contact |
+/// | [`contacts().update(id, body)`](crate::handles::Contacts::update) | `PUT /contact/{id}/` | [`ContactsUpdate`](crate::builder::ContactsUpdate) | Update an existing contact |
+/// | [`contacts().delete(id)`](crate::handles::Contacts::delete) | `DELETE /contact/{id}/` | [`Request`](crate::Request) | Delete a contact |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -263,44 +263,44 @@ pub mod contacts {
 ///
 /// Compiled with the `custom-fields` cargo feature. Reached with [`client.custom_fields()`](crate::Client::custom_fields) ([`handles::CustomFields`](crate::handles::CustomFields)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`custom_fields().activity().list()`](crate::handles::CustomFieldsActivity::list) | `GET /custom_field/activity/` | List Activity Custom Fields |
-/// | [`custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create) | `POST /custom_field/activity/` | Create a new Activity Custom Field |
-/// | [`custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get) | `GET /custom_field/activity/{id}/` | Fetch Activity Custom Field's details |
-/// | [`custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update) | `PUT /custom_field/activity/{id}/` | Update an Activity Custom Field |
-/// | [`custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete) | `DELETE /custom_field/activity/{id}/` | Delete an Activity Custom Field |
-/// | [`custom_fields().contact().list()`](crate::handles::CustomFieldsContact::list) | `GET /custom_field/contact/` | List Contact Custom Fields |
-/// | [`custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create) | `POST /custom_field/contact/` | Create a new Contact Custom Field |
-/// | [`custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get) | `GET /custom_field/contact/{id}/` | Fetch Contact Custom Field's details |
-/// | [`custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update) | `PUT /custom_field/contact/{id}/` | Update a Contact Custom Field |
-/// | [`custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete) | `DELETE /custom_field/contact/{id}/` | Delete a Contact Custom Field |
-/// | [`custom_fields().custom_object().list()`](crate::handles::CustomFieldsCustomObject::list) | `GET /custom_field/custom_object_type/` | List Custom Object Custom Fields |
-/// | [`custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create) | `POST /custom_field/custom_object_type/` | Create a new Custom Object Custom Field |
-/// | [`custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get) | `GET /custom_field/custom_object_type/{id}/` | Fetch Custom Object Custom Field's details |
-/// | [`custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update) | `PUT /custom_field/custom_object_type/{id}/` | Update a Custom Object Custom Field |
-/// | [`custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete) | `DELETE /custom_field/custom_object_type/{id}/` | Delete a Custom Object Custom Field |
-/// | [`custom_fields().lead().list()`](crate::handles::CustomFieldsLead::list) | `GET /custom_field/lead/` | List Lead Custom Fields |
-/// | [`custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create) | `POST /custom_field/lead/` | Create a new Lead Custom Field |
-/// | [`custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get) | `GET /custom_field/lead/{id}/` | Fetch Lead Custom Field's details |
-/// | [`custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update) | `PUT /custom_field/lead/{id}/` | Update a Lead Custom Field |
-/// | [`custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete) | `DELETE /custom_field/lead/{id}/` | Delete a Lead Custom Field |
-/// | [`custom_fields().opportunity().list()`](crate::handles::CustomFieldsOpportunity::list) | `GET /custom_field/opportunity/` | List Opportunity Custom Fields |
-/// | [`custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create) | `POST /custom_field/opportunity/` | Create a new Opportunity Custom Field |
-/// | [`custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get) | `GET /custom_field/opportunity/{id}/` | Fetch Opportunity Custom Field's details |
-/// | [`custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update) | `PUT /custom_field/opportunity/{id}/` | Update an Opportunity Custom Field |
-/// | [`custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete) | `DELETE /custom_field/opportunity/{id}/` | Delete an Opportunity Custom Field |
-/// | [`custom_fields().shared().list()`](crate::handles::CustomFieldsShared::list) | `GET /custom_field/shared/` | List Shared Custom Fields |
-/// | [`custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create) | `POST /custom_field/shared/` | Create a new Shared Custom Field |
-/// | [`custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get) | `GET /custom_field/shared/{id}/` | Fetch Shared Custom Field's details |
-/// | [`custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update) | `PUT /custom_field/shared/{id}/` | Update a Shared Custom Field |
-/// | [`custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete) | `DELETE /custom_field/shared/{id}/` | Delete a Shared Custom Field |
-/// | [`custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create) | `POST /custom_field/shared/{scf_id}/association/` | Associate a Shared Custom Field with an object type |
-/// | [`custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get) | `GET /custom_field/shared/{scf_id}/association/{object_type}/` | Fetch a Shared Custom Field Association |
-/// | [`custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update) | `PUT /custom_field/shared/{scf_id}/association/{object_type}/` | Update an existing Shared Custom Field Association |
-/// | [`custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete) | `DELETE /custom_field/shared/{scf_id}/association/{object_type}/` | Disassociate a Shared Custom Field from an object type |
-/// | [`custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get) | `GET /custom_field_schema/{object_type}/` | Retrieve a custom field schema |
-/// | [`custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update) | `PUT /custom_field_schema/{object_type}/` | Update a custom field schema |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`custom_fields().activity().list()`](crate::handles::CustomFieldsActivity::list) | `GET /custom_field/activity/` | [`CustomFieldsActivityList`](crate::builder::CustomFieldsActivityList) | List Activity Custom Fields |
+/// | [`custom_fields().activity().create(body)`](crate::handles::CustomFieldsActivity::create) | `POST /custom_field/activity/` | [`Request`](crate::Request) | Create a new Activity Custom Field |
+/// | [`custom_fields().activity().get(id)`](crate::handles::CustomFieldsActivity::get) | `GET /custom_field/activity/{id}/` | [`CustomFieldsActivityGet`](crate::builder::CustomFieldsActivityGet) | Fetch Activity Custom Field's details |
+/// | [`custom_fields().activity().update(id, body)`](crate::handles::CustomFieldsActivity::update) | `PUT /custom_field/activity/{id}/` | [`Request`](crate::Request) | Update an Activity Custom Field |
+/// | [`custom_fields().activity().delete(id)`](crate::handles::CustomFieldsActivity::delete) | `DELETE /custom_field/activity/{id}/` | [`Request`](crate::Request) | Delete an Activity Custom Field |
+/// | [`custom_fields().contact().list()`](crate::handles::CustomFieldsContact::list) | `GET /custom_field/contact/` | [`CustomFieldsContactList`](crate::builder::CustomFieldsContactList) | List Contact Custom Fields |
+/// | [`custom_fields().contact().create(body)`](crate::handles::CustomFieldsContact::create) | `POST /custom_field/contact/` | [`Request`](crate::Request) | Create a new Contact Custom Field |
+/// | [`custom_fields().contact().get(id)`](crate::handles::CustomFieldsContact::get) | `GET /custom_field/contact/{id}/` | [`CustomFieldsContactGet`](crate::builder::CustomFieldsContactGet) | Fetch Contact Custom Field's details |
+/// | [`custom_fields().contact().update(id, body)`](crate::handles::CustomFieldsContact::update) | `PUT /custom_field/contact/{id}/` | [`Request`](crate::Request) | Update a Contact Custom Field |
+/// | [`custom_fields().contact().delete(id)`](crate::handles::CustomFieldsContact::delete) | `DELETE /custom_field/contact/{id}/` | [`Request`](crate::Request) | Delete a Contact Custom Field |
+/// | [`custom_fields().custom_object().list()`](crate::handles::CustomFieldsCustomObject::list) | `GET /custom_field/custom_object_type/` | [`CustomFieldsCustomObjectList`](crate::builder::CustomFieldsCustomObjectList) | List Custom Object Custom Fields |
+/// | [`custom_fields().custom_object().create(body)`](crate::handles::CustomFieldsCustomObject::create) | `POST /custom_field/custom_object_type/` | [`Request`](crate::Request) | Create a new Custom Object Custom Field |
+/// | [`custom_fields().custom_object().get(id)`](crate::handles::CustomFieldsCustomObject::get) | `GET /custom_field/custom_object_type/{id}/` | [`Request`](crate::Request) | Fetch Custom Object Custom Field's details |
+/// | [`custom_fields().custom_object().update(id, body)`](crate::handles::CustomFieldsCustomObject::update) | `PUT /custom_field/custom_object_type/{id}/` | [`Request`](crate::Request) | Update a Custom Object Custom Field |
+/// | [`custom_fields().custom_object().delete(id)`](crate::handles::CustomFieldsCustomObject::delete) | `DELETE /custom_field/custom_object_type/{id}/` | [`Request`](crate::Request) | Delete a Custom Object Custom Field |
+/// | [`custom_fields().lead().list()`](crate::handles::CustomFieldsLead::list) | `GET /custom_field/lead/` | [`CustomFieldsLeadList`](crate::builder::CustomFieldsLeadList) | List Lead Custom Fields |
+/// | [`custom_fields().lead().create(body)`](crate::handles::CustomFieldsLead::create) | `POST /custom_field/lead/` | [`Request`](crate::Request) | Create a new Lead Custom Field |
+/// | [`custom_fields().lead().get(id)`](crate::handles::CustomFieldsLead::get) | `GET /custom_field/lead/{id}/` | [`CustomFieldsLeadGet`](crate::builder::CustomFieldsLeadGet) | Fetch Lead Custom Field's details |
+/// | [`custom_fields().lead().update(id, body)`](crate::handles::CustomFieldsLead::update) | `PUT /custom_field/lead/{id}/` | [`Request`](crate::Request) | Update a Lead Custom Field |
+/// | [`custom_fields().lead().delete(id)`](crate::handles::CustomFieldsLead::delete) | `DELETE /custom_field/lead/{id}/` | [`Request`](crate::Request) | Delete a Lead Custom Field |
+/// | [`custom_fields().opportunity().list()`](crate::handles::CustomFieldsOpportunity::list) | `GET /custom_field/opportunity/` | [`CustomFieldsOpportunityList`](crate::builder::CustomFieldsOpportunityList) | List Opportunity Custom Fields |
+/// | [`custom_fields().opportunity().create(body)`](crate::handles::CustomFieldsOpportunity::create) | `POST /custom_field/opportunity/` | [`Request`](crate::Request) | Create a new Opportunity Custom Field |
+/// | [`custom_fields().opportunity().get(id)`](crate::handles::CustomFieldsOpportunity::get) | `GET /custom_field/opportunity/{id}/` | [`CustomFieldsOpportunityGet`](crate::builder::CustomFieldsOpportunityGet) | Fetch Opportunity Custom Field's details |
+/// | [`custom_fields().opportunity().update(id, body)`](crate::handles::CustomFieldsOpportunity::update) | `PUT /custom_field/opportunity/{id}/` | [`Request`](crate::Request) | Update an Opportunity Custom Field |
+/// | [`custom_fields().opportunity().delete(id)`](crate::handles::CustomFieldsOpportunity::delete) | `DELETE /custom_field/opportunity/{id}/` | [`Request`](crate::Request) | Delete an Opportunity Custom Field |
+/// | [`custom_fields().shared().list()`](crate::handles::CustomFieldsShared::list) | `GET /custom_field/shared/` | [`CustomFieldsSharedList`](crate::builder::CustomFieldsSharedList) | List Shared Custom Fields |
+/// | [`custom_fields().shared().create(body)`](crate::handles::CustomFieldsShared::create) | `POST /custom_field/shared/` | [`Request`](crate::Request) | Create a new Shared Custom Field |
+/// | [`custom_fields().shared().get(id)`](crate::handles::CustomFieldsShared::get) | `GET /custom_field/shared/{id}/` | [`CustomFieldsSharedGet`](crate::builder::CustomFieldsSharedGet) | Fetch Shared Custom Field's details |
+/// | [`custom_fields().shared().update(id, body)`](crate::handles::CustomFieldsShared::update) | `PUT /custom_field/shared/{id}/` | [`Request`](crate::Request) | Update a Shared Custom Field |
+/// | [`custom_fields().shared().delete(id)`](crate::handles::CustomFieldsShared::delete) | `DELETE /custom_field/shared/{id}/` | [`Request`](crate::Request) | Delete a Shared Custom Field |
+/// | [`custom_fields().shared().associations().create(scf_id, body)`](crate::handles::CustomFieldsSharedAssociations::create) | `POST /custom_field/shared/{scf_id}/association/` | [`Request`](crate::Request) | Associate a Shared Custom Field with an object type |
+/// | [`custom_fields().shared().associations().get(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::get) | `GET /custom_field/shared/{scf_id}/association/{object_type}/` | [`Request`](crate::Request) | Fetch a Shared Custom Field Association |
+/// | [`custom_fields().shared().associations().update(scf_id, object_type, body)`](crate::handles::CustomFieldsSharedAssociations::update) | `PUT /custom_field/shared/{scf_id}/association/{object_type}/` | [`Request`](crate::Request) | Update an existing Shared Custom Field Association |
+/// | [`custom_fields().shared().associations().delete(scf_id, object_type)`](crate::handles::CustomFieldsSharedAssociations::delete) | `DELETE /custom_field/shared/{scf_id}/association/{object_type}/` | [`Request`](crate::Request) | Disassociate a Shared Custom Field from an object type |
+/// | [`custom_fields().schemas().get(object_type)`](crate::handles::CustomFieldsSchemas::get) | `GET /custom_field_schema/{object_type}/` | [`Request`](crate::Request) | Retrieve a custom field schema |
+/// | [`custom_fields().schemas().update(object_type, body)`](crate::handles::CustomFieldsSchemas::update) | `PUT /custom_field_schema/{object_type}/` | [`Request`](crate::Request) | Update a custom field schema |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -329,18 +329,18 @@ pub mod custom_fields {
 ///
 /// Compiled with the `custom-objects` cargo feature. Reached with [`client.custom_object_types()`](crate::Client::custom_object_types) ([`handles::CustomObjectTypes`](crate::handles::CustomObjectTypes)), [`client.custom_objects()`](crate::Client::custom_objects) ([`handles::CustomObjects`](crate::handles::CustomObjects)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`custom_objects().list(lead_id)`](crate::handles::CustomObjects::list) | `GET /custom_object/` | List Custom Object instances |
-/// | [`custom_objects().create(body)`](crate::handles::CustomObjects::create) | `POST /custom_object/` | Create a new Custom Object instance |
-/// | [`custom_objects().get(id)`](crate::handles::CustomObjects::get) | `GET /custom_object/{id}/` | Retrieve a single Custom Object instance |
-/// | [`custom_objects().update(id, body)`](crate::handles::CustomObjects::update) | `PUT /custom_object/{id}/` | Updating a Custom Object instance |
-/// | [`custom_objects().delete(id)`](crate::handles::CustomObjects::delete) | `DELETE /custom_object/{id}/` | Delete a Custom Object instance |
-/// | [`custom_object_types().list()`](crate::handles::CustomObjectTypes::list) | `GET /custom_object_type/` | List Custom Object Types |
-/// | [`custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create) | `POST /custom_object_type/` | Create new Custom Object Type |
-/// | [`custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get) | `GET /custom_object_type/{id}/` | Retrieve a single Custom Object Type |
-/// | [`custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update) | `PUT /custom_object_type/{id}/` | Update existing Custom Object Type |
-/// | [`custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete) | `DELETE /custom_object_type/{id}/` | Delete a Custom Object Type |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`custom_objects().list(lead_id)`](crate::handles::CustomObjects::list) | `GET /custom_object/` | [`CustomObjectsList`](crate::builder::CustomObjectsList) | List Custom Object instances |
+/// | [`custom_objects().create(body)`](crate::handles::CustomObjects::create) | `POST /custom_object/` | [`Request`](crate::Request) | Create a new Custom Object instance |
+/// | [`custom_objects().get(id)`](crate::handles::CustomObjects::get) | `GET /custom_object/{id}/` | [`Request`](crate::Request) | Retrieve a single Custom Object instance |
+/// | [`custom_objects().update(id, body)`](crate::handles::CustomObjects::update) | `PUT /custom_object/{id}/` | [`Request`](crate::Request) | Updating a Custom Object instance |
+/// | [`custom_objects().delete(id)`](crate::handles::CustomObjects::delete) | `DELETE /custom_object/{id}/` | [`Request`](crate::Request) | Delete a Custom Object instance |
+/// | [`custom_object_types().list()`](crate::handles::CustomObjectTypes::list) | `GET /custom_object_type/` | [`CustomObjectTypesList`](crate::builder::CustomObjectTypesList) | List Custom Object Types |
+/// | [`custom_object_types().create(body)`](crate::handles::CustomObjectTypes::create) | `POST /custom_object_type/` | [`Request`](crate::Request) | Create new Custom Object Type |
+/// | [`custom_object_types().get(id)`](crate::handles::CustomObjectTypes::get) | `GET /custom_object_type/{id}/` | [`Request`](crate::Request) | Retrieve a single Custom Object Type |
+/// | [`custom_object_types().update(id, body)`](crate::handles::CustomObjectTypes::update) | `PUT /custom_object_type/{id}/` | [`Request`](crate::Request) | Update existing Custom Object Type |
+/// | [`custom_object_types().delete(id)`](crate::handles::CustomObjectTypes::delete) | `DELETE /custom_object_type/{id}/` | [`Request`](crate::Request) | Delete a Custom Object Type |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -369,10 +369,10 @@ pub mod custom_objects {
 ///
 /// Compiled with the `dialers` cargo feature. Reached with [`client.dialers()`](crate::Client::dialers) ([`handles::Dialers`](crate::handles::Dialers)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`dialers().list()`](crate::handles::Dialers::list) | `GET /dialer/` | List or filter all dialer sessions |
-/// | [`dialers().get(id)`](crate::handles::Dialers::get) | `GET /dialer/{id}/` | Get a single dialer session |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`dialers().list()`](crate::handles::Dialers::list) | `GET /dialer/` | [`DialersList`](crate::builder::DialersList) | List or filter all dialer sessions |
+/// | [`dialers().get(id)`](crate::handles::Dialers::get) | `GET /dialer/{id}/` | [`DialersGet`](crate::builder::DialersGet) | Get a single dialer session |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -399,10 +399,10 @@ pub mod dialers {
 ///
 /// Compiled with the `events` cargo feature. Reached with [`client.events()`](crate::Client::events) ([`handles::Events`](crate::handles::Events)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`events().list()`](crate::handles::Events::list) | `GET /event/` | Retrieve a list of events |
-/// | [`events().get(id)`](crate::handles::Events::get) | `GET /event/{id}/` | Retrieve a single event by ID |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`events().list()`](crate::handles::Events::list) | `GET /event/` | [`EventsList`](crate::builder::EventsList) | Retrieve a list of events |
+/// | [`events().get(id)`](crate::handles::Events::get) | `GET /event/{id}/` | [`Request`](crate::Request) | Retrieve a single event by ID |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -431,12 +431,12 @@ pub mod events {
 ///
 /// Compiled with the `exports` cargo feature. Reached with [`client.exports()`](crate::Client::exports) ([`handles::Exports`](crate::handles::Exports)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`exports().list()`](crate::handles::Exports::list) | `GET /export/` | List all the exports |
-/// | [`exports().create_lead(body)`](crate::handles::Exports::create_lead) | `POST /export/lead/` | Export leads based on a search query |
-/// | [`exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity) | `POST /export/opportunity/` | Export opportunities, based on opportunity filters |
-/// | [`exports().get(id)`](crate::handles::Exports::get) | `GET /export/{id}/` | Get a single Export |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`exports().list()`](crate::handles::Exports::list) | `GET /export/` | [`ExportsList`](crate::builder::ExportsList) | List all the exports |
+/// | [`exports().create_lead(body)`](crate::handles::Exports::create_lead) | `POST /export/lead/` | [`Request`](crate::Request) | Export leads based on a search query |
+/// | [`exports().create_opportunity(body)`](crate::handles::Exports::create_opportunity) | `POST /export/opportunity/` | [`Request`](crate::Request) | Export opportunities, based on opportunity filters |
+/// | [`exports().get(id)`](crate::handles::Exports::get) | `GET /export/{id}/` | [`ExportsGet`](crate::builder::ExportsGet) | Get a single Export |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -465,9 +465,9 @@ pub mod exports {
 ///
 /// Compiled with the `field-enrichment` cargo feature. Reached with [`client.field_enrichment()`](crate::Client::field_enrichment) ([`handles::FieldEnrichment`](crate::handles::FieldEnrichment)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`field_enrichment().create(body)`](crate::handles::FieldEnrichment::create) | `POST /enrich_field/` | Enrich a specific field on a lead or contact using AI |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`field_enrichment().create(body)`](crate::handles::FieldEnrichment::create) | `POST /enrich_field/` | [`Request`](crate::Request) | Enrich a specific field on a lead or contact using AI |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client, body: close_sdk::types::RunFieldEnrichment) -> Result<(), close_sdk::Error> {
@@ -492,9 +492,9 @@ pub mod field_enrichment {
 ///
 /// Compiled with the `files` cargo feature. Reached with [`client.files()`](crate::Client::files) ([`handles::Files`](crate::handles::Files)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`files().create(body)`](crate::handles::Files::create) | `POST /files/upload/` | Generate a signed S3 POST |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`files().create(body)`](crate::handles::Files::create) | `POST /files/upload/` | [`Request`](crate::Request) | Generate a signed S3 POST |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client, body: close_sdk::types::UploadFile) -> Result<(), close_sdk::Error> {
@@ -519,10 +519,10 @@ pub mod files {
 ///
 /// Compiled with the `forms` cargo feature. Reached with [`client.forms()`](crate::Client::forms) ([`handles::Forms`](crate::handles::Forms)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`forms().list()`](crate::handles::Forms::list) | `GET /form/` | List Forms |
-/// | [`forms().get(id)`](crate::handles::Forms::get) | `GET /form/{id}/` | Retrieve a Form |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`forms().list()`](crate::handles::Forms::list) | `GET /form/` | [`FormsList`](crate::builder::FormsList) | List Forms |
+/// | [`forms().get(id)`](crate::handles::Forms::get) | `GET /form/{id}/` | [`FormsGet`](crate::builder::FormsGet) | Retrieve a Form |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -549,15 +549,15 @@ pub mod forms {
 ///
 /// Compiled with the `groups` cargo feature (on by default). Reached with [`client.groups()`](crate::Client::groups) ([`handles::Groups`](crate::handles::Groups)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`groups().list()`](crate::handles::Groups::list) | `GET /group/` | List Groups for your organization |
-/// | [`groups().create(body)`](crate::handles::Groups::create) | `POST /group/` | Create a Group |
-/// | [`groups().add_member(group_id, user_id)`](crate::handles::Groups::add_member) | `POST /group/{group_id}/member/` | Add a User to a Group |
-/// | [`groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member) | `DELETE /group/{group_id}/member/{user_id}/` | Remove a User from a Group |
-/// | [`groups().get(id)`](crate::handles::Groups::get) | `GET /group/{id}/` | Fetch an individual Group |
-/// | [`groups().update(id, body)`](crate::handles::Groups::update) | `PUT /group/{id}/` | Update a Group |
-/// | [`groups().delete(id)`](crate::handles::Groups::delete) | `DELETE /group/{id}/` | Delete a Group |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`groups().list()`](crate::handles::Groups::list) | `GET /group/` | [`GroupsList`](crate::builder::GroupsList) | List Groups for your organization |
+/// | [`groups().create(body)`](crate::handles::Groups::create) | `POST /group/` | [`GroupsCreate`](crate::builder::GroupsCreate) | Create a Group |
+/// | [`groups().add_member(group_id, user_id)`](crate::handles::Groups::add_member) | `POST /group/{group_id}/member/` | [`Request`](crate::Request) | Add a User to a Group |
+/// | [`groups().remove_member(group_id, user_id)`](crate::handles::Groups::remove_member) | `DELETE /group/{group_id}/member/{user_id}/` | [`Request`](crate::Request) | Remove a User from a Group |
+/// | [`groups().get(id)`](crate::handles::Groups::get) | `GET /group/{id}/` | [`GroupsGet`](crate::builder::GroupsGet) | Fetch an individual Group |
+/// | [`groups().update(id, body)`](crate::handles::Groups::update) | `PUT /group/{id}/` | [`GroupsUpdate`](crate::builder::GroupsUpdate) | Update a Group |
+/// | [`groups().delete(id)`](crate::handles::Groups::delete) | `DELETE /group/{id}/` | [`Request`](crate::Request) | Delete a Group |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -589,13 +589,13 @@ pub mod groups {
 ///
 /// Compiled with the `integration-links` cargo feature. Reached with [`client.integration_links()`](crate::Client::integration_links) ([`handles::IntegrationLinks`](crate::handles::IntegrationLinks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`integration_links().list()`](crate::handles::IntegrationLinks::list) | `GET /integration_link/` | Get all integration links for your organization |
-/// | [`integration_links().create(body)`](crate::handles::IntegrationLinks::create) | `POST /integration_link/` | Create an integration link |
-/// | [`integration_links().get(id)`](crate::handles::IntegrationLinks::get) | `GET /integration_link/{id}/` | Get a single integration link |
-/// | [`integration_links().update(id, body)`](crate::handles::IntegrationLinks::update) | `PUT /integration_link/{id}/` | Update an integration link |
-/// | [`integration_links().delete(id)`](crate::handles::IntegrationLinks::delete) | `DELETE /integration_link/{id}/` | Delete an integration link |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`integration_links().list()`](crate::handles::IntegrationLinks::list) | `GET /integration_link/` | [`IntegrationLinksList`](crate::builder::IntegrationLinksList) | Get all integration links for your organization |
+/// | [`integration_links().create(body)`](crate::handles::IntegrationLinks::create) | `POST /integration_link/` | [`Request`](crate::Request) | Create an integration link |
+/// | [`integration_links().get(id)`](crate::handles::IntegrationLinks::get) | `GET /integration_link/{id}/` | [`Request`](crate::Request) | Get a single integration link |
+/// | [`integration_links().update(id, body)`](crate::handles::IntegrationLinks::update) | `PUT /integration_link/{id}/` | [`Request`](crate::Request) | Update an integration link |
+/// | [`integration_links().delete(id)`](crate::handles::IntegrationLinks::delete) | `DELETE /integration_link/{id}/` | [`Request`](crate::Request) | Delete an integration link |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -624,12 +624,12 @@ pub mod integration_links {
 ///
 /// Compiled with the `lead-statuses` cargo feature. Reached with [`client.lead_statuses()`](crate::Client::lead_statuses) ([`handles::LeadStatuses`](crate::handles::LeadStatuses)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`lead_statuses().list()`](crate::handles::LeadStatuses::list) | `GET /status/lead/` | List lead statuses for your organization |
-/// | [`lead_statuses().create(body)`](crate::handles::LeadStatuses::create) | `POST /status/lead/` | Create a new status that can be applied to leads |
-/// | [`lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update) | `PUT /status/lead/{id}/` | Rename a lead status |
-/// | [`lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete) | `DELETE /status/lead/{id}/` | Delete a lead status |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`lead_statuses().list()`](crate::handles::LeadStatuses::list) | `GET /status/lead/` | [`LeadStatusesList`](crate::builder::LeadStatusesList) | List lead statuses for your organization |
+/// | [`lead_statuses().create(body)`](crate::handles::LeadStatuses::create) | `POST /status/lead/` | [`Request`](crate::Request) | Create a new status that can be applied to leads |
+/// | [`lead_statuses().update(id, body)`](crate::handles::LeadStatuses::update) | `PUT /status/lead/{id}/` | [`Request`](crate::Request) | Rename a lead status |
+/// | [`lead_statuses().delete(id)`](crate::handles::LeadStatuses::delete) | `DELETE /status/lead/{id}/` | [`Request`](crate::Request) | Delete a lead status |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -658,14 +658,14 @@ pub mod lead_statuses {
 ///
 /// Compiled with the `leads` cargo feature. Reached with [`client.leads()`](crate::Client::leads) ([`handles::Leads`](crate::handles::Leads)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`leads().list()`](crate::handles::Leads::list) | `GET /lead/` | List Leads |
-/// | [`leads().create(body)`](crate::handles::Leads::create) | `POST /lead/` | Create a new lead |
-/// | [`leads().merge(body)`](crate::handles::Leads::merge) | `POST /lead/merge/` | Merge two leads |
-/// | [`leads().get(id)`](crate::handles::Leads::get) | `GET /lead/{id}/` | Get a single Lead |
-/// | [`leads().update(id, body)`](crate::handles::Leads::update) | `PUT /lead/{id}/` | Update an existing lead |
-/// | [`leads().delete(id)`](crate::handles::Leads::delete) | `DELETE /lead/{id}/` | Delete a lead |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`leads().list()`](crate::handles::Leads::list) | `GET /lead/` | [`LeadsList`](crate::builder::LeadsList) | List Leads |
+/// | [`leads().create(body)`](crate::handles::Leads::create) | `POST /lead/` | [`Request`](crate::Request) | Create a new lead |
+/// | [`leads().merge(body)`](crate::handles::Leads::merge) | `POST /lead/merge/` | [`Request`](crate::Request) | Merge two leads |
+/// | [`leads().get(id)`](crate::handles::Leads::get) | `GET /lead/{id}/` | [`LeadsGet`](crate::builder::LeadsGet) | Get a single Lead |
+/// | [`leads().update(id, body)`](crate::handles::Leads::update) | `PUT /lead/{id}/` | [`Request`](crate::Request) | Update an existing lead |
+/// | [`leads().delete(id)`](crate::handles::Leads::delete) | `DELETE /lead/{id}/` | [`Request`](crate::Request) | Delete a lead |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -694,14 +694,14 @@ pub mod leads {
 ///
 /// Compiled with the `memberships` cargo feature (on by default). Reached with [`client.memberships()`](crate::Client::memberships) ([`handles::Memberships`](crate::handles::Memberships)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`memberships().bulk_update(body)`](crate::handles::Memberships::bulk_update) | `PUT /membership/` | Bulk update memberships |
-/// | [`memberships().create(body)`](crate::handles::Memberships::create) | `POST /membership/` | Create a membership |
-/// | [`memberships().update(id, body)`](crate::handles::Memberships::update) | `PUT /membership/{id}/` | Update a membership |
-/// | [`memberships().delete(id)`](crate::handles::Memberships::delete) | `DELETE /membership/{id}/` | Delete a membership |
-/// | [`memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views) | `GET /membership/{id}/pinned_views/` | Get pinned views for a membership |
-/// | [`memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views) | `PUT /membership/{id}/pinned_views/` | Update pinned views for a membership |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`memberships().bulk_update(body)`](crate::handles::Memberships::bulk_update) | `PUT /membership/` | [`Request`](crate::Request) | Bulk update memberships |
+/// | [`memberships().create(body)`](crate::handles::Memberships::create) | `POST /membership/` | [`Request`](crate::Request) | Create a membership |
+/// | [`memberships().update(id, body)`](crate::handles::Memberships::update) | `PUT /membership/{id}/` | [`Request`](crate::Request) | Update a membership |
+/// | [`memberships().delete(id)`](crate::handles::Memberships::delete) | `DELETE /membership/{id}/` | [`Request`](crate::Request) | Delete a membership |
+/// | [`memberships().get_pinned_views(id)`](crate::handles::Memberships::get_pinned_views) | `GET /membership/{id}/pinned_views/` | [`Request`](crate::Request) | Get pinned views for a membership |
+/// | [`memberships().update_pinned_views(id, body)`](crate::handles::Memberships::update_pinned_views) | `PUT /membership/{id}/pinned_views/` | [`Request`](crate::Request) | Update pinned views for a membership |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client, body: close_sdk::types::BulkUpdateMemberships) -> Result<(), close_sdk::Error> {
@@ -729,13 +729,13 @@ pub mod memberships {
 ///
 /// Compiled with the `opportunities` cargo feature. Reached with [`client.opportunities()`](crate::Client::opportunities) ([`handles::Opportunities`](crate::handles::Opportunities)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`opportunities().list()`](crate::handles::Opportunities::list) | `GET /opportunity/` | List or filter opportunities |
-/// | [`opportunities().create(body)`](crate::handles::Opportunities::create) | `POST /opportunity/` | Create an opportunity |
-/// | [`opportunities().get(id)`](crate::handles::Opportunities::get) | `GET /opportunity/{id}/` | Retrieve an opportunity |
-/// | [`opportunities().update(id, body)`](crate::handles::Opportunities::update) | `PUT /opportunity/{id}/` | Update an opportunity |
-/// | [`opportunities().delete(id)`](crate::handles::Opportunities::delete) | `DELETE /opportunity/{id}/` | Delete an opportunity |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`opportunities().list()`](crate::handles::Opportunities::list) | `GET /opportunity/` | [`OpportunitiesList`](crate::builder::OpportunitiesList) | List or filter opportunities |
+/// | [`opportunities().create(body)`](crate::handles::Opportunities::create) | `POST /opportunity/` | [`Request`](crate::Request) | Create an opportunity |
+/// | [`opportunities().get(id)`](crate::handles::Opportunities::get) | `GET /opportunity/{id}/` | [`OpportunitiesGet`](crate::builder::OpportunitiesGet) | Retrieve an opportunity |
+/// | [`opportunities().update(id, body)`](crate::handles::Opportunities::update) | `PUT /opportunity/{id}/` | [`Request`](crate::Request) | Update an opportunity |
+/// | [`opportunities().delete(id)`](crate::handles::Opportunities::delete) | `DELETE /opportunity/{id}/` | [`Request`](crate::Request) | Delete an opportunity |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -764,12 +764,12 @@ pub mod opportunities {
 ///
 /// Compiled with the `opportunity-statuses` cargo feature. Reached with [`client.opportunity_statuses()`](crate::Client::opportunity_statuses) ([`handles::OpportunityStatuses`](crate::handles::OpportunityStatuses)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`opportunity_statuses().list()`](crate::handles::OpportunityStatuses::list) | `GET /status/opportunity/` | List opportunity statuses for your organization |
-/// | [`opportunity_statuses().create(body)`](crate::handles::OpportunityStatuses::create) | `POST /status/opportunity/` | Create an opportunity status |
-/// | [`opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update) | `PUT /status/opportunity/{id}/` | Rename an opportunity status |
-/// | [`opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete) | `DELETE /status/opportunity/{id}/` | Delete an opportunity status |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`opportunity_statuses().list()`](crate::handles::OpportunityStatuses::list) | `GET /status/opportunity/` | [`OpportunityStatusesList`](crate::builder::OpportunityStatusesList) | List opportunity statuses for your organization |
+/// | [`opportunity_statuses().create(body)`](crate::handles::OpportunityStatuses::create) | `POST /status/opportunity/` | [`OpportunityStatusesCreate`](crate::builder::OpportunityStatusesCreate) | Create an opportunity status |
+/// | [`opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update) | `PUT /status/opportunity/{id}/` | [`OpportunityStatusesUpdate`](crate::builder::OpportunityStatusesUpdate) | Rename an opportunity status |
+/// | [`opportunity_statuses().delete(id)`](crate::handles::OpportunityStatuses::delete) | `DELETE /status/opportunity/{id}/` | [`Request`](crate::Request) | Delete an opportunity status |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -798,10 +798,10 @@ pub mod opportunity_statuses {
 ///
 /// Compiled with the `organizations` cargo feature (on by default). Reached with [`client.organizations()`](crate::Client::organizations) ([`handles::Organizations`](crate::handles::Organizations)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`organizations().get(id)`](crate::handles::Organizations::get) | `GET /organization/{id}/` | Get an organization's details |
-/// | [`organizations().update(id, body)`](crate::handles::Organizations::update) | `PUT /organization/{id}/` | Update an organization |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`organizations().get(id)`](crate::handles::Organizations::get) | `GET /organization/{id}/` | [`OrganizationsGet`](crate::builder::OrganizationsGet) | Get an organization's details |
+/// | [`organizations().update(id, body)`](crate::handles::Organizations::update) | `PUT /organization/{id}/` | [`OrganizationsUpdate`](crate::builder::OrganizationsUpdate) | Update an organization |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -831,13 +831,13 @@ pub mod organizations {
 ///
 /// Compiled with the `outcomes` cargo feature. Reached with [`client.outcomes()`](crate::Client::outcomes) ([`handles::Outcomes`](crate::handles::Outcomes)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`outcomes().list()`](crate::handles::Outcomes::list) | `GET /outcome/` | List or filter outcomes |
-/// | [`outcomes().create(body)`](crate::handles::Outcomes::create) | `POST /outcome/` | Create an outcome |
-/// | [`outcomes().get(id)`](crate::handles::Outcomes::get) | `GET /outcome/{id}/` | Fetch a single outcome |
-/// | [`outcomes().update(id, body)`](crate::handles::Outcomes::update) | `PUT /outcome/{id}/` | Update an outcome |
-/// | [`outcomes().delete(id)`](crate::handles::Outcomes::delete) | `DELETE /outcome/{id}/` | Delete an outcome |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`outcomes().list()`](crate::handles::Outcomes::list) | `GET /outcome/` | [`OutcomesList`](crate::builder::OutcomesList) | List or filter outcomes |
+/// | [`outcomes().create(body)`](crate::handles::Outcomes::create) | `POST /outcome/` | [`Request`](crate::Request) | Create an outcome |
+/// | [`outcomes().get(id)`](crate::handles::Outcomes::get) | `GET /outcome/{id}/` | [`OutcomesGet`](crate::builder::OutcomesGet) | Fetch a single outcome |
+/// | [`outcomes().update(id, body)`](crate::handles::Outcomes::update) | `PUT /outcome/{id}/` | [`Request`](crate::Request) | Update an outcome |
+/// | [`outcomes().delete(id)`](crate::handles::Outcomes::delete) | `DELETE /outcome/{id}/` | [`Request`](crate::Request) | Delete an outcome |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -866,20 +866,20 @@ pub mod outcomes {
 ///
 /// Compiled with the `phone-numbers` cargo feature. Reached with [`client.blocked_phone_numbers()`](crate::Client::blocked_phone_numbers) ([`handles::BlockedPhoneNumbers`](crate::handles::BlockedPhoneNumbers)), [`client.phone_numbers()`](crate::Client::phone_numbers) ([`handles::PhoneNumbers`](crate::handles::PhoneNumbers)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`blocked_phone_numbers().list()`](crate::handles::BlockedPhoneNumbers::list) | `GET /blocked_phone_number/` | List Blocked Phone Numbers |
-/// | [`blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create) | `POST /blocked_phone_number/` | Create a Blocked Phone Number |
-/// | [`blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings) | `GET /blocked_phone_number/settings/` | Retrieve Blocked Phone Number settings |
-/// | [`blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings) | `PUT /blocked_phone_number/settings/` | Update Blocked Phone Number settings |
-/// | [`blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get) | `GET /blocked_phone_number/{id}/` | Retrieve a single Blocked Phone Number |
-/// | [`blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update) | `PUT /blocked_phone_number/{id}/` | Update a Blocked Phone Number |
-/// | [`blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete) | `DELETE /blocked_phone_number/{id}/` | Delete a Blocked Phone Number |
-/// | [`phone_numbers().list()`](crate::handles::PhoneNumbers::list) | `GET /phone_number/` | List or search for phone numbers |
-/// | [`phone_numbers().create(body)`](crate::handles::PhoneNumbers::create) | `POST /phone_number/request/internal/` | Request an internal phone number |
-/// | [`phone_numbers().get(id)`](crate::handles::PhoneNumbers::get) | `GET /phone_number/{id}/` | Retrieve a single phone number |
-/// | [`phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update) | `PUT /phone_number/{id}/` | Update a phone number |
-/// | [`phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete) | `DELETE /phone_number/{id}/` | Delete a phone number |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`blocked_phone_numbers().list()`](crate::handles::BlockedPhoneNumbers::list) | `GET /blocked_phone_number/` | [`BlockedPhoneNumbersList`](crate::builder::BlockedPhoneNumbersList) | List Blocked Phone Numbers |
+/// | [`blocked_phone_numbers().create(body)`](crate::handles::BlockedPhoneNumbers::create) | `POST /blocked_phone_number/` | [`Request`](crate::Request) | Create a Blocked Phone Number |
+/// | [`blocked_phone_numbers().get_settings()`](crate::handles::BlockedPhoneNumbers::get_settings) | `GET /blocked_phone_number/settings/` | [`Request`](crate::Request) | Retrieve Blocked Phone Number settings |
+/// | [`blocked_phone_numbers().update_settings(body)`](crate::handles::BlockedPhoneNumbers::update_settings) | `PUT /blocked_phone_number/settings/` | [`Request`](crate::Request) | Update Blocked Phone Number settings |
+/// | [`blocked_phone_numbers().get(id)`](crate::handles::BlockedPhoneNumbers::get) | `GET /blocked_phone_number/{id}/` | [`BlockedPhoneNumbersGet`](crate::builder::BlockedPhoneNumbersGet) | Retrieve a single Blocked Phone Number |
+/// | [`blocked_phone_numbers().update(id, body)`](crate::handles::BlockedPhoneNumbers::update) | `PUT /blocked_phone_number/{id}/` | [`Request`](crate::Request) | Update a Blocked Phone Number |
+/// | [`blocked_phone_numbers().delete(id)`](crate::handles::BlockedPhoneNumbers::delete) | `DELETE /blocked_phone_number/{id}/` | [`Request`](crate::Request) | Delete a Blocked Phone Number |
+/// | [`phone_numbers().list()`](crate::handles::PhoneNumbers::list) | `GET /phone_number/` | [`PhoneNumbersList`](crate::builder::PhoneNumbersList) | List or search for phone numbers |
+/// | [`phone_numbers().create(body)`](crate::handles::PhoneNumbers::create) | `POST /phone_number/request/internal/` | [`Request`](crate::Request) | Request an internal phone number |
+/// | [`phone_numbers().get(id)`](crate::handles::PhoneNumbers::get) | `GET /phone_number/{id}/` | [`PhoneNumbersGet`](crate::builder::PhoneNumbersGet) | Retrieve a single phone number |
+/// | [`phone_numbers().update(id, body)`](crate::handles::PhoneNumbers::update) | `PUT /phone_number/{id}/` | [`Request`](crate::Request) | Update a phone number |
+/// | [`phone_numbers().delete(id)`](crate::handles::PhoneNumbers::delete) | `DELETE /phone_number/{id}/` | [`Request`](crate::Request) | Delete a phone number |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -911,12 +911,12 @@ pub mod phone_numbers {
 ///
 /// Compiled with the `pipelines` cargo feature. Reached with [`client.pipelines()`](crate::Client::pipelines) ([`handles::Pipelines`](crate::handles::Pipelines)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`pipelines().list()`](crate::handles::Pipelines::list) | `GET /pipeline/` | List Pipelines for your organization |
-/// | [`pipelines().create(body)`](crate::handles::Pipelines::create) | `POST /pipeline/` | Create a Pipeline |
-/// | [`pipelines().update(id, body)`](crate::handles::Pipelines::update) | `PUT /pipeline/{id}/` | Update a Pipeline |
-/// | [`pipelines().delete(id)`](crate::handles::Pipelines::delete) | `DELETE /pipeline/{id}/` | Delete a Pipeline |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`pipelines().list()`](crate::handles::Pipelines::list) | `GET /pipeline/` | [`PipelinesList`](crate::builder::PipelinesList) | List Pipelines for your organization |
+/// | [`pipelines().create(body)`](crate::handles::Pipelines::create) | `POST /pipeline/` | [`Request`](crate::Request) | Create a Pipeline |
+/// | [`pipelines().update(id, body)`](crate::handles::Pipelines::update) | `PUT /pipeline/{id}/` | [`Request`](crate::Request) | Update a Pipeline |
+/// | [`pipelines().delete(id)`](crate::handles::Pipelines::delete) | `DELETE /pipeline/{id}/` | [`Request`](crate::Request) | Delete a Pipeline |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -945,15 +945,15 @@ pub mod pipelines {
 ///
 /// Compiled with the `playbooks` cargo feature. Reached with [`client.playbooks()`](crate::Client::playbooks) ([`handles::Playbooks`](crate::handles::Playbooks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`playbooks().list()`](crate::handles::Playbooks::list) | `GET /playbook/` | List or filter playbooks |
-/// | [`playbooks().create(body)`](crate::handles::Playbooks::create) | `POST /playbook/` | Create a playbook |
-/// | [`playbooks().get(id)`](crate::handles::Playbooks::get) | `GET /playbook/{id}/` | Fetch a single playbook |
-/// | [`playbooks().update(id, body)`](crate::handles::Playbooks::update) | `PUT /playbook/{id}/` | Update a playbook |
-/// | [`playbooks().delete(id)`](crate::handles::Playbooks::delete) | `DELETE /playbook/{id}/` | Delete a playbook |
-/// | [`playbooks().archive(id)`](crate::handles::Playbooks::archive) | `POST /playbook/{id}/archive/` | Archive a playbook |
-/// | [`playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive) | `POST /playbook/{id}/unarchive/` | Unarchive a playbook |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`playbooks().list()`](crate::handles::Playbooks::list) | `GET /playbook/` | [`PlaybooksList`](crate::builder::PlaybooksList) | List or filter playbooks |
+/// | [`playbooks().create(body)`](crate::handles::Playbooks::create) | `POST /playbook/` | [`Request`](crate::Request) | Create a playbook |
+/// | [`playbooks().get(id)`](crate::handles::Playbooks::get) | `GET /playbook/{id}/` | [`Request`](crate::Request) | Fetch a single playbook |
+/// | [`playbooks().update(id, body)`](crate::handles::Playbooks::update) | `PUT /playbook/{id}/` | [`Request`](crate::Request) | Update a playbook |
+/// | [`playbooks().delete(id)`](crate::handles::Playbooks::delete) | `DELETE /playbook/{id}/` | [`Request`](crate::Request) | Delete a playbook |
+/// | [`playbooks().archive(id)`](crate::handles::Playbooks::archive) | `POST /playbook/{id}/archive/` | [`Request`](crate::Request) | Archive a playbook |
+/// | [`playbooks().unarchive(id)`](crate::handles::Playbooks::unarchive) | `POST /playbook/{id}/unarchive/` | [`Request`](crate::Request) | Unarchive a playbook |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -982,16 +982,16 @@ pub mod playbooks {
 ///
 /// Compiled with the `reporting` cargo feature. Reached with [`client.reporting()`](crate::Client::reporting) ([`handles::Reporting`](crate::handles::Reporting)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`reporting().get_activity(body)`](crate::handles::Reporting::get_activity) | `POST /report/activity/` | Get an activity report |
-/// | [`reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics) | `GET /report/activity/metrics/` | List the predefined metrics used in activity reports |
-/// | [`reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom) | `GET /report/custom/{org_id}/` | Get custom report (Explorer) |
-/// | [`reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages) | `POST /report/funnel/opportunity/stages/` | Get a funnel report (stages) |
-/// | [`reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals) | `POST /report/funnel/opportunity/totals/` | Get a funnel report (totals) |
-/// | [`reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails) | `GET /report/sent_emails/{org_id}/` | Get sent emails report |
-/// | [`reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses) | `GET /report/statuses/lead/{org_id}/` | Get lead status change report |
-/// | [`reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses) | `GET /report/statuses/opportunity/{org_id}/` | Get opportunity status change report |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`reporting().get_activity(body)`](crate::handles::Reporting::get_activity) | `POST /report/activity/` | [`Request`](crate::Request) | Get an activity report |
+/// | [`reporting().list_activity_metrics()`](crate::handles::Reporting::list_activity_metrics) | `GET /report/activity/metrics/` | [`Request`](crate::Request) | List the predefined metrics used in activity reports |
+/// | [`reporting().get_custom(org_id)`](crate::handles::Reporting::get_custom) | `GET /report/custom/{org_id}/` | [`ReportingGetCustom`](crate::builder::ReportingGetCustom) | Get custom report (Explorer) |
+/// | [`reporting().get_funnel_stages(body)`](crate::handles::Reporting::get_funnel_stages) | `POST /report/funnel/opportunity/stages/` | [`Request`](crate::Request) | Get a funnel report (stages) |
+/// | [`reporting().get_funnel_totals(body)`](crate::handles::Reporting::get_funnel_totals) | `POST /report/funnel/opportunity/totals/` | [`Request`](crate::Request) | Get a funnel report (totals) |
+/// | [`reporting().get_sent_emails(org_id)`](crate::handles::Reporting::get_sent_emails) | `GET /report/sent_emails/{org_id}/` | [`ReportingGetSentEmails`](crate::builder::ReportingGetSentEmails) | Get sent emails report |
+/// | [`reporting().get_lead_statuses(org_id)`](crate::handles::Reporting::get_lead_statuses) | `GET /report/statuses/lead/{org_id}/` | [`ReportingGetLeadStatuses`](crate::builder::ReportingGetLeadStatuses) | Get lead status change report |
+/// | [`reporting().get_opportunity_statuses(org_id)`](crate::handles::Reporting::get_opportunity_statuses) | `GET /report/statuses/opportunity/{org_id}/` | [`ReportingGetOpportunityStatuses`](crate::builder::ReportingGetOpportunityStatuses) | Get opportunity status change report |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1020,13 +1020,13 @@ pub mod reporting {
 ///
 /// Compiled with the `roles` cargo feature (on by default). Reached with [`client.roles()`](crate::Client::roles) ([`handles::Roles`](crate::handles::Roles)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`roles().list()`](crate::handles::Roles::list) | `GET /role/` | List all the roles defined for your organization |
-/// | [`roles().create(body)`](crate::handles::Roles::create) | `POST /role/` | Create a new role |
-/// | [`roles().get(id)`](crate::handles::Roles::get) | `GET /role/{id}/` | Fetch a single role |
-/// | [`roles().update(id, body)`](crate::handles::Roles::update) | `PUT /role/{id}/` | Update existing role |
-/// | [`roles().delete(id)`](crate::handles::Roles::delete) | `DELETE /role/{id}/` | Delete a role |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`roles().list()`](crate::handles::Roles::list) | `GET /role/` | [`RolesList`](crate::builder::RolesList) | List all the roles defined for your organization |
+/// | [`roles().create(body)`](crate::handles::Roles::create) | `POST /role/` | [`Request`](crate::Request) | Create a new role |
+/// | [`roles().get(id)`](crate::handles::Roles::get) | `GET /role/{id}/` | [`Request`](crate::Request) | Fetch a single role |
+/// | [`roles().update(id, body)`](crate::handles::Roles::update) | `PUT /role/{id}/` | [`Request`](crate::Request) | Update existing role |
+/// | [`roles().delete(id)`](crate::handles::Roles::delete) | `DELETE /role/{id}/` | [`Request`](crate::Request) | Delete a role |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1058,22 +1058,22 @@ pub mod roles {
 ///
 /// Compiled with the `scheduling-links` cargo feature. Reached with [`client.scheduling_links()`](crate::Client::scheduling_links) ([`handles::SchedulingLinks`](crate::handles::SchedulingLinks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`scheduling_links().list()`](crate::handles::SchedulingLinks::list) | `GET /scheduling_link/` | List User Scheduling Links |
-/// | [`scheduling_links().create(body)`](crate::handles::SchedulingLinks::create) | `POST /scheduling_link/` | Create a User Scheduling Link |
-/// | [`scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create) | `POST /scheduling_link/integration/` | Create or update a Scheduling Link via OAuth |
-/// | [`scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete) | `DELETE /scheduling_link/integration/{source_id}/` | Delete a User Scheduling Link via OAuth integration |
-/// | [`scheduling_links().get(id)`](crate::handles::SchedulingLinks::get) | `GET /scheduling_link/{id}/` | Fetch a User Scheduling Link |
-/// | [`scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update) | `PUT /scheduling_link/{id}/` | Update a User Scheduling Link |
-/// | [`scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete) | `DELETE /scheduling_link/{id}/` | Delete a User Scheduling Link |
-/// | [`scheduling_links().shared().list()`](crate::handles::SchedulingLinksShared::list) | `GET /shared_scheduling_link/` | List Shared Scheduling Links |
-/// | [`scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create) | `POST /shared_scheduling_link/` | Create a Shared Scheduling Link |
-/// | [`scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get) | `GET /shared_scheduling_link/{id}/` | Fetch a Shared Scheduling Link |
-/// | [`scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update) | `PUT /shared_scheduling_link/{id}/` | Update a Shared Scheduling Link |
-/// | [`scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete) | `DELETE /shared_scheduling_link/{id}/` | Delete a Shared Scheduling Link |
-/// | [`scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create) | `POST /shared_scheduling_link_association/` | Map a Shared Scheduling Link |
-/// | [`scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete) | `POST /shared_scheduling_link_association/unmap/` | Unmap a Shared Scheduling Link |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`scheduling_links().list()`](crate::handles::SchedulingLinks::list) | `GET /scheduling_link/` | [`SchedulingLinksList`](crate::builder::SchedulingLinksList) | List User Scheduling Links |
+/// | [`scheduling_links().create(body)`](crate::handles::SchedulingLinks::create) | `POST /scheduling_link/` | [`Request`](crate::Request) | Create a User Scheduling Link |
+/// | [`scheduling_links().integration().create(body)`](crate::handles::SchedulingLinksIntegration::create) | `POST /scheduling_link/integration/` | [`Request`](crate::Request) | Create or update a Scheduling Link via OAuth |
+/// | [`scheduling_links().integration().delete(source_id)`](crate::handles::SchedulingLinksIntegration::delete) | `DELETE /scheduling_link/integration/{source_id}/` | [`Request`](crate::Request) | Delete a User Scheduling Link via OAuth integration |
+/// | [`scheduling_links().get(id)`](crate::handles::SchedulingLinks::get) | `GET /scheduling_link/{id}/` | [`Request`](crate::Request) | Fetch a User Scheduling Link |
+/// | [`scheduling_links().update(id, body)`](crate::handles::SchedulingLinks::update) | `PUT /scheduling_link/{id}/` | [`Request`](crate::Request) | Update a User Scheduling Link |
+/// | [`scheduling_links().delete(id)`](crate::handles::SchedulingLinks::delete) | `DELETE /scheduling_link/{id}/` | [`Request`](crate::Request) | Delete a User Scheduling Link |
+/// | [`scheduling_links().shared().list()`](crate::handles::SchedulingLinksShared::list) | `GET /shared_scheduling_link/` | [`SchedulingLinksListShared`](crate::builder::SchedulingLinksListShared) | List Shared Scheduling Links |
+/// | [`scheduling_links().shared().create(body)`](crate::handles::SchedulingLinksShared::create) | `POST /shared_scheduling_link/` | [`Request`](crate::Request) | Create a Shared Scheduling Link |
+/// | [`scheduling_links().shared().get(id)`](crate::handles::SchedulingLinksShared::get) | `GET /shared_scheduling_link/{id}/` | [`Request`](crate::Request) | Fetch a Shared Scheduling Link |
+/// | [`scheduling_links().shared().update(id, body)`](crate::handles::SchedulingLinksShared::update) | `PUT /shared_scheduling_link/{id}/` | [`Request`](crate::Request) | Update a Shared Scheduling Link |
+/// | [`scheduling_links().shared().delete(id)`](crate::handles::SchedulingLinksShared::delete) | `DELETE /shared_scheduling_link/{id}/` | [`Request`](crate::Request) | Delete a Shared Scheduling Link |
+/// | [`scheduling_links().shared().associations().create(body)`](crate::handles::SchedulingLinksSharedAssociations::create) | `POST /shared_scheduling_link_association/` | [`Request`](crate::Request) | Map a Shared Scheduling Link |
+/// | [`scheduling_links().shared().associations().delete(body)`](crate::handles::SchedulingLinksSharedAssociations::delete) | `POST /shared_scheduling_link_association/unmap/` | [`Request`](crate::Request) | Unmap a Shared Scheduling Link |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1102,17 +1102,17 @@ pub mod scheduling_links {
 ///
 /// Compiled with the `sequences` cargo feature. Reached with [`client.sequences()`](crate::Client::sequences) ([`handles::Sequences`](crate::handles::Sequences)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`sequences().list()`](crate::handles::Sequences::list) | `GET /sequence/` | List Sequences |
-/// | [`sequences().create(body)`](crate::handles::Sequences::create) | `POST /sequence/` | Create a Sequence |
-/// | [`sequences().get(id)`](crate::handles::Sequences::get) | `GET /sequence/{id}/` | Fetch a Sequence |
-/// | [`sequences().update(id, body)`](crate::handles::Sequences::update) | `PUT /sequence/{id}/` | Update a Sequence |
-/// | [`sequences().delete(id)`](crate::handles::Sequences::delete) | `DELETE /sequence/{id}/` | Delete a Sequence |
-/// | [`sequences().subscriptions().list()`](crate::handles::SequencesSubscriptions::list) | `GET /sequence_subscription/` | List Sequence Subscriptions |
-/// | [`sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create) | `POST /sequence_subscription/` | Subscribe a Contact to a Sequence |
-/// | [`sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get) | `GET /sequence_subscription/{id}/` | Fetch a single Sequence Subscription |
-/// | [`sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update) | `PUT /sequence_subscription/{id}/` | Update a specific Subscription |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`sequences().list()`](crate::handles::Sequences::list) | `GET /sequence/` | [`SequencesList`](crate::builder::SequencesList) | List Sequences |
+/// | [`sequences().create(body)`](crate::handles::Sequences::create) | `POST /sequence/` | [`Request`](crate::Request) | Create a Sequence |
+/// | [`sequences().get(id)`](crate::handles::Sequences::get) | `GET /sequence/{id}/` | [`SequencesGet`](crate::builder::SequencesGet) | Fetch a Sequence |
+/// | [`sequences().update(id, body)`](crate::handles::Sequences::update) | `PUT /sequence/{id}/` | [`Request`](crate::Request) | Update a Sequence |
+/// | [`sequences().delete(id)`](crate::handles::Sequences::delete) | `DELETE /sequence/{id}/` | [`Request`](crate::Request) | Delete a Sequence |
+/// | [`sequences().subscriptions().list()`](crate::handles::SequencesSubscriptions::list) | `GET /sequence_subscription/` | [`SequencesListSubscriptions`](crate::builder::SequencesListSubscriptions) | List Sequence Subscriptions |
+/// | [`sequences().subscriptions().create(body)`](crate::handles::SequencesSubscriptions::create) | `POST /sequence_subscription/` | [`Request`](crate::Request) | Subscribe a Contact to a Sequence |
+/// | [`sequences().subscriptions().get(id)`](crate::handles::SequencesSubscriptions::get) | `GET /sequence_subscription/{id}/` | [`Request`](crate::Request) | Fetch a single Sequence Subscription |
+/// | [`sequences().subscriptions().update(id, body)`](crate::handles::SequencesSubscriptions::update) | `PUT /sequence_subscription/{id}/` | [`Request`](crate::Request) | Update a specific Subscription |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1141,13 +1141,13 @@ pub mod sequences {
 ///
 /// Compiled with the `smart-views` cargo feature. Reached with [`client.smart_views()`](crate::Client::smart_views) ([`handles::SmartViews`](crate::handles::SmartViews)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`smart_views().list()`](crate::handles::SmartViews::list) | `GET /saved_search/` | List Smart Views |
-/// | [`smart_views().create(body)`](crate::handles::SmartViews::create) | `POST /saved_search/` | Create a Smart View |
-/// | [`smart_views().get(id)`](crate::handles::SmartViews::get) | `GET /saved_search/{id}/` | Get a single Smart View |
-/// | [`smart_views().update(id, body)`](crate::handles::SmartViews::update) | `PUT /saved_search/{id}/` | Update a Smart View |
-/// | [`smart_views().delete(id)`](crate::handles::SmartViews::delete) | `DELETE /saved_search/{id}/` | Delete a Smart View |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`smart_views().list()`](crate::handles::SmartViews::list) | `GET /saved_search/` | [`SmartViewsList`](crate::builder::SmartViewsList) | List Smart Views |
+/// | [`smart_views().create(body)`](crate::handles::SmartViews::create) | `POST /saved_search/` | [`Request`](crate::Request) | Create a Smart View |
+/// | [`smart_views().get(id)`](crate::handles::SmartViews::get) | `GET /saved_search/{id}/` | [`Request`](crate::Request) | Get a single Smart View |
+/// | [`smart_views().update(id, body)`](crate::handles::SmartViews::update) | `PUT /saved_search/{id}/` | [`Request`](crate::Request) | Update a Smart View |
+/// | [`smart_views().delete(id)`](crate::handles::SmartViews::delete) | `DELETE /saved_search/{id}/` | [`Request`](crate::Request) | Delete a Smart View |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1179,14 +1179,14 @@ pub mod smart_views {
 ///
 /// Compiled with the `tasks` cargo feature. Reached with [`client.tasks()`](crate::Client::tasks) ([`handles::Tasks`](crate::handles::Tasks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`tasks().list()`](crate::handles::Tasks::list) | `GET /task/` | List or filter tasks |
-/// | [`tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update) | `PUT /task/` | Bulk-update tasks |
-/// | [`tasks().create(body)`](crate::handles::Tasks::create) | `POST /task/` | Create a task |
-/// | [`tasks().get(id)`](crate::handles::Tasks::get) | `GET /task/{id}/` | Fetch a task's details |
-/// | [`tasks().update(id, body)`](crate::handles::Tasks::update) | `PUT /task/{id}/` | Update a task |
-/// | [`tasks().delete(id)`](crate::handles::Tasks::delete) | `DELETE /task/{id}/` | Delete a task |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`tasks().list()`](crate::handles::Tasks::list) | `GET /task/` | [`TasksList`](crate::builder::TasksList) | List or filter tasks |
+/// | [`tasks().bulk_update(body)`](crate::handles::Tasks::bulk_update) | `PUT /task/` | [`TasksBulkUpdate`](crate::builder::TasksBulkUpdate) | Bulk-update tasks |
+/// | [`tasks().create(body)`](crate::handles::Tasks::create) | `POST /task/` | [`TasksCreate`](crate::builder::TasksCreate) | Create a task |
+/// | [`tasks().get(id)`](crate::handles::Tasks::get) | `GET /task/{id}/` | [`TasksGet`](crate::builder::TasksGet) | Fetch a task's details |
+/// | [`tasks().update(id, body)`](crate::handles::Tasks::update) | `PUT /task/{id}/` | [`TasksUpdate`](crate::builder::TasksUpdate) | Update a task |
+/// | [`tasks().delete(id)`](crate::handles::Tasks::delete) | `DELETE /task/{id}/` | [`Request`](crate::Request) | Delete a task |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1218,19 +1218,19 @@ pub mod tasks {
 ///
 /// Compiled with the `templates` cargo feature. Reached with [`client.email_templates()`](crate::Client::email_templates) ([`handles::EmailTemplates`](crate::handles::EmailTemplates)), [`client.sms_templates()`](crate::Client::sms_templates) ([`handles::SmsTemplates`](crate::handles::SmsTemplates)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`email_templates().list()`](crate::handles::EmailTemplates::list) | `GET /email_template/` | List email templates |
-/// | [`email_templates().create(body)`](crate::handles::EmailTemplates::create) | `POST /email_template/` | Create an email template |
-/// | [`email_templates().get(id)`](crate::handles::EmailTemplates::get) | `GET /email_template/{id}/` | Fetch an email template |
-/// | [`email_templates().update(id, body)`](crate::handles::EmailTemplates::update) | `PUT /email_template/{id}/` | Update an email template |
-/// | [`email_templates().delete(id)`](crate::handles::EmailTemplates::delete) | `DELETE /email_template/{id}/` | Delete an email template |
-/// | [`email_templates().render(id)`](crate::handles::EmailTemplates::render) | `GET /email_template/{id}/render/` | Render an email template |
-/// | [`sms_templates().list()`](crate::handles::SmsTemplates::list) | `GET /sms_template/` | List SMS templates |
-/// | [`sms_templates().create(body)`](crate::handles::SmsTemplates::create) | `POST /sms_template/` | Create an SMS template |
-/// | [`sms_templates().get(id)`](crate::handles::SmsTemplates::get) | `GET /sms_template/{id}/` | Fetch an SMS template |
-/// | [`sms_templates().update(id, body)`](crate::handles::SmsTemplates::update) | `PUT /sms_template/{id}/` | Update an SMS template |
-/// | [`sms_templates().delete(id)`](crate::handles::SmsTemplates::delete) | `DELETE /sms_template/{id}/` | Delete an SMS template |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`email_templates().list()`](crate::handles::EmailTemplates::list) | `GET /email_template/` | [`EmailTemplatesList`](crate::builder::EmailTemplatesList) | List email templates |
+/// | [`email_templates().create(body)`](crate::handles::EmailTemplates::create) | `POST /email_template/` | [`EmailTemplatesCreate`](crate::builder::EmailTemplatesCreate) | Create an email template |
+/// | [`email_templates().get(id)`](crate::handles::EmailTemplates::get) | `GET /email_template/{id}/` | [`EmailTemplatesGet`](crate::builder::EmailTemplatesGet) | Fetch an email template |
+/// | [`email_templates().update(id, body)`](crate::handles::EmailTemplates::update) | `PUT /email_template/{id}/` | [`EmailTemplatesUpdate`](crate::builder::EmailTemplatesUpdate) | Update an email template |
+/// | [`email_templates().delete(id)`](crate::handles::EmailTemplates::delete) | `DELETE /email_template/{id}/` | [`Request`](crate::Request) | Delete an email template |
+/// | [`email_templates().render(id)`](crate::handles::EmailTemplates::render) | `GET /email_template/{id}/render/` | [`EmailTemplatesRender`](crate::builder::EmailTemplatesRender) | Render an email template |
+/// | [`sms_templates().list()`](crate::handles::SmsTemplates::list) | `GET /sms_template/` | [`SmsTemplatesList`](crate::builder::SmsTemplatesList) | List SMS templates |
+/// | [`sms_templates().create(body)`](crate::handles::SmsTemplates::create) | `POST /sms_template/` | [`Request`](crate::Request) | Create an SMS template |
+/// | [`sms_templates().get(id)`](crate::handles::SmsTemplates::get) | `GET /sms_template/{id}/` | [`SmsTemplatesGet`](crate::builder::SmsTemplatesGet) | Fetch an SMS template |
+/// | [`sms_templates().update(id, body)`](crate::handles::SmsTemplates::update) | `PUT /sms_template/{id}/` | [`Request`](crate::Request) | Update an SMS template |
+/// | [`sms_templates().delete(id)`](crate::handles::SmsTemplates::delete) | `DELETE /sms_template/{id}/` | [`Request`](crate::Request) | Delete an SMS template |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1259,11 +1259,11 @@ pub mod templates {
 ///
 /// Compiled with the `unsubscribed-emails` cargo feature. Reached with [`client.unsubscribed_emails()`](crate::Client::unsubscribed_emails) ([`handles::UnsubscribedEmails`](crate::handles::UnsubscribedEmails)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`unsubscribed_emails().list()`](crate::handles::UnsubscribedEmails::list) | `GET /unsubscribe/email/` | List all unsubscribed emails |
-/// | [`unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create) | `POST /unsubscribe/email/` | Unsubscribe an email address |
-/// | [`unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete) | `DELETE /unsubscribe/email/{email_address}/` | Resubscribe an email address |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`unsubscribed_emails().list()`](crate::handles::UnsubscribedEmails::list) | `GET /unsubscribe/email/` | [`Request`](crate::Request) | List all unsubscribed emails |
+/// | [`unsubscribed_emails().create(body)`](crate::handles::UnsubscribedEmails::create) | `POST /unsubscribe/email/` | [`Request`](crate::Request) | Unsubscribe an email address |
+/// | [`unsubscribed_emails().delete(email_address)`](crate::handles::UnsubscribedEmails::delete) | `DELETE /unsubscribe/email/{email_address}/` | [`Request`](crate::Request) | Resubscribe an email address |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1288,12 +1288,12 @@ pub mod unsubscribed_emails {
 ///
 /// Compiled with the `users` cargo feature (on by default). Reached with [`client.users()`](crate::Client::users) ([`handles::Users`](crate::handles::Users)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`users().get_me()`](crate::handles::Users::get_me) | `GET /me/` | Fetch information about yourself |
-/// | [`users().list()`](crate::handles::Users::list) | `GET /user/` | List users in your organization |
-/// | [`users().list_availabilities()`](crate::handles::Users::list_availabilities) | `GET /user/availability/` | List user availability statuses |
-/// | [`users().get(id)`](crate::handles::Users::get) | `GET /user/{id}/` | Fetch a single user |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`users().get_me()`](crate::handles::Users::get_me) | `GET /me/` | [`UsersGetMe`](crate::builder::UsersGetMe) | Fetch information about yourself |
+/// | [`users().list()`](crate::handles::Users::list) | `GET /user/` | [`UsersList`](crate::builder::UsersList) | List users in your organization |
+/// | [`users().list_availabilities()`](crate::handles::Users::list_availabilities) | `GET /user/availability/` | [`UsersListAvailabilities`](crate::builder::UsersListAvailabilities) | List user availability statuses |
+/// | [`users().get(id)`](crate::handles::Users::get) | `GET /user/{id}/` | [`Request`](crate::Request) | Fetch a single user |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
@@ -1322,13 +1322,13 @@ pub mod users {
 ///
 /// Compiled with the `webhooks` cargo feature. Reached with [`client.webhooks()`](crate::Client::webhooks) ([`handles::Webhooks`](crate::handles::Webhooks)): each operation is a method of a handle returning its request (a builder, re-exported here from [`builder`](crate::builder), or the one [`Request`](crate::Request) when the operation has no optional parameter), which you `.await` for a `Result<T, close_sdk::Error>`. Its request and response types are re-exported here and in [`types`](crate::types) (a type several resources use is re-exported by the one whose operations return or take it).
 ///
-/// | Call | Request | Summary |
-/// |---|---|---|
-/// | [`webhooks().list()`](crate::handles::Webhooks::list) | `GET /webhook/` | List Webhook subscriptions |
-/// | [`webhooks().create(body)`](crate::handles::Webhooks::create) | `POST /webhook/` | Create new Webhook subscription |
-/// | [`webhooks().get(id)`](crate::handles::Webhooks::get) | `GET /webhook/{id}/` | Retrieve a single Webhook subscription |
-/// | [`webhooks().update(id, body)`](crate::handles::Webhooks::update) | `PUT /webhook/{id}/` | Update existing Webhook subscription |
-/// | [`webhooks().delete(id)`](crate::handles::Webhooks::delete) | `DELETE /webhook/{id}/` | Delete Webhook subscription |
+/// | Call | HTTP | Returns | Summary |
+/// |---|---|---|---|
+/// | [`webhooks().list()`](crate::handles::Webhooks::list) | `GET /webhook/` | [`WebhooksList`](crate::builder::WebhooksList) | List Webhook subscriptions |
+/// | [`webhooks().create(body)`](crate::handles::Webhooks::create) | `POST /webhook/` | [`Request`](crate::Request) | Create new Webhook subscription |
+/// | [`webhooks().get(id)`](crate::handles::Webhooks::get) | `GET /webhook/{id}/` | [`Request`](crate::Request) | Retrieve a single Webhook subscription |
+/// | [`webhooks().update(id, body)`](crate::handles::Webhooks::update) | `PUT /webhook/{id}/` | [`Request`](crate::Request) | Update existing Webhook subscription |
+/// | [`webhooks().delete(id)`](crate::handles::Webhooks::delete) | `DELETE /webhook/{id}/` | [`Request`](crate::Request) | Delete Webhook subscription |
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {

@@ -20,7 +20,10 @@ use crate::values::extra::{Extra, Names};
 /// # #[cfg(feature = "users")] {
 /// let page: close_sdk::types::UserList =
 ///     serde_json::from_str(r#"{"data": [{"id": "user_1"}], "has_more": false, "cursor": null}"#)?;
-/// assert_eq!(page.data().len(), 1);
+/// assert_eq!(page.len(), 1);
+/// for user in &page {
+///     println!("{:?}", user.id);
+/// }
 /// assert_eq!(page.has_more, Some(false));
 /// assert!(page.extra.contains_key("cursor"));
 /// # }
@@ -41,6 +44,44 @@ impl<T> List<T> {
     /// `data`, or an empty slice when Close did not send it.
     pub fn data(&self) -> &[T] {
         self.data.as_deref().unwrap_or_default()
+    }
+
+    /// The page's items, moved out (empty when Close sent no `data`).
+    pub fn into_data(self) -> Vec<T> {
+        self.data.unwrap_or_default()
+    }
+
+    /// The page's items, in order (`for item in &page` does the same).
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.data().iter()
+    }
+
+    /// How many items the page holds.
+    pub fn len(&self) -> usize {
+        self.data().len()
+    }
+
+    /// Whether the page holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.data().is_empty()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> IntoIterator for List<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_data().into_iter()
     }
 }
 

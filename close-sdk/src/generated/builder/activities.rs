@@ -335,6 +335,11 @@ impl<'a> ActivitiesList<'a> {
     ///Sends a `GET` request to `/activity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ActivityList> {
         let Self {
             client,
             fields,
@@ -469,7 +474,7 @@ impl<'a> ActivitiesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             32usize,
             200u16..=200u16,
@@ -723,6 +728,11 @@ impl<'a> ActivitiesCallsList<'a> {
     ///Sends a `GET` request to `/activity/call/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CallActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CallActivityList> {
         let Self {
             client,
             limit,
@@ -834,7 +844,7 @@ impl<'a> ActivitiesCallsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             3usize,
             200u16..=200u16,
@@ -1351,6 +1361,11 @@ impl<'a> ActivitiesCreationsList<'a> {
     ///Sends a `GET` request to `/activity/created/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CreatedActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CreatedActivityList> {
         let Self {
             client,
             limit,
@@ -1462,7 +1477,7 @@ impl<'a> ActivitiesCreationsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             6usize,
             200u16..=200u16,
@@ -1809,6 +1824,11 @@ impl<'a> ActivitiesCustomActivitiesList<'a> {
     ///Sends a `GET` request to `/activity/custom/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomActivityList> {
         let Self {
             client,
             limit,
@@ -1938,7 +1958,7 @@ impl<'a> ActivitiesCustomActivitiesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             10usize,
             200u16..=200u16,
@@ -2458,6 +2478,11 @@ impl<'a> ActivitiesEmailsList<'a> {
     ///Sends a `GET` request to `/activity/email/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::EmailActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::EmailActivityList> {
         let Self {
             client,
             limit,
@@ -2569,7 +2594,7 @@ impl<'a> ActivitiesEmailsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             18usize,
             200u16..=200u16,
@@ -3092,6 +3117,11 @@ impl<'a> ActivitiesEmailThreadsList<'a> {
     ///Sends a `GET` request to `/activity/emailthread/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::EmailThreadActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::EmailThreadActivityList> {
         let Self {
             client,
             limit,
@@ -3203,7 +3233,7 @@ impl<'a> ActivitiesEmailThreadsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             14usize,
             200u16..=200u16,
@@ -3677,6 +3707,13 @@ impl<'a> ActivitiesFormSubmissionsList<'a> {
     ///Sends a `GET` request to `/activity/form_submission/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::FormSubmissionActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::FormSubmissionActivityList> {
         let Self {
             client,
             fields,
@@ -3814,7 +3851,7 @@ impl<'a> ActivitiesFormSubmissionsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             22usize,
             200u16..=200u16,
@@ -3866,6 +3903,11 @@ impl<'a> ActivitiesFormSubmissionsGet<'a> {
     ///Sends a `GET` request to `/activity/form_submission/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::FormSubmissionActivity> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::FormSubmissionActivity> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -3889,7 +3931,7 @@ impl<'a> ActivitiesFormSubmissionsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             21usize,
             200u16..=200u16,
@@ -4215,6 +4257,11 @@ impl<'a> ActivitiesImportUpdatesList<'a> {
     ///Sends a `GET` request to `/activity/import_update/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ImportUpdateActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ImportUpdateActivityList> {
         let Self {
             client,
             fields,
@@ -4329,7 +4376,7 @@ impl<'a> ActivitiesImportUpdatesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             25usize,
             200u16..=200u16,
@@ -4381,6 +4428,11 @@ impl<'a> ActivitiesImportUpdatesGet<'a> {
     ///Sends a `GET` request to `/activity/import_update/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ImportUpdateActivity> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ImportUpdateActivity> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -4404,7 +4456,7 @@ impl<'a> ActivitiesImportUpdatesGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             24usize,
             200u16..=200u16,
@@ -4715,6 +4767,11 @@ impl<'a> ActivitiesLeadMergesList<'a> {
     ///Sends a `GET` request to `/activity/lead_merge/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::LeadMergeActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::LeadMergeActivityList> {
         let Self {
             client,
             limit,
@@ -4826,7 +4883,7 @@ impl<'a> ActivitiesLeadMergesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             27usize,
             200u16..=200u16,
@@ -5158,6 +5215,11 @@ impl<'a> ActivitiesMeetingsList<'a> {
     ///Sends a `GET` request to `/activity/meeting/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::MeetingActivityList> {
         let Self {
             client,
             fields,
@@ -5272,7 +5334,7 @@ impl<'a> ActivitiesMeetingsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             36usize,
             200u16..=200u16,
@@ -5324,6 +5386,11 @@ impl<'a> ActivitiesMeetingsGet<'a> {
     ///Sends a `GET` request to `/activity/meeting/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::MeetingActivity> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::MeetingActivity> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -5347,7 +5414,7 @@ impl<'a> ActivitiesMeetingsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             35usize,
             200u16..=200u16,
@@ -5832,6 +5899,11 @@ impl<'a> ActivitiesNotesList<'a> {
     ///Sends a `GET` request to `/activity/note/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::NoteActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::NoteActivityList> {
         let Self {
             client,
             limit,
@@ -5943,7 +6015,7 @@ impl<'a> ActivitiesNotesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             41usize,
             200u16..=200u16,
@@ -6466,6 +6538,11 @@ impl<'a> ActivitiesSmsList<'a> {
     ///Sends a `GET` request to `/activity/sms/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SmsActivityList> {
         let Self {
             client,
             limit,
@@ -6577,7 +6654,7 @@ impl<'a> ActivitiesSmsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             50usize,
             200u16..=200u16,
@@ -6629,6 +6706,11 @@ impl<'a> ActivitiesSmsCreate<'a> {
     ///Sends a `POST` request to `/activity/sms/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SmsActivity> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SmsActivity> {
         let Self { client, send_to_inbox, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
@@ -6654,7 +6736,13 @@ impl<'a> ActivitiesSmsCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 47usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            47usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 #[doc(hidden)]
@@ -7103,6 +7191,13 @@ impl<'a> ActivitiesLeadStatusChangesList<'a> {
     ///Sends a `GET` request to `/activity/status_change/lead/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::LeadStatusChangeActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::LeadStatusChangeActivityList> {
         let Self {
             client,
             limit,
@@ -7214,7 +7309,7 @@ impl<'a> ActivitiesLeadStatusChangesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             31usize,
             200u16..=200u16,
@@ -7674,6 +7769,13 @@ impl<'a> ActivitiesOpportunityStatusChangesList<'a> {
     pub fn send(
         self,
     ) -> crate::ResponseFuture<'a, types::OpportunityStatusChangeActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::OpportunityStatusChangeActivityList> {
         let Self {
             client,
             limit,
@@ -7796,7 +7898,7 @@ impl<'a> ActivitiesOpportunityStatusChangesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             46usize,
             200u16..=200u16,
@@ -8250,6 +8352,13 @@ impl<'a> ActivitiesTaskCompletionsList<'a> {
     ///Sends a `GET` request to `/activity/task_completed/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::TaskCompletionActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::TaskCompletionActivityList> {
         let Self {
             client,
             limit,
@@ -8361,7 +8470,7 @@ impl<'a> ActivitiesTaskCompletionsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             54usize,
             200u16..=200u16,
@@ -8750,6 +8859,13 @@ impl<'a> ActivitiesWhatsappMessagesList<'a> {
     ///Sends a `GET` request to `/activity/whatsapp_message/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::WhatsAppMessageActivityList> {
         let Self {
             client,
             limit,
@@ -8870,7 +8986,7 @@ impl<'a> ActivitiesWhatsappMessagesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             58usize,
             200u16..=200u16,
@@ -8924,6 +9040,11 @@ impl<'a> ActivitiesWhatsappMessagesCreate<'a> {
     ///Sends a `POST` request to `/activity/whatsapp_message/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::WhatsAppMessageActivity> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::WhatsAppMessageActivity> {
         let Self { client, send_to_inbox, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let send_to_inbox = send_to_inbox.map_err(crate::Error::InvalidRequest)?;
@@ -8949,7 +9070,13 @@ impl<'a> ActivitiesWhatsappMessagesCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 55usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            55usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 #[doc(hidden)]
@@ -9171,6 +9298,11 @@ impl<'a> CustomActivityTypesList<'a> {
     ///Sends a `GET` request to `/custom_activity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomActivityTypeList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomActivityTypeList> {
         let Self { client } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let url = crate::runtime::url(client, "/custom_activity/")?;
@@ -9185,7 +9317,7 @@ impl<'a> CustomActivityTypesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             96usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> BulkActionsDeleteList<'a> {
     ///Sends a `GET` request to `/bulk_action/delete/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkDeleteActionList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkDeleteActionList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> BulkActionsDeleteList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             69usize,
             200u16..=200u16,
@@ -193,6 +198,11 @@ impl<'a> BulkActionsDeleteGet<'a> {
     ///Sends a `GET` request to `/bulk_action/delete/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkDeleteAction> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkDeleteAction> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -216,7 +226,7 @@ impl<'a> BulkActionsDeleteGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             68usize,
             200u16..=200u16,
@@ -279,6 +289,11 @@ impl<'a> BulkActionsEditList<'a> {
     ///Sends a `GET` request to `/bulk_action/edit/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkEditActionList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkEditActionList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -299,7 +314,7 @@ impl<'a> BulkActionsEditList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             72usize,
             200u16..=200u16,
@@ -415,6 +430,11 @@ impl<'a> BulkActionsEditGet<'a> {
     ///Sends a `GET` request to `/bulk_action/edit/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkEditAction> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkEditAction> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -438,7 +458,7 @@ impl<'a> BulkActionsEditGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             71usize,
             200u16..=200u16,
@@ -516,6 +536,11 @@ impl<'a> BulkActionsEmailList<'a> {
     ///Sends a `GET` request to `/bulk_action/email/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkEmailActionList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkEmailActionList> {
         let Self { client, fields, limit, skip, template_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -538,7 +563,7 @@ impl<'a> BulkActionsEmailList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             75usize,
             200u16..=200u16,
@@ -654,6 +679,11 @@ impl<'a> BulkActionsEmailGet<'a> {
     ///Sends a `GET` request to `/bulk_action/email/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkEmailAction> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkEmailAction> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -677,7 +707,7 @@ impl<'a> BulkActionsEmailGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             74usize,
             200u16..=200u16,
@@ -742,6 +772,13 @@ impl<'a> BulkActionsSequenceSubscriptionsList<'a> {
     pub fn send(
         self,
     ) -> crate::ResponseFuture<'a, types::BulkSequenceSubscriptionActionList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::BulkSequenceSubscriptionActionList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -765,7 +802,7 @@ impl<'a> BulkActionsSequenceSubscriptionsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             78usize,
             200u16..=200u16,
@@ -895,6 +932,13 @@ impl<'a> BulkActionsSequenceSubscriptionsGet<'a> {
     pub fn send(
         self,
     ) -> crate::ResponseFuture<'a, types::BulkSequenceSubscriptionAction> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::BulkSequenceSubscriptionAction> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -918,7 +962,7 @@ impl<'a> BulkActionsSequenceSubscriptionsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             77usize,
             200u16..=200u16,

@@ -48,6 +48,11 @@ impl<'a> CommentsList<'a> {
     ///Sends a `GET` request to `/comment/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CommentList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CommentList> {
         let Self { client, object_id, thread_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let object_id = object_id.map_err(crate::Error::InvalidRequest)?;
@@ -66,7 +71,7 @@ impl<'a> CommentsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             83usize,
             200u16..=200u16,
@@ -401,6 +406,11 @@ impl<'a> CommentsListThreads<'a> {
     ///Sends a `GET` request to `/comment_thread/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CommentThreadList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CommentThreadList> {
         let Self { client, limit, skip, ids, object_ids } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -423,7 +433,7 @@ impl<'a> CommentsListThreads<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             84usize,
             200u16..=200u16,

@@ -48,6 +48,11 @@ impl<'a> ConnectedAccountsList<'a> {
     ///Sends a `GET` request to `/connected_account/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ConnectedAccountList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ConnectedAccountList> {
         let Self { client, fields, user_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -66,7 +71,7 @@ impl<'a> ConnectedAccountsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             87usize,
             200u16..=200u16,
@@ -118,6 +123,11 @@ impl<'a> ConnectedAccountsGet<'a> {
     ///Sends a `GET` request to `/connected_account/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ConnectedAccount> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ConnectedAccount> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -141,7 +151,7 @@ impl<'a> ConnectedAccountsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             86usize,
             200u16..=200u16,
@@ -195,6 +205,11 @@ impl<'a> SendAsList<'a> {
     ///Sends a `GET` request to `/send_as/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SendAsListResponse200> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SendAsListResponse200> {
         let Self { client, allowed_user_id, allowing_user_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let allowed_user_id = allowed_user_id.map_err(crate::Error::InvalidRequest)?;
@@ -224,7 +239,7 @@ impl<'a> SendAsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             254usize,
             200u16..=200u16,
@@ -342,6 +357,11 @@ impl<'a> SendAsDeleteByUser<'a> {
     ///Sends a `DELETE` request to `/send_as/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, ()> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, ()> {
         let Self { client, allowed_user_id, allowing_user_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let allowed_user_id = allowed_user_id.map_err(crate::Error::InvalidRequest)?;
@@ -371,7 +391,13 @@ impl<'a> SendAsDeleteByUser<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 252usize, 200..=299, crate::runtime::empty, build)
+        crate::runtime::request(
+            client,
+            252usize,
+            200..=299,
+            crate::runtime::empty,
+            build,
+        )
     }
 }
 #[doc(hidden)]

@@ -72,6 +72,11 @@ impl<'a> ContactsList<'a> {
     ///Sends a `GET` request to `/contact/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ContactList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ContactList> {
         let Self { client, fields, limit, skip, lead_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -94,7 +99,7 @@ impl<'a> ContactsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             91usize,
             200u16..=200u16,
@@ -147,6 +152,11 @@ impl<'a> ContactsCreate<'a> {
     ///Sends a `POST` request to `/contact/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Contact> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Contact> {
         let Self { client, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -170,7 +180,13 @@ impl<'a> ContactsCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 88usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            88usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 ///The request of [`client.contacts().get(id)`](crate::handles::Contacts::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -216,6 +232,11 @@ impl<'a> ContactsGet<'a> {
     ///Sends a `GET` request to `/contact/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Contact> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Contact> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -236,7 +257,7 @@ impl<'a> ContactsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             90usize,
             200u16..=200u16,
@@ -302,6 +323,11 @@ impl<'a> ContactsUpdate<'a> {
     ///Sends a `PUT` request to `/contact/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Contact> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Contact> {
         let Self { client, id, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -329,7 +355,7 @@ impl<'a> ContactsUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             92usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> CustomFieldsActivityList<'a> {
     ///Sends a `GET` request to `/custom_field/activity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> CustomFieldsActivityList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             103usize,
             200u16..=200u16,
@@ -193,6 +198,11 @@ impl<'a> CustomFieldsActivityGet<'a> {
     ///Sends a `GET` request to `/custom_field/activity/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -216,7 +226,7 @@ impl<'a> CustomFieldsActivityGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             102usize,
             200u16..=200u16,
@@ -426,6 +436,11 @@ impl<'a> CustomFieldsContactList<'a> {
     ///Sends a `GET` request to `/custom_field/contact/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -446,7 +461,7 @@ impl<'a> CustomFieldsContactList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             108usize,
             200u16..=200u16,
@@ -562,6 +577,11 @@ impl<'a> CustomFieldsContactGet<'a> {
     ///Sends a `GET` request to `/custom_field/contact/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -585,7 +605,7 @@ impl<'a> CustomFieldsContactGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             107usize,
             200u16..=200u16,
@@ -754,6 +774,11 @@ impl<'a> CustomFieldsCustomObjectList<'a> {
     ///Sends a `GET` request to `/custom_field/custom_object_type/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldList> {
         let Self { client } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let url = crate::runtime::url(client, "/custom_field/custom_object_type/")?;
@@ -768,7 +793,7 @@ impl<'a> CustomFieldsCustomObjectList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             113usize,
             200u16..=200u16,
@@ -1105,6 +1130,11 @@ impl<'a> CustomFieldsLeadList<'a> {
     ///Sends a `GET` request to `/custom_field/lead/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -1125,7 +1155,7 @@ impl<'a> CustomFieldsLeadList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             118usize,
             200u16..=200u16,
@@ -1241,6 +1271,11 @@ impl<'a> CustomFieldsLeadGet<'a> {
     ///Sends a `GET` request to `/custom_field/lead/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1264,7 +1299,7 @@ impl<'a> CustomFieldsLeadGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             117usize,
             200u16..=200u16,
@@ -1474,6 +1509,11 @@ impl<'a> CustomFieldsOpportunityList<'a> {
     ///Sends a `GET` request to `/custom_field/opportunity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomFieldList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomFieldList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -1494,7 +1534,7 @@ impl<'a> CustomFieldsOpportunityList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             123usize,
             200u16..=200u16,
@@ -1610,6 +1650,11 @@ impl<'a> CustomFieldsOpportunityGet<'a> {
     ///Sends a `GET` request to `/custom_field/opportunity/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomField> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomField> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1633,7 +1678,7 @@ impl<'a> CustomFieldsOpportunityGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             122usize,
             200u16..=200u16,
@@ -1819,6 +1864,11 @@ impl<'a> CustomFieldsSharedList<'a> {
     ///Sends a `GET` request to `/custom_field/shared/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SharedCustomFieldList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SharedCustomFieldList> {
         let Self { client, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -1835,7 +1885,7 @@ impl<'a> CustomFieldsSharedList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             131usize,
             200u16..=200u16,
@@ -1953,6 +2003,11 @@ impl<'a> CustomFieldsSharedGet<'a> {
     ///Sends a `GET` request to `/custom_field/shared/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SharedCustomField> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SharedCustomField> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1976,7 +2031,7 @@ impl<'a> CustomFieldsSharedGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             129usize,
             200u16..=200u16,

@@ -47,6 +47,11 @@ impl<'a> CustomObjectsList<'a> {
     ///Sends a `GET` request to `/custom_object/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::CustomObjectList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::CustomObjectList> {
         let Self { client, custom_object_type_id, lead_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let custom_object_type_id = custom_object_type_id
@@ -71,7 +76,7 @@ impl<'a> CustomObjectsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             142usize,
             200u16..=200u16,
@@ -370,6 +375,13 @@ impl<'a> CustomObjectTypesList<'a> {
     pub fn send(
         self,
     ) -> crate::ResponseFuture<'a, types::CustomObjectTypesListResponse200> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<'a, crate::types::CustomObjectTypesListResponse200> {
         let Self { client } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let url = crate::runtime::url(client, "/custom_object_type/")?;
@@ -384,7 +396,7 @@ impl<'a> CustomObjectTypesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             137usize,
             200u16..=200u16,

@@ -132,6 +132,11 @@ impl<'a> DialersList<'a> {
     ///Sends a `GET` request to `/dialer/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::DialerList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::DialerList> {
         let Self {
             client,
             limit,
@@ -179,7 +184,7 @@ impl<'a> DialersList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             145usize,
             200u16..=200u16,
@@ -231,6 +236,11 @@ impl<'a> DialersGet<'a> {
     ///Sends a `GET` request to `/dialer/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Dialer> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Dialer> {
         let Self { client, id, organization_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -256,7 +266,7 @@ impl<'a> DialersGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             144usize,
             200u16..=200u16,

@@ -182,6 +182,16 @@ impl<'a> EventsList<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > {
         let Self {
             client,
             limit,
@@ -253,7 +263,7 @@ impl<'a> EventsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             153usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> ExportsList<'a> {
     ///Sends a `GET` request to `/export/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::ExportList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::ExportList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> ExportsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             157usize,
             200u16..=200u16,
@@ -259,6 +264,11 @@ impl<'a> ExportsGet<'a> {
     ///Sends a `GET` request to `/export/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Export> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Export> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -279,7 +289,7 @@ impl<'a> ExportsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             156usize,
             200u16..=200u16,

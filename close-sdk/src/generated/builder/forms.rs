@@ -69,6 +69,11 @@ impl<'a> FormsList<'a> {
     ///Sends a `GET` request to `/form/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::FormList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::FormList> {
         let Self { client, fields, limit, skip, is_archived } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -91,7 +96,7 @@ impl<'a> FormsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             161usize,
             200u16..=200u16,
@@ -143,6 +148,11 @@ impl<'a> FormsGet<'a> {
     ///Sends a `GET` request to `/form/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Form> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Form> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -163,7 +173,7 @@ impl<'a> FormsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             160usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> GroupsList<'a> {
     ///Sends a `GET` request to `/group/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::GroupList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::GroupList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> GroupsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             166usize,
             200u16..=200u16,
@@ -130,6 +135,11 @@ impl<'a> GroupsCreate<'a> {
     ///Sends a `POST` request to `/group/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Group> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Group> {
         let Self { client, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -153,7 +163,13 @@ impl<'a> GroupsCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 163usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            163usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 #[doc(hidden)]
@@ -363,6 +379,11 @@ impl<'a> GroupsGet<'a> {
     ///Sends a `GET` request to `/group/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Group> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Group> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -383,7 +404,7 @@ impl<'a> GroupsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             165usize,
             200u16..=200u16,
@@ -449,6 +470,11 @@ impl<'a> GroupsUpdate<'a> {
     ///Sends a `PUT` request to `/group/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Group> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Group> {
         let Self { client, id, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -476,7 +502,7 @@ impl<'a> GroupsUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             168usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> LeadsList<'a> {
     ///Sends a `GET` request to `/lead/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::LeadList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::LeadList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> LeadsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             181usize,
             200u16..=200u16,
@@ -267,6 +272,11 @@ impl<'a> LeadsGet<'a> {
     ///Sends a `GET` request to `/lead/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Lead> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Lead> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -287,7 +297,7 @@ impl<'a> LeadsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             180usize,
             200u16..=200u16,

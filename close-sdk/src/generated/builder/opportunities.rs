@@ -585,6 +585,11 @@ impl<'a> OpportunitiesList<'a> {
     ///Sends a `GET` request to `/opportunity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::OpportunityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::OpportunityList> {
         let Self {
             client,
             fields,
@@ -803,7 +808,7 @@ impl<'a> OpportunitiesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             193usize,
             200u16..=200u16,
@@ -919,6 +924,11 @@ impl<'a> OpportunitiesGet<'a> {
     ///Sends a `GET` request to `/opportunity/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Opportunity> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Opportunity> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -941,7 +951,7 @@ impl<'a> OpportunitiesGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             192usize,
             200u16..=200u16,

@@ -33,6 +33,11 @@ impl<'a> OpportunityStatusesList<'a> {
     ///Sends a `GET` request to `/status/opportunity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::OpportunityStatusList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::OpportunityStatusList> {
         let Self { client, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -49,7 +54,7 @@ impl<'a> OpportunityStatusesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             197usize,
             200u16..=200u16,
@@ -104,6 +109,11 @@ impl<'a> OpportunityStatusesCreate<'a> {
     ///Sends a `POST` request to `/status/opportunity/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::OpportunityStatus> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::OpportunityStatus> {
         let Self { client, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -127,7 +137,13 @@ impl<'a> OpportunityStatusesCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 195usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            195usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 ///The request of [`client.opportunity_statuses().update(id, body)`](crate::handles::OpportunityStatuses::update); optional parameters are its setters, `.await` it or `.send()` it.
@@ -189,6 +205,11 @@ impl<'a> OpportunityStatusesUpdate<'a> {
     ///Sends a `PUT` request to `/status/opportunity/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::OpportunityStatus> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::OpportunityStatus> {
         let Self { client, id, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -219,7 +240,7 @@ impl<'a> OpportunityStatusesUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             198usize,
             200u16..=200u16,

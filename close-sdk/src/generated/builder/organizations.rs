@@ -46,6 +46,11 @@ impl<'a> OrganizationsGet<'a> {
     ///Sends a `GET` request to `/organization/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Organization> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Organization> {
         let Self { client, id, expand } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -68,7 +73,7 @@ impl<'a> OrganizationsGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             199usize,
             200u16..=200u16,
@@ -136,6 +141,11 @@ impl<'a> OrganizationsUpdate<'a> {
     ///Sends a `PUT` request to `/organization/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Organization> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Organization> {
         let Self { client, id, expand, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -165,7 +175,7 @@ impl<'a> OrganizationsUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             200usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> OutcomesList<'a> {
     ///Sends a `GET` request to `/outcome/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::OutcomeList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::OutcomeList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> OutcomesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             204usize,
             200u16..=200u16,
@@ -193,6 +198,11 @@ impl<'a> OutcomesGet<'a> {
     ///Sends a `GET` request to `/outcome/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Outcome> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Outcome> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -213,7 +223,7 @@ impl<'a> OutcomesGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             203usize,
             200u16..=200u16,

@@ -57,6 +57,11 @@ impl<'a> BlockedPhoneNumbersList<'a> {
     ///Sends a `GET` request to `/blocked_phone_number/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BlockedPhoneNumberList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BlockedPhoneNumberList> {
         let Self { client, fields, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -77,7 +82,7 @@ impl<'a> BlockedPhoneNumbersList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             64usize,
             200u16..=200u16,
@@ -311,6 +316,11 @@ impl<'a> BlockedPhoneNumbersGet<'a> {
     ///Sends a `GET` request to `/blocked_phone_number/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BlockedPhoneNumber> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BlockedPhoneNumber> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -334,7 +344,7 @@ impl<'a> BlockedPhoneNumbersGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             62usize,
             200u16..=200u16,
@@ -586,6 +596,11 @@ impl<'a> PhoneNumbersList<'a> {
     ///Sends a `GET` request to `/phone_number/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::PhoneNumberList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::PhoneNumberList> {
         let Self { client, fields, limit, skip, is_group_number, number, user_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -617,7 +632,7 @@ impl<'a> PhoneNumbersList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             209usize,
             200u16..=200u16,
@@ -733,6 +748,11 @@ impl<'a> PhoneNumbersGet<'a> {
     ///Sends a `GET` request to `/phone_number/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::PhoneNumber> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::PhoneNumber> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -755,7 +775,7 @@ impl<'a> PhoneNumbersGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             208usize,
             200u16..=200u16,

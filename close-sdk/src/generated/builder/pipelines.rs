@@ -16,6 +16,11 @@ impl<'a> PipelinesList<'a> {
     ///Sends a `GET` request to `/pipeline/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::PipelineList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::PipelineList> {
         let Self { client } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let url = crate::runtime::url(client, "/pipeline/")?;
@@ -30,7 +35,7 @@ impl<'a> PipelinesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             213usize,
             200u16..=200u16,

@@ -80,6 +80,11 @@ impl<'a> PlaybooksList<'a> {
     ///Sends a `GET` request to `/playbook/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::PlaybookList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::PlaybookList> {
         let Self { client, limit, skip, created_at_lt, is_archived, position_gt } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -111,7 +116,7 @@ impl<'a> PlaybooksList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             219usize,
             200u16..=200u16,

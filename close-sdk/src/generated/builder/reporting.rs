@@ -259,6 +259,16 @@ impl<'a> ReportingGetCustom<'a> {
         'a,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(
+        self,
+    ) -> crate::Request<
+        'a,
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > {
         let Self {
             client,
             org_id,
@@ -307,7 +317,7 @@ impl<'a> ReportingGetCustom<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             223usize,
             200u16..=200u16,
@@ -522,6 +532,11 @@ impl<'a> ReportingGetSentEmails<'a> {
     ///Sends a `GET` request to `/report/sent_emails/{org_id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SentEmailsReport> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SentEmailsReport> {
         let Self { client, org_id, date_end, date_start, user_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
@@ -549,7 +564,7 @@ impl<'a> ReportingGetSentEmails<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             228usize,
             200u16..=200u16,
@@ -646,6 +661,11 @@ impl<'a> ReportingGetLeadStatuses<'a> {
     ///Sends a `GET` request to `/report/statuses/lead/{org_id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::StatusChangeReport> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::StatusChangeReport> {
         let Self { client, org_id, date_end, date_start, query, smart_view_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let org_id = org_id.map_err(crate::Error::InvalidRequest)?;
@@ -677,7 +697,7 @@ impl<'a> ReportingGetLeadStatuses<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             226usize,
             200u16..=200u16,
@@ -789,6 +809,11 @@ impl<'a> ReportingGetOpportunityStatuses<'a> {
     ///Sends a `GET` request to `/report/statuses/opportunity/{org_id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::StatusChangeReport> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::StatusChangeReport> {
         let Self {
             client,
             org_id,
@@ -830,7 +855,7 @@ impl<'a> ReportingGetOpportunityStatuses<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             227usize,
             200u16..=200u16,

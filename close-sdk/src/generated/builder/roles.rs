@@ -42,6 +42,11 @@ impl<'a> RolesList<'a> {
     ///Sends a `GET` request to `/role/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::RoleList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::RoleList> {
         let Self { client, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -60,7 +65,7 @@ impl<'a> RolesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             233usize,
             200u16..=200u16,

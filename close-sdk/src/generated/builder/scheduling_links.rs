@@ -16,6 +16,11 @@ impl<'a> SchedulingLinksList<'a> {
     ///Sends a `GET` request to `/scheduling_link/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SchedulingLinkList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SchedulingLinkList> {
         let Self { client } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let url = crate::runtime::url(client, "/scheduling_link/")?;
@@ -30,7 +35,7 @@ impl<'a> SchedulingLinksList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             245usize,
             200u16..=200u16,
@@ -463,6 +468,11 @@ impl<'a> SchedulingLinksListShared<'a> {
     ///Sends a `GET` request to `/shared_scheduling_link/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SharedSchedulingLinkList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SharedSchedulingLinkList> {
         let Self { client } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let url = crate::runtime::url(client, "/shared_scheduling_link/")?;
@@ -477,7 +487,7 @@ impl<'a> SchedulingLinksListShared<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             246usize,
             200u16..=200u16,

@@ -42,6 +42,11 @@ impl<'a> SequencesList<'a> {
     ///Sends a `GET` request to `/sequence/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SequenceList> {
         let Self { client, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -60,7 +65,7 @@ impl<'a> SequencesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             260usize,
             200u16..=200u16,
@@ -185,6 +190,11 @@ impl<'a> SequencesGet<'a> {
     ///Sends a `GET` request to `/sequence/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Sequence> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Sequence> {
         let Self { client, id, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -207,7 +217,7 @@ impl<'a> SequencesGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             258usize,
             200u16..=200u16,
@@ -441,6 +451,11 @@ impl<'a> SequencesListSubscriptions<'a> {
     ///Sends a `GET` request to `/sequence_subscription/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SequenceSubscriptionList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SequenceSubscriptionList> {
         let Self { client, limit, skip, contact_id, lead_id, sequence_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -465,7 +480,7 @@ impl<'a> SequencesListSubscriptions<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             261usize,
             200u16..=200u16,

@@ -71,6 +71,11 @@ impl<'a> SmartViewsList<'a> {
     ///Sends a `GET` request to `/saved_search/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SmartViewList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SmartViewList> {
         let Self { client, limit, skip, type_, type_in } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -93,7 +98,7 @@ impl<'a> SmartViewsList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             267usize,
             200u16..=200u16,

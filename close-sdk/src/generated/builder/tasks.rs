@@ -483,6 +483,11 @@ impl<'a> TasksList<'a> {
     ///Sends a `GET` request to `/task/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::TaskList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::TaskList> {
         let Self {
             client,
             fields,
@@ -652,7 +657,7 @@ impl<'a> TasksList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             278usize,
             200u16..=200u16,
@@ -1131,6 +1136,11 @@ impl<'a> TasksBulkUpdate<'a> {
     ///Sends a `PUT` request to `/task/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::BulkUpdateTasksResult> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::BulkUpdateTasksResult> {
         let Self {
             client,
             fields,
@@ -1302,7 +1312,7 @@ impl<'a> TasksBulkUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             274usize,
             200u16..=200u16,
@@ -1355,6 +1365,11 @@ impl<'a> TasksCreate<'a> {
     ///Sends a `POST` request to `/task/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Task> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Task> {
         let Self { client, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -1378,7 +1393,13 @@ impl<'a> TasksCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 275usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            275usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 ///The request of [`client.tasks().get(id)`](crate::handles::Tasks::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -1424,6 +1445,11 @@ impl<'a> TasksGet<'a> {
     ///Sends a `GET` request to `/task/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Task> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Task> {
         let Self { client, id, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1444,7 +1470,7 @@ impl<'a> TasksGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             277usize,
             200u16..=200u16,
@@ -1510,6 +1536,11 @@ impl<'a> TasksUpdate<'a> {
     ///Sends a `PUT` request to `/task/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, crate::types::Task> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Task> {
         let Self { client, id, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -1537,7 +1568,7 @@ impl<'a> TasksUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             279usize,
             200u16..=200u16,

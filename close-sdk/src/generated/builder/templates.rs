@@ -66,6 +66,11 @@ impl<'a> EmailTemplatesList<'a> {
     ///Sends a `GET` request to `/email_template/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplateList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::EmailTemplateList> {
         let Self { client, limit, skip, is_archived, is_shared } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -88,7 +93,7 @@ impl<'a> EmailTemplatesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             149usize,
             200u16..=200u16,
@@ -143,6 +148,11 @@ impl<'a> EmailTemplatesCreate<'a> {
     ///Sends a `POST` request to `/email_template/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplate> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::EmailTemplate> {
         let Self { client, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -166,7 +176,13 @@ impl<'a> EmailTemplatesCreate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(client, 146usize, 200..=299, crate::runtime::decode, build)
+        crate::runtime::request(
+            client,
+            146usize,
+            200..=299,
+            crate::runtime::decode,
+            build,
+        )
     }
 }
 ///The request of [`client.email_templates().get(id)`](crate::handles::EmailTemplates::get); optional parameters are its setters, `.await` it or `.send()` it.
@@ -226,6 +242,11 @@ impl<'a> EmailTemplatesGet<'a> {
     ///Sends a `GET` request to `/email_template/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplate> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::EmailTemplate> {
         let Self { client, id, fields, include_embedded } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -256,7 +277,7 @@ impl<'a> EmailTemplatesGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             148usize,
             200u16..=200u16,
@@ -324,6 +345,11 @@ impl<'a> EmailTemplatesUpdate<'a> {
     ///Sends a `PUT` request to `/email_template/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::EmailTemplate> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::EmailTemplate> {
         let Self { client, id, fields, body } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -353,7 +379,7 @@ impl<'a> EmailTemplatesUpdate<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             151usize,
             200u16..=200u16,
@@ -638,6 +664,11 @@ impl<'a> EmailTemplatesRender<'a> {
     ///Sends a `GET` request to `/email_template/{id}/render/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::RenderedEmailTemplate> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::RenderedEmailTemplate> {
         let Self {
             client,
             id,
@@ -721,7 +752,7 @@ impl<'a> EmailTemplatesRender<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             150usize,
             200u16..=200u16,
@@ -769,6 +800,11 @@ impl<'a> SmsTemplatesList<'a> {
     ///Sends a `GET` request to `/sms_template/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplateList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SmsTemplateList> {
         let Self { client, limit, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -787,7 +823,7 @@ impl<'a> SmsTemplatesList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             272usize,
             200u16..=200u16,
@@ -916,6 +952,11 @@ impl<'a> SmsTemplatesGet<'a> {
     ///Sends a `GET` request to `/sms_template/{id}/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::SmsTemplate> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::SmsTemplate> {
         let Self { client, id, include_attachments, include_embedded } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let id = id.map_err(crate::Error::InvalidRequest)?;
@@ -952,7 +993,7 @@ impl<'a> SmsTemplatesGet<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             271usize,
             200u16..=200u16,

@@ -33,6 +33,11 @@ impl<'a> UsersGetMe<'a> {
     ///Sends a `GET` request to `/me/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::Me> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::Me> {
         let Self { client, fields } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let fields = fields.map_err(crate::Error::InvalidRequest)?;
@@ -49,7 +54,7 @@ impl<'a> UsersGetMe<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             284usize,
             200u16..=200u16,
@@ -111,6 +116,11 @@ impl<'a> UsersList<'a> {
     ///Sends a `GET` request to `/user/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::UserList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::UserList> {
         let Self { client, limit, order_by, skip } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let limit = limit.map_err(crate::Error::InvalidRequest)?;
@@ -131,7 +141,7 @@ impl<'a> UsersList<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             285usize,
             200u16..=200u16,
@@ -170,6 +180,11 @@ impl<'a> UsersListAvailabilities<'a> {
     ///Sends a `GET` request to `/user/availability/`
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<'a, types::UserAvailabilityList> {
+        self.request().send()
+    }
+    ///The request with the parameters set so far, not sent yet: one [`Request`](crate::Request) type for every operation (to store, clone or pass to code that takes any request).
+    #[inline]
+    pub fn request(self) -> crate::Request<'a, crate::types::UserAvailabilityList> {
         let Self { client, organization_id } = self;
         let build = (move || -> ::std::result::Result<_, crate::Error> {
             let organization_id = organization_id.map_err(crate::Error::InvalidRequest)?;
@@ -191,7 +206,7 @@ impl<'a> UsersListAvailabilities<'a> {
                     .build()
             })
         })();
-        crate::runtime::call(
+        crate::runtime::request(
             client,
             286usize,
             200u16..=200u16,

@@ -367,6 +367,8 @@ impl ::std::convert::TryFrom<::std::string::String> for ActivityKind {
     }
 }
 ///A page of `Activity` objects.
+///
+/// A page of [`Activity`] items: `List<Activity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type ActivityList = crate::List<Activity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Activity {
@@ -630,6 +632,8 @@ pub struct CallActivity {
     pub extra: crate::Extra,
 }
 ///`CallActivityList`
+///
+/// A page of [`CallActivity`] items: `List<CallActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CallActivityList = crate::List<CallActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CallActivity {
@@ -1962,6 +1966,8 @@ pub struct CreatedActivity {
     pub extra: crate::Extra,
 }
 ///A page of `CreatedActivity` objects.
+///
+/// A page of [`CreatedActivity`] items: `List<CreatedActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CreatedActivityList = crate::List<CreatedActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CreatedActivity {
@@ -2165,6 +2171,8 @@ pub struct CustomActivity {
     pub extra: crate::Extra,
 }
 ///A page of `CustomActivity` objects.
+///
+/// A page of [`CustomActivity`] items: `List<CustomActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CustomActivityList = crate::List<CustomActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CustomActivity {
@@ -2310,6 +2318,8 @@ pub struct CustomActivityTypeField {
     pub extra: crate::Extra,
 }
 ///Every `CustomActivityType` of the organization.
+///
+/// A page of [`CustomActivityType`] items: `List<CustomActivityType>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CustomActivityTypeList = crate::List<CustomActivityType>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CustomActivityType {
@@ -2622,6 +2632,8 @@ pub struct EmailActivityBodyTextQuotedItem {
     pub extra: crate::Extra,
 }
 ///`EmailActivityList`
+///
+/// A page of [`EmailActivity`] items: `List<EmailActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type EmailActivityList = crate::List<EmailActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for EmailActivity {
@@ -3110,6 +3122,8 @@ pub struct EmailThreadActivityEmailsItemEnvelopeToItem {
     pub extra: crate::Extra,
 }
 ///A page of `EmailThreadActivity` objects.
+///
+/// A page of [`EmailThreadActivity`] items: `List<EmailThreadActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type EmailThreadActivityList = crate::List<EmailThreadActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for EmailThreadActivity {
@@ -3274,6 +3288,8 @@ pub struct FormSubmissionActivity {
     pub extra: crate::Extra,
 }
 ///`FormSubmissionActivityList`
+///
+/// A page of [`FormSubmissionActivity`] items: `List<FormSubmissionActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type FormSubmissionActivityList = crate::List<FormSubmissionActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for FormSubmissionActivity {
@@ -3456,6 +3472,8 @@ pub struct ImportUpdateActivity {
     pub extra: crate::Extra,
 }
 ///`ImportUpdateActivityList`
+///
+/// A page of [`ImportUpdateActivity`] items: `List<ImportUpdateActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type ImportUpdateActivityList = crate::List<ImportUpdateActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for ImportUpdateActivity {
@@ -3579,6 +3597,8 @@ pub struct LeadMergeActivity {
     pub extra: crate::Extra,
 }
 ///A page of `LeadMergeActivity` objects.
+///
+/// A page of [`LeadMergeActivity`] items: `List<LeadMergeActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type LeadMergeActivityList = crate::List<LeadMergeActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for LeadMergeActivity {
@@ -3691,6 +3711,8 @@ pub struct LeadStatusChangeActivity {
     pub extra: crate::Extra,
 }
 ///A page of `LeadStatusChangeActivity` objects.
+///
+/// A page of [`LeadStatusChangeActivity`] items: `List<LeadStatusChangeActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type LeadStatusChangeActivityList = crate::List<LeadStatusChangeActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for LeadStatusChangeActivity {
@@ -4024,6 +4046,8 @@ pub struct MeetingActivityConferenceLinksItem {
     pub extra: crate::Extra,
 }
 ///A page of `MeetingActivity` objects.
+///
+/// A page of [`MeetingActivity`] items: `List<MeetingActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type MeetingActivityList = crate::List<MeetingActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for MeetingActivity {
@@ -4238,6 +4262,8 @@ pub struct NoteActivity {
     pub extra: crate::Extra,
 }
 ///`NoteActivityList`
+///
+/// A page of [`NoteActivity`] items: `List<NoteActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type NoteActivityList = crate::List<NoteActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for NoteActivity {
@@ -4416,6 +4442,8 @@ pub struct OpportunityStatusChangeActivity {
     pub extra: crate::Extra,
 }
 ///A page of `OpportunityStatusChangeActivity` objects.
+///
+/// A page of [`OpportunityStatusChangeActivity`] items: `List<OpportunityStatusChangeActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type OpportunityStatusChangeActivityList = crate::List<
     OpportunityStatusChangeActivity,
 >;
@@ -4731,6 +4759,8 @@ pub struct SmsActivityAttachmentsItem {
     pub extra: crate::Extra,
 }
 ///`SmsActivityList`
+///
+/// A page of [`SmsActivity`] items: `List<SmsActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SmsActivityList = crate::List<SmsActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SmsActivity {
@@ -4837,6 +4867,8 @@ pub struct TaskCompletionActivity {
     pub extra: crate::Extra,
 }
 ///A page of `TaskCompletionActivity` objects.
+///
+/// A page of [`TaskCompletionActivity`] items: `List<TaskCompletionActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type TaskCompletionActivityList = crate::List<TaskCompletionActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for TaskCompletionActivity {
@@ -5600,6 +5632,8 @@ pub struct WhatsAppMessageActivity {
     pub extra: crate::Extra,
 }
 ///`WhatsAppMessageActivityList`
+///
+/// A page of [`WhatsAppMessageActivity`] items: `List<WhatsAppMessageActivity>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type WhatsAppMessageActivityList = crate::List<WhatsAppMessageActivity>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for WhatsAppMessageActivity {

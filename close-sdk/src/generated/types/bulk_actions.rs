@@ -201,6 +201,8 @@ pub struct BulkDeleteAction {
     pub extra: crate::Extra,
 }
 ///`BulkDeleteActionList`
+///
+/// A page of [`BulkDeleteAction`] items: `List<BulkDeleteAction>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type BulkDeleteActionList = crate::List<BulkDeleteAction>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for BulkDeleteAction {
@@ -316,6 +318,8 @@ pub struct BulkEditAction {
     pub extra: crate::Extra,
 }
 ///`BulkEditActionList`
+///
+/// A page of [`BulkEditAction`] items: `List<BulkEditAction>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type BulkEditActionList = crate::List<BulkEditAction>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for BulkEditAction {
@@ -547,6 +551,8 @@ pub struct BulkEmailAction {
     pub extra: crate::Extra,
 }
 ///`BulkEmailActionList`
+///
+/// A page of [`BulkEmailAction`] items: `List<BulkEmailAction>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type BulkEmailActionList = crate::List<BulkEmailAction>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for BulkEmailAction {
@@ -727,6 +733,8 @@ pub struct BulkSequenceSubscriptionAction {
     pub extra: crate::Extra,
 }
 ///`BulkSequenceSubscriptionActionList`
+///
+/// A page of [`BulkSequenceSubscriptionAction`] items: `List<BulkSequenceSubscriptionAction>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type BulkSequenceSubscriptionActionList = crate::List<
     BulkSequenceSubscriptionAction,
 >;

@@ -74,6 +74,8 @@ pub struct Comment {
     pub extra: crate::Extra,
 }
 ///A page of `Comment` objects.
+///
+/// A page of [`Comment`] items: `List<Comment>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CommentList = crate::List<Comment>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Comment {
@@ -134,6 +136,8 @@ pub struct CommentThread {
     pub extra: crate::Extra,
 }
 ///A page of `CommentThread` objects.
+///
+/// A page of [`CommentThread`] items: `List<CommentThread>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CommentThreadList = crate::List<CommentThread>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CommentThread {

@@ -51,6 +51,8 @@ pub struct ConnectedAccount {
     pub extra: crate::Extra,
 }
 ///`ConnectedAccountList`
+///
+/// A page of [`ConnectedAccount`] items: `List<ConnectedAccount>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type ConnectedAccountList = crate::List<ConnectedAccount>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for ConnectedAccount {

@@ -4,6 +4,8 @@
 // settings in close-sdk-gen/src/codegen/progenitor.rs, then run `cargo xtask generate`.
 
 ///`ContactList`
+///
+/// A page of [`Contact`] items: `List<Contact>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type ContactList = crate::List<crate::types::Contact>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for crate::types::Contact {

@@ -205,6 +205,8 @@ pub struct CustomField {
     pub extra: crate::Extra,
 }
 ///A page of `CustomField` objects.
+///
+/// A page of [`CustomField`] items: `List<CustomField>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CustomFieldList = crate::List<CustomField>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CustomField {
@@ -467,6 +469,8 @@ pub struct SharedCustomFieldAssociationsItem {
     pub extra: crate::Extra,
 }
 ///A page of `SharedCustomField` objects.
+///
+/// A page of [`SharedCustomField`] items: `List<SharedCustomField>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SharedCustomFieldList = crate::List<SharedCustomField>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SharedCustomField {

@@ -96,6 +96,8 @@ pub struct CustomObject {
     pub extra: crate::Extra,
 }
 ///`CustomObjectList`
+///
+/// A page of [`CustomObject`] items: `List<CustomObject>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type CustomObjectList = crate::List<CustomObject>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for CustomObject {

@@ -78,6 +78,8 @@ pub struct Dialer {
     pub extra: crate::Extra,
 }
 ///`DialerList`
+///
+/// A page of [`Dialer`] items: `List<Dialer>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type DialerList = crate::List<Dialer>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Dialer {

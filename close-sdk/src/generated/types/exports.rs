@@ -304,6 +304,8 @@ impl ::std::convert::TryFrom<::std::string::String> for ExportFormat {
     }
 }
 ///`ExportList`
+///
+/// A page of [`Export`] items: `List<Export>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type ExportList = crate::List<Export>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Export {

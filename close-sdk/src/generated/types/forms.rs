@@ -93,6 +93,8 @@ pub struct FormFieldDefinition {
     pub extra: crate::Extra,
 }
 ///`FormList`
+///
+/// A page of [`Form`] items: `List<Form>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type FormList = crate::List<Form>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Form {

@@ -50,6 +50,8 @@ pub struct Group {
     pub extra: crate::Extra,
 }
 ///`GroupList`
+///
+/// A page of [`Group`] items: `List<Group>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type GroupList = crate::List<Group>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Group {

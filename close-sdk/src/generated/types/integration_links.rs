@@ -69,6 +69,8 @@ pub struct IntegrationLink {
     pub extra: crate::Extra,
 }
 ///`IntegrationLinkList`
+///
+/// A page of [`IntegrationLink`] items: `List<IntegrationLink>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type IntegrationLinkList = crate::List<IntegrationLink>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for IntegrationLink {

@@ -17,6 +17,8 @@ pub struct CreateLeadStatus {
     pub extra: crate::Extra,
 }
 ///A page of `LeadStatus` objects.
+///
+/// A page of [`LeadStatus`] items: `List<LeadStatus>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type LeadStatusList = crate::List<crate::types::LeadStatus>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for crate::types::LeadStatus {

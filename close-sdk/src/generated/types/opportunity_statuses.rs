@@ -60,6 +60,8 @@ pub struct OpportunityStatus {
     pub extra: crate::Extra,
 }
 ///A page of `OpportunityStatus` objects.
+///
+/// A page of [`OpportunityStatus`] items: `List<OpportunityStatus>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type OpportunityStatusList = crate::List<OpportunityStatus>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for OpportunityStatus {

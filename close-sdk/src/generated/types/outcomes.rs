@@ -129,6 +129,8 @@ impl ::std::convert::TryFrom<::std::string::String> for OutcomeAppliesTo {
     }
 }
 ///`OutcomeList`
+///
+/// A page of [`Outcome`] items: `List<Outcome>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type OutcomeList = crate::List<Outcome>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Outcome {

@@ -58,6 +58,8 @@ pub struct BlockedPhoneNumber {
     pub extra: crate::Extra,
 }
 ///`BlockedPhoneNumberList`
+///
+/// A page of [`BlockedPhoneNumber`] items: `List<BlockedPhoneNumber>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type BlockedPhoneNumberList = crate::List<BlockedPhoneNumber>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for BlockedPhoneNumber {
@@ -175,6 +177,8 @@ impl ::std::convert::TryFrom<::std::string::String> for CreatePhoneNumberCarrier
     }
 }
 ///`PhoneNumberList`
+///
+/// A page of [`PhoneNumber`] items: `List<PhoneNumber>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type PhoneNumberList = crate::List<crate::types::PhoneNumber>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for crate::types::PhoneNumber {

@@ -35,6 +35,8 @@ pub struct CreatePipelineStatusesItem {
     pub extra: crate::Extra,
 }
 ///A page of `Pipeline` objects.
+///
+/// A page of [`Pipeline`] items: `List<Pipeline>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type PipelineList = crate::List<crate::types::Pipeline>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for crate::types::Pipeline {

@@ -115,6 +115,8 @@ pub struct Playbook {
     pub extra: crate::Extra,
 }
 ///`PlaybookList`
+///
+/// A page of [`Playbook`] items: `List<Playbook>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type PlaybookList = crate::List<Playbook>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Playbook {

@@ -96,6 +96,8 @@ pub struct RoleDefinition {
     pub extra: crate::Extra,
 }
 ///One page of roles (`_skip`/`_limit` pagination).
+///
+/// A page of [`RoleDefinition`] items: `List<RoleDefinition>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type RoleList = crate::List<RoleDefinition>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for RoleDefinition {

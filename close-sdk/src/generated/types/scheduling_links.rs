@@ -158,6 +158,8 @@ pub struct SchedulingLinkIntegrationInput {
     pub extra: crate::Extra,
 }
 ///`SchedulingLinkList`
+///
+/// A page of [`SchedulingLink`] items: `List<SchedulingLink>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SchedulingLinkList = crate::List<SchedulingLink>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SchedulingLink {
@@ -301,6 +303,8 @@ pub struct SharedSchedulingLinkAssociationInput {
     pub extra: crate::Extra,
 }
 ///`SharedSchedulingLinkList`
+///
+/// A page of [`SharedSchedulingLink`] items: `List<SharedSchedulingLink>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SharedSchedulingLinkList = crate::List<SharedSchedulingLink>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SharedSchedulingLink {

@@ -151,6 +151,8 @@ pub struct Sequence {
     pub extra: crate::Extra,
 }
 ///`SequenceList`
+///
+/// A page of [`Sequence`] items: `List<Sequence>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SequenceList = crate::List<Sequence>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for Sequence {
@@ -396,6 +398,8 @@ pub struct SequenceSubscription {
     pub extra: crate::Extra,
 }
 ///`SequenceSubscriptionList`
+///
+/// A page of [`SequenceSubscription`] items: `List<SequenceSubscription>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SequenceSubscriptionList = crate::List<SequenceSubscription>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SequenceSubscription {

@@ -160,6 +160,8 @@ pub struct SmartView {
     pub extra: crate::Extra,
 }
 ///`SmartViewList`
+///
+/// A page of [`SmartView`] items: `List<SmartView>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SmartViewList = crate::List<SmartView>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SmartView {

@@ -117,6 +117,8 @@ impl ::std::convert::TryFrom<::std::string::String> for NotificationResolution {
     }
 }
 ///A page of `Task` objects.
+///
+/// A page of [`Task`] items: `List<Task>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type TaskList = crate::List<crate::types::Task>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for crate::types::Task {

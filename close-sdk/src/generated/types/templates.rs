@@ -219,6 +219,8 @@ pub struct EmailTemplateAttachmentInput {
     pub extra: crate::Extra,
 }
 ///`EmailTemplateList`
+///
+/// A page of [`EmailTemplate`] items: `List<EmailTemplate>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type EmailTemplateList = crate::List<EmailTemplate>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for EmailTemplate {
@@ -530,6 +532,8 @@ pub struct SmsTemplate {
     pub extra: crate::Extra,
 }
 ///`SmsTemplateList`
+///
+/// A page of [`SmsTemplate`] items: `List<SmsTemplate>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type SmsTemplateList = crate::List<SmsTemplate>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for SmsTemplate {

@@ -248,6 +248,8 @@ pub struct UserAvailabilityList {
     pub extra: crate::Extra,
 }
 ///One page of users (`_skip`/`_limit` pagination).
+///
+/// A page of [`User`] items: `List<User>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type UserList = crate::List<crate::types::User>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for crate::types::User {

@@ -199,6 +199,8 @@ pub struct WebhookSubscriptionEvent {
     pub extra: crate::Extra,
 }
 ///A page of webhook subscriptions, in Close's list envelope (`data`, `has_more`; the document leaves this answer undescribed). Typed so that every `signature_key` is a `SignatureKey`, never shown by `Debug`.
+///
+/// A page of [`WebhookSubscription`] items: `List<WebhookSubscription>` (see [`List`](crate::List) for its members and `data()`); `.paginate()` on the list request reads every page.
 pub type WebhookSubscriptionList = crate::List<WebhookSubscription>;
 #[cfg(feature = "schemars")]
 impl crate::ListItem for WebhookSubscription {
