@@ -590,26 +590,28 @@ async fn recorded_lists_served_over_http_decode_as_aliases() {
 
 // --- Docs vs types --------------------------------------------------------------------------
 
-/// `close_sdk::Request`'s docs (and CHANGELOG's "Changed") give `client.leads().get(id)` as
-/// the first example of an operation returning `Request`; it returns the `LeadsGet` builder
-/// (it has the optional `_fields`), so a newcomer's `fetch(client.leads().get(id))` over
-/// `Request<'_, T>` does not compile. The fix is in the docs (request_future.rs's doc comment
-/// and `operation_id`'s example `"leads_get"`, CHANGELOG.md): name an operation that is one
-/// (`client.roles().get(id)`, `client.leads().delete(id)`).
+/// Fixed (was a defect): `close_sdk::Request`'s docs and the CHANGELOG gave
+/// `client.leads().get(id)` as an operation returning `Request`; it returns the `LeadsGet`
+/// builder (it has the optional `_fields`), so `fetch(client.leads().get(id))` over
+/// `Request<'_, T>` did not compile. The docs now name operations that return one
+/// (`client.leads().create(body)`, `client.leads().delete(id)`, `client.roles().get(id)`), and
+/// every builder's `.request()` gives one once its optional parameters are set.
 #[tokio::test]
-#[ignore = "defect: Request's docs and the CHANGELOG say client.leads().get(id) is a Request; it is the LeadsGet builder"]
-async fn the_request_named_first_in_the_docs_is_a_request() {
+async fn the_requests_the_docs_name_are_requests() {
     let server = MockServer::start_async().await;
     let client = client(&server);
     fn type_of<V>(_: &V) -> &'static str {
         std::any::type_name::<V>()
     }
-    let get = client.leads().get("lead_1");
-    assert!(
-        type_of(&get).starts_with("close_sdk::api::request_future::Request<"),
-        "client.leads().get(id) is {}",
-        type_of(&get)
-    );
+    let is_request = |name: &str| name.starts_with("close_sdk::api::request_future::Request<");
+    let delete = client.leads().delete("lead_1");
+    let role = client.roles().get("role_1");
+    let built: close_sdk::Request<'_, close_sdk::types::Lead> =
+        client.leads().get("lead_1").fields("id,name").request();
+    for name in [type_of(&delete), type_of(&role), type_of(&built)] {
+        assert!(is_request(name), "{name}");
+    }
+    assert_eq!(built.operation_id(), "leads_get");
 }
 
 // --- Errors and Debug a newcomer meets ------------------------------------------------------
@@ -661,7 +663,8 @@ async fn printing_requests_never_shows_the_api_key() {
     assert!(!shown.contains("Printed Inc."), "{shown}");
 }
 
-/// `dbg!(client.leads().get(id))` (a builder) or `dbg!(&client)`, the newcomer's first look at
+/// Fixed (was a defect): `dbg!(client.leads().get(id))` (a builder) or `dbg!(&client)`, the
+/// newcomer's first look at
 /// what they hold, prints the client's whole rate-limit state: one `Group { state: Mutex {
 /// Window { .. } }, changed: Notify { .. } }` per endpoint group, tens of kilobytes on one line,
 /// while a `Request` prints `Request { operation: "roles_get", .. }`. The key is redacted; the
@@ -670,7 +673,6 @@ async fn printing_requests_never_shows_the_api_key() {
 /// builders' derived `Debug` could name the operation as `Request`'s does (generator:
 /// close-sdk-gen's builder settings).
 #[tokio::test]
-#[ignore = "defect: Debug of a builder or a Client prints the whole throttle state (tens of KB)"]
 async fn printing_a_builder_or_the_client_stays_short() {
     let server = MockServer::start_async().await;
     let client = client(&server);
