@@ -9,7 +9,7 @@ use std::ops::RangeInclusive;
 
 pub(crate) use crate::api::pagination::PagePrint;
 use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
-use crate::api::request_future::{Build, Call, Decode};
+use crate::api::request_future::Decode;
 use crate::error::RetryRecord;
 use crate::transport::hooks::Answer;
 use crate::{Client, ClientContext, Error, ResponseFuture, ResponseValue};
@@ -28,34 +28,8 @@ impl progenitor_client::ClientHooks<ClientContext> for Client {}
 /// A generated call: the request `build` makes, sent as the operation at `index` of the
 /// generated table, its answer made the value by `decode` when its status is in `success` (any
 /// other status is the one [`Error`]); `build` is the request's closure, or why the request was
-/// refused before anything is sent.
-///
-/// Only boxing the closure is per operation: the call's future ([`sent`]) is one for every
-/// operation.
-#[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) fn call<'a, T, F>(
-    client: &'a Client,
-    index: usize,
-    success: RangeInclusive<u16>,
-    decode: Decode<T>,
-    build: Result<F, Error>,
-) -> ResponseFuture<'a, T>
-where
-    F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a,
-{
-    match build {
-        Ok(build) => ResponseFuture::new(
-            client,
-            sent(client, index, success, std::sync::Arc::new(build)),
-            decode,
-        ),
-        Err(e) => ResponseFuture::refused(e),
-    }
-}
-
-/// [`call`] as a [`crate::Request`], not sent yet: what a handle method returns for an
-/// operation with no optional parameters (its request type is the one generic `Request`, not a
-/// builder of its own).
+/// refused before anything is sent. Not sent yet: the [`crate::Request`] every builder's
+/// `request()` and every plain handle method returns (`send()` and `.await` send it).
 #[allow(dead_code)] // unused only in a build with no such operation
 #[inline]
 pub(crate) fn request<'a, T, F>(
@@ -69,19 +43,6 @@ where
     F: Fn() -> reqwest::Result<reqwest::Request> + Send + Sync + 'a,
 {
     crate::Request::new(client, index, success, decode, build)
-}
-
-/// [`call`]'s future, which is not generic: the request path of every operation.
-#[allow(dead_code)] // unused only in a build with no resource feature
-pub(crate) fn sent<'a>(
-    client: &'a Client,
-    index: usize,
-    success: RangeInclusive<u16>,
-    build: std::sync::Arc<Build<'a>>,
-) -> Call<'a> {
-    Box::pin(
-        async move { crate::transport::hooks::send_checked(client, index, success, &*build).await },
-    )
 }
 
 /// The URL of a generated call: the client's base URL, parsed once when the client was built,

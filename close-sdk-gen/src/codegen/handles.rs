@@ -849,7 +849,7 @@ impl Plan {
                                 to.visit_block_mut(&mut r.block);
                                 if to.0 != 1 {
                                     bail!(
-                                        "part `{}`: `builder::{name}::send()` calls `crate::runtime::call` {} times, expected once",
+                                        "part `{}`: `builder::{name}::send()` calls `crate::runtime::request` {} times, expected once",
                                         p.part.module,
                                         to.0
                                     );
@@ -1217,16 +1217,13 @@ impl Plan {
     }
 }
 
-/// `crate::runtime::call` → `crate::runtime::request`, counting the calls rewritten.
+/// Counts the calls of `crate::runtime::request` (the one door every `send()` body ends in).
 struct ToRequest(usize);
 impl VisitMut for ToRequest {
     fn visit_path_mut(&mut self, p: &mut syn::Path) {
         let names: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        if names == ["crate", "runtime", "call"] {
-            if let Some(last) = p.segments.last_mut() {
-                last.ident = syn::parse_quote!(request);
-                self.0 += 1;
-            }
+        if names == ["crate", "runtime", "request"] {
+            self.0 += 1;
         }
         syn::visit_mut::visit_path_mut(self, p);
     }

@@ -330,12 +330,14 @@ pub fn drop_api_version_header(file: &mut syn::File) {
     Drop.visit_file_mut(file);
 }
 
-/// Sends every operation through the one door into the hand-written crate, `crate::runtime::call`,
-/// instead of progenitor's `pre`, `exec`, `post` and status match, and makes `send()` a plain
-/// function returning `crate::ResponseFuture<'a, T>`: one future type for every operation, with
-/// the error built once, from what the request path read. `send()` checks what it can before
-/// anything is sent (setter conversions, the URL, the body's checks: a refusal is the future's
-/// `Err`) and hands `call` a closure that builds the request (sent as built the first time,
+/// Sends every operation through the one door into the hand-written crate,
+/// `crate::runtime::request`, instead of progenitor's `pre`, `exec`, `post` and status match,
+/// and makes `send()` a plain function: one request type (`crate::Request<'a, T>`) and one future
+/// type for every operation, with the error built once, from what the request path read
+/// (`handles.rs` then makes this body the builder's `request()` and `send()` its
+/// `self.request().send()`). It checks what it can before anything is sent (setter
+/// conversions, the URL, the body's checks: a refusal is the request's `Err`) and hands
+/// `request` a closure that builds the request (sent as built the first time,
 /// built again only for a retry), the operation's position in the generated operation table
 /// (`index`: operationId → position, so nothing is looked up at run time), its success statuses
 /// and how the answer becomes the value (`crate::runtime::decode` or `crate::runtime::empty`).
@@ -563,7 +565,7 @@ fn door_block(block: &mut syn::Block, index: &BTreeMap<String, usize>) -> Result
         })();
     });
     out.push(Stmt::Expr(
-        syn::parse_quote!(crate::runtime::call(client, #position, #success, #decode, build)),
+        syn::parse_quote!(crate::runtime::request(client, #position, #success, #decode, build)),
         None,
     ));
     block.stmts = out;
@@ -820,13 +822,13 @@ mod tests {
         assert!(out.contains(",&body,).build()})})();"), "{out}");
         assert!(
             out.contains(
-                "crate::runtime::call(client,7usize,200u16..=200u16,crate::runtime::decode,build,)"
+                "crate::runtime::request(client,7usize,200u16..=200u16,crate::runtime::decode,build,)"
             ),
             "{out}"
         );
         assert!(
             out.contains(
-                "crate::runtime::call(client,9usize,200..=299,crate::runtime::empty,build)"
+                "crate::runtime::request(client,9usize,200..=299,crate::runtime::empty,build)"
             ),
             "{out}"
         );

@@ -100,12 +100,24 @@ impl<'a, T> Request<'a, T> {
         match self.build {
             Ok(build) => ResponseFuture::new(
                 self.client,
-                crate::runtime::sent(self.client, self.index, self.success, build),
+                sent(self.client, self.index, self.success, build),
                 self.decode,
             ),
             Err(e) => ResponseFuture::refused(Arc::try_unwrap(e).unwrap_or_else(|e| e.reissued())),
         }
     }
+}
+
+/// A request's call future, which is not generic: the request path of every operation.
+fn sent<'a>(
+    client: &'a Client,
+    index: usize,
+    success: RangeInclusive<u16>,
+    build: Arc<Build<'a>>,
+) -> Call<'a> {
+    Box::pin(
+        async move { crate::transport::hooks::send_checked(client, index, success, &*build).await },
+    )
 }
 
 impl<'a, T> IntoFuture for Request<'a, T> {
