@@ -21,7 +21,7 @@ pub(crate) use crate::transport::path_safety::encode_path;
 pub(crate) use crate::transport::query::QueryParam;
 
 /// progenitor's generated `Client` requires its hooks to be implemented. Nothing calls them:
-/// close-sdk-gen rewrites every generated `send()` to call `runtime::call`, and
+/// close-sdk-gen rewrites every generated `send()` to call `runtime::request`, and
 /// refuses to generate one it cannot rewrite.
 impl progenitor_client::ClientHooks<ClientContext> for Client {}
 

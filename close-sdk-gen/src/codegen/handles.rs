@@ -845,13 +845,13 @@ impl Plan {
                                      or pass to code that takes any request)."
                                 };
                                 r.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
-                                let mut to = ToRequest(0);
-                                to.visit_block_mut(&mut r.block);
-                                if to.0 != 1 {
+                                let mut doors = DoorCalls(0);
+                                doors.visit_block_mut(&mut r.block);
+                                if doors.0 != 1 {
                                     bail!(
                                         "part `{}`: `builder::{name}::send()` calls `crate::runtime::request` {} times, expected once",
                                         p.part.module,
-                                        to.0
+                                        doors.0
                                     );
                                 }
                                 f.block = syn::parse_quote!({ self.request().send() });
@@ -1141,11 +1141,6 @@ impl Plan {
             let mut preds = Vec::new();
             let mut params = Vec::new();
             let mut call = format!("self.client.{}()", m.id);
-            let returns = if m.plain {
-                format!("crate::Request<'a, {}>", tokens(&m.output))
-            } else {
-                format!("crate::builder::{}<'a>", m.builder)
-            };
             for a in &m.args {
                 generics.push(a.generic.to_string());
                 if let Some(w) = &a.generics.where_clause {
@@ -1194,14 +1189,19 @@ impl Plan {
                         .join(", ")
                 )
             };
-            let returns_doc = if m.plain {
-                "Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`\n/// it for the status and headers too.".to_string()
-            } else {
-                format!("Returns the request ([`{b}`](crate::builder::{b})): set its optional\n/// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.", b = m.builder)
-            };
-            if m.plain {
+            // A plain operation's method returns the builder's `request()`, the others the builder.
+            let (returns, returns_doc) = if m.plain {
                 call.push_str(".request()");
-            }
+                (
+                    format!("crate::Request<'a, {}>", tokens(&m.output)),
+                    "Returns the [`Request`](crate::Request): `.await` it for the result, or `.send()`\n/// it for the status and headers too.".to_string(),
+                )
+            } else {
+                (
+                    format!("crate::builder::{}<'a>", m.builder),
+                    format!("Returns the request ([`{b}`](crate::builder::{b})): set its optional\n/// parameters, then `.await` it for the result, or `.send()` it for the status and headers too.", b = m.builder),
+                )
+            };
             s.push_str(&format!(
                 "/// `{http} {path}`{summary}.\n///\n/// Operation `{id}`.{args_doc} {returns_doc}\n{gate}pub fn {method}{generics}(self{comma}{params}) -> {returns} {where_} {{\n{call}\n}}\n",
                 http = m.http,
@@ -1217,9 +1217,10 @@ impl Plan {
     }
 }
 
-/// Counts the calls of `crate::runtime::request` (the one door every `send()` body ends in).
-struct ToRequest(usize);
-impl VisitMut for ToRequest {
+/// Counts the calls of `crate::runtime::request` (the one door every `send()` body ends in);
+/// it changes nothing (syn's `visit-mut` is the walker the generator has).
+struct DoorCalls(usize);
+impl VisitMut for DoorCalls {
     fn visit_path_mut(&mut self, p: &mut syn::Path) {
         let names: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
         if names == ["crate", "runtime", "request"] {

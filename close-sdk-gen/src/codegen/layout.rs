@@ -675,13 +675,18 @@ fn builder_rs(resources: &[&PartOutput]) -> String {
 /// its public and hidden builders), and what is left (`impl Client`), which reaches the two
 /// modules through `use crate::types;` and `use crate::builder;`. The modules' own `use` items
 /// are dropped: the including module has them once.
-#[derive(Clone)]
 struct SplitPart {
     rest: String,
     types: Option<String>,
     builder: Option<String>,
     builders: Vec<String>,
     hidden_builders: Vec<String>,
+}
+
+/// Whether `a` is `#[doc(hidden)]`.
+fn is_doc_hidden(a: &syn::Attribute) -> bool {
+    a.path().is_ident("doc")
+        && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == "hidden")
 }
 
 fn split_part(p: &PartOutput) -> Result<SplitPart> {
@@ -705,11 +710,7 @@ fn split_part(p: &PartOutput) -> Result<SplitPart> {
                 if m.ident == "builder" {
                     for i in &items {
                         if let Item::Struct(st) = i {
-                            let hidden = st.attrs.iter().any(|a| {
-                                a.path().is_ident("doc")
-                                    && a.to_token_stream().to_string().contains("hidden")
-                            });
-                            if hidden {
+                            if st.attrs.iter().any(is_doc_hidden) {
                                 hidden_builders.push(st.ident.to_string());
                             } else {
                                 builders.push(st.ident.to_string());
@@ -868,7 +869,7 @@ fn by_resource_rs(
     shared: &[&PartOutput],
     owners: &BTreeMap<String, &'static str>,
     plan: &crate::codegen::handles::Plan,
-    split: &BTreeMap<String, SplitPart>,
+    split: &BTreeMap<(bool, String), SplitPart>,
 ) -> String {
     let mut s = format!(
         "{HEADER}\n//! One public module per resource, re-exported at the crate root: its operations\n\
@@ -915,29 +916,24 @@ fn by_resource_rs(
         }
         // Its builders, as links to their pages in `close_sdk::builder`; the `builder` submodule
         // of earlier versions stays for code that names it, without a page of its own.
-        if let Some(sp) = split.get(&p.part.module) {
-            if !sp.builders.is_empty() {
-                s.push_str(&format!(
-                    "    #[doc(no_inline)]\n    pub use crate::builder::{{{}}};\n",
-                    sp.builders.join(", ")
-                ));
+        let (builders, hidden) = split
+            .get(&(false, p.part.module.clone()))
+            .map(|sp| (&sp.builders[..], &sp.hidden_builders[..]))
+            .unwrap_or_default();
+        let uses = |indent: &str, attr: &str, names: &[String]| {
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{indent}#[doc({attr})]\n{indent}pub use crate::builder::{{{}}};\n",
+                    names.join(", ")
+                )
             }
-        }
+        };
+        s.push_str(&uses("    ", "no_inline", builders));
         s.push_str("    /// The builders this resource's operations return (documented in [`crate::builder`]).\n    #[doc(hidden)]\n    pub mod builder {\n");
-        if let Some(sp) = split.get(&p.part.module) {
-            if !sp.builders.is_empty() {
-                s.push_str(&format!(
-                    "        #[doc(no_inline)]\n        pub use crate::builder::{{{}}};\n",
-                    sp.builders.join(", ")
-                ));
-            }
-            if !sp.hidden_builders.is_empty() {
-                s.push_str(&format!(
-                    "        #[doc(hidden)]\n        pub use crate::builder::{{{}}};\n",
-                    sp.hidden_builders.join(", ")
-                ));
-            }
-        }
+        s.push_str(&uses("        ", "no_inline", builders));
+        s.push_str(&uses("        ", "hidden", hidden));
         s.push_str("    }\n}\n\n");
     }
     s
@@ -980,6 +976,7 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
     let plan = crate::codegen::handles::plan(&parts, spec)?;
     plan.rewrite_builder_docs(&mut parts)?;
     plan.rewrite_builders(&mut parts)?;
+    // By (shared?, module name): the key keeps a shared part and a resource apart.
     let mut split = BTreeMap::new();
     for p in parts.iter().filter(|p| p.part.kind != PartKind::Core) {
         split.insert(
@@ -987,11 +984,6 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
             split_part(p)?,
         );
     }
-    let resource_split: BTreeMap<String, SplitPart> = split
-        .iter()
-        .filter(|((shared, _), _)| !shared)
-        .map(|((_, m), sp)| (m.clone(), sp.clone()))
-        .collect();
     let dir = PathBuf::from(GENERATED_DIR);
     let shared: Vec<&PartOutput> = parts
         .iter()
@@ -1027,7 +1019,7 @@ pub fn generated_files(spec: &Value) -> Result<(Vec<GeneratedFile>, Vec<PartOutp
                 &shared,
                 &shared_owners(spec, &shared)?,
                 &plan,
-                &resource_split,
+                &split,
             ),
         },
         crate::codegen::handles::handles_file(&plan)?,

@@ -8,10 +8,10 @@
 //! are exactly `data: Option<Vec<T>>`, `has_more: Option<bool>` and the catch-all `extra` is
 //! replaced by the alias, and its impls (serde, the `data()` accessor) and wire-key table go
 //! with it. The item type gets `crate::ListItem` (with `schemars`): the alias's name and doc,
-//! which `List<T>`'s JSON Schema takes. Fifty-one structs were each a page of documentation and a serde implementation to
-//! compile for the same two members.
+//! which `List<T>`'s JSON Schema takes. Fifty-one structs were each a page of documentation and
+//! a serde implementation to compile for the same two members.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
 use quote::ToTokens;
@@ -32,9 +32,10 @@ pub fn adopt(items: &mut Vec<Item>) -> Result<Vec<String>> {
     if lists.is_empty() {
         return Ok(Vec::new());
     }
-    let keys_of: BTreeMap<String, String> = lists
+    // The wire-key tables of their serde impls (`LEADLIST_WIRE_KEYS`).
+    let wire_keys: BTreeSet<String> = lists
         .keys()
-        .map(|n| (format!("{}_WIRE_KEYS", n.to_uppercase()), n.clone()))
+        .map(|n| format!("{}_WIRE_KEYS", n.to_uppercase()))
         .collect();
     let mut out = Vec::with_capacity(items.len());
     for item in items.drain(..) {
@@ -67,7 +68,9 @@ pub fn adopt(items: &mut Vec<Item>) -> Result<Vec<String>> {
                     pub type #name = crate::List<#elem>;
                 });
                 let list = name.to_string();
-                let doc = doc_text(&s.attrs);
+                let doc = crate::codegen::syntax::doc_text(&s.attrs)
+                    .trim()
+                    .to_string();
                 out.push(syn::parse_quote! {
                     #[cfg(feature = "schemars")]
                     impl crate::ListItem for #elem {
@@ -102,31 +105,12 @@ pub fn adopt(items: &mut Vec<Item>) -> Result<Vec<String>> {
                     ),
                 }
             }
-            Item::Static(st) if keys_of.contains_key(&st.ident.to_string()) => {}
+            Item::Static(st) if wire_keys.contains(&st.ident.to_string()) => {}
             _ => out.push(item),
         }
     }
     *items = out;
     Ok(lists.into_keys().collect())
-}
-
-/// The text of `attrs`' doc comments, one line each.
-fn doc_text(attrs: &[syn::Attribute]) -> String {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value().trim().to_string()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    lines.join("\n")
 }
 
 /// `T` when `s` is exactly `{ data: Option<Vec<T>>, has_more: Option<bool>, extra: crate::Extra }`

@@ -1,7 +1,7 @@
 //! Small readers of syn syntax that the passes over progenitor's output share: a doc comment's
 //! text, the `T` of `Option<T>` or `Vec<T>`.
 
-/// The text of every `#[doc = "…"]` attribute in `attrs`, joined.
+/// The text of every `#[doc = "…"]` attribute in `attrs`, one line each.
 pub fn doc_text(attrs: &[syn::Attribute]) -> String {
     let mut out = String::new();
     for a in attrs {
@@ -14,6 +14,9 @@ pub fn doc_text(attrs: &[syn::Attribute]) -> String {
                 ..
             }) = &nv.value
             {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
                 out.push_str(&s.value());
             }
         }
