@@ -6,6 +6,7 @@ pub(crate) mod date;
 pub(crate) mod email;
 pub(crate) mod extra;
 pub(crate) mod ids;
+pub(crate) mod iso8601;
 pub(crate) mod list;
 pub(crate) mod patch;
 pub(crate) mod phone;

@@ -7,8 +7,9 @@ use std::str::FromStr;
 
 #[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject};
-use time::format_description::well_known::{Iso8601, Rfc3339};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
+
+use super::iso8601;
 
 /// A point in time as Close sends it.
 ///
@@ -61,22 +62,13 @@ impl FromStr for Timestamp {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
-        if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339)
-            .or_else(|_| OffsetDateTime::parse(text, &Iso8601::DEFAULT))
-        {
-            return Ok(Timestamp {
+        match iso8601::parse(text) {
+            Some((at, naive)) => Ok(Timestamp {
                 at,
                 text: text.to_string(),
-                naive: false,
-            });
-        }
-        match PrimitiveDateTime::parse(text, &Iso8601::DEFAULT) {
-            Ok(local) => Ok(Timestamp {
-                at: local.assume_utc(),
-                text: text.to_string(),
-                naive: true,
+                naive,
             }),
-            Err(_) => Err(format!(
+            None => Err(format!(
                 "`{s}` is not an ISO 8601 timestamp (e.g. 2013-02-01T00:54:51.097000+00:00)"
             )),
         }
@@ -84,15 +76,11 @@ impl FromStr for Timestamp {
 }
 
 impl From<OffsetDateTime> for Timestamp {
+    /// The instant, written as RFC 3339 (`1970-01-01T00:00:00Z`, `2024-01-02T03:04:05.5+01:00`).
     fn from(at: OffsetDateTime) -> Self {
-        // RFC 3339 formatting only fails for years outside 0..=9999; fall back to ISO 8601.
-        let text = at
-            .format(&Rfc3339)
-            .or_else(|_| at.format(&Iso8601::DEFAULT))
-            .unwrap_or_default();
         Timestamp {
             at,
-            text,
+            text: iso8601::format(at),
             naive: false,
         }
     }
