@@ -37,18 +37,21 @@ pub struct ActivityFilter {
 
 impl ActivityFilter {
     /// Only this lead's activities (`lead_id`).
+    #[inline]
     pub fn lead_id(mut self, id: impl Into<String>) -> Self {
         self.lead_id = Some(id.into());
         self
     }
 
     /// Only this contact's activities (`contact_id`).
+    #[inline]
     pub fn contact_id(mut self, id: impl Into<String>) -> Self {
         self.contact_id = Some(id.into());
         self
     }
 
     /// Only this user's activities (`user_id`).
+    #[inline]
     pub fn user_id(mut self, id: impl Into<String>) -> Self {
         self.user_id = Some(id.into());
         self
@@ -56,6 +59,7 @@ impl ActivityFilter {
 
     /// Only these activity types (`_type`, sent comma-separated: `Note`, `Call`, `Email`,
     /// `SMS`, `Meeting`, …). Generic list only: a per-type list refuses it.
+    #[inline]
     pub fn types<I, S>(mut self, types: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -66,30 +70,35 @@ impl ActivityFilter {
     }
 
     /// Created at or after (`date_created__gte`).
+    #[inline]
     pub fn date_created_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_created_gte = Some(at.into());
         self
     }
 
     /// Created at or before (`date_created__lte`).
+    #[inline]
     pub fn date_created_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_created_lte = Some(at.into());
         self
     }
 
     /// Happened at or after (`activity_at__gte`).
+    #[inline]
     pub fn activity_at_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.activity_at_gte = Some(at.into());
         self
     }
 
     /// Happened at or before (`activity_at__lte`).
+    #[inline]
     pub fn activity_at_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.activity_at_lte = Some(at.into());
         self
     }
 
     /// Checks the ids and types before anything is sent; `types` only where `generic`.
+    #[inline]
     fn check(&self, operation_id: &str, generic: bool) -> Result<(), Error> {
         check_id(operation_id, "lead_id", self.lead_id.as_deref())?;
         check_id(operation_id, "contact_id", self.contact_id.as_deref())?;
@@ -263,6 +272,7 @@ pub trait ActivitiesExt {
 }
 
 /// Checks an email activity to create: its lead and contact ids and its addresses.
+#[inline]
 pub(crate) fn check_new_email(email: &CreateEmailActivity) -> Result<(), Error> {
     const OP: &str = "activities_emails_create";
     path_id(OP, "lead_id", &email.lead_id)?;
@@ -273,6 +283,7 @@ pub(crate) fn check_new_email(email: &CreateEmailActivity) -> Result<(), Error> 
 }
 
 /// A call as `create_call` checks it: its ids and its phone number.
+#[inline]
 pub(crate) fn check_new_call(call: &CreateCallActivity) -> Result<(), Error> {
     const OP: &str = "activities_calls_create";
     check_id(OP, "lead_id", call.lead_id.as_deref())?;
@@ -284,6 +295,7 @@ pub(crate) fn check_new_call(call: &CreateCallActivity) -> Result<(), Error> {
 }
 
 /// An SMS as `create_sms` checks it: its ids and its phone numbers.
+#[inline]
 pub(crate) fn check_new_sms(sms: &CreateSmsActivity) -> Result<(), Error> {
     const OP: &str = "activities_sms_create";
     check_id(OP, "lead_id", sms.lead_id.as_deref())?;
@@ -301,6 +313,7 @@ pub(crate) fn check_new_sms(sms: &CreateSmsActivity) -> Result<(), Error> {
 
 /// An email update as a new email is checked: its contact id and its addresses (`to`, `cc`,
 /// `bcc`, each named by index).
+#[inline]
 pub(crate) fn check_email_update(update: &crate::types::UpdateEmailActivity) -> Result<(), Error> {
     check_id(
         "activities_emails_update",
@@ -316,6 +329,7 @@ pub(crate) fn check_email_update(update: &crate::types::UpdateEmailActivity) -> 
 }
 
 /// Checks a list of addresses (`to`, `cc`, `bcc`).
+#[inline]
 fn check_emails(field: &str, emails: Option<&Vec<String>>) -> Result<(), Error> {
     for (i, e) in emails.into_iter().flatten().enumerate() {
         check_email(&format!("{field}[{i}]"), e)?;
@@ -324,6 +338,7 @@ fn check_emails(field: &str, emails: Option<&Vec<String>>) -> Result<(), Error> 
 }
 
 impl ActivitiesExt for Client {
+    #[inline]
     fn list_activities(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<Activity> {
         let fields = match fields_for("activities_list", &options)
             .and_then(|f| filter.check("activities_list", true).map(|()| f))
@@ -344,6 +359,7 @@ impl ActivitiesExt for Client {
         with_filter!(call, filter).paginate()
     }
 
+    #[inline]
     async fn create_note(&self, note: CreateNoteActivity) -> Result<NoteActivity, Error> {
         path_id("activities_notes_create", "lead_id", &note.lead_id)?;
         check_id(
@@ -354,6 +370,7 @@ impl ActivitiesExt for Client {
         finish(self.activities_notes_create().body(note).send().await).await
     }
 
+    #[inline]
     async fn add_note(&self, lead_id: &str, text: &str) -> Result<NoteActivity, Error> {
         let note = CreateNoteActivity {
             extra: Default::default(),
@@ -373,11 +390,13 @@ impl ActivitiesExt for Client {
         self.create_note(note).await
     }
 
+    #[inline]
     async fn get_note(&self, id: &str) -> Result<NoteActivity, Error> {
         let id = path_id("activities_notes_get", "id", id)?;
         self.activities().notes().get(id).await
     }
 
+    #[inline]
     fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<NoteActivity> {
         typed_list!(
             "activities_notes_list",
@@ -387,6 +406,7 @@ impl ActivitiesExt for Client {
         )
     }
 
+    #[inline]
     async fn update_note(
         &self,
         id: &str,
@@ -408,21 +428,25 @@ impl ActivitiesExt for Client {
         .await
     }
 
+    #[inline]
     async fn delete_note(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_notes_delete", "id", id)?;
         self.activities().notes().delete(id).await
     }
 
+    #[inline]
     async fn create_call(&self, call: CreateCallActivity) -> Result<CallActivity, Error> {
         check_new_call(&call)?;
         finish(self.activities_calls_create().body(call).send().await).await
     }
 
+    #[inline]
     async fn get_call(&self, id: &str) -> Result<CallActivity, Error> {
         let id = path_id("activities_calls_get", "id", id)?;
         self.activities().calls().get(id).await
     }
 
+    #[inline]
     fn list_calls(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<CallActivity> {
         typed_list!(
             "activities_calls_list",
@@ -432,21 +456,25 @@ impl ActivitiesExt for Client {
         )
     }
 
+    #[inline]
     async fn delete_call(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_calls_delete", "id", id)?;
         self.activities().calls().delete(id).await
     }
 
+    #[inline]
     async fn create_email(&self, email: CreateEmailActivity) -> Result<EmailActivity, Error> {
         check_new_email(&email)?;
         finish(self.activities_emails_create().body(email).send().await).await
     }
 
+    #[inline]
     async fn get_email(&self, id: &str) -> Result<EmailActivity, Error> {
         let id = path_id("activities_emails_get", "id", id)?;
         self.activities().emails().get(id).await
     }
 
+    #[inline]
     fn list_emails(
         &self,
         filter: ActivityFilter,
@@ -460,21 +488,25 @@ impl ActivitiesExt for Client {
         )
     }
 
+    #[inline]
     async fn delete_email(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_emails_delete", "id", id)?;
         self.activities().emails().delete(id).await
     }
 
+    #[inline]
     async fn create_sms(&self, sms: CreateSmsActivity) -> Result<SmsActivity, Error> {
         check_new_sms(&sms)?;
         finish(self.activities_sms_create().body(sms).send().await).await
     }
 
+    #[inline]
     async fn get_sms(&self, id: &str) -> Result<SmsActivity, Error> {
         let id = path_id("activities_sms_get", "id", id)?;
         self.activities().sms().get(id).await
     }
 
+    #[inline]
     fn list_sms(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<SmsActivity> {
         typed_list!(
             "activities_sms_list",
@@ -484,6 +516,7 @@ impl ActivitiesExt for Client {
         )
     }
 
+    #[inline]
     async fn delete_sms(&self, id: &str) -> Result<(), Error> {
         let id = path_id("activities_sms_delete", "id", id)?;
         self.activities().sms().delete(id).await

@@ -22,6 +22,7 @@ use futures_util::{Stream, StreamExt};
 use crate::Error;
 
 /// The name asked for, trimmed; blank is [`Error::InvalidRequest`] naming `what`.
+#[inline]
 fn wanted<'n>(what: &str, name: &'n str) -> Result<&'n str, Error> {
     let name = name.trim();
     if name.is_empty() {
@@ -34,6 +35,7 @@ fn wanted<'n>(what: &str, name: &'n str) -> Result<&'n str, Error> {
 
 /// The email asked for, trimmed; blank or without `@` is [`Error::InvalidRequest`] naming `what`.
 #[allow(dead_code)] // unused in a build without users or memberships
+#[inline]
 fn an_email<'e>(what: &str, email: &'e str) -> Result<&'e str, Error> {
     let email = wanted(what, email)?;
     if !email.contains('@') {
@@ -46,6 +48,7 @@ fn an_email<'e>(what: &str, email: &'e str) -> Result<&'e str, Error> {
 
 /// The one item of `items` for which `matches` holds: `None` when none does,
 /// [`Error::Ambiguous`] when several do. Reads `items` to the end (or its first error).
+#[inline]
 async fn the_one<T>(
     what: &'static str,
     name: &str,
@@ -84,6 +87,7 @@ async fn the_one<T>(
 
 /// Whether `member`, trimmed, is `name`.
 #[allow(dead_code)] // unused in a build whose only lookup is users by email
+#[inline]
 fn named(member: Option<&str>, name: &str) -> bool {
     member.is_some_and(|m| m.trim() == name)
 }
@@ -91,6 +95,7 @@ fn named(member: Option<&str>, name: &str) -> bool {
 /// The one item of `items` whose `name_of` is `name` (see the module docs): trims and checks
 /// `name`, then reads `items` to the end.
 #[allow(dead_code)] // unused in a build whose only lookups are by email or by user
+#[inline]
 async fn lookup<T>(
     what: &'static str,
     name: &str,
@@ -117,6 +122,7 @@ impl crate::handles::OpportunityStatuses<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(
         self,
         name: &str,
@@ -148,6 +154,7 @@ impl crate::handles::LeadStatuses<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::LeadStatus>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -176,6 +183,7 @@ impl crate::handles::Pipelines<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Pipeline>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -204,6 +212,7 @@ impl crate::handles::Roles<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::RoleDefinition>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -232,6 +241,7 @@ impl crate::handles::Groups<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Group>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -260,6 +270,7 @@ impl crate::handles::SmartViews<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::SmartView>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -288,6 +299,7 @@ impl crate::handles::CustomActivityTypes<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(
         self,
         name: &str,
@@ -319,6 +331,7 @@ impl crate::handles::Outcomes<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::Outcome>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -347,6 +360,7 @@ impl crate::handles::CustomFieldsLead<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -375,6 +389,7 @@ impl crate::handles::CustomFieldsContact<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -403,6 +418,7 @@ impl crate::handles::CustomFieldsOpportunity<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -433,6 +449,7 @@ impl crate::handles::CustomFieldsActivity<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -462,6 +479,7 @@ impl crate::handles::CustomFieldsCustomObject<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::CustomField>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -490,6 +508,7 @@ impl crate::handles::CustomFieldsShared<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(
         self,
         name: &str,
@@ -521,6 +540,7 @@ impl crate::handles::EmailTemplates<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::EmailTemplate>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -549,6 +569,7 @@ impl crate::handles::SmsTemplates<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_name(self, name: &str) -> Result<Option<crate::types::SmsTemplate>, Error> {
         let items = self.list().paginate();
         lookup(
@@ -583,6 +604,7 @@ impl crate::handles::Users<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_email(self, email: &str) -> Result<Option<crate::types::User>, Error> {
         let email = an_email("users by email", email)?;
         let wanted_lower = email.to_lowercase();
@@ -607,6 +629,7 @@ impl crate::handles::Users<'_> {
 /// documents `memberships` and `inactive_memberships`). `what` names the lookup in errors;
 /// `matches` picks the membership.
 #[cfg(all(feature = "memberships", feature = "organizations"))]
+#[inline]
 async fn membership_where(
     client: &crate::Client,
     what: &'static str,
@@ -662,6 +685,7 @@ impl crate::handles::Memberships<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_user(
         self,
         organization_id: &str,
@@ -695,6 +719,7 @@ impl crate::handles::Memberships<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub async fn by_email(
         self,
         organization_id: &str,

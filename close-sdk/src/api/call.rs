@@ -12,6 +12,7 @@ pub(crate) use crate::runtime::output as finish;
 /// (left out by Close, or by `_fields`) is [`Error::InvalidResponse`] naming it, never a panic
 /// or an invented value.
 #[allow(dead_code)] // used by the calls of some features only (memberships, users, custom fields)
+#[inline]
 pub(crate) fn needed<T>(value: Option<T>, what: &str) -> Result<T, Error> {
     value.ok_or_else(|| Error::InvalidResponse(format!("the answer has no `{what}`")))
 }
@@ -19,6 +20,7 @@ pub(crate) fn needed<T>(value: Option<T>, what: &str) -> Result<T, Error> {
 /// Checks an id that goes into a URL path (or an id list) of `operation_id` as `param`, with the
 /// request path's own rule and message ([`crate::transport::path_safety`]): not empty, not a
 /// dot segment in any spelling, no separator, whitespace or control character.
+#[inline]
 pub(crate) fn path_id<'a>(operation_id: &str, param: &str, id: &'a str) -> Result<&'a str, Error> {
     check_value(operation_id, param, id).map_err(Error::InvalidRequest)?;
     Ok(id)
@@ -29,6 +31,7 @@ pub(crate) fn path_id<'a>(operation_id: &str, param: &str, id: &'a str) -> Resul
     not(any(feature = "leads", feature = "contacts", feature = "activities")),
     allow(dead_code)
 )]
+#[inline]
 pub(crate) fn check_email(field: &str, email: &str) -> Result<(), Error> {
     email
         .parse::<crate::EmailAddress>()
@@ -41,6 +44,7 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), Error> {
     not(any(feature = "leads", feature = "contacts", feature = "activities")),
     allow(dead_code)
 )]
+#[inline]
 pub(crate) fn check_phone(field: &str, phone: &str) -> Result<(), Error> {
     phone
         .parse::<crate::PhoneNumber>()
@@ -50,6 +54,7 @@ pub(crate) fn check_phone(field: &str, phone: &str) -> Result<(), Error> {
 
 /// Checks a web URL sent as `field` ([`crate::WebUrl`]'s rule).
 #[cfg_attr(not(any(feature = "leads", feature = "contacts")), allow(dead_code))]
+#[inline]
 pub(crate) fn check_url(field: &str, url: &str) -> Result<(), Error> {
     url.parse::<crate::WebUrl>()
         .map(drop)
@@ -68,6 +73,7 @@ pub(crate) fn check_url(field: &str, url: &str) -> Result<(), Error> {
     )),
     allow(dead_code)
 )]
+#[inline]
 pub(crate) fn check_id(operation_id: &str, field: &str, id: Option<&str>) -> Result<(), Error> {
     match id {
         Some(id) => path_id(operation_id, field, id).map(drop),
@@ -81,6 +87,7 @@ pub(crate) fn check_id(operation_id: &str, field: &str, id: Option<&str>) -> Res
 /// [`Error::InvalidRequest`] naming the operation, before anything is sent. Every property of a
 /// response type is optional, so whatever subset Close sends decodes.
 #[cfg_attr(not(feature = "full"), allow(dead_code))] // the lists that take `_fields` vary by feature
+#[inline]
 pub(crate) fn fields_for(
     operation_id: &str,
     options: &super::pagination::ListOptions,
@@ -105,6 +112,7 @@ pub(crate) fn fields_for(
 /// The `_fields` value for `fields`: names checked, duplicates dropped, joined with commas as
 /// Close expects.
 #[cfg_attr(not(feature = "full"), allow(dead_code))] // the lists that take `_fields` vary by feature
+#[inline]
 pub(crate) fn fields_param(fields: &[String]) -> Result<String, Error> {
     let mut out: Vec<&str> = Vec::new();
     for f in fields.iter().map(String::as_str) {

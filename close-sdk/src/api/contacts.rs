@@ -29,6 +29,7 @@ pub struct NewContact(CreateContact);
 
 impl NewContact {
     /// A contact called `name`.
+    #[inline]
     pub fn named(name: impl Into<String>) -> Self {
         NewContact(CreateContact {
             name: Some(name.into()),
@@ -37,27 +38,32 @@ impl NewContact {
     }
 
     /// The contact's job title.
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.0.title = Some(title.into());
         self
     }
 
     /// The lead the contact belongs to (not needed when nested in a new lead).
+    #[inline]
     pub fn lead_id(mut self, lead_id: impl Into<String>) -> Self {
         self.0.lead_id = Some(lead_id.into());
         self
     }
 
     /// Adds an email address, sent without a `type`.
+    #[inline]
     pub fn email(self, email: impl Into<String>) -> Self {
         self.push_email(email.into(), None)
     }
 
     /// Adds an email address of `kind` (Close's examples use `office`, `home`, `other`).
+    #[inline]
     pub fn email_of_type(self, email: impl Into<String>, kind: impl Into<String>) -> Self {
         self.push_email(email.into(), Some(kind.into()))
     }
 
+    #[inline]
     fn push_email(mut self, email: String, type_: Option<String>) -> Self {
         self.0.emails.push(CreateContactEmailsItem {
             extra: Default::default(),
@@ -68,15 +74,18 @@ impl NewContact {
     }
 
     /// Adds a phone number ([`crate::PhoneNumber`]'s shapes), sent without a `type`.
+    #[inline]
     pub fn phone(self, phone: impl Into<String>) -> Self {
         self.push_phone(phone.into(), None)
     }
 
     /// Adds a phone number of `kind` (Close's examples use `office`, `mobile`, `home`, …).
+    #[inline]
     pub fn phone_of_type(self, phone: impl Into<String>, kind: impl Into<String>) -> Self {
         self.push_phone(phone.into(), Some(kind.into()))
     }
 
+    #[inline]
     fn push_phone(mut self, phone: String, type_: Option<String>) -> Self {
         self.0.phones.push(CreateContactPhonesItem {
             extra: Default::default(),
@@ -87,6 +96,7 @@ impl NewContact {
     }
 
     /// Adds a web URL (`http`/`https`), sent without a `type`.
+    #[inline]
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.0.urls.push(CreateContactUrlsItem {
             extra: Default::default(),
@@ -98,6 +108,7 @@ impl NewContact {
 }
 
 impl From<NewContact> for CreateContact {
+    #[inline]
     fn from(c: NewContact) -> CreateContact {
         c.0
     }
@@ -105,6 +116,7 @@ impl From<NewContact> for CreateContact {
 
 /// Checks the emails, phone numbers and URLs of a contact list item (`what` names it in
 /// errors, e.g. `contacts[0]`): each must be present and well-formed.
+#[inline]
 pub(crate) fn check_channels<'a>(
     what: &str,
     emails: impl Iterator<Item = Option<&'a String>>,
@@ -135,6 +147,7 @@ pub(crate) fn check_channels<'a>(
 
 /// Checks a contact to create: its lead id, emails, phone numbers and URLs. `what` prefixes
 /// field names in errors (`""`, or `contacts[2].` when nested in a lead).
+#[inline]
 pub(crate) fn check_new_contact(
     operation_id: &str,
     what: &str,
@@ -155,6 +168,7 @@ pub(crate) fn check_new_contact(
 
 /// Checks a contact update (see `ContactsExt::update_contact`).
 #[cfg(feature = "contacts")]
+#[inline]
 pub(crate) fn check_contact_update(update: &crate::types::UpdateContact) -> Result<(), Error> {
     check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
     check_channels(
@@ -202,6 +216,7 @@ mod ext {
 
     impl ContactFilter {
         /// Only the contacts of this lead (`lead_id`).
+        #[inline]
         pub fn lead_id(mut self, lead_id: impl Into<String>) -> Self {
             self.lead_id = Some(lead_id.into());
             self
@@ -259,6 +274,7 @@ mod ext {
     }
 
     impl ContactsExt for Client {
+        #[inline]
         fn create_contact(
             &self,
             contact: impl Into<CreateContact>,
@@ -270,11 +286,13 @@ mod ext {
             }
         }
 
+        #[inline]
         async fn get_contact(&self, id: &str) -> Result<Contact, Error> {
             let id = path_id("contacts_get", "id", id)?;
             self.contacts().get(id).await
         }
 
+        #[inline]
         fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact> {
             let fields = match fields_for("contacts_list", &options).and_then(|f| {
                 check_id("contacts_list", "lead_id", filter.lead_id.as_deref()).map(|()| f)
@@ -295,12 +313,14 @@ mod ext {
             list.paginate()
         }
 
+        #[inline]
         async fn update_contact(&self, id: &str, update: UpdateContact) -> Result<Contact, Error> {
             let id = path_id("contacts_update", "id", id)?;
             super::check_contact_update(&update)?;
             finish(self.contacts_update().id(id).body(update).send().await).await
         }
 
+        #[inline]
         async fn delete_contact(&self, id: &str) -> Result<(), Error> {
             let id = path_id("contacts_delete", "id", id)?;
             self.contacts().delete(id).await

@@ -62,6 +62,7 @@ pub trait EventsExt {
 }
 
 impl EventsExt for Client {
+    #[inline]
     fn list_events(&self, filter: EventFilter, page_size: u32) -> Paginated<Event> {
         if let Err(e) = filter
             .validate()
@@ -77,6 +78,7 @@ impl EventsExt for Client {
         Paginated::from_stream(list(filter, page_size, fetch))
     }
 
+    #[inline]
     async fn get_event(&self, id: &str) -> Result<Event, Error> {
         let id = path_id("events_get", "id", id)?;
         send(
@@ -90,6 +92,7 @@ impl EventsExt for Client {
         .await
     }
 
+    #[inline]
     fn follow_events(
         &self,
         filter: EventFilter,
@@ -104,6 +107,7 @@ impl EventsExt for Client {
     }
 }
 
+#[inline]
 async fn fetch_page(client: &Client, query: EventQuery) -> Result<EventPage, Error> {
     send(
         client,
@@ -120,6 +124,7 @@ async fn fetch_page(client: &Client, query: EventQuery) -> Result<EventPage, Err
 /// without a next cursor, an empty page, a cursor seen before (a server repeating itself), or
 /// the first event older than the filter's lower `date_updated` bound (cursor pages are sent
 /// without the range, as Close asks).
+#[inline]
 pub(crate) fn list<F, Fut>(
     filter: EventFilter,
     page_size: u32,

@@ -84,6 +84,7 @@ pub trait GroupsExt {
 }
 
 /// Checks a group name: not blank.
+#[inline]
 fn group_name(name: &str) -> Result<&str, Error> {
     if name.trim().is_empty() {
         return Err(Error::InvalidRequest("group name must not be blank".into()));
@@ -92,6 +93,7 @@ fn group_name(name: &str) -> Result<&str, Error> {
 }
 
 impl GroupsExt for Client {
+    #[inline]
     fn list_groups(&self, options: ListOptions) -> Paginated<Group> {
         let fields = match fields_for("groups_list", &options) {
             Ok(f) => f,
@@ -107,19 +109,23 @@ impl GroupsExt for Client {
         list.paginate()
     }
 
+    #[inline]
     async fn all_groups(&self) -> Result<Vec<Group>, Error> {
         self.list_groups(ListOptions::default()).collect_all().await
     }
 
+    #[inline]
     async fn group_by_name(&self, name: &str) -> Result<Option<Group>, Error> {
         self.groups().by_name(name).await
     }
 
+    #[inline]
     async fn get_group(&self, id: &str) -> Result<Group, Error> {
         let id = path_id("groups_get", "id", id)?;
         self.groups().get(id).await
     }
 
+    #[inline]
     async fn create_group(&self, name: &str) -> Result<Group, Error> {
         let name = group_name(name)?;
         finish(
@@ -131,6 +137,7 @@ impl GroupsExt for Client {
         .await
     }
 
+    #[inline]
     async fn rename_group(&self, id: &str, name: &str) -> Result<Group, Error> {
         let id = path_id("groups_update", "id", id)?;
         let name = group_name(name)?;
@@ -144,11 +151,13 @@ impl GroupsExt for Client {
         .await
     }
 
+    #[inline]
     async fn delete_group(&self, id: &str) -> Result<(), Error> {
         let id = path_id("groups_delete", "id", id)?;
         self.groups().delete(id).await
     }
 
+    #[inline]
     async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<GroupMember, Error> {
         let group_id = path_id("groups_add_member", "group_id", group_id)?;
         let user_id = path_id("groups_add_member", "user_id", user_id)?;
@@ -162,12 +171,14 @@ impl GroupsExt for Client {
         .await
     }
 
+    #[inline]
     async fn remove_group_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
         let group_id = path_id("groups_remove_member", "group_id", group_id)?;
         let user_id = path_id("groups_remove_member", "user_id", user_id)?;
         self.groups().remove_member(group_id, user_id).await
     }
 
+    #[inline]
     async fn add_user_to_group_by_name(
         &self,
         group_name: &str,

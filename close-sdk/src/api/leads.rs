@@ -34,6 +34,7 @@ pub struct NewLead(CreateLead);
 
 impl NewLead {
     /// A lead (company) called `name`.
+    #[inline]
     pub fn named(name: impl Into<String>) -> Self {
         NewLead(CreateLead {
             name: Some(name.into()),
@@ -42,30 +43,35 @@ impl NewLead {
     }
 
     /// The lead's web site (`http`/`https`).
+    #[inline]
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.0.url = Some(url.into());
         self
     }
 
     /// A description.
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.0.description = Some(description.into());
         self
     }
 
     /// The lead status (`status_id`); without it Close uses the organization's first status.
+    #[inline]
     pub fn status_id(mut self, status_id: impl Into<String>) -> Self {
         self.0.status_id = Some(status_id.into());
         self
     }
 
     /// Adds a contact, created with the lead.
+    #[inline]
     pub fn contact(mut self, contact: NewContact) -> Self {
         self.0.contacts.push(contact.into());
         self
     }
 
     /// Adds an address.
+    #[inline]
     pub fn address(mut self, address: CreateLeadAddressesItem) -> Self {
         self.0.addresses.push(address);
         self
@@ -73,6 +79,7 @@ impl NewLead {
 }
 
 impl From<NewLead> for CreateLead {
+    #[inline]
     fn from(l: NewLead) -> CreateLead {
         l.0
     }
@@ -137,6 +144,7 @@ pub trait LeadsExt {
 }
 
 /// Checks a lead to create (see [`LeadsExt::create_lead`]).
+#[inline]
 pub(crate) fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
     if let Some(url) = &lead.url {
         check_url("url", url)?;
@@ -149,6 +157,7 @@ pub(crate) fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
 }
 
 /// Checks a lead update (see [`LeadsExt::update_lead`]).
+#[inline]
 pub(crate) fn check_update(update: &UpdateLead) -> Result<(), Error> {
     if let Some(url) = update.url.as_set() {
         check_url("url", url)?;
@@ -166,6 +175,7 @@ pub(crate) fn check_update(update: &UpdateLead) -> Result<(), Error> {
 }
 
 impl LeadsExt for Client {
+    #[inline]
     fn create_lead(
         &self,
         lead: impl Into<CreateLead>,
@@ -177,11 +187,13 @@ impl LeadsExt for Client {
         }
     }
 
+    #[inline]
     async fn get_lead(&self, id: &str) -> Result<Lead, Error> {
         let id = path_id("leads_get", "id", id)?;
         self.leads().get(id).await
     }
 
+    #[inline]
     fn list_leads(&self, options: ListOptions) -> Paginated<Lead> {
         let fields = match fields_for("leads_list", &options) {
             Ok(f) => f,
@@ -197,17 +209,20 @@ impl LeadsExt for Client {
         list.paginate()
     }
 
+    #[inline]
     async fn update_lead(&self, id: &str, update: UpdateLead) -> Result<Lead, Error> {
         let id = path_id("leads_update", "id", id)?;
         check_update(&update)?;
         finish(self.leads_update().id(id).body(update).send().await).await
     }
 
+    #[inline]
     async fn delete_lead(&self, id: &str) -> Result<(), Error> {
         let id = path_id("leads_delete", "id", id)?;
         self.leads().delete(id).await
     }
 
+    #[inline]
     async fn merge_leads(
         &self,
         source: &str,

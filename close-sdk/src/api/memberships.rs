@@ -89,6 +89,7 @@ pub(crate) const CREATE_MEMBERSHIP_FORBIDDEN: &str =
     requested role grants the `manage_organization` permission.";
 
 /// The comma-separated `id__in` list of a bulk update, validated and de-duplicated.
+#[inline]
 pub(crate) fn id_list<I, S>(ids: I) -> Result<String, Error>
 where
     I: IntoIterator<Item = S>,
@@ -114,6 +115,7 @@ where
 }
 
 impl MembershipsExt for Client {
+    #[inline]
     async fn create_membership(&self, email: &str, role: Role) -> Result<Membership, Error> {
         // The hot path (and every row of `provision_memberships`): the generated request,
         // which any 2xx answers (a POST: close-sdk-gen's `accept_any_2xx`).
@@ -137,6 +139,7 @@ impl MembershipsExt for Client {
             })
     }
 
+    #[inline]
     async fn update_membership(
         &self,
         id: &str,
@@ -146,6 +149,7 @@ impl MembershipsExt for Client {
         self.memberships().update(id, update).await
     }
 
+    #[inline]
     fn bulk_update_memberships<I, S>(
         &self,
         ids: I,
@@ -188,17 +192,20 @@ impl MembershipsExt for Client {
         }
     }
 
+    #[inline]
     async fn delete_membership(&self, id: &str) -> Result<(), Error> {
         let id = path_id("memberships_delete", "id", id)?;
         self.memberships().delete(id).await
     }
 
+    #[inline]
     async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {
         let id = path_id("memberships_get_pinned_views", "id", id)?;
         let views = finish(self.memberships_get_pinned_views().id(id).send().await).await?;
         super::call::needed(views.saved_view_ids, "saved_view_ids")
     }
 
+    #[inline]
     fn set_pinned_views<I, S>(
         &self,
         id: &str,

@@ -1,5 +1,16 @@
 //! The hand-written API over the generated builders: one extension trait per resource, the
 //! helpers they share, paginated lists, bulk provisioning and raw requests.
+//!
+//! # Compiled where used
+//!
+//! Every function of the extension traits, the by-name lookups, provisioning, raw requests and
+//! their helpers (`call.rs`) is `#[inline]`, as the generated calls are: a program compiles the
+//! ones it calls, with the pagination, decoders and lookups they pull in, and close-sdk's own
+//! build compiles none of them. Without it the default build generated ~100k more lines of LLVM
+//! IR (three paginated streams and their decoders for the `list_*` and `by_name` calls alone),
+//! on the critical path of every clean downstream build (BENCHMARKS.md, issue 20's sixth round).
+//! Keep new functions here `#[inline]`; the request path they share (`transport`, `runtime`,
+//! `error`, `redact`) is compiled once, here.
 
 // The call helpers serve the hand-written resource traits; with none of their features on they
 // are unused.

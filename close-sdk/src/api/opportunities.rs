@@ -37,72 +37,84 @@ pub struct OpportunityFilter {
 
 impl OpportunityFilter {
     /// Only this lead's opportunities (`lead_id`).
+    #[inline]
     pub fn lead_id(mut self, id: impl Into<String>) -> Self {
         self.lead_id = Some(id.into());
         self
     }
 
     /// Only opportunities owned by this user (`user_id`).
+    #[inline]
     pub fn user_id(mut self, id: impl Into<String>) -> Self {
         self.user_id = Some(id.into());
         self
     }
 
     /// Only opportunities in this status (`status_id`).
+    #[inline]
     pub fn status_id(mut self, id: impl Into<String>) -> Self {
         self.status_id = Some(id.into());
         self
     }
 
     /// Only active, won or lost opportunities (`status_type`).
+    #[inline]
     pub fn status_type(mut self, status_type: OpportunityStatusType) -> Self {
         self.status_type = Some(status_type);
         self
     }
 
     /// Close's search query (`query`), as typed in the UI's search box.
+    #[inline]
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
 
     /// Created at or after (`date_created__gte`).
+    #[inline]
     pub fn date_created_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_created_gte = Some(at.into());
         self
     }
 
     /// Created at or before (`date_created__lte`).
+    #[inline]
     pub fn date_created_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_created_lte = Some(at.into());
         self
     }
 
     /// Updated at or after (`date_updated__gte`).
+    #[inline]
     pub fn date_updated_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_updated_gte = Some(at.into());
         self
     }
 
     /// Updated at or before (`date_updated__lte`).
+    #[inline]
     pub fn date_updated_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_updated_lte = Some(at.into());
         self
     }
 
     /// Won on or after (`date_won__gte`).
+    #[inline]
     pub fn date_won_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_won_gte = Some(at.into());
         self
     }
 
     /// Won on or before (`date_won__lte`).
+    #[inline]
     pub fn date_won_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_won_lte = Some(at.into());
         self
     }
 
     /// Checks the ids and the query before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), Error> {
         const OP: &str = "opportunities_list";
         check_id(OP, "lead_id", self.lead_id.as_deref())?;
@@ -176,6 +188,7 @@ pub trait OpportunitiesExt {
 }
 
 impl OpportunitiesExt for Client {
+    #[inline]
     async fn create_opportunity(
         &self,
         opportunity: CreateOpportunity,
@@ -189,11 +202,13 @@ impl OpportunitiesExt for Client {
         finish(self.opportunities_create().body(opportunity).send().await).await
     }
 
+    #[inline]
     async fn get_opportunity(&self, id: &str) -> Result<Opportunity, Error> {
         let id = path_id("opportunities_get", "id", id)?;
         self.opportunities().get(id).await
     }
 
+    #[inline]
     fn list_opportunities(
         &self,
         filter: OpportunityFilter,
@@ -248,6 +263,7 @@ impl OpportunitiesExt for Client {
         call.paginate()
     }
 
+    #[inline]
     async fn update_opportunity(
         &self,
         id: &str,
@@ -263,6 +279,7 @@ impl OpportunitiesExt for Client {
         finish(self.opportunities_update().id(id).body(update).send().await).await
     }
 
+    #[inline]
     async fn delete_opportunity(&self, id: &str) -> Result<(), Error> {
         let id = path_id("opportunities_delete", "id", id)?;
         self.opportunities().delete(id).await

@@ -55,6 +55,7 @@ pub trait OrganizationsExt {
 }
 
 /// Checks what the spec says about an update's values and Close would refuse.
+#[inline]
 pub(crate) fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
     if let Some(currency) = update.currency.as_set() {
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
@@ -82,11 +83,13 @@ pub(crate) fn check_update(update: &UpdateOrganization) -> Result<(), Error> {
 }
 
 impl OrganizationsExt for Client {
+    #[inline]
     async fn get_organization(&self, id: &str) -> Result<Organization, Error> {
         let id = path_id("organizations_get", "id", id)?;
         self.organizations().get(id).await
     }
 
+    #[inline]
     async fn get_organization_with_users(&self, id: &str) -> Result<Organization, Error> {
         let id = path_id("organizations_get", "id", id)?;
         finish(
@@ -99,6 +102,7 @@ impl OrganizationsExt for Client {
         .await
     }
 
+    #[inline]
     async fn update_organization(
         &self,
         id: &str,
@@ -118,6 +122,7 @@ impl OrganizationMembership {
     /// #   r#"{"id":"memb_1","user_id":"user_1","role_id":"superuser"}"#).unwrap();
     /// assert_eq!(m.role(), Some(close_sdk::Role::Superuser));
     /// ```
+    #[inline]
     pub fn role(&self) -> Option<Role> {
         self.role_id.as_deref()?.parse().ok()
     }

@@ -111,6 +111,7 @@ pub trait ProvisioningExt {
 }
 
 impl ProvisioningExt for Client {
+    #[inline]
     fn provision_memberships<I, E>(
         &self,
         rows: I,
@@ -124,6 +125,7 @@ impl ProvisioningExt for Client {
         self.provision_memberships_from_stream(stream::iter(rows), concurrency)
     }
 
+    #[inline]
     fn provision_memberships_from_stream<S, E>(
         &self,
         rows: S,
@@ -143,6 +145,7 @@ impl ProvisioningExt for Client {
             .buffer_unordered(concurrency.max(1))
     }
 
+    #[inline]
     fn deactivate_memberships<I, S>(
         &self,
         ids: I,
@@ -167,6 +170,7 @@ impl ProvisioningExt for Client {
             .buffer_unordered(concurrency.max(1))
     }
 
+    #[inline]
     fn bulk_update_roles<I, S>(
         &self,
         ids: I,

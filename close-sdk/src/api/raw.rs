@@ -31,6 +31,7 @@ impl Client {
     /// `client.request(Method::GET, "lead/{id}/").param("id", id)`: for what the generated
     /// operations get wrong or Close adds before the SDK does. It goes through the same request
     /// path as the generated calls; see [`RawRequest`] for what it accepts.
+    #[inline]
     pub fn request(&self, method: reqwest::Method, template: impl Into<String>) -> RawRequest<'_> {
         RawRequest {
             client: self,
@@ -93,6 +94,7 @@ pub struct RawRequest<'a> {
 }
 
 impl fmt::Debug for RawRequest<'_> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names =
             |pairs: &[(String, String)]| pairs.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
@@ -110,6 +112,7 @@ impl fmt::Debug for RawRequest<'_> {
 impl<'a> RawRequest<'a> {
     /// The value of the template's placeholder `{name}`: checked like the generated calls'
     /// path parameters and percent-encoded into its segment.
+    #[inline]
     pub fn param(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
         self.params.push((name.into(), value.to_string()));
         self
@@ -120,6 +123,7 @@ impl<'a> RawRequest<'a> {
     /// [`query_list`](Self::query_list). A GET whose URL would pass Close's 2,000 characters
     /// sends its query as `_params` in a body instead, like every call, unless a name is given
     /// twice (`_params` holds one value per name): then it is sent as a long URL.
+    #[inline]
     pub fn query(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
         let name = name.into();
         if name.is_empty() {
@@ -133,6 +137,7 @@ impl<'a> RawRequest<'a> {
     /// value is the items joined with commas (`id__in=a,b`, `_fields=id,name`). An empty list,
     /// an empty item or an item containing a comma cannot be expressed that way and is refused
     /// (an empty `id__in` might read as "no filter").
+    #[inline]
     pub fn query_list<I>(mut self, name: impl Into<String>, values: I) -> Self
     where
         I: IntoIterator,
@@ -150,6 +155,7 @@ impl<'a> RawRequest<'a> {
 
     /// A JSON request body (with `Content-Type: application/json`). A value that cannot be
     /// serialised is reported by `send`.
+    #[inline]
     pub fn json(mut self, body: &impl Serialize) -> Self {
         match json_body(body) {
             Ok(bytes) => self.body = Some(bytes),
@@ -163,6 +169,7 @@ impl<'a> RawRequest<'a> {
     /// server may have acted (a 5xx, a timeout, a dropped connection). GET, HEAD, OPTIONS, PUT
     /// and DELETE are idempotent already; a POST or PATCH is not unless declared. A declared
     /// request that matches a generated operation not idempotent itself goes as `raw_request`.
+    #[inline]
     pub fn idempotent(mut self) -> Self {
         self.idempotent = true;
         self
@@ -172,6 +179,7 @@ impl<'a> RawRequest<'a> {
     /// empty body reads as `null`, so `()` and `Option<_>` accept a `204`). A mistake in the
     /// request is an [`Error::InvalidRequest`] and nothing is sent; anything else fails as a
     /// generated call would ([`Error::Api`] with Close's message for a 4xx, …).
+    #[inline]
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         let (operation_id, path) = self.prepare().map_err(Error::InvalidRequest)?;
         let span = tracing::debug_span!(
@@ -194,11 +202,13 @@ impl<'a> RawRequest<'a> {
     }
 
     /// Keeps the first mistake.
+    #[inline]
     fn refuse(&mut self, why: String) {
         self.invalid.get_or_insert(why);
     }
 
     /// The operation id to send as and the encoded path, or why the request cannot be sent.
+    #[inline]
     fn prepare(&self) -> Result<(&'static str, String), String> {
         if let Some(why) = &self.invalid {
             return Err(format!("{}: {why}", self.label()));
@@ -274,6 +284,7 @@ impl<'a> RawRequest<'a> {
     }
 
     /// `GET lead/{id}/`, for messages.
+    #[inline]
     fn label(&self) -> String {
         format!("{} {}", self.method, truncate(&self.template, 100))
     }
@@ -287,6 +298,7 @@ enum Segment<'t> {
 }
 
 /// The segments of a template (see the module docs), or why it is refused.
+#[inline]
 fn parse_template(template: &str) -> Result<Vec<Segment<'_>>, String> {
     let refuse = |why: &str| {
         Err(format!(

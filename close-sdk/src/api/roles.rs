@@ -88,6 +88,7 @@ pub trait RolesExt {
 
 /// Checks permission names: non-empty, no whitespace or commas.
 /// Checks a role to create: a name, and permissions Close knows.
+#[inline]
 pub(crate) fn check_new_role(role: &CreateRole) -> Result<(), Error> {
     if role.name.trim().is_empty() {
         return Err(Error::InvalidRequest("role name must not be blank".into()));
@@ -96,10 +97,12 @@ pub(crate) fn check_new_role(role: &CreateRole) -> Result<(), Error> {
 }
 
 /// Checks a role update's permissions.
+#[inline]
 pub(crate) fn check_role_update(update: &crate::types::UpdateRole) -> Result<(), Error> {
     check_permissions(update.permissions.as_set().map_or(&[], Vec::as_slice))
 }
 
+#[inline]
 fn check_permissions(permissions: &[String]) -> Result<(), Error> {
     match permissions
         .iter()
@@ -114,6 +117,7 @@ fn check_permissions(permissions: &[String]) -> Result<(), Error> {
 }
 
 impl RolesExt for Client {
+    #[inline]
     fn list_roles(&self, options: ListOptions) -> Paginated<RoleDefinition> {
         if let Err(e) = super::call::fields_for("roles_list", &options) {
             return Paginated::failed(e);
@@ -124,10 +128,12 @@ impl RolesExt for Client {
             .paginate()
     }
 
+    #[inline]
     async fn all_roles(&self) -> Result<Vec<RoleDefinition>, Error> {
         self.list_roles(ListOptions::default()).collect_all().await
     }
 
+    #[inline]
     async fn role_catalog(&self) -> Result<RoleCatalog, Error> {
         let (predefined, custom) = self
             .all_roles()
@@ -137,15 +143,18 @@ impl RolesExt for Client {
         Ok(RoleCatalog { predefined, custom })
     }
 
+    #[inline]
     async fn role_by_name(&self, name: &str) -> Result<Option<RoleDefinition>, Error> {
         self.roles().by_name(name).await
     }
 
+    #[inline]
     async fn get_role(&self, id: &str) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_get", "id", id)?;
         self.roles().get(id).await
     }
 
+    #[inline]
     fn create_role<I, S>(
         &self,
         name: &str,
@@ -171,17 +180,20 @@ impl RolesExt for Client {
         }
     }
 
+    #[inline]
     async fn create_role_with(&self, role: CreateRole) -> Result<RoleDefinition, Error> {
         check_new_role(&role)?;
         finish(self.roles_create().body(role).send().await).await
     }
 
+    #[inline]
     async fn update_role(&self, id: &str, update: UpdateRole) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_update", "id", id)?;
         check_role_update(&update)?;
         finish(self.roles_update().id(id).body(update).send().await).await
     }
 
+    #[inline]
     async fn delete_role(&self, id: &str) -> Result<(), Error> {
         let id = path_id("roles_delete", "id", id)?;
         self.roles().delete(id).await
@@ -197,11 +209,13 @@ impl RoleDefinition {
     /// #   r#"{"id":"role_abc","name":"Sales Rep"}"#).unwrap();
     /// assert_eq!(r.role().unwrap().to_string(), "role_abc");
     /// ```
+    #[inline]
     pub fn role(&self) -> Option<Role> {
         self.id.as_deref()?.parse().ok()
     }
 
     /// Whether the system maintains the role (`editable: false`, e.g. Admin).
+    #[inline]
     pub fn is_predefined(&self) -> bool {
         self.editable == Some(false)
     }

@@ -27,42 +27,49 @@ pub struct TaskFilter {
 
 impl TaskFilter {
     /// Only this lead's tasks (`lead_id`).
+    #[inline]
     pub fn lead_id(mut self, id: impl Into<String>) -> Self {
         self.lead_id = Some(id.into());
         self
     }
 
     /// Only tasks assigned to this user (`assigned_to`).
+    #[inline]
     pub fn assigned_to(mut self, user_id: impl Into<String>) -> Self {
         self.assigned_to = Some(user_id.into());
         self
     }
 
     /// Only complete (`true`) or incomplete (`false`) tasks (`is_complete`).
+    #[inline]
     pub fn is_complete(mut self, complete: bool) -> Self {
         self.is_complete = Some(complete);
         self
     }
 
     /// Only tasks of this type (`_type`, e.g. `lead`, `incoming_email`, `missed_call`).
+    #[inline]
     pub fn task_type(mut self, task_type: impl Into<String>) -> Self {
         self.task_type = Some(task_type.into());
         self
     }
 
     /// Due on or after (`date__gte`).
+    #[inline]
     pub fn date_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_gte = Some(at.into());
         self
     }
 
     /// Due on or before (`date__lte`).
+    #[inline]
     pub fn date_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
         self.date_lte = Some(at.into());
         self
     }
 
     /// Checks the ids and the type before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), Error> {
         check_id("tasks_list", "lead_id", self.lead_id.as_deref())?;
         check_id("tasks_list", "assigned_to", self.assigned_to.as_deref())?;
@@ -120,6 +127,7 @@ pub trait TasksExt {
 }
 
 impl TasksExt for Client {
+    #[inline]
     async fn create_task(&self, task: CreateTask) -> Result<Task, Error> {
         check_id("tasks_create", "lead_id", task.lead_id.as_deref())?;
         check_id("tasks_create", "contact_id", task.contact_id.as_deref())?;
@@ -127,11 +135,13 @@ impl TasksExt for Client {
         finish(self.tasks_create().body(task).send().await).await
     }
 
+    #[inline]
     async fn get_task(&self, id: &str) -> Result<Task, Error> {
         let id = path_id("tasks_get", "id", id)?;
         self.tasks().get(id).await
     }
 
+    #[inline]
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task> {
         let fields =
             match fields_for("tasks_list", &options).and_then(|f| filter.check().map(|()| f)) {
@@ -166,6 +176,7 @@ impl TasksExt for Client {
         call.paginate()
     }
 
+    #[inline]
     async fn update_task(&self, id: &str, update: UpdateTask) -> Result<Task, Error> {
         let id = path_id("tasks_update", "id", id)?;
         check_id("tasks_update", "lead_id", update.lead_id.as_deref())?;
@@ -173,6 +184,7 @@ impl TasksExt for Client {
         finish(self.tasks_update().id(id).body(update).send().await).await
     }
 
+    #[inline]
     async fn delete_task(&self, id: &str) -> Result<(), Error> {
         let id = path_id("tasks_delete", "id", id)?;
         self.tasks().delete(id).await

@@ -49,15 +49,18 @@ pub trait UsersExt {
 }
 
 impl UsersExt for Client {
+    #[inline]
     async fn me(&self) -> Result<Me, Error> {
         self.users().get_me().await
     }
 
+    #[inline]
     async fn get_user(&self, id: &str) -> Result<User, Error> {
         let id = path_id("users_get", "id", id)?;
         self.users().get(id).await
     }
 
+    #[inline]
     fn list_users(&self, options: ListOptions) -> Paginated<User> {
         if let Err(e) = super::call::fields_for("users_list", &options) {
             return Paginated::failed(e);
@@ -68,10 +71,12 @@ impl UsersExt for Client {
             .paginate()
     }
 
+    #[inline]
     async fn all_users(&self) -> Result<Vec<User>, Error> {
         self.list_users(ListOptions::default()).collect_all().await
     }
 
+    #[inline]
     async fn user_availability(
         &self,
         organization_id: Option<&str>,

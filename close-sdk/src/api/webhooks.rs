@@ -64,10 +64,12 @@ pub trait WebhooksExt {
 }
 
 impl WebhooksExt for Client {
+    #[inline]
     async fn list_webhooks(&self) -> Result<Vec<WebhookSubscription>, Error> {
         self.webhooks().list().paginate().collect_all().await
     }
 
+    #[inline]
     async fn create_webhook(
         &self,
         subscription: NewSubscription,
@@ -84,6 +86,7 @@ impl WebhooksExt for Client {
         .await
     }
 
+    #[inline]
     async fn get_webhook(&self, id: &str) -> Result<WebhookSubscription, Error> {
         let id = path_id("webhooks_get", "id", id)?;
         send(
@@ -97,6 +100,7 @@ impl WebhooksExt for Client {
         .await
     }
 
+    #[inline]
     async fn update_webhook(
         &self,
         id: &str,
@@ -115,6 +119,7 @@ impl WebhooksExt for Client {
         .await
     }
 
+    #[inline]
     async fn delete_webhook(&self, id: &str) -> Result<(), Error> {
         let id = path_id("webhooks_delete", "id", id)?;
         send_ignoring_body(

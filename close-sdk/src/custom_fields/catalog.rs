@@ -47,6 +47,7 @@ pub struct CustomFieldDefinition {
 
 impl CustomFieldDefinition {
     /// Reads a generated definition; `None` when its id is not a custom field id.
+    #[inline]
     fn from_generated(field: CustomField) -> Option<Self> {
         Some(CustomFieldDefinition {
             id: field.id?.parse().ok()?,
@@ -58,6 +59,7 @@ impl CustomFieldDefinition {
     }
 
     /// The name for messages: the field's name, or its id if it has none.
+    #[inline]
     fn label(&self) -> &str {
         if self.name.is_empty() {
             self.id.as_str()
@@ -103,6 +105,7 @@ pub struct CustomFieldCatalog {
 impl CustomFieldCatalog {
     /// Loads the custom fields of `object` with the generated list operation, every page
     /// (at most [`MAX_PAGES`]), 100 a page.
+    #[inline]
     pub async fn load(client: &Client, object: CustomFieldObject) -> Result<Self, Error> {
         let fields = client.custom_fields();
         let list = match object {
@@ -129,6 +132,7 @@ impl CustomFieldCatalog {
     /// ("Custom Fields", <https://developer.close.com/api/resources/custom-fields.md>).
     /// `object_type` is Close's name, e.g. `lead`, `contact` or `opportunity` (the values in
     /// Close's example); it is checked like any path id.
+    #[inline]
     pub async fn load_schema(client: &Client, object_type: &str) -> Result<Self, Error> {
         let object_type = path_id("custom_field_schemas_get", "object_type", object_type)?;
         let get = client.custom_field_schemas_get().object_type(object_type);
@@ -143,6 +147,7 @@ impl CustomFieldCatalog {
 
     /// A catalog of the given definitions (e.g. from `GET /custom_field_schema/{object_type}/`
     /// or your own cache). Definitions whose id is not a custom field id are left out.
+    #[inline]
     pub fn from_fields(fields: impl IntoIterator<Item = CustomField>) -> Self {
         CustomFieldCatalog {
             fields: fields
@@ -153,11 +158,13 @@ impl CustomFieldCatalog {
     }
 
     /// Every definition, in Close's order.
+    #[inline]
     pub fn fields(&self) -> &[CustomFieldDefinition] {
         &self.fields
     }
 
     /// The one field named (or with the id) `name_or_id`; see the type's docs for the rules.
+    #[inline]
     pub fn definition(&self, name_or_id: &str) -> Result<&CustomFieldDefinition, CustomFieldError> {
         let by_id: Vec<&CustomFieldDefinition> = match name_or_id.parse::<CustomFieldId>() {
             Ok(id) => self.fields.iter().filter(|f| f.id == id).collect(),
@@ -185,6 +192,7 @@ impl CustomFieldCatalog {
     }
 
     /// The id of the field named `name` (or with that id).
+    #[inline]
     pub fn id_for(&self, name: &str) -> Result<CustomFieldId, CustomFieldError> {
         Ok(self.definition(name)?.id.clone())
     }
@@ -192,6 +200,7 @@ impl CustomFieldCatalog {
     /// The value of the field `name_or_id` in `map` (an object's
     /// [`custom_fields`](super::CustomFields::custom_fields)), read by the field's type
     /// ([`typed`](Self::typed)); `Ok(None)` when the object has no value for it.
+    #[inline]
     pub fn value_in(
         &self,
         map: &CustomFieldMap,
@@ -204,6 +213,7 @@ impl CustomFieldCatalog {
     /// `value` read by field `id`'s declared type: a date string as [`CustomFieldValue::Date`],
     /// a choice as [`CustomFieldValue::Choice`], … A value that does not fit (or a field the
     /// catalog does not know) is returned as it is.
+    #[inline]
     pub fn typed(&self, id: &CustomFieldId, value: &CustomFieldValue) -> CustomFieldValue {
         match self.fields.iter().find(|f| f.id == *id) {
             Some(def) => typed(def, value),
@@ -215,6 +225,7 @@ impl CustomFieldCatalog {
     /// given for any field is parsed as [`parse`](Self::parse) does, so text for a multi-value
     /// field is split on [`MULTI_VALUE_SEPARATOR`]; another single value for a multi-value
     /// field becomes a one-item list).
+    #[inline]
     pub fn value_for(
         &self,
         name_or_id: &str,
@@ -246,6 +257,7 @@ impl CustomFieldCatalog {
 
     /// Checks one value to [`add`](super::CustomFieldChanges::add) to or
     /// [`remove`](super::CustomFieldChanges::remove) from multi-value field `name_or_id`.
+    #[inline]
     pub fn item_for(
         &self,
         name_or_id: &str,
@@ -281,6 +293,7 @@ impl CustomFieldCatalog {
     /// [`MULTI_VALUE_SEPARATOR`] (`;`), each part trimmed, empty parts dropped. Surrounding
     /// whitespace is trimmed except for text fields; an empty cell is refused for every type
     /// but text (leave the field out, or [`clear`](super::CustomFieldChanges::clear) it).
+    #[inline]
     pub fn parse(
         &self,
         name_or_id: &str,
@@ -292,6 +305,7 @@ impl CustomFieldCatalog {
 }
 
 /// Parses a cell for the field (see [`CustomFieldCatalog::parse`]).
+#[inline]
 fn parse_text(
     def: &CustomFieldDefinition,
     text: &str,
@@ -312,6 +326,7 @@ fn parse_text(
 
 /// A schema item as a definition; `None` without a valid id. `choices` is read only when it is
 /// a list of strings (the schema's examples show only `null`).
+#[inline]
 fn from_schema_item(item: CustomFieldSchemaFieldsItem) -> Option<CustomFieldDefinition> {
     let choices = match item.choices {
         Some(serde_json::Value::Array(items)) => items
@@ -330,6 +345,7 @@ fn from_schema_item(item: CustomFieldSchemaFieldsItem) -> Option<CustomFieldDefi
 }
 
 /// Whether the SDK checks this type's values (text-like and unknown types take any text).
+#[inline]
 fn is_typed(def: &CustomFieldDefinition) -> bool {
     matches!(
         def.field_type.as_str(),
@@ -338,6 +354,7 @@ fn is_typed(def: &CustomFieldDefinition) -> bool {
 }
 
 /// Parses one value's text by the field's type.
+#[inline]
 fn parse_one(
     def: &CustomFieldDefinition,
     text: &str,
@@ -378,6 +395,7 @@ fn parse_one(
 }
 
 /// A user or contact id, checked with the path-safety rule.
+#[inline]
 fn check_id(def: &CustomFieldDefinition, id: &str, text: &str) -> Result<String, CustomFieldError> {
     match check_value("custom field", def.label(), id) {
         Ok(()) => Ok(id.to_string()),
@@ -391,6 +409,7 @@ fn check_id(def: &CustomFieldDefinition, id: &str, text: &str) -> Result<String,
 
 /// A date-time to send: one without an offset is refused, since Close's docs do not say which
 /// zone a naive time means (decoding what Close returns stays lenient, see [`typed`]).
+#[inline]
 fn check_offset(def: &CustomFieldDefinition, at: Timestamp) -> Result<Timestamp, CustomFieldError> {
     if at.is_naive() {
         return Err(CustomFieldError::invalid(
@@ -404,6 +423,7 @@ fn check_offset(def: &CustomFieldDefinition, at: Timestamp) -> Result<Timestamp,
 
 /// The choice `t` names: an exact match wins; otherwise the one case-insensitive match (Unicode
 /// lowercase); several case-insensitive matches and no exact one are ambiguous.
+#[inline]
 fn match_choice(
     def: &CustomFieldDefinition,
     t: &str,
@@ -439,6 +459,7 @@ fn match_choice(
 /// A finite number sent exactly: an integer as `i64` or `u64`, anything else as an `f64` only
 /// when that float is the very number written (no precision lost). `Err(true)` when the text
 /// is a number that cannot be sent exactly, `Err(false)` when it is not a finite number.
+#[inline]
 fn parse_number(text: &str) -> Result<serde_json::Number, bool> {
     if let Ok(n) = text.parse::<i64>() {
         return Ok(n.into());
@@ -458,6 +479,7 @@ fn parse_number(text: &str) -> Result<serde_json::Number, bool> {
 /// A decimal number's value as (negative, significant digits, exponent of the last digit),
 /// zeros trimmed so equal numbers compare equal; `None` unless `text` is
 /// `[+-]digits[.digits][(e|E)[+-]digits]`.
+#[inline]
 fn decimal(text: &str) -> Option<(bool, String, i64)> {
     let (negative, rest) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -485,6 +507,7 @@ fn decimal(text: &str) -> Option<(bool, String, i64)> {
 }
 
 /// Checks one typed value for the field.
+#[inline]
 fn check_one(
     def: &CustomFieldDefinition,
     value: CustomFieldValue,
@@ -527,6 +550,7 @@ fn check_one(
 }
 
 /// `value` read by the field's type; a value that does not fit is returned as it is.
+#[inline]
 fn typed(def: &CustomFieldDefinition, value: &CustomFieldValue) -> CustomFieldValue {
     match value {
         CustomFieldValue::List(items) => {

@@ -63,12 +63,14 @@ pub struct CustomFieldChanges {
 
 impl CustomFieldChanges {
     /// No changes.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Sets field `id` to `value` (`"custom.cf_x": value`). A JSON `null` value is a
     /// [`clear`](Self::clear).
+    #[inline]
     pub fn set(
         &mut self,
         id: CustomFieldId,
@@ -84,11 +86,13 @@ impl CustomFieldChanges {
     }
 
     /// Clears field `id` (`"custom.cf_x": null`).
+    #[inline]
     pub fn clear(&mut self, id: CustomFieldId) -> Result<&mut Self, CustomFieldError> {
         self.put(id, Change::Clear)
     }
 
     /// Adds one value to multi-value field `id` (`"custom.cf_x.add": value`).
+    #[inline]
     pub fn add(
         &mut self,
         id: CustomFieldId,
@@ -98,6 +102,7 @@ impl CustomFieldChanges {
     }
 
     /// Removes one value from multi-value field `id` (`"custom.cf_x.remove": value`).
+    #[inline]
     pub fn remove(
         &mut self,
         id: CustomFieldId,
@@ -107,12 +112,14 @@ impl CustomFieldChanges {
     }
 
     /// Whether there are no changes.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
     /// Writes the changes into `body` (e.g. `UpdateLead.extra`, `CreateLead.extra`), replacing
     /// members with the same keys. Other members are left as they are.
+    #[inline]
     pub fn apply_to(&self, body: &mut Map<String, Value>) {
         for (id, change) in &self.changes {
             let key = id.key();
@@ -136,12 +143,14 @@ impl CustomFieldChanges {
     }
 
     /// The changes as body members.
+    #[inline]
     pub fn into_map(self) -> Map<String, Value> {
         let mut body = Map::new();
         self.apply_to(&mut body);
         body
     }
 
+    #[inline]
     fn put(&mut self, id: CustomFieldId, change: Change) -> Result<&mut Self, CustomFieldError> {
         match self.changes.get(&id) {
             None => {
@@ -153,6 +162,7 @@ impl CustomFieldChanges {
         }
     }
 
+    #[inline]
     fn edit(
         &mut self,
         id: CustomFieldId,
@@ -213,11 +223,13 @@ impl CustomFieldChanges {
 }
 
 impl serde::Serialize for CustomFieldChanges {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.clone().into_map().serialize(s)
     }
 }
 
+#[inline]
 fn describe(change: &Change) -> String {
     match change {
         Change::Set(v) => format!("set to {:?}", v.describe()),
@@ -226,6 +238,7 @@ fn describe(change: &Change) -> String {
     }
 }
 
+#[inline]
 fn conflict(id: &CustomFieldId, old: String, new: String) -> CustomFieldError {
     CustomFieldError::Conflict {
         field: id.to_string(),

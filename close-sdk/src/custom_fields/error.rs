@@ -50,6 +50,7 @@ pub enum CustomFieldError {
 
 impl CustomFieldError {
     /// An [`InvalidValue`](Self::InvalidValue) error.
+    #[inline]
     pub(crate) fn invalid(field: &str, value: &str, reason: impl Into<String>) -> Self {
         CustomFieldError::InvalidValue {
             field: field.to_string(),
@@ -60,6 +61,7 @@ impl CustomFieldError {
 }
 
 /// `value` quoted, cut to [`MAX_QUOTED`] characters.
+#[inline]
 fn quote(value: &str) -> String {
     if value.chars().count() <= MAX_QUOTED {
         format!("{value:?}")
@@ -70,6 +72,7 @@ fn quote(value: &str) -> String {
 }
 
 impl fmt::Display for CustomFieldError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CustomFieldError::InvalidId { id } => write!(
@@ -107,6 +110,7 @@ impl fmt::Display for CustomFieldError {
 impl std::error::Error for CustomFieldError {}
 
 impl From<CustomFieldError> for crate::Error {
+    #[inline]
     fn from(e: CustomFieldError) -> Self {
         crate::Error::InvalidRequest(e.to_string())
     }

@@ -27,21 +27,25 @@ pub struct CustomFieldId(String);
 
 impl CustomFieldId {
     /// Parses `id` (see the type's docs for the rule).
+    #[inline]
     pub fn new(id: &str) -> Result<Self, CustomFieldError> {
         id.parse()
     }
 
     /// The id as text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The key that sets this field on an object: `custom.cf_…`.
+    #[inline]
     pub fn key(&self) -> String {
         format!("custom.{}", self.0)
     }
 
     /// The id in a `custom.cf_…` key (no suffix), or `None` for any other key.
+    #[inline]
     pub(crate) fn from_key(key: &str) -> Option<Self> {
         key.strip_prefix("custom.")?.parse().ok()
     }
@@ -50,6 +54,7 @@ impl CustomFieldId {
 impl FromStr for CustomFieldId {
     type Err = CustomFieldError;
 
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let valid = s.len() <= MAX_LEN
             && s.strip_prefix("cf_").is_some_and(|rest| {
@@ -66,30 +71,35 @@ impl FromStr for CustomFieldId {
 impl TryFrom<&str> for CustomFieldId {
     type Error = CustomFieldError;
 
+    #[inline]
     fn try_from(s: &str) -> Result<Self, Self::Error> {
         s.parse()
     }
 }
 
 impl fmt::Display for CustomFieldId {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 impl AsRef<str> for CustomFieldId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
 impl serde::Serialize for CustomFieldId {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CustomFieldId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)

@@ -16,6 +16,7 @@ pub struct CustomFieldMap(BTreeMap<CustomFieldId, CustomFieldValue>);
 
 impl CustomFieldMap {
     /// Reads the `custom.cf_…` members of `members` (an object's flattened `extra`).
+    #[inline]
     pub fn from_members(members: &Map<String, Value>) -> Self {
         CustomFieldMap(
             members
@@ -29,26 +30,31 @@ impl CustomFieldMap {
     }
 
     /// The value of field `id`, if the object has one.
+    #[inline]
     pub fn get(&self, id: &CustomFieldId) -> Option<&CustomFieldValue> {
         self.0.get(id)
     }
 
     /// The value of the field whose id is `id` (text); `None` for an unknown or invalid id.
+    #[inline]
     pub fn get_str(&self, id: &str) -> Option<&CustomFieldValue> {
         self.0.get(&id.parse().ok()?)
     }
 
     /// The fields and their values, ordered by id.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = (&CustomFieldId, &CustomFieldValue)> {
         self.0.iter()
     }
 
     /// How many fields have a value.
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether no field has a value.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -58,6 +64,7 @@ impl IntoIterator for CustomFieldMap {
     type Item = (CustomFieldId, CustomFieldValue);
     type IntoIter = std::collections::btree_map::IntoIter<CustomFieldId, CustomFieldValue>;
 
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
@@ -87,6 +94,7 @@ pub trait CustomFields {
 }
 
 impl CustomFields for Map<String, Value> {
+    #[inline]
     fn members(&self) -> &Map<String, Value> {
         self
     }
@@ -97,6 +105,7 @@ macro_rules! custom_fields_in_extra {
     ($($(#[$cfg:meta])* $ty:ty),* $(,)?) => {$(
         $(#[$cfg])*
         impl CustomFields for $ty {
+            #[inline]
             fn members(&self) -> &Map<String, Value> {
                 &self.extra
             }

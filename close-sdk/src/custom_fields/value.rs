@@ -46,6 +46,7 @@ pub enum CustomFieldValue {
 
 impl CustomFieldValue {
     /// Reads JSON as Close returns it (see the type's docs). `null` gives `Other(Null)`.
+    #[inline]
     pub fn from_json(value: &Value) -> Self {
         match value {
             Value::String(s) => CustomFieldValue::Text(s.clone()),
@@ -58,6 +59,7 @@ impl CustomFieldValue {
     }
 
     /// The JSON Close expects for this value.
+    #[inline]
     pub fn to_json(&self) -> Value {
         match self {
             CustomFieldValue::Text(s)
@@ -78,6 +80,7 @@ impl CustomFieldValue {
     }
 
     /// The text of a string-valued value (text, choice, user or contact id, date, date-time).
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             CustomFieldValue::Text(s)
@@ -91,6 +94,7 @@ impl CustomFieldValue {
     }
 
     /// The number, if this is one.
+    #[inline]
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             CustomFieldValue::Number(n) => n.as_f64(),
@@ -99,6 +103,7 @@ impl CustomFieldValue {
     }
 
     /// The date, if this is one or a `YYYY-MM-DD` string.
+    #[inline]
     pub fn as_date(&self) -> Option<Date> {
         match self {
             CustomFieldValue::Date(d) => Some(d.clone()),
@@ -108,6 +113,7 @@ impl CustomFieldValue {
     }
 
     /// The timestamp, if this is one or a string Close's timestamps parse from.
+    #[inline]
     pub fn as_timestamp(&self) -> Option<Timestamp> {
         match self {
             CustomFieldValue::DateTime(t) => Some(t.clone()),
@@ -117,6 +123,7 @@ impl CustomFieldValue {
     }
 
     /// The values: a list's items, or this value alone.
+    #[inline]
     pub fn values(&self) -> &[CustomFieldValue] {
         match self {
             CustomFieldValue::List(items) => items,
@@ -125,11 +132,13 @@ impl CustomFieldValue {
     }
 
     /// Whether this is JSON `null`.
+    #[inline]
     pub fn is_null(&self) -> bool {
         matches!(self, CustomFieldValue::Other(Value::Null))
     }
 
     /// The value as text for error messages.
+    #[inline]
     pub(crate) fn describe(&self) -> String {
         match self.as_str() {
             Some(s) => s.to_string(),
@@ -139,42 +148,49 @@ impl CustomFieldValue {
 }
 
 impl From<&str> for CustomFieldValue {
+    #[inline]
     fn from(s: &str) -> Self {
         CustomFieldValue::Text(s.to_string())
     }
 }
 
 impl From<String> for CustomFieldValue {
+    #[inline]
     fn from(s: String) -> Self {
         CustomFieldValue::Text(s)
     }
 }
 
 impl From<i64> for CustomFieldValue {
+    #[inline]
     fn from(n: i64) -> Self {
         CustomFieldValue::Number(n.into())
     }
 }
 
 impl From<Date> for CustomFieldValue {
+    #[inline]
     fn from(d: Date) -> Self {
         CustomFieldValue::Date(d)
     }
 }
 
 impl From<Timestamp> for CustomFieldValue {
+    #[inline]
     fn from(t: Timestamp) -> Self {
         CustomFieldValue::DateTime(t)
     }
 }
 
 impl serde::Serialize for CustomFieldValue {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.to_json().serialize(s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CustomFieldValue {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(CustomFieldValue::from_json(&Value::deserialize(d)?))
     }
