@@ -5,6 +5,7 @@ mod attack_r4;
 mod attack_r5;
 mod attack_r6;
 mod attack_r7;
+mod attack_r8;
 mod by_name;
 mod cancellation;
 mod corpus;
