@@ -7,7 +7,8 @@
 //!
 //! Read: a date `YYYY-MM-DD`, `YYYY-DDD` or `YYYY-Www-D` (or the same without dashes, or with a
 //! signed six-digit year); `T`, `t` or a space; a time `hh[:mm[:ss]]` (or without colons) whose
-//! last part may have a fraction after `.` or `,` (to the nanosecond, rounded down); then
+//! last part may have a fraction after `.` or `,` (to the nanosecond, rounded down, as `time`'s
+//! RFC 3339 reader did; its ISO 8601 reader rounded to the nearest); then
 //! `Z`, `z`, `±hh`, `±hh:mm`, `±hhmm` or `±hh:mm:ss`, or nothing (a naive value, read as UTC).
 //! A leap second (`:60`) is read as the last nanosecond before it, only where RFC 3339 allows
 //! one: with an offset, at 23:59 UTC on the last day of a month.
@@ -46,10 +47,11 @@ pub(crate) fn parse(text: &str) -> Option<(OffsetDateTime, bool)> {
     };
     let at = local.assume_offset(offset);
     if leap {
-        // RFC 3339: only the last second of a UTC month can be a leap second.
-        let utc = at.to_offset(UtcOffset::UTC);
+        // RFC 3339: only the last second of a UTC month can be a leap second (read as
+        // 23:59:59.999999999 UTC). An instant whose UTC time is outside `time`'s range is none.
+        let utc = at.checked_to_offset(UtcOffset::UTC)?;
         let last_day = utc.date().next_day().is_none_or(|d| d.day() == 1);
-        if !(utc.hour() == 23 && utc.minute() == 59 && last_day) {
+        if !(utc.hour() == 23 && utc.minute() == 59 && utc.second() == 59 && last_day) {
             return None;
         }
     }
@@ -347,6 +349,10 @@ mod tests {
         assert!(parse("2016-12-31T23:59:60+01:00").is_none());
         assert!(parse("2017-01-01T00:59:60+01:00").is_some());
         assert!(parse("2016-12-30T23:59:60Z").is_none());
+        // Not 23:59:60 UTC once the offset's seconds are applied; outside `time`'s range.
+        assert!(parse("2016-12-31T23:59:60+00:00:30").is_none());
+        assert!(parse("9999-12-31T23:59:60-01:00").is_none());
+        assert!(parse("-009999-01-01T00:59:60+01:00").is_none());
     }
 
     #[test]

@@ -15,7 +15,8 @@ use super::iso8601;
 ///
 /// Close writes most timestamps with an offset (`2013-02-01T00:54:51.097000+00:00`) but some
 /// without one (`2019-11-04T11:04:13.014979`); both decode, and an offset-less one is taken as
-/// UTC. The text Close sent is kept, so `Display` and serialisation give it back unchanged.
+/// UTC. The text Close sent is kept (without surrounding whitespace), so `Display` and
+/// serialisation give it back unchanged.
 /// Equality, ordering and hashing compare the instant only.
 ///
 /// ```
