@@ -789,3 +789,171 @@ fn dates_parse_compare_and_round_trip() {
     assert!("2023-02-29".parse::<Date>().is_err());
     assert!(Date::new(2023, 2, 29).is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Admin rows, offboarding, role changes, waits
+// ---------------------------------------------------------------------------------------------
+
+/// A mock answering every `POST /membership/` whose role is `admin` with Close's 403.
+async fn refuse_admin(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/membership/")
+                .json_body_includes(json!({"role_id": "admin"}).to_string());
+            then.status(403).json_body(json!({"error": "You can't do that."}));
+        })
+        .await
+}
+
+#[tokio::test]
+async fn an_admin_row_reaches_close_and_its_403_quotes_the_documented_reason() {
+    tokio::time::timeout(LIMIT, async {
+        let server = MockServer::start_async().await;
+        let refused = refuse_admin(&server).await;
+        let client = client(&server).unwrap();
+        let rows = vec![("boss@salesteam.com".to_string(), Role::Admin)];
+        let outcomes: Vec<_> = client.provision_memberships(rows, 1).collect().await;
+        assert_eq!(outcomes.len(), 1);
+        let e = outcomes.into_iter().next().unwrap().result.unwrap_err();
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(403));
+        let shown = e.to_string();
+        assert!(shown.contains("manage_organization"), "{shown}");
+        refused.assert_calls_async(1).await;
+    })
+    .await
+    .unwrap();
+}
+
+/// `ProvisioningExt::provision_memberships`'s docs: "Invalid rows (bad email, a role Close
+/// refuses on create) fail without a request." But an Admin row (the role GUIDE and
+/// `create_membership`'s docs name as the one Close may refuse on create) is sent: rows go
+/// through `create_membership`, which sends every role on purpose (GUIDE, "Known limits"). The
+/// two docs contradict each other; the code follows GUIDE, so the fix is most likely the
+/// sentence in `close-sdk/src/api/provisioning.rs` (drop "a role Close refuses on create").
+#[tokio::test]
+#[ignore = "defect: provision_memberships docs promise a role Close refuses on create fails without a request; an Admin row is sent (docs contradict GUIDE)"]
+async fn provision_memberships_docs_promise_a_refused_role_fails_without_a_request() {
+    tokio::time::timeout(LIMIT, async {
+        let server = MockServer::start_async().await;
+        let refused = refuse_admin(&server).await;
+        let client = client(&server).unwrap();
+        let rows = vec![("boss@salesteam.com".to_string(), Role::Admin)];
+        let outcomes: Vec<_> = client.provision_memberships(rows, 1).collect().await;
+        assert!(outcomes[0].result.is_err());
+        // As documented: refused without a request.
+        refused.assert_calls_async(0).await;
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_readme_error_line_is_what_a_400_from_create_membership_shows() {
+    tokio::time::timeout(LIMIT, async {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(POST).path("/membership/");
+                then.status(400).json_body(json!({
+                    "error": "",
+                    "errors": [],
+                    "field-errors": {"email": "Enter a valid email address."}
+                }));
+            })
+            .await;
+        let e = client(&server)
+            .unwrap()
+            .create_membership("john@salesteam.com", Role::User)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "400 Bad Request from memberships_create (POST /membership/): email: Enter a valid email address."
+        );
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn offboarding_and_bulk_role_changes_on_real_membership_ids() {
+    tokio::time::timeout(LIMIT, async {
+        let server = MockServer::start_async().await;
+        let org = corpus("organization/closex-mock-organization-2013-docs.json");
+        let ids: Vec<String> = org["memberships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids.len(), 3);
+        let delete = server
+            .mock_async(|when, then| {
+                when.method(DELETE).path_includes("/membership/memb_");
+                then.status(204);
+            })
+            .await;
+        let bulk = server
+            .mock_async(|when, then| {
+                when.method(PUT)
+                    .path("/membership/")
+                    .json_body_includes(json!({"role_id": "superuser"}).to_string());
+                then.status(200).json_body(response_example("put", "/membership/"));
+            })
+            .await;
+        let client = client(&server).unwrap();
+
+        let mut gone: Vec<_> = client.deactivate_memberships(ids.clone(), 2).collect().await;
+        gone.sort_by_key(|o| o.index);
+        assert_eq!(gone.len(), 3);
+        assert!(gone.iter().all(|o| o.result.is_ok()), "{gone:?}");
+        delete.assert_calls_async(3).await;
+
+        let chunks = client.bulk_update_roles(&ids, Role::Superuser, 2).await;
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0].ids, ids[..2]);
+        assert_eq!(chunks[1].ids, ids[2..]);
+        for c in &chunks {
+            assert_eq!(*c.result.as_ref().unwrap(), 2, "Close's documented count");
+        }
+        bulk.assert_calls_async(2).await;
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_429_asking_for_an_hour_fails_at_once_as_server_wait_too_long() {
+    tokio::time::timeout(LIMIT, async {
+        let server = MockServer::start_async().await;
+        let limited = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/user/");
+                then.status(429)
+                    .header("retry-after", "3600")
+                    .json_body(json!({"error": "API rate limit exceeded."}));
+            })
+            .await;
+        // The default retry policy: a 429 is retried after the wait Close asks for, unless that
+        // wait is over `max_server_wait` (60 s).
+        let client = Client::builder()
+            .api_key("api_newcomer")
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let e = client.all_users().await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        match &e {
+            close_sdk::Error::ServerWaitTooLong { requested, .. } => {
+                assert_eq!(*requested, Duration::from_secs(3600));
+            }
+            other => panic!("expected ServerWaitTooLong, got {other:?}"),
+        }
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(429));
+        limited.assert_calls_async(1).await;
+    })
+    .await
+    .unwrap();
+}
