@@ -47,6 +47,7 @@ mod memberships;
 mod mock_crm;
 mod mock_edges;
 mod mock_sales;
+mod newcomer_defaults;
 mod newcomer_futures;
 mod newcomer_requests;
 mod newcomer_today;
