@@ -82,8 +82,9 @@
 //!
 //! The types this crate's API takes from other crates are re-exported ([`HeaderMap`],
 //! [`HeaderValue`], [`Method`], [`SecretString`], [`ExposeSecret`], and the [`http`],
-//! [`reqwest`] and, with `mock`, `httpmock` crates), so naming them needs no dependency of
-//! your own, and no version to keep in step.
+//! [`reqwest`], [`time`] (what [`Timestamp`] and [`Date`] convert to and from) and, with
+//! `mock`, `httpmock` crates), so naming them needs no dependency of your own, and no version
+//! to keep in step.
 //!
 // The feature-gated modules the map links to: a link when the build has them, else to docs.rs.
 #![cfg_attr(feature = "webhooks", doc = "[`webhooks`]: crate::webhooks")]
@@ -244,6 +245,8 @@ pub use httpmock;
 pub use reqwest;
 #[doc(no_inline)]
 pub use secrecy::{ExposeSecret, SecretString};
+// `Timestamp` and `Date` convert to and from `time::OffsetDateTime` and `time::Date`.
+pub use time;
 pub use transport::context::ClientContext;
 pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};

@@ -60,8 +60,9 @@ pub struct ChunkOutcome {
 pub trait ProvisioningExt {
     /// Creates (or re-activates) a membership for every `(email, role)` row, at most
     /// `concurrency` at a time. Yields exactly one outcome per row, in completion order, each
-    /// tagged with its row index. Invalid rows (bad email, a role Close refuses on create) fail
-    /// without a request.
+    /// tagged with its row index. A row whose email is not valid fails without a request; every
+    /// role is sent as asked (as [`MembershipsExt::create_membership`] does), and a role Close
+    /// refuses on create (Admin) fails with Close's error.
     fn provision_memberships<I, E>(
         &self,
         rows: I,

@@ -756,9 +756,12 @@ async fn a_generated_type_keeps_its_timestamps_and_names_a_bad_one() {
 // 3336cd9: `#[inline]` hand-written calls, through the public API over loopback.
 // ---------------------------------------------------------------------------------------------
 
+/// A request the loopback server saw: method, path and query, body.
+type Seen = Arc<Mutex<Vec<(String, String, Vec<u8>)>>>;
+
 #[tokio::test]
 async fn inlined_hand_written_calls_work_downstream() {
-    let seen: Arc<Mutex<Vec<(String, String, Vec<u8>)>>> = Arc::default();
+    let seen: Seen = Arc::default();
     let log = seen.clone();
     let server = LoopbackServer::start(move |r| {
         log.lock()
