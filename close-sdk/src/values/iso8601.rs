@@ -11,7 +11,7 @@
 //! RFC 3339 reader did; its ISO 8601 reader rounded to the nearest); then
 //! `Z`, `z`, `±hh`, `±hh:mm`, `±hhmm` or `±hh:mm:ss`, or nothing (a naive value, read as UTC).
 //! A leap second (`:60`) is read as the last nanosecond before it, only where RFC 3339 allows
-//! one: with an offset, at 23:59 UTC on the last day of a month.
+//! one: with an offset, at 23:59:60 UTC on the last day of a month.
 //!
 //! Written: RFC 3339 (`2024-01-02T03:04:05.5Z`, `+01:00`), with a signed six-digit year outside
 //! 0 to 9999 and `±hh:mm:ss` for an offset with seconds, both of which the reader takes back.
@@ -239,6 +239,10 @@ fn time_of_day(c: &mut Cursor<'_>) -> Option<(Time, bool)> {
         second = 59;
         extra_nanos = extra_nanos.max(999_999_999);
     }
+    // Checked before the carry below, which would read `11:04:75` as 11:05:15.
+    if minute > 59 || second > 59 {
+        return None;
+    }
     // A fraction of an hour or a minute carries into the smaller parts.
     let total =
         u64::from(minute) * 60_000_000_000 + u64::from(second) * 1_000_000_000 + extra_nanos;
@@ -325,6 +329,10 @@ mod tests {
             "2019-11-04T25:00:00",
             "2019-11-04T24:00:00",
             "2019-11-04T11:60:00",
+            "2019-11-04T11:04:75",
+            "2019-11-04T11:59:99Z",
+            "20191104T110475Z",
+            "2019-11-04T11:61",
             "2019-11-04",
             "11:04:13",
             "2019-11-04T11:04:13+26:00",
